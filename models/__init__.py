@@ -1,0 +1,15 @@
+"""The shared database: CRM contract tables, result tables, engine and migrations."""
+from .base import Base
+from .crm import (
+    CrmAction, CrmCallLog, CrmContact, CrmCustomer, CrmCustomerPhone, CrmDocView, CrmInventory,
+    CrmMessage, CrmOrg, CrmPhoto, CrmProposalRevision, CrmQuote, CrmRebateQuery, CrmRecording,
+    CrmStore, CrmStoreEvent, CrmStoreNode, CrmUser,
+)
+from .results import (
+    ALERT_STATES, FINAL_JOB_STATES, JOB_STATES, OPEN_ALERT_STATES,
+    ApAlert, ApCheck, ApJob, ApOutbox, ApQualityEvent, ApVerdict,
+)
+
+__all__ = [name for name in dir() if name.startswith(("Crm", "Ap"))] + [
+    "Base", "ALERT_STATES", "FINAL_JOB_STATES", "JOB_STATES", "OPEN_ALERT_STATES",
+]

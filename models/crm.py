@@ -1,0 +1,189 @@
+"""CRM contract tables (`crm_*`): written by the CRM, only read by actionproof.
+
+A CRM that keeps its own tables replaces these with views of the same names and columns.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import Boolean, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from .base import Base
+from .types import BigId, UTCDateTime
+
+OrgId = String(64)
+
+
+class CrmOrg(Base):
+    __tablename__ = "crm_orgs"
+    id: Mapped[str] = mapped_column(OrgId, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    timezone: Mapped[str] = mapped_column(String(64), default="Asia/Shanghai")
+
+
+class CrmUser(Base):
+    __tablename__ = "crm_users"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    org_id: Mapped[str] = mapped_column(ForeignKey("crm_orgs.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(16))  # rep / manager
+    manager_id: Mapped[int | None] = mapped_column(ForeignKey("crm_users.id"))
+    phone: Mapped[str | None] = mapped_column(String(64))
+
+
+class CrmCustomer(Base):
+    __tablename__ = "crm_customers"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    org_id: Mapped[str] = mapped_column(ForeignKey("crm_orgs.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    industry: Mapped[str | None] = mapped_column(String(64))
+    segment: Mapped[str | None] = mapped_column(String(64))
+    address: Mapped[str | None] = mapped_column(Text)
+    lat: Mapped[float | None] = mapped_column(Float)
+    lon: Mapped[float | None] = mapped_column(Float)
+    datum: Mapped[str | None] = mapped_column(String(8))
+    radius_m: Mapped[float | None] = mapped_column(Float)
+    owner_rep_id: Mapped[int | None] = mapped_column(ForeignKey("crm_users.id"))
+
+
+class CrmCustomerPhone(Base):
+    __tablename__ = "crm_customer_phones"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("crm_customers.id"), index=True)
+    phone: Mapped[str] = mapped_column(String(64))
+
+
+class CrmContact(Base):
+    __tablename__ = "crm_contacts"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("crm_customers.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    title: Mapped[str | None] = mapped_column(String(200))
+    role_tag: Mapped[str | None] = mapped_column(String(32))
+    phone: Mapped[str | None] = mapped_column(String(64))
+
+
+class CrmAction(Base):
+    __tablename__ = "crm_actions"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    org_id: Mapped[str] = mapped_column(ForeignKey("crm_orgs.id"), index=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("crm_customers.id"), index=True)
+    rep_id: Mapped[int] = mapped_column(ForeignKey("crm_users.id"), index=True)
+    type: Mapped[str] = mapped_column(String(32))
+    submitted_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    next_touch_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    checkin_lat: Mapped[float | None] = mapped_column(Float)
+    checkin_lon: Mapped[float | None] = mapped_column(Float)
+    checkin_datum: Mapped[str | None] = mapped_column(String(8))
+    checkin_accuracy_m: Mapped[float | None] = mapped_column(Float)
+
+
+class CrmCallLog(Base):
+    __tablename__ = "crm_call_logs"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    action_id: Mapped[int] = mapped_column(ForeignKey("crm_actions.id"), index=True)
+    counterpart_number: Mapped[str] = mapped_column(String(64))
+    started_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    duration_s: Mapped[int | None] = mapped_column(Integer)
+    direction: Mapped[str | None] = mapped_column(String(8))
+
+
+class CrmPhoto(Base):
+    __tablename__ = "crm_photos"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    action_id: Mapped[int] = mapped_column(ForeignKey("crm_actions.id"), index=True)
+    path: Mapped[str] = mapped_column(Text)
+    uploaded_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+
+class CrmRecording(Base):
+    __tablename__ = "crm_recordings"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("crm_customers.id"), index=True)
+    rep_id: Mapped[int] = mapped_column(ForeignKey("crm_users.id"))
+    action_id: Mapped[int | None] = mapped_column(ForeignKey("crm_actions.id"))
+    path: Mapped[str] = mapped_column(Text)
+    layout: Mapped[str] = mapped_column(String(16), default="mono")
+    recorded_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    consent: Mapped[bool] = mapped_column(Boolean, default=False)
+    consent_source: Mapped[str | None] = mapped_column(String(64))
+
+
+class CrmMessage(Base):
+    __tablename__ = "crm_messages"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("crm_customers.id"), index=True)
+    rep_id: Mapped[int] = mapped_column(ForeignKey("crm_users.id"))
+    contact_id: Mapped[int | None] = mapped_column(ForeignKey("crm_contacts.id"))
+    sender: Mapped[str] = mapped_column(String(16))
+    channel: Mapped[str | None] = mapped_column(String(32))
+    sent_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    text: Mapped[str] = mapped_column(Text)
+
+
+class CrmQuote(Base):
+    __tablename__ = "crm_quotes"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("crm_customers.id"), index=True)
+    product: Mapped[str] = mapped_column(String(200))
+    amount_yuan: Mapped[float] = mapped_column(Float)
+    quoted_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+class CrmInventory(Base):
+    __tablename__ = "crm_inventory"
+    product: Mapped[str] = mapped_column(String(200), primary_key=True)
+    quantity: Mapped[float] = mapped_column(Float)
+    updated_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+
+class CrmStore(Base):
+    __tablename__ = "crm_stores"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    org_id: Mapped[str] = mapped_column(ForeignKey("crm_orgs.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    industry: Mapped[str | None] = mapped_column(String(64))
+
+
+class CrmStoreNode(Base):
+    __tablename__ = "crm_store_nodes"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    store_id: Mapped[int] = mapped_column(ForeignKey("crm_stores.id"), index=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(64))
+    script_lines: Mapped[list] = mapped_column(default=list)
+
+
+class CrmStoreEvent(Base):
+    __tablename__ = "crm_store_events"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    store_id: Mapped[int] = mapped_column(ForeignKey("crm_stores.id"), index=True)
+    visitor_id: Mapped[str] = mapped_column(String(64))
+    node_seq: Mapped[int] = mapped_column(Integer)
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+class CrmDocView(Base):
+    __tablename__ = "crm_doc_views"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("crm_customers.id"), index=True)
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    seconds: Mapped[float] = mapped_column(Float, default=0.0)
+
+
+class CrmProposalRevision(Base):
+    __tablename__ = "crm_proposal_revisions"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("crm_customers.id"), index=True)
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+class CrmRebateQuery(Base):
+    __tablename__ = "crm_rebate_queries"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("crm_customers.id"), index=True)
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+Index("ix_crm_actions_rep_submitted", CrmAction.rep_id, CrmAction.submitted_at)

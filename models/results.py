@@ -1,0 +1,138 @@
+"""Result tables (`ap_*`): written only by actionproof, read by the CRM and BI."""
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import Boolean, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from .base import Base
+from .types import BigId, UTCDateTime
+
+OrgId = String(64)
+
+# Job states of CONTRACT.md §3.
+JOB_STATES = ("received", "running", "retrying", "done", "failed", "rejected", "dead_lettered")
+FINAL_JOB_STATES = ("done", "failed", "rejected", "dead_lettered")
+ALERT_STATES = ("open", "overdue", "resolved", "superseded")
+OPEN_ALERT_STATES = ("open", "overdue")
+
+
+class ApJob(Base):
+    """One row per job_id: the idempotency key and the job's life."""
+
+    __tablename__ = "ap_jobs"
+    job_id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    org_id: Mapped[str | None] = mapped_column(OrgId, index=True)
+    schema: Mapped[str | None] = mapped_column(String(64))
+    queue: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    error_code: Mapped[str | None] = mapped_column(String(32))
+    error: Mapped[str | None] = mapped_column(Text)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    payload: Mapped[dict | None] = mapped_column()
+    result: Mapped[dict | None] = mapped_column()
+    received_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    first_attempt_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+class ApVerdict(Base):
+    """A credibility verdict on one action; a re-submission makes a new version."""
+
+    __tablename__ = "ap_verdicts"
+    __table_args__ = (UniqueConstraint("action_id", "version"),)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    org_id: Mapped[str] = mapped_column(OrgId, index=True)
+    action_id: Mapped[int] = mapped_column(BigId, index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    job_id: Mapped[str] = mapped_column(String(128), unique=True)
+    status: Mapped[str] = mapped_column(String(24))  # verified / pending_verification
+    failed_rules: Mapped[list] = mapped_column(default=list)
+    rules_version: Mapped[str] = mapped_column(String(32))
+    judged_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    superseded_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+
+class ApCheck(Base):
+    """One rule judged on one action or photo, with its measured value."""
+
+    __tablename__ = "ap_checks"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    org_id: Mapped[str] = mapped_column(OrgId, index=True)
+    verdict_id: Mapped[int] = mapped_column(ForeignKey("ap_verdicts.id", ondelete="CASCADE"), index=True)
+    action_id: Mapped[int] = mapped_column(BigId, index=True)
+    rule: Mapped[str] = mapped_column(String(32))
+    subject: Mapped[str | None] = mapped_column(String(64))
+    passed: Mapped[bool] = mapped_column(Boolean)
+    value_num: Mapped[float | None] = mapped_column(Float)
+    value_text: Mapped[str | None] = mapped_column(String(200))
+    unit: Mapped[str | None] = mapped_column(String(16))
+    threshold: Mapped[float | None] = mapped_column(Float)
+    reason: Mapped[str | None] = mapped_column(String(64))
+    detail: Mapped[str | None] = mapped_column(Text)
+
+
+class ApAlert(Base):
+    """A verification alert to the rep's manager, due a fixed time after it is raised."""
+
+    __tablename__ = "ap_alerts"
+    __table_args__ = (
+        # One open alert per action (CONTRACT.md §5), enforced by the database itself.
+        Index(
+            "uq_ap_alerts_open_action",
+            "action_id",
+            unique=True,
+            postgresql_where=text("status IN ('open', 'overdue')"),
+            sqlite_where=text("status IN ('open', 'overdue')"),
+        ),
+    )
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    org_id: Mapped[str] = mapped_column(OrgId, index=True)
+    action_id: Mapped[int] = mapped_column(BigId, index=True)
+    verdict_id: Mapped[int] = mapped_column(ForeignKey("ap_verdicts.id"), index=True)
+    rep_id: Mapped[int] = mapped_column(BigId, index=True)
+    manager_id: Mapped[int | None] = mapped_column(BigId, index=True)
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    reasons: Mapped[list] = mapped_column(default=list)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    due_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, index=True)
+    overdue_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    escalated_to_id: Mapped[int | None] = mapped_column(BigId)
+    resolved_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    resolution: Mapped[str | None] = mapped_column(String(16))
+    note: Mapped[str | None] = mapped_column(Text)
+    resolved_by: Mapped[int | None] = mapped_column(BigId)
+    resolved_job_id: Mapped[str | None] = mapped_column(String(128))
+
+
+class ApQualityEvent(Base):
+    """Something that counts against (or for) a rep's process quality, e.g. an overdue alert."""
+
+    __tablename__ = "ap_quality_events"
+    __table_args__ = (UniqueConstraint("kind", "alert_id"),)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    org_id: Mapped[str] = mapped_column(OrgId, index=True)
+    rep_id: Mapped[int] = mapped_column(BigId, index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    alert_id: Mapped[int | None] = mapped_column(ForeignKey("ap_alerts.id"))
+    action_id: Mapped[int | None] = mapped_column(BigId)
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    detail: Mapped[dict | None] = mapped_column()
+
+
+class ApOutbox(Base):
+    """Events and follow-up jobs written in the job's transaction, published after commit.
+
+    A crash between commit and publish therefore loses nothing: the next flush sends them.
+    """
+
+    __tablename__ = "ap_outbox"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    org_id: Mapped[str | None] = mapped_column(OrgId)
+    kind: Mapped[str] = mapped_column(String(8))  # event / job
+    target: Mapped[str] = mapped_column(String(128))  # routing key (event) or schema (job)
+    body: Mapped[dict] = mapped_column()
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    published_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, index=True)
