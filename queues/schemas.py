@@ -1,0 +1,128 @@
+"""Versioned job message schemas (CONTRACT.md §2), validated on receipt.
+
+Every message is a flat JSON object: the envelope fields plus the payload of its schema.
+"""
+from __future__ import annotations
+
+import json
+from typing import Any, Literal
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+RESOLUTIONS = ("客户临时改址", "信号漂移", "确认虚假", "其他")
+
+
+class Envelope(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+    schema_: str = Field(alias="schema")
+    job_id: str = Field(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9._:@/-]+$")
+    org_id: str = Field(min_length=1, max_length=64)
+    sent_at: AwareDatetime
+
+
+class ActionSubmitted(Envelope):
+    action_id: int = Field(gt=0)
+
+
+class RecordingSubmitted(Envelope):
+    recording_id: int = Field(gt=0)
+
+
+class MessageSubmitted(Envelope):
+    message_id: int = Field(gt=0)
+
+
+class TranscriptReady(Envelope):
+    transcript_id: int = Field(gt=0)
+
+
+class CustomerChanged(Envelope):
+    customer_id: int = Field(gt=0)
+    reason: str = Field(min_length=1, max_length=64)
+
+
+class AlertResolved(Envelope):
+    alert_id: int = Field(gt=0)
+    resolution: Literal["客户临时改址", "信号漂移", "确认虚假", "其他"]
+    note: str | None = Field(default=None, max_length=2000)
+    resolved_by: int = Field(gt=0)
+
+    @model_validator(mode="after")
+    def _other_needs_note(self) -> "AlertResolved":
+        if self.resolution == "其他" and not (self.note or "").strip():
+            raise ValueError("resolution 其他 (other) needs a note saying what happened")
+        return self
+
+
+# schema name/version → (model, queue). The queue is the job type.
+SCHEMAS: dict[str, tuple[type[Envelope], str]] = {
+    "action.submitted/1": (ActionSubmitted, "verify"),
+    "recording.submitted/1": (RecordingSubmitted, "transcribe"),
+    "message.submitted/1": (MessageSubmitted, "analyze"),
+    "transcript.ready/1": (TranscriptReady, "analyze"),
+    "customer.changed/1": (CustomerChanged, "score"),
+    "alert.resolved/1": (AlertResolved, "verify"),
+}
+JOB_QUEUES = ("verify", "transcribe", "analyze", "score")
+
+
+class MessageError(Exception):
+    """A message that can never be processed: it is rejected to the dead-letter queue."""
+
+    def __init__(self, code: str, message: str, job_id: str | None = None, org_id: str | None = None,
+                 schema: str | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+        self.job_id = job_id
+        self.org_id = org_id
+        self.schema = schema
+
+
+def _describe(err: ValidationError) -> str:
+    parts = []
+    for e in err.errors()[:5]:
+        loc = ".".join(str(p) for p in e["loc"]) or "message"
+        parts.append(f"{loc}: {e['msg']}")
+    return "; ".join(parts)
+
+
+def parse_message(body: bytes | str | dict[str, Any]) -> Envelope:
+    """Decode and validate one job message; raise MessageError with a readable reason."""
+    if isinstance(body, (bytes, bytearray)):
+        try:
+            body = body.decode("utf-8")
+        except UnicodeDecodeError as e:
+            raise MessageError("invalid_message", f"message is not UTF-8 text ({e.reason})") from None
+    if isinstance(body, str):
+        try:
+            data = json.loads(body)
+        except json.JSONDecodeError as e:
+            raise MessageError("invalid_message", f"message is not valid JSON: {e.msg} at {e.pos}") from None
+    else:
+        data = body
+    if not isinstance(data, dict):
+        raise MessageError("invalid_message", f"message must be a JSON object, got {type(data).__name__}")
+    job_id = data.get("job_id") if isinstance(data.get("job_id"), str) else None
+    org_id = data.get("org_id") if isinstance(data.get("org_id"), str) else None
+    schema = data.get("schema")
+    if not isinstance(schema, str) or not schema:
+        raise MessageError("invalid_message", "message has no 'schema' field", job_id, org_id)
+    if schema not in SCHEMAS:
+        name = schema.split("/")[0]
+        known = sorted(s for s in SCHEMAS if s.split("/")[0] == name)
+        hint = f" (this service knows {', '.join(known)})" if known else ""
+        raise MessageError("unknown_schema", f"unknown schema {schema!r}{hint}", job_id, org_id, schema)
+    model, _queue = SCHEMAS[schema]
+    try:
+        return model.model_validate(data)
+    except ValidationError as e:
+        raise MessageError("invalid_message", f"{schema}: {_describe(e)}", job_id, org_id, schema) from None
+
+
+def queue_for(schema: str) -> str:
+    return SCHEMAS[schema][1]
+
+
+def dump_message(msg: Envelope) -> dict[str, Any]:
+    return msg.model_dump(mode="json", by_alias=True, exclude_none=True)

@@ -1,0 +1,52 @@
+"""Wiring: settings → database sessions, broker connections and workers."""
+from __future__ import annotations
+
+import functools
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from models.db import make_engine, session_factory
+from queues.broker import connect
+from queues.publisher import Publisher
+from queues.schemas import SCHEMAS
+from queues.topology import Topology
+
+from . import outbox
+from .config import Settings
+from .consumer import Worker
+from .handlers import HANDLERS
+from .sweep import mark_overdue
+
+
+@functools.lru_cache(maxsize=8)
+def _sessions(url: str) -> sessionmaker[Session]:
+    return session_factory(make_engine(url))
+
+
+def sessions(settings: Settings) -> sessionmaker[Session]:
+    return _sessions(settings.database_url)
+
+
+def handled_job_types() -> list[str]:
+    """Job types (queues) this build has handlers for, in a stable order."""
+    return sorted({SCHEMAS[schema][1] for schema in HANDLERS})
+
+
+def make_worker(settings: Settings, job_types: list[str]) -> Worker:
+    sess = sessions(settings)
+    worker = Worker(settings, sess, HANDLERS, job_types)
+
+    def sweep() -> None:
+        result = mark_overdue(sess, settings)
+        if worker.publisher is not None:
+            outbox.flush(sess, worker.publisher, ids=result.outbox_ids)
+            # Rows left behind by a crash between commit and publish.
+            outbox.flush(sess, worker.publisher, older_than_s=30)
+
+    worker.periodic = [[settings.sweep_interval_s, 0.0, sweep]]
+    return worker
+
+
+def publisher(settings: Settings) -> Publisher:
+    conn = connect(settings.broker_url, lease_seconds=settings.lease_s)
+    return Publisher(conn, Topology(settings.queue_prefix))

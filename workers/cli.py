@@ -1,0 +1,272 @@
+"""The `actionproof` command."""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+
+from .config import Settings
+
+
+def _settings() -> Settings:
+    return Settings.from_env()
+
+
+def cmd_db_upgrade(args, settings: Settings) -> int:
+    from models.db import upgrade
+
+    upgrade(settings.database_url)
+    print(f"database at head: {_redact(settings.database_url)}")
+    return 0
+
+
+def cmd_worker(args, settings: Settings) -> int:
+    from .app import handled_job_types, make_worker
+    from .logs import setup_logging
+
+    setup_logging(settings.log_level)
+    known = handled_job_types()
+    if args.all:
+        job_types = known
+    elif args.queues:
+        job_types = [q.strip() for q in args.queues.split(",") if q.strip()]
+        unknown = [q for q in job_types if q not in known]
+        if unknown:
+            print(f"no handlers for {', '.join(unknown)} in this build (it handles: {', '.join(known)})",
+                  file=sys.stderr)
+            return 2
+    else:
+        print("name the queues (--queues verify,...) or --all", file=sys.stderr)
+        return 2
+    worker = make_worker(settings, job_types)
+    worker.install_signal_handlers()
+    stats = worker.run(until_idle=args.until_idle, max_seconds=args.max_seconds)
+    print(json.dumps(stats), file=sys.stderr)
+    return 0
+
+
+def cmd_submit(args, settings: Settings) -> int:
+    from queues.schemas import MessageError, parse_message
+
+    from .app import publisher
+
+    raw = sys.stdin.read() if args.file == "-" else Path(args.file).read_text(encoding="utf-8")
+    try:
+        data = json.loads(raw)
+    except json.JSONDecodeError as e:
+        print(f"{args.file}: not JSON ({e.msg} at line {e.lineno})", file=sys.stderr)
+        return 2
+    messages = data if isinstance(data, list) else [data]
+    try:
+        parsed = [parse_message(m) for m in messages]
+    except MessageError as e:
+        print(f"{args.file}: {e.code}: {e}", file=sys.stderr)
+        return 2
+    pub = publisher(settings)
+    try:
+        for m in parsed:
+            pub.publish_job(m)
+            print(m.job_id)
+    finally:
+        pub.connection.release()
+    return 0
+
+
+def cmd_status(args, settings: Settings) -> int:
+    from queues.broker import connect, redact
+    from queues.topology import Topology
+
+    from .app import sessions
+    from .ops import alert_counts, dumps, job_counts, queue_depths
+
+    out = {"broker": redact(settings.broker_url), "database": _redact(settings.database_url)}
+    with connect(settings.broker_url, lease_seconds=settings.lease_s) as conn:
+        out["queues"] = queue_depths(conn, Topology(settings.queue_prefix))
+    out["jobs"] = job_counts(sessions(settings))
+    out["alerts"] = alert_counts(sessions(settings))
+    if args.json:
+        print(dumps(out))
+        return 0
+    print(f"broker   {out['broker']}\ndatabase {out['database']}\n")
+    print(f"{'queue':<12}{'ready':>8}{'dead letters':>14}")
+    for name, row in out["queues"].items():
+        print(f"{name:<12}{row['ready']:>8}{row['dead_letters']:>14}")
+    print("\njobs    " + (", ".join(f"{k} {v}" for k, v in sorted(out["jobs"].items())) or "none"))
+    print("alerts  " + (", ".join(f"{k} {v}" for k, v in sorted(out["alerts"].items())) or "none"))
+    return 0
+
+
+def cmd_job(args, settings: Settings) -> int:
+    from .app import sessions
+    from .ops import dumps, job_detail
+
+    detail = job_detail(sessions(settings), args.job_id)
+    if detail is None:
+        print(f"no job {args.job_id}", file=sys.stderr)
+        return 1
+    print(dumps(detail))
+    return 0
+
+
+def cmd_dlq(args, settings: Settings) -> int:
+    from queues.broker import connect
+    from queues.publisher import Publisher
+    from queues.topology import Topology
+
+    from .ops import dlq_list, dlq_replay, dumps
+
+    topology = Topology(settings.queue_prefix)
+    with connect(settings.broker_url, lease_seconds=settings.lease_s) as conn:
+        if args.dlq_command == "list":
+            rows = dlq_list(conn, topology, limit=args.limit)
+            if args.json:
+                print(dumps(rows))
+            else:
+                for r in rows:
+                    print(f"{r['queue']:<10} {r['job_id'] or '?':<40} {r['status'] or '':<14} "
+                          f"{r['error_code'] or '':<16} {r['error'] or ''}")
+                print(f"{len(rows)} dead letter(s)")
+            return 0
+        if not args.all and not args.job_id:
+            print("name a JOB_ID or --all", file=sys.stderr)
+            return 2
+        publisher = Publisher(conn, topology)
+        replayed = dlq_replay(conn, topology, publisher, None if args.all else args.job_id)
+        print(f"replayed {len(replayed)}: {' '.join(replayed)}")
+        return 0 if replayed or args.all else 1
+
+
+def cmd_sweep(args, settings: Settings) -> int:
+    from . import outbox
+    from .app import publisher, sessions
+    from .sweep import mark_overdue
+
+    result = mark_overdue(sessions(settings), settings)
+    pub = publisher(settings)
+    try:
+        sent = outbox.flush(sessions(settings), pub, ids=result.outbox_ids)
+        sent += outbox.flush(sessions(settings), pub, older_than_s=30)
+    finally:
+        pub.connection.release()
+    print(json.dumps({"overdue": result.overdue, "escalated": result.escalated, "events_sent": sent}))
+    return 0
+
+
+def cmd_check_photo(args, settings: Settings) -> int:
+    from evidence.datum import Position
+    from evidence.report import photo_report
+
+    path = Path(args.file)
+    try:
+        size = path.stat().st_size
+        if size > settings.max_photo_bytes:
+            report = {"file": str(path), "problems": [f"media_too_large: {size} bytes (limit {settings.max_photo_bytes})"]}
+            print(json.dumps(report, ensure_ascii=False, indent=2))
+            return 1
+        data = path.read_bytes()
+    except OSError as e:
+        print(json.dumps({"file": str(path), "problems": [f"media_missing: {e.strerror}"]}, ensure_ascii=False))
+        return 1
+    submitted = None
+    if args.submitted_at:
+        submitted = dt.datetime.fromisoformat(args.submitted_at)
+        if submitted.tzinfo is None:
+            print("--submitted-at needs an offset, e.g. 2026-03-02T10:00:00+08:00", file=sys.stderr)
+            return 2
+    near = None
+    if args.near:
+        try:
+            lat, lon = (float(x) for x in args.near.split(","))
+        except ValueError:
+            print("--near takes LAT,LON", file=sys.stderr)
+            return 2
+        near = Position(lat, lon, args.datum)
+    report = photo_report(data, submitted_at=submitted, near=near, radius_m=args.radius or settings.radius_m,
+                          tolerance_s=settings.photo_time_tolerance_s)
+    report = {"file": str(path), **report}
+    if args.json:
+        print(json.dumps(report, ensure_ascii=False, indent=2, default=str))
+    else:
+        for k, v in report.items():
+            print(f"{k:<14} {v}")
+    return 0
+
+
+def cmd_demo(args, settings: Settings) -> int:
+    from .demo import run_demo
+
+    return run_demo(settings, workers=args.workers)
+
+
+def _redact(url: str) -> str:
+    from queues.broker import redact
+
+    return redact(url)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="actionproof", description=__doc__)
+    sub = p.add_subparsers(dest="command", required=True)
+
+    db = sub.add_parser("db", help="database schema")
+    db_sub = db.add_subparsers(dest="db_command", required=True)
+    db_sub.add_parser("upgrade", help="run the migrations to the newest schema").set_defaults(func=cmd_db_upgrade)
+
+    w = sub.add_parser("worker", help="consume job queues")
+    w.add_argument("--queues", help="comma-separated job types, e.g. verify")
+    w.add_argument("--all", action="store_true", help="every job type this build handles")
+    w.add_argument("--until-idle", type=float, default=None, metavar="SECONDS",
+                   help="exit once no message arrived for this long")
+    w.add_argument("--max-seconds", type=float, default=None)
+    w.set_defaults(func=cmd_worker)
+
+    s = sub.add_parser("submit", help="publish job messages from a JSON file (one object or a list), as the CRM would")
+    s.add_argument("file")
+    s.set_defaults(func=cmd_submit)
+
+    st = sub.add_parser("status", help="queue depths, jobs by status, dead letters, alerts")
+    st.add_argument("--json", action="store_true")
+    st.set_defaults(func=cmd_status)
+
+    j = sub.add_parser("job", help="one job's state and results")
+    j.add_argument("job_id")
+    j.set_defaults(func=cmd_job)
+
+    d = sub.add_parser("dlq", help="dead-letter queues")
+    d_sub = d.add_subparsers(dest="dlq_command", required=True)
+    dl = d_sub.add_parser("list")
+    dl.add_argument("--json", action="store_true")
+    dl.add_argument("--limit", type=int, default=100)
+    dr = d_sub.add_parser("replay")
+    dr.add_argument("job_id", nargs="?")
+    dr.add_argument("--all", action="store_true")
+    for x in (dl, dr):
+        x.set_defaults(func=cmd_dlq)
+
+    sw = sub.add_parser("sweep", help="mark overdue alerts, escalate, publish pending events")
+    sw.set_defaults(func=cmd_sweep)
+
+    cp = sub.add_parser("check-photo", help="read one photo's EXIF and judge it (no broker or database)")
+    cp.add_argument("file")
+    cp.add_argument("--submitted-at", help="ISO-8601 with offset")
+    cp.add_argument("--near", help="LAT,LON of the customer")
+    cp.add_argument("--datum", default="wgs84", choices=["wgs84", "gcj02", "bd09"])
+    cp.add_argument("--radius", type=float, default=None, help="metres (default ACTIONPROOF_RADIUS_M)")
+    cp.add_argument("--json", action="store_true")
+    cp.set_defaults(func=cmd_check_photo)
+
+    dm = sub.add_parser("demo", help="run sample actions through the whole pipeline on the embedded default")
+    dm.add_argument("--workers", type=int, default=1)
+    dm.set_defaults(func=cmd_demo)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.func(args, _settings())
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,83 @@
+"""Configuration: read from environment variables here and nowhere else."""
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Mapping
+
+DEFAULT_REQUIRED_EVIDENCE = {"上门拜访": ["checkin", "photo"], "现场勘测": ["checkin", "photo"], "电话沟通": ["call_log"]}
+
+
+def _float(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = env.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        return float(raw)
+    except ValueError:
+        raise SystemExit(f"{name}={raw!r} is not a number") from None
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every setting, with the environment variable it comes from (see README's table)."""
+
+    home: Path = Path("var")
+    database_url: str = ""
+    broker_url: str = ""
+    media_root: Path = Path("var/media")
+    queue_prefix: str = ""
+    default_timezone: str = "Asia/Shanghai"
+    radius_m: float = 500.0
+    photo_time_tolerance_s: float = 180.0
+    required_evidence: dict[str, list[str]] = field(default_factory=lambda: dict(DEFAULT_REQUIRED_EVIDENCE))
+    alert_due_hours: float = 2.0
+    alert_clock: str = "wall"  # wall / business
+    retry_window_s: float = 900.0
+    retry_max_delay_s: float = 60.0
+    not_found_window_s: float = 60.0
+    prefetch: int = 4
+    lease_s: float = 60.0
+    sweep_interval_s: float = 60.0
+    max_photo_bytes: int = 30 * 1024 * 1024
+    max_image_pixels: int = 50_000_000
+    log_level: str = "INFO"
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> "Settings":
+        env = os.environ if env is None else env
+        home = Path(env.get("ACTIONPROOF_HOME") or "var")
+        required = DEFAULT_REQUIRED_EVIDENCE
+        if env.get("ACTIONPROOF_REQUIRED_EVIDENCE"):
+            try:
+                required = {str(k): [str(x) for x in v] for k, v in
+                            json.loads(env["ACTIONPROOF_REQUIRED_EVIDENCE"]).items()}
+            except (ValueError, AttributeError, TypeError) as e:
+                raise SystemExit(f"ACTIONPROOF_REQUIRED_EVIDENCE is not a JSON object of lists: {e}") from None
+        clock = env.get("ACTIONPROOF_ALERT_CLOCK") or "wall"
+        if clock not in ("wall", "business"):
+            raise SystemExit(f"ACTIONPROOF_ALERT_CLOCK={clock!r}: use 'wall' or 'business'")
+        return cls(
+            home=home,
+            database_url=env.get("ACTIONPROOF_DATABASE_URL") or f"sqlite:///{(home / 'actionproof.db').as_posix()}",
+            broker_url=env.get("ACTIONPROOF_BROKER_URL") or f"sqlite-lease:///{(home / 'broker.db').as_posix()}",
+            media_root=Path(env.get("ACTIONPROOF_MEDIA_ROOT") or home / "media"),
+            queue_prefix=env.get("ACTIONPROOF_QUEUE_PREFIX", ""),
+            default_timezone=env.get("ACTIONPROOF_TIMEZONE") or "Asia/Shanghai",
+            radius_m=_float(env, "ACTIONPROOF_RADIUS_M", 500.0),
+            photo_time_tolerance_s=_float(env, "ACTIONPROOF_PHOTO_TIME_TOLERANCE_S", 180.0),
+            required_evidence=required,
+            alert_due_hours=_float(env, "ACTIONPROOF_ALERT_DUE_HOURS", 2.0),
+            alert_clock=clock,
+            retry_window_s=_float(env, "ACTIONPROOF_RETRY_WINDOW_S", 900.0),
+            retry_max_delay_s=_float(env, "ACTIONPROOF_RETRY_MAX_DELAY_S", 60.0),
+            not_found_window_s=_float(env, "ACTIONPROOF_NOT_FOUND_WINDOW_S", 60.0),
+            prefetch=int(_float(env, "ACTIONPROOF_PREFETCH", 4)),
+            lease_s=_float(env, "ACTIONPROOF_LEASE_S", 60.0),
+            sweep_interval_s=_float(env, "ACTIONPROOF_SWEEP_INTERVAL_S", 60.0),
+            max_photo_bytes=int(_float(env, "ACTIONPROOF_MAX_PHOTO_BYTES", 30 * 1024 * 1024)),
+            max_image_pixels=int(_float(env, "ACTIONPROOF_MAX_IMAGE_PIXELS", 50_000_000)),
+            log_level=env.get("ACTIONPROOF_LOG_LEVEL") or "INFO",
+        )

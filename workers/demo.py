@@ -1,0 +1,201 @@
+"""`actionproof demo`: a small organisation in Hangzhou, five actions, one worker process, results.
+
+Runs on the embedded default (SQLite + the SQLite broker transport) in its own folder, so it
+works on a fresh machine with nothing else running, and never touches a real database.
+"""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import os
+import shutil
+import subprocess
+import sys
+import time
+import unicodedata
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+
+from evidence.datum import convert
+from evidence.photo_writer import make_photo
+from models import (
+    ApAlert, ApCheck, ApJob, ApVerdict, CrmAction, CrmCallLog, CrmContact, CrmCustomer, CrmCustomerPhone,
+    CrmOrg, CrmPhoto, CrmUser,
+)
+from models.db import make_engine, session_factory, upgrade
+from queues.publisher import job_message
+
+from .config import Settings
+
+TZ = ZoneInfo("Asia/Shanghai")
+ORG = "demo-hz"
+# Customer positions as the CRM stores them from AMap: GCJ-02.
+WULIN = (30.274150, 120.155150)  # 杭州明达五金 near Wulin Square
+BINJIANG = (30.208560, 120.211270)  # 滨江精工机械
+
+
+def _offset(lat: float, lon: float, north_m: float, east_m: float) -> tuple[float, float]:
+    import math
+
+    return lat + north_m / 111_320.0, lon + east_m / (111_320.0 * math.cos(math.radians(lat)))
+
+
+def _seed(sessions, media: Path, now: dt.datetime) -> list[tuple[int, str]]:
+    """Create the organisation, its people and customers, and five actions with evidence."""
+    media.mkdir(parents=True, exist_ok=True)
+    with sessions() as s, s.begin():
+        s.add(CrmOrg(id=ORG, name="杭州示范贸易有限公司", timezone="Asia/Shanghai"))
+        boss = CrmUser(org_id=ORG, name="周总监", role="manager", phone="13700000001")
+        s.add(boss)
+        s.flush()
+        manager = CrmUser(org_id=ORG, name="陈经理", role="manager", manager_id=boss.id, phone="13700000002")
+        s.add(manager)
+        s.flush()
+        rep_li = CrmUser(org_id=ORG, name="李明", role="rep", manager_id=manager.id, phone="13700000003")
+        rep_wang = CrmUser(org_id=ORG, name="王芳", role="rep", manager_id=manager.id, phone="13700000004")
+        s.add_all([rep_li, rep_wang])
+        s.flush()
+        mingda = CrmCustomer(org_id=ORG, name="杭州明达五金", industry="manufacturing", address="杭州市下城区武林广场",
+                             lat=WULIN[0], lon=WULIN[1], datum="gcj02", owner_rep_id=rep_li.id)
+        jinggong = CrmCustomer(org_id=ORG, name="滨江精工机械", industry="manufacturing", address="杭州市滨江区",
+                               lat=BINJIANG[0], lon=BINJIANG[1], datum="gcj02", owner_rep_id=rep_wang.id)
+        s.add_all([mingda, jinggong])
+        s.flush()
+        s.add_all([CrmCustomerPhone(customer_id=mingda.id, phone="0571-8888 6666"),
+                   CrmContact(customer_id=mingda.id, name="王建国", title="总经理", role_tag="decision_maker",
+                              phone="+86 138 0013 8000"),
+                   CrmCustomerPhone(customer_id=jinggong.id, phone="0571-8666 1234")])
+
+        def visit(rep, customer, label, checkin_north_m, photo_delay_s, exif=True):
+            submitted = now - dt.timedelta(minutes=5)
+            cin = _offset(customer.lat, customer.lon, checkin_north_m, 20)
+            action = CrmAction(org_id=ORG, customer_id=customer.id, rep_id=rep.id, type="上门拜访",
+                               submitted_at=submitted, checkin_lat=cin[0], checkin_lon=cin[1],
+                               checkin_datum="gcj02", checkin_accuracy_m=15)
+            s.add(action)
+            s.flush()
+            # The phone's GPS writes WGS-84 into EXIF: convert the customer's GCJ-02 point.
+            wlat, wlon = convert(customer.lat, customer.lon, "gcj02", "wgs84")
+            plat, plon = _offset(wlat, wlon, 30, -25)
+            shot = submitted - dt.timedelta(seconds=photo_delay_s)
+            data = make_photo(width=800, height=600, color=(70 + 30 * action.id % 150, 120, 160),
+                              gps=(plat, plon) if exif else None, gps_time_utc=shot if exif else None,
+                              camera_time=shot.astimezone(TZ).replace(tzinfo=None) if exif else None,
+                              make="Xiaomi" if exif else None, model="Redmi Note 12" if exif else None)
+            rel = f"photos/action-{action.id}.jpg"
+            (media / rel).parent.mkdir(parents=True, exist_ok=True)
+            (media / rel).write_bytes(data)
+            s.add(CrmPhoto(action_id=action.id, path=rel, uploaded_at=submitted))
+            return action.id, label
+
+        def call(rep, customer, label, number):
+            action = CrmAction(org_id=ORG, customer_id=customer.id, rep_id=rep.id, type="电话沟通",
+                               submitted_at=now - dt.timedelta(minutes=3))
+            s.add(action)
+            s.flush()
+            s.add(CrmCallLog(action_id=action.id, counterpart_number=number, duration_s=312, direction="out",
+                             started_at=now - dt.timedelta(minutes=9)))
+            return action.id, label
+
+        actions = [
+            visit(rep_li, mingda, "clean visit", 60, 40),
+            visit(rep_wang, jinggong, "check-in 1.8 km away", 1800, 50),
+            call(rep_li, mingda, "call to the GM's mobile", "+86-138-0013-8000"),
+            call(rep_wang, jinggong, "call to a wrong number", "139 0000 1111"),
+            visit(rep_li, mingda, "photo 7 min before submission", 40, 420),
+            visit(rep_wang, mingda, "photo without EXIF (WeChat)", 30, 0, exif=False),
+        ]
+    return actions
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * max(0, width - _width(text))
+
+
+def _table(headers: list[str], rows: list[list[str]]) -> str:
+    widths = [max(_width(h), *(_width(r[i]) for r in rows)) if rows else _width(h) for i, h in enumerate(headers)]
+    line = "  ".join(_pad(h, w) for h, w in zip(headers, widths))
+    out = [line, "  ".join("-" * w for w in widths)]
+    out += ["  ".join(_pad(c, w) for c, w in zip(r, widths)) for r in rows]
+    return "\n".join(out)
+
+
+def _value(c: ApCheck) -> str:
+    if c.value_num is not None:
+        return f"{c.rule}_{c.unit}={c.value_num:.0f}" if c.unit else f"{c.rule}={c.value_num:g}"
+    if c.value_text:
+        return f"{c.rule}={c.value_text}"
+    return c.rule
+
+
+def run_demo(settings: Settings, workers: int = 1) -> int:
+    home = settings.home / "demo"
+    if home.exists():
+        shutil.rmtree(home)
+    home.mkdir(parents=True)
+    settings = dataclasses.replace(
+        settings, home=home, database_url=f"sqlite:///{(home / 'actionproof.db').as_posix()}",
+        broker_url=f"sqlite-lease:///{(home / 'broker.db').as_posix()}", media_root=home / "media", queue_prefix="")
+    t0 = time.perf_counter()
+    upgrade(settings.database_url)
+    engine = make_engine(settings.database_url)
+    sessions = session_factory(engine)
+    now = dt.datetime.now(dt.timezone.utc)
+    actions = _seed(sessions, settings.media_root, now)
+
+    from .app import publisher
+
+    pub = publisher(settings)
+    jobs = {}
+    for action_id, label in actions:
+        jobs[action_id] = pub.publish_job(job_message("action.submitted/1", ORG, action_id=action_id))
+    pub.connection.release()
+    print(f"demo: organisation {ORG} with 2 reps and 2 customers in Hangzhou; {len(actions)} actions submitted")
+    print(f"demo: data in {home}\n")
+
+    env = {**os.environ, "ACTIONPROOF_HOME": str(home), "ACTIONPROOF_DATABASE_URL": settings.database_url,
+           "ACTIONPROOF_BROKER_URL": settings.broker_url, "ACTIONPROOF_MEDIA_ROOT": str(settings.media_root),
+           "ACTIONPROOF_QUEUE_PREFIX": "", "ACTIONPROOF_LOG_LEVEL": os.environ.get("ACTIONPROOF_LOG_LEVEL", "WARNING")}
+    cmd = [sys.executable, "-m", "workers.cli", "worker", "--all", "--until-idle", "2"]
+    procs = [subprocess.Popen(cmd, env=env) for _ in range(max(1, workers))]
+    for p in procs:
+        p.wait(timeout=600)
+
+    labels = dict(actions)
+    with sessions() as s:
+        users = {u.id: u.name for u in s.scalars(select(CrmUser))}
+        customers = {c.id: c.name for c in s.scalars(select(CrmCustomer))}
+        rows = []
+        for action_id, _ in actions:
+            action = s.get(CrmAction, action_id)
+            verdict = s.scalar(select(ApVerdict).where(ApVerdict.action_id == action_id,
+                                                       ApVerdict.superseded_at.is_(None)))
+            job = s.get(ApJob, jobs[action_id])
+            if verdict is None:
+                rows.append([str(action_id), users[action.rep_id], customers[action.customer_id], action.type,
+                             f"(job {job.status if job else 'missing'})", labels[action_id], ""])
+                continue
+            failed = s.scalars(select(ApCheck).where(ApCheck.verdict_id == verdict.id, ApCheck.passed.is_(False))
+                               .order_by(ApCheck.id)).all()
+            shown = "; ".join(_value(c) + (f" ({c.reason})" if c.reason else "") for c in failed) or "-"
+            rows.append([str(action_id), users[action.rep_id], customers[action.customer_id], action.type,
+                         "verified" if verdict.status == "verified" else "待核实 pending", labels[action_id], shown])
+        print("Verdicts")
+        print(_table(["action", "rep", "customer", "type", "verdict", "scenario", "failed rules (measured)"], rows))
+        alerts = s.scalars(select(ApAlert).where(ApAlert.status == "open").order_by(ApAlert.id)).all()
+        print(f"\nOpen verification alerts ({len(alerts)})")
+        print(_table(["alert", "action", "rep", "to manager", "raised (Asia/Shanghai)", "due", "reasons"], [
+            [str(a.id), str(a.action_id), users.get(a.rep_id, "?"), users.get(a.manager_id, "?"),
+             a.created_at.astimezone(TZ).strftime("%m-%d %H:%M"), a.due_at.astimezone(TZ).strftime("%m-%d %H:%M"),
+             "; ".join(a.reasons)] for a in alerts]))
+        done = sum(1 for j in jobs.values() if (s.get(ApJob, j) or ApJob(status="?")).status == "done")
+    print(f"\n{done}/{len(jobs)} jobs done in {time.perf_counter() - t0:.1f} s "
+          f"(SQLite database and SQLite broker, {len(procs)} worker process(es))")
+    engine.dispose()
+    return 0 if done == len(jobs) else 1
