@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import logging
 import sys
 from pathlib import Path
 
@@ -43,7 +44,7 @@ def cmd_worker(args, settings: Settings) -> int:
     worker = make_worker(settings, job_types)
     worker.install_signal_handlers()
     stats = worker.run(until_idle=args.until_idle, max_seconds=args.max_seconds)
-    print(json.dumps(stats), file=sys.stderr)
+    logging.getLogger("actionproof.worker").info("worker stopped", extra={"stats": stats})
     return 0
 
 

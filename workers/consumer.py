@@ -149,10 +149,10 @@ class Worker:
         self.publisher = Publisher(conn, self.topology, declare=False)
         consumers = []
         for job_type in self.job_types:
-            channel = conn.channel()
-            channel.basic_qos(prefetch_size=0, prefetch_count=self.settings.prefetch, a_global=False)
-            consumer = Consumer(channel, queues=[self.topology.queue(job_type)],
-                                on_message=self._receiver(job_type), accept=["application/json"])
+            # A channel per queue gives each job type its own prefetch window.
+            consumer = Consumer(conn.channel(), queues=[self.topology.queue(job_type)],
+                                on_message=self._receiver(job_type), accept=["application/json"],
+                                prefetch_count=self.settings.prefetch)
             consumer.consume()
             consumers.append(consumer)
         log.info("worker ready", extra={"queues": self.job_types, "broker": conn.as_uri()})

@@ -123,7 +123,7 @@ def _table(headers: list[str], rows: list[list[str]]) -> str:
     line = "  ".join(_pad(h, w) for h, w in zip(headers, widths))
     out = [line, "  ".join("-" * w for w in widths)]
     out += ["  ".join(_pad(c, w) for c, w in zip(r, widths)) for r in rows]
-    return "\n".join(out)
+    return "\n".join(x.rstrip() for x in out)
 
 
 def _value(c: ApCheck) -> str:

@@ -1,0 +1,30 @@
+"""A real worker process whose verify handler pauses mid-job, so a test can SIGKILL it there.
+
+Settings come from the environment, as for `actionproof worker`; the marker file tells the
+test the job is under way.
+"""
+from __future__ import annotations
+
+import os
+import sys
+import time
+from pathlib import Path
+
+from workers.app import make_worker
+from workers.config import Settings
+from workers.handlers import HANDLERS
+
+marker = Path(sys.argv[1])
+real = HANDLERS["action.submitted/1"]
+
+
+def paused(ctx, msg):
+    marker.write_text(msg.job_id)
+    time.sleep(120)
+    return real(ctx, msg)
+
+
+HANDLERS["action.submitted/1"] = paused
+settings = Settings.from_env()
+print(os.getpid(), flush=True)
+make_worker(settings, ["verify"]).run(max_seconds=150)
