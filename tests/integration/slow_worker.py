@@ -20,11 +20,14 @@ real = HANDLERS["action.submitted/1"]
 
 def paused(ctx, msg):
     marker.write_text(msg.job_id)
-    time.sleep(120)
+    time.sleep(float(os.environ.get("SLOW_WORKER_PAUSE_S", "120")))
     return real(ctx, msg)
 
 
 HANDLERS["action.submitted/1"] = paused
 settings = Settings.from_env()
 print(os.getpid(), flush=True)
-make_worker(settings, ["verify"]).run(max_seconds=150)
+worker = make_worker(settings, ["verify"])
+worker.install_signal_handlers()
+stats = worker.run(max_seconds=150)
+print(stats["done"], flush=True)

@@ -107,3 +107,34 @@ def test_database_unreachable_for_30s_retries_and_completes(tmp_path):
         drop_pg_schema(schema)
         from tests.support import delete_amqp_prefix
         delete_amqp_prefix(prefix)
+
+
+@pytest.mark.timeout(120)
+def test_sigterm_finishes_the_current_job_and_leaves_the_rest(backend, sessions, tmp_path):
+    world = seed_world(sessions, backend)
+    first, second = world.visit(sessions), world.visit(sessions)
+    pub = Publisher(connect(backend.broker_url), Topology(backend.queue_prefix))
+    j1 = pub.publish_job(job_message("action.submitted/1", world.org_id, action_id=first))
+    j2 = pub.publish_job(job_message("action.submitted/1", world.org_id, action_id=second))
+    marker = tmp_path / "in-job"
+    child = subprocess.Popen([sys.executable, str(Path(__file__).with_name("slow_worker.py")), str(marker)],
+                             env={**_env(backend), "SLOW_WORKER_PAUSE_S": "3"}, cwd=ROOT,
+                             stdout=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while not marker.exists():
+            assert time.monotonic() < deadline and child.poll() is None
+            time.sleep(0.05)
+        os.kill(child.pid, signal.SIGTERM)
+        out, _ = child.communicate(timeout=60)
+    finally:
+        if child.poll() is None:
+            child.kill()
+    assert child.returncode == 0
+    assert out.split()[-1] == "1"  # it finished the job it had started, and no other
+    with sessions() as s:
+        assert s.get(ApJob, marker.read_text()).status == "done"
+        other = j2 if marker.read_text() == j1 else j1
+        assert s.get(ApJob, other) is None  # never started: still in the queue
+    stats = make_worker(backend, ["verify"]).run(until_idle=1.5, max_seconds=60)
+    assert stats["done"] == 1 and stats["duplicate"] == 0

@@ -1,0 +1,104 @@
+"""The `actionproof` command as a user runs it: real processes, embedded default."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.support import ROOT, SHARED_DATA, prepared, seed_world, settings_for
+
+pytestmark = pytest.mark.timeout(180)
+
+
+def cli(*args: str, env: dict | None = None, cwd: Path | None = None, check: bool = True):
+    proc = subprocess.run([sys.executable, "-m", "workers.cli", *args], capture_output=True, text=True,
+                          env={**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}, cwd=cwd or ROOT, timeout=170)
+    if check and proc.returncode != 0:
+        raise AssertionError(f"actionproof {' '.join(args)} exited {proc.returncode}:\n{proc.stdout}\n{proc.stderr}")
+    return proc
+
+
+def test_demo_prints_verdicts_and_alerts_due_two_hours_later(tmp_path):
+    out = cli("demo", env={"ACTIONPROOF_HOME": str(tmp_path / "home")}, cwd=tmp_path).stdout
+    assert "6/6 jobs done" in out
+    verdicts = out.split("Verdicts")[1].split("Open verification alerts")[0]
+    assert verdicts.count("待核实") == 4 and verdicts.count("verified") == 2
+    assert re.search(r"checkin_distance_m=1[78]\d\d", verdicts)
+    assert re.search(r"photo_gps_time_s=4[12]\d", verdicts)
+    assert "no_gps_timestamp" in verdicts and "+86139****1111" in verdicts
+    alerts = out.split("Open verification alerts (4)")[1].split("jobs done")[0]
+    rows = [r for r in alerts.splitlines() if re.match(r"^\d+\s", r)]
+    assert len(rows) == 4
+    for row in rows:
+        raised, due = re.findall(r"\d\d-\d\d (\d\d:\d\d)", row)[:2]
+        h1, m1 = map(int, raised.split(":"))
+        h2, m2 = map(int, due.split(":"))
+        assert ((h2 * 60 + m2) - (h1 * 60 + m1)) % (24 * 60) == 120
+
+
+def test_check_photo_json_matches_the_oracle(shared_photo_gps=None):
+    if not SHARED_DATA.is_dir():
+        pytest.fail("shared data missing") if os.environ.get("CI") == "true" else pytest.skip("no shared data")
+    photo = SHARED_DATA / "photos" / "jpg" / "gps" / "DSCN0010.jpg"
+    out = json.loads(cli("check-photo", str(photo), "--submitted-at", "2008-10-23T14:28:07+00:00",
+                         "--near", "43.4674483,11.8851267", "--datum", "wgs84", "--json").stdout)
+    assert abs(out["gps"]["lat"] - 43.4674483333333) < 1e-6 and out["gps"]["datum"] == "wgs84"
+    assert out["gps_time_utc"].startswith("2008-10-23T14:27:07")
+    assert out["make"] == "NIKON" and out["model"] == "COOLPIX P6000"
+    rules = {r["rule"]: r for r in out["rules"]}
+    assert rules["photo_gps_time"]["passed"] is True and round(rules["photo_gps_time"]["value"]) == 60
+    assert rules["photo_distance"]["passed"] is True and rules["photo_distance"]["value"] < 1
+
+
+def test_check_photo_on_garbage_gives_a_reason(tmp_path):
+    bad = tmp_path / "not-a-photo.jpg"
+    bad.write_text("hello, this is text")
+    out = json.loads(cli("check-photo", str(bad), "--json").stdout)
+    assert out["gps"] is None and out["problems"]
+
+
+def test_submit_worker_job_status_dlq_round_trip(tmp_path):
+    home = tmp_path / "home"
+    env = {"ACTIONPROOF_HOME": str(home), "ACTIONPROOF_LOG_LEVEL": "INFO"}
+    settings = settings_for(home, f"sqlite:///{home / 'actionproof.db'}", f"sqlite-lease:///{home / 'broker.db'}")
+    cli("db", "upgrade", env=env)
+    sessions = prepared(settings)
+    world = seed_world(sessions, settings)
+    action = world.visit(sessions, checkin_north_m=1200)
+    good = {"schema": "action.submitted/1", "job_id": "crm-1", "org_id": world.org_id,
+            "sent_at": dt.datetime.now(dt.timezone.utc).isoformat(), "action_id": action}
+    (tmp_path / "good.json").write_text(json.dumps(good))
+    assert cli("submit", str(tmp_path / "good.json"), env=env).stdout.strip() == "crm-1"
+    (tmp_path / "bad.json").write_text(json.dumps({**good, "action_id": "x"}))
+    bad = cli("submit", str(tmp_path / "bad.json"), env=env, check=False)
+    assert bad.returncode == 2 and "action_id" in bad.stderr  # the CRM side is told at once
+    # A malformed message that reached the queue anyway (another publisher) is dead-lettered.
+    from queues.broker import connect
+    from queues.publisher import Publisher
+    from queues.topology import Topology
+
+    with connect(settings.broker_url) as conn:
+        Publisher(conn, Topology()).publish_raw("verify", json.dumps({**good, "job_id": "crm-2", "schema": "action.submitted/7"}))
+    worker = cli("worker", "--queues", "verify", "--until-idle", "1.5", env=env)
+    outcomes = [json.loads(line) for line in worker.stderr.splitlines() if line.startswith("{")]
+    job_lines = [o for o in outcomes if o.get("job_id") in ("crm-1", "crm-2") and "status" in o]
+    assert {(o["job_id"], o["status"]) for o in job_lines} == {("crm-1", "done"), ("crm-2", "rejected")}
+    assert all({"duration_ms", "type", "error_code"} <= set(o) for o in job_lines)
+
+    job = json.loads(cli("job", "crm-1", env=env).stdout)
+    assert job["status"] == "done" and job["verdict"]["status"] == "pending_verification"
+    assert job["alert"]["status"] == "open" and job["checks"]
+    status = json.loads(cli("status", "--json", env=env).stdout)
+    assert status["queues"]["verify"] == {"ready": 0, "dead_letters": 1}
+    assert status["jobs"] == {"done": 1, "rejected": 1} and status["alerts"] == {"open": 1}
+    listed = json.loads(cli("dlq", "list", "--json", env=env).stdout)
+    assert [(x["job_id"], x["error_code"]) for x in listed] == [("crm-2", "unknown_schema")]
+    assert "replayed 1" in cli("dlq", "replay", "crm-2", env=env).stdout
+    status = json.loads(cli("status", "--json", env=env).stdout)
+    assert status["queues"]["verify"] == {"ready": 1, "dead_letters": 0}
