@@ -39,11 +39,15 @@ class Settings:
     retry_max_delay_s: float = 60.0
     not_found_window_s: float = 60.0
     prefetch: int = 4
+    prefetch_by_type: dict[str, int] = field(default_factory=dict)  # ACTIONPROOF_PREFETCH_<TYPE>
     lease_s: float = 60.0
     sweep_interval_s: float = 60.0
     max_photo_bytes: int = 30 * 1024 * 1024
     max_image_pixels: int = 50_000_000
     log_level: str = "INFO"
+
+    def prefetch_for(self, job_type: str) -> int:
+        return self.prefetch_by_type.get(job_type) or self.prefetch
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> "Settings":
@@ -75,6 +79,9 @@ class Settings:
             retry_max_delay_s=_float(env, "ACTIONPROOF_RETRY_MAX_DELAY_S", 60.0),
             not_found_window_s=_float(env, "ACTIONPROOF_NOT_FOUND_WINDOW_S", 60.0),
             prefetch=int(_float(env, "ACTIONPROOF_PREFETCH", 4)),
+            prefetch_by_type={t: int(_float(env, f"ACTIONPROOF_PREFETCH_{t.upper()}", 0))
+                              for t in ("verify", "transcribe", "analyze", "score")
+                              if env.get(f"ACTIONPROOF_PREFETCH_{t.upper()}")},
             lease_s=_float(env, "ACTIONPROOF_LEASE_S", 60.0),
             sweep_interval_s=_float(env, "ACTIONPROOF_SWEEP_INTERVAL_S", 60.0),
             max_photo_bytes=int(_float(env, "ACTIONPROOF_MAX_PHOTO_BYTES", 30 * 1024 * 1024)),

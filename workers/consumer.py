@@ -152,7 +152,7 @@ class Worker:
             # A channel per queue gives each job type its own prefetch window.
             consumer = Consumer(conn.channel(), queues=[self.topology.queue(job_type)],
                                 on_message=self._receiver(job_type), accept=["application/json"],
-                                prefetch_count=self.settings.prefetch)
+                                prefetch_count=self.settings.prefetch_for(job_type))
             consumer.consume()
             consumers.append(consumer)
         log.info("worker ready", extra={"queues": self.job_types, "broker": conn.as_uri()})
