@@ -2,25 +2,18 @@
 
 from __future__ import annotations
 
-import functools
 import io
 import math
 import re
-import struct
 import warnings
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
 import exifread
-from PIL import Image, UnidentifiedImageError
+from PIL import Image
 
-# Only photo formats are probed: Pillow knows many exotic formats (EPS, PSD, ...)
-# that no phone produces and that widen the parser surface for hostile uploads.
-_FORMATS: tuple[str, ...] = ("JPEG", "MPO", "PNG", "WEBP", "TIFF", "HEIF", "AVIF", "GIF", "BMP")
-
-# Pillow names multi-picture JPEGs (iPhone portrait/HDR) "MPO"; to a reader they are JPEGs.
-_FORMAT_NAMES = {"MPO": "JPEG"}
+from evidence.image_header import ImageHeader, looks_truncated, probe_header
 
 # Canonical field name -> exifread key / Pillow (IFD, tag id).
 _EXIFREAD_KEYS = {
@@ -83,18 +76,6 @@ class _Bad(ValueError):
     """A tag value that cannot be used; the message is the user-facing reason."""
 
 
-@functools.cache
-def _open_formats() -> tuple[str, ...]:
-    # Registered lazily and once: importing this module should not reconfigure Pillow
-    # for processes that never read a photo. Image.open raises KeyError for a format
-    # name no plugin provides, so only the available ones are passed on.
-    from pillow_heif import register_heif_opener
-
-    register_heif_opener()
-    Image.init()
-    return tuple(fmt for fmt in _FORMATS if fmt in Image.OPEN)
-
-
 def read_photo(data: bytes, *, max_pixels: int = 50_000_000) -> PhotoMeta:
     """Read a photo's metadata from its bytes without decoding pixels; never raises."""
     try:
@@ -110,7 +91,7 @@ def read_photo(data: bytes, *, max_pixels: int = 50_000_000) -> PhotoMeta:
 def _read_photo(data: bytes, max_pixels: int) -> PhotoMeta:
     if not data:
         return PhotoMeta(problems=("empty file",))
-    header = _probe(data, max_pixels)
+    header = probe_header(data, max_pixels)
     try:
         return _read_tags(data, header, max_pixels)
     finally:
@@ -118,14 +99,14 @@ def _read_photo(data: bytes, max_pixels: int) -> PhotoMeta:
             header.image.close()
 
 
-def _read_tags(data: bytes, header: _Header, max_pixels: int) -> PhotoMeta:
+def _read_tags(data: bytes, header: ImageHeader, max_pixels: int) -> PhotoMeta:
     problems: list[str] = []
     image, fmt, width, height = header.image, header.format, header.width, header.height
     if header.problem:
         problems.append(header.problem)
     if width is not None and height is not None and width * height > max_pixels:
         problems.append(f"image too large: {width}x{height}")
-    if _looks_truncated(data, fmt):
+    if looks_truncated(data, fmt):
         problems.append("truncated file")
 
     tags, found, exif_problem = _exifread_tags(data)
@@ -180,118 +161,6 @@ def _read_tags(data: bytes, header: _Header, max_pixels: int) -> PhotoMeta:
         software=software,
         problems=tuple(problems),
     )
-
-
-# --- header -------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Header:
-    image: Image.Image | None
-    format: str | None
-    width: int | None
-    height: int | None
-    problem: str | None = None
-
-
-def _header(image: Image.Image) -> _Header:
-    width, height = image.size
-    return _Header(image, _FORMAT_NAMES.get(image.format or "", image.format), width, height)
-
-
-def _probe(data: bytes, max_pixels: int) -> _Header:
-    """Open the image lazily (header only) for its format and size, or say why not."""
-    sniffed = _sniff_size(data)
-    if sniffed is not None and sniffed[1] * sniffed[2] > max_pixels:
-        # Some plugins allocate the canvas while opening (WebP's animation decoder does),
-        # so an oversized image is never handed to Pillow at all.
-        return _Header(None, *sniffed)
-    formats = _open_formats()
-    try:
-        return _header(Image.open(io.BytesIO(data), formats=formats))
-    except Image.DecompressionBombError as exc:
-        # Size is judged against max_pixels by the caller; Pillow's own, larger limit
-        # must neither raise nor hide the dimensions.
-        image = _open_unchecked(data, formats)
-        if image is not None:
-            return _header(image)
-        sniffed = _sniff_size(data)
-        if sniffed is not None:
-            return _Header(None, *sniffed)
-        pixels = re.search(r"\((\d+) pixels\)", str(exc))
-        return _Header(None, None, None, None, f"image too large: {pixels.group(1) if pixels else '?'} pixels")
-    except UnidentifiedImageError:
-        return _Header(None, None, None, None, "not an image")
-    except Exception as exc:  # noqa: BLE001 - plugins raise all sorts on bad headers
-        return _Header(None, None, None, None, f"unreadable image header: {type(exc).__name__}")
-
-
-def _open_unchecked(data: bytes, formats: tuple[str, ...]) -> Image.Image | None:
-    # Same plugin walk as Image.open minus its decompression-bomb check, so a huge image
-    # still reports its dimensions; nothing is decoded here either. Plugins that check
-    # inside their own header parsing (WebP, GIF, MPO) still refuse; _sniff_size covers them.
-    prefix = data[:16]
-    for fmt in formats:
-        factory, accept = Image.OPEN[fmt]
-        if accept is not None and accept(prefix) is not True:
-            continue
-        try:
-            return factory(io.BytesIO(data), "")
-        except Exception:  # noqa: BLE001 - try the next plugin, as Image.open does
-            continue
-    return None
-
-
-def _sniff_size(data: bytes) -> tuple[str, int, int] | None:
-    """Format and size from the first header bytes of JPEG, PNG, WebP or GIF."""
-    if data[:8] == b"\x89PNG\r\n\x1a\n" and data[12:16] == b"IHDR" and len(data) >= 24:
-        width, height = struct.unpack(">II", data[16:24])
-        return "PNG", width, height
-    if data[:6] in (b"GIF87a", b"GIF89a") and len(data) >= 10:
-        width, height = struct.unpack("<HH", data[6:10])
-        return "GIF", width, height
-    if data[:4] == b"RIFF" and data[8:12] == b"WEBP" and len(data) >= 30:
-        chunk = data[12:16]
-        if chunk == b"VP8X":
-            return "WEBP", 1 + int.from_bytes(data[24:27], "little"), 1 + int.from_bytes(data[27:30], "little")
-        if chunk == b"VP8L" and data[20] == 0x2F:
-            bits = int.from_bytes(data[21:25], "little")
-            return "WEBP", (bits & 0x3FFF) + 1, ((bits >> 14) & 0x3FFF) + 1
-        if chunk == b"VP8 " and data[23:26] == b"\x9d\x01\x2a":
-            width, height = struct.unpack("<HH", data[26:30])
-            return "WEBP", width & 0x3FFF, height & 0x3FFF
-        return None
-    if data[:2] == b"\xff\xd8":
-        return _jpeg_size(data)
-    return None
-
-
-def _jpeg_size(data: bytes) -> tuple[str, int, int] | None:
-    i = 2
-    while i + 9 <= len(data):
-        if data[i] != 0xFF:
-            return None
-        marker = data[i + 1]
-        if marker == 0xFF:  # fill byte
-            i += 1
-            continue
-        length = struct.unpack(">H", data[i + 2 : i + 4])[0]
-        # SOF0-SOF15 carry the frame size, except DHT (C4), JPG (C8) and DAC (CC).
-        if 0xC0 <= marker <= 0xCF and marker not in (0xC4, 0xC8, 0xCC):
-            height, width = struct.unpack(">HH", data[i + 5 : i + 9])
-            return "JPEG", width, height
-        i += 2 + length
-    return None
-
-
-def _looks_truncated(data: bytes, fmt: str | None) -> bool:
-    if fmt == "JPEG":
-        # Entropy-coded data never contains a bare FFD9/FFDA (0xFF is byte-stuffed), so
-        # an end-of-image marker before the last start-of-scan means the tail is missing.
-        return data.rfind(b"\xff\xd9") < data.rfind(b"\xff\xda")
-    if fmt == "PNG":
-        return b"IEND" not in data[-32:]
-    return False
 
 
 # --- tag extraction -------------------------------------------------------------------
