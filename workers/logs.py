@@ -35,3 +35,4 @@ def setup_logging(level: str = "INFO") -> None:
     root.setLevel(level.upper())
     # kombu and amqp log every reconnect attempt at warning; our job lines say what matters.
     logging.getLogger("amqp").setLevel(logging.WARNING)
+    logging.getLogger("exifread").setLevel(logging.ERROR)  # "File format not recognized" per odd photo

@@ -198,3 +198,22 @@ def test_missing_action_retries_then_fails_not_found(backend, sessions):
     with sessions() as s:
         row = s.get(ApJob, job)
         assert row.status == "failed" and row.error_code == "not_found" and row.attempts >= 2
+
+
+def test_missing_and_escaping_photos_are_judged_with_their_media_reason(backend, sessions):
+    world = seed_world(sessions, backend)
+    missing = world.visit(sessions, photo_path="photos/never-uploaded.jpg")
+    escaping = world.visit(sessions, photo_path="../../etc/passwd")
+    pub = _publisher(backend)
+    for a in (missing, escaping):
+        pub.publish_job(job_message("action.submitted/1", world.org_id, action_id=a))
+    stats = _run(backend)
+    assert stats["done"] == 2  # the verdict is made; the worker keeps serving
+    with sessions() as s:
+        for action, code in ((missing, "media_missing"), (escaping, "media_outside_root")):
+            v = s.scalar(select(ApVerdict).where(ApVerdict.action_id == action))
+            assert v.status == "pending_verification"
+            photo_checks = s.scalars(select(ApCheck).where(ApCheck.verdict_id == v.id,
+                                                           ApCheck.rule.in_(["photo_gps_time", "photo_distance"]))).all()
+            assert len(photo_checks) == 2 and {c.reason for c in photo_checks} == {code}
+            assert not any(c.passed for c in photo_checks)

@@ -1,6 +1,7 @@
 """`action.submitted/1`: judge an action's evidence, store the verdict, alert the manager."""
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -33,13 +34,22 @@ def _position(lat: float | None, lon: float | None, datum: str | None) -> Positi
     return Position(lat, lon, (datum or "wgs84").lower())
 
 
-def _read_photo(ctx: JobContext, photo: CrmPhoto) -> PhotoMeta:
-    """The photo's metadata; a photo that cannot be read is judged with the reason as a problem."""
+def _read_photo(ctx: JobContext, photo: CrmPhoto, unreadable: dict[str, Failed]) -> PhotoMeta:
+    """The photo's metadata; a file that cannot be read is noted in `unreadable` and judged empty."""
     try:
         data = read_media(ctx.settings.media_root, photo.path, ctx.settings.max_photo_bytes)
     except Failed as e:
+        unreadable[f"photo:{photo.id}"] = e
         return PhotoMeta(problems=(f"{e.code}: {e}",))
     return read_photo(data, max_pixels=ctx.settings.max_image_pixels)
+
+
+def _with_media_reason(check: Check, unreadable: dict[str, Failed]) -> Check:
+    # A missing or refused file is a different story for the manager than a photo without GPS.
+    err = unreadable.get(check.subject or "")
+    if err is None or check.passed:
+        return check
+    return dataclasses.replace(check, reason=err.code, detail=str(err))
 
 
 def handle_action_submitted(ctx: JobContext, msg: ActionSubmitted) -> dict[str, Any]:
@@ -56,17 +66,19 @@ def handle_action_submitted(ctx: JobContext, msg: ActionSubmitted) -> dict[str, 
     registered += [p for p in s.scalars(select(CrmContact.phone).where(CrmContact.customer_id == customer.id)) if p]
 
     config = rules_config(settings)
+    unreadable: dict[str, Failed] = {}
     evidence = ActionEvidence(
         action_type=action.type,
         submitted_at=action.submitted_at,
         customer=_position(customer.lat, customer.lon, customer.datum),
         radius_m=customer.radius_m,
         checkin=_position(action.checkin_lat, action.checkin_lon, action.checkin_datum),
-        photos=[(f"photo:{p.id}", _read_photo(ctx, p)) for p in photos],
+        photos=[(f"photo:{p.id}", _read_photo(ctx, p, unreadable)) for p in photos],
         call_numbers=[(f"call:{c.id}", c.counterpart_number) for c in calls],
         registered_numbers=registered,
     )
     judgement = judge(evidence, config)
+    judgement = dataclasses.replace(judgement, checks=tuple(_with_media_reason(c, unreadable) for c in judgement.checks))
     now = utcnow()
 
     # A re-submission supersedes the earlier verdict and its open alert (CONTRACT.md §4).
