@@ -7,8 +7,10 @@ from .crm import (
 )
 from .results import (
     ALERT_STATES, FINAL_JOB_STATES, JOB_STATES, OPEN_ALERT_STATES,
-    ApAlert, ApCheck, ApJob, ApOutbox, ApQualityEvent, ApVerdict,
+    ApAlert, ApCheck, ApJob, ApOutbox, ApPhoto, ApQualityEvent, ApVerdict,
 )
+from .analysis import ApAnalysis, ApCommitment, ApKeyword, ApMention, ApMoney, ApNeed, ApObjection
+from .speech import ApSegment, ApTranscript
 
 __all__ = [name for name in dir() if name.startswith(("Crm", "Ap"))] + [
     "Base", "ALERT_STATES", "FINAL_JOB_STATES", "JOB_STATES", "OPEN_ALERT_STATES",

@@ -51,6 +51,7 @@ class ApVerdict(Base):
     status: Mapped[str] = mapped_column(String(24))  # verified / pending_verification
     failed_rules: Mapped[list] = mapped_column(default=list)
     rules_version: Mapped[str] = mapped_column(String(32))
+    risk_score: Mapped[float | None] = mapped_column(Float)  # soft anti-cheat flags, 0–100
     judged_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     superseded_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
@@ -136,3 +137,25 @@ class ApOutbox(Base):
     body: Mapped[dict] = mapped_column()
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     published_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, index=True)
+
+
+class ApPhoto(Base):
+    """What was read from one visit photo: kept so later actions can be compared with it
+    (perceptual hash for reuse, position and time for impossible travel)."""
+
+    __tablename__ = "ap_photos"
+    photo_id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=False)
+    org_id: Mapped[str] = mapped_column(OrgId, index=True)
+    action_id: Mapped[int] = mapped_column(BigId, index=True)
+    rep_id: Mapped[int] = mapped_column(BigId, index=True)
+    phash: Mapped[str | None] = mapped_column(String(16))
+    phash_reason: Mapped[str | None] = mapped_column(String(32))
+    gps_lat: Mapped[float | None] = mapped_column(Float)
+    gps_lon: Mapped[float | None] = mapped_column(Float)
+    gps_time_utc: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    make: Mapped[str | None] = mapped_column(String(100))
+    model: Mapped[str | None] = mapped_column(String(100))
+    software: Mapped[str | None] = mapped_column(String(200))
+    width: Mapped[int | None] = mapped_column(Integer)
+    height: Mapped[int | None] = mapped_column(Integer)
+    read_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
