@@ -156,8 +156,24 @@ class Worker:
             consumer.consume()
             consumers.append(consumer)
         log.info("worker ready", extra={"queues": self.job_types, "broker": conn.as_uri()})
+        keeper_stop = threading.Event()
+        if is_embedded(self.settings.broker_url):
+            # Renew leases from a thread so a long job (or a message waiting for its retry)
+            # never becomes visible to another worker while this one is alive.
+            threading.Thread(target=self._keep_leases, args=(consumers, keeper_stop), daemon=True,
+                             name="lease-keeper").start()
+        try:
+            self._loop(conn, started, until_idle, max_seconds)
+        finally:
+            keeper_stop.set()
+            for consumer in consumers:
+                try:
+                    consumer.cancel()
+                except Exception:  # noqa: BLE001
+                    pass
+
+    def _loop(self, conn: Connection, started: float, until_idle: float | None, max_seconds: float | None) -> None:
         idle_since = time.monotonic()
-        last_lease = time.monotonic()
         while not self.stopping.is_set():
             now = time.time()
             if self._pending and self._pending[0].not_before <= now:
@@ -174,25 +190,18 @@ class Worker:
             except socket.timeout:
                 pass
             self._run_periodic()
-            if is_embedded(self.settings.broker_url) and time.monotonic() - last_lease > self.settings.lease_s / 3:
-                self._extend_leases(consumers)
-                last_lease = time.monotonic()
             if max_seconds is not None and time.monotonic() - started > max_seconds:
                 break
             if until_idle is not None and not self._pending and time.monotonic() - idle_since > until_idle:
                 break
-        for consumer in consumers:
-            try:
-                consumer.cancel()
-            except Exception:  # noqa: BLE001
-                pass
 
-    def _extend_leases(self, consumers: list[Consumer]) -> None:
-        # Messages held for a retry or a long job must not become visible to another worker.
-        for consumer in consumers:
-            extend = getattr(consumer.channel, "extend_leases", None)
-            if extend is not None:
-                extend()
+    def _keep_leases(self, consumers: list[Consumer], stop: threading.Event) -> None:
+        while not stop.wait(self.settings.lease_s / 3):
+            for consumer in consumers:
+                try:
+                    consumer.channel.extend_leases()
+                except Exception as e:  # noqa: BLE001 - a missed renewal means a redelivery, not a loss
+                    log.warning("lease renewal failed", extra={"error": str(e)})
 
     def _run_periodic(self) -> None:
         now = time.monotonic()

@@ -138,3 +138,35 @@ def test_sigterm_finishes_the_current_job_and_leaves_the_rest(backend, sessions,
         assert s.get(ApJob, other) is None  # never started: still in the queue
     stats = make_worker(backend, ["verify"]).run(until_idle=1.5, max_seconds=60)
     assert stats["done"] == 1 and stats["duplicate"] == 0
+
+
+@pytest.mark.timeout(120)
+def test_embedded_job_longer_than_the_lease_is_not_run_twice(embedded, tmp_path):
+    """A job that outlives the lease keeps its message: a second worker never sees it."""
+    settings = dataclasses.replace(embedded, lease_s=1.5)
+    sessions = prepared(settings)
+    world = seed_world(sessions, settings)
+    action = world.visit(sessions)
+    Publisher(connect(settings.broker_url), Topology()).publish_job(
+        job_message("action.submitted/1", world.org_id, action_id=action))
+    marker = tmp_path / "in-job"
+    slow = subprocess.Popen([sys.executable, str(Path(__file__).with_name("slow_worker.py")), str(marker)],
+                            env={**_env(settings), "SLOW_WORKER_PAUSE_S": "6"}, cwd=ROOT,
+                            stdout=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while not marker.exists():
+            assert time.monotonic() < deadline and slow.poll() is None
+            time.sleep(0.05)
+        # Meanwhile a second worker polls the queue for 4 lease periods and must find nothing.
+        stats = make_worker(settings, ["verify"]).run(max_seconds=6)
+        assert stats["done"] == 0 and stats["duplicate"] == 0
+        os.kill(slow.pid, signal.SIGTERM)
+        out, _ = slow.communicate(timeout=60)
+    finally:
+        if slow.poll() is None:
+            slow.kill()
+    assert out.split()[-1] == "1"
+    with sessions() as s:
+        job = s.scalars(select(ApJob)).one()
+        assert job.status == "done" and job.attempts == 1
