@@ -45,6 +45,13 @@ class Settings:
     max_photo_bytes: int = 30 * 1024 * 1024
     max_image_pixels: int = 50_000_000
     log_level: str = "INFO"
+    asr_model: str = "pypi:base"
+    asr_cache_dir: Path = Path("var/models")
+    asr_device: str = "cpu"
+    asr_compute_type: str = "int8"
+    asr_threads: int = 0
+    max_audio_bytes: int = 512 * 1024 * 1024
+    max_audio_s: float = 7200.0
 
     def prefetch_for(self, job_type: str) -> int:
         return self.prefetch_by_type.get(job_type) or self.prefetch
@@ -87,4 +94,11 @@ class Settings:
             max_photo_bytes=int(_float(env, "ACTIONPROOF_MAX_PHOTO_BYTES", 30 * 1024 * 1024)),
             max_image_pixels=int(_float(env, "ACTIONPROOF_MAX_IMAGE_PIXELS", 50_000_000)),
             log_level=env.get("ACTIONPROOF_LOG_LEVEL") or "INFO",
+            asr_model=env.get("ACTIONPROOF_ASR_MODEL") or "pypi:base",
+            asr_cache_dir=Path(env.get("ACTIONPROOF_ASR_CACHE_DIR") or home / "models"),
+            asr_device=env.get("ACTIONPROOF_ASR_DEVICE") or "cpu",
+            asr_compute_type=env.get("ACTIONPROOF_ASR_COMPUTE_TYPE") or "int8",
+            asr_threads=int(_float(env, "ACTIONPROOF_ASR_THREADS", 0)),
+            max_audio_bytes=int(_float(env, "ACTIONPROOF_MAX_AUDIO_BYTES", 512 * 1024 * 1024)),
+            max_audio_s=_float(env, "ACTIONPROOF_MAX_AUDIO_S", 7200.0),
         )

@@ -25,7 +25,6 @@ from typing import Any, Callable
 
 from kombu import Connection, Consumer
 from kombu.exceptions import OperationalError as KombuOperationalError
-from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -37,7 +36,7 @@ from queues.topology import Topology
 
 from . import outbox
 from .config import Settings
-from .errors import Failed, JobError, Rejected, Retry
+from .errors import Failed, JobError, Retry
 
 log = logging.getLogger("actionproof.worker")
 
@@ -53,6 +52,8 @@ class JobContext:
     session: Session
     settings: Settings
     job_id: str
+    # For short reads before a long computation, so no connection is held meanwhile.
+    sessions: sessionmaker[Session] | None = None
     outbox_ids: list[ApOutbox] = dataclasses.field(default_factory=list)
 
     def emit(self, org_id: str | None, routing_key: str, body: dict[str, Any]) -> None:
@@ -119,17 +120,19 @@ class Worker:
     def run(self, *, until_idle: float | None = None, max_seconds: float | None = None) -> dict[str, int]:
         """Consume until stopped (or idle for `until_idle` seconds, or `max_seconds` passed)."""
         started = time.monotonic()
+        failures = 0
         while not self.stopping.is_set():
             try:
                 self._serve(started, until_idle, max_seconds)
                 break
-            except (KombuOperationalError, ConnectionError, socket.error, OSError) as e:
-                if self.stopping.is_set():
+            except Exception as e:  # noqa: BLE001 - broker errors come in many classes; the worker lives on
+                if self.stopping.is_set() or (max_seconds is not None and time.monotonic() - started > max_seconds):
                     break
-                log.warning("broker connection lost; reconnecting", extra={"error": str(e)})
+                failures += 1
+                log.warning("broker connection lost; reconnecting", extra={"error": f"{type(e).__name__}: {e}"})
                 self._pending.clear()  # unacked messages return to the queue with the connection
                 self._close()
-                time.sleep(1.0)
+                self.stopping.wait(min(30.0, 2.0 ** min(failures, 5)))
         self._close()
         return self.stats
 
@@ -290,7 +293,7 @@ class Worker:
             if handler is None:
                 raise Failed("internal", f"no handler for {msg.schema_} in this worker")
             with self.sessions() as s, s.begin():
-                ctx = JobContext(session=s, settings=self.settings, job_id=msg.job_id)
+                ctx = JobContext(session=s, settings=self.settings, job_id=msg.job_id, sessions=self.sessions)
                 result = handler(ctx, msg) or {}
                 job = s.get(ApJob, msg.job_id, with_for_update=True)
                 job.status, job.error_code, job.error = "done", None, None

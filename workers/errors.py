@@ -1,4 +1,8 @@
-"""The few exceptions a job can end with; each maps to a job status of CONTRACT.md §3."""
+"""The few exceptions a job can end with; each maps to a job status of CONTRACT.md §3.
+
+`rejected` (the message itself is unusable) is `queues.schemas.MessageError`, raised where
+messages are decoded; these are what handlers raise.
+"""
 from __future__ import annotations
 
 
@@ -10,12 +14,6 @@ class JobError(Exception):
     def __init__(self, code: str, message: str) -> None:
         super().__init__(message)
         self.code = code
-
-
-class Rejected(JobError):
-    """The message itself is unusable (invalid, unknown schema): dead-lettered, never retried."""
-
-    status = "rejected"
 
 
 class Failed(JobError):

@@ -19,6 +19,13 @@ def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc)
 
 
+def derived_job_id(parent_job_id: str, kind: str) -> str:
+    """A stable job id for a follow-up job: the same parent always yields the same child."""
+    import hashlib
+
+    return f"{kind}-{hashlib.sha256(parent_job_id.encode()).hexdigest()[:24]}"
+
+
 def add_event(session: Session, org_id: str | None, routing_key: str, body: dict[str, Any]) -> ApOutbox:
     row = ApOutbox(org_id=org_id, kind="event", target=routing_key, created_at=utcnow(),
                    body={"event": routing_key, "org_id": org_id, "sent_at": utcnow().isoformat(), **body})
