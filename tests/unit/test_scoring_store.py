@@ -112,6 +112,7 @@ def test_speakers_filter_and_line_spanning_two_utterances():
 def test_fuzzy_accent_folding():
     assert fuzzy_syllable("zhang") == fuzzy_syllable("zan")
     assert fuzzy_syllable("ning") == fuzzy_syllable("lin")
+    assert fuzzy_syllable("ran") == fuzzy_syllable("lan") == fuzzy_syllable("nan")
     assert normalise("ＩＰ６５，型号！") == "ip65型号"
     strict = check_script([ScriptNode(1, "x", ("四十",))], [Utterance("是实", "u")], ScriptConfig(fuzzy=False))
     fuzzy = check_script([ScriptNode(1, "x", ("四十",))], [Utterance("是实", "u")])
