@@ -223,7 +223,7 @@ def render_radar_png(customer_name: str, axes: RadarAxes, week_label: str, *,
     from matplotlib.font_manager import FontProperties
 
     labels = [label for _, label in AXES]
-    title = f"{customer_name} · {week_label} 客户健康雷达"
+    title = f"{customer_name}\n{week_label} 客户健康雷达"
     path = Path(font_path) if font_path is not None else cjk_font_path("".join(labels) + "客户健康雷达")
     lacking = missing_glyphs(path, "".join(labels))
     if lacking:
@@ -251,7 +251,10 @@ def render_radar_png(customer_name: str, axes: RadarAxes, week_label: str, *,
         ax.plot(closed, np.full(n + 1, float(reference)), linestyle="--", linewidth=1, color="#999999")
     ax.fill(closed, ring, color="#2a7ae2", alpha=0.30)
     ax.plot(closed, ring, color="#2a7ae2", linewidth=2, marker="o")
-    ax.set_title(title, fontproperties=font, fontsize=14, pad=24)
+    # Long company names shrink to fit the width (about 1.4 px per point per character at 100 dpi).
+    longest = max(len(line) for line in title.splitlines())
+    title_pt = max(7.0, min(14.0, 0.95 * size_px / max(1, longest) / 1.39 * (100 / dpi)))
+    ax.set_title(title, fontproperties=font, fontsize=title_pt, pad=24)
     ax.grid(True, color="#cccccc")
     fig.tight_layout()
     buf = io.BytesIO()
