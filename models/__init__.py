@@ -10,6 +10,7 @@ from .results import (
     ApAlert, ApCheck, ApJob, ApOutbox, ApPhoto, ApQualityEvent, ApVerdict,
 )
 from .analysis import ApAnalysis, ApCommitment, ApKeyword, ApMention, ApMoney, ApNeed, ApObjection
+from .scores import ApCqi, ApFunnel, ApProcessQuality, ApRadar, ApSuggestion
 from .speech import ApSegment, ApTranscript
 
 __all__ = [name for name in dir() if name.startswith(("Crm", "Ap"))] + [

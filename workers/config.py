@@ -20,6 +20,13 @@ def _float(env: Mapping[str, str], name: str, default: float) -> float:
         raise SystemExit(f"{name}={raw!r} is not a number") from None
 
 
+def _choice(env: Mapping[str, str], name: str, choices: tuple[str, ...]) -> str:
+    raw = env.get(name) or choices[0]
+    if raw not in choices:
+        raise SystemExit(f"{name}={raw!r}: use one of {', '.join(choices)}")
+    return raw
+
+
 @dataclass(frozen=True)
 class Settings:
     """Every setting, with the environment variable it comes from (see README's table)."""
@@ -52,6 +59,11 @@ class Settings:
     asr_threads: int = 0
     max_audio_bytes: int = 512 * 1024 * 1024
     max_audio_s: float = 7200.0
+    rhythm_mode: str = "late_only"  # late_only / absolute
+    notify_webhooks: str = ""  # JSON: {"<manager_id>"|"default": {"kind": "wecom"|"dingtalk", "url": ...}}
+    notify_deliveries_path: Path = Path("var/notify.db")
+    radar_weekday: int = 4  # Friday (Monday = 0)
+    radar_time: str = "18:00"
 
     def prefetch_for(self, job_type: str) -> int:
         return self.prefetch_by_type.get(job_type) or self.prefetch
@@ -67,9 +79,7 @@ class Settings:
                             json.loads(env["ACTIONPROOF_REQUIRED_EVIDENCE"]).items()}
             except (ValueError, AttributeError, TypeError) as e:
                 raise SystemExit(f"ACTIONPROOF_REQUIRED_EVIDENCE is not a JSON object of lists: {e}") from None
-        clock = env.get("ACTIONPROOF_ALERT_CLOCK") or "wall"
-        if clock not in ("wall", "business"):
-            raise SystemExit(f"ACTIONPROOF_ALERT_CLOCK={clock!r}: use 'wall' or 'business'")
+        clock = _choice(env, "ACTIONPROOF_ALERT_CLOCK", ("wall", "business"))
         return cls(
             home=home,
             database_url=env.get("ACTIONPROOF_DATABASE_URL") or f"sqlite:///{(home / 'actionproof.db').as_posix()}",
@@ -101,4 +111,9 @@ class Settings:
             asr_threads=int(_float(env, "ACTIONPROOF_ASR_THREADS", 0)),
             max_audio_bytes=int(_float(env, "ACTIONPROOF_MAX_AUDIO_BYTES", 512 * 1024 * 1024)),
             max_audio_s=_float(env, "ACTIONPROOF_MAX_AUDIO_S", 7200.0),
+            rhythm_mode=_choice(env, "ACTIONPROOF_RHYTHM_MODE", ("late_only", "absolute")),
+            notify_webhooks=env.get("ACTIONPROOF_NOTIFY_WEBHOOKS", ""),
+            notify_deliveries_path=Path(env.get("ACTIONPROOF_NOTIFY_DELIVERIES") or home / "notify.db"),
+            radar_weekday=int(_float(env, "ACTIONPROOF_RADAR_WEEKDAY", 4)),
+            radar_time=env.get("ACTIONPROOF_RADAR_TIME") or "18:00",
         )

@@ -1,12 +1,19 @@
 """One handler per job schema."""
 from __future__ import annotations
 
+from .analyze import handle_message_submitted, handle_transcript_ready
 from .resolve_alert import handle_alert_resolved
+from .score import handle_customer_changed
+from .transcribe import handle_recording_submitted
 from .verify_action import handle_action_submitted
 
 HANDLERS = {
     "action.submitted/1": handle_action_submitted,
     "alert.resolved/1": handle_alert_resolved,
+    "recording.submitted/1": handle_recording_submitted,
+    "transcript.ready/1": handle_transcript_ready,
+    "message.submitted/1": handle_message_submitted,
+    "customer.changed/1": handle_customer_changed,
 }
 
-__all__ = ["HANDLERS", "handle_action_submitted", "handle_alert_resolved"]
+__all__ = ["HANDLERS"]

@@ -1,8 +1,8 @@
-"""transcripts, analysis, photo facts
+"""transcripts, analysis, photo facts, scores
 
 Revision ID: 0002
 Revises: 0001
-Create Date: 2026-11-27 06:25:44.889042
+Create Date: 2026-11-27 06:41:52.263912
 """
 from __future__ import annotations
 
@@ -66,6 +66,50 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_ap_commitments_org_id'), ['org_id'], unique=False)
         batch_op.create_index('ix_ap_commitments_source', ['source_kind', 'source_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_ap_commitments_touch_key'), ['touch_key'], unique=False)
+
+    op.create_table('ap_cqi',
+    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('org_id', sa.String(length=64), nullable=False),
+    sa.Column('customer_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('period_kind', sa.String(length=16), nullable=False),
+    sa.Column('period_label', sa.String(length=32), nullable=False),
+    sa.Column('period_start', sa.Date(), nullable=False),
+    sa.Column('period_end', sa.Date(), nullable=False),
+    sa.Column('depth', sa.Float(), nullable=True),
+    sa.Column('anchoring', sa.Float(), nullable=True),
+    sa.Column('rhythm', sa.Float(), nullable=True),
+    sa.Column('cqi', sa.Float(), nullable=True),
+    sa.Column('depth_healthy', sa.Boolean(), nullable=True),
+    sa.Column('anchoring_healthy', sa.Boolean(), nullable=True),
+    sa.Column('rhythm_healthy', sa.Boolean(), nullable=True),
+    sa.Column('open_expectations', sa.Integer(), nullable=False),
+    sa.Column('details', sa.JSON(), nullable=False),
+    sa.Column('computed_at', models.types.UTCDateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_ap_cqi')),
+    sa.UniqueConstraint('customer_id', 'period_kind', 'period_label', name=op.f('uq_ap_cqi_customer_id_period_kind_period_label'))
+    )
+    with op.batch_alter_table('ap_cqi', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_ap_cqi_customer_id'), ['customer_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_ap_cqi_org_id'), ['org_id'], unique=False)
+
+    op.create_table('ap_funnels',
+    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('org_id', sa.String(length=64), nullable=False),
+    sa.Column('store_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('day', sa.Date(), nullable=False),
+    sa.Column('entered', sa.Integer(), nullable=False),
+    sa.Column('probed', sa.Integer(), nullable=False),
+    sa.Column('recommended', sa.Integer(), nullable=False),
+    sa.Column('objection_handled', sa.Integer(), nullable=False),
+    sa.Column('closed', sa.Integer(), nullable=False),
+    sa.Column('details', sa.JSON(), nullable=False),
+    sa.Column('computed_at', models.types.UTCDateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_ap_funnels')),
+    sa.UniqueConstraint('store_id', 'day', name=op.f('uq_ap_funnels_store_id_day'))
+    )
+    with op.batch_alter_table('ap_funnels', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_ap_funnels_org_id'), ['org_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_ap_funnels_store_id'), ['store_id'], unique=False)
 
     op.create_table('ap_keywords',
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
@@ -195,6 +239,56 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_ap_photos_org_id'), ['org_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_ap_photos_rep_id'), ['rep_id'], unique=False)
 
+    op.create_table('ap_process_quality',
+    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('org_id', sa.String(length=64), nullable=False),
+    sa.Column('subject_kind', sa.String(length=8), nullable=False),
+    sa.Column('subject_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('week_label', sa.String(length=16), nullable=False),
+    sa.Column('score', sa.Float(), nullable=True),
+    sa.Column('details', sa.JSON(), nullable=False),
+    sa.Column('computed_at', models.types.UTCDateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_ap_process_quality')),
+    sa.UniqueConstraint('subject_kind', 'subject_id', 'week_label', name=op.f('uq_ap_process_quality_subject_kind_subject_id_week_label'))
+    )
+    with op.batch_alter_table('ap_process_quality', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_ap_process_quality_org_id'), ['org_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_ap_process_quality_subject_id'), ['subject_id'], unique=False)
+
+    op.create_table('ap_radar',
+    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('org_id', sa.String(length=64), nullable=False),
+    sa.Column('customer_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('rep_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
+    sa.Column('week_label', sa.String(length=16), nullable=False),
+    sa.Column('chain_coverage', sa.Float(), nullable=True),
+    sa.Column('need_clarity', sa.Float(), nullable=True),
+    sa.Column('budget_match', sa.Float(), nullable=True),
+    sa.Column('details', sa.JSON(), nullable=False),
+    sa.Column('computed_at', models.types.UTCDateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_ap_radar')),
+    sa.UniqueConstraint('customer_id', 'week_label', name=op.f('uq_ap_radar_customer_id_week_label'))
+    )
+    with op.batch_alter_table('ap_radar', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_ap_radar_customer_id'), ['customer_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_ap_radar_org_id'), ['org_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_ap_radar_rep_id'), ['rep_id'], unique=False)
+
+    op.create_table('ap_suggestions',
+    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('org_id', sa.String(length=64), nullable=False),
+    sa.Column('customer_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('action_type', sa.String(length=32), nullable=False),
+    sa.Column('next_touch_at', models.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('body', sa.JSON(), nullable=False),
+    sa.Column('computed_at', models.types.UTCDateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_ap_suggestions')),
+    sa.UniqueConstraint('customer_id', 'action_type', name=op.f('uq_ap_suggestions_customer_id_action_type'))
+    )
+    with op.batch_alter_table('ap_suggestions', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_ap_suggestions_customer_id'), ['customer_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_ap_suggestions_org_id'), ['org_id'], unique=False)
+
     op.create_table('ap_transcripts',
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('org_id', sa.String(length=64), nullable=False),
@@ -257,6 +351,22 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_ap_transcripts_customer_id'))
 
     op.drop_table('ap_transcripts')
+    with op.batch_alter_table('ap_suggestions', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_ap_suggestions_org_id'))
+        batch_op.drop_index(batch_op.f('ix_ap_suggestions_customer_id'))
+
+    op.drop_table('ap_suggestions')
+    with op.batch_alter_table('ap_radar', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_ap_radar_rep_id'))
+        batch_op.drop_index(batch_op.f('ix_ap_radar_org_id'))
+        batch_op.drop_index(batch_op.f('ix_ap_radar_customer_id'))
+
+    op.drop_table('ap_radar')
+    with op.batch_alter_table('ap_process_quality', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_ap_process_quality_subject_id'))
+        batch_op.drop_index(batch_op.f('ix_ap_process_quality_org_id'))
+
+    op.drop_table('ap_process_quality')
     with op.batch_alter_table('ap_photos', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_ap_photos_rep_id'))
         batch_op.drop_index(batch_op.f('ix_ap_photos_org_id'))
@@ -298,6 +408,16 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_ap_keywords_customer_id'))
 
     op.drop_table('ap_keywords')
+    with op.batch_alter_table('ap_funnels', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_ap_funnels_store_id'))
+        batch_op.drop_index(batch_op.f('ix_ap_funnels_org_id'))
+
+    op.drop_table('ap_funnels')
+    with op.batch_alter_table('ap_cqi', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_ap_cqi_org_id'))
+        batch_op.drop_index(batch_op.f('ix_ap_cqi_customer_id'))
+
+    op.drop_table('ap_cqi')
     with op.batch_alter_table('ap_commitments', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_ap_commitments_touch_key'))
         batch_op.drop_index('ix_ap_commitments_source')
