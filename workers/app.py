@@ -43,7 +43,12 @@ def make_worker(settings: Settings, job_types: list[str]) -> Worker:
             # Rows left behind by a crash between commit and publish.
             outbox.flush(sess, worker.publisher, older_than_s=30)
 
-    worker.periodic = [[settings.sweep_interval_s, 0.0, sweep]]
+    def clock() -> None:
+        from .periodic import run_clock
+
+        run_clock(sess, settings)
+
+    worker.periodic = [[settings.sweep_interval_s, 0.0, sweep], [settings.clock_interval_s, 0.0, clock]]
     return worker
 
 

@@ -139,6 +139,89 @@ def cmd_dlq(args, settings: Settings) -> int:
         return 0 if replayed or args.all else 1
 
 
+def cmd_cqi(args, settings: Settings) -> int:
+    """Recompute and show one customer's CQI with every part and its evidence."""
+    from scoring.periods import custom, iso_week, parse_iso_week, rolling_30_days
+
+    from .app import sessions
+    from .consumer import utcnow
+    from .handlers.score import cqi_config, store_cqi
+    from .scoring_data import customer_facts
+
+    with sessions(settings)() as s, s.begin():
+        facts = customer_facts(s, args.customer, settings.default_timezone)
+        if facts is None:
+            print(f"no customer {args.customer}", file=sys.stderr)
+            return 1
+        today = utcnow().astimezone(facts.tz).date()
+        if args.period in (None, "rolling30"):
+            period = rolling_30_days(dt.date.fromisoformat(args.as_of) if args.as_of else today)
+        elif args.period == "week":
+            period = iso_week(today)
+        elif ":" in args.period:
+            a, b = args.period.split(":", 1)
+            period = custom(dt.date.fromisoformat(a), dt.date.fromisoformat(b), args.period)
+        else:
+            period = parse_iso_week(args.period)
+        row, result = store_cqi(s, facts, period, cqi_config(settings), utcnow())
+        out = {"customer_id": args.customer, "customer": facts.customer.name, "cqi": row.cqi, **row.details}
+    if args.json:
+        print(json.dumps(out, ensure_ascii=False, indent=2, default=str))
+    else:
+        print(f"{facts.customer.name} ({args.customer}) {period.label}: CQI {row.cqi}")
+        for line in out.get("explain", []):
+            print("  " + line)
+    return 0
+
+
+def cmd_suggest(args, settings: Settings) -> int:
+    """Read the stored auto-fill suggestion (refreshed by the score worker)."""
+    import time
+
+    from sqlalchemy import select
+
+    from models import ApSuggestion
+
+    from .app import sessions
+
+    factory = sessions(settings)
+    t0 = time.perf_counter()
+    with factory() as s:
+        row = s.scalar(select(ApSuggestion).where(ApSuggestion.customer_id == args.customer,
+                                                  ApSuggestion.action_type == args.action_type))
+        body = dict(row.body) if row else None
+    read_ms = (time.perf_counter() - t0) * 1000
+    if body is None:
+        print(f"no suggestion for customer {args.customer} × {args.action_type} yet", file=sys.stderr)
+        return 1
+    body = {"customer_id": args.customer, **body, "read_ms": round(read_ms, 2)}
+    print(json.dumps(body, ensure_ascii=False, indent=2 if not args.json else None, default=str))
+    return 0
+
+
+def _radar_rows(settings: Settings, period, customer_ids, rep_id):
+    from sqlalchemy import select
+
+    from models import CrmCustomer
+
+    from .app import sessions
+    from .cli_scoring import RadarRow
+    from .consumer import utcnow
+    from .periodic import customer_radar
+
+    with sessions(settings)() as s, s.begin():
+        q = select(CrmCustomer.id)
+        if customer_ids:
+            q = q.where(CrmCustomer.id.in_([int(c) for c in customer_ids]))
+        if rep_id is not None:
+            q = q.where(CrmCustomer.owner_rep_id == rep_id)
+        rows = []
+        for cid in s.scalars(q.order_by(CrmCustomer.id)):
+            customer, inputs, _row = customer_radar(s, settings, cid, period, utcnow())
+            rows.append(RadarRow(customer_id=cid, customer_name=customer.name, inputs=inputs))
+    return rows
+
+
 def cmd_sweep(args, settings: Settings) -> int:
     from . import outbox
     from .app import publisher, sessions
@@ -151,7 +234,10 @@ def cmd_sweep(args, settings: Settings) -> int:
         sent += outbox.flush(sessions(settings), pub, older_than_s=30)
     finally:
         pub.connection.release()
-    print(json.dumps({"overdue": result.overdue, "escalated": result.escalated, "events_sent": sent}))
+    from .periodic import run_clock
+
+    clock = run_clock(sessions(settings), settings)
+    print(json.dumps({"overdue": result.overdue, "escalated": result.escalated, "events_sent": sent, **clock}))
     return 0
 
 
@@ -257,6 +343,23 @@ def build_parser() -> argparse.ArgumentParser:
     cp.add_argument("--radius", type=float, default=None, help="metres (default ACTIONPROOF_RADIUS_M)")
     cp.add_argument("--json", action="store_true")
     cp.set_defaults(func=cmd_check_photo)
+
+    c = sub.add_parser("cqi", help="recompute and show a customer's CQI with its evidence")
+    c.add_argument("--customer", type=int, required=True)
+    c.add_argument("--period", help="rolling30 (default), week, 2026-W10, or START:END dates")
+    c.add_argument("--as-of", help="end day of the rolling 30 days (default today)")
+    c.add_argument("--json", action="store_true")
+    c.set_defaults(func=cmd_cqi)
+
+    sg = sub.add_parser("suggest", help="the auto-fill suggestion for a customer and action type")
+    sg.add_argument("--customer", type=int, required=True)
+    sg.add_argument("--action-type", required=True)
+    sg.add_argument("--json", action="store_true")
+    sg.set_defaults(func=cmd_suggest)
+
+    from .cli_scoring import add_scoring_commands
+
+    add_scoring_commands(sub, radar_rows=_radar_rows)
 
     dm = sub.add_parser("demo", help="run sample actions through the whole pipeline on the embedded default")
     dm.add_argument("--workers", type=int, default=1)

