@@ -69,9 +69,39 @@ def probe_header(data: bytes, max_pixels: int) -> ImageHeader:
         pixels = re.search(r"\((\d+) pixels\)", str(exc))
         return ImageHeader(None, None, None, None, f"image too large: {pixels.group(1) if pixels else '?'} pixels")
     except UnidentifiedImageError:
+        # A damaged photo is not "not an image": name the format its signature claims,
+        # so a truncated HEIC upload reads as damaged rather than as a renamed text file.
+        claimed = signature_format(data)
+        if claimed == "JXL":
+            return ImageHeader(None, None, None, None, "unsupported format: JPEG XL")
+        if claimed is not None:
+            return ImageHeader(None, None, None, None, f"damaged {claimed} image: header unreadable")
         return ImageHeader(None, None, None, None, "not an image")
     except Exception as exc:  # noqa: BLE001 - plugins raise all sorts on bad headers
         return ImageHeader(None, None, None, None, f"unreadable image header: {type(exc).__name__}")
+
+
+_HEIF_BRANDS = (b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"mif1", b"msf1", b"avif", b"avis")
+
+
+def signature_format(data: bytes) -> str | None:
+    """The image format a file's first bytes claim (magic numbers only, no parsing)."""
+    head = data[:32]
+    if head[:3] == b"\xff\xd8\xff":
+        return "JPEG"
+    if head[:8] == b"\x89PNG\r\n\x1a\n":
+        return "PNG"
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "WEBP"
+    if head[:6] in (b"GIF87a", b"GIF89a"):
+        return "GIF"
+    if head[:4] in (b"II*\x00", b"MM\x00*"):
+        return "TIFF"
+    if head[:2] == b"\xff\x0a" or head[:12] == b"\x00\x00\x00\x0cJXL \r\n\x87\n":
+        return "JXL"
+    if head[4:8] == b"ftyp" and (head[8:12] in _HEIF_BRANDS or any(b in head[16:32] for b in _HEIF_BRANDS)):
+        return "AVIF" if head[8:12] in (b"avif", b"avis") else "HEIF"
+    return None
 
 
 def _open_unchecked(data: bytes, formats: tuple[str, ...]) -> Image.Image | None:
@@ -137,6 +167,10 @@ def looks_truncated(data: bytes, fmt: str | None) -> bool:
     if fmt == "JPEG":
         # Entropy-coded data never contains a bare FFD9/FFDA (0xFF is byte-stuffed), so
         # an end-of-image marker before the last start-of-scan means the tail is missing.
+        # A file ending in FFD9 (maybe NUL-padded) is whole; checking that first spares
+        # a backward scan of megabytes on every intact photo.
+        if data[-64:].rstrip(b"\x00").endswith(b"\xff\xd9"):
+            return False
         return data.rfind(b"\xff\xd9") < data.rfind(b"\xff\xda")
     if fmt == "PNG":
         return b"IEND" not in data[-32:]

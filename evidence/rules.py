@@ -69,6 +69,10 @@ class Check:
     reason: str | None = None
     subject: str | None = None
     detail: str | None = None
+    # Set only on evidence-depth flag checks (evidence.flags): "hard" or "soft", and
+    # what the flag points at (e.g. the earlier action whose photo was reused).
+    severity: str | None = None
+    ref: str | None = None
 
 
 @dataclass(frozen=True)
@@ -93,6 +97,8 @@ class Judgement:
     checks: tuple[Check, ...]
     failed_rules: tuple[str, ...]
     rules_version: str
+    # 0-100 from evidence-depth flags (evidence.flags.judge_with_flags); None from judge().
+    risk_score: float | None = None
 
 
 # --- formatting -----------------------------------------------------------------------
