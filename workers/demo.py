@@ -31,6 +31,7 @@ from .config import Settings
 
 TZ = ZoneInfo("Asia/Shanghai")
 ORG = "demo-hz"
+EXAMPLE_ORG = "demo-zj"
 # Customer positions as the CRM stores them from AMap: GCJ-02.
 WULIN = (30.274150, 120.155150)  # 杭州明达五金 near Wulin Square
 BINJIANG = (30.208560, 120.211270)  # 滨江精工机械
@@ -151,12 +152,19 @@ def run_demo(settings: Settings, workers: int = 1) -> int:
 
     from .app import publisher
 
+    from .worked_example import seed as seed_worked_example
+
+    example_customer, example_jobs = seed_worked_example(sessions, EXAMPLE_ORG)
     pub = publisher(settings)
     jobs = {}
     for action_id, label in actions:
         jobs[action_id] = pub.publish_job(job_message("action.submitted/1", ORG, action_id=action_id))
+    for job in example_jobs:
+        pub.publish_job(job)
     pub.connection.release()
     print(f"demo: organisation {ORG} with 2 reps and 2 customers in Hangzhou; {len(actions)} actions submitted")
+    print(f"demo: organisation {EXAMPLE_ORG} (CONTRACT.md's worked example): {len(example_jobs)} transcripts "
+          "and messages submitted for analysis")
     print(f"demo: data in {home}\n")
 
     env = {**os.environ, "ACTIONPROOF_HOME": str(home), "ACTIONPROOF_DATABASE_URL": settings.database_url,
@@ -195,7 +203,46 @@ def run_demo(settings: Settings, workers: int = 1) -> int:
              a.created_at.astimezone(TZ).strftime("%m-%d %H:%M"), a.due_at.astimezone(TZ).strftime("%m-%d %H:%M"),
              "; ".join(a.reasons)] for a in alerts]))
         done = sum(1 for j in jobs.values() if (s.get(ApJob, j) or ApJob(status="?")).status == "done")
-    print(f"\n{done}/{len(jobs)} jobs done in {time.perf_counter() - t0:.1f} s "
+        all_jobs = s.scalars(select(ApJob)).all()
+        all_done = sum(1 for j in all_jobs if j.status == "done")
+    _show_worked_example(sessions, settings, example_customer)
+    print(f"\n{all_done}/{len(all_jobs)} jobs done in {time.perf_counter() - t0:.1f} s "
           f"(SQLite database and SQLite broker, {len(procs)} worker process(es))")
     engine.dispose()
-    return 0 if done == len(jobs) else 1
+    return 0 if done == len(jobs) and all_done == len(all_jobs) else 1
+
+
+def _show_worked_example(sessions, settings: Settings, customer_id: int) -> None:
+    """CQI parts of the worked example, one auto-fill suggestion, and a radar PNG."""
+    from models import ApSuggestion
+    from scoring.periods import custom, parse_iso_week
+    from scoring.radar import radar_axes, render_radar_png
+
+    from .consumer import utcnow
+    from .handlers.score import cqi_config, store_cqi
+    from .periodic import customer_radar
+    from .scoring_data import customer_facts
+
+    with sessions() as s, s.begin():
+        facts = customer_facts(s, customer_id, settings.default_timezone)
+        march = custom(dt.date(2026, 3, 1), dt.date(2026, 3, 31), "2026-03")
+        row, result = store_cqi(s, facts, march, cqi_config(settings), utcnow())
+        suggestion = s.scalar(select(ApSuggestion).where(ApSuggestion.customer_id == customer_id,
+                                                         ApSuggestion.action_type == "上门拜访"))
+        customer, inputs, _ = customer_radar(s, settings, customer_id, parse_iso_week("2026-W10"), utcnow())
+    print(f"\nCQI of {facts.customer.name} (worked example), March 2026: {row.cqi}")
+    for line in result.explain():
+        print("  " + line)
+    if suggestion is not None:
+        b = suggestion.body
+        kw = "、".join(k["word"] for k in b["keywords"][:6])
+        qr = b.get("quote_range") or {}
+        inv = "; ".join(f"{i['product']} {i['quantity']:g}" for i in b["inventory"] if i.get("quantity") is not None)
+        promises = "; ".join(f"{c['date']} ({c.get('text') or ''})" for c in b["open_commitments"][:3])
+        print(f"\nAuto-fill for the next 上门拜访: keywords {kw or '-'}; quotes "
+              f"{qr.get('min_yuan', '-')}–{qr.get('max_yuan', '-')} yuan; inventory {inv or '-'}; "
+              f"open promises {promises or '-'}; next touch {b['next_touch_at'][:16]} ({b['next_touch_reason']})")
+    png = settings.home / "radar" / f"radar-{customer_id}-2026-W10.png"
+    png.parent.mkdir(parents=True, exist_ok=True)
+    png.write_bytes(render_radar_png(customer.name, radar_axes(inputs), "2026-W10"))
+    print(f"Health radar 2026-W10 written to {png}")

@@ -26,13 +26,20 @@ def cli(*args: str, env: dict | None = None, cwd: Path | None = None, check: boo
 
 def test_demo_prints_verdicts_and_alerts_due_two_hours_later(tmp_path):
     out = cli("demo", env={"ACTIONPROOF_HOME": str(tmp_path / "home")}, cwd=tmp_path).stdout
-    assert "6/6 jobs done" in out
+    done, total = map(int, re.search(r"(\d+)/(\d+) jobs done", out).groups())
+    assert done == total >= 6 + 8
+    # The worked example's CQI parts, a suggestion and a radar chart.
+    assert "March 2026: 69.9" in out and "touch depth 0.750" in out and "need anchoring 0.625" in out
+    assert "rhythm match 0.722" in out and "open expectation: 2026-03-31" in out
+    assert "Auto-fill for the next 上门拜访" in out and "节能电机 42" in out
+    png = re.search(r"Health radar 2026-W10 written to (\S+)", out).group(1)
+    assert (tmp_path / png).read_bytes()[:4] == b"\x89PNG"
     verdicts = out.split("Verdicts")[1].split("Open verification alerts")[0]
     assert verdicts.count("待核实") == 4 and verdicts.count("verified") == 2
     assert re.search(r"checkin_distance_m=1[78]\d\d", verdicts)
     assert re.search(r"photo_gps_time_s=4[12]\d", verdicts)
     assert "no_gps_timestamp" in verdicts and "+86139****1111" in verdicts
-    alerts = out.split("Open verification alerts (4)")[1].split("jobs done")[0]
+    alerts = out.split("Open verification alerts (4)")[1].split("CQI of")[0]
     rows = [r for r in alerts.splitlines() if re.match(r"^\d+\s", r)]
     assert len(rows) == 4
     for row in rows:

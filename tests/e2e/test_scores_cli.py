@@ -6,7 +6,7 @@ import json
 import pytest
 
 from tests.e2e.test_cli import cli
-from tests.integration.test_cqi_pipeline import seed
+from workers.worked_example import seed
 from tests.support import prepared, settings_for
 from queues.broker import connect
 from queues.publisher import Publisher
