@@ -222,6 +222,27 @@ def _radar_rows(settings: Settings, period, customer_ids, rep_id):
     return rows
 
 
+def _describe_factory(settings: Settings):
+    """Names for alert messages: rep, manager, customer and action type of an alert event."""
+    from models import CrmAction, CrmCustomer, CrmUser
+
+    from .app import sessions
+
+    factory = sessions(settings)
+
+    def describe(body: dict) -> dict:
+        with factory() as s:
+            action = s.get(CrmAction, int(body["action_id"])) if body.get("action_id") else None
+            customer = s.get(CrmCustomer, action.customer_id) if action else None
+            rep = s.get(CrmUser, int(body["rep_id"])) if body.get("rep_id") else None
+            manager = s.get(CrmUser, int(body["manager_id"])) if body.get("manager_id") else None
+            return {"rep_name": rep.name if rep else None, "manager_name": manager.name if manager else None,
+                    "customer_name": customer.name if customer else None,
+                    "action_type": action.type if action else None}
+
+    return describe
+
+
 def cmd_sweep(args, settings: Settings) -> int:
     from . import outbox
     from .app import publisher, sessions
@@ -359,7 +380,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     from .cli_scoring import add_scoring_commands
 
-    add_scoring_commands(sub, radar_rows=_radar_rows)
+    add_scoring_commands(sub, radar_rows=_radar_rows, describe_factory=_describe_factory)
 
     dm = sub.add_parser("demo", help="run sample actions through the whole pipeline on the embedded default")
     dm.add_argument("--workers", type=int, default=1)
