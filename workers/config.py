@@ -62,7 +62,7 @@ class Settings:
     max_audio_s: float = 7200.0
     rhythm_mode: str = "late_only"  # late_only / absolute
     notify_webhooks: str = ""  # JSON: {"<manager_id>"|"default": {"kind": "wecom"|"dingtalk", "url": ...}}
-    notify_deliveries_path: Path = Path("var/notify.db")
+    notify_deliveries_path: Path | None = None  # None: <home>/notify.db
     radar_weekday: int = 4  # Friday (Monday = 0)
     radar_time: str = "18:00"
 
@@ -115,7 +115,7 @@ class Settings:
             max_audio_s=_float(env, "ACTIONPROOF_MAX_AUDIO_S", 7200.0),
             rhythm_mode=_choice(env, "ACTIONPROOF_RHYTHM_MODE", ("late_only", "absolute")),
             notify_webhooks=env.get("ACTIONPROOF_NOTIFY_WEBHOOKS", ""),
-            notify_deliveries_path=Path(env.get("ACTIONPROOF_NOTIFY_DELIVERIES") or home / "notify.db"),
+            notify_deliveries_path=Path(env["ACTIONPROOF_NOTIFY_DELIVERIES"]) if env.get("ACTIONPROOF_NOTIFY_DELIVERIES") else None,
             radar_weekday=int(_float(env, "ACTIONPROOF_RADAR_WEEKDAY", 4)),
             radar_time=env.get("ACTIONPROOF_RADAR_TIME") or "18:00",
         )
