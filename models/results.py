@@ -73,6 +73,8 @@ class ApCheck(Base):
     threshold: Mapped[float | None] = mapped_column(Float)
     reason: Mapped[str | None] = mapped_column(String(64))
     detail: Mapped[str | None] = mapped_column(Text)
+    severity: Mapped[str | None] = mapped_column(String(8))  # anti-cheat flags: hard / soft
+    ref: Mapped[str | None] = mapped_column(String(64))  # e.g. the earlier action a reused photo came from
 
 
 class ApAlert(Base):
@@ -148,7 +150,10 @@ class ApPhoto(Base):
     org_id: Mapped[str] = mapped_column(OrgId, index=True)
     action_id: Mapped[int] = mapped_column(BigId, index=True)
     rep_id: Mapped[int] = mapped_column(BigId, index=True)
+    customer_id: Mapped[int | None] = mapped_column(BigId)
     phash: Mapped[str | None] = mapped_column(String(16))
+    dhash: Mapped[str | None] = mapped_column(String(16))
+    hash_algorithm: Mapped[str | None] = mapped_column(String(32))  # compare only equal algorithms
     phash_reason: Mapped[str | None] = mapped_column(String(32))
     gps_lat: Mapped[float | None] = mapped_column(Float)
     gps_lon: Mapped[float | None] = mapped_column(Float)

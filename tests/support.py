@@ -118,7 +118,7 @@ class World:
             if photo_path is None:
                 wlat, wlon = convert(*HANGZHOU, "gcj02", "wgs84")
                 shot = submitted - dt.timedelta(seconds=photo_delay_s)
-                data = make_photo(gps=offset(wlat, wlon, 20, -10) if exif else None,
+                data = make_photo(scene=action.id * 7919, gps=offset(wlat, wlon, 20, -10) if exif else None,
                                   gps_time_utc=shot if exif else None,
                                   camera_time=(shot + dt.timedelta(hours=8)).replace(tzinfo=None) if exif else None)
                 path = self.settings.media_root / rel

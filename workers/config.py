@@ -20,6 +20,19 @@ def _float(env: Mapping[str, str], name: str, default: float) -> float:
         raise SystemExit(f"{name}={raw!r} is not a number") from None
 
 
+def _json_object(env: Mapping[str, str], name: str) -> dict:
+    raw = env.get(name)
+    if not raw:
+        return {}
+    try:
+        value = json.loads(raw)
+    except ValueError as e:
+        raise SystemExit(f"{name} is not JSON: {e}") from None
+    if not isinstance(value, dict):
+        raise SystemExit(f"{name} must be a JSON object")
+    return value
+
+
 def _choice(env: Mapping[str, str], name: str, choices: tuple[str, ...]) -> str:
     raw = env.get(name) or choices[0]
     if raw not in choices:
@@ -63,6 +76,8 @@ class Settings:
     rhythm_mode: str = "late_only"  # late_only / absolute
     notify_webhooks: str = ""  # JSON: {"<manager_id>"|"default": {"kind": "wecom"|"dingtalk", "url": ...}}
     notify_deliveries_path: Path | None = None  # None: <home>/notify.db
+    max_kmh: float = 200.0
+    flag_severity: dict[str, str] = field(default_factory=dict)  # {"photo_edited": "soft", ...}
     radar_weekday: int = 4  # Friday (Monday = 0)
     radar_time: str = "18:00"
 
@@ -116,6 +131,8 @@ class Settings:
             rhythm_mode=_choice(env, "ACTIONPROOF_RHYTHM_MODE", ("late_only", "absolute")),
             notify_webhooks=env.get("ACTIONPROOF_NOTIFY_WEBHOOKS", ""),
             notify_deliveries_path=Path(env["ACTIONPROOF_NOTIFY_DELIVERIES"]) if env.get("ACTIONPROOF_NOTIFY_DELIVERIES") else None,
+            max_kmh=_float(env, "ACTIONPROOF_MAX_KMH", 200.0),
+            flag_severity=_json_object(env, "ACTIONPROOF_FLAG_SEVERITY"),
             radar_weekday=int(_float(env, "ACTIONPROOF_RADAR_WEEKDAY", 4)),
             radar_time=env.get("ACTIONPROOF_RADAR_TIME") or "18:00",
         )

@@ -69,8 +69,9 @@ def _seed(sessions, media: Path, now: dt.datetime) -> list[tuple[int, str]]:
                               phone="+86 138 0013 8000"),
                    CrmCustomerPhone(customer_id=jinggong.id, phone="0571-8666 1234")])
 
-        def visit(rep, customer, label, checkin_north_m, photo_delay_s, exif=True):
-            submitted = now - dt.timedelta(minutes=5)
+        def visit(rep, customer, label, checkin_north_m, photo_delay_s, exif=True, copy_of=None, hours_ago=0.1):
+            # Visits are hours apart, as a rep's day is: the travel check must see a possible route.
+            submitted = now - dt.timedelta(hours=hours_ago)
             cin = _offset(customer.lat, customer.lon, checkin_north_m, 20)
             action = CrmAction(org_id=ORG, customer_id=customer.id, rep_id=rep.id, type="上门拜访",
                                submitted_at=submitted, checkin_lat=cin[0], checkin_lon=cin[1],
@@ -87,7 +88,8 @@ def _seed(sessions, media: Path, now: dt.datetime) -> list[tuple[int, str]]:
                               make="Xiaomi" if exif else None, model="Redmi Note 12" if exif else None)
             rel = f"photos/action-{action.id}.jpg"
             (media / rel).parent.mkdir(parents=True, exist_ok=True)
-            (media / rel).write_bytes(data)
+            # copy_of: the rep uploads an earlier visit's photo again (caught as photo_reused).
+            (media / rel).write_bytes((media / f"photos/action-{copy_of}.jpg").read_bytes() if copy_of else data)
             s.add(CrmPhoto(action_id=action.id, path=rel, uploaded_at=submitted))
             return action.id, label
 
@@ -101,13 +103,15 @@ def _seed(sessions, media: Path, now: dt.datetime) -> list[tuple[int, str]]:
             return action.id, label
 
         actions = [
-            visit(rep_li, mingda, "clean visit", 60, 40),
-            visit(rep_wang, jinggong, "check-in 1.8 km away", 1800, 50),
+            visit(rep_li, mingda, "clean visit", 60, 40, hours_ago=4),
+            visit(rep_wang, jinggong, "check-in 1.8 km away", 1800, 50, hours_ago=3),
             call(rep_li, mingda, "call to the GM's mobile", "+86-138-0013-8000"),
             call(rep_wang, jinggong, "call to a wrong number", "139 0000 1111"),
-            visit(rep_li, mingda, "photo 7 min before submission", 40, 420),
+            visit(rep_li, mingda, "photo 7 min before submission", 40, 420, hours_ago=2),
             visit(rep_wang, mingda, "photo without EXIF (WeChat)", 30, 0, exif=False),
         ]
+        actions.append(visit(rep_li, mingda, f"photo reused from action {actions[0][0]}", 50, 30,
+                             copy_of=actions[0][0], hours_ago=1))
     return actions
 
 
@@ -187,15 +191,18 @@ def run_demo(settings: Settings, workers: int = 1) -> int:
             job = s.get(ApJob, jobs[action_id])
             if verdict is None:
                 rows.append([str(action_id), users[action.rep_id], customers[action.customer_id], action.type,
-                             f"(job {job.status if job else 'missing'})", labels[action_id], ""])
+                             f"(job {job.status if job else 'missing'})", "-", labels[action_id], ""])
                 continue
             failed = s.scalars(select(ApCheck).where(ApCheck.verdict_id == verdict.id, ApCheck.passed.is_(False))
                                .order_by(ApCheck.id)).all()
-            shown = "; ".join(_value(c) + (f" ({c.reason})" if c.reason else "") for c in failed) or "-"
+            shown = "; ".join(_value(c) + (f" ({', '.join(x for x in (c.reason, c.ref) if x)})" if c.reason or c.ref
+                                           else "") for c in failed) or "-"
             rows.append([str(action_id), users[action.rep_id], customers[action.customer_id], action.type,
-                         "verified" if verdict.status == "verified" else "待核实 pending", labels[action_id], shown])
+                         "verified" if verdict.status == "verified" else "待核实 pending",
+                         f"{verdict.risk_score:.0f}" if verdict.risk_score is not None else "-", labels[action_id], shown])
         print("Verdicts")
-        print(_table(["action", "rep", "customer", "type", "verdict", "scenario", "failed rules (measured)"], rows))
+        print(_table(["action", "rep", "customer", "type", "verdict", "risk", "scenario", "failed rules (measured)"],
+                     rows))
         alerts = s.scalars(select(ApAlert).where(ApAlert.status == "open").order_by(ApAlert.id)).all()
         print(f"\nOpen verification alerts ({len(alerts)})")
         print(_table(["alert", "action", "rep", "to manager", "raised (Asia/Shanghai)", "due", "reasons"], [

@@ -35,13 +35,14 @@ def test_demo_prints_verdicts_and_alerts_due_two_hours_later(tmp_path):
     png = re.search(r"Health radar 2026-W10 written to (\S+)", out).group(1)
     assert (tmp_path / png).read_bytes()[:4] == b"\x89PNG"
     verdicts = out.split("Verdicts")[1].split("Open verification alerts")[0]
-    assert verdicts.count("待核实") == 4 and verdicts.count("verified") == 2
+    assert verdicts.count("待核实") == 5 and verdicts.count("verified") == 2
+    assert re.search(r"photo_reused_bits=\d+ \(reused, action:1\)", verdicts)
     assert re.search(r"checkin_distance_m=1[78]\d\d", verdicts)
     assert re.search(r"photo_gps_time_s=4[12]\d", verdicts)
     assert "no_gps_timestamp" in verdicts and "+86139****1111" in verdicts
-    alerts = out.split("Open verification alerts (4)")[1].split("CQI of")[0]
+    alerts = out.split("Open verification alerts (5)")[1].split("CQI of")[0]
     rows = [r for r in alerts.splitlines() if re.match(r"^\d+\s", r)]
-    assert len(rows) == 4
+    assert len(rows) == 5
     for row in rows:
         raised, due = re.findall(r"\d\d-\d\d (\d\d:\d\d)", row)[:2]
         h1, m1 = map(int, raised.split(":"))
