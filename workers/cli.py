@@ -243,6 +243,36 @@ def _describe_factory(settings: Settings):
     return describe
 
 
+def cmd_script_check(args, settings: Settings) -> int:
+    """Script compliance of an in-store conversation against the store's golden nodes."""
+    from sqlalchemy import select
+
+    from models import ApSegment, ApTranscript, CrmStore, CrmStoreNode
+    from nlp.packs import load_pack
+    from scoring.script import ScriptNode, Utterance, check_script
+
+    from .app import sessions
+
+    with sessions(settings)() as s:
+        store = s.get(CrmStore, args.store)
+        transcript = s.get(ApTranscript, args.transcript)
+        if store is None or transcript is None:
+            print(f"no store {args.store} or no transcript {args.transcript}", file=sys.stderr)
+            return 1
+        rows = s.scalars(select(CrmStoreNode).where(CrmStoreNode.store_id == store.id).order_by(CrmStoreNode.seq))
+        nodes = [ScriptNode(n.seq, n.name, tuple(n.script_lines or ())) for n in rows]
+        source = "crm_store_nodes"
+        if not nodes:  # the industry pack's default 达标话术
+            nodes = [ScriptNode(n.seq, n.name, n.script_lines) for n in load_pack(store.industry).store_nodes]
+            source = f"industry pack {store.industry or 'base'}"
+        utterances = [Utterance(g.text, f"segment:{g.id}", g.speaker) for g in s.scalars(
+            select(ApSegment).where(ApSegment.transcript_id == transcript.id).order_by(ApSegment.seq))]
+    report = {"store_id": store.id, "transcript_id": transcript.id, "nodes_from": source,
+              **check_script(nodes, utterances).to_json()}
+    print(json.dumps(report, ensure_ascii=False, indent=2 if args.json else None, default=str))
+    return 0
+
+
 def cmd_sweep(args, settings: Settings) -> int:
     from . import outbox
     from .app import publisher, sessions
@@ -377,6 +407,12 @@ def build_parser() -> argparse.ArgumentParser:
     sg.add_argument("--action-type", required=True)
     sg.add_argument("--json", action="store_true")
     sg.set_defaults(func=cmd_suggest)
+
+    sc = sub.add_parser("script-check", help="an in-store conversation against the store's required script lines")
+    sc.add_argument("--store", type=int, required=True)
+    sc.add_argument("--transcript", type=int, required=True)
+    sc.add_argument("--json", action="store_true")
+    sc.set_defaults(func=cmd_script_check)
 
     from .cli_scoring import add_scoring_commands
 

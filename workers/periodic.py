@@ -15,7 +15,7 @@ from models import (
     CrmPhoto, CrmStore, CrmStoreEvent, CrmStoreNode,
 )
 from scoring.cqi import compute_cqi
-from scoring.funnel import StoreEvent, StoreNode, funnel_by_store_day
+from scoring.funnel import STAGES, StoreEvent, StoreNode, funnel_by_store_day
 from scoring.periods import Period, iso_week
 from scoring.quality import ActionRow, AlertRow, QualityConfig, manager_week_quality, rep_week_quality
 from scoring.radar import RadarInputs, radar_axes
@@ -142,7 +142,10 @@ def store_funnels(sessions: sessionmaker[Session], settings: Settings, days: Ite
         stores = {st.id: st for st in s.scalars(select(CrmStore))}
         nodes: dict[int, list[StoreNode]] = {}
         for n in s.scalars(select(CrmStoreNode).order_by(CrmStoreNode.store_id, CrmStoreNode.seq)):
-            nodes.setdefault(n.store_id, []).append(StoreNode(n.seq, n.name, None))
+            mine = nodes.setdefault(n.store_id, [])
+            # A store's golden nodes, in order, are the funnel's stages (entered → … → closed).
+            stage = STAGES[len(mine)][0] if len(mine) < len(STAGES) else None
+            mine.append(StoreNode(n.seq, n.name, stage))
         events = [StoreEvent(e.store_id, e.visitor_id, e.node_seq, e.at) for e in s.scalars(
             select(CrmStoreEvent).where(CrmStoreEvent.at >= start, CrmStoreEvent.at < end))]
         tz = settings.default_timezone
