@@ -1,0 +1,185 @@
+"""One touch's analysis: what a sales manager needs to know from a transcript or messages.
+
+Plain values in (utterances, the conversation day, the customer's industry, segment and
+contacts), frozen dataclasses out. The analyze worker and `actionproof analyze` both call
+`analyze()`; `analysis_to_json()` is the CLI's stable JSON contract.
+
+Speakers: "rep", "customer" or "unknown" (mono recordings, text without a sender). Needs
+and objections are the customer's, so a rep's words never make one; an unknown speaker's
+words count unless they probe the other side (您需要几台？). Commitments take their kind
+from the speaker, or from the wording when the speaker is unknown. docs/nlp.md has the rules.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from nlp.commitments import Commitment, commitments_in
+from nlp.keywords import Keyword, KeywordSource, rank_keywords
+from nlp.money import Money, money_in
+from nlp.needs import NeedStatement, needs_in
+from nlp.objections import Objection, objection_clauses, objections_in
+from nlp.packs import PackError, load_pack
+from nlp.packs import required_roles as _required_roles
+from nlp.roles import ContactRef, RoleMention, contact_role, roles_in
+from nlp.segment import segmenter
+from nlp.text import clauses
+
+SPEAKERS = ("rep", "customer", "unknown")
+
+__all__ = [
+    "Analysis", "Commitment", "ContactRef", "Keyword", "Money", "NeedStatement", "Objection", "RoleMention",
+    "Utterance", "analysis_to_json", "analyze", "required_roles",
+]
+
+
+@dataclass(frozen=True)
+class Utterance:
+    """One transcript segment or chat/email message."""
+
+    text: str
+    speaker: str = "unknown"          # rep | customer | unknown
+    start_s: float | None = None
+    end_s: float | None = None
+    ref: str | None = None            # segment or message id
+    # The CRM contact known to be speaking (the message's sender, the call's counterpart):
+    # that person took part whatever the words say.
+    contact_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """Everything found in one touch."""
+
+    roles: tuple[RoleMention, ...]        # one per person: took_part if any mention took part
+    needs: tuple[NeedStatement, ...]
+    commitments: tuple[Commitment, ...]
+    money: tuple[Money, ...]
+    objections: tuple[Objection, ...]
+    keywords: tuple[Keyword, ...]
+    has_need: bool                        # ≥ 1 customer need statement (CQI need anchoring)
+    mentions: tuple[RoleMention, ...] = ()  # every mention, per utterance (ap_mentions)
+    industry: str = "base"                # the pack used
+    notes: tuple[str, ...] = ()           # e.g. an unknown industry replaced by the base pack
+
+
+def required_roles(industry: str | None, segment: str | None = None) -> frozenset[str]:
+    """Role categories the industry pack requires for a customer segment (CQI target chain).
+
+    An industry without a pack gets the base pack's roles, as analyze() uses the base pack.
+    """
+    try:
+        return _required_roles(industry, segment)
+    except PackError:
+        return _required_roles(None, segment)
+
+
+def _person_key(r: RoleMention) -> tuple:
+    if r.contact_id is not None:
+        return ("contact", r.contact_id)
+    return ("mention", r.mention.replace("的", ""), r.role)
+
+
+def _merge_roles(mentions: Sequence[RoleMention]) -> tuple[RoleMention, ...]:
+    """One entry per person, keeping the first occurrence that took part (else the first)."""
+    chosen: dict[tuple, RoleMention] = {}
+    for r in mentions:
+        key = _person_key(r)
+        if key not in chosen or (r.took_part and not chosen[key].took_part):
+            chosen[key] = r
+    return tuple(chosen.values())
+
+
+def analyze(
+    utterances: Sequence[Utterance],
+    *,
+    on: dt.date,
+    industry: str | None = None,
+    segment: str | None = None,
+    contacts: Sequence[ContactRef] = (),
+) -> Analysis:
+    """Analyse one touch (a transcript, or one day's messages) held on day `on`.
+
+    `industry` names a pack (nlp/packs/<industry>.json); an industry without a pack is
+    analysed with the base pack and says so in `notes`. `segment` is accepted for symmetry
+    with required_roles(); extraction does not depend on it.
+    """
+    notes: list[str] = []
+    try:
+        pack = load_pack(industry)
+    except PackError:
+        pack = load_pack(None)
+        notes.append(f"no pack for industry {industry!r}: base pack used")
+    seg = segmenter(pack.id if pack.id != "base" else None)
+    by_id = {c.id: c for c in contacts}
+
+    mentions: list[RoleMention] = []
+    needs: list[NeedStatement] = []
+    commitments: list[Commitment] = []
+    money: list[Money] = []
+    objections: list[Objection] = []
+    sources: list[KeywordSource] = []
+    for u in utterances:
+        if u.speaker not in SPEAKERS:
+            raise ValueError(f"speaker must be one of {', '.join(SPEAKERS)}, got {u.speaker!r}")
+        text = u.text or ""
+        if u.contact_id is not None and u.contact_id in by_id and u.speaker != "rep":
+            c = by_id[u.contact_id]
+            mentions.append(RoleMention(c.name, contact_role(c, pack) or "other", True, c.id, u.speaker, u.ref,
+                                        "speaker"))
+        if not text.strip():
+            continue
+        persons = seg.persons(text)
+        spans = clauses(text)
+        found_roles = roles_in(text, u.speaker, pack, contacts, u.ref, seg, persons)
+        found_dates = commitments_in(text, u.speaker, on, u.ref, spans)
+        found_money = money_in(text, u.speaker, u.ref, spans)
+        objecting = objection_clauses(text, pack, spans) if u.speaker != "rep" else []
+        mentions.extend(found_roles)
+        needs.extend(needs_in(text, u.speaker, pack, u.ref, spans, objecting))
+        commitments.extend(found_dates)
+        money.extend(found_money)
+        objections.extend(objections_in(text, u.speaker, pack, u.ref, spans, objecting))
+        excluded = [(p.name_start, p.end) for p in persons] + [(r.start, r.end) for r in found_roles]
+        excluded += [(m.start, m.end) for m in found_money]
+        excluded += [(i, i + len(c.phrase)) for c in found_dates for i in [text.find(c.phrase)] if i >= 0]
+        sources.append(KeywordSource(seg.tokens(text, persons), u.speaker, u.ref, u.start_s, tuple(excluded)))
+
+    return Analysis(
+        roles=_merge_roles(mentions),
+        needs=tuple(needs),
+        commitments=tuple(commitments),
+        money=tuple(money),
+        objections=tuple(objections),
+        keywords=tuple(rank_keywords(sources, pack)),
+        has_need=bool(needs),
+        mentions=tuple(mentions),
+        industry=pack.id,
+        notes=tuple(notes),
+    )
+
+
+def _iso(d: dt.date | None) -> str | None:
+    return d.isoformat() if d is not None else None
+
+
+def analysis_to_json(a: Analysis) -> dict:
+    """The CLI's JSON contract: roles, needs, commitments, money, objections, keywords."""
+    return {
+        "industry": a.industry,
+        "has_need": a.has_need,
+        "roles": [{"mention": r.mention, "role": r.role, "took_part": r.took_part, "contact_id": r.contact_id,
+                   "evidence": r.evidence, "speaker": r.speaker, "ref": r.ref} for r in a.roles],
+        "needs": [{"text": n.text, "speaker": n.speaker, "ref": n.ref} for n in a.needs],
+        "commitments": [{"phrase": c.phrase, "speaker": c.speaker, "kind": c.kind, "date": _iso(c.date),
+                         "window_start": _iso(c.window_start), "window_end": _iso(c.window_end), "ref": c.ref}
+                        for c in a.commitments],
+        "money": [{"phrase": m.phrase, "speaker": m.speaker, "kind": m.kind, "yuan": m.yuan, "ratio": m.ratio,
+                   "ref": m.ref} for m in a.money],
+        "objections": [{"type": o.type, "text": o.text, "speaker": o.speaker, "ref": o.ref} for o in a.objections],
+        "keywords": [{"word": k.word, "weight": k.weight, "ref": k.ref, "speaker": k.speaker, "start_s": k.start_s}
+                     for k in a.keywords],
+        "notes": list(a.notes),
+    }

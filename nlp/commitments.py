@@ -1,0 +1,143 @@
+"""Commitments: who wants or promises what by when (CONTRACT.md §6).
+
+Every date in an utterance becomes a commitment of one kind, judged on the clause that
+holds it:
+  * expected — the customer says when they want something (希望3月20日前交付, 月底前一定要装好,
+    你们下周五前把报价发过来);
+  * promised — the rep says when they will deliver, fix or respond (预计3月25日到货,
+    下周五给您答复, 明天派工程师过去);
+  * other — any other date: past days and things already done, meetings, visits and
+    demos, the customer's own plans (我们4月1号开工), a date used as a label (下个月的货),
+    a rep repeating the customer's date back (您是要20号前到货对吧), a date declared
+    impossible (20号肯定来不及) or offered on a condition (如果九月底前续费的话…).
+An unknown speaker (mono call, CLI without --speaker) is judged by the wording alone:
+promise or delivery wording makes it promised, wanting wording makes it expected.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from nlp.dates import DateMention, find_dates
+from nlp.text import Span, clauses
+
+REP, CUSTOMER, UNKNOWN = "rep", "customer", "unknown"
+
+_WANT = re.compile(r"希望|要求|需要|必须|一定要|一定得|务必|最好|尽量|尽快|赶在|着急|急着|等着用|等着|能不能|能否|可不可以|可以吗|"
+                   r"行不行|行吗|得要|要在|要到|要货|要装|要交|要用|要上线|要把|想要|想|得在|得把|得给|不能晚于|不能超过|最晚|最迟|截止")
+# A bare 要/得 before an action also wants it done: 月底前要到, 下周得装好, 国庆前要备一批货.
+_WANT_VERB = re.compile(r"(?:要|得)(?:把|给|先|在)?(?:到|交|发|送|装|安装|上线|完成|弄好|做好|调试|出来|拿到|用上|报|备|进|订|采购|"
+                        r"执行|铺)")
+_PROMISE = re.compile(r"预计|保证|承诺|争取|安排|确保|配合|肯定能|一定能|能到|可以到|能发|可以发|能交|可以交|能给|可以给|给您|帮您|为您|"
+                      r"跟您|向您|通知您|联系您|回复您|答复您|最快|我们会|我会|会给|会发|会到|没问题|放心")
+# Delivering goods, fixing things, sending documents or answers (compounds only: a lone
+# 到 in 到年底都有效 delivers nothing).
+_DELIVER = re.compile(r"交付|交货|到货|到齐|到位|到厂|到店|到工地|到您|能到|会到|就到|可以到|一定到|肯定到|准到|发货|发过去|发过来|"
+                      r"发给|发您|发出|发车|装车|送到|送货|送过去|送过来|调过来|调货|补上|补货|装好|装上|装完|安装|调试|上线|完成|做完|"
+                      r"做好|走完|办完|签完|寄|提供|出货|出完|出样|打样|备货|排产|开通|部署|开好|开出|报价|出.{0,4}方案|答复|回复|反馈|"
+                      r"回话|回电|打电话|回电话|落实|派|安排人|安排工程师|上门|处理|维修|返修|更换|换掉|发布|等到|"
+                      r"[送发交寄补][0-9一二两三四五六七八九十百千半]|进场|"
+                      r"(?:送|发|交|装|做|弄|办|铺|调|修|改|换|补|寄|运|对|签|盖|备|准备|整理|写|处理)(?:完|好|齐|出来)|"
+                      r"(?:送|发|补|寄|运|调|拿|带)(?:过去|过来)|升级|修复|解决|优化|培训")
+_RESPOND = re.compile(r"给(?:你|您)(?:们)?(?:答复|回复|回话|消息|电话|打电话|确认|通知|准信)|回复(?:你|您)|答复(?:你|您)|告诉(?:你|您)|"
+                      r"通知(?:你|您)|联系(?:你|您)|回(?:你|您)")
+_VISIT = re.compile(r"开会|会议|评审会|碰一下|碰个头|见面|拜访|参观|考察|过去|过来|来一趟|去一趟|出差|放假|休息|开工|复工|演示|"
+                    r"面谈|吃饭|走访|在家|不在|汇报|看看|看一下|聊|谈|交流|介绍|回来")
+_IMPOSSIBLE = re.compile(r"来不及|赶不上|做不到|不可能|不行|没办法|够呛|有点紧|太紧|紧张|有困难|困难|保证不了|不能保证")
+_HYPOTHETICAL = re.compile(r"如果|(?<![主只还])要是|的话|假如|万一|假设")
+_SECOND_PERSON_WANT = re.compile(r"(?:您|你|你们|贵司|贵方|您那边|你们那边)(?:这边|那边)?(?:是)?(?:说|要|需要|希望|想|打算|计划|要求|定)")
+_QUESTION = re.compile(r"[吗吧呢？?]\s*[，,。]?\s*$|对吧|是吧|是不是|对不对|行吗")
+_FIRST_PERSON = re.compile(r"^(?:那|嗯|好|好的|行|对)?[，,\s]*(?:我们|我|咱们|我这边|我们这边)")
+_DONE = re.compile(r"已经|已|刚|[带发送到给做拿寄]了")
+# Right after the date: 明天到, 后天就能发.
+_DELIVER_AFTER = re.compile(r"^(?:我们|我)?(?:就|会|能|可以|肯定|一定|准时|按时|再|才|先|统一)*(?:到|发|送|交|装|补|进|寄|出)")
+_LABEL_AFTER = re.compile(r"^的(?![话时])")  # 下个月的货, 端午节的货: a date naming a thing
+
+
+@dataclass(frozen=True)
+class Commitment:
+    """A date said in the conversation and whose it is."""
+
+    phrase: str
+    speaker: str
+    kind: str                        # expected | promised | other
+    date: dt.date                    # the deadline or the day (see dates.py)
+    window_start: dt.date | None
+    window_end: dt.date | None
+    ref: str | None = None
+    clause: str = ""
+
+
+def _kind(clause: str, after: str, speaker: str, d: DateMention, on: dt.date) -> str:
+    if d.past:
+        return "other"
+    if d.date <= on and _DONE.search(clause):
+        return "other"  # 今天给您带了样机: done, not promised
+    if _LABEL_AFTER.match(after):
+        return "other"
+    rest = clause.replace(d.phrase, " ")
+    wants = bool(_WANT.search(clause) or _WANT_VERB.search(clause))
+    promises = bool(_PROMISE.search(clause))
+    delivers = bool(_DELIVER.search(rest) or _DELIVER_AFTER.match(after))
+    visits = bool(_VISIT.search(clause))
+    impossible = bool(_IMPOSSIBLE.search(clause))
+    if speaker == REP:
+        if _HYPOTHETICAL.search(clause):
+            return "other"  # 如果九月底前续费的话: the customer's condition
+        if impossible:
+            return "other"
+        # Repeating the customer's wish back: 您是要20号前到货对吧.
+        if _SECOND_PERSON_WANT.search(clause) and (_QUESTION.search(clause) or not (promises or delivers)):
+            return "other"
+        if delivers:
+            return "promised"
+        if visits:
+            return "other"
+        return "promised" if promises else "other"
+    if speaker == CUSTOMER:
+        # The customer promising their own answer (下周五前给你答复) is not an expectation.
+        if _RESPOND.search(clause) and not re.search(r"你们|您们|贵司", clause):
+            return "other"
+        if wants:
+            return "other" if visits and not delivers else "expected"
+        if d.deadline and (delivers or re.search(r"你们|您们|贵司", clause)):
+            return "expected"
+        return "other"
+    # Unknown speaker: the wording decides.
+    if _RESPOND.search(clause) and _FIRST_PERSON.search(clause) and not wants:
+        return "promised" if re.search(r"您", clause) else "other"
+    if wants and not (visits and not delivers):
+        return "expected"
+    if impossible or _HYPOTHETICAL.search(clause):
+        return "other"
+    if delivers and not _QUESTION.search(clause) and not re.search(r"你们|您们|贵司", clause):
+        return "promised"
+    if promises and not visits:
+        return "promised"
+    if d.deadline and delivers:
+        return "expected"
+    return "other"
+
+
+def commitments_in(text: str, speaker: str, on: dt.date, ref: str | None = None,
+                   spans: list[Span] | None = None) -> list[Commitment]:
+    """The commitments of one utterance by `speaker` (rep, customer or unknown)."""
+    dates = find_dates(text, on)
+    if not dates:
+        return []
+    parts = spans if spans is not None else clauses(text)
+    out = []
+    for d in dates:
+        holder = next((c for c in parts if c.start <= d.start < c.end), None)
+        clause = holder.text if holder is not None else text
+        # A date ending its clause often belongs with the next one (3月20号前，一定要到货),
+        # unless that clause has a date of its own.
+        if holder is not None and holder.text.strip(" ，,").endswith(d.phrase):
+            nxt = next((c for c in parts if c.start == holder.end and c.sentence == holder.sentence), None)
+            if nxt is not None and not any(nxt.start <= o.start < nxt.end for o in dates):
+                clause = clause + nxt.text
+        out.append(Commitment(d.phrase, speaker, _kind(clause, text[d.end:], speaker, d, on), d.date, d.window_start,
+                              d.window_end, ref, clause))
+    return out

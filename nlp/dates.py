@@ -1,0 +1,501 @@
+"""Dates in conversation, resolved against the conversation's own date (CONTRACT.md §6).
+
+Each expression resolves to a span of days (one day, or a window such as 中旬 = 11–20),
+then its modifiers decide what the phrase commits to:
+  * 前 / 之前 / 以前 / 为止, or 最晚 / 最迟 / 截止 in front: a deadline — by that day
+    (a window's deadline is the day before it starts: 四月前 = by 3-31; 月底前 = by month end,
+    since 月底 is one day);
+  * 内 / 之内 / 以内: a deadline at the window's end (本周内 = by Sunday, 两周内 = +14 days);
+  * 后 / 之后 / 以后: from that day on (a holiday: the first day after its break);
+  * nothing: the day itself, or the window.
+`date` is always the latest day that still meets the phrase (the deadline, the day, or the
+window's end), so expected and promised dates compare like for like.
+
+Measured before writing this: jionlp's time parser read 两周内 as 2 days and failed on 月底前.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import chinese_calendar
+
+from nlp.numerals import parse_int
+
+_N = r"(?:\d{1,2}|[一二两三四五六七八九十]{1,3})"
+_D = r"(?:\d{1,2}|[一二三四五六七八九十]{1,3})"
+_DAY_SUFFIX = r"(?:日|号)"
+_PRE = r"(?P<pre>最晚|最迟|不晚于|截止到|截止|截至|最好在|最快)?"
+_SUF = r"(?P<suf>前后|之前|以前|前|为止|之内|以内|内|之后|以后|后|左右|起)?"
+_WEEKREF = r"(?P<wref>下下个?|下个?|这个?|本|上个?)"
+_WEEK = r"(?:周|星期|礼拜)"
+_MONTHREF = r"(?P<mref>下下个?月|下个?月|这个?月|本月|当月|上个?月|(?P<month>" + _N + r")月)"
+
+# Names as said → chinese_calendar's holiday names.
+_HOLIDAYS = {
+    "元旦": "New Year's Day", "春节": "Spring Festival", "过年": "Spring Festival",
+    "清明": "Tomb-sweeping Day", "五一": "Labour Day", "劳动节": "Labour Day",
+    "端午": "Dragon Boat Festival", "国庆": "National Day", "十一": "National Day",
+    "中秋": "Mid-autumn Festival",
+}
+# Fixed-date holidays still resolve in years chinese_calendar has no data for.
+_FIXED_HOLIDAYS = {"New Year's Day": (1, 1), "Labour Day": (5, 1), "National Day": (10, 1)}
+
+
+@dataclass(frozen=True)
+class DateMention:
+    """A date expression found in text and what it resolves to."""
+
+    phrase: str
+    start: int
+    end: int
+    date: dt.date                    # the deadline, the day, or the window's last day
+    window_start: dt.date | None     # deadlines: the conversation day; windows: first day
+    window_end: dt.date | None
+    deadline: bool                   # "by then" (前/内/最晚)
+    past: bool                       # entirely before the conversation day
+
+
+@dataclass(frozen=True)
+class _Days:
+    first: dt.date
+    last: dt.date
+    after: dt.date | None = None     # a holiday's first day after its break (for 后)
+    relative_count: bool = False     # N天/N周: 前 means "ago", 内 "within"
+
+
+# ---- calendar helpers ---------------------------------------------------------------
+
+def month_end(year: int, month: int) -> dt.date:
+    return dt.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def add_months(d: dt.date, n: int) -> dt.date:
+    y, m = divmod(d.month - 1 + n, 12)
+    year, month = d.year + y, m + 1
+    return dt.date(year, month, min(d.day, calendar.monthrange(year, month)[1]))
+
+
+def is_workday(d: dt.date) -> bool:
+    """A Chinese working day (holidays and 调休 from chinese_calendar; Mon–Fri beyond its data)."""
+    try:
+        return chinese_calendar.is_workday(d)
+    except NotImplementedError:
+        return d.weekday() < 5
+
+
+def nth_workday_after(d: dt.date, n: int) -> dt.date:
+    """The n-th working day after `d` (`d` itself not counted): 三个工作日内 from a Friday."""
+    x, count = d, 0
+    while count < n:
+        x += dt.timedelta(days=1)
+        if is_workday(x):
+            count += 1
+    return x
+
+
+@lru_cache(maxsize=64)
+def holiday_break(name: str, year: int) -> tuple[dt.date, dt.date] | None:
+    """First and last day of a named holiday's official break in `year`, if known."""
+    days = sorted(d for d, n in chinese_calendar.holidays.items() if d.year == year and n == name)
+    if days:
+        # The break is the run of days around the first one (weekends inside included).
+        first = last = days[0]
+        for d in days[1:]:
+            if (d - last).days > 3:
+                break
+            last = d
+        return first, last
+    if name in _FIXED_HOLIDAYS:
+        m, d = _FIXED_HOLIDAYS[name]
+        day = dt.date(year, m, d)
+        return day, day
+    return None
+
+
+def _week_monday(d: dt.date, offset_weeks: int) -> dt.date:
+    return d - dt.timedelta(days=d.weekday()) + dt.timedelta(weeks=offset_weeks)
+
+
+def _week_offset(ref: str | None) -> int:
+    if not ref:
+        return 0
+    ref = ref.rstrip("个")
+    return {"下下": 2, "下": 1, "这": 0, "本": 0, "上": -1}[ref]
+
+
+def _month_offset(ref: str) -> int:
+    ref = ref.replace("个", "")
+    return {"下下月": 2, "下月": 1, "这月": 0, "本月": 0, "当月": 0, "上月": -1}[ref]
+
+
+def _roll_year(first: dt.date, last: dt.date, on: dt.date) -> tuple[dt.date, dt.date]:
+    """A month named without a year: this year, unless that is long past (一月 said in November)."""
+    if last < on - dt.timedelta(days=60):
+        try:
+            return first.replace(year=first.year + 1), last.replace(year=last.year + 1)
+        except ValueError:  # 2-29
+            return first.replace(year=first.year + 1, day=28), last.replace(year=last.year + 1, day=28)
+    return first, last
+
+
+# ---- the expressions ----------------------------------------------------------------
+# Each rule is (pattern, resolver). A resolver returns the days the core phrase names
+# (modifiers 前/内/后 are applied afterwards) or None when the match is not a date.
+
+def _ymd(m: re.Match[str], on: dt.date) -> _Days | None:
+    y = int(m.group("y")) if m.group("y") else None
+    mo, d = parse_int(m.group("mo")), parse_int(m.group("d"))
+    if not mo or not d or not 1 <= mo <= 12:
+        return None
+    try:
+        day = dt.date(y or on.year, mo, d)
+    except ValueError:
+        return None
+    if y is None:
+        day, _ = _roll_year(day, day, on)
+    return _Days(day, day)
+
+
+def _month_day(m: re.Match[str], on: dt.date) -> _Days | None:
+    d = parse_int(m.group("d"))
+    if not d:
+        return None
+    if m.group("month"):
+        mo = parse_int(m.group("month"))
+        if not mo or not 1 <= mo <= 12:
+            return None
+        year = on.year + {"明年": 1, "今年": 0, "去年": -1}.get(m.group("yref") or "", 0)
+        try:
+            day = dt.date(year, mo, d)
+        except ValueError:
+            return None
+        if not m.group("yref"):
+            day, _ = _roll_year(day, day, on)
+        return _Days(day, day)
+    base = add_months(on.replace(day=1), _month_offset(m.group("mref")))
+    try:
+        day = base.replace(day=d)
+    except ValueError:
+        return None
+    return _Days(day, day)
+
+
+def _dotted(m: re.Match[str], on: dt.date) -> _Days | None:
+    mo, d = int(m.group("mo")), int(m.group("d"))
+    if not 1 <= mo <= 12:
+        return None
+    try:
+        day = dt.date(on.year, mo, d)
+    except ValueError:
+        return None
+    day, _ = _roll_year(day, day, on)
+    return _Days(day, day)
+
+
+def _bare_day(m: re.Match[str], on: dt.date) -> _Days | None:
+    if m.group("d") == "一" and m.group(0).find("日") >= 0:
+        return None  # 一日 is "one day" far more often than "the 1st"
+    d = parse_int(m.group("d"))
+    if not d or d > 31:
+        return None
+    month = on.replace(day=1)
+    if d < on.day:
+        month = add_months(month, 1)  # 5号 said on the 20th: next month's 5th
+    try:
+        day = month.replace(day=d)
+    except ValueError:
+        return None
+    return _Days(day, day)
+
+
+def _month_part(m: re.Match[str], on: dt.date) -> _Days | None:
+    part = m.group("part") or ""
+    if m.group("month"):
+        mo = parse_int(m.group("month"))
+        if not mo or not 1 <= mo <= 12:
+            return None
+        year = on.year + {"明年": 1, "今年": 0, "去年": -1}.get(m.group("yref") or "", 0)
+        first = dt.date(year, mo, 1)
+    elif m.group("mref"):
+        first = add_months(on.replace(day=1), _month_offset(m.group("mref")))
+    else:
+        if not part or part in ("中",):
+            return None  # a bare 月 needs 初/底…; 月中 alone is handled as 中旬 below
+        first = on.replace(day=1)
+    end = month_end(first.year, first.month)
+    span = {
+        "初": (1, 5), "上旬": (1, 10), "中旬": (11, 20), "中": (11, 20), "下旬": (21, end.day),
+        "底": (end.day, end.day), "末": (end.day, end.day), "": (1, end.day), "份": (1, end.day),
+    }[part]
+    a, b = first.replace(day=span[0]), first.replace(day=span[1])
+    if m.group("month") and not m.group("yref"):
+        a, b = _roll_year(a, b, on)
+    return _Days(a, b)
+
+
+def _bare_month_part(m: re.Match[str], on: dt.date) -> _Days | None:
+    first = on.replace(day=1)
+    end = month_end(on.year, on.month)
+    span = {"月初": (1, 5), "月中": (11, 20), "月中旬": (11, 20), "月底": (end.day, end.day),
+            "月末": (end.day, end.day), "月下旬": (21, end.day), "月上旬": (1, 10)}[m.group("part")]
+    a, b = first.replace(day=span[0]), first.replace(day=span[1])
+    if b < on and span[0] <= 5:  # 月初 said on the 20th: next month's start
+        a, b = add_months(a, 1), add_months(b, 1)
+    return _Days(a, b)
+
+
+def _weekday(m: re.Match[str], on: dt.date) -> _Days | None:
+    x = m.group("x")
+    monday = _week_monday(on, _week_offset(m.group("wref")))
+    if x == "末":
+        first, last = monday + dt.timedelta(days=5), monday + dt.timedelta(days=6)
+    else:
+        idx = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6}.get(x)
+        if idx is None:
+            idx = int(x) - 1 if x.isdigit() and 1 <= int(x) <= 7 else None
+        if idx is None:
+            return None
+        first = last = monday + dt.timedelta(days=idx)
+    if not m.group("wref") and last < on:
+        # 周五 said on a Saturday: the coming one (这周五 / 本周五 keep this week).
+        first, last = first + dt.timedelta(weeks=1), last + dt.timedelta(weeks=1)
+    return _Days(first, last)
+
+
+def _week(m: re.Match[str], on: dt.date) -> _Days | None:
+    monday = _week_monday(on, _week_offset(m.group("wref")))
+    return _Days(monday, monday + dt.timedelta(days=6))
+
+
+_RELATIVE_DAY = {"今天": 0, "今日": 0, "今儿": 0, "今晚": 0, "今早": 0, "当天": 0, "明天": 1, "明日": 1,
+                 "明儿": 1, "明早": 1, "明晚": 1, "后天": 2, "大后天": 3, "昨天": -1, "昨日": -1, "前天": -2}
+
+
+def _relative_day(m: re.Match[str], on: dt.date) -> _Days | None:
+    day = on + dt.timedelta(days=_RELATIVE_DAY[m.group("rd")])
+    return _Days(day, day)
+
+
+def _count(m: re.Match[str], on: dt.date) -> _Days | None:
+    n_text, unit = m.group("n"), m.group("unit")
+    suf = m.group("suf") or ""
+    if not suf and m.group("verb") is None:
+        return None  # 生产周期要30天 is a duration, not a date
+    if n_text in ("半",):
+        n = 0.5
+    elif n_text.endswith("个半"):
+        base = parse_int(n_text[:-2])
+        if base is None:
+            return None
+        n = base + 0.5
+    else:
+        v = parse_int(n_text)
+        if not v:
+            return None
+        n = v
+    sign = -1 if suf in ("前", "之前", "以前") else 1  # 三天前 = three days ago
+    if unit == "工作日":
+        if sign < 0 or n != int(n):
+            return None
+        day = nth_workday_after(on, int(n))
+    elif unit in ("天", "日"):
+        day = on + dt.timedelta(days=sign * round(n))
+    elif unit in ("周", "星期", "礼拜"):
+        day = on + dt.timedelta(days=sign * round(7 * n))
+    else:  # 月
+        whole = int(n)
+        day = add_months(on, sign * whole)
+        if n != whole:
+            day += dt.timedelta(days=sign * 15)
+    return _Days(day, day, relative_count=True)
+
+
+def _holiday(m: re.Match[str], on: dt.date) -> _Days | None:
+    said = m.group("hol")
+    key = next(k for k in _HOLIDAYS if said.startswith(k))
+    name = _HOLIDAYS[key]
+    year = on.year + (1 if m.group("hyref") == "明年" else 0)
+    span = holiday_break(name, year)
+    if span and span[1] < on and not m.group("hyref"):
+        span = holiday_break(name, year + 1)  # 国庆后 said in November: next year's
+    if not span:
+        return None
+    if m.group("during"):
+        return _Days(span[0], span[1])  # 国庆期间: the whole break
+    # A holiday is its first day (CONTRACT §6); 后 means after the whole break.
+    return _Days(span[0], span[0], after=span[1] + dt.timedelta(days=1))
+
+
+def _year_part(m: re.Match[str], on: dt.date) -> _Days | None:
+    year = on.year + (1 if m.group("yref2") == "明年" else 0)
+    part = m.group("ypart")
+    a, b = {
+        "年底": ((12, 31), (12, 31)), "年末": ((12, 31), (12, 31)), "上半年": ((1, 1), (6, 30)),
+        "下半年": ((7, 1), (12, 31)), "年初": ((1, 1), (1, 31)),
+    }[part]
+    first, last = dt.date(year, *a), dt.date(year, *b)
+    if last < on and not m.group("yref2"):
+        first, last = first.replace(year=year + 1), last.replace(year=year + 1)
+    return _Days(first, last)
+
+
+_SHOPPING_DAYS = {"双十一": (11, 11), "双11": (11, 11), "双十二": (12, 12), "双12": (12, 12), "618": (6, 18)}
+
+
+def _shopping_day(m: re.Match[str], on: dt.date) -> _Days | None:
+    """E-commerce festivals retail plans around (not in CONTRACT §6): the day itself, this year or next."""
+    month, day = _SHOPPING_DAYS[m.group("shop")]
+    d = dt.date(on.year, month, day)
+    if d < on:
+        d = d.replace(year=on.year + 1)
+    return _Days(d, d)
+
+
+def _quarter(m: re.Match[str], on: dt.date) -> _Days | None:
+    """一季度 = January–March; 下季度 = the next one. Not in CONTRACT §6; a window like 中旬."""
+    current = (on.month - 1) // 3
+    if m.group("qref"):
+        q_index = current + {"下": 1, "下个": 1, "这": 0, "这个": 0, "本": 0}[m.group("qref")]
+        year = on.year + q_index // 4
+        q_index %= 4
+    else:
+        q_index = (parse_int(m.group("q")) or 0) - 1
+        year = on.year + (1 if m.group("qyref") == "明年" else 0)
+        if not m.group("qyref") and q_index < current:
+            year += 1  # 一季度 said in November: next year's
+    first = dt.date(year, 3 * q_index + 1, 1)
+    return _Days(first, month_end(year, 3 * q_index + 3))
+
+
+_NOT_AFTER_DAY = r"(?![楼线机台层栋号车间库门位厂仓码件种])"
+_YREF = r"(?:(?P<yref>今年|明年|去年))?"
+_RULES: list[tuple[re.Pattern[str], object]] = [
+    (re.compile(_PRE + r"(?P<y>20\d\d)\s*[-/.年]\s*(?P<mo>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})[日号]?" + _SUF), _ymd),
+    (re.compile(_PRE + _YREF + r"(?:" + _MONTHREF + r")份?(?P<d>" + _D + r")" + _DAY_SUFFIX + r"?"
+                r"(?![0-9一二三四五六七八九十百千万个台套件天])" + _NOT_AFTER_DAY + _SUF), _month_day),
+    # 3.20 / 3/20: only where it cannot be a price or a version (12.5万, 版本3.2).
+    (re.compile(_PRE + r"(?<![\d.A-Za-z])(?P<mo>\d{1,2})[./](?P<d>\d{1,2})(?![\d.%万元块wWkK折倍米吨个台件套])"
+                r"(?=号|日|前|之前|以前|左右|当天|那天|交|到|发|送|上线|开工|完成|截止|之内|内)[号日]?" + _SUF), _dotted),
+    (re.compile(r"(?<=在|于|是|定|改|推|约|到|止)" + _PRE + r"(?P<mo>\d{1,2})[./](?P<d>\d{1,2})(?![\d.%万元块wWkK折倍米吨个台件套])"
+                r"[号日]?" + _SUF), _dotted),
+    (re.compile(_PRE + _YREF + _MONTHREF + r"(?P<part>份|初|上旬|中旬|下旬|中|底|末)?" + _SUF), _month_part),
+    (re.compile(_PRE + r"(?P<part>月初|月中旬|月中|月底|月末|月下旬|月上旬)" + _SUF), _bare_month_part),
+    (re.compile(_PRE + r"(?<![A-Za-z月年第\d])(?P<d>" + _D + r")" + _DAY_SUFFIX + _NOT_AFTER_DAY + _SUF), _bare_day),
+    # 每月5号: a monthly day, resolved to its next occurrence like a bare 5号.
+    (re.compile(_PRE + r"每个?月(?P<d>" + _D + r")" + _DAY_SUFFIX + _NOT_AFTER_DAY + _SUF), _bare_day),
+    (re.compile(r"(?<!每)" + _PRE + r"(?:" + _WEEKREF + r")?" + _WEEK + r"(?P<x>[一二三四五六日天末1-7])" + _SUF), _weekday),
+    (re.compile(_PRE + _WEEKREF + _WEEK + r"(?![一二三四五六日天末1-7])" + _SUF), _week),
+    (re.compile(_PRE + r"(?P<rd>大后天|后天|今天|今日|今儿|今晚|今早|当天|明天|明日|明儿|明早|明晚|昨天|昨日|(?<![之以])前天)" + _SUF),
+     _relative_day),
+    (re.compile(_PRE + r"(?<!\d)(?P<n>" + _N + r"个半|" + _N + r"|半)个?(?P<unit>工作日|天|日|周|星期|礼拜|月)"
+                + _SUF + r"(?P<verb>(?=就能|就可以|就到|能到|能发|可以到|可以发|到货|发货|交货|交付|送到|完成|搞定|回复|答复))?"), _count),
+    (re.compile(_PRE + r"(?:(?P<hyref>今年|明年))?(?P<hol>清明节?|(?<![0-9一二两三四五六七八九十百千块元毛])五一(?![0-9一二两三四五六七八九十百千块元毛台套个件瓶罐箱包盒])|劳动节|端午节?|国庆节?|春节|过年|元旦|中秋节?|(?<![月第\d一二三四五六七八九十])十一(?=长假|假期|前|之前|以前|后|之后|以后))"
+                r"(?:假期|长假)?(?P<during>期间)?" + _SUF), _holiday),
+    (re.compile(_PRE + r"(?:(?P<yref2>今年|明年))?(?P<ypart>年底|年末|上半年|下半年|年初)" + _SUF), _year_part),
+    (re.compile(_PRE + r"(?P<shop>双十一|双11|双十二|双12|(?<!\d)618(?!\d))(?:大促|活动)?(?P<during>期间)?" + _SUF), _shopping_day),
+    (re.compile(_PRE + r"(?:(?P<qyref>今年|明年))?(?:第)?(?P<q>[一二三四1-4])季度|(?P<qref>下个?|这个?|本)季度" + _SUF), _quarter),
+]
+# Characters one of a rule's matches must contain: a rule whose triggers are all absent
+# cannot match, and most sentences skip most rules on a substring test.
+_TRIGGERS: dict[object, tuple[str, ...]] = {
+    _ymd: ("20",), _month_day: ("月",), _dotted: (".", "/"), _month_part: ("月",), _bare_month_part: ("月",),
+    _bare_day: ("号", "日"), _weekday: ("周", "星期", "礼拜"), _week: ("周", "星期", "礼拜"),
+    _relative_day: ("今", "明", "后天", "昨", "前天", "当天"), _count: ("天", "日", "周", "星期", "礼拜", "月"),
+    _holiday: ("清明", "五一", "劳动节", "端午", "国庆", "春节", "过年", "元旦", "中秋", "十一"),
+    _year_part: ("年",), _shopping_day: ("双", "618"), _quarter: ("季度",),
+}
+_TRIGGER_RE = {resolve: re.compile("|".join(re.escape(t) for t in triggers)) for resolve, triggers in _TRIGGERS.items()}
+_RANGE_JOIN = re.compile(r"^\s*(?:到|至|~|～|-|—|－)\s*$")
+
+
+def _apply(days: _Days, pre: str, suf: str, on: dt.date) -> tuple[dt.date, dt.date | None, dt.date | None, bool]:
+    """(date, window_start, window_end, deadline) for resolved days and their modifiers."""
+    single = days.first == days.last
+    if days.relative_count:
+        if suf in ("内", "之内", "以内", "前", "之前", "以前") and days.first >= on:
+            return days.first, on, days.first, True
+        return days.first, None, None, False
+    if suf in ("前", "之前", "以前", "为止"):
+        deadline = days.last if single else days.first - dt.timedelta(days=1)
+        return deadline, on, deadline, True
+    if suf in ("内", "之内", "以内") or pre in ("最晚", "最迟", "不晚于", "截止到", "截止", "截至"):
+        return days.last, on, days.last, True
+    if suf in ("后", "之后", "以后", "起"):
+        start = days.after or days.first
+        return start, start, None, False
+    if single or suf in ("左右", "前后"):
+        return days.first if single else days.last, None, None, False
+    return days.last, days.first, days.last, False
+
+
+def find_dates(text: str, on: dt.date) -> list[DateMention]:
+    """Every date expression in `text`, resolved against the conversation day `on`."""
+    candidates: list[tuple[int, int, re.Match[str], object]] = []
+    for pattern, resolve in _RULES:
+        if not _TRIGGER_RE[resolve].search(text):
+            continue
+        for m in pattern.finditer(text):
+            if m.end() > m.start():
+                candidates.append((m.start(), m.end(), m, resolve))
+    # Longest first at each position, then keep the non-overlapping ones left to right.
+    candidates.sort(key=lambda c: (c[0], -(c[1] - c[0])))
+    taken: list[tuple[int, int, _Days, re.Match[str], object]] = []
+    last_end = -1
+    for start, end, m, resolve in candidates:
+        if start < last_end:
+            continue
+        days = resolve(m, on)  # type: ignore[operator]
+        if days is None:
+            continue
+        taken.append((start, end, days, m, resolve))
+        last_end = end
+    # 这个月的下周一: the month only frames the day that follows.
+    taken = [t for k, t in enumerate(taken)
+             if not (t[4] is _month_part and k + 1 < len(taken) and text[t[1]:taken[k + 1][0]] == "的")]
+    # 下周一发车，周三到: a bare weekday after a dated week stays in that week (or later).
+    for k, t in enumerate(taken):
+        if t[4] is _weekday and not t[3].group("wref") and t[3].group("x") != "末":
+            prev = next((p for p in reversed(taken[:k]) if p[4] is _weekday and p[3].group("wref")), None)
+            if prev is not None:
+                monday = prev[2].first - dt.timedelta(days=prev[2].first.weekday())
+                day = monday + dt.timedelta(days=t[2].first.weekday())
+                if day < prev[2].first:
+                    day += dt.timedelta(weeks=1)
+                taken[k] = (t[0], t[1], _Days(day, day), t[3], t[4])
+    out: list[DateMention] = []
+    i = 0
+    while i < len(taken):
+        start, end, days, m, _ = taken[i]
+        pre, suf = m.group("pre") or "", m.groupdict().get("suf") or ""
+        # 3月20号到25号, 下周一到周三: one window from the first day to the last.
+        if i + 1 < len(taken) and _RANGE_JOIN.match(text[end:taken[i + 1][0]]) and not suf:
+            n_start, n_end, n_days, n_m, n_resolve = taken[i + 1]
+            if n_resolve is _bare_day:  # 3月20号到25号: the 25th of that month
+                try:
+                    d = days.first.replace(day=parse_int(n_m.group("d")) or 0)
+                    n_days = _Days(d, d)
+                except ValueError:
+                    pass
+            elif n_resolve is _weekday and not n_m.group("wref"):  # 下周一到周三: that week
+                while n_days.last < days.first:
+                    n_days = _Days(n_days.first + dt.timedelta(weeks=1), n_days.last + dt.timedelta(weeks=1))
+            if n_days.last >= days.first:
+                n_suf = n_m.groupdict().get("suf") or ""
+                window = _Days(days.first, n_days.last)
+                date, ws, we, deadline = _apply(window, pre, n_suf, on)
+                if not deadline and ws is None:
+                    ws, we = window.first, window.last
+                out.append(DateMention(text[start:n_end], start, n_end, date, ws, we, deadline,
+                                       (we or date) < on))
+                i += 2
+                continue
+        date, ws, we, deadline = _apply(days, pre, suf, on)
+        past = (we or date) < on
+        out.append(DateMention(text[start:end], start, end, date, ws, we, deadline, past))
+        i += 1
+    return out

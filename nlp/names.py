@@ -1,0 +1,128 @@
+"""People as sales talk names them: surname + title (王总, 张工, 李经理, 欧阳主任), optionally
+after their department (技术部王工, 采购部的李经理, 财务陈姐).
+
+The hard part is what is *not* a person: 一张工单 (a work order), 下周总结 (a summary next
+week), 提高总产量, 向总部汇报. A candidate is dropped when the surname character forms a
+common word with the character before it (一张, 下周, 提高, 关于) or the title forms one with
+the character after it (总结, 总部, 工作, 工厂) — judged against jieba's own dictionary
+frequencies rather than a hand list, so it covers words nobody thought of.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+
+# The common single-character surnames, minus characters that are mostly function words
+# in speech (和, 连, 全, 应, 时, 明, 管, 车, 师, 司, 成, 单, 还, 把 …): 连总经理都同意了 is
+# "even the general manager agreed", not a 连总.
+SURNAMES = frozenset(
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁"
+    "任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武"
+    "戴莫孔向汤常温康施牛樊葛邢齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪"
+    "梅童凌毕季裴霍涂苗谷盛曲翁冉骆蓝游辛靳柴蒙鲍华喻祁蒲房滕屈饶牟艾穆卓吉缪简项芦麦褚娄窦戚岑景"
+    "党宫费卜冷晏席卫米柏宗瞿桂佟臧闵苟邬边卞姬栾隋刁沙巫寇桑郎甄丛仲虞敖巩佘池苑迟邝闻"
+)
+COMPOUND_SURNAMES = ("欧阳", "司马", "诸葛", "上官", "东方", "皇甫", "慕容", "司徒", "令狐", "夏侯",
+                     "尉迟", "公孙", "长孙", "宇文", "轩辕", "端木", "独孤", "南宫", "西门", "百里")
+
+# Before 张 or 周 these make a measure word or a week: 这张工单, 每周工作日.
+_COUNTING = frozenset("这那哪每几一二两三四五六七八九十半整上下本该此某各")
+_MEASURE_SURNAMES = frozenset("张周万项支条")
+# 小王, 老张 are how people are called; never let those block the name.
+_NICKNAME_PREFIX = frozenset("小老大")
+# 总是, 总要, 总会 after a bare surname read as 王总 + verb: nobody calls a person 王 alone.
+_TITLE_VERB_OK = frozenset({"总是", "总要", "总会", "总能", "总得", "总算", "总也", "总说", "总在", "总还", "总不"})
+_LEFT_MIN_FREQ = 50
+_RIGHT_MIN_FREQ = 10
+_WORD_MIN_FREQ = 12  # 包工 (15), 施工; 高工 (10) stays a person
+
+
+@dataclass(frozen=True)
+class PersonSpan:
+    """A surname + title found in text, with the department or role word before it."""
+
+    start: int           # of the prefix when there is one, else of the surname
+    end: int
+    name_start: int      # where the surname starts
+    surname: str
+    title: str
+    prefix: str | None   # 技术部, 财务 … (from the pack's departments and titles)
+    text: str            # as written: 医工科的陈工
+
+
+@lru_cache(maxsize=64)
+def _pattern(titles: tuple[str, ...]) -> re.Pattern[str]:
+    surname = "|".join(COMPOUND_SURNAMES) + "|[" + "".join(sorted(SURNAMES)) + "]"
+    title = "|".join(re.escape(t) for t in sorted(set(titles), key=lambda t: (-len(t), t)))
+    return re.compile(f"(?P<surname>{surname})(?P<title>{title})")
+
+
+@lru_cache(maxsize=64)
+def _prefix_pattern(prefixes: tuple[str, ...]) -> re.Pattern[str] | None:
+    """The department or role word right before a name, matched backwards from the name."""
+    if not prefixes:
+        return None
+    prefix = "|".join(re.escape(p) for p in sorted(set(prefixes), key=lambda p: (-len(p), p)))
+    return re.compile(f"(?P<prefix>{prefix})(?:的|那边的|这边的|里的)?$")
+
+
+def _blocked(text: str, s: int, e: int, title: str, freq: Mapping[str, int], titles: Collection[str]) -> bool:
+    if (freq.get(text[s:e]) or 0) >= _WORD_MIN_FREQ:
+        return True  # 施工, 童工, 加工: the pair is itself a common word
+    if s > 0:
+        prev = text[s - 1]
+        if prev in _COUNTING and text[s] in _MEASURE_SURNAMES:
+            return True
+        if prev not in _NICKNAME_PREFIX and (freq.get(prev + text[s]) or 0) >= _LEFT_MIN_FREQ:
+            return True
+    if e < len(text):
+        # The title glued to what follows (总结, 总部, 工作) — unless what follows is itself the
+        # stronger word: 王总汇报 is 王总 + 汇报, not 王 + 总汇.
+        following = (freq.get(text[e:e + 2]) or 0) if e + 2 <= len(text) else 0
+        for n in (2, 1):
+            tail = title + text[e:e + n]
+            if len(tail) == len(title) + n and tail not in titles and tail not in _TITLE_VERB_OK:
+                glued = freq.get(tail) or 0
+                if glued >= _RIGHT_MIN_FREQ and glued >= following:
+                    return True
+    return False
+
+
+def person_spans(
+    text: str,
+    titles: Collection[str],
+    prefixes: Collection[str] = (),
+    freq: Mapping[str, int] | None = None,
+) -> list[PersonSpan]:
+    """Surname + title mentions in `text`, left to right, without overlaps.
+
+    `titles` are what may follow a surname (总, 工, 经理 …); `prefixes` are department or role
+    words that may come before the person; `freq` is a word-frequency dictionary (jieba's)
+    used to drop candidates whose characters belong to neighbouring words.
+    """
+    freq = freq or {}
+    found: list[PersonSpan] = []
+    # Patterns are cached per word list; callers pass the same tuples every time.
+    pattern = _pattern(titles if isinstance(titles, tuple) else tuple(titles))
+    before = _prefix_pattern(prefixes if isinstance(prefixes, tuple) else tuple(prefixes))
+    pos = 0
+    while True:
+        m = pattern.search(text, pos)
+        if not m:
+            break
+        s, e = m.start(), m.end()
+        p = before.search(text, max(0, s - 16), s) if before is not None else None
+        # A prefix ending in the surname's neighbour is the name's department, never the
+        # word the left-hand check should judge (技术部王工: 部 + 王 is no word).
+        if (p is None and _blocked(text, s, e, m.group("title"), freq, titles)) or (
+                p is not None and _blocked(text[p.end():], 0, e - p.end(), m.group("title"), freq, titles)):
+            pos = s + 1
+            continue
+        start = p.start() if p is not None else s
+        found.append(PersonSpan(start, e, s, m.group("surname"), m.group("title"), p.group("prefix") if p else None,
+                                text[start:e]))
+        pos = e
+    return found

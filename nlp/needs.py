@@ -1,0 +1,161 @@
+"""Need statements: clauses in which the customer states a requirement.
+
+A clause states a need when it carries a requirement cue — 需要, 希望, 要求, 必须, 一定要,
+想要, 关键是, 能不能, 有没有, 是否支持, 至少, 不能超过 … — or a plain 要 with something to
+want (要IP65的, 要三十台, a pack need word), or asks whether the product can do something
+the pack knows (能对接钉钉吗). It does not when:
+  * the cue is negated (不需要, 暂时不考虑, 没有这个需求);
+  * it is hypothetical (需要的话再联系你, 如果以后要扩容…, 万一需要…);
+  * it is about the buying process, not the purchase (需要跟领导商量, 得走招标流程);
+  * it is an errand (发票抬头改一下, 有没有时间, 能不能把资料发我) with no need word;
+  * it is an objection (能不能再便宜点 is haggling) — objections.py reports those;
+  * the rep says it: only customers state needs. An unknown speaker's clause counts,
+    except a probe of the other side (您需要几台？ 你们考虑什么时候上？).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from nlp.objections import objection_clauses
+from nlp.packs import Pack
+from nlp.text import Span, clauses, strip_punct
+
+_CUE = re.compile(
+    r"需要|需求|希望|要求|必须|一定要|一定得|务必|想要|想找|想买|想换|想上|想做|想了解|想看看|想试|想先|关键是|重点是|核心是|"
+    r"最重要的是|主要是要|能不能|能否|可不可以|可否|有没有|有无|是否有|是否支持|是否可以|是否能|支不支持|支持不支持|"
+    r"得要|最好|急需|期望|关注|看重|在意|考虑(?:上|换|采购|引进|买|做)|打算(?:上|换|采购|买|做|引进)|计划(?:采购|上|换|买|引进)|"
+    r"准备(?:采购|上|换|买|引进)|要的是|缺(?!货|点|陷|席|勤|口)|不能(?:超过|低于|少于|高于|大于|小于|有|上|影响|出现|含|带)|至少|起码|"
+    r"不低于|不超过|不高于|不少于|要能|得能|要有|得有|要带|要支持|要兼容|要符合|得符合|得(?:支持|兼容|满足|配|带|是|负责)|"
+    r"(?:得|要|需要|必须)?尽快(?:换|上|买|采购|解决|安排|处理|到|发|交|装)|先(?:上|买|进|采购|试|做|装)|"
+    r"想(?!想|法|到|起|说|问|知道|请|着|不到|必|来|去|过|了|跟|和|让)|要(?:能|自动|支持|带|做到|达到|满足)|(?:都|各)要|"
+    r"要[^，,。.！!？?]{1,8}的[\s，,。.！!？?]*$|要到(?=[\s，,。.！!？?]|$)|"
+    r"想.{0,8}(?:上线|到货|交付|装好|完成|用上)|关心|重视|注重|(?:要|得|能|必须|需要)(?:能)?(?:跟|和|与).{0,12}(?:打通|对接|兼容|集成|连通|同步)|"
+    r"(?:要|得|必须)(?:把|在)|(?:要|得|必须|一定要)(?:先|全部|都)?(?:到位|到货|到齐|装好|装上|装完|交付|上线|送到|交货|铺到|备|进货|采购|订)|"
+    r"(?:马上|就|急着|等着)要用|急用|等着用|才行|才可以|(?:装好|到位|到货|完成|上线|交付|送到)就行|有吗\s*[？?]?$|"
+    r"(?:你们|您们)(?:必须|得|一定要|务必|最好|要(?!不要|是))"
+)
+# A plain 要 (not 需要, 主要, 重要, 要是, 要不要 …) wants something when the clause says what.
+_PLAIN_WANT = re.compile(r"(?<![需主重想只不还总紧])要(?!不要|是|么|不然|不|紧|求|点|素|命|好|数)")
+# After a plain 要, the thing wanted comes first: 要三十台, 要304的, 要IP65的 (not 要停两三次).
+# 要做外墙真石漆, 要上一套MES: a purchase verb and what is bought.
+_BUY_AFTER = re.compile(r"^(?:买|上|换|采购|配|装|做|建|建设|引进|添置|进|订)[^，,。.！!？?的了过]{2,}")
+_WANTED_AFTER = re.compile(r"^(?:买|上|用|换|采购|配|装|做|建|建设|引进|添置|增加|进|一个|个|一款|一批|一套|的是)?(?:型号|规格|款|版本|配置|功能|"
+                           r"[0-9一二两三四五六七八九十百千万]+(?:台|套|个|批|件|箱|吨|只|盒|罐|平|米|账号|席位|块|打|盏|把|间|条|张)|[A-Za-z0-9]{2,})")
+_FEATURE_QUESTION = re.compile(r"(?:能|支持|可以|有|带|兼容|对接|适配|符合|达到).{0,12}(?:吗|么|没有|没)\s*[？?]?\s*$")
+# The customer telling the vendor what to deliver: 你们先发十台过来, 你们下周三前送到.
+_DEMAND = re.compile(r"(?:你们|您)(?!.{0,3}(?:是不是|要不要|能不能|可不可以)).{0,10}(?:发|送|安排|提供|装|交|铺)")
+_DEMAND_WHAT = re.compile(r"前|之前|以内|号|[0-9一二两三四五六七八九十百千]+(?:台|套|个|批|件|箱|吨)")
+# A price cap put as a question: 三十万以内能不能做？
+_PRICE_CAP = re.compile(r"[0-9一二两三四五六七八九十百千]+(?:\.\d+)?(?:万|千|元|块|w|W|k|K)(?:以内|以下|之内|左右|的话|能不能|可不可以|行不行)")
+_NEGATION = re.compile(r"(?:不|没|没有|不太|并不|暂时不|暂时没|先不|还不|用不着|没什么|无)$")
+_NEGATED_CLAUSE = re.compile(r"不需要|不用了|不用买|没必要|用不着|不要了|不想要|没需求|没有需求|没什么需求|暂时不考虑|不考虑|不打算|"
+                             r"没这个需求|没有这个需求|没有这方面|不太需要|不缺")
+_HYPOTHETICAL = re.compile(r"如果|(?<![主只还])要是|假如|万一|假设|若是|倘若|的话|到时候|以后再|回头再|等以后|等到|哪天")
+_PROCESS = re.compile(r"商量|请示|汇报|问问|研究一下|讨论|开会|走流程|流程|审批|申请|想想|核实|内部|比较一下|对比一下|签字|上会|招标|"
+                      r"考虑一下|评估一下|报备|走个|立项|提需求|比价|过来|讲一下|介绍一下|演示|交流|拜访|见面")
+_SENT_OVER = re.compile(r"[发送寄调拿带运].{0,6}过来")  # goods coming over, not a visit
+_ERRAND = re.compile(r"发票|抬头|开票|税号|盖章|快递|单号|对账|收据|地址|电话|微信|邮箱|名片|停车|几点|时间|有空|方便|会议|资料|彩页|"
+                     r"报价单|合同|签收|回款|付款|打款|账号密码|联系方式|标书|投标文件")
+_NOT_A_NEED_ASK = re.compile(r"有没有(?:问题|空|时间|收到|看到|消息|进展|反馈|别的问题|其他问题|什么问题|人在|在|做过|用过|案例|合作过|经验)")
+_PROBE = re.compile(r"(?:您|你|你们|贵司|贵院|贵校)(?:这边|那边|现在|目前|还|主要|大概|一般)*(?:需要|想要|希望|要求|考虑|打算|要不要|想|要|有没有|关注|看重|在意)")
+_PROBE_END = re.compile(r"[吗么呢？?]|什么|哪|几|多少|怎么|如何|是否")
+_SECOND_PERSON_START = re.compile(r"^(?:那|嗯|好|好的)?[，,\s]*(?:您|你(?!们))")
+_SHORT_ASK = 4  # 有没有？ 行不行？ — a clause this short asks about the one before
+
+
+@dataclass(frozen=True)
+class NeedStatement:
+    text: str          # the clause
+    speaker: str
+    ref: str | None = None
+    cue: str = ""      # the word that made it a need
+
+
+@lru_cache(maxsize=64)
+def _need_words(pack: Pack) -> re.Pattern[str] | None:
+    words = sorted(set(pack.need_words), key=len, reverse=True)
+    return re.compile("|".join(re.escape(w) for w in words)) if words else None
+
+
+def _cue(clause: str, speaker: str, pack: Pack) -> str | None:
+    """The requirement cue of a clause, or None."""
+    words = _need_words(pack)
+    for m in _CUE.finditer(clause):
+        if _NEGATION.search(clause[:m.start()]) and not m.group(0).startswith(("不能", "不低于", "不超过", "不高于", "不少于")):
+            continue
+        return m.group(0)
+    for m in _PLAIN_WANT.finditer(clause):
+        rest = clause[m.end():]
+        if _WANTED_AFTER.match(rest) or _BUY_AFTER.match(rest) or (words and words.match(rest)):
+            return "要"
+    if words and words.search(clause) and _FEATURE_QUESTION.search(clause):
+        return "?"
+    if speaker == "customer" and _DEMAND.search(clause) and _DEMAND_WHAT.search(clause) and not _PROBE_END.search(clause):
+        return "你们…"
+    return None
+
+
+def is_need(clause: str, speaker: str, pack: Pack) -> str | None:
+    """The cue that makes `clause` a need statement by `speaker`, or None."""
+    if speaker == "rep":
+        return None
+    cue = _cue(clause, speaker, pack)
+    if cue is None:
+        return None
+    if _NEGATED_CLAUSE.search(clause) or _HYPOTHETICAL.search(clause):
+        return None
+    if _NOT_A_NEED_ASK.search(clause):
+        return None
+    words = _need_words(pack)
+    has_word = bool(words and words.search(clause))
+    if _PROCESS.search(_SENT_OVER.sub("", clause)) and not has_word:
+        return None
+    if _ERRAND.search(clause) and not has_word:
+        return None
+    if _PROBE.search(clause) and _PROBE_END.search(clause) and speaker != "customer":
+        return None
+    if speaker == "unknown" and _SECOND_PERSON_START.search(clause):
+        return None  # 您看看有没有要调整的: asking the other side
+    if _PRICE_CAP.search(clause) and not has_word:
+        return None  # 三十万以内能不能做？ is haggling, not a requirement
+    if speaker == "customer" and re.search(r"^(?:那|嗯|好)?[，,\s]*(?:您|你)(?:这边|那边)?(?:还)?(?:需要|想要|要不要)", clause):
+        return None  # the customer asking the rep what they need (您需要我们提供什么？)
+    return cue
+
+
+def needs_in(text: str, speaker: str, pack: Pack, ref: str | None = None,
+             spans: list[Span] | None = None,
+             objecting_clauses: list[tuple[Span, str, str]] | None = None) -> list[NeedStatement]:
+    """The need statements in one utterance by `speaker`.
+
+    `objecting_clauses` is objection_clauses() already computed for this text, if at hand.
+    """
+    if speaker == "rep":
+        return []
+    parts = spans if spans is not None else clauses(text)
+    found = objecting_clauses if objecting_clauses is not None else objection_clauses(text, pack, parts)
+    objecting = {(c.start, c.end) for c, _, _ in found}
+    out: list[NeedStatement] = []
+    previous_was_need = False
+    for i, c in enumerate(parts):
+        if (c.start, c.end) in objecting:
+            previous_was_need = False
+            continue
+        cue = is_need(c.text, speaker, pack)
+        short = len(strip_punct(c.text)) <= _SHORT_ASK
+        if cue is not None and short and i > 0 and parts[i - 1].sentence == c.sentence:
+            # 带扭矩显示的电动扳手，有没有？ — one need, said in two breaths.
+            if previous_was_need:
+                continue
+            prev = parts[i - 1]
+            if (prev.start, prev.end) not in objecting and strip_punct(prev.text):
+                out.append(NeedStatement(strip_punct(prev.text + c.text), speaker, ref, cue))
+                previous_was_need = True
+                continue
+        if cue is not None:
+            out.append(NeedStatement(strip_punct(c.text), speaker, ref, cue))
+        previous_was_need = cue is not None
+    return out
