@@ -248,7 +248,7 @@ def cmd_script_check(args, settings: Settings) -> int:
     from sqlalchemy import select
 
     from models import ApSegment, ApTranscript, CrmStore, CrmStoreNode
-    from nlp.packs import load_pack
+    from nlp.packs import PackError, load_pack
     from scoring.script import ScriptNode, Utterance, check_script
 
     from .app import sessions
@@ -263,8 +263,12 @@ def cmd_script_check(args, settings: Settings) -> int:
         nodes = [ScriptNode(n.seq, n.name, tuple(n.script_lines or ())) for n in rows]
         source = "crm_store_nodes"
         if not nodes:  # the industry pack's default 达标话术
-            nodes = [ScriptNode(n.seq, n.name, n.script_lines) for n in load_pack(store.industry).store_nodes]
-            source = f"industry pack {store.industry or 'base'}"
+            try:
+                pack = load_pack(store.industry)
+            except PackError:
+                pack = load_pack(None)
+            nodes = [ScriptNode(n.seq, n.name, n.script_lines) for n in pack.store_nodes]
+            source = f"industry pack {pack.id}"
         utterances = [Utterance(g.text, f"segment:{g.id}", g.speaker) for g in s.scalars(
             select(ApSegment).where(ApSegment.transcript_id == transcript.id).order_by(ApSegment.seq))]
     report = {"store_id": store.id, "transcript_id": transcript.id, "nodes_from": source,
@@ -414,7 +418,10 @@ def build_parser() -> argparse.ArgumentParser:
     sc.add_argument("--json", action="store_true")
     sc.set_defaults(func=cmd_script_check)
 
+    from .cli_analyze import add_analyze_command
     from .cli_scoring import add_scoring_commands
+
+    add_analyze_command(sub)
 
     add_scoring_commands(sub, radar_rows=_radar_rows, describe_factory=_describe_factory)
 

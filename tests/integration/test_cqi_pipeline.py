@@ -7,7 +7,7 @@ import json
 import pytest
 from sqlalchemy import func, select
 
-from models import ApAnalysis, ApCqi, ApJob, ApMention, ApSuggestion
+from models import ApAnalysis, ApCommitment, ApCqi, ApJob, ApMention, ApNeed, ApSuggestion
 from queues.broker import connect
 from queues.publisher import Publisher
 from queues.topology import Topology
@@ -34,6 +34,13 @@ def test_worked_example_through_the_pipeline(backend, sessions):
 
     with sessions() as s:
         assert s.scalar(select(func.count()).select_from(ApAnalysis)) == 8
+        # Every analysis published customer.changed, and the score worker ran them.
+        changed = s.scalars(select(ApJob).where(ApJob.schema == "customer.changed/1")).all()
+        assert len(changed) == 8 and {j.status for j in changed} == {"done"}
+        needs = s.scalars(select(ApNeed.text).order_by(ApNeed.id)).all()
+        assert "我们需要兼容新国标的型号" in needs and not any("发票" in n for n in needs)
+        promised = s.scalars(select(ApCommitment).where(ApCommitment.kind == "promised")).all()
+        assert [(c.date.isoformat(), c.speaker) for c in promised] == [("2026-03-25", "rep")]
         facts = customer_facts(s, customer_id, "Asia/Shanghai")
         march = custom(dt.date(2026, 3, 1), dt.date(2026, 3, 31), "2026-03")
         row, result = store_cqi(s, facts, march, cqi_config(backend), dt.datetime.now(dt.timezone.utc))

@@ -83,7 +83,7 @@ def _store(ctx: JobContext, org_id: str, customer_id: int, rep_id: int | None, k
     common = dict(org_id=org_id, customer_id=customer_id, source_kind=kind, source_id=source_id, touch_key=touch,
                   occurred_at=occurred)
     rows: list = []
-    for r in result.roles:
+    for r in result.mentions or result.roles:  # every occurrence, with its segment
         rows.append(ApMention(**common, ref=r.ref, speaker=r.speaker, mention=r.mention, role=r.role,
                               took_part=r.took_part, contact_id=r.contact_id, evidence=r.evidence))
     if sender is not None:
@@ -108,5 +108,5 @@ def _store(ctx: JobContext, org_id: str, customer_id: int, rep_id: int | None, k
     ctx.follow_up(org_id, job_message("customer.changed/1", org_id, job_id=derived_job_id(ctx.job_id, "changed"),
                                       customer_id=customer_id, reason=f"{kind}_analyzed"))
     return {"source": f"{kind}:{source_id}", "touch": touch, "needs": len(result.needs),
-            "mentions": len(result.roles) + (sender is not None), "commitments": len(result.commitments),
+            "mentions": len(result.mentions or result.roles) + (sender is not None), "commitments": len(result.commitments),
             "money": len(result.money), "objections": len(result.objections), "has_need": result.has_need}
