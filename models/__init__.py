@@ -7,7 +7,7 @@ from .crm import (
 )
 from .results import (
     ALERT_STATES, FINAL_JOB_STATES, JOB_STATES, OPEN_ALERT_STATES,
-    ApAlert, ApCheck, ApJob, ApOutbox, ApPhoto, ApQualityEvent, ApVerdict,
+    ApAlert, ApAudit, ApCheck, ApJob, ApOutbox, ApPhoto, ApQualityEvent, ApVerdict,
 )
 from .analysis import ApAnalysis, ApCommitment, ApKeyword, ApMention, ApMoney, ApNeed, ApObjection
 from .scores import ApCqi, ApFunnel, ApProcessQuality, ApRadar, ApSuggestion

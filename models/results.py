@@ -164,3 +164,16 @@ class ApPhoto(Base):
     width: Mapped[int | None] = mapped_column(Integer)
     height: Mapped[int | None] = mapped_column(Integer)
     read_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+class ApAudit(Base):
+    """Who did what to which record: alert resolutions, purges, deletions after consent was revoked."""
+
+    __tablename__ = "ap_audit"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    org_id: Mapped[str | None] = mapped_column(OrgId, index=True)
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime, index=True)
+    actor: Mapped[str] = mapped_column(String(64))  # user:<id> / system:purge / job:<job_id>
+    action: Mapped[str] = mapped_column(String(32))  # alert_resolved / purged / consent_revoked
+    object: Mapped[str] = mapped_column(String(64))  # alert:12 / recording:7 / photo:3
+    detail: Mapped[dict | None] = mapped_column()

@@ -76,6 +76,7 @@ class Settings:
     rhythm_mode: str = "late_only"  # late_only / absolute
     notify_webhooks: str = ""  # JSON: {"<manager_id>"|"default": {"kind": "wecom"|"dingtalk", "url": ...}}
     notify_deliveries_path: Path | None = None  # None: <home>/notify.db
+    retention_days: float = 365.0
     max_kmh: float = 200.0
     flag_severity: dict[str, str] = field(default_factory=dict)  # {"photo_edited": "soft", ...}
     radar_weekday: int = 4  # Friday (Monday = 0)
@@ -131,6 +132,7 @@ class Settings:
             rhythm_mode=_choice(env, "ACTIONPROOF_RHYTHM_MODE", ("late_only", "absolute")),
             notify_webhooks=env.get("ACTIONPROOF_NOTIFY_WEBHOOKS", ""),
             notify_deliveries_path=Path(env["ACTIONPROOF_NOTIFY_DELIVERIES"]) if env.get("ACTIONPROOF_NOTIFY_DELIVERIES") else None,
+            retention_days=_float(env, "ACTIONPROOF_RETENTION_DAYS", 365.0),
             max_kmh=_float(env, "ACTIONPROOF_MAX_KMH", 200.0),
             flag_severity=_json_object(env, "ACTIONPROOF_FLAG_SEVERITY"),
             radar_weekday=int(_float(env, "ACTIONPROOF_RADAR_WEEKDAY", 4)),

@@ -8,6 +8,7 @@ from queues.schemas import AlertResolved
 
 from ..consumer import JobContext, utcnow
 from ..errors import Failed, not_found
+from ..privacy import audit
 
 
 def handle_alert_resolved(ctx: JobContext, msg: AlertResolved) -> dict[str, Any]:
@@ -34,4 +35,6 @@ def handle_alert_resolved(ctx: JobContext, msg: AlertResolved) -> dict[str, Any]
                          action_id=alert.action_id, at=now,
                          detail={"resolution": msg.resolution, "note": msg.note, "resolved_by": resolver.id,
                                  "within_deadline": within, "manager_id": alert.manager_id}))
+    audit(s, alert.org_id, f"user:{resolver.id}", "alert_resolved", f"alert:{alert.id}",
+          {"resolution": msg.resolution, "note": msg.note, "job_id": ctx.job_id, "within_deadline": within})
     return {"alert_id": alert.id, "resolution": msg.resolution, "within_deadline": within}

@@ -13,6 +13,7 @@ from ..consumer import JobContext, utcnow
 from ..errors import Failed, not_found
 from ..media import read_media
 from ..outbox import derived_job_id
+from ..privacy import forget_recording
 
 
 def handle_recording_submitted(ctx: JobContext, msg: RecordingSubmitted) -> dict[str, Any]:
@@ -31,8 +32,15 @@ def handle_recording_submitted(ctx: JobContext, msg: RecordingSubmitted) -> dict
         rec_info = {c: getattr(rec, c) for c in ("id", "customer_id", "rep_id", "action_id", "path", "layout",
                                                  "recorded_at", "consent")}
     if not rec_info["consent"]:
-        # 录音需授权: without recorded consent the audio is not even opened.
-        raise Failed("consent_missing", f"recording {msg.recording_id} has no recorded consent; it was not read")
+        # 录音需授权: without recorded consent the audio is not even opened; a transcript made
+        # while consent was given is deleted with the audio once it is revoked.
+        with ctx.sessions() as s, s.begin():
+            rec = s.get(CrmRecording, msg.recording_id)
+            had = s.scalar(select(ApTranscript.id).where(ApTranscript.recording_id == rec.id)) is not None
+            if had:
+                forget_recording(s, settings, rec, actor=f"job:{ctx.job_id}", reason="consent_revoked")
+        raise Failed("consent_missing", f"recording {msg.recording_id} has no recorded consent; it was not read"
+                     + ("; its earlier transcript and audio were deleted" if had else ""))
     data = read_media(settings.media_root, rec_info["path"], settings.max_audio_bytes)
     try:
         audio = decode_audio(data, max_duration_s=settings.max_audio_s, ffmpeg_exe=default_ffmpeg_exe())
