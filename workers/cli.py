@@ -422,6 +422,9 @@ def build_parser() -> argparse.ArgumentParser:
     from .cli_scoring import add_scoring_commands
 
     add_analyze_command(sub)
+    from .cli_speech import add_speech_commands
+
+    add_speech_commands(sub)
     from .cli_ops import add_ops_commands
 
     add_ops_commands(sub)
