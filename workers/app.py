@@ -49,6 +49,20 @@ def make_worker(settings: Settings, job_types: list[str]) -> Worker:
         run_clock(sess, settings)
 
     worker.periodic = [[settings.sweep_interval_s, 0.0, sweep], [settings.clock_interval_s, 0.0, clock]]
+    if settings.metrics_port:
+        from .metrics import Metrics
+        from .ops import queue_depths
+
+        metrics = Metrics()
+        metrics.serve(settings.metrics_port, settings.metrics_addr)
+        worker.observers.append(metrics.observe)
+        worker.metrics = metrics
+
+        def sample() -> None:
+            if worker.connection is not None:
+                metrics.sample_queues(queue_depths(worker.connection, worker.topology))
+
+        worker.periodic.append([15.0, 0.0, sample])
     return worker
 
 

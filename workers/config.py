@@ -77,6 +77,8 @@ class Settings:
     notify_webhooks: str = ""  # JSON: {"<manager_id>"|"default": {"kind": "wecom"|"dingtalk", "url": ...}}
     notify_deliveries_path: Path | None = None  # None: <home>/notify.db
     retention_days: float = 365.0
+    metrics_port: int = 0  # 0: no metrics endpoint
+    metrics_addr: str = "127.0.0.1"
     max_kmh: float = 200.0
     flag_severity: dict[str, str] = field(default_factory=dict)  # {"photo_edited": "soft", ...}
     radar_weekday: int = 4  # Friday (Monday = 0)
@@ -133,6 +135,8 @@ class Settings:
             notify_webhooks=env.get("ACTIONPROOF_NOTIFY_WEBHOOKS", ""),
             notify_deliveries_path=Path(env["ACTIONPROOF_NOTIFY_DELIVERIES"]) if env.get("ACTIONPROOF_NOTIFY_DELIVERIES") else None,
             retention_days=_float(env, "ACTIONPROOF_RETENTION_DAYS", 365.0),
+            metrics_port=int(_float(env, "ACTIONPROOF_METRICS_PORT", 0)),
+            metrics_addr=env.get("ACTIONPROOF_METRICS_ADDR") or "127.0.0.1",
             max_kmh=_float(env, "ACTIONPROOF_MAX_KMH", 200.0),
             flag_severity=_json_object(env, "ACTIONPROOF_FLAG_SEVERITY"),
             radar_weekday=int(_float(env, "ACTIONPROOF_RADAR_WEEKDAY", 4)),

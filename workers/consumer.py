@@ -105,6 +105,8 @@ class Worker:
         self._seq = itertools.count()
         self._held: dict[int, _Pending] = {}
         self.stats = {"done": 0, "failed": 0, "rejected": 0, "dead_lettered": 0, "duplicate": 0, "retrying": 0}
+        # Called with (job_type, status, error_code, seconds) after each outcome (metrics).
+        self.observers: list[Callable[[str, str, str | None, float], None]] = []
         self.connection: Connection | None = None
         self.publisher: Publisher | None = None
 
@@ -246,6 +248,8 @@ class Worker:
             return
         status, code = outcome
         self.stats[status] = self.stats.get(status, 0) + 1
+        for observe in self.observers:
+            observe(item.job_type, status, code, time.perf_counter() - t0)
         log.info("job %s", status, extra={
             "job_id": job_id, "type": item.job_type, "schema": msg.schema_ if msg else None,
             "status": status, "error_code": code, "attempt": item.attempt + 1,

@@ -117,3 +117,28 @@ def test_reprocess_republishes_jobs_since_a_date(backend, sessions):
     with sessions() as s:
         assert s.scalar(select(func.count()).select_from(ApVerdict)) == 2
     assert reprocess_messages(backend, dt.datetime.now(dt.timezone.utc) + dt.timedelta(hours=1), ["verify"]) == []
+
+
+def test_metrics_endpoint_counts_jobs_and_queue_depth(embedded, sessions):
+    import socket
+    import urllib.request
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    settings = type(embedded)(**{**embedded.__dict__, "metrics_port": port})
+    world = seed_world(sessions, settings)
+    pub = Publisher(connect(settings.broker_url), Topology())
+    pub.publish_job(job_message("action.submitted/1", world.org_id, action_id=world.visit(sessions)))
+    pub.publish_raw("verify", b"{broken")
+    worker = make_worker(settings, ["verify"])
+    worker.run(until_idle=1, max_seconds=60)
+    from workers.ops import queue_depths
+
+    with connect(settings.broker_url) as conn:  # what the worker's 15-second sampler does
+        worker.metrics.sample_queues(queue_depths(conn, Topology()))
+    body = urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5).read().decode()
+    assert 'actionproof_jobs_total{status="done",type="verify"} 1.0' in body
+    assert 'actionproof_job_errors_total{code="invalid_message",type="verify"} 1.0' in body
+    assert 'actionproof_job_duration_seconds_count{type="verify"} 1.0' in body
+    assert 'actionproof_dead_letters{queue="verify"} 1.0' in body
