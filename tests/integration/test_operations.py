@@ -119,10 +119,13 @@ def test_reprocess_republishes_jobs_since_a_date(backend, sessions):
     assert reprocess_messages(backend, dt.datetime.now(dt.timezone.utc) + dt.timedelta(hours=1), ["verify"]) == []
 
 
-def test_metrics_endpoint_counts_jobs_and_queue_depth(embedded, sessions):
+def test_metrics_endpoint_counts_jobs_and_queue_depth(embedded):
     import socket
     import urllib.request
 
+    from tests.support import prepared
+
+    sessions = prepared(embedded)
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
