@@ -51,7 +51,11 @@ class DecodedAudio:
         """All channels mixed down (the mean), for mono transcription."""
         if len(self.channels) == 1:
             return self.channels[0]
-        return np.mean(np.stack(self.channels), axis=0).astype(np.float32)
+        mixed = self.channels[0] + self.channels[1]  # one temporary, not a stacked copy of both
+        for c in self.channels[2:]:
+            mixed += c
+        mixed *= np.float32(1.0 / len(self.channels))
+        return mixed
 
 
 # ---- header checks --------------------------------------------------------------------------------
