@@ -71,6 +71,7 @@ class Settings:
     asr_device: str = "cpu"
     asr_compute_type: str = "int8"
     asr_threads: int = 0
+    asr_batch_size: int = 8
     max_audio_bytes: int = 512 * 1024 * 1024
     max_audio_s: float = 7200.0
     rhythm_mode: str = "late_only"  # late_only / absolute
@@ -129,6 +130,7 @@ class Settings:
             asr_device=env.get("ACTIONPROOF_ASR_DEVICE") or "cpu",
             asr_compute_type=env.get("ACTIONPROOF_ASR_COMPUTE_TYPE") or "int8",
             asr_threads=int(_float(env, "ACTIONPROOF_ASR_THREADS", 0)),
+            asr_batch_size=int(_float(env, "ACTIONPROOF_ASR_BATCH_SIZE", 8)),
             max_audio_bytes=int(_float(env, "ACTIONPROOF_MAX_AUDIO_BYTES", 512 * 1024 * 1024)),
             max_audio_s=_float(env, "ACTIONPROOF_MAX_AUDIO_S", 7200.0),
             rhythm_mode=_choice(env, "ACTIONPROOF_RHYTHM_MODE", ("late_only", "absolute")),

@@ -10,17 +10,16 @@ from queues.publisher import job_message
 from queues.schemas import RecordingSubmitted
 
 from ..consumer import JobContext, utcnow
-from ..errors import Failed, not_found
+from ..errors import Failed, Retry, not_found
 from ..media import read_media
 from ..outbox import derived_job_id
 from ..privacy import forget_recording
 
 
 def handle_recording_submitted(ctx: JobContext, msg: RecordingSubmitted) -> dict[str, Any]:
-    from nlp.audio import AudioError, decode_audio
-    from nlp.transcribe import TranscribeOptions, transcribe
+    from nlp.audio import AudioError
 
-    from ..asr_model import default_ffmpeg_exe, load_model
+    from ..asr_model import ModelError, transcribe_recording
 
     settings = ctx.settings
     # Read what we need in a short session: no connection is held during the transcription.
@@ -43,13 +42,14 @@ def handle_recording_submitted(ctx: JobContext, msg: RecordingSubmitted) -> dict
                      + ("; its earlier transcript and audio were deleted" if had else ""))
     data = read_media(settings.media_root, rec_info["path"], settings.max_audio_bytes)
     try:
-        audio = decode_audio(data, max_duration_s=settings.max_audio_s, ffmpeg_exe=default_ffmpeg_exe())
+        # The same path as `actionproof transcribe`: decode, load the model once, transcribe.
+        result, info = transcribe_recording(data, rec_info["layout"] or "mono", settings)
     except AudioError as e:
         raise Failed(e.code, f"recording {msg.recording_id} ({rec_info['path']}): {e}") from None
+    except ModelError as e:
+        # The worker's model is misconfigured, not the recording: retry, then dead-letter for replay.
+        raise Retry(e.code, f"speech model unavailable on this worker: {e}") from None
     del data
-    model, info = load_model(settings.asr_model, settings.asr_cache_dir, settings.asr_device,
-                             settings.asr_compute_type, settings.asr_threads)
-    result = transcribe(model, audio, rec_info["layout"] or "mono", TranscribeOptions())
 
     s = ctx.session
     now = utcnow()
