@@ -185,16 +185,19 @@ def cmd_suggest(args, settings: Settings) -> int:
     from .app import sessions
 
     factory = sessions(settings)
-    t0 = time.perf_counter()
-    with factory() as s:
-        row = s.scalar(select(ApSuggestion).where(ApSuggestion.customer_id == args.customer,
-                                                  ApSuggestion.action_type == args.action_type))
-        body = dict(row.body) if row else None
-    read_ms = (time.perf_counter() - t0) * 1000
+    query = select(ApSuggestion.body).where(ApSuggestion.customer_id == args.customer,
+                                            ApSuggestion.action_type == args.action_type)
+    timings = []
+    for _ in range(2):  # the first read pays this process's connection and statement setup
+        t0 = time.perf_counter()
+        with factory() as s:
+            body = s.scalar(query)
+        timings.append((time.perf_counter() - t0) * 1000)
     if body is None:
         print(f"no suggestion for customer {args.customer} × {args.action_type} yet", file=sys.stderr)
         return 1
-    body = {"customer_id": args.customer, **body, "read_ms": round(read_ms, 2)}
+    body = {"customer_id": args.customer, **body, "read_ms": round(timings[1], 2),
+            "first_read_ms": round(timings[0], 2)}
     print(json.dumps(body, ensure_ascii=False, indent=2 if not args.json else None, default=str))
     return 0
 
