@@ -12,9 +12,8 @@ from sqlalchemy import Boolean, Date, Float, Index, String, Text, UniqueConstrai
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base
-from .types import BigId, UTCDateTime
+from .types import BigId, OrgId, UTCDateTime
 
-OrgId = String(64)
 
 
 class _FromSource:

@@ -10,9 +10,8 @@ from sqlalchemy import Boolean, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base
-from .types import BigId, UTCDateTime
+from .types import BigId, OrgId, UTCDateTime
 
-OrgId = String(64)
 
 
 class CrmOrg(Base):

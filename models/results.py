@@ -7,9 +7,8 @@ from sqlalchemy import Boolean, Float, ForeignKey, Index, Integer, String, Text,
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base
-from .types import BigId, UTCDateTime
+from .types import BigId, OrgId, UTCDateTime
 
-OrgId = String(64)
 
 # Job states of CONTRACT.md §3.
 JOB_STATES = ("received", "running", "retrying", "done", "failed", "rejected", "dead_lettered")

@@ -8,9 +8,8 @@ from sqlalchemy import Boolean, Date, Float, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base
-from .types import BigId, UTCDateTime
+from .types import BigId, OrgId, UTCDateTime
 
-OrgId = String(64)
 
 
 class ApCqi(Base):

@@ -7,9 +7,8 @@ from sqlalchemy import Float, ForeignKey, Integer, String, Text, UniqueConstrain
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base
-from .types import BigId, UTCDateTime
+from .types import BigId, OrgId, UTCDateTime
 
-OrgId = String(64)
 
 
 class ApTranscript(Base):

@@ -3,11 +3,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import BigInteger, DateTime, Integer
+from sqlalchemy import BigInteger, DateTime, Integer, String
 from sqlalchemy.types import TypeDecorator
 
 # SQLite only autoincrements INTEGER PRIMARY KEY; PostgreSQL gets BIGINT identities.
 BigId = BigInteger().with_variant(Integer(), "sqlite")
+OrgId = String(64)  # tenant ids are the CRM's strings (CONTRACT.md message envelope)
 
 
 class UTCDateTime(TypeDecorator[dt.datetime]):
