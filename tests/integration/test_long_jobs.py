@@ -80,6 +80,8 @@ def _rabbitmqctl(expr: str) -> str:
 def short_consumer_timeout(production):
     """consumer_timeout = 3 s, checked every second, for channels opened meanwhile; restored after."""
     if shutil.which("rabbitmqctl") is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("rabbitmqctl is not on PATH (CI=true): cannot lower RabbitMQ's consumer_timeout")
         pytest.skip("rabbitmqctl is not on PATH: cannot lower RabbitMQ's consumer_timeout")
     before = {key: _rabbitmqctl(f"application:get_env(rabbit, {key}).")
               for key in ("consumer_timeout", "channel_tick_interval")}
