@@ -509,7 +509,8 @@ def job_rows(sessions) -> dict[str, dict[str, Any]]:
             except (TypeError, ValueError):
                 sent_ts = None
             out[j.job_id] = {"status": j.status, "code": j.error_code, "attempts": j.attempts, "schema": j.schema,
-                             "sent": sent_ts, "finished": j.finished_at.timestamp() if j.finished_at else None}
+                             "sent": sent_ts, "finished": j.finished_at.timestamp() if j.finished_at else None,
+                             "started": j.first_attempt_at.timestamp() if j.first_attempt_at else None}
     return out
 
 
@@ -524,9 +525,9 @@ def wait_until_final(sessions, ledger: Ledger, timeout: float, *, settle_s: floa
             open_ = s.scalar(select(func.count()).select_from(ApJob).where(ApJob.status.not_in(FINAL)))
             final_ids = set(s.scalars(select(ApJob.job_id).where(ApJob.status.in_(FINAL))))
         missing = len(want - final_ids)
-        if progress and (missing, open_) != last:
+        if progress and (last is None or time.monotonic() - last >= 10):
             progress(missing, open_)
-            last = (missing, open_)
+            last = time.monotonic()
         if missing == 0 and open_ == 0:
             time.sleep(settle_s)  # follow-ups published just now
             with sessions() as s:

@@ -165,6 +165,63 @@ def run_once(args, verify_workers: int, home: Path) -> dict[str, Any]:
             backend.cleanup()
 
 
+def run_burst(args, verify_workers: int, home: Path) -> dict[str, Any]:
+    """Saturation: `--history` actions verified first (not measured), then `--burst` jobs published at
+    once; workers start after and the drain rate per job type is their sustained throughput."""
+    rng = random.Random(args.seed)
+    backend = make_backend(args.backend, home, lease_s=60.0)
+    workers = None
+    try:
+        settings = backend.settings
+        sessions = prepared(settings)
+        world = seed_world(sessions, orgs=args.orgs, reps_per_org=args.reps_per_org)
+        n_verify = {"verify": args.burst, "mix": int(args.burst * 0.78), "messages": 0}[args.burst_mix]
+        actions = seed_actions(sessions, settings, world, args.history + n_verify, rng)
+        messages = seed_messages(sessions, world, args.burst - n_verify, rng) if args.burst - n_verify else []
+        ledger = Ledger()
+        pub = CrmPublisher(settings, ledger)
+        env = worker_env(settings, ACTIONPROOF_LOG_LEVEL="WARNING")
+        workers = Workers(env, home / "logs")
+        if args.history:
+            for org, action, kind in actions[:args.history]:
+                pub.job(job_message("action.submitted/1", org, action_id=action), "history")
+            for i in range(2):
+                workers.start(f"history-{i + 1}", "verify")
+            if not wait_until_final(sessions, ledger, 1800, settle_s=0.5):
+                raise SystemExit("history did not finish")
+            workers.stop_all()
+            log(f"history: {args.history} actions verified")
+        ledger.sent.clear()
+        jobs = [job_message("action.submitted/1", org, action_id=action) for org, action, _ in actions[args.history:]]
+        jobs += [job_message("message.submitted/1", org, message_id=m) for org, m in messages]
+        rng.shuffle(jobs)
+        for message in jobs:
+            pub.job(message, message["schema"])
+        pub.close()
+        t0 = time.time()
+        for i in range(verify_workers):
+            workers.start(f"verify-{i + 1}", "verify")
+        if messages:
+            workers.start("analyze", "analyze,score")
+        if not wait_until_final(sessions, ledger, args.drain_s, settle_s=0.5):
+            raise SystemExit("burst did not drain in --drain-s")
+        workers.stop_all()
+        rows = job_rows(sessions)
+        per: dict[str, list[tuple[float, float]]] = {}
+        for r in rows.values():
+            if r["finished"] is not None and r["finished"] >= t0 and r["status"] == "done":
+                per.setdefault(r["schema"], []).append((r["started"], r["finished"]))
+        # From the first job started (worker start-up excluded) to the last one finished.
+        rates = {schema: {"jobs": len(ts), "per_s": round(len(ts) / (max(f for _, f in ts) - min(s for s, _ in ts)), 1)}
+                 for schema, ts in per.items()}
+        return {"backend": args.backend, "verify_workers": verify_workers, "history": args.history, "rates": rates,
+                "duplicates": sum(duplicates(sessions).values())}
+    finally:
+        if workers is not None:
+            workers.stop_all(timeout=20)
+        backend.cleanup()
+
+
 def _schema_of(row: dict, sent_kind: dict[str, str], job_id: str) -> str:
     if sent_kind.get(job_id) == "bad":
         return "bad input"
@@ -273,10 +330,25 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--json", type=Path, help="write the results here too")
     ap.add_argument("--keep", action="store_true", help="keep the schema/queues/folder for inspection")
+    ap.add_argument("--burst", type=int, default=0,
+                    help="saturation mode: publish this many jobs at once, then measure the drain rate")
+    ap.add_argument("--history", type=int, default=600, help="burst mode: actions verified before measuring")
+    ap.add_argument("--burst-mix", choices=("verify", "mix", "messages"), default="verify")
     args = ap.parse_args()
     args.rates = [float(x) for x in args.rates.split(",")]
     results = []
     with tempfile.TemporaryDirectory(prefix="ap-load-") as tmp:
+        if args.burst:
+            for n in [int(x) for x in args.verify_workers.split(",")]:
+                res = run_burst(args, n, Path(tmp) / f"b{n}")
+                print(f"burst {args.burst} ({args.burst_mix}), history {args.history}, {args.backend}, "
+                      f"{n} verify worker(s): " + ", ".join(f"{k} {v['per_s']} jobs/s ({v['jobs']})"
+                                                            for k, v in sorted(res["rates"].items()))
+                      + f"; duplicates {res['duplicates']}", flush=True)
+                results.append(res)
+            if args.json:
+                args.json.write_text(json.dumps(results, indent=1, default=str))
+            return
         for n in [int(x) for x in args.verify_workers.split(",")]:
             log(f"run: {args.backend}, {n} verify worker(s), rates {args.rates} jobs/s, {args.step_s:.0f} s each")
             res = run_once(args, n, Path(tmp) / f"w{n}")

@@ -94,6 +94,20 @@ class _Pending:
     attempt: int = dataclasses.field(default=0, compare=False)
     first_seen: float = dataclasses.field(default_factory=time.time, compare=False)
     delivered: float = dataclasses.field(default_factory=time.monotonic, compare=False)  # for the ack deadline
+    waiting: bool = dataclasses.field(default=False, compare=False)  # outside the prefetch window meanwhile
+
+
+MAX_EXTRA_WINDOW = 32  # messages that may wait for a retry beyond the prefetch window, per job type
+
+
+@dataclasses.dataclass
+class _Window:
+    """A job type's channel-wide prefetch window, widened by the messages waiting for a retry."""
+
+    channel: Any
+    base: int
+    waiting: int = 0
+    size: int = 0
 
 
 class _Held(Exception):
@@ -158,6 +172,7 @@ class Worker:
         self._executor: concurrent.futures.ThreadPoolExecutor | None = None
         self._broken: BaseException | None = None  # a connection error seen while a job ran
         self._recovered_at = 0.0
+        self._windows: dict[str, _Window] = {}
 
     # AMQP heartbeat: the main thread services the connection even while a job runs.
     heartbeat_s = 60.0
@@ -176,12 +191,15 @@ class Worker:
         started = time.monotonic()
         failures = 0
         while not self.stopping.is_set():
+            attempt_at = time.monotonic()
             try:
                 self._serve(started, until_idle, max_seconds)
                 break
             except Exception as e:  # noqa: BLE001 - broker errors come in many classes; the worker lives on
                 if self.stopping.is_set() or (max_seconds is not None and time.monotonic() - started > max_seconds):
                     break
+                if time.monotonic() - attempt_at > 60:
+                    failures = 0  # the connection had been fine: start the backoff again from 2 s
                 failures += 1
                 log.warning("broker connection lost; reconnecting", extra={"error": f"{type(e).__name__}: {e}"})
                 self._pending.clear()  # unacked messages return to the queue with the connection
@@ -211,11 +229,17 @@ class Worker:
         self.topology.declare(conn)
         self.publisher = Publisher(conn, self.topology, declare=False)
         consumers = []
+        self._windows = {}
         for job_type in self.job_types:
-            # A channel per queue gives each job type its own prefetch window.
-            consumer = Consumer(conn.channel(), queues=[self.topology.queue(job_type)],
-                                on_message=self._receiver(job_type), accept=["application/json"],
-                                prefetch_count=self.settings.prefetch_for(job_type))
+            # A channel per queue gives each job type its own prefetch window. It is channel-wide
+            # (global) so it can widen while messages wait for a retry only time can fix.
+            channel = conn.channel()
+            consumer = Consumer(channel, queues=[self.topology.queue(job_type)],
+                                on_message=self._receiver(job_type), accept=["application/json"])
+            window = _Window(channel, self.settings.prefetch_for(job_type))
+            window.size = window.base
+            channel.basic_qos(0, window.base, True)
+            self._windows[job_type] = window
             consumer.consume()
             consumers.append(consumer)
         log.info("worker ready", extra={"queues": self.job_types, "broker": conn.as_uri()})
@@ -300,6 +324,7 @@ class Worker:
             # Look again soon: acked as a duplicate once done, taken over once the lease is stale.
             item.not_before = time.time() + min(5.0, max(0.5, self.settings.lease_s / 5))
             heapq.heappush(self._pending, item)
+            self._set_waiting(item, True)
             log.debug("job held by another worker", extra={"job_id": msg.job_id if msg else None, "holder": str(e)})
             return
         except MessageError as e:
@@ -314,6 +339,7 @@ class Worker:
             result, outbox_ids = None, []
         if outcome is None:
             return
+        self._set_waiting(item, False)
         status, code = outcome
         self.stats[status] = self.stats.get(status, 0) + 1
         for observe in self.observers:
@@ -329,6 +355,29 @@ class Worker:
                 outbox.flush(self.sessions, self.publisher, ids=[r.id for r in outbox_ids])
             except Exception as e:  # noqa: BLE001 - the sweeper republishes what is left
                 log.warning("outbox flush deferred", extra={"job_id": job_id, "error": str(e)})
+
+    def _set_waiting(self, item: _Pending, waiting: bool) -> None:
+        """Keep a message waiting for a retry outside its job type's prefetch window.
+
+        A message whose retry only time can fix (`not_found`: the CRM's commit not visible yet; a
+        job another worker holds) would otherwise block the queue behind it for up to a minute
+        (with ACTIONPROOF_PREFETCH_TRANSCRIBE=1, all transcription). Database or broker outages do
+        not widen the window: every message waits for them alike.
+        """
+        if item.waiting == waiting:
+            return
+        item.waiting = waiting
+        window = self._windows.get(item.job_type)
+        if window is None:
+            return
+        window.waiting += 1 if waiting else -1
+        size = window.base + min(max(window.waiting, 0), MAX_EXTRA_WINDOW)
+        if size != window.size:
+            try:
+                window.channel.basic_qos(0, size, True)
+                window.size = size
+            except Exception as e:  # noqa: BLE001 - connection trouble: the consumer loop reconnects
+                log.warning("prefetch window not changed", extra={"job_type": item.job_type, "error": str(e)})
 
     def _decode(self, job_type: str, message) -> Envelope:
         ctype = (message.content_type or "").split(";")[0].strip().lower()
@@ -502,6 +551,7 @@ class Worker:
                 return self._fail(item, message, msg, Failed(err.code, f"{err} (gave up after {elapsed:.0f} s)"))
             return self._dead_letter(item, message, msg, err, elapsed)
         if message.acknowledged:
+            self._set_waiting(item, False)
             # Handed over: the row keeps its (now stale) lease and the recovery republishes it.
             log.info("handed-over job retrying through recovery", extra={
                 "job_id": msg.job_id if msg else None, "error_code": err.code, "error": str(err)})
@@ -511,6 +561,7 @@ class Worker:
         item.attempt += 1
         item.not_before = time.time() + min(delay, max(0.0, window - elapsed) + 0.01)
         heapq.heappush(self._pending, item)
+        self._set_waiting(item, err.code == "not_found")
         if msg is not None:
             self._record(msg.job_id, msg, item, "retrying", err.code, str(err), best_effort=True)
         log.info("job retrying", extra={"job_id": msg.job_id if msg else None, "type": item.job_type,

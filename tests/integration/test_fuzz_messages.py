@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from models import ApJob
 from queues.broker import connect
-from queues.publisher import Publisher
+from queues.publisher import Publisher, job_message
 from queues.schemas import JOB_QUEUES
 from queues.topology import Topology
 from tests.fuzzing import cases, check_rows, publishable
@@ -81,3 +81,32 @@ def test_fuzzed_messages_each_end_in_one_final_row(backend, sessions, request):
     rejected = sum(v for k, v in report["outcomes"].items() if k.startswith("rejected"))
     assert sum(d["dead_letters"] for d in depths.values()) == rejected  # each rejected one is dead-lettered once
     print(name, report["outcomes"], report["kinds"])
+
+
+@pytest.mark.timeout(90)
+def test_messages_naming_nothing_do_not_block_the_queue(backend, sessions):
+    """Ids that name no row wait for their not_found retries outside the prefetch window.
+
+    With one message in flight per worker (ACTIONPROOF_PREFETCH_TRANSCRIBE=1 is the advice for
+    long transcriptions) each such message used to hold the queue for the whole not_found window.
+    """
+    settings = dataclasses.replace(backend, not_found_window_s=6.0, prefetch=1)
+    world = seed_world(sessions, settings)
+    good_actions = [world.visit(sessions) for _ in range(4)]
+    pub = Publisher(connect(settings.broker_url), Topology(settings.queue_prefix))
+    try:
+        hopeless = [pub.publish_job(job_message("action.submitted/1", world.org_id, action_id=10**9 + i))
+                    for i in range(3)]
+        good = [pub.publish_job(job_message("action.submitted/1", world.org_id, action_id=a)) for a in good_actions]
+    finally:
+        pub.connection.release()
+    stats = make_worker(settings, ["verify"]).run(until_idle=1.5, max_seconds=60)
+    assert stats["done"] == 4 and stats["failed"] == 3, stats
+    with sessions() as s:
+        rows = {j.job_id: j for j in s.scalars(select(ApJob))}
+    start = min(rows[j].first_attempt_at for j in hopeless + good)
+    good_done = max(rows[j].finished_at for j in good) - start
+    gave_up = min(rows[j].finished_at for j in hopeless) - start
+    assert all(rows[j].status == "failed" and rows[j].error_code == "not_found" for j in hopeless)
+    assert gave_up.total_seconds() >= 5.5
+    assert good_done.total_seconds() < 4.0, f"good jobs waited {good_done} behind ids that name nothing"
