@@ -3,7 +3,7 @@ jobs/s, p50/p95/p99 latency from publish to stored result, queue depth over time
 verify workers.
 
     .venv/bin/python -m bench.load [--backend production|embedded] [--verify-workers 1,2]
-                                   [--rates 5,10,20,30] [--step-s 30] [--recording-rate 0.1]
+                                   [--rates 10,20,40,60] [--step-s 30] [--recording-rate 0.1]
 
 The mix (as the CRM publishes it): visit actions with a GPS-tagged photo and phone-call actions
 (`action.submitted`, ~72 %: most verified, some 待核实 with an alert), WeChat messages
@@ -33,7 +33,8 @@ from typing import Any
 
 from bench._mix import (
     CrmPublisher, DepthSampler, Ledger, Workers, duplicates, fuzz_cases, job_rows, log, make_backend, open_alerts,
-    percentile, resolution, seed_actions, seed_messages, seed_recordings, seed_world, wait_until_final, warm_model,
+    percentile, resolution, seed_actions, seed_messages, seed_photo_history, seed_recordings, seed_world,
+    wait_until_final, warm_model,
     worker_env,
 )
 from queues.publisher import job_message
@@ -175,6 +176,11 @@ def run_burst(args, verify_workers: int, home: Path) -> dict[str, Any]:
         settings = backend.settings
         sessions = prepared(settings)
         world = seed_world(sessions, orgs=args.orgs, reps_per_org=args.reps_per_org)
+        if args.photo_history:
+            t = time.monotonic()
+            n = seed_photo_history(sessions, world, args.photo_history, rng)
+            log(f"photo history: {n} earlier photos stored ({args.photo_history} per organisation) "
+                f"in {time.monotonic() - t:.0f} s")
         n_verify = {"verify": args.burst, "mix": int(args.burst * 0.78), "messages": 0}[args.burst_mix]
         actions = seed_actions(sessions, settings, world, args.history + n_verify, rng)
         messages = seed_messages(sessions, world, args.burst - n_verify, rng) if args.burst - n_verify else []
@@ -321,7 +327,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--backend", choices=("production", "embedded"), default="production")
     ap.add_argument("--verify-workers", default="1,2")
-    ap.add_argument("--rates", default="5,10,20,30", help="total CRM jobs/s per step")
+    ap.add_argument("--rates", default="10,20,40,60", help="total CRM jobs/s per step")
     ap.add_argument("--step-s", type=float, default=30.0)
     ap.add_argument("--recording-rate", type=float, default=0.1, help="recordings/s (real Whisper, 1 thread)")
     ap.add_argument("--orgs", type=int, default=3)
@@ -333,6 +339,8 @@ def main() -> None:
     ap.add_argument("--burst", type=int, default=0,
                     help="saturation mode: publish this many jobs at once, then measure the drain rate")
     ap.add_argument("--history", type=int, default=600, help="burst mode: actions verified before measuring")
+    ap.add_argument("--photo-history", type=int, default=0,
+                    help="burst mode: earlier photos per organisation stored first (a year of visits)")
     ap.add_argument("--burst-mix", choices=("verify", "mix", "messages"), default="verify")
     args = ap.parse_args()
     args.rates = [float(x) for x in args.rates.split(",")]
@@ -341,7 +349,8 @@ def main() -> None:
         if args.burst:
             for n in [int(x) for x in args.verify_workers.split(",")]:
                 res = run_burst(args, n, Path(tmp) / f"b{n}")
-                print(f"burst {args.burst} ({args.burst_mix}), history {args.history}, {args.backend}, "
+                print(f"burst {args.burst} ({args.burst_mix}), history {args.history}, "
+                      f"photo history {args.photo_history}/org, {args.backend}, "
                       f"{n} verify worker(s): " + ", ".join(f"{k} {v['per_s']} jobs/s ({v['jobs']})"
                                                             for k, v in sorted(res["rates"].items()))
                       + f"; duplicates {res['duplicates']}", flush=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import datetime as dt
 import os
 import tempfile
 import time
@@ -34,7 +35,11 @@ from workers.handlers.verify_action import rules_config
 def pipeline(settings, n: int) -> float:
     sessions = prepared(settings)
     world = seed_world(sessions, settings)
-    actions = [world.visit(sessions, checkin_north_m=(i % 7) * 150) for i in range(n)]
+    # One rep's visits 20 minutes apart, as a working day looks (not n visits in the same second:
+    # the impossible-travel check compares each visit with the rep's neighbours in time).
+    start = dt.datetime.now(dt.timezone.utc).replace(microsecond=0) - dt.timedelta(minutes=20 * n)
+    actions = [world.visit(sessions, checkin_north_m=(i % 7) * 150, submitted_at=start + dt.timedelta(minutes=20 * i))
+               for i in range(n)]
     pub = Publisher(connect(settings.broker_url), Topology(settings.queue_prefix))
     for a in actions:
         pub.publish_job(job_message("action.submitted/1", world.org_id, action_id=a))
@@ -56,8 +61,6 @@ def baseline(settings, n: int) -> float:
     photo = next((settings.media_root / "photos").glob("*.jpg"))
     meta = read_photo(photo.read_bytes())
     config = rules_config(settings)
-    import datetime as dt
-
     ev = ActionEvidence(action_type="上门拜访", submitted_at=dt.datetime.now(dt.timezone.utc),
                         customer=Position(*HANGZHOU, "gcj02"), radius_m=None,
                         checkin=Position(HANGZHOU[0] + 0.001, HANGZHOU[1], "gcj02"),

@@ -7,6 +7,8 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from models.functions import hamming64_py
+
 MIGRATIONS = Path(__file__).with_name("migrations")
 
 
@@ -25,6 +27,7 @@ def make_engine(url: str, **kwargs) -> Engine:
             cur.execute("PRAGMA foreign_keys=ON")
             cur.execute("PRAGMA busy_timeout=30000")
             cur.close()
+            dbapi_conn.create_function("ap_hamming64", 2, hamming64_py, deterministic=True)
 
         return engine
     kwargs.setdefault("pool_pre_ping", True)

@@ -3,10 +3,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Boolean, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
+from sqlalchemy import (
+    Boolean, CheckConstraint, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base
+from .functions import hex64_check
 from .types import BigId, OrgId, UTCDateTime
 
 
@@ -145,6 +148,9 @@ class ApPhoto(Base):
     (perceptual hash for reuse, position and time for impossible travel)."""
 
     __tablename__ = "ap_photos"
+    # Hashes are compared in SQL (models.functions.hamming64); the database keeps them well formed.
+    __table_args__ = (CheckConstraint(hex64_check("phash"), name="ck_ap_photos_phash_hex"),
+                      CheckConstraint(hex64_check("dhash"), name="ck_ap_photos_dhash_hex"))
     photo_id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=False)
     org_id: Mapped[str] = mapped_column(OrgId, index=True)
     action_id: Mapped[int] = mapped_column(BigId, index=True)

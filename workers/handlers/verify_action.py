@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
 from evidence.datum import Position
 from evidence.deadline import due_at
@@ -21,6 +21,7 @@ from models import (
     ApAlert, ApCheck, ApPhoto, ApVerdict, CrmAction, CrmCallLog, CrmContact, CrmCustomer, CrmCustomerPhone,
     CrmOrg, CrmPhoto, CrmUser, OPEN_ALERT_STATES,
 )
+from models.functions import hamming64, is_hex64
 from queues.schemas import ActionSubmitted
 
 from ..consumer import JobContext, utcnow
@@ -81,37 +82,53 @@ def _with_media_reason(check: Check, unreadable: dict[str, Failed]) -> Check:
     return dataclasses.replace(check, reason=err.code, detail=str(err))
 
 
+def _near_photos(ctx: JobContext, action: CrmAction, h: PhotoHash, config: FlagConfig) -> list[EarlierPhoto]:
+    """The organisation's photos of other actions within the pHash threshold of this one.
+
+    The database does the Hamming comparison: loading every earlier photo made each
+    verification slower as the organisation's history grew (see the README's Reliability).
+    """
+    if not is_hex64(h.hash_hex):
+        return []
+    rows = ctx.session.execute(
+        select(ApPhoto.photo_id, ApPhoto.action_id, ApPhoto.phash, ApPhoto.gps_time_utc, ApPhoto.dhash,
+               ApPhoto.customer_id)
+        .where(ApPhoto.org_id == action.org_id, ApPhoto.action_id != action.id, ApPhoto.phash.is_not(None),
+               or_(ApPhoto.hash_algorithm.is_(None), ApPhoto.hash_algorithm == h.algorithm),
+               hamming64(ApPhoto.phash, h.hash_hex) <= config.phash_threshold))
+    return [EarlierPhoto(r.photo_id, r.action_id, r.phash, r.gps_time_utc, dhash_hex=r.dhash,
+                         customer_id=r.customer_id) for r in rows]
+
+
 def _flags(ctx: JobContext, action: CrmAction, customer: CrmCustomer, photos: list[_Photo], tz: ZoneInfo,
            now: dt.datetime, config: FlagConfig) -> list[Flag]:
     """Anti-cheat signals: reused or edited photos, impossible travel, mock locations."""
     s = ctx.session
     flags: list[Flag] = []
-    earlier = [EarlierPhoto(p.photo_id, p.action_id, p.phash, p.gps_time_utc, dhash_hex=p.dhash,
-                            customer_id=p.customer_id)
-               for p in s.scalars(select(ApPhoto).where(ApPhoto.org_id == action.org_id, ApPhoto.phash.is_not(None),
-                                                        ApPhoto.action_id != action.id))
-               if p.hash_algorithm in (None, photos[0].hash.algorithm if photos and photos[0].hash else None)]
     for p in photos:
         if p.error is not None:
             continue
         if p.hash is not None:
-            flags += reuse_signals(p.hash, earlier, config=config, subject=p.subject, action_id=action.id,
-                                   customer_id=customer.id)
+            flags += reuse_signals(p.hash, _near_photos(ctx, action, p.hash, config), config=config,
+                                   subject=p.subject, action_id=action.id, customer_id=customer.id)
         flags += editing_signals(p.meta, now=p.row.uploaded_at or now, config=config, subject=p.subject)
 
     # The rep's track around this action: other check-ins and geotagged photos.
     lo, hi = action.submitted_at - TRACK_WINDOW, action.submitted_at + TRACK_WINDOW
     track: list[TrackPoint] = []
-    others = s.scalars(select(CrmAction).where(CrmAction.rep_id == action.rep_id, CrmAction.id != action.id,
-                                               CrmAction.submitted_at >= lo - MOCK_HISTORY,
-                                               CrmAction.submitted_at <= hi,
-                                               CrmAction.checkin_lat.is_not(None))).all()
+    # Columns, not ORM objects: 90 days of a busy rep's check-ins are hundreds of rows per job.
+    others = s.execute(select(CrmAction.id, CrmAction.submitted_at, CrmAction.checkin_lat, CrmAction.checkin_lon,
+                              CrmAction.checkin_datum, CrmAction.checkin_accuracy_m)
+                       .where(CrmAction.rep_id == action.rep_id, CrmAction.id != action.id,
+                              CrmAction.submitted_at >= lo - MOCK_HISTORY, CrmAction.submitted_at <= hi,
+                              CrmAction.checkin_lat.is_not(None))).all()
     for a in others:
         if lo <= a.submitted_at <= hi:
             track.append(TrackPoint(a.submitted_at, _position(a.checkin_lat, a.checkin_lon, a.checkin_datum),
                                     "checkin", f"action:{a.id}", a.checkin_accuracy_m))
-    for p in s.scalars(select(ApPhoto).where(ApPhoto.rep_id == action.rep_id, ApPhoto.action_id != action.id,
-                                             ApPhoto.gps_time_utc >= lo, ApPhoto.gps_time_utc <= hi)):
+    for p in s.execute(select(ApPhoto.photo_id, ApPhoto.gps_lat, ApPhoto.gps_lon, ApPhoto.gps_time_utc)
+                       .where(ApPhoto.rep_id == action.rep_id, ApPhoto.action_id != action.id,
+                              ApPhoto.gps_time_utc >= lo, ApPhoto.gps_time_utc <= hi)):
         if p.gps_lat is not None and p.gps_lon is not None:
             track.append(TrackPoint(p.gps_time_utc, Position(p.gps_lat, p.gps_lon, "wgs84"), "photo",
                                     f"photo:{p.photo_id}"))
