@@ -156,6 +156,11 @@ def _flags(ctx: JobContext, action: CrmAction, customer: CrmCustomer, photos: li
     return flags
 
 
+def _dimension(value: int | None) -> int | None:
+    # A damaged header can claim any size; the column is a 32-bit INTEGER on PostgreSQL.
+    return value if isinstance(value, int) and 0 < value < 2**31 else None
+
+
 def _store_photos(ctx: JobContext, action: CrmAction, photos: list[_Photo], now: dt.datetime) -> None:
     for p in photos:
         if p.error is not None:
@@ -170,7 +175,7 @@ def _store_photos(ctx: JobContext, action: CrmAction, photos: list[_Photo], now:
         m = p.meta
         row.gps_lat, row.gps_lon, row.gps_time_utc = m.gps_lat, m.gps_lon, m.gps_time_utc
         row.make, row.model, row.software = m.make, m.model, (m.software or None) and m.software[:200]
-        row.width, row.height, row.read_at = m.width, m.height, now
+        row.width, row.height, row.read_at = _dimension(m.width), _dimension(m.height), now
         ctx.session.add(row)
 
 
