@@ -93,6 +93,9 @@ class QoS(virtual.QoS):
         self._quick_ack(delivery_tag)  # forget it locally; never re-put
 
 
+SYNCHRONOUS_MODES = frozenset({"OFF", "NORMAL", "FULL", "EXTRA"})
+
+
 class Channel(virtual.Channel):
     QoS = QoS
     # Makes virtual.Channel.queue_bind call _queue_bind, which persists every
@@ -124,7 +127,10 @@ class Channel(virtual.Channel):
                                  isolation_level=None,  # we issue BEGIN ourselves
                                  check_same_thread=False)
             db.execute("PRAGMA journal_mode=WAL")  # readers never block the writer
-            db.execute(f"PRAGMA synchronous={self.synchronous}")
+            mode = str(self.synchronous).upper()
+            if mode not in SYNCHRONOUS_MODES:  # a PRAGMA takes no bound parameter: only known words
+                raise ValueError(f"sqlite-lease synchronous must be one of {sorted(SYNCHRONOUS_MODES)}, not {mode!r}")
+            db.execute(f"PRAGMA synchronous={mode}")  # sql: identifiers only
             db.executescript(SCHEMA)
             self._db, self._pid = db, os.getpid()
         return self._db
@@ -283,7 +289,7 @@ class Channel(virtual.Channel):
         with self._tx() as db:
             for table, column in (("messages", "queue"), ("bindings", "queue"),
                                   ("queues", "name")):
-                db.execute(f"DELETE FROM {table} WHERE {column} = ?", (queue,))
+                db.execute(f"DELETE FROM {table} WHERE {column} = ?", (queue,))  # sql: identifiers only
 
     def queue_delete(self, queue, if_unused=False, if_empty=False, **kwargs):
         # The virtual version calls _delete once per binding known to *this*

@@ -70,8 +70,9 @@ def _drain(conn, topology: Topology, job_type: str, limit: int):
     queue.declare()
     taken = []
     while len(taken) < limit:
-        message = queue.get(no_ack=False, accept=["application/json", "application/octet-stream",
-                                                  "text/plain", "application/x-python-serialize"])
+        # Only the raw body is read (shown and republished as it is); nothing here decodes, and JSON
+        # is the only content type kombu would ever be allowed to deserialise.
+        message = queue.get(no_ack=False, accept=["application/json"])
         if message is None:
             break
         taken.append(message)
