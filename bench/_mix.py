@@ -36,13 +36,13 @@ from queues.broker import connect
 from queues.publisher import Publisher, job_message
 from queues.schemas import JOB_QUEUES
 from queues.topology import Topology
+from tests.fielddata import speech_path
 from tests.support import (
-    AMQP_URL, HANGZHOU, PG_URL, delete_amqp_prefix, drop_pg_schema, offset, pg_schema, prepared, settings_for,
+    AMQP_URL, HANGZHOU, PG_URL, delete_amqp_prefix, drop_pg_schema, offset, pg_schema, settings_for,
 )
 from workers.config import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
-SPEECH = ROOT.parent / "shared" / "data" / "speech"
 NLP_DATA = ROOT / "bench" / "data"
 FINAL = ("done", "failed", "rejected", "dead_lettered")
 ASR_CACHE = Path(os.environ.get("ACTIONPROOF_ASR_CACHE_DIR") or ROOT / "var" / "models")
@@ -360,12 +360,12 @@ def seed_messages(sessions, world: World, n: int, rng: random.Random) -> list[tu
 
 def seed_recordings(sessions, settings: Settings, world: World, n: int, rng: random.Random,
                     clips: tuple[str, ...] = ("paddle_zh.wav", "funasr_asr_example.wav")) -> list[tuple[str, int]]:
-    """n short call recordings with consent (copies of the shared speech clips under the media root)."""
+    """n short call recordings with consent (copies of the field-data speech clips under the media root)."""
     for clip in clips:
         target = settings.media_root / "calls" / clip
         target.parent.mkdir(parents=True, exist_ok=True)
         if not target.exists():
-            shutil.copyfile(SPEECH / clip, target)
+            shutil.copyfile(speech_path(clip), target)
     out = []
     now = dt.datetime.now(dt.timezone.utc)
     with sessions() as s, s.begin():

@@ -16,16 +16,13 @@ The machine's load is printed before and after: on shared cores timings are nois
 from __future__ import annotations
 
 import argparse
-import csv
 import dataclasses
 import json
 import os
-import sys
 import time
 from pathlib import Path
 from typing import Any, Callable
 
-import numpy as np
 
 from nlp.audio import DecodedAudio, decode_audio
 from nlp.cer import score
@@ -33,8 +30,9 @@ from nlp.guards import GuardOptions
 from nlp.transcribe import TranscribeOptions, transcribe
 from nlp.zh import has_traditional, to_simplified
 
+from tests.fielddata import speech_fixtures, speech_manifest, speech_path
+
 ROOT = Path(__file__).resolve().parents[1]
-SPEECH = ROOT.parent / "shared" / "data" / "speech"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -44,21 +42,20 @@ class Clip:
     audio: DecodedAudio
 
 
-def human_clips(speech: Path = SPEECH) -> list[tuple[str, str]]:
+def human_clips() -> list[tuple[str, str]]:
     """(file, reference) of manifest.tsv's human-labelled clips."""
-    with (speech / "manifest.tsv").open(encoding="utf-8") as f:
-        return [(r["file"], r["reference"]) for r in csv.DictReader(f, delimiter="\t")
-                if r["reference_kind"] == "human label"]
+    return [(r["file"], r["reference"]) for r in speech_manifest() if r["reference_kind"] == "human label"]
 
 
-def load_sets(names: list[str], speech: Path = SPEECH, ffmpeg_exe: str | None = None) -> dict[str, list[Clip]]:
-    fixtures = json.loads((speech / "fixtures.json").read_text(encoding="utf-8"))
+def load_sets(names: list[str], ffmpeg_exe: str | None = None) -> dict[str, list[Clip]]:
+    """The named sets (long16k, long8k, human, quiet, amr) decoded, with their references."""
+    fixtures = speech_fixtures()
     files = {"long16k": [("long_call_16k.wav", fixtures["long_call_16k.wav"]["reference"])],
              "long8k": [("long_call_8k_telephone.wav", fixtures["long_call_8k_telephone.wav"]["reference"])],
-             "human": human_clips(speech),
+             "human": human_clips(),
              "quiet": [("quiet_paddle_zh.wav", fixtures["quiet_paddle_zh.wav"]["reference"])],
              "amr": [("paddle_zh_8k.amr", fixtures["paddle_zh_8k.amr"]["reference"])]}
-    return {n: [Clip(f, ref, decode_audio((speech / f).read_bytes(), ffmpeg_exe=ffmpeg_exe)) for f, ref in files[n]]
+    return {n: [Clip(f, ref, decode_audio(speech_path(f).read_bytes(), ffmpeg_exe=ffmpeg_exe)) for f, ref in files[n]]
             for n in names}
 
 
@@ -164,9 +161,6 @@ def main(argv: list[str] | None = None) -> int:
 
     from workers.asr_model import default_ffmpeg_exe, load_model
 
-    if not SPEECH.is_dir():
-        print(f"shared speech data not found at {SPEECH}", file=sys.stderr)
-        return 2
     model, info = load_model(args.model, Path(args.cache_dir), "cpu", args.compute_type, args.threads)
     sets = load_sets([s for s in args.sets.split(",") if s], ffmpeg_exe=default_ffmpeg_exe())
     print(f"model {info.name} at {info.path} ({info.compute_type}, threads {info.threads or 'default'}); "

@@ -11,7 +11,7 @@ rates drop, the CPU rates much less.
     .venv/bin/python -m bench.evidence [--seconds 3] [--no-pin] [--json]
     .venv/bin/python -m bench.evidence --reuse    # true/false match distances
 
-Inputs: the shared photos (../shared/data/photos) — the phone JPEGs and HEICs as they
+Inputs: the field-data photos (tests/data/photos, see tests/data/SOURCES.md) — the phone JPEGs and HEICs as they
 are, plus copies made here: a 1920 px re-encode (what a chat or CRM app uploads) and
 PNGs (a 1920 px picture and a 1080×2340 screenshot).
 """
@@ -26,10 +26,8 @@ import json
 import os
 import platform
 import statistics
-import sys
 import time
 from datetime import datetime, timezone
-from pathlib import Path
 from typing import Any, Callable
 
 import exifread
@@ -42,7 +40,7 @@ from evidence.phash import EarlierPhoto, find_reuse, hamming, photo_hash
 from evidence.photo_writer import make_copies, make_photo
 from evidence.tamper import editing_signals
 
-PHOTOS = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "photos"
+from tests.fielddata import PHOTOS
 PHONE_JPEGS = ["jpg/hdr/iphone_hdr_NO.jpg", "jpg/mobile/HMD_Nokia_8.3_5G.jpg", "jpg/mobile/jolla.jpg"]
 CAMERA_JPEGS = ["jpg/tests/42_IndexError.jpg", "jpg/corrupted.jpg"]
 HEICS = ["heic/IMG_5195.HEIC", "heic/mobile/iphone_13_pro_max.HEIC", "heic/mobile/HMD_Nokia_8.3_5G_hdr.heif"]
@@ -232,9 +230,6 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--synthetic", type=int, default=300, help="synthetic scenes for the false-match rate")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args(argv)
-    if not PHOTOS.is_dir():
-        print(f"shared photos not found: {PHOTOS}", file=sys.stderr)
-        return 2
     if args.reuse:
         r = reuse(args.synthetic)
         print(json.dumps(r, indent=2)) if args.json else print_reuse(r)

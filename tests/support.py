@@ -22,7 +22,6 @@ from models.db import make_engine, session_factory, upgrade
 from workers.config import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED_DATA = ROOT.parent / "shared" / "data"
 PG_URL = os.environ.get("ACTIONPROOF_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 AMQP_URL = os.environ.get("ACTIONPROOF_TEST_AMQP_URL", "amqp://guest:guest@127.0.0.1:5672//")
 HANGZHOU = (30.274150, 120.155150)  # GCJ-02, near Wulin Square

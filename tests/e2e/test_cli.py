@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.support import ROOT, SHARED_DATA, prepared, seed_world, settings_for
+from tests.fielddata import PHOTOS
+from tests.support import ROOT, prepared, seed_world, settings_for
 
 pytestmark = pytest.mark.timeout(180)
 
@@ -24,10 +25,27 @@ def cli(*args: str, env: dict | None = None, cwd: Path | None = None, check: boo
     return proc
 
 
-def test_demo_prints_verdicts_and_alerts_due_two_hours_later(tmp_path):
+def test_demo_prints_verdicts_calls_and_alerts_due_two_hours_later(tmp_path):
     out = cli("demo", env={"ACTIONPROOF_HOME": str(tmp_path / "home")}, cwd=tmp_path).stdout
     done, total = map(int, re.search(r"(\d+)/(\d+) jobs done", out).groups())
-    assert done == total >= 6 + 8
+    # Every job is done but the recording without consent, which is refused.
+    assert done == total - 1 >= 6 + 8 + 2 and "1 refused for missing consent" in out
+    assert "2 recordings transcribed" in out
+    # What the real model heard, and facts from it with the recording they came from.
+    calls = out.split("Calls: what the speech model heard")[1].split("CQI of 杭州精密机械")[0]
+    stereo, mono, refused = (int(n) for n in re.findall(r"^Recording (\d+):", calls, re.M))
+    assert re.search(rf"fact from recording {stereo}: need \(customer\): 希望", calls)
+    assert re.search(rf"fact from recording {stereo}: money \(rep, \w+\): 一百块钱 = 100 yuan", calls)
+    assert re.search(r"\d s  rep +\S", calls) and re.search(r"\d s  customer +\S", calls)
+    mono_part = calls.split(f"Recording {mono}:")[1].split(f"Recording {refused}:")[0]
+    assert "身体健康" in mono_part and "speakers not attributed (mono)" in mono_part
+    assert f"Recording {refused}: recording WITHOUT consent" in calls
+    assert "job failed [consent_missing]" in calls and "media_missing" not in calls
+    # The customer's CQI inputs before and after the calls were analysed.
+    assert re.search(r"with content +0  →  2 ", calls) and re.search(r"anchoring +- .*→  50.0% \(1/2\)", calls)
+    # Each stage is timed.
+    stages = out.split("Stage times")[1]
+    assert re.search(r"\d+\.\d s  1 worker process", stages) and re.search(r"transcribe +3 jobs", stages)
     # The worked example's CQI parts, a suggestion and a radar chart.
     assert "March 2026: 69.9" in out and "touch depth 0.750" in out and "need anchoring 0.625" in out
     assert "rhythm match 0.722" in out and "open expectation: 2026-03-31" in out
@@ -40,7 +58,7 @@ def test_demo_prints_verdicts_and_alerts_due_two_hours_later(tmp_path):
     assert re.search(r"checkin_distance_m=1[78]\d\d", verdicts)
     assert re.search(r"photo_gps_time_s=4[12]\d", verdicts)
     assert "no_gps_timestamp" in verdicts and "+86139****1111" in verdicts
-    alerts = out.split("Open verification alerts (5)")[1].split("CQI of")[0]
+    alerts = out.split("Open verification alerts (5)")[1].split("Calls:")[0]
     rows = [r for r in alerts.splitlines() if re.match(r"^\d+\s", r)]
     assert len(rows) == 5
     for row in rows:
@@ -50,10 +68,8 @@ def test_demo_prints_verdicts_and_alerts_due_two_hours_later(tmp_path):
         assert ((h2 * 60 + m2) - (h1 * 60 + m1)) % (24 * 60) == 120
 
 
-def test_check_photo_json_matches_the_oracle(shared_photo_gps=None):
-    if not SHARED_DATA.is_dir():
-        pytest.fail("shared data missing") if os.environ.get("CI") == "true" else pytest.skip("no shared data")
-    photo = SHARED_DATA / "photos" / "jpg" / "gps" / "DSCN0010.jpg"
+def test_check_photo_json_matches_the_oracle():
+    photo = PHOTOS / "jpg" / "gps" / "DSCN0010.jpg"
     out = json.loads(cli("check-photo", str(photo), "--submitted-at", "2008-10-23T14:28:07+00:00",
                          "--near", "43.4674483,11.8851267", "--datum", "wgs84", "--json").stdout)
     assert abs(out["gps"]["lat"] - 43.4674483333333) < 1e-6 and out["gps"]["datum"] == "wgs84"

@@ -1,4 +1,4 @@
-"""CONTRACT.md §6 worked example through the real pipeline: rows in, analysis, CQI out."""
+"""The worked example of docs/contract.md (CQI) through the real pipeline: rows in, analysis, CQI out."""
 from __future__ import annotations
 
 import datetime as dt

@@ -15,11 +15,9 @@ The issue's limits: actionproof may be worse than plain by at most 0.01 on long_
 from __future__ import annotations
 
 import argparse
-import csv
 import hashlib
 import json
 import multiprocessing
-import os
 from pathlib import Path
 
 import numpy as np
@@ -31,17 +29,10 @@ from nlp.transcribe import TranscribeOptions, Transcript, transcribe
 from nlp.zh import has_traditional, traditional_chars
 from workers.asr_model import PYPI_BASE, PYPI_MODELS, assemble_pypi_model, default_ffmpeg_exe, load_model
 
-DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
-SPEECH = DATA / "speech"
+from tests.fielddata import SPEECH, speech_fixtures, speech_manifest, speech_path
+
 PLAIN_CER = {"long_call_16k": 0.174, "long_call_8k": 0.223, "human": 0.230}
 FFMPEG = default_ffmpeg_exe()
-
-
-def _require_data() -> None:
-    if not (SPEECH / "manifest.tsv").is_file():
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"shared speech data missing at {SPEECH} (CI=true)")
-        pytest.skip(f"shared speech data missing at {SPEECH}")
 
 
 @pytest.fixture(scope="session")
@@ -59,26 +50,23 @@ def model(cache_dir: Path):
 
 @pytest.fixture(scope="session")
 def fixtures() -> dict:
-    _require_data()
-    return json.loads((SPEECH / "fixtures.json").read_text(encoding="utf-8"))
+    return speech_fixtures()
 
 
 @pytest.fixture(scope="session")
 def manifest() -> list[dict]:
-    _require_data()
-    with (SPEECH / "manifest.tsv").open(encoding="utf-8") as f:
-        return list(csv.DictReader(f, delimiter="\t"))
+    return speech_manifest()
 
 
 def load(name: str) -> DecodedAudio:
-    return decode_audio((SPEECH / name).read_bytes(), ffmpeg_exe=FFMPEG)
+    return decode_audio(speech_path(name).read_bytes(), ffmpeg_exe=FFMPEG)
 
 
 _outputs: dict[str, Transcript] = {}
 
 
 def run(model, name: str, layout: str = "mono") -> Transcript:
-    """Transcribe a shared file once per session (several tests look at the same output)."""
+    """Transcribe a field-data file once per session (several tests look at the same output)."""
     key = f"{name}:{layout}"
     if key not in _outputs:
         _outputs[key] = transcribe(model, load(name), layout)
@@ -135,7 +123,7 @@ def test_human_labelled_pool_not_worse_than_plain(model, manifest) -> None:
     assert errors / chars <= PLAIN_CER["human"] + 0.02, f"CER {errors / chars:.3f} ({errors}/{chars})"
 
 
-def test_no_traditional_characters_on_any_shared_clip(model, manifest) -> None:
+def test_no_traditional_characters_on_any_field_clip(model, manifest) -> None:
     found = {}
     for row in manifest:
         t = run(model, row["file"])
@@ -281,6 +269,6 @@ def test_too_long_fails_before_transcribing(model, cache_dir: Path) -> None:
     from workers.asr_model import transcribe_recording
 
     with pytest.raises(AudioError) as e:
-        transcribe_recording((SPEECH / "long_call_16k.wav").read_bytes(), "mono",
+        transcribe_recording(speech_path("long_call_16k.wav").read_bytes(), "mono",
                              _settings(cache_dir, max_audio_s=60.0))
     assert e.value.code == "media_too_long"

@@ -13,18 +13,14 @@ from queues.broker import connect
 from queues.publisher import Publisher, job_message
 from queues.topology import Topology
 from workers.app import make_worker
-from tests.support import SHARED_DATA, seed_world
+from tests.fielddata import SPEECH, speech_path
+from tests.support import seed_world
 
 pytestmark = pytest.mark.timeout(300)
-SPEECH = SHARED_DATA / "speech"
 
 
 @pytest.fixture(scope="module")
 def asr_cache(tmp_path_factory):
-    if not SPEECH.is_dir():
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"shared speech data missing: {SPEECH}")
-        pytest.skip("shared speech data missing")
     return tmp_path_factory.mktemp("asr-cache")
 
 
@@ -42,7 +38,7 @@ def test_stereo_call_to_transcript_rows_and_analysis(backend, sessions, asr_cach
     world = seed_world(sessions, settings)
     media = settings.media_root / "calls"
     media.mkdir(parents=True, exist_ok=True)
-    shutil.copy(SPEECH / "stereo_call_rep_left.wav", media / "stereo.wav")
+    shutil.copy(speech_path("stereo_call_rep_left.wav"), media / "stereo.wav")
     (media / "empty.wav").write_bytes(b"")
     (media / "noise.m4a").write_bytes(os.urandom(20_000))
     good = _recording(sessions, world, "calls/stereo.wav", layout="rep_left")

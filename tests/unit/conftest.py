@@ -1,40 +1,24 @@
-"""Fixtures for unit tests that read the shared field data (../shared/data)."""
+"""Fixtures for unit tests that read the field data in tests/data/ (see tests/data/SOURCES.md)."""
 
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-# The field data lives beside the project (its sibling folder shared/), in CI too.
-SHARED_DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
-
-
-def _missing_data(what: str) -> None:
-    message = f"shared field data not found: {SHARED_DATA / what}"
-    # On a developer machine without the data the tests are skipped; in CI the data
-    # is part of the layout, so its absence is a failure, never a silent skip.
-    if os.environ.get("CI") == "true":
-        pytest.fail(message)
-    pytest.skip(message)
+from tests.fielddata import DATA
 
 
 @pytest.fixture
-def shared_data() -> Path:
-    """The shared field-data folder; skips (or fails under CI=true) when it is absent."""
-    if not SHARED_DATA.is_dir():
-        _missing_data("")
-    return SHARED_DATA
+def field_data() -> Path:
+    """The field-data folder tests/data/ (part of the repository)."""
+    return DATA
 
 
-def _load(relative: str) -> Any | None:
-    path = SHARED_DATA / relative
-    if not path.is_file():
-        return None
-    return json.loads(path.read_text(encoding="utf-8"))
+def _load(relative: str) -> Any:
+    return json.loads((DATA / relative).read_text(encoding="utf-8"))
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
@@ -53,9 +37,6 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     for name, (relative, extract) in params.items():
         if name not in metafunc.fixturenames:
             continue
-        data = _load(relative)
-        # Without the data a single placeholder case remains; the test also requests
-        # the shared_data fixture, which then skips or fails as the environment demands.
-        cases = extract(data) if data is not None else [("shared-data-missing", None)]
+        cases = extract(_load(relative))
         metafunc.parametrize(name, [c for _, c in cases], ids=[i for i, _ in cases])
 

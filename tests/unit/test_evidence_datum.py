@@ -16,14 +16,14 @@ def _error_m(a: tuple[float, float], b: tuple[float, float]) -> float:
     return geodesic(a, b).meters
 
 
-def test_published_vector_within_tolerance(shared_data: Path, coord_vector: dict) -> None:
+def test_published_vector_within_tolerance(field_data: Path, coord_vector: dict) -> None:
     src, dst = coord_vector["conversion"].split("->")
     got = convert(*coord_vector["input_lat_lng"], src, dst)
     error = _error_m(got, tuple(coord_vector["expected_lat_lng"]))
     assert error <= coord_vector["tolerance_m"], f"{coord_vector['conversion']} off by {error:.4f} m"
 
 
-def test_city_offset_reproduced(shared_data: Path, city_offset: tuple[str, dict]) -> None:
+def test_city_offset_reproduced(field_data: Path, city_offset: tuple[str, dict]) -> None:
     name, city = city_offset
     wgs = tuple(city["wgs84"])
     gcj = convert(*wgs, "wgs84", "gcj02")

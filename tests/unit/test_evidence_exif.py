@@ -39,8 +39,8 @@ def _parse_exif_date(text: str) -> date:
     return datetime.strptime(text, "%Y:%m:%d").date()
 
 
-def test_exif_matches_exiftool_oracle(shared_data: Path, photo_case: dict) -> None:
-    meta = read_photo((shared_data / "photos" / photo_case["file"]).read_bytes())
+def test_exif_matches_exiftool_oracle(field_data: Path, photo_case: dict) -> None:
+    meta = read_photo((field_data / "photos" / photo_case["file"]).read_bytes())
     oracle = photo_case["oracle"]
     assert isinstance(meta, PhotoMeta)
     assert meta.format == _FORMATS[photo_case["format"]]
@@ -82,12 +82,12 @@ def test_exif_matches_exiftool_oracle(shared_data: Path, photo_case: dict) -> No
         assert meta.software == software
 
 
-def test_every_oracle_gps_file_is_read(shared_data: Path) -> None:
-    manifest = json.loads((shared_data / "photos" / "manifest.json").read_text(encoding="utf-8"))
+def test_every_oracle_gps_file_is_read(field_data: Path) -> None:
+    manifest = json.loads((field_data / "photos" / "manifest.json").read_text(encoding="utf-8"))
     with_gps = [f for f in manifest["files"] if f["oracle"]["GPSLatitude"] is not None]
     read = []
     for entry in with_gps:
-        meta = read_photo((shared_data / "photos" / entry["file"]).read_bytes())
+        meta = read_photo((field_data / "photos" / entry["file"]).read_bytes())
         if meta.gps_lat is not None and abs(meta.gps_lat - entry["oracle"]["GPSLatitude"]) <= 1e-6:
             read.append(entry["file"])
     # 14 of the 40 files carry a GPS position (JPEG, HEIC and HEIF); all must be read.
@@ -95,8 +95,8 @@ def test_every_oracle_gps_file_is_read(shared_data: Path) -> None:
     assert read == [f["file"] for f in with_gps]
 
 
-def test_broken_corpus_files_give_reasons(shared_data: Path) -> None:
-    folder = shared_data / "photos" / "jpg"
+def test_broken_corpus_files_give_reasons(field_data: Path) -> None:
+    folder = field_data / "photos" / "jpg"
     files = sorted((folder / "invalid").iterdir()) + sorted((folder / "tests").iterdir())
     files.append(folder / "corrupted.jpg")
     assert len(files) >= 18

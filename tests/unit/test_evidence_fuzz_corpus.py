@@ -1,4 +1,4 @@
-"""No crash on any real-world file: the shared photos plus a generated corpus of broken ones.
+"""No crash on any real-world file: the field-data photos plus a generated corpus of broken ones.
 
 Every file goes through read_photo, photo_hash, editing_signals and photo_report: no
 exception escapes, a broken file gets a reason, each file finishes within a time bound,
@@ -290,11 +290,11 @@ def test_truncated_jpeg_and_png_say_so() -> None:
             assert hashed.hash_hex or hashed.reason == "unreadable_pixels", name
 
 
-def test_every_shared_photo(shared_data: Path) -> None:
-    files = sorted(p for p in (shared_data / "photos").rglob("*") if p.is_file() and p.suffix != ".json")
+def test_every_field_photo(field_data: Path) -> None:
+    files = sorted(p for p in (field_data / "photos").rglob("*") if p.is_file() and p.suffix != ".json")
     assert len(files) >= 40
     for path in files:
-        _check(str(path.relative_to(shared_data)), path.read_bytes(), False, FILE_BOUND_S)
+        _check(str(path.relative_to(field_data)), path.read_bytes(), False, FILE_BOUND_S)
 
 
 _MEMORY_CHILD = """

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import itertools
-import os
 import struct
 import time
 from datetime import datetime, timedelta, timezone
@@ -32,17 +31,12 @@ REQUIRED_COPIES = ("reencoded_q60", "resized_60pct", "resized_1080_webp", "cropp
                    "screenshot_black_png", "screenshot_white_jpeg", "screenshot_landscape_png")
 
 
-PHOTOS = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "photos"
+from tests.fielddata import PHOTOS
 
 
 @pytest.fixture(scope="module")
 def corpus() -> dict[str, tuple[PhotoHash, dict[str, PhotoHash]]]:
     """Hashes of each source photo and of its copies (built once: ~6 s)."""
-    if not PHOTOS.is_dir():
-        # As the shared_data fixture: skipped on a laptop, a failure in CI.
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"shared field data not found: {PHOTOS}")
-        pytest.skip(f"shared field data not found: {PHOTOS}")
     out = {}
     for name in SOURCES:
         data = (PHOTOS / name).read_bytes()
@@ -235,7 +229,7 @@ def test_unhashable_photos_give_soft_flags() -> None:
 # --- the measurement on real photos --------------------------------------------------
 
 
-def test_copies_of_real_photos_match(shared_data: Path, corpus) -> None:
+def test_copies_of_real_photos_match(field_data: Path, corpus) -> None:
     for name, (original, copies) in corpus.items():
         assert original.hash_hex is not None, name
         for kind in REQUIRED_COPIES:
@@ -252,7 +246,7 @@ def test_copies_of_real_photos_match(shared_data: Path, corpus) -> None:
     assert sum(edge) >= 0.7 * len(edge)
 
 
-def test_different_shots_do_not_match(shared_data: Path, corpus) -> None:
+def test_different_shots_do_not_match(field_data: Path, corpus) -> None:
     # The DSCN series: one site, minutes apart. Different pictures must stay apart, and
     # no copy of one photo may match another photo.
     dscn = [corpus[n][0] for n in DSCN]

@@ -1,4 +1,4 @@
-"""Credibility rules of CONTRACT.md §4: boundaries, reasons and the verdict."""
+"""Credibility rules of docs/contract.md (verification rules): boundaries, reasons and the verdict."""
 
 from __future__ import annotations
 

@@ -100,7 +100,7 @@ def test_clock_mismatch_value_and_detail() -> None:
 
 
 def test_whole_day_difference_is_a_date_mismatch() -> None:
-    # The shared DSCN photos: camera date one day before the GPS date, time of day at +2 h.
+    # The field-data DSCN photos: camera date one day before the GPS date, time of day at +2 h.
     flag = _flags(_meta(camera_time=datetime(2026, 3, 1, 3, 31, 37)))["date_mismatch"]
     assert flag.rule == "camera_time_mismatch" and flag.severity == SOFT
     assert flag.value == pytest.approx(86400 - 92)
@@ -155,7 +155,7 @@ def test_severity_is_configurable() -> None:
     assert flags["clock_mismatch"].severity == HARD
 
 
-# --- the shared photos --------------------------------------------------------------
+# --- the field-data photos --------------------------------------------------------------
 
 
 REAL = {
@@ -173,6 +173,6 @@ REAL = {
 
 
 @pytest.mark.parametrize("name", sorted(REAL))
-def test_shared_photos(shared_data: Path, name: str) -> None:
-    meta = read_photo((shared_data / "photos" / name).read_bytes())
+def test_field_photos(field_data: Path, name: str) -> None:
+    meta = read_photo((field_data / "photos" / name).read_bytes())
     assert set(_flags(meta, now=datetime(2026, 3, 2, tzinfo=timezone.utc))) == REAL[name]

@@ -1,4 +1,4 @@
-"""CQI (CONTRACT.md §6): the worked example, the part semantics, and properties."""
+"""CQI (docs/contract.md, analysis semantics): the worked example, the part semantics, and properties."""
 from __future__ import annotations
 
 import datetime as dt
@@ -22,7 +22,7 @@ def d(day: int) -> dt.date:
 
 
 def worked_example():
-    """The Zhejiang hardware-parts distributor, March 2026 (CONTRACT.md §6)."""
+    """The Zhejiang hardware-parts distributor, March 2026 (the worked example of docs/contract.md)."""
     touches = [
         Touch("action:1", d(2), has_content=True, source_ids=("action:1", "transcript:1"), need_ids=("need:1",)),
         Touch("action:2", d(4), has_content=True, source_ids=("action:2", "transcript:2"), need_ids=("need:2",)),

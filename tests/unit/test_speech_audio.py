@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import io
-import os
 import struct
 from pathlib import Path
 
@@ -13,17 +12,12 @@ import pytest
 from nlp.audio import AudioError, DecodedAudio, decode_audio
 from workers.asr_model import default_ffmpeg_exe
 
-SPEECH = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "speech"
+from tests.fielddata import speech_path
 FFMPEG = default_ffmpeg_exe()
 
 
-def shared(name: str) -> bytes:
-    path = SPEECH / name
-    if not path.is_file():
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"shared data {path} missing (CI=true)")
-        pytest.skip(f"shared data {path} missing")
-    return path.read_bytes()
+def field(name: str) -> bytes:
+    return speech_path(name).read_bytes()
 
 
 def tone(rate: int, seconds: float, freq: float = 440.0, amp: float = 0.3) -> np.ndarray:
@@ -114,8 +108,8 @@ def test_amr_nb_without_dtx_decodes_in_pyav_and_through_ffmpeg() -> None:
     assert dominant_hz(piped.channels[0], 16000) == pytest.approx(440, abs=10)
 
 
-def test_shared_amr_fixture_needs_and_gets_libopencore() -> None:
-    data = shared("paddle_zh_8k.amr")
+def test_field_amr_file_needs_and_gets_libopencore() -> None:
+    data = field("paddle_zh_8k.amr")
     with pytest.raises(AudioError) as e:
         decode_audio(data)  # PyAV's bundled FFmpeg: "Not yet implemented in FFmpeg"
     assert e.value.code == "media_unreadable"

@@ -26,7 +26,7 @@ def test_quiet_audio_is_lifted_normal_audio_untouched() -> None:
     lifted = normalise_loudness(quiet)
     assert 20 * np.log10(np.abs(lifted).max()) == pytest.approx(-20, abs=1.5)
     normal = speechy * 10 ** (-24 / 20)
-    assert normalise_loudness(normal) is normal  # the shared clips' level: bit-identical
+    assert normalise_loudness(normal) is normal  # the field clips' level: bit-identical
 
 
 def test_silence_and_clicks() -> None:

@@ -1,11 +1,7 @@
 """nlp.zh (Simplified output), nlp.cer (the scoring) and nlp.guards on synthetic segment lists."""
 from __future__ import annotations
 
-import csv
-import json
-import os
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 
@@ -13,7 +9,7 @@ from nlp.cer import edit_distance, normalise, pooled_cer, score
 from nlp.guards import GuardOptions, apply_guards, collapse_repetitions, strip_boilerplate
 from nlp.zh import has_traditional, to_simplified, traditional_chars
 
-SPEECH = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "speech"
+from tests.fielddata import speech_fixtures, speech_manifest
 
 
 # ---- zh ---------------------------------------------------------------------------------------------
@@ -126,14 +122,8 @@ def test_guards_off() -> None:
 
 
 def _references() -> list[str]:
-    if not (SPEECH / "manifest.tsv").is_file():
-        if os.environ.get("CI") == "true":
-            pytest.fail("shared speech data missing (CI=true)")
-        pytest.skip("shared speech data missing")
-    with (SPEECH / "manifest.tsv").open(encoding="utf-8") as f:
-        refs = [r["reference"] for r in csv.DictReader(f, delimiter="\t")]
-    fixtures = json.loads((SPEECH / "fixtures.json").read_text(encoding="utf-8"))
-    refs += [t["reference"] for t in fixtures["stereo_call_rep_left.wav"]["turns"]]
+    refs = [r["reference"] for r in speech_manifest()]
+    refs += [t["reference"] for t in speech_fixtures()["stereo_call_rep_left.wav"]["turns"]]
     return refs
 
 
