@@ -1,4 +1,4 @@
-"""Evidence-depth flags (CONTRACT.md §4): severity, risk score, and their place in a verdict.
+"""Evidence-depth flags (docs/contract.md, "Verification rules"): severity, risk score, and their place in a verdict.
 
 A flag is a signal that evidence may be faked: a reused photo, an edited one, a camera
 clock that disagrees with GPS, impossible travel, a mocked location. A *hard* flag makes

@@ -12,7 +12,7 @@ from evidence.datum import Position, convert, distance_m, position_problem
 from evidence.flags import DEFAULT_FLAG_CONFIG, Flag, FlagConfig
 from evidence.rules import _as_utc
 
-DEFAULT_TIMEZONE = "Asia/Shanghai"  # CONTRACT.md §1: an org's default timezone
+DEFAULT_TIMEZONE = "Asia/Shanghai"  # docs/contract.md, "Database": an org's default timezone
 
 
 @dataclass(frozen=True)

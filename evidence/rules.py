@@ -1,4 +1,4 @@
-"""Credibility rules for an action's evidence (CONTRACT.md §4): checks and the verdict."""
+"""Credibility rules for an action's evidence (docs/contract.md, "Verification rules"): checks and the verdict."""
 
 from __future__ import annotations
 

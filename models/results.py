@@ -13,7 +13,7 @@ from .functions import hex64_check
 from .types import BigId, OrgId, UTCDateTime
 
 
-# Job states of CONTRACT.md §3.
+# Job states of docs/contract.md, "Job life".
 JOB_STATES = ("received", "running", "retrying", "done", "failed", "rejected", "dead_lettered")
 FINAL_JOB_STATES = ("done", "failed", "rejected", "dead_lettered")
 ALERT_STATES = ("open", "overdue", "resolved", "superseded")
@@ -84,7 +84,7 @@ class ApAlert(Base):
 
     __tablename__ = "ap_alerts"
     __table_args__ = (
-        # One open alert per action (CONTRACT.md §5), enforced by the database itself.
+        # One open alert per action (docs/contract.md, "Alerts"), enforced by the database itself.
         Index(
             "uq_ap_alerts_open_action",
             "action_id",

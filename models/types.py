@@ -8,7 +8,7 @@ from sqlalchemy.types import TypeDecorator
 
 # SQLite only autoincrements INTEGER PRIMARY KEY; PostgreSQL gets BIGINT identities.
 BigId = BigInteger().with_variant(Integer(), "sqlite")
-OrgId = String(64)  # tenant ids are the CRM's strings (CONTRACT.md message envelope)
+OrgId = String(64)  # tenant ids are the CRM's strings (docs/contract.md, "Job messages": the envelope)
 
 
 class UTCDateTime(TypeDecorator[dt.datetime]):

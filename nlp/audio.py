@@ -9,7 +9,7 @@ carries `libopencore_amrnb`, which decodes all of it, so AMR (and anything PyAV 
 decode) goes through that binary over stdin/stdout pipes. The caller passes the binary's
 path in: this module reads no settings and touches no files.
 
-Errors are AudioError(code, message) with the job error codes of CONTRACT.md §3:
+Errors are AudioError(code, message) with the job error codes of docs/contract.md, "Job life":
 `media_unreadable` (empty, truncated, random bytes, no audio stream, no decoder for it —
 the message names what is missing) and `media_too_long`.
 """

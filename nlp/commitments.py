@@ -1,4 +1,4 @@
-"""Commitments: who wants or promises what by when (CONTRACT.md §6).
+"""Commitments: who wants or promises what by when (docs/contract.md, "Analysis semantics").
 
 Every date in an utterance becomes a commitment of one kind, judged on the clause that
 holds it:

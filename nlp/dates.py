@@ -1,4 +1,4 @@
-"""Dates in conversation, resolved against the conversation's own date (CONTRACT.md §6).
+"""Dates in conversation, resolved against the conversation's own date (docs/contract.md, "Analysis semantics").
 
 Each expression resolves to a span of days (one day, or a window such as 中旬 = 11–20),
 then its modifiers decide what the phrase commits to:
@@ -327,7 +327,7 @@ def _holiday(m: re.Match[str], on: dt.date) -> _Days | None:
         return None
     if m.group("during"):
         return _Days(span[0], span[1])  # 国庆期间: the whole break
-    # A holiday is its first day (CONTRACT §6); 后 means after the whole break.
+    # A holiday is its first day (docs/contract.md's date conventions); 后 means after the whole break.
     return _Days(span[0], span[0], after=span[1] + dt.timedelta(days=1))
 
 
@@ -348,7 +348,7 @@ _SHOPPING_DAYS = {"双十一": (11, 11), "双11": (11, 11), "双十二": (12, 12
 
 
 def _shopping_day(m: re.Match[str], on: dt.date) -> _Days | None:
-    """E-commerce festivals retail plans around (not in CONTRACT §6): the day itself, this year or next."""
+    """E-commerce festivals retail plans around (beyond the contract's date conventions): the day, this year or next."""
     month, day = _SHOPPING_DAYS[m.group("shop")]
     d = dt.date(on.year, month, day)
     if d < on:
@@ -357,7 +357,7 @@ def _shopping_day(m: re.Match[str], on: dt.date) -> _Days | None:
 
 
 def _quarter(m: re.Match[str], on: dt.date) -> _Days | None:
-    """一季度 = January–March; 下季度 = the next one. Not in CONTRACT §6; a window like 中旬."""
+    """一季度 = January–March; 下季度 = the next one. Not in docs/contract.md's date conventions; a window like 中旬."""
     current = (on.month - 1) // 3
     if m.group("qref"):
         q_index = current + {"下": 1, "下个": 1, "这": 0, "这个": 0, "本": 0}[m.group("qref")]

@@ -3,7 +3,7 @@
 Mentions come in three shapes: surname + title (王总, 技术部王工, 财务陈姐, found by names.py),
 a bare title (采购总监, 设备科主任, 我们老板) and a CRM contact's full name (王建国).
 
-Took part (CONTRACT.md §6) is decided per mention:
+Took part (docs/contract.md, "Analysis semantics") is decided per mention:
   * addressed — the mention stands alone at the start of a clause and is followed by a
     pause, a greeting or 您/你 (王总您好, 王总，…, 张工您看这个参数), or closes a greeting or
     thanks (您好王总, 谢谢李工), or is asked for on the phone (请问是王总吗). 王总您好像… is not

@@ -1,4 +1,4 @@
-"""Versioned job message schemas (CONTRACT.md §2), validated on receipt.
+"""Versioned job message schemas (docs/contract.md, "Job messages"), validated on receipt.
 
 Every message is a flat JSON object: the envelope fields plus the payload of its schema.
 """
@@ -13,6 +13,8 @@ RESOLUTIONS = ("客户临时改址", "信号漂移", "确认虚假", "其他")
 
 
 class Envelope(BaseModel):
+    """Fields every job message carries; the payload fields of its schema follow them."""
+
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
     schema_: str = Field(alias="schema")
@@ -22,27 +24,45 @@ class Envelope(BaseModel):
 
 
 class ActionSubmitted(Envelope):
+    """An action was recorded (or changed): judge its evidence. Produced by the CRM."""
+
     action_id: int = Field(gt=0)
 
 
 class RecordingSubmitted(Envelope):
+    """A call recording was stored: transcribe it if consent is recorded. Produced by the CRM."""
+
     recording_id: int = Field(gt=0)
 
 
 class MessageSubmitted(Envelope):
+    """A chat or e-mail message was stored: analyse it. Produced by the CRM."""
+
     message_id: int = Field(gt=0)
 
 
 class TranscriptReady(Envelope):
+    """A transcript was written: analyse it. Produced by the transcribe worker."""
+
     transcript_id: int = Field(gt=0)
 
 
 class CustomerChanged(Envelope):
+    """A customer's analysis changed: recompute CQI and suggestions. Produced by the analyze worker."""
+
     customer_id: int = Field(gt=0)
     reason: str = Field(min_length=1, max_length=64)
 
 
 class AlertResolved(Envelope):
+    """A manager resolved a verification alert with a reason category. Produced by the CRM."""
+
+    # The rule `_other_needs_note` enforces, stated for JSON Schema validators too.
+    model_config = ConfigDict(json_schema_extra={
+        "if": {"properties": {"resolution": {"const": "其他"}}, "required": ["resolution"]},
+        "then": {"required": ["note"], "properties": {"note": {"type": "string", "pattern": "\\S"}}},
+    })
+
     alert_id: int = Field(gt=0)
     resolution: Literal["客户临时改址", "信号漂移", "确认虚假", "其他"]
     note: str | None = Field(default=None, max_length=2000)

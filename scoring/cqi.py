@@ -1,4 +1,4 @@
-"""Customer Contact Quality Index (CONTRACT.md §6): touch depth, need anchoring, rhythm match.
+"""Customer Contact Quality Index (docs/contract.md, "Analysis semantics"): touch depth, need anchoring, rhythm match.
 
 Plain values in (the rows the lead reads from `crm_*`/`ap_*`), a frozen `CqiResult` out, which
 carries every figure's numerator, denominator and the ids it came from, so "why is this 69.9?"
@@ -6,7 +6,7 @@ is answered by `result.explain()` (lines for people) or `result.to_json()` (for 
 
     result = compute_cqi(period, touches, target_categories, reaches, commitments, CqiConfig())
 
-Decisions where CONTRACT.md is silent are listed in docs/scoring.md.
+Decisions where docs/contract.md is silent are listed in docs/scoring.md.
 """
 from __future__ import annotations
 
@@ -30,7 +30,7 @@ Ref = str | int
 # ---- inputs ----------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Touch:
-    """One touch (CONTRACT §6): a `crm_actions` row, or one day's messages between customer and rep.
+    """One touch (docs/contract.md, "Touch"): a `crm_actions` row, or one day's messages between customer and rep.
 
     `has_content`: a transcript or messages exist (the touch can be analysed).
     `has_need`: at least one customer need statement (`need_ids` non-empty implies it).

@@ -17,7 +17,7 @@ from .periods import DEFAULT_TIMEZONE, Period, iso_week, local_day
 
 Ref = str | int
 
-# CONTRACT.md §4: required evidence per action type (configurable); other types need none.
+# docs/contract.md, "Verification rules": required evidence per action type (configurable); other types need none.
 REQUIRED_EVIDENCE: dict[str, frozenset[str]] = {
     "上门拜访": frozenset({"checkin", "photo"}),
     "现场勘测": frozenset({"checkin", "photo"}),

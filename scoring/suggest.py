@@ -1,4 +1,4 @@
-"""Auto-fill suggestion per customer × action type (DESIGN.md "Auto-fill suggestion").
+"""Auto-fill suggestion per customer × action type (docs/scoring.md, "Auto-fill suggestion").
 
     s = build_suggestion("上门拜访", communications, quotes, spoken_prices, inventory,
                          products_mentioned, open_commitments, last_touch_at, now)

@@ -1,4 +1,4 @@
-"""The few exceptions a job can end with; each maps to a job status of CONTRACT.md §3.
+"""The few exceptions a job can end with; each maps to a job status of docs/contract.md, "Job life".
 
 `rejected` (the message itself is unusable) is `queues.schemas.MessageError`, raised where
 messages are decoded; these are what handlers raise.

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from models import ApAlert, ApQualityEvent, CrmUser
+from queues.events import AlertEscalated, AlertOverdue
 
 from .consumer import JobContext, utcnow
 from .config import Settings
@@ -45,12 +46,14 @@ def mark_overdue(sessions: sessionmaker[Session], settings: Settings, now: dt.da
             s.add(ApQualityEvent(org_id=alert.org_id, rep_id=alert.rep_id, kind="alert_overdue",
                                  alert_id=alert.id, action_id=alert.action_id, at=now,
                                  detail={"due_at": alert.due_at.isoformat(), "manager_id": alert.manager_id}))
-            body = {"alert_id": alert.id, "action_id": alert.action_id, "rep_id": alert.rep_id,
-                    "manager_id": alert.manager_id, "due_at": alert.due_at.isoformat(), "reasons": alert.reasons}
-            ctx.emit(alert.org_id, f"alert.overdue.{alert.manager_id if alert.manager_id is not None else 'unassigned'}", body)
+            fields = dict(alert_id=alert.id, action_id=alert.action_id, rep_id=alert.rep_id,
+                          manager_id=alert.manager_id, due_at=alert.due_at, reasons=alert.reasons)
+            late = AlertOverdue(**fields)
+            ctx.emit(alert.org_id, late.routing_key(), late.body())
             overdue += 1
             if boss is not None:
-                ctx.emit(alert.org_id, f"alert.escalated.{boss}", {**body, "escalated_to": boss})
+                up = AlertEscalated(**fields, escalated_to=boss)
+                ctx.emit(alert.org_id, up.routing_key(), up.body())
                 escalated += 1
         s.flush()
         ids = [r.id for r in ctx.outbox_ids]

@@ -1,4 +1,4 @@
-"""CONTRACT.md §6's worked example as CRM rows: a Zhejiang hardware-parts distributor's
+"""docs/contract.md's worked example as CRM rows: a Zhejiang hardware-parts distributor's
 customer, March 2026, eight touches (calls and visits with their transcripts, WeChat messages).
 
 Used by the demo and the tests. The transcripts are stored as the transcribe worker would

@@ -58,7 +58,7 @@ def handle_message_submitted(ctx: JobContext, msg: MessageSubmitted) -> dict[str
     if m is None or customer is None or customer.org_id != msg.org_id:
         raise not_found(f"message {msg.message_id} of org {msg.org_id}", ctx.settings.not_found_window_s)
     day = m.sent_at.astimezone(_tz(ctx, msg.org_id)).date()
-    # CONTRACT §6: all messages between a customer and the rep on one calendar day are one touch.
+    # docs/contract.md, "Touch": all messages between a customer and the rep on one calendar day are one touch.
     touch = f"chat:{m.customer_id}:{m.rep_id}:{day.isoformat()}"
     utterance = Utterance(text=m.text or "", speaker=m.sender if m.sender in ("rep", "customer") else "unknown",
                           ref=f"message:{m.id}")
@@ -87,7 +87,7 @@ def _store(ctx: JobContext, org_id: str, customer_id: int, rep_id: int | None, k
         rows.append(ApMention(**common, ref=r.ref, speaker=r.speaker, mention=r.mention, role=r.role,
                               took_part=r.took_part, contact_id=r.contact_id, evidence=r.evidence))
     if sender is not None:
-        # The person who sent the message took part (CONTRACT §6), named or not in the text.
+        # The person who sent the message took part (docs/contract.md, "Analysis semantics"), named or not in the text.
         rows.append(ApMention(**common, ref=f"message:{source_id}", speaker="customer", mention=sender.name,
                               role=sender.role_tag or "other", took_part=True, contact_id=sender.id,
                               evidence="sent the message"))

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import ApCqi, ApSuggestion
+from queues.events import CqiUpdated, SuggestionUpdated
 from queues.schemas import CustomerChanged
 from scoring.cqi import CqiConfig, CqiResult, compute_cqi
 from scoring.periods import Period, iso_week, rolling_30_days
@@ -57,8 +58,8 @@ def handle_customer_changed(ctx: JobContext, msg: CustomerChanged) -> dict[str, 
     for period in (rolling_30_days(today), iso_week(today)):
         row, result = store_cqi(s, facts, period, config, now)
         out["cqi"][period.label] = row.cqi
-        ctx.emit(msg.org_id, "cqi.updated", {"customer_id": msg.customer_id, "period": period.label,
-                                             "period_kind": period.kind, "cqi": row.cqi})
+        updated = CqiUpdated(customer_id=msg.customer_id, period=period.label, period_kind=period.kind, cqi=row.cqi)
+        ctx.emit(msg.org_id, updated.routing_key(), updated.body())
     inputs = suggestion_inputs(s, msg.customer_id, facts.tz, today)
     for action_type in ACTION_TYPES:
         suggestion = build_suggestion(action_type, now=now, **inputs)
@@ -71,6 +72,7 @@ def handle_customer_changed(ctx: JobContext, msg: CustomerChanged) -> dict[str, 
             s.add(row)
         row.body, row.computed_at = body, now
         row.next_touch_at = suggestion.next_touch_at
-        ctx.emit(msg.org_id, "suggestion.updated", {"customer_id": msg.customer_id, "action_type": action_type})
+        event = SuggestionUpdated(customer_id=msg.customer_id, action_type=action_type)
+        ctx.emit(msg.org_id, event.routing_key(), event.body())
     out["suggestions"] = len(ACTION_TYPES)
     return out

@@ -22,6 +22,7 @@ from models import (
     CrmOrg, CrmPhoto, CrmUser, OPEN_ALERT_STATES,
 )
 from models.functions import hamming64, is_hex64
+from queues.events import ActionVerified, AlertCreated
 from queues.schemas import ActionSubmitted
 
 from ..consumer import JobContext, utcnow
@@ -213,7 +214,7 @@ def handle_action_submitted(ctx: JobContext, msg: ActionSubmitted) -> dict[str, 
     judgement = dataclasses.replace(judgement, checks=tuple(_with_media_reason(c, unreadable) for c in judgement.checks))
     _store_photos(ctx, action, photos, now)
 
-    # A re-submission supersedes the earlier verdict and its open alert (CONTRACT.md §4).
+    # A re-submission supersedes the earlier verdict and its open alert (docs/contract.md, "Verification").
     superseded_alerts = []
     for old in s.scalars(select(ApVerdict).where(ApVerdict.action_id == action.id,
                                                  ApVerdict.superseded_at.is_(None)).with_for_update()):
@@ -234,10 +235,10 @@ def handle_action_submitted(ctx: JobContext, msg: ActionSubmitted) -> dict[str, 
     alert = None
     if judgement.status == "pending_verification":
         alert = _raise_alert(ctx, action, verdict, judgement.checks, now, tz)
-    ctx.emit(action.org_id, "action.verified", {
-        "action_id": action.id, "verdict": judgement.status, "failed_rules": list(judgement.failed_rules),
-        "verdict_version": version, "rules_version": judgement.rules_version, "risk_score": judgement.risk_score,
-    })
+    verified = ActionVerified(action_id=action.id, verdict=judgement.status, failed_rules=list(judgement.failed_rules),
+                              verdict_version=version, rules_version=judgement.rules_version,
+                              risk_score=judgement.risk_score)
+    ctx.emit(action.org_id, verified.routing_key(), verified.body())
     return {"verdict_id": verdict.id, "version": version, "status": judgement.status,
             "failed_rules": list(judgement.failed_rules), "risk_score": judgement.risk_score,
             "alert_id": alert.id if alert else None, "superseded_alerts": superseded_alerts}
@@ -274,8 +275,7 @@ def _raise_alert(ctx: JobContext, action: CrmAction, verdict: ApVerdict, checks,
                     due_at=due_at(now, settings.alert_due_hours, clock=settings.alert_clock, timezone=str(tz)))
     s.add(alert)
     s.flush()
-    ctx.emit(action.org_id, f"alert.created.{alert.manager_id if alert.manager_id is not None else 'unassigned'}", {
-        "alert_id": alert.id, "action_id": action.id, "rep_id": action.rep_id, "manager_id": alert.manager_id,
-        "due_at": alert.due_at.isoformat(), "reasons": reasons,
-    })
+    created = AlertCreated(alert_id=alert.id, action_id=action.id, rep_id=action.rep_id, manager_id=alert.manager_id,
+                           due_at=alert.due_at, reasons=reasons)
+    ctx.emit(action.org_id, created.routing_key(), created.body())
     return alert

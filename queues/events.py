@@ -1,0 +1,161 @@
+"""Events on the topic exchange `actionproof.events` (docs/contract.md, "Events").
+
+The code that emits an event builds its payload through one of these models, so what is
+published always matches the committed JSON Schema (`actionproof schema`). An event on the
+wire is the payload plus the envelope the outbox adds (`EventEnvelope`).
+"""
+from __future__ import annotations
+
+import datetime as dt
+from functools import cache
+from typing import Annotated, Any, ClassVar, Literal
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, PlainSerializer, create_model
+
+
+def _isoformat(value: dt.datetime) -> str:
+    """ISO-8601 with the offset the value carries (`+00:00`, not pydantic's `Z`), as events always had."""
+    return value.isoformat()
+
+
+Instant = Annotated[AwareDatetime, PlainSerializer(_isoformat, return_type=str, when_used="json")]
+UNASSIGNED = "unassigned"  # routing-key part for an alert whose rep has no manager
+
+
+class EventEnvelope(BaseModel):
+    """Fields every event carries besides its payload (added when it is written to the outbox)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    event: str = Field(description="The routing key the event was published with, e.g. alert.created.12.")
+    event_id: str = Field(description="Unique per event; delivery is at least once, so de-duplicate on it.")
+    org_id: str | None = Field(description="The tenant (crm_orgs.id).")
+    sent_at: AwareDatetime = Field(description="When the event was recorded, ISO-8601 with offset.")
+
+
+class EventPayload(BaseModel):
+    """Base of every event's payload: its name, routing-key pattern and JSON body."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: ClassVar[str]
+    routing_pattern: ClassVar[str]  # as documented, e.g. alert.created.<manager_id>
+
+    def routing_key(self) -> str:
+        """The routing key this event is published with."""
+        return self.name
+
+    def body(self) -> dict[str, Any]:
+        """The payload as the outbox stores and publishes it."""
+        return self.model_dump(mode="json")
+
+
+class ActionVerified(EventPayload):
+    """A verdict was made on an action (every action.submitted/1 job that completes)."""
+
+    name: ClassVar[str] = "action.verified"
+    routing_pattern: ClassVar[str] = "action.verified"
+
+    action_id: int = Field(description="crm_actions.id")
+    verdict: Literal["verified", "pending_verification"]
+    failed_rules: list[str] = Field(description="Names of the failed rules (ap_checks.rule); empty when verified.")
+    verdict_version: int = Field(description="ap_verdicts.version: 1, then +1 per re-submission.")
+    rules_version: str = Field(description="The rules configuration the verdict was judged under.")
+    risk_score: float | None = Field(description="0-100 from evidence-depth flags.")
+
+
+class _AlertBody(EventPayload):
+    """Fields shared by the alert events."""
+
+    alert_id: int = Field(description="ap_alerts.id")
+    action_id: int = Field(description="crm_actions.id")
+    rep_id: int = Field(description="crm_users.id of the rep")
+    manager_id: int | None = Field(description="crm_users.id of the rep's manager; null when the rep has none.")
+    due_at: Instant = Field(description="The alert's deadline, ISO-8601 with offset (UTC).")
+    reasons: list[str] = Field(description="One line per failed check, e.g. 'checkin_distance_m=1840 (too_far)'.")
+
+    def routing_key(self) -> str:
+        """`<name>.<manager_id>`, or `<name>.unassigned` for a rep without a manager."""
+        return f"{self.name}.{self.manager_id if self.manager_id is not None else UNASSIGNED}"
+
+
+class AlertCreated(_AlertBody):
+    """A verification alert was raised for the rep's manager (verdict pending_verification)."""
+
+    name: ClassVar[str] = "alert.created"
+    routing_pattern: ClassVar[str] = "alert.created.<manager_id|unassigned>"
+
+
+class AlertOverdue(_AlertBody):
+    """An alert was still open at its deadline; a quality event was recorded against the rep."""
+
+    name: ClassVar[str] = "alert.overdue"
+    routing_pattern: ClassVar[str] = "alert.overdue.<manager_id|unassigned>"
+
+
+class AlertEscalated(_AlertBody):
+    """An overdue alert was escalated to the manager's manager (published with alert.overdue)."""
+
+    name: ClassVar[str] = "alert.escalated"
+    routing_pattern: ClassVar[str] = "alert.escalated.<escalated_to>"
+
+    escalated_to: int = Field(description="crm_users.id of the manager's manager, the recipient.")
+
+    def routing_key(self) -> str:
+        """`alert.escalated.<escalated_to>`: addressed to the manager's manager."""
+        return f"{self.name}.{self.escalated_to}"
+
+
+class SuggestionUpdated(EventPayload):
+    """The auto-fill suggestion of a customer and action type was recomputed (ap_suggestions)."""
+
+    name: ClassVar[str] = "suggestion.updated"
+    routing_pattern: ClassVar[str] = "suggestion.updated"
+
+    customer_id: int = Field(description="crm_customers.id")
+    action_type: str = Field(description="e.g. 上门拜访")
+
+
+class CqiUpdated(EventPayload):
+    """A customer's CQI for one period was recomputed (ap_cqi)."""
+
+    name: ClassVar[str] = "cqi.updated"
+    routing_pattern: ClassVar[str] = "cqi.updated"
+
+    customer_id: int = Field(description="crm_customers.id")
+    period: str = Field(description="ap_cqi.period_label, e.g. R30:2026-03-31 or 2026-W12.")
+    period_kind: Literal["rolling", "iso_week", "custom"] = Field(description="ap_cqi.period_kind")
+    cqi: float | None = Field(description="0-100, one decimal; null when no part could be computed.")
+
+
+EVENTS: dict[str, type[EventPayload]] = {
+    m.name: m for m in (ActionVerified, AlertCreated, AlertOverdue, AlertEscalated, SuggestionUpdated, CqiUpdated)
+}
+
+
+@cache
+def event_model(payload: type[EventPayload]) -> type[BaseModel]:
+    """The event as published: envelope fields first, then the payload's."""
+    # Bases are collected last to first, so listing the envelope last puts its fields first.
+    return create_model(f"{payload.__name__}Event", __base__=(payload, EventEnvelope), __doc__=payload.__doc__)
+
+
+def payload_model(routing_key: str) -> type[EventPayload]:
+    """The payload model of a routing key (alert.created.12 → AlertCreated); KeyError if unknown."""
+    if routing_key in EVENTS:
+        return EVENTS[routing_key]
+    name = ".".join(routing_key.split(".")[:2])
+    model = EVENTS.get(name)
+    if model is None or model.routing_pattern == model.name:
+        raise KeyError(routing_key)
+    return model
+
+
+def parse_event(routing_key: str, body: dict[str, Any]) -> BaseModel:
+    """Validate a received event against its schema (for consumers written in Python, and tests)."""
+    event = event_model(payload_model(routing_key)).model_validate(body)
+    if event.event != routing_key:
+        raise ValueError(f"event {event.event!r} published with routing key {routing_key!r}")
+    if isinstance(event, EventPayload) and event.routing_key() != routing_key:
+        raise ValueError(f"routing key {routing_key!r} does not match the payload ({event.routing_key()!r})")
+    return event
