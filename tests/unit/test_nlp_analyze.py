@@ -1,4 +1,4 @@
-"""analyze(): the issue's done-when sentence, CONTRACT §6's worked example, the JSON contract."""
+"""analyze(): the issue's done-when sentence, the worked example of docs/contract.md §6, the JSON contract."""
 
 from __future__ import annotations
 
@@ -30,7 +30,7 @@ def test_json_contract_keys() -> None:
     assert {"word", "weight"} <= set(out["keywords"][0])
 
 
-# CONTRACT §6 worked example: contacts and the eight touches of March 2026.
+# The worked example of docs/contract.md §6: contacts and the eight touches of March 2026.
 CONTACTS = (ContactRef(1, "王总", None, "decision_maker"), ContactRef(2, "采购部李经理", None, "procurement"),
             ContactRef(3, "技术部张工", None, "technical"), ContactRef(4, "财务陈姐", None, "finance"))
 TOUCHES = [

@@ -1,4 +1,4 @@
-"""Date expressions resolved by CONTRACT §6's conventions."""
+"""Date expressions resolved by the conventions of docs/contract.md §6."""
 
 from __future__ import annotations
 

@@ -35,7 +35,7 @@ def test_needs(text: str, expected: list[str]) -> None:
 @pytest.mark.parametrize(
     "text",
     [
-        "发票抬头改一下。",                         # an errand (CONTRACT worked example, touch 7)
+        "发票抬头改一下。",                         # an errand (the contract's worked example, touch 7)
         "我们暂时不需要新的设备。",                   # negated
         "如果以后要扩产的话，再找你们聊。",              # hypothetical
         "需要的话我再联系你。",                       # hypothetical

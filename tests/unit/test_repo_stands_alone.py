@@ -20,7 +20,7 @@ SELF = Path(__file__).resolve()
 _SIBLING = "sha" + "red"
 TEXT_PATTERNS = {
     "sibling folder": re.compile(r"\.\./+" + _SIBLING + r"\b|\b" + _SIBLING + r"/(data|DESIGN|CONTRACT|hooks)\b"),
-    "external design notes": re.compile(r"\b(DESIGN|CONTRACT)\.md\b"),
+    "external design notes": re.compile(r"\b(DESIGN|CONTRACT)(\.md\b| ?§| worked example)"),
     "climbing above the repository": re.compile(r"\$\(dirname[^)]*\)/\.\./\.\.|\bcd \.\./\.\.|\.\./\.\./\.\./"),
 }
 SCANNED_SUFFIXES = {".py", ".sh", ".md", ".toml", ".cfg", ".ini", ".txt", ".json", ".tsv", ".yml", ".yaml", ".mako"}
@@ -96,6 +96,7 @@ def test_the_text_patterns_match_what_they_should() -> None:
     sibling = "../" + _SIBLING + "/data/speech"
     assert TEXT_PATTERNS["sibling folder"].search(f"read {sibling}")
     assert TEXT_PATTERNS["external design notes"].search("see CONTRACT" + ".md §3")
+    assert TEXT_PATTERNS["external design notes"].search("by CONTRACT" + " §6's conventions")
     assert TEXT_PATTERNS["climbing above the repository"].search('cd "$(dirname "$0")/../..')
     assert not any(p.search("docs/contract.md and cd \"$(dirname \"$0\")/..\"") for p in TEXT_PATTERNS.values())
 
