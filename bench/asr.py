@@ -1,10 +1,10 @@
 """Speech: plain faster-whisper versus actionproof's path, same audio, same model, one run.
 
 Plain = WhisperModel.transcribe(language="zh", beam_size=5, vad_filter=True), text converted
-to Simplified afterwards (OpenCC t2s). actionproof = nlp.transcribe.transcribe with its
+to Simplified afterwards (OpenCC t2s). actionproof = nlp.speech.transcribe.transcribe with its
 defaults (loudness normalisation, VAD windows on the real timeline, batched timestamped
 decoding with resumption, temperature fallback, guards). Both get the same decoded audio;
-file decoding is not timed. CER: nlp.cer (Simplified, punctuation and spaces removed, pooled).
+file decoding is not timed. CER: nlp.speech.cer (Simplified, punctuation and spaces removed, pooled).
 RTF = processing seconds ÷ audio seconds (lower is faster).
 
     .venv/bin/python -m bench.asr                       # long_call_16k, long_call_8k, human pool
@@ -24,11 +24,11 @@ from pathlib import Path
 from typing import Any, Callable
 
 
-from nlp.audio import DecodedAudio, decode_audio
-from nlp.cer import score
-from nlp.guards import GuardOptions
-from nlp.transcribe import TranscribeOptions, transcribe
-from nlp.zh import has_traditional, to_simplified
+from nlp.speech.audio import DecodedAudio, decode_audio
+from nlp.speech.cer import score
+from nlp.speech.guards import GuardOptions
+from nlp.speech.transcribe import TranscribeOptions, transcribe
+from nlp.speech.zh import has_traditional, to_simplified
 
 from tests.fielddata import speech_fixtures, speech_manifest, speech_path
 

@@ -16,8 +16,8 @@ from typing import Any
 
 import numpy as np
 
-from nlp.audio import decode_audio
-from nlp.mix import concat_with_pauses, scale_to_peak, telephone, two_party_call, wav_bytes
+from nlp.speech.audio import decode_audio
+from nlp.speech.mix import concat_with_pauses, scale_to_peak, telephone, two_party_call, wav_bytes
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "data"

@@ -381,15 +381,15 @@ class SpeechSettings:
 
 def transcribe_recording(data: bytes, layout: str, settings: Any,
                          progress: Any = None) -> tuple[Any, ModelInfo]:
-    """Decode and transcribe a recording's bytes as a worker does: (nlp.transcribe.Transcript, ModelInfo).
+    """Decode and transcribe a recording's bytes as a worker does: (nlp.speech.transcribe.Transcript, ModelInfo).
 
-    Raises nlp.audio.AudioError (the job fails with its code) or ModelError (the worker's model
+    Raises nlp.speech.audio.AudioError (the job fails with its code) or ModelError (the worker's model
     is misconfigured: not the recording's fault).
     """
     from dataclasses import replace as _replace
 
-    from nlp.audio import decode_audio
-    from nlp.transcribe import TranscribeOptions, transcribe
+    from nlp.speech.audio import decode_audio
+    from nlp.speech.transcribe import TranscribeOptions, transcribe
 
     speech = SpeechSettings.of(settings)
     model, info = load_model(speech.model, speech.cache_dir, speech.device, speech.compute_type, speech.threads)

@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 from typing import Any, Callable, TextIO
 
-from nlp.transcribe import LAYOUTS
+from nlp.speech.transcribe import LAYOUTS
 
 
 class ProgressBar:
@@ -78,7 +78,7 @@ def cmd_asr_model(args: argparse.Namespace, settings: Any) -> int:
 
 def cmd_transcribe(args: argparse.Namespace, settings: Any,
                    progress_factory: Callable[[str], ProgressBar] | None = None) -> int:
-    from nlp.audio import AudioError
+    from nlp.speech.audio import AudioError
 
     from .asr_model import ModelError, SpeechSettings, transcribe_recording
 

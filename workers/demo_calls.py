@@ -21,8 +21,8 @@ from models import (
     ApAnalysis, ApCommitment, ApJob, ApKeyword, ApMoney, ApNeed, ApObjection, ApSegment, ApTranscript, CrmAction,
     CrmRecording,
 )
-from nlp.audio import decode_audio
-from nlp.mix import two_party_call, wav_bytes
+from nlp.speech.audio import decode_audio
+from nlp.speech.mix import two_party_call, wav_bytes
 
 # The repository's field data; absent in an installation without the repository.
 SPEECH = Path(__file__).resolve().parents[1] / "tests" / "data" / "speech"

@@ -23,10 +23,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from nlp.audio import AudioError, DecodedAudio, decode_audio
-from nlp.cer import score
-from nlp.transcribe import TranscribeOptions, Transcript, transcribe
-from nlp.zh import has_traditional, traditional_chars
+from nlp.speech.audio import AudioError, DecodedAudio, decode_audio
+from nlp.speech.cer import score
+from nlp.speech.transcribe import TranscribeOptions, Transcript, transcribe
+from nlp.speech.zh import has_traditional, traditional_chars
 from workers.asr_model import PYPI_BASE, PYPI_MODELS, assemble_pypi_model, default_ffmpeg_exe, load_model
 
 from tests.fielddata import SPEECH, speech_fixtures, speech_manifest, speech_path

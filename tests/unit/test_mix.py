@@ -1,4 +1,4 @@
-"""Building recordings from clips (nlp/mix.py): pauses, turns, channels, band, level, WAV."""
+"""Building recordings from clips (nlp/speech/mix.py): pauses, turns, channels, band, level, WAV."""
 from __future__ import annotations
 
 import io
@@ -7,7 +7,7 @@ import wave
 import numpy as np
 import pytest
 
-from nlp.mix import band_limit, concat_with_pauses, peak_dbfs, scale_to_peak, telephone, two_party_call, wav_bytes
+from nlp.speech.mix import band_limit, concat_with_pauses, peak_dbfs, scale_to_peak, telephone, two_party_call, wav_bytes
 
 RATE = 16000
 

@@ -1,4 +1,4 @@
-"""nlp.audio: decoding recordings from bytes (formats made here with PyAV), and its error codes."""
+"""nlp.speech.audio: decoding recordings from bytes (formats made here with PyAV), and its error codes."""
 from __future__ import annotations
 
 import io
@@ -9,7 +9,7 @@ import av
 import numpy as np
 import pytest
 
-from nlp.audio import AudioError, DecodedAudio, decode_audio
+from nlp.speech.audio import AudioError, DecodedAudio, decode_audio
 from workers.asr_model import default_ffmpeg_exe
 
 from tests.fielddata import speech_path

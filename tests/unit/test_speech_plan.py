@@ -1,11 +1,11 @@
-"""nlp.transcribe's pure parts: loudness, window planning, time mapping, finding untranscribed speech."""
+"""nlp.speech.transcribe's pure parts: loudness, window planning, time mapping, finding untranscribed speech."""
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from nlp.audio import DecodedAudio
-from nlp.transcribe import (
+from nlp.speech.audio import DecodedAudio
+from nlp.speech.transcribe import (
     Segment, TranscribeError, TranscribeOptions, Transcript, _join, _pack, _same_signal, _speakers, _untranscribed,
     _Window,
     normalise_loudness, plan_windows, transcribe,

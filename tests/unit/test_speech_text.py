@@ -1,13 +1,13 @@
-"""nlp.zh (Simplified output), nlp.cer (the scoring) and nlp.guards on synthetic segment lists."""
+"""nlp.speech.zh (Simplified output), nlp.speech.cer (the scoring) and nlp.speech.guards on synthetic segment lists."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 import pytest
 
-from nlp.cer import edit_distance, normalise, pooled_cer, score
-from nlp.guards import GuardOptions, apply_guards, collapse_repetitions, strip_boilerplate
-from nlp.zh import has_traditional, to_simplified, traditional_chars
+from nlp.speech.cer import edit_distance, normalise, pooled_cer, score
+from nlp.speech.guards import GuardOptions, apply_guards, collapse_repetitions, strip_boilerplate
+from nlp.speech.zh import has_traditional, to_simplified, traditional_chars
 
 from tests.fielddata import speech_fixtures, speech_manifest
 

@@ -17,7 +17,7 @@ from ..privacy import forget_recording
 
 
 def handle_recording_submitted(ctx: JobContext, msg: RecordingSubmitted) -> dict[str, Any]:
-    from nlp.audio import AudioError
+    from nlp.speech.audio import AudioError
 
     from ..asr_model import ModelError, transcribe_recording
 

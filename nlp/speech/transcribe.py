@@ -12,7 +12,7 @@ other, so each channel is one speaker):
    timestamp mode; a span whose decoding stopped before its end is decoded again from where
    it stopped; a span whose text looks like a loop or is improbable is decoded again with
    faster-whisper's temperature fallback;
-5. text → Simplified Chinese (OpenCC t2s), then the guards of nlp/guards.py.
+5. text → Simplified Chinese (OpenCC t2s), then the guards of nlp/speech/guards.py.
 
 Why not faster-whisper's BatchedInferencePipeline as it is: it glues the VAD speech regions
 back to back (pauses cut out, speakers spliced together) into 30 s windows and decodes each
