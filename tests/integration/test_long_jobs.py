@@ -3,7 +3,7 @@
 RabbitMQ (3.10 here) closes a channel whose oldest unacked delivery is older than the broker's
 `consumer_timeout` (30 min by default, checked every `channel_tick_interval`) and redelivers the
 message. The tests lower both for a few seconds (and restore them): the worker must hand a long
-job over to the database before that (see workers/consumer.py), keep its heartbeats going from
+job over to the database before that (see workers/leases.py), keep its heartbeats going from
 the main thread, and a job whose holder dies after the hand-over must be recovered.
 
 Run as a script, this file is the slow worker: `python test_long_jobs.py MARKER` with settings
