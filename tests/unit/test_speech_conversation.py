@@ -1,0 +1,60 @@
+"""Conversation metrics of a call (nlp/speech/conversation.py)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from nlp.speech.conversation import asks, conversation_metrics, questions_in
+
+
+@dataclass(frozen=True)
+class S:
+    start_s: float
+    end_s: float
+    speaker: str
+    text: str = ""
+
+
+@pytest.mark.parametrize("text, n", [
+    ("您这边需要几台", 1), ("没什么问题", 0), ("交期能保证吗？上次晚了半个月", 1),
+    ("你们有没有IP65的型号 价格多少", 2), ("好的 我们再考虑考虑", 0), ("这个怎么卖", 1),
+    ("什么都可以", 0), ("为什么这么贵?", 1), ("能不能便宜点，月底前要", 1), ("我们下周三过来", 0),
+])
+def test_questions_are_counted_from_the_wording(text: str, n: int) -> None:
+    assert questions_in(text) == n
+
+
+def test_asks_needs_no_punctuation() -> None:
+    assert asks("售后服务怎么保障") and asks("方不方便发个报价") and not asks("不怎么用")
+
+
+def test_metrics_of_a_small_call() -> None:
+    segs = [S(0, 10, "rep", "王总您好 我是恒力的小陈 您这边需要几台"),   # 10 s rep
+            S(11, 15, "customer", "大概二十台吧"),                       # 1 s pause before, 4 s customer
+            S(16, 30, "customer", "我们主要是担心交期 上次晚了半个月"),    # customer continues: story 4..30 → 19 s
+            S(32, 40, "rep", "明白 交期我们可以保证吗"),                 # rep replies after 2 s
+            S(40.5, 45, "rep", "合同下周签怎么样"),
+            S(45, 46, "unknown", "嗯")]
+    m = conversation_metrics(segs, duration_s=50)
+    assert m.rep_s == pytest.approx(22.5) and m.customer_s == pytest.approx(18) and m.unknown_s == pytest.approx(1)
+    assert m.talk_ratio_rep == pytest.approx(22.5 / 40.5)
+    assert m.attributed_share == pytest.approx(40.5 / 41.5)
+    assert m.longest_customer_story_s == pytest.approx(19)   # 11 → 30, two segments, nobody else between
+    assert m.longest_rep_monologue_s == pytest.approx(13)    # 32 → 45
+    assert m.questions_rep == 3 and m.questions_customer == 0
+    assert m.switches == 2 and m.interactivity_per_min == pytest.approx(2 / (45 / 60))
+    assert m.patience_s == pytest.approx(2.0) and m.replies == 1
+
+
+def test_nothing_attributed_gives_no_party_figures() -> None:
+    m = conversation_metrics([S(0, 5, "unknown", "您需要几台")], duration_s=5)
+    assert m.attributed_share == 0.0 and m.unknown_s == 5
+    assert m.talk_ratio_rep is None and m.questions_rep is None and m.patience_s is None
+    empty = conversation_metrics([], duration_s=3)
+    assert empty.speech_s == 0 and empty.attributed_share is None
+
+
+def test_overlap_counts_as_no_pause() -> None:
+    m = conversation_metrics([S(0, 5, "customer"), S(4.5, 8, "rep")], duration_s=8)
+    assert m.patience_s == 0.0 and m.switches == 1
