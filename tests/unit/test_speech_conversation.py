@@ -58,3 +58,41 @@ def test_nothing_attributed_gives_no_party_figures() -> None:
 def test_overlap_counts_as_no_pause() -> None:
     m = conversation_metrics([S(0, 5, "customer"), S(4.5, 8, "rep")], duration_s=8)
     assert m.patience_s == 0.0 and m.switches == 1
+
+
+# ---- roles from wording (nlp/speech/cues.py) ---------------------------------------------------
+from nlp.speech.cues import lean_of, roles_from_words  # noqa: E402
+
+
+def test_the_voice_that_introduces_itself_and_offers_is_the_rep() -> None:
+    g = roles_from_words({
+        "v0": ["王总您好，我是恒力机电的小陈", "这套方案报价是三十二万八，我下周一给您回复"],
+        "v1": ["我们需要一级能效的", "价格比上一家贵了不少，我得问问我们老板"],
+    })
+    assert (g["v0"].role, g["v1"].role) == ("rep", "customer")
+    assert 0.6 <= g["v0"].confidence <= 0.95 and any("company" in r for r in g["v0"].reasons)
+
+
+def test_a_customer_need_said_by_the_rep_does_not_flip_roles() -> None:
+    # The example: the rep says 我们希望下周三前把合同签了 — a need-like phrase, but the rest
+    # of what that voice says is a seller's.
+    g = roles_from_words({
+        "a": ["我是东方电气的小李", "我们希望下周三前把合同签了", "样机我们明天给您发过去"],
+        "b": ["你们的交期多久", "预算批不下来的话就要等明年"],
+    })
+    assert (g["a"].role, g["b"].role) == ("rep", "customer")
+
+
+def test_when_the_cues_disagree_both_stay_unknown() -> None:
+    both_reps = {"a": ["我是恒力机电的小陈，给您发报价"], "b": ["我是华东科技的小王，我们可以给您安排上门"]}
+    assert {g.role for g in roles_from_words(both_reps).values()} == {"unknown"}
+    too_little = {"a": ["好的"], "b": ["嗯 那行"]}
+    assert {g.role for g in roles_from_words(too_little).values()} == {"unknown"}
+    assert roles_from_words({}) == {}
+
+
+def test_one_voice_needs_a_strong_lean() -> None:
+    assert roles_from_words({"a": ["好的 谢谢"]})["a"].role == "unknown"
+    strong = roles_from_words({"a": ["我是恒力机电的小陈", "给您发报价", "我们工程师明天上门调试"]})
+    assert strong["a"].role == "rep"
+    assert lean_of(["你们的售后怎么保障？太贵了"]).value < 0

@@ -1,0 +1,126 @@
+"""Which voice is the rep, from what each voice says (used where no voiceprint decides).
+
+A rep introduces themself with a company (我是恒力机电的小陈), speaks for "our company / our
+product" to a 您, offers, quotes and probes (您需要几台？贵公司…); a customer states needs
+(我们需要 / 希望 / 必须), objects (太贵了, 交期能保证吗), speaks of their own boss, budget and
+colleagues, and calls the seller 你们. Each cue adds weight to one side; a voice's lean is
+rep − customer. Two voices get roles only when their leans point apart by a clear margin; where
+the cues disagree (both voices sound like the rep, or both like the customer) or say too little,
+both stay `unknown` — a confident wrong role would put the rep's words into the customer's facts.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+# (pattern, weight, name). Weights are evidence units; a self-introduction outweighs a 您.
+_SURNAME = "王李张刘陈杨赵黄周吴徐孙马朱胡郭何林高罗郑梁谢宋唐许韩冯邓曹彭曾萧田董袁潘蒋蔡余杜叶程魏苏吕丁沈任姚卢傅钟姜崔谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+_TITLE = "(总|工|经理|老师|主任|院长|校长|店长|老板|姐|哥|科长|处长|医生|主管)"
+REP_CUES: tuple[tuple[re.Pattern[str], float, str], ...] = tuple((re.compile(p), w, n) for p, w, n in (
+    (r"我是.{1,14}?(公司|科技|机电|电气|集团|厂家|销售|客户经理|业务员|顾问)", 3.0, "introduces self with a company"),
+    (r"我是.{0,10}的(小|老)[\u4e00-\u9fff]", 3.0, "introduces self as 小X/老X of a company"),
+    (rf"[{_SURNAME}]{_TITLE}(您好|你好|您看|放心|早上好|下午好)|^(好的|对|是的|嗯)[，,、 ]?[{_SURNAME}]?{_TITLE}[，,。 ]", 2.0,
+     "addresses the customer by title"),
+    (r"(我们|咱们)(公司|厂家|厂里|这款|这套|这个方案|新款|产品|方案|工程师|售后|排产|现货|库存|是控价|有现成|包安装|负责|承诺)", 1.5,
+     "speaks for the seller"),
+    (r"(给您|帮您|为您|跟您|替您)", 1.5, "offers to the other side"),
+    (r"(您|贵公司|贵司|贵院|贵校|贵单位)(这边|那边)?(需要|看|考虑|觉得|方便|要不要|有没有|对|用的|现在|先)", 1.5, "probes the other side"),
+    (r"(报价|单价|总价|出厂价|零售价)(是|可以给到|给到|能给|只要)|可以给到|最低(能|可以)", 1.5, "quotes a price"),
+    (r"打[个]?[一二三四五六七八九]+折|优惠|折扣|返点|满[一二三四五六七八九十百0-9]+减|积分|送[^货到]", 1.0, "offers a deal"),
+    (r"(我|我们)(马上|今天|明天|下周[一二三四五六日天]?|这周[一二三四五六日天]?|下午|上午|会|可以|能|一定|保证|负责|包|承诺|安排|派|协调|登记|争取|申请|回去)"
+     r"(发|送|安排|派|上门|调试|开|给|过去|过来|处理|到|跟|申请|协调|回复|落实|提供|做)", 1.5, "promises delivery or service"),
+    (r"(推荐|放心|没问题|非常抱歉|不好意思让您)", 1.0, "reassures or recommends"),
+))
+CUSTOMER_CUES: tuple[tuple[re.Pattern[str], float, str], ...] = tuple((re.compile(p), w, n) for p, w, n in (
+    (r"(需要|希望|想要|得有|必须|一定要|要求|最好(能|是)?|关键是|想引进|想做|等着用)", 1.5, "states a need"),
+    (r"(太贵|贵了|高了不少|便宜点|便宜一点|降一点|超预算|预算(不够|批不下来|有限|用完)|别家|另外一家|上一家|其他家|不好卖|没底|不放心|考虑考虑|再考虑|再说)",
+     2.0, "objects or hedges"),
+    (r"(我们|我们的|我们这边的?)(老板|领导|总监|经理|科长|主任|院长|校长|店长|采购|财务|技术部|设备科|预算|产线|工厂|厂里|医院|学校|门店|店|家|工地|总部|老师)",
+     1.5, "speaks of their own organisation"),
+    (r"我们是(一家|三甲|二甲|社区|连锁|新房|做|小)", 1.5, "describes their own organisation"),
+    (r"你们", 1.0, "calls the seller 你们"),
+    (r"(交期|售后|质保|发票|账期|注册证|资质)(多久|怎么|能不能|能保证|有没有|必须)", 1.5, "asks about the seller's terms"),
+    (r"(收到了|还在核|给你答复|再找你们|我得问问|我问问|要等|定不了|定不下来|还没批|没批下来|说了算|拍板|随便看看)", 1.5,
+     "answers or defers"),
+    (rf"我是.{{0,8}}(的)?(店长|主任|经理|科长|院长|校长|采购|老板|负责人|[{_SURNAME}]工)(?!.{{0,3}}(公司|科技))", 2.0,
+     "introduces self by a role in their own organisation"),
+))
+
+
+@dataclass(frozen=True)
+class Lean:
+    """What one voice's words say about who it is."""
+
+    rep: float
+    customer: float
+    reasons: tuple[str, ...] = ()
+
+    @property
+    def value(self) -> float:
+        """> 0 sounds like the rep, < 0 like the customer."""
+        return self.rep - self.customer
+
+
+def lean_of(texts: Sequence[str]) -> Lean:
+    """The summed cues of everything one voice said."""
+    rep = customer = 0.0
+    reasons: list[str] = []
+    for text in texts:
+        for pattern, weight, name in REP_CUES:
+            hits = len(pattern.findall(text))
+            if hits:
+                rep += weight * hits
+                reasons.append(f"rep: {name}")
+        for pattern, weight, name in CUSTOMER_CUES:
+            hits = len(pattern.findall(text))
+            if hits:
+                customer += weight * hits
+                reasons.append(f"customer: {name}")
+    return Lean(rep, customer, tuple(dict.fromkeys(reasons)))
+
+
+@dataclass(frozen=True)
+class RoleGuess:
+    role: str  # rep / customer / unknown
+    confidence: float  # 0…1; 0 for unknown
+    reasons: tuple[str, ...]
+
+
+def roles_from_words(voices: Mapping[str, Sequence[str]], *, margin: float = 2.0) -> dict[str, RoleGuess]:
+    """Roles of a call's voices from their words: the voice leaning most to the rep is the rep.
+
+    Two voices: roles only when the leans differ by at least `margin` and do not both point the
+    same way with strength (then the cues disagree). One voice: rep or customer only on a clear
+    lean. Three or more: the clearest rep-leaning voice is the rep, clearly customer-leaning
+    voices are customers, the rest unknown.
+    """
+    leans = {v: lean_of(texts) for v, texts in voices.items()}
+    unknown = {v: RoleGuess("unknown", 0.0, leans[v].reasons) for v in voices}
+    if not leans:
+        return {}
+    ranked = sorted(leans, key=lambda v: leans[v].value, reverse=True)
+    if len(ranked) == 1:
+        v = ranked[0]
+        lean = leans[v].value
+        if abs(lean) >= 2 * margin:
+            return {v: RoleGuess("rep" if lean > 0 else "customer", _confidence(abs(lean) - margin), leans[v].reasons)}
+        return unknown
+    top, second = ranked[0], ranked[1]
+    gap = leans[top].value - leans[second].value
+    # Both voices clearly rep-like, or both clearly customer-like: the words contradict each other.
+    disagree = (leans[second].value >= margin) or (leans[top].value <= -margin)
+    if gap < margin or disagree:
+        return unknown
+    out = dict(unknown)
+    confidence = _confidence(gap - margin)
+    out[top] = RoleGuess("rep", confidence, leans[top].reasons)
+    for v in ranked[1:]:
+        if v == second or leans[v].value <= -margin / 2:
+            out[v] = RoleGuess("customer", confidence, leans[v].reasons)
+    return out
+
+
+def _confidence(excess: float) -> float:
+    """0.6 at the margin, rising towards 0.95 with more evidence."""
+    return round(min(0.95, 0.6 + 0.35 * (1 - 1 / (1 + max(0.0, excess) / 4))), 3)
