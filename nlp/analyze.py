@@ -4,10 +4,12 @@ Plain values in (utterances, the conversation day, the customer's industry, segm
 contacts), frozen dataclasses out. The analyze worker and `actionproof analyze` both call
 `analyze()`; `analysis_to_json()` is the CLI's stable JSON contract.
 
-Speakers: "rep", "customer" or "unknown" (mono recordings, text without a sender). Needs
-and objections are the customer's, so a rep's words never make one; an unknown speaker's
-words count unless they probe the other side (您需要几台？). Commitments take their kind
-from the speaker, or from the wording when the speaker is unknown. docs/nlp.md has the rules.
+Speakers: "rep", "customer" or "unknown" (a mono call nobody could attribute, text without a
+sender). Needs are the customer's: neither a rep's nor an unknown speaker's words make one.
+Commitments take their kind from the speaker; an unknown speaker's dates are `other` (never an
+expectation or a promise). Objections are the customer's and an unknown speaker's, except
+probes (您是不是觉得贵？); money, roles and keywords count for every speaker, each fact
+keeping the speaker it came from. docs/nlp.md has the rules.
 """
 
 from __future__ import annotations

@@ -10,8 +10,9 @@ holds it:
     demos, the customer's own plans (我们4月1号开工), a date used as a label (下个月的货),
     a rep repeating the customer's date back (您是要20号前到货对吧), a date declared
     impossible (20号肯定来不及) or offered on a condition (如果九月底前续费的话…).
-An unknown speaker (mono call, CLI without --speaker) is judged by the wording alone:
-promise or delivery wording makes it promised, wanting wording makes it expected.
+An unknown speaker's date (a mono call nobody could attribute, CLI without --speaker) is always
+`other`: the same words are an expectation from the customer and a promise from the rep, so
+without knowing who spoke they enter neither rhythm match nor open commitments.
 """
 
 from __future__ import annotations
@@ -49,7 +50,6 @@ _IMPOSSIBLE = re.compile(r"来不及|赶不上|做不到|不可能|不行|没办
 _HYPOTHETICAL = re.compile(r"如果|(?<![主只还])要是|的话|假如|万一|假设")
 _SECOND_PERSON_WANT = re.compile(r"(?:您|你|你们|贵司|贵方|您那边|你们那边)(?:这边|那边)?(?:是)?(?:说|要|需要|希望|想|打算|计划|要求|定)")
 _QUESTION = re.compile(r"[吗吧呢？?]\s*[，,。]?\s*$|对吧|是吧|是不是|对不对|行吗")
-_FIRST_PERSON = re.compile(r"^(?:那|嗯|好|好的|行|对)?[，,\s]*(?:我们|我|咱们|我这边|我们这边)")
 _DONE = re.compile(r"已经|已|刚|[带发送到给做拿寄]了")
 # Right after the date: 明天到, 后天就能发.
 _DELIVER_AFTER = re.compile(r"^(?:我们|我)?(?:就|会|能|可以|肯定|一定|准时|按时|再|才|先|统一)*(?:到|发|送|交|装|补|进|寄|出)")
@@ -105,19 +105,8 @@ def _kind(clause: str, after: str, speaker: str, d: DateMention, on: dt.date) ->
         if d.deadline and (delivers or re.search(r"你们|您们|贵司", clause)):
             return "expected"
         return "other"
-    # Unknown speaker: the wording decides.
-    if _RESPOND.search(clause) and _FIRST_PERSON.search(clause) and not wants:
-        return "promised" if re.search(r"您", clause) else "other"
-    if wants and not (visits and not delivers):
-        return "expected"
-    if impossible or _HYPOTHETICAL.search(clause):
-        return "other"
-    if delivers and not _QUESTION.search(clause) and not re.search(r"你们|您们|贵司", clause):
-        return "promised"
-    if promises and not visits:
-        return "promised"
-    if d.deadline and delivers:
-        return "expected"
+    # Unknown speaker (a mono call nobody could attribute): a date is reported, but it is neither the
+    # customer's expectation nor the rep's promise — it could be either party's words.
     return "other"
 
 

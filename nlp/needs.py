@@ -9,8 +9,8 @@ the pack knows (能对接钉钉吗). It does not when:
   * it is about the buying process, not the purchase (需要跟领导商量, 得走招标流程);
   * it is an errand (发票抬头改一下, 有没有时间, 能不能把资料发我) with no need word;
   * it is an objection (能不能再便宜点 is haggling) — objections.py reports those;
-  * the rep says it: only customers state needs. An unknown speaker's clause counts,
-    except a probe of the other side (您需要几台？ 你们考虑什么时候上？).
+  * the rep says it: only customers state needs. Nor does an unknown speaker (a mono call
+    nobody could attribute): 我们需要您这边确认一下参数 is the rep's request as often as a need.
 """
 
 from __future__ import annotations
@@ -60,9 +60,7 @@ _SENT_OVER = re.compile(r"[发送寄调拿带运].{0,6}过来")  # goods coming 
 _ERRAND = re.compile(r"发票|抬头|开票|税号|盖章|快递|单号|对账|收据|地址|电话|微信|邮箱|名片|停车|几点|时间|有空|方便|会议|资料|彩页|"
                      r"报价单|合同|签收|回款|付款|打款|账号密码|联系方式|标书|投标文件")
 _NOT_A_NEED_ASK = re.compile(r"有没有(?:问题|空|时间|收到|看到|消息|进展|反馈|别的问题|其他问题|什么问题|人在|在|做过|用过|案例|合作过|经验)")
-_PROBE = re.compile(r"(?:您|你|你们|贵司|贵院|贵校)(?:这边|那边|现在|目前|还|主要|大概|一般)*(?:需要|想要|希望|要求|考虑|打算|要不要|想|要|有没有|关注|看重|在意)")
 _PROBE_END = re.compile(r"[吗么呢？?]|什么|哪|几|多少|怎么|如何|是否")
-_SECOND_PERSON_START = re.compile(r"^(?:那|嗯|好|好的)?[，,\s]*(?:您|你(?!们))")
 _SHORT_ASK = 4  # 有没有？ 行不行？ — a clause this short asks about the one before
 
 
@@ -100,8 +98,8 @@ def _cue(clause: str, speaker: str, pack: Pack) -> str | None:
 
 def is_need(clause: str, speaker: str, pack: Pack) -> str | None:
     """The cue that makes `clause` a need statement by `speaker`, or None."""
-    if speaker == "rep":
-        return None
+    if speaker != "customer":
+        return None  # only the customer states needs; an unattributed voice may be the rep
     cue = _cue(clause, speaker, pack)
     if cue is None:
         return None
@@ -115,10 +113,6 @@ def is_need(clause: str, speaker: str, pack: Pack) -> str | None:
         return None
     if _ERRAND.search(clause) and not has_word:
         return None
-    if _PROBE.search(clause) and _PROBE_END.search(clause) and speaker != "customer":
-        return None
-    if speaker == "unknown" and _SECOND_PERSON_START.search(clause):
-        return None  # 您看看有没有要调整的: asking the other side
     if _PRICE_CAP.search(clause) and not has_word:
         return None  # 三十万以内能不能做？ is haggling, not a requirement
     if speaker == "customer" and re.search(r"^(?:那|嗯|好)?[，,\s]*(?:您|你)(?:这边|那边)?(?:还)?(?:需要|想要|要不要)", clause):

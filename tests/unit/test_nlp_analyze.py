@@ -12,7 +12,7 @@ DONE_WHEN = "王总您好，我们希望三月二十日前交付第一批，预�
 
 
 def test_done_when() -> None:
-    out = analysis_to_json(analyze([Utterance(DONE_WHEN)], on=dt.date(2026, 3, 2)))
+    out = analysis_to_json(analyze([Utterance(DONE_WHEN, "customer")], on=dt.date(2026, 3, 2)))
     assert [(r["mention"], r["role"], r["took_part"]) for r in out["roles"]] == [("王总", "decision_maker", True)]
     assert [n["text"] for n in out["needs"]] == ["我们希望三月二十日前交付第一批"]
     assert [(c["kind"], c["date"], c["phrase"]) for c in out["commitments"]] == [("expected", "2026-03-20", "三月二十日前")]
@@ -20,7 +20,7 @@ def test_done_when() -> None:
 
 
 def test_json_contract_keys() -> None:
-    out = analysis_to_json(analyze([Utterance(DONE_WHEN + "，价格有点贵")], on=dt.date(2026, 3, 2)))
+    out = analysis_to_json(analyze([Utterance(DONE_WHEN + "，价格有点贵", "customer")], on=dt.date(2026, 3, 2)))
     assert {"roles", "needs", "commitments", "money", "objections", "keywords"} <= set(out)
     assert {"mention", "role", "took_part"} <= set(out["roles"][0])
     assert {"text", "speaker"} <= set(out["needs"][0])
@@ -79,8 +79,23 @@ def test_roles_merge_per_person_and_keep_every_mention() -> None:
 def test_speaker_must_be_known_and_industry_may_not_be() -> None:
     with pytest.raises(ValueError, match="speaker must be one of"):
         analyze([Utterance("你好", "boss")], on=dt.date(2026, 3, 2))
-    a = analyze([Utterance("需要三十台")], on=dt.date(2026, 3, 2), industry="aerospace")
+    a = analyze([Utterance("需要三十台", "customer")], on=dt.date(2026, 3, 2), industry="aerospace")
     assert a.industry == "base" and a.notes and a.has_need
+
+
+def test_unknown_speaker_never_makes_a_customer_need_or_expected_date() -> None:
+    # The issue's examples: on a mono call nobody attributed, these may be the rep's words.
+    a = analysis_to_json(analyze([Utterance("我们需要您这边确认一下参数")], on=dt.date(2026, 3, 2)))
+    assert a["needs"] == [] and a["has_need"] is False
+    b = analysis_to_json(analyze([Utterance("我们希望下周三前把合同签了")], on=dt.date(2026, 3, 2)))
+    assert [(c["kind"], c["date"], c["speaker"]) for c in b["commitments"]] == [("other", "2026-03-11", "unknown")]
+    # Said by the customer, the same words are a need and an expectation.
+    c = analysis_to_json(analyze([Utterance("我们希望下周三前把合同签了", "customer")], on=dt.date(2026, 3, 2)))
+    assert [x["kind"] for x in c["commitments"]] == ["expected"]
+    # Roles, money and keywords still count for an unknown speaker, keeping that speaker.
+    d = analysis_to_json(analyze([Utterance(DONE_WHEN)], on=dt.date(2026, 3, 2)))
+    assert [(r["mention"], r["took_part"]) for r in d["roles"]] == [("王总", True)]
+    assert [(m["yuan"], m["speaker"]) for m in d["money"]] == [(120000.0, "unknown")] and d["keywords"]
 
 
 def test_empty_touch() -> None:

@@ -23,7 +23,7 @@ def run(capsys, *argv: str) -> tuple[int, str, str]:
 
 
 def test_done_when_command(capsys) -> None:
-    code, out, _ = run(capsys, "--text", DONE_WHEN, "--date", "2026-03-02", "--json")
+    code, out, _ = run(capsys, "--text", DONE_WHEN, "--date", "2026-03-02", "--speaker", "customer", "--json")
     assert code == 0
     data = json.loads(out)
     assert [(r["mention"], r["role"], r["took_part"]) for r in data["roles"]] == [("王总", "decision_maker", True)]
@@ -58,7 +58,7 @@ def test_transcript_file(capsys, tmp_path: Path, shape: str) -> None:
 
 
 def test_text_output(capsys) -> None:
-    code, out, _ = run(capsys, "--text", DONE_WHEN, "--date", "2026-03-02")
+    code, out, _ = run(capsys, "--text", DONE_WHEN, "--date", "2026-03-02", "--speaker", "customer")
     assert code == 0 and "王总" in out and "expected  2026-03-20" in out and "120,000.00 元" in out
 
 

@@ -34,8 +34,9 @@ def kinds(text: str, speaker: str, on: dt.date = MON) -> list[tuple[str, str]]:
         ("rep", "上周五已经发货了。", [("other", "2026-02-27")]),
         ("rep", "今天给您带了样机。", [("other", "2026-03-02")]),
         ("customer", "端午节前能不能把下个月的货先发过来？", [("expected", "2026-06-19"), ("other", "2026-04-30")]),
-        ("unknown", "我们希望三月二十日前交付第一批", [("expected", "2026-03-20")]),
-        ("unknown", "我们预计三月二十五号能到", [("promised", "2026-03-25")]),
+        # Unattributed: the date is reported, never as an expectation or a promise.
+        ("unknown", "我们希望三月二十日前交付第一批", [("other", "2026-03-20")]),
+        ("unknown", "我们预计三月二十五号能到", [("other", "2026-03-25")]),
     ],
 )
 def test_kinds(speaker: str, text: str, expected: list[tuple[str, str]]) -> None:

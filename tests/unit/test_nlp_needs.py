@@ -54,10 +54,10 @@ def test_not_needs(text: str) -> None:
 def test_only_customers_state_needs() -> None:
     assert needs("您需要几台？什么时候要货？", speaker="rep") == []
     assert needs("我们需要兼容新国标的型号", speaker="rep") == []
-    # An unknown speaker counts, except when probing the other side.
-    assert needs("我们需要兼容新国标的型号", speaker="unknown") == ["我们需要兼容新国标的型号"]
-    assert needs("你们那边需要什么规格的？", speaker="unknown") == []
-    assert needs("您看看有没有要调整的", speaker="unknown") == []
+    # An unknown speaker never states a customer need: the words may be the rep's.
+    assert needs("我们需要兼容新国标的型号", speaker="unknown") == []
+    assert needs("我们需要您这边确认一下参数", speaker="unknown") == []
+    assert needs("我们需要兼容新国标的型号", speaker="customer") == ["我们需要兼容新国标的型号"]
 
 
 def test_need_carries_speaker_and_ref() -> None:
