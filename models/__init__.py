@@ -11,7 +11,7 @@ from .results import (
 )
 from .analysis import ApAnalysis, ApCommitment, ApKeyword, ApMention, ApMoney, ApNeed, ApObjection
 from .scores import ApCqi, ApFunnel, ApProcessQuality, ApRadar, ApSuggestion
-from .speech import ApSegment, ApTranscript
+from .speech import ApConversationMetrics, ApSegment, ApTranscript, ApVoiceSample
 
 __all__ = [name for name in dir() if name.startswith(("Crm", "Ap"))] + [
     "Base", "ALERT_STATES", "FINAL_JOB_STATES", "JOB_STATES", "OPEN_ALERT_STATES",

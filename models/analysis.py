@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Boolean, Date, Float, Index, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Date, Float, Index, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base
@@ -44,6 +44,10 @@ class ApAnalysis(Base):
     industry: Mapped[str | None] = mapped_column(String(64))
     has_need: Mapped[bool] = mapped_column(Boolean)
     has_content: Mapped[bool] = mapped_column(Boolean)
+    # Share of a call's speech attributed to rep or customer (None for messages); a call with
+    # content but no speech attributed to the customer is `unattributed`: left out of need anchoring.
+    attributed_share: Mapped[float | None] = mapped_column(Float)
+    unattributed: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     job_id: Mapped[str] = mapped_column(String(128))
     analyzed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Boolean, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import Boolean, Float, ForeignKey, Index, Integer, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base
@@ -29,6 +29,11 @@ class CrmUser(Base):
     role: Mapped[str] = mapped_column(String(16))  # rep / manager
     manager_id: Mapped[int | None] = mapped_column(ForeignKey("crm_users.id"))
     phone: Mapped[str | None] = mapped_column(String(64))
+    # The rep's own consent to a voiceprint (PIPL: biometric information; the recording consent on
+    # crm_recordings is the customer's). Withdrawn (false) or left_at set: the voiceprint is deleted.
+    voiceprint_consent: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    voiceprint_consent_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    left_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
 
 class CrmCustomer(Base):
@@ -107,6 +112,8 @@ class CrmRecording(Base):
     recorded_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     consent: Mapped[bool] = mapped_column(Boolean, default=False)
     consent_source: Mapped[str | None] = mapped_column(String(64))
+    # The CRM marks a recording of the rep alone (a voice sample) so it can enrol the rep's voiceprint.
+    rep_voice_sample: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class CrmMessage(Base):

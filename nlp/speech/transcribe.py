@@ -27,13 +27,16 @@ remainder is decoded again, so the batched speed comes without the loss.
 from __future__ import annotations
 
 import math
+import time
 import zlib
 from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Sequence
 
 import numpy as np
 
+from .attribution import AttributionOptions, attribute
 from .audio import DecodedAudio
+from .conversation import ConversationMetrics, conversation_metrics
 from .guards import GuardOptions, Removal, apply_guards
 from .zh import to_simplified
 
@@ -85,10 +88,12 @@ class TranscribeOptions:
 class Segment:
     start_s: float
     end_s: float
-    speaker: str  # rep / customer (stereo), unknown (mono)
+    speaker: str  # rep / customer / unknown
     text: str
     avg_logprob: float
     no_speech_prob: float
+    speaker_confidence: float | None = None  # 1.0 from a stereo channel; None when unknown
+    voice: int | None = None  # mono: which of the call's voices (nlp/speech/voices.py)
 
 
 @dataclass(frozen=True)
@@ -97,19 +102,33 @@ class Transcript:
     language: str
     duration_s: float
     segments: tuple[Segment, ...]
-    speaker_mode: str  # channels: speakers from the stereo layout; unknown: mono, speakers not known
+    speaker_mode: str  # channels: speakers from the stereo layout; unknown: a mono recording
     removed: tuple[Removal, ...] = ()  # what the guards took out
     speech_s: float = 0.0  # seconds of detected speech
     windows: int = 0  # decoder windows, resumptions and fallbacks included
     resumed: int = 0  # of which: decoded again where the VAD heard speech no segment covered
     fallbacks: int = 0  # of which: decoded again at a higher temperature (a loop, improbable text)
+    # Who said what: how the speakers were told apart (channels / voiceprint / words / none), the
+    # share of speech time attributed to rep or customer, and why the rest is unknown.
+    speaker_method: str = "none"
+    attributed_share: float | None = None
+    speaker_note: str | None = None
+    voices: int = 0  # distinct voices heard in a mono recording
+    voice_roles: tuple[tuple[int, str, str], ...] = ()  # (voice, role, reason)
+    metrics: ConversationMetrics | None = None
+    attribution_s: float = 0.0  # seconds spent telling the voices apart
 
     def as_dict(self) -> dict[str, Any]:
-        """The `--json` shape: {text, language, duration_s, segments [{start_s, end_s, speaker, text}]}."""
+        """The `--json` shape: text, speakers (method, share, note, voices), segments, conversation metrics."""
         return {"text": self.text, "language": self.language, "duration_s": round(self.duration_s, 3),
                 "speaker_mode": self.speaker_mode,
+                "speakers": {"method": self.speaker_method, "attributed_share": self.attributed_share,
+                             "note": self.speaker_note, "voices": self.voices,
+                             "roles": [{"voice": v, "role": r, "reason": why} for v, r, why in self.voice_roles]},
                 "segments": [{"start_s": round(s.start_s, 2), "end_s": round(s.end_s, 2), "speaker": s.speaker,
-                              "text": s.text} for s in self.segments]}
+                              "speaker_confidence": s.speaker_confidence, "voice": s.voice, "text": s.text}
+                             for s in self.segments],
+                "conversation": self.metrics.to_json() if self.metrics is not None else None}
 
 
 # ---- audio preparation ------------------------------------------------------------------------------
@@ -240,12 +259,12 @@ class _Window:
         return out
 
 
-def _untranscribed(segments: Sequence[tuple[float, float, str]], speech: Sequence[tuple[float, float]],
+def _untranscribed(segments: Sequence[tuple[float, float, str, list[int]]], speech: Sequence[tuple[float, float]],
                    duration_s: float, reached_s: float, min_speech_s: float, margin_s: float = 0.3
                    ) -> list[tuple[float, float]]:
     """Spans of a decoded window where the VAD hears at least `min_speech_s` of speech but no segment
     lies: Whisper skipped them (after a speaker change, a cut-off sentence…) or stopped early."""
-    covered = sorted((max(0.0, a - margin_s), b + margin_s) for a, b, _ in segments)
+    covered = sorted((max(0.0, seg[0] - margin_s), seg[1] + margin_s) for seg in segments)
     gaps: list[tuple[float, float]] = []
     cursor = 0.0
     for a, b in covered:
@@ -285,6 +304,37 @@ class _Decoder:
         self.windows_decoded = 0
         self.resumed = 0  # windows decoded again where speech was left untranscribed
         self.fallbacks = 0  # windows decoded again at a higher temperature
+        self.encoder_output: Any = None
+        self.aligned = 0  # windows whose words were aligned (a segment spans a change of voice)
+
+    def align_words(self, index: int, segment_tokens: Sequence[list[int]], duration_s: float
+                    ) -> list[list[tuple[float, float, str]]]:
+        """Word (for Chinese: character) timestamps of one window of the last batch, per segment, in window
+        seconds — faster-whisper's cross-attention alignment, run only where a segment needs splitting."""
+        import ctranslate2
+
+        eot = self.tokenizer.eot
+        text = [[t for t in toks if t < eot] for toks in segment_tokens]
+        flat = [t for toks in text for t in toks]
+        if not flat:
+            return [[] for _ in text]
+        batch = np.asarray(self.encoder_output)
+        one = ctranslate2.StorageView.from_array(np.ascontiguousarray(batch[index:index + 1]))
+        frames = int(round(duration_s * self.model.frames_per_second))
+        words = self.model.find_alignment(self.tokenizer, [flat], one, frames)[0]
+        self.aligned += 1
+        out: list[list[tuple[float, float, str]]] = []
+        k = 0
+        for toks in text:
+            need, got = len(toks), 0
+            mine = []
+            while k < len(words) and got < need:
+                w = words[k]
+                mine.append((float(w["start"]), float(w["end"]), w["word"]))
+                got += len(w["tokens"])
+                k += 1
+            out.append(mine)
+        return out
 
     def features(self, audio: np.ndarray) -> np.ndarray:
         from faster_whisper.audio import pad_or_trim
@@ -294,6 +344,7 @@ class _Decoder:
     def generate(self, feats: list[np.ndarray], temperature: float) -> list[tuple[list[int], float, float]]:
         """(tokens, avg_logprob, no_speech_prob) per window."""
         encoder_output = self.model.encode(np.stack(feats))
+        self.encoder_output = encoder_output  # kept for word timestamps (align_words)
         o = self.options
         kwargs: dict[str, Any] = ({"beam_size": o.beam_size, "patience": 1.0} if temperature == 0 else
                                   {"beam_size": 1, "num_hypotheses": 5, "sampling_topk": 0,
@@ -313,8 +364,9 @@ class _Decoder:
         return out
 
 
-def _split(decoder: _Decoder, tokens: list[int], duration_s: float) -> tuple[list[tuple[float, float, str]], float]:
-    """(segments [(start_s, end_s, text)] in window time, the window time up to which it was transcribed)."""
+def _split(decoder: _Decoder, tokens: list[int], duration_s: float
+           ) -> tuple[list[tuple[float, float, str, list[int]]], float]:
+    """(segments [(start_s, end_s, text, tokens)] in window time, the window time up to which it was transcribed)."""
     model, tok = decoder.model, decoder.tokenizer
     frames = int(round(duration_s * model.frames_per_second))
     parts, seek, single_ending = model._split_segments_by_timestamps(
@@ -325,12 +377,12 @@ def _split(decoder: _Decoder, tokens: list[int], duration_s: float) -> tuple[lis
         if not text:
             continue
         start, end = min(max(0.0, p["start"]), duration_s), min(duration_s, p["end"])
-        segments.append((start, max(start, end), text))  # a timestamp beyond the window: clamped
+        segments.append((start, max(start, end), text, p["tokens"]))  # a timestamp beyond the window: clamped
     if not any(t >= tok.timestamp_begin for t in tokens):
         return segments, duration_s  # no timestamps at all: nothing says where it stopped
     # Whisper's "single timestamp at the end" claims the rest is silence; it is often wrong after
     # a speaker change, so the caller checks the claim against the voice activity detector.
-    reached = max([e for _, e, _ in segments], default=0.0)
+    reached = max([seg[1] for seg in segments], default=0.0)
     if not single_ending and segments:
         reached = max(reached, seek / model.frames_per_second)
     return segments, reached
@@ -354,10 +406,21 @@ def _pack(slices: Sequence[tuple[int, tuple[tuple[int, int], ...]]], limit: int)
     return windows
 
 
+Row = tuple[int, float, float, str, float, float, tuple[tuple[float, float, str], ...]]
+
+
+def _spans_change(a: float, b: float, changes: Sequence[float], min_piece_s: float) -> bool:
+    return any(a + min_piece_s <= c <= b - min_piece_s for c in changes)
+
+
 def _decode_windows(decoder: _Decoder, audios: Sequence[np.ndarray], windows: list[_Window],
                     speech: Sequence[Sequence[tuple[int, int]]], progress: Callable[[float], None] | None,
-                    ) -> list[tuple[int, float, float, str, float, float]]:
-    """Decode all windows (of all channels) in batches; (channel, start_s, end_s, text, logprob, no_speech).
+                    changes: Sequence[Sequence[float]] = (), min_piece_s: float = 0.5) -> list[Row]:
+    """Decode all windows (of all channels) in batches;
+    (channel, start_s, end_s, text, logprob, no_speech, words).
+
+    `changes`: per channel, the times (recording seconds) where the voice changes; a segment that
+    spans one gets word timestamps (else `words` is empty), so it can be split there.
 
     Round 0 decodes the planned windows; each later round decodes, packed together, the
     slices where the VAD heard speech that the previous round left without text.
@@ -365,7 +428,7 @@ def _decode_windows(decoder: _Decoder, audios: Sequence[np.ndarray], windows: li
     o = decoder.options
     sr = decoder.sr
     limit = int(o.max_chunk_s * sr)
-    out: list[tuple[int, float, float, str, float, float]] = []
+    out: list[Row] = []
     total = sum(w.samples for w in windows) or 1
     done = 0
     queue = list(windows)
@@ -378,7 +441,8 @@ def _decode_windows(decoder: _Decoder, audios: Sequence[np.ndarray], windows: li
             for w in batch:
                 queue.remove(w)
             feats = [decoder.features(w.audio(audios[w.channel])) for w in batch]
-            for w, (tokens, avg, no_speech) in zip(batch, decoder.generate(feats, o.temperatures[t_index])):
+            for index, (w, (tokens, avg, no_speech)) in enumerate(
+                    zip(batch, decoder.generate(feats, o.temperatures[t_index]))):
                 text = decoder.tokenizer.decode([t for t in tokens if t < decoder.tokenizer.eot]).strip()
                 ratio = _compression_ratio(text)
                 silent = (o.no_speech_threshold is not None and no_speech > o.no_speech_threshold
@@ -398,9 +462,17 @@ def _decode_windows(decoder: _Decoder, audios: Sequence[np.ndarray], windows: li
                     pool = [a for a in attempts if cap is None or a[3] <= cap] or list(attempts)
                     tokens, avg, no_speech, _ = max(pool, key=lambda a: a[1])
                 segments, reached = _split(decoder, tokens, w.samples / sr)
-                for start, end, seg_text in segments:
-                    out.append((w.channel, w.original(start, sr), w.original(end, sr, is_end=True), seg_text, avg,
-                                no_speech))
+                placed = [(w.original(a, sr), w.original(b, sr, is_end=True)) for a, b, _, _ in segments]
+                channel_changes = changes[w.channel] if w.channel < len(changes) else ()
+                words: list[list[tuple[float, float, str]]] = [[] for _ in segments]
+                if channel_changes and any(_spans_change(a, b, channel_changes, min_piece_s) for a, b in placed):
+                    try:
+                        words = decoder.align_words(index, [seg[3] for seg in segments], w.samples / sr)
+                    except (RuntimeError, ValueError, IndexError):  # no word times: split by character shares
+                        words = [[] for _ in segments]
+                for (start, end, seg_text, _), (a, b), seg_words in zip(segments, placed, words):
+                    timed = tuple((w.original(ws, sr), w.original(we, sr, is_end=True), t) for ws, we, t in seg_words)
+                    out.append((w.channel, a, b, seg_text, avg, no_speech, timed))
                 # Skipped or stopped early? Where the VAD hears speech no segment covers, decode again.
                 # (Without VAD there is nothing to check against: all audio counts as speech.)
                 if o.vad and round_no < o.max_resume_rounds and not silent:
@@ -456,14 +528,53 @@ def _join(segments: Sequence[Segment]) -> str:
     return "".join(out)
 
 
+@dataclass(frozen=True)
+class Speakers:
+    """What a mono transcription needs to tell who said what: the speaker-embedding model
+    (nlp/speech/campp.Campp) and the rep's enrolled voiceprints (none: roles from the wording)."""
+
+    embedder: Any
+    prints: tuple[Any, ...] = ()
+    voice_options: Any = None  # nlp/speech/voices.VoiceOptions; None: its defaults
+    attribution: AttributionOptions = field(default_factory=AttributionOptions)
+
+
+def _voice_changes(split: Any) -> list[float]:
+    """Recording times where one voice hands over to another (the middle of the gap between their turns)."""
+    turns = sorted(split.turns, key=lambda t: t.start_s)
+    return [(a.end_s + b.start_s) / 2 for a, b in zip(turns, turns[1:]) if a.voice != b.voice]
+
+
+def _with_speakers(kept: list[Segment], stereo: bool, speakers: Speakers | None, split: Any,
+                   words: dict[tuple[float, float], tuple[tuple[float, float, str], ...]], duration_s: float
+                   ) -> dict[str, Any]:
+    """Segments with speaker, confidence and voice, plus the Transcript fields that say how."""
+    if stereo:
+        segs = [replace(s, speaker_confidence=1.0) for s in kept]
+        return {"segments": segs, "speaker_method": "channels",
+                "attributed_share": 1.0 if segs else None, "speaker_note": None, "voices": 0, "voice_roles": ()}
+    if speakers is None:
+        return {"segments": kept, "speaker_method": "none", "attributed_share": 0.0 if kept else None,
+                "speaker_note": "no_speaker_model" if kept else None, "voices": 0, "voice_roles": ()}
+    by_index = {i: words.get((s.start_s, s.end_s), ()) for i, s in enumerate(kept)}
+    result = attribute(kept, split, speakers.prints, speakers.attribution, words=by_index)
+    roles = tuple((v, result.roles.get(v, "unknown"), result.reasons.get(v, "")) for v in split.voices) \
+        if split is not None else ()
+    return {"segments": list(result.segments), "speaker_method": result.method,
+            "attributed_share": result.attributed_share, "speaker_note": result.note,
+            "voices": len(split.voices) if split is not None else 0, "voice_roles": roles}
+
+
 def transcribe(model: Any, audio: DecodedAudio, layout: str = "mono", options: TranscribeOptions | None = None,
-               progress: Callable[[float], None] | None = None) -> Transcript:
+               progress: Callable[[float], None] | None = None, speakers: Speakers | None = None) -> Transcript:
     """Transcribe a decoded recording with a faster_whisper.WhisperModel.
 
     `layout`: rep_left / rep_right (stereo: each channel is one speaker, labelled from the
-    layout) or mono (one channel, or channels mixed down; speaker `unknown`). A stereo layout
-    on a one-channel file, or on two channels carrying the same signal, is transcribed as
-    mono and marked so. `progress` gets the fraction done (0…1) as windows finish.
+    layout) or mono (one channel, or channels mixed down). A stereo layout on a one-channel
+    file, or on two channels carrying the same signal, is transcribed as mono and marked so.
+    Mono: with `speakers`, the call is split into voices and each segment attributed
+    (nlp/speech/attribution.py); without, every segment is `unknown`. `progress` gets the
+    fraction done (0…1) as windows finish.
     """
     options = options or TranscribeOptions()
     if progress is not None:
@@ -477,7 +588,7 @@ def transcribe(model: Any, audio: DecodedAudio, layout: str = "mono", options: T
     stereo = layout != "mono" and len(channels) >= 2 and not _same_signal(
         channels[0], channels[1], options.identical_channel_corr)
     channels = channels[:2] if stereo else [audio.mono]
-    speakers = _speakers(layout if stereo else "mono", len(channels))
+    labels = _speakers(layout if stereo else "mono", len(channels))
     if options.normalise_loudness:
         channels = [normalise_loudness(c, options.quiet_below_dbfs, options.target_peak_dbfs, options.max_gain_db)
                     for c in channels]
@@ -485,16 +596,32 @@ def transcribe(model: Any, audio: DecodedAudio, layout: str = "mono", options: T
     windows = [_Window(pieces, i) for i, r in enumerate(regions)
                for pieces in plan_windows(r, sr, options.max_chunk_s, options.max_pause_s)]
     speech_s = sum(b - a for r in regions for a, b in r) / sr
+    split, attribution_s = None, 0.0
+    if not stereo and speakers is not None and speech_s > 0:
+        from .voices import VoiceOptions, split_voices
+
+        started = time.perf_counter()
+        split = split_voices(channels[0], sr, speakers.embedder, speakers.voice_options or VoiceOptions())
+        attribution_s = time.perf_counter() - started
+    changes = [_voice_changes(split)] if split is not None else []
     decoder = _Decoder(model, options)
-    raw = _decode_windows(decoder, channels, windows, regions, progress) if windows else []
+    min_piece = speakers.attribution.min_piece_s if speakers is not None else 0.5
+    raw = _decode_windows(decoder, channels, windows, regions, progress, changes, min_piece) if windows else []
     raw.sort(key=lambda r: (r[1], r[0]))
-    segments = [Segment(round(start, 3), round(end, 3), speakers[ch], to_simplified(text), avg, no_speech)
-                for ch, start, end, text, avg, no_speech in raw]
-    speech_by_speaker = {speakers[i]: [(a / sr, b / sr) for a, b in r] for i, r in enumerate(regions)}
+    segments = [Segment(round(start, 3), round(end, 3), labels[ch], to_simplified(text), avg, no_speech)
+                for ch, start, end, text, avg, no_speech, _ in raw]
+    words = {(round(r[1], 3), round(r[2], 3)): tuple((a, b, to_simplified(t)) for a, b, t in r[6]) for r in raw if r[6]}
+    speech_by_speaker = {labels[i]: [(a / sr, b / sr) for a, b in r] for i, r in enumerate(regions)}
     kept, removed = apply_guards(segments, options.guards, speech_by_speaker)
+    started = time.perf_counter()
+    who = _with_speakers(list(kept), stereo, speakers, split, words, audio.duration_s)
+    attribution_s += time.perf_counter() - started
+    kept = who.pop("segments")
     if progress is not None:
         progress(1.0)
     return Transcript(text=_join(kept), language=options.language, duration_s=audio.duration_s,
                       segments=tuple(kept), speaker_mode="channels" if stereo else "unknown",
                       removed=tuple(removed), speech_s=round(speech_s, 3), windows=decoder.windows_decoded,
-                      resumed=decoder.resumed, fallbacks=decoder.fallbacks)
+                      resumed=decoder.resumed, fallbacks=decoder.fallbacks,
+                      metrics=conversation_metrics(kept, audio.duration_s), attribution_s=round(attribution_s, 3),
+                      **who)

@@ -112,7 +112,11 @@ def test_join_runs_speakers_together_and_breaks_lines_between_them() -> None:
 def test_transcript_json_shape() -> None:
     t = Transcript("你好", "zh", 3.0, (Segment(0.5, 1.25, "unknown", "你好", -0.2, 0.01),), "unknown")
     assert t.as_dict() == {"text": "你好", "language": "zh", "duration_s": 3.0, "speaker_mode": "unknown",
-                           "segments": [{"start_s": 0.5, "end_s": 1.25, "speaker": "unknown", "text": "你好"}]}
+                           "speakers": {"method": "none", "attributed_share": None, "note": None, "voices": 0,
+                                        "roles": []},
+                           "segments": [{"start_s": 0.5, "end_s": 1.25, "speaker": "unknown",
+                                         "speaker_confidence": None, "voice": None, "text": "你好"}],
+                           "conversation": None}
 
 
 class _FakeModel:
