@@ -75,6 +75,42 @@ class AlertResolved(Envelope):
         return self
 
 
+class SegmentSpeaker(BaseModel):
+    """One segment's speaker as a manager set it."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    seq: int = Field(ge=0)
+    speaker: Literal["rep", "customer", "unknown"]
+
+
+class SpeakersCorrected(Envelope):
+    """A manager swapped or corrected who said what in a call: store it and derive the facts again.
+    Produced by the CRM."""
+
+    model_config = ConfigDict(json_schema_extra={"anyOf": [
+        {"properties": {"swap": {"const": True}}, "required": ["swap"]},
+        {"properties": {"segments": {"minItems": 1}}, "required": ["segments"]}]})
+
+    transcript_id: int = Field(gt=0)
+    corrected_by: int = Field(gt=0)
+    swap: bool = False  # rep ↔ customer on every segment (unknown stays unknown)
+    segments: list[SegmentSpeaker] = Field(default_factory=list, max_length=10_000)  # applied after a swap
+
+    @model_validator(mode="after")
+    def _says_something(self) -> "SpeakersCorrected":
+        if not self.swap and not self.segments:
+            raise ValueError("a correction needs swap: true or at least one segment")
+        return self
+
+
+class RepChanged(Envelope):
+    """A rep's voiceprint consent or employment changed (crm_users.voiceprint_consent / left_at):
+    the voiceprint is deleted when consent is withdrawn or the rep left. Produced by the CRM."""
+
+    rep_id: int = Field(gt=0)
+
+
 # schema name/version → (model, queue). The queue is the job type.
 SCHEMAS: dict[str, tuple[type[Envelope], str]] = {
     "action.submitted/1": (ActionSubmitted, "verify"),
@@ -83,6 +119,8 @@ SCHEMAS: dict[str, tuple[type[Envelope], str]] = {
     "transcript.ready/1": (TranscriptReady, "analyze"),
     "customer.changed/1": (CustomerChanged, "score"),
     "alert.resolved/1": (AlertResolved, "verify"),
+    "speakers.corrected/1": (SpeakersCorrected, "analyze"),
+    "rep.changed/1": (RepChanged, "analyze"),
 }
 JOB_QUEUES = ("verify", "transcribe", "analyze", "score")
 

@@ -36,6 +36,11 @@ class Touch:
     `has_need`: at least one customer need statement (`need_ids` non-empty implies it).
     `source_ids`: what the touch is made of, e.g. ("action:17", "transcript:5") or
     ("message:31", "message:32").
+    `unattributed`: its only content is calls in which no speech could be attributed to the
+    customer (mono, speakers unknown): whether a need was stated is not known, so need
+    anchoring leaves the touch out of its denominator (and says so) instead of counting a
+    touch without a need.
+    `attributed_share`: of the touch's call speech, the share attributed to rep or customer.
     """
 
     key: str
@@ -44,6 +49,8 @@ class Touch:
     has_need: bool = False
     source_ids: tuple[Ref, ...] = ()
     need_ids: tuple[Ref, ...] = ()
+    unattributed: bool = False
+    attributed_share: float | None = None
 
     @property
     def needs(self) -> bool:
@@ -230,7 +237,8 @@ class CqiResult:
                                    "stated_on": e.stated_on.isoformat(), "topic": e.topic}
                                   for e in self.open_expectations],
             "touches": [{"key": t.key, "day": t.day.isoformat(), "has_content": t.analysable,
-                         "has_need": t.needs, "source_ids": list(t.source_ids), "need_ids": list(t.need_ids)}
+                         "has_need": t.needs, "source_ids": list(t.source_ids), "need_ids": list(t.need_ids),
+                         "unattributed": t.unattributed, "attributed_share": t.attributed_share}
                         for t in self.touches],
             "ignored": [dict(i) for i in self.ignored],
             "config": self.config.to_json(),
@@ -253,6 +261,12 @@ class CqiResult:
         else:
             lines.append(f"need anchoring {a.value:.3f} = {a.numerator:g} touches with a need statement "
                          f"({', '.join(map(str, a.ids)) or 'none'}) of {a.denominator:g} with content")
+        left_out = [i for i in self.ignored if i.get("part") == "anchoring"]
+        if left_out:
+            lines.append("need anchoring leaves out " + ", ".join(
+                f"{i['touch_key']} (no speech attributed to the customer"
+                + (f"; {i['attributed_share']:.0%} attributed" if i.get("attributed_share") is not None else "") + ")"
+                for i in left_out))
         if r.missing:
             lines.append(f"rhythm match: missing ({r.missing_reason})")
         else:
@@ -302,7 +316,7 @@ def compute_cqi(period: Period, touches: Iterable[Touch], target_categories: Ite
     known_keys = {t.key for t in all_touches}
 
     depth, reached, target = _depth(period_keys, known_keys, target_categories, reaches, config, ignored)
-    anchoring = _anchoring(in_period, config)
+    anchoring = _anchoring(in_period, config, ignored)
     rhythm, pairs, open_expectations = _rhythm(period, commitments, config)
     composite = _composite((depth, anchoring, rhythm))
     return CqiResult(period=period, depth=depth, anchoring=anchoring, rhythm=rhythm, composite=composite,
@@ -336,8 +350,19 @@ def _depth(period_keys: set[str], known_keys: set[str], target_categories: Itera
     return part, reached_t, target
 
 
-def _anchoring(touches: Sequence[Touch], config: CqiConfig) -> PartScore:
-    analysable = [t for t in touches if t.analysable]
+def _anchoring(touches: Sequence[Touch], config: CqiConfig, ignored: list[dict[str, Any]] | None = None
+               ) -> PartScore:
+    analysable = []
+    for t in touches:
+        if not t.analysable:
+            continue
+        if t.unattributed and not t.needs:
+            if ignored is not None:
+                ignored.append({"input": "touch", "touch_key": t.key, "part": "anchoring",
+                                "reason": "no speech attributed to the customer",
+                                "attributed_share": t.attributed_share})
+            continue
+        analysable.append(t)
     anchored = [t for t in analysable if t.needs]
     weight, threshold = config.weights["anchoring"], config.thresholds["anchoring"]
     ids = tuple(t.key for t in anchored)

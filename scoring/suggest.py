@@ -35,6 +35,7 @@ class Communication:
     source: Ref
     at: dt.datetime
     keywords: tuple[tuple[str, float], ...] = ()
+    attributed_share: float | None = None  # a call's speech attributed to rep or customer; None: messages
 
 
 @dataclass(frozen=True)
@@ -150,13 +151,15 @@ class Suggestion:
     next_touch_at: dt.datetime
     next_touch_reason: str
     ignored: tuple[Mapping[str, Any], ...] = ()
+    attributed_shares: Mapping[Ref, float | None] = field(default_factory=dict)  # per call used
 
     def to_json(self) -> dict[str, Any]:
         return {
             "action_type": self.action_type,
             "generated_at": self.generated_at.isoformat(),
             "keywords": [k.to_json() for k in self.keywords],
-            "communications": [{"source": s, "at": a.isoformat()} for s, a in self.communications],
+            "communications": [{"source": s, "at": a.isoformat(), "attributed_share": self.attributed_shares.get(s)}
+                               for s, a in self.communications],
             "quote_range": self.quote_range.to_json() if self.quote_range else None,
             "quote_range_by_product": {p: r.to_json() for p, r in self.quote_range_by_product.items()},
             "inventory": [i.to_json() for i in self.inventory],
@@ -330,4 +333,5 @@ def build_suggestion(action_type: str,
         quote_range=price_range(points),
         quote_range_by_product={p: price_range(v) for p, v in sorted(by_product.items())},
         inventory=tuple(hints), open_commitments=tuple(commitments),
-        next_touch_at=next_at, next_touch_reason=reason, ignored=tuple(ignored))
+        next_touch_at=next_at, next_touch_reason=reason, ignored=tuple(ignored),
+        attributed_shares={c.source: c.attributed_share for c in used if c.attributed_share is not None})

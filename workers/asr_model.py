@@ -23,7 +23,7 @@ import tempfile
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterator, Sequence
 
 PYPI_BASE = "pypi:base"
 
@@ -379,21 +379,63 @@ class SpeechSettings:
                    max_bytes=int(getattr(settings, "max_audio_bytes", 0) or 512 * 1024 * 1024))
 
 
-def transcribe_recording(data: bytes, layout: str, settings: Any,
-                         progress: Any = None) -> tuple[Any, ModelInfo]:
-    """Decode and transcribe a recording's bytes as a worker does: (nlp.speech.transcribe.Transcript, ModelInfo).
+_speaker_model: list[Any] = []
 
-    Raises nlp.speech.audio.AudioError (the job fails with its code) or ModelError (the worker's model
-    is misconfigured: not the recording's fault).
+
+def load_speaker_model() -> Any:
+    """The CAM++ speaker-embedding model (nlp/speech/campp.py) from the package's weights, once per process."""
+    with _load_lock:
+        if not _speaker_model:
+            from importlib import resources
+
+            from nlp.speech.campp import load_campp
+
+            try:
+                data = resources.files("nlp.speech").joinpath("weights/campplus_zh_en_16k.npz").read_bytes()
+                _speaker_model.append(load_campp(data))
+            except (OSError, ValueError, KeyError) as e:
+                raise ModelError("speaker_model_unloadable", f"cannot load the speaker model: {e}") from e
+        return _speaker_model[0]
+
+
+@dataclass(frozen=True)
+class SpeechRun:
+    """What one recording gave: the transcript, the model that made it, and (stereo, when asked) a
+    voiceprint of the rep's channel for enrolment."""
+
+    transcript: Any
+    info: ModelInfo
+    rep_sample: Any = None
+
+
+def transcribe_recording(data: bytes, layout: str, settings: Any, progress: Any = None, *,
+                         rep_prints: Sequence[Any] = (), rep_sample: bool = False) -> SpeechRun:
+    """Decode and transcribe a recording's bytes as a worker does.
+
+    Mono: speakers are attributed (voiceprints `rep_prints`, else the wording) unless
+    ACTIONPROOF_SPEAKERS=off. Stereo with `rep_sample`: the rep channel's voiceprint is returned
+    for enrolment. Raises nlp.speech.audio.AudioError (the job fails with its code) or
+    ModelError (the worker's model is misconfigured: not the recording's fault).
     """
     from dataclasses import replace as _replace
 
     from nlp.speech.audio import decode_audio
-    from nlp.speech.transcribe import TranscribeOptions, transcribe
+    from nlp.speech.transcribe import Speakers, TranscribeOptions, transcribe
 
     speech = SpeechSettings.of(settings)
     model, info = load_model(speech.model, speech.cache_dir, speech.device, speech.compute_type, speech.threads)
     audio = decode_audio(data, sample_rate=model.feature_extractor.sampling_rate,
                          max_duration_s=speech.max_duration_s, ffmpeg_exe=default_ffmpeg_exe())
     options = _replace(TranscribeOptions(), batch_size=speech.batch_size)
-    return transcribe(model, audio, layout, options, progress=progress), info
+    use_voices = (getattr(settings, "speakers", "voices") or "voices") != "off"
+    speakers = Speakers(load_speaker_model(), tuple(rep_prints)) if use_voices else None
+    transcript = transcribe(model, audio, layout, options, progress=progress, speakers=speakers)
+    sample = None
+    if rep_sample and use_voices and transcript.speaker_mode == "channels":
+        from nlp.speech.voices import voiceprint
+
+        rep_channel = audio.channels[0 if layout == "rep_left" else 1]
+        sample = voiceprint([rep_channel], audio.sample_rate, load_speaker_model())
+        if sample.seconds < 2.0:
+            sample = None  # too little of the rep to be a voiceprint
+    return SpeechRun(transcript, info, sample)

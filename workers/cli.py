@@ -431,6 +431,9 @@ def build_parser() -> argparse.ArgumentParser:
     from .cli_ops import add_ops_commands
 
     add_ops_commands(sub)
+    from .cli_voice import add_voice_commands
+
+    add_voice_commands(sub)
     from .cli_schema import add_schema_command
 
     add_schema_command(sub)

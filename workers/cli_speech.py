@@ -96,9 +96,21 @@ def cmd_transcribe(args: argparse.Namespace, settings: Any,
     except OSError as e:
         print(f"media_unreadable: {path}: {e.strerror}", file=sys.stderr)
         return 1
+    try:
+        prints = _rep_voices(getattr(args, "rep_voice", None) or [], speech)
+    except AudioError as e:
+        print(f"{e.code}: {e}", file=sys.stderr)
+        return 1
+    except ModelError as e:
+        print(f"{e.code}: {e}", file=sys.stderr)
+        return 2
+    except OSError as e:
+        print(f"media_unreadable: {e.filename}: {e.strerror}", file=sys.stderr)
+        return 1
     bar = (progress_factory or ProgressBar)(path.name)
     try:
-        transcript, info = transcribe_recording(data, args.layout, settings, progress=bar)
+        run = transcribe_recording(data, args.layout, settings, progress=bar, rep_prints=prints)
+        transcript, info = run.transcript, run.info
     except AudioError as e:
         bar.close()
         print(f"{e.code}: {e}", file=sys.stderr)
@@ -113,12 +125,48 @@ def cmd_transcribe(args: argparse.Namespace, settings: Any,
         out["model"] = {"name": info.name, "sha256": info.sha256}
         print(json.dumps(out, ensure_ascii=False, indent=2))
         return 0
-    mode = ("speakers from the channels" if transcript.speaker_mode == "channels"
-            else "speakers unknown (mono recording)")
-    print(f"{path.name}: {transcript.duration_s:.1f} s, {len(transcript.segments)} segments, {mode}")
+    print(f"{path.name}: {transcript.duration_s:.1f} s, {len(transcript.segments)} segments, {_who(transcript)}")
     for s in transcript.segments:
-        print(f"[{_fmt_time(s.start_s)}–{_fmt_time(s.end_s)}] {s.speaker:<8} {s.text}")
+        voice = f"v{s.voice}" if s.voice is not None else "  "
+        conf = f"{s.speaker_confidence:.2f}" if s.speaker_confidence is not None else "    "
+        print(f"[{_fmt_time(s.start_s)}–{_fmt_time(s.end_s)}] {s.speaker:<8} {voice} {conf} {s.text}")
+    m = transcript.metrics
+    if m is not None and m.attributed_share:
+        print(f"talk ratio rep {m.talk_ratio_rep:.0%}; longest rep monologue {m.longest_rep_monologue_s:.1f} s; "
+              f"longest customer story {m.longest_customer_story_s:.1f} s; questions rep {m.questions_rep} / "
+              f"customer {m.questions_customer}; {m.interactivity_per_min:.1f} switches/min; patience "
+              + (f"{m.patience_s:.2f} s" if m.patience_s is not None else "-"))
     return 0
+
+
+def _who(t: Any) -> str:
+    """How the speakers were told apart, in words."""
+    if t.speaker_mode == "channels":
+        return "speakers from the channels"
+    share = f"{t.attributed_share:.0%} of speech attributed" if t.attributed_share is not None else "no speech"
+    how = {"voiceprint": "rep by voiceprint", "words": "roles from the wording",
+           "none": "speakers unknown"}.get(t.speaker_method, t.speaker_method)
+    note = f" ({t.speaker_note})" if t.speaker_note else ""
+    return f"mono, {t.voices} voice(s), {how}, {share}{note}"
+
+
+def _rep_voices(files: list[str], speech: Any) -> list[Any]:
+    """Voiceprints of the rep from enrolment recordings given on the command line (never stored)."""
+    if not files:
+        return []
+    from nlp.speech.audio import decode_audio
+    from nlp.speech.voices import voiceprint
+
+    from .asr_model import default_ffmpeg_exe, load_speaker_model
+
+    audios = []
+    for f in files:
+        p = Path(f)
+        if p.stat().st_size > speech.max_bytes:
+            raise OSError(27, f"larger than {speech.max_bytes} bytes", f)
+        audios.append(decode_audio(p.read_bytes(), sample_rate=16000, max_duration_s=speech.max_duration_s,
+                                   ffmpeg_exe=default_ffmpeg_exe()).mono)
+    return [voiceprint(audios, 16000, load_speaker_model())]
 
 
 def add_speech_commands(subparsers: Any) -> None:
@@ -133,7 +181,12 @@ def add_speech_commands(subparsers: Any) -> None:
                                                  "(no broker or database)")
     t.add_argument("file")
     t.add_argument("--layout", choices=LAYOUTS, default="mono",
-                   help="rep_left/rep_right: stereo, one speaker per channel; mono: speaker unknown")
+                   help="rep_left/rep_right: stereo, one speaker per channel; mono: voices told apart and "
+                        "attributed (rep voiceprint, else the wording, else unknown)")
+    t.add_argument("--rep-voice", action="append", metavar="FILE",
+                   help="a recording of the rep alone, to recognise the rep's voice in a mono call "
+                        "(repeatable; used for this run only, never stored)")
     t.add_argument("--json", action="store_true",
-                   help="{text, language, duration_s, segments [{start_s, end_s, speaker, text}]}")
+                   help="{text, speakers {method, attributed_share, note, voices, roles}, segments "
+                        "[{start_s, end_s, speaker, speaker_confidence, voice, text}], conversation {metrics}}")
     t.set_defaults(func=cmd_transcribe)

@@ -61,7 +61,11 @@ def forget_recording(s: Session, settings: Settings, recording: CrmRecording, *,
     if transcript is not None:
         rows = forget_transcript(s, transcript)
     removed = _unlink(settings, recording.path)
-    detail = {"reason": reason, "audio_deleted": removed, "transcript_rows_deleted": rows}
+    from .voiceprints import forget_recording_samples
+
+    samples = forget_recording_samples(s, recording.id, actor=actor, reason=reason)
+    detail = {"reason": reason, "audio_deleted": removed, "transcript_rows_deleted": rows,
+              "voice_samples_deleted": samples}
     audit(s, customer.org_id if customer else None, actor, reason, f"recording:{recording.id}", detail)
     return detail
 
@@ -72,7 +76,7 @@ def purge(sessions: sessionmaker[Session], settings: Settings, *, older_than_day
     and whatever is left of recordings whose consent was revoked."""
     now = now or dt.datetime.now(dt.timezone.utc)
     cutoff = now - dt.timedelta(days=older_than_days)
-    out = {"recordings": 0, "consent_revoked": 0, "photos": 0}
+    out = {"recordings": 0, "consent_revoked": 0, "photos": 0, "voiceprint_samples": 0}
     with sessions() as s, s.begin():
         old = s.scalars(select(CrmRecording).where(CrmRecording.recorded_at < cutoff)).all()
         revoked = s.scalars(select(CrmRecording).join(ApTranscript, ApTranscript.recording_id == CrmRecording.id)
@@ -86,6 +90,9 @@ def purge(sessions: sessionmaker[Session], settings: Settings, *, older_than_day
             forget_recording(s, settings, rec, actor="system:purge", reason="retention")
         for rec in revoked:
             forget_recording(s, settings, rec, actor="system:purge", reason="consent_revoked")
+        from .voiceprints import forget_without_consent
+
+        out["voiceprint_samples"] = forget_without_consent(s, actor="system:purge")
         for photo in photos:
             removed = _unlink(settings, photo.path)
             stored = s.get(ApPhoto, photo.id)

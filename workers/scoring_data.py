@@ -49,7 +49,8 @@ def customer_facts(s: Session, customer_id: int, default_tz: str) -> CustomerFac
     touches: dict[str, dict] = {}
 
     def touch(key: str, day: dt.date) -> dict:
-        return touches.setdefault(key, {"day": day, "content": False, "need": False, "sources": [], "needs": []})
+        return touches.setdefault(key, {"day": day, "content": False, "need": False, "sources": [], "needs": [],
+                                        "unattributed": None, "shares": []})
 
     actions = s.scalars(select(CrmAction).where(CrmAction.customer_id == customer_id)).all()
     for a in actions:
@@ -58,6 +59,11 @@ def customer_facts(s: Session, customer_id: int, default_tz: str) -> CustomerFac
         t = touch(an.touch_key, an.local_date)
         t["content"] = t["content"] or an.has_content
         t["need"] = t["need"] or an.has_need
+        if an.has_content:
+            # unattributed only while every source with content is a call nobody could attribute
+            t["unattributed"] = bool(an.unattributed) and t["unattributed"] is not False
+        if an.attributed_share is not None:
+            t["shares"].append(an.attributed_share)
         t["sources"].append(f"{an.source_kind}:{an.source_id}")
     for n in s.scalars(select(ApNeed).where(ApNeed.customer_id == customer_id)):
         if n.touch_key in touches:
@@ -82,7 +88,10 @@ def customer_facts(s: Session, customer_id: int, default_tz: str) -> CustomerFac
     return CustomerFacts(
         customer=customer, tz=tz, target=target,
         touches=tuple(Touch(key=k, day=v["day"], has_content=v["content"], has_need=v["need"],
-                            source_ids=tuple(v["sources"]), need_ids=tuple(v["needs"])) for k, v in touches.items()),
+                            source_ids=tuple(v["sources"]), need_ids=tuple(v["needs"]),
+                            unattributed=bool(v["unattributed"]),
+                            attributed_share=round(sum(v["shares"]) / len(v["shares"]), 3) if v["shares"] else None)
+                      for k, v in touches.items()),
         reaches=tuple(reaches), commitments=tuple(commitments))
 
 
@@ -97,7 +106,8 @@ def suggestion_inputs(s: Session, customer_id: int, tz: ZoneInfo, today: dt.date
             ApKeyword.source_kind == an.source_kind, ApKeyword.source_id == an.source_id)
             .order_by(ApKeyword.weight.desc())).all()
         communications.append(Communication(source=f"{an.source_kind}:{an.source_id}", at=an.occurred_at,
-                                            keywords=tuple((w, float(x)) for w, x in kws)))
+                                            keywords=tuple((w, float(x)) for w, x in kws),
+                                            attributed_share=an.attributed_share))
         texts += [w for w, _ in kws]
         texts += list(s.scalars(select(ApNeed.text).where(ApNeed.source_kind == an.source_kind,
                                                           ApNeed.source_id == an.source_id)))

@@ -211,3 +211,21 @@ def test_a_later_promise_never_raises_rhythm(s, shift, data):
     after = compute_cqi(MARCH, touches, target, reaches, later, config).rhythm.value
     assert (before is None) == (after is None)
     assert before is None or after <= before + 1e-12
+
+
+def test_a_call_with_no_speech_attributed_to_the_customer_is_left_out_of_need_anchoring_and_said_so() -> None:
+    week = MARCH
+    day = d(3)
+    touches = [Touch("action:1", day, has_content=True, has_need=True, attributed_share=1.0),
+               Touch("action:2", day, has_content=True, attributed_share=0.9),  # customer heard, no need
+               Touch("call:3", day, has_content=True, unattributed=True, attributed_share=0.0)]
+    r = compute_cqi(week, touches, ["decision_maker"], [], [])
+    assert (r.anchoring.numerator, r.anchoring.denominator) == (1, 2)
+    left = [i for i in r.ignored if i.get("part") == "anchoring"]
+    assert [i["touch_key"] for i in left] == ["call:3"] and left[0]["reason"] == "no speech attributed to the customer"
+    assert any("leaves out call:3" in line for line in r.explain())
+    assert r.to_json()["touches"][2]["unattributed"] is True
+    # a need heard in it after all (e.g. typed in a message the same day) puts it back
+    back = compute_cqi(week, [Touch("call:3", day, has_content=True, has_need=True, unattributed=True)],
+                       ["decision_maker"], [], [])
+    assert (back.anchoring.numerator, back.anchoring.denominator) == (1, 1)

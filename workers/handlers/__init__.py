@@ -4,6 +4,7 @@ from __future__ import annotations
 from .analyze import handle_message_submitted, handle_transcript_ready
 from .resolve_alert import handle_alert_resolved
 from .score import handle_customer_changed
+from .speakers import handle_rep_changed, handle_speakers_corrected
 from .transcribe import handle_recording_submitted
 from .verify_action import handle_action_submitted
 
@@ -14,6 +15,8 @@ HANDLERS = {
     "transcript.ready/1": handle_transcript_ready,
     "message.submitted/1": handle_message_submitted,
     "customer.changed/1": handle_customer_changed,
+    "speakers.corrected/1": handle_speakers_corrected,
+    "rep.changed/1": handle_rep_changed,
 }
 
 __all__ = ["HANDLERS"]

@@ -46,7 +46,9 @@ def handle_transcript_ready(ctx: JobContext, msg: TranscriptReady) -> dict[str, 
                   for g in segments]
     occurred = tr.recorded_at or tr.created_at
     touch = f"action:{tr.action_id}" if tr.action_id else f"call:{tr.recording_id}"
-    return _store(ctx, msg.org_id, tr.customer_id, tr.rep_id, "transcript", tr.id, touch, occurred, utterances)
+    share = tr.attributed_share if tr.speaker_mode != "channels" else 1.0
+    return _store(ctx, msg.org_id, tr.customer_id, tr.rep_id, "transcript", tr.id, touch, occurred, utterances,
+                  attributed_share=share)
 
 
 def handle_message_submitted(ctx: JobContext, msg: MessageSubmitted) -> dict[str, Any]:
@@ -68,7 +70,8 @@ def handle_message_submitted(ctx: JobContext, msg: MessageSubmitted) -> dict[str
 
 
 def _store(ctx: JobContext, org_id: str, customer_id: int, rep_id: int | None, kind: str, source_id: int,
-           touch: str, occurred: dt.datetime, utterances, sender: CrmContact | None = None) -> dict[str, Any]:
+           touch: str, occurred: dt.datetime, utterances, sender: CrmContact | None = None,
+           attributed_share: float | None = None) -> dict[str, Any]:
     from nlp.analyze import analyze
 
     s = ctx.session
@@ -101,12 +104,19 @@ def _store(ctx: JobContext, org_id: str, customer_id: int, rep_id: int | None, k
     rows += [ApKeyword(**common, ref=k.ref, speaker=k.speaker, word=k.word, weight=k.weight, start_s=k.start_s)
              for k in result.keywords]
     s.add_all(rows)
+    has_content = any(u.text.strip() for u in utterances)
+    # A call where nobody could be told to be the customer: whether a need was stated is unknown.
+    unattributed = (kind == "transcript" and has_content and not result.has_need
+                    and not any(u.speaker == "customer" and u.text.strip() for u in utterances)
+                    and any(u.speaker == "unknown" and u.text.strip() for u in utterances))
     s.add(ApAnalysis(org_id=org_id, customer_id=customer_id, rep_id=rep_id, source_kind=kind, source_id=source_id,
                      touch_key=touch, occurred_at=occurred, local_date=local_date,
                      industry=customer.industry if customer else None, has_need=result.has_need,
-                     has_content=any(u.text.strip() for u in utterances), job_id=ctx.job_id, analyzed_at=utcnow()))
+                     has_content=has_content, attributed_share=attributed_share, unattributed=unattributed,
+                     job_id=ctx.job_id, analyzed_at=utcnow()))
     ctx.follow_up(org_id, job_message("customer.changed/1", org_id, job_id=derived_job_id(ctx.job_id, "changed"),
                                       customer_id=customer_id, reason=f"{kind}_analyzed"))
     return {"source": f"{kind}:{source_id}", "touch": touch, "needs": len(result.needs),
             "mentions": len(result.mentions or result.roles) + (sender is not None), "commitments": len(result.commitments),
-            "money": len(result.money), "objections": len(result.objections), "has_need": result.has_need}
+            "money": len(result.money), "objections": len(result.objections), "has_need": result.has_need,
+            "attributed_share": attributed_share, "unattributed": unattributed}

@@ -1,0 +1,98 @@
+"""`actionproof voice enrol|show|forget`: an operator's view of reps' voiceprints (never the vectors)."""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+
+from .config import Settings
+
+
+def cmd_voice_enrol(args: argparse.Namespace, settings: Settings) -> int:
+    from nlp.speech.audio import AudioError, decode_audio
+    from nlp.speech.voices import voiceprint
+
+    from models import CrmUser
+
+    from .app import sessions
+    from .asr_model import ModelError, SpeechSettings, default_ffmpeg_exe, load_speaker_model
+    from .voiceprints import add_sample, may_enrol, sample_counts
+
+    speech = SpeechSettings.of(settings)
+    with sessions(settings)() as s:
+        user = s.get(CrmUser, args.rep)
+        if user is None:
+            print(f"not_found: no user {args.rep}", file=sys.stderr)
+            return 1
+        if not may_enrol(user):
+            print(f"voiceprint_consent_missing: rep {args.rep} has not agreed to a voiceprint "
+                  "(crm_users.voiceprint_consent) or has left; nothing was read", file=sys.stderr)
+            return 1
+        org_id = user.org_id
+    samples = []
+    for f in args.files:
+        path = Path(f)
+        try:
+            if path.stat().st_size > speech.max_bytes:
+                print(f"media_too_large: {path}", file=sys.stderr)
+                return 1
+            audio = decode_audio(path.read_bytes(), sample_rate=16000, max_duration_s=speech.max_duration_s,
+                                 ffmpeg_exe=default_ffmpeg_exe())
+            samples.append(voiceprint([audio.mono], 16000, load_speaker_model()))
+        except FileNotFoundError:
+            print(f"media_missing: {path} does not exist", file=sys.stderr)
+            return 1
+        except AudioError as e:
+            print(f"{e.code}: {path}: {e}", file=sys.stderr)
+            return 1
+        except ModelError as e:
+            print(f"{e.code}: {e}", file=sys.stderr)
+            return 2
+        if samples[-1].seconds < 2.0:
+            print(f"voice_sample_too_short: {path} holds {samples[-1].seconds:.1f} s of speech (at least 2 s)",
+                  file=sys.stderr)
+            return 1
+    now = dt.datetime.now(dt.timezone.utc)
+    with sessions(settings)() as s, s.begin():
+        for sample in samples:
+            add_sample(s, org_id, args.rep, sample, source="operator", recording_id=None, now=now)
+    with sessions(settings)() as s:
+        print(json.dumps(sample_counts(s, args.rep), ensure_ascii=False))
+    return 0
+
+
+def cmd_voice_show(args: argparse.Namespace, settings: Settings) -> int:
+    from .app import sessions
+    from .voiceprints import sample_counts
+
+    with sessions(settings)() as s:
+        print(json.dumps(sample_counts(s, args.rep), ensure_ascii=False))
+    return 0
+
+
+def cmd_voice_forget(args: argparse.Namespace, settings: Settings) -> int:
+    from .app import sessions
+    from .voiceprints import forget_rep
+
+    with sessions(settings)() as s, s.begin():
+        n = forget_rep(s, args.rep, actor="operator:cli", reason=args.reason)
+    print(json.dumps({"rep_id": args.rep, "samples_deleted": n}))
+    return 0
+
+
+def add_voice_commands(sub: argparse._SubParsersAction) -> None:
+    v = sub.add_parser("voice", help="reps' voiceprints: enrol from recordings, show what is stored, forget")
+    vs = v.add_subparsers(dest="voice_command", required=True)
+    e = vs.add_parser("enrol", help="enrol a consenting rep's voiceprint from recordings of the rep alone")
+    e.add_argument("--rep", type=int, required=True)
+    e.add_argument("files", nargs="+")
+    e.set_defaults(func=cmd_voice_enrol)
+    s = vs.add_parser("show", help="what is stored for a rep: samples, seconds, sources, recording ids")
+    s.add_argument("--rep", type=int, required=True)
+    s.set_defaults(func=cmd_voice_show)
+    f = vs.add_parser("forget", help="delete every voice sample of a rep (audited)")
+    f.add_argument("--rep", type=int, required=True)
+    f.add_argument("--reason", default="operator_request")
+    f.set_defaults(func=cmd_voice_forget)
