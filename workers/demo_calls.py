@@ -101,11 +101,10 @@ def show_recordings(sessions, recordings: list[DemoRecording], jobs: dict[int, s
             t = s.scalar(select(ApTranscript).where(ApTranscript.recording_id == r.recording_id))
             segs = s.scalars(select(ApSegment).where(ApSegment.transcript_id == t.id).order_by(ApSegment.seq)).all()
             counts["transcribed"] += 1
-            who = {"channels": "speakers from the two channels", "unknown": "speakers not attributed (mono)"}
-            print(f"  transcript {t.id}: {t.duration_s:.1f} s, {who.get(t.speaker_mode, t.speaker_mode)}, "
-                  f"{len(segs)} segments")
+            print(f"  transcript {t.id}: {t.duration_s:.1f} s, {_who(t)}, {len(segs)} segments")
             for seg in segs:
-                print(f"    {seg.start_s:5.1f}–{seg.end_s:5.1f} s  {seg.speaker:<8} {_clip(seg.text)}")
+                voice = f"voice {seg.voice}" if seg.voice is not None else ""
+                print(f"    {seg.start_s:5.1f}–{seg.end_s:5.1f} s  {seg.speaker:<8} {voice:<7} {_clip(seg.text)}")
             src = (ApNeed.source_kind == "transcript", ApNeed.source_id == t.id)
             facts = [f"need ({n.speaker}): {n.text}" for n in s.scalars(select(ApNeed).where(*src))]
             facts += [f"money ({m.speaker}, {m.kind}): {m.phrase} = {m.yuan:g} yuan" for m in s.scalars(
@@ -175,3 +174,13 @@ def stage_times(sessions) -> dict[str, tuple[int, float, float]]:
             out[job.queue] = (n + 1, total + took, max(longest, took))
     return out
 
+
+def _who(t: ApTranscript) -> str:
+    """How the transcript's speakers were told apart, in words."""
+    if t.speaker_mode == "channels":
+        return "speakers from the two channels"
+    how = {"voiceprint": "rep recognised by voiceprint", "words": "roles from the wording",
+           "manager": "speakers set by a manager"}.get(t.speaker_method or "", "speakers unknown")
+    share = f", {t.attributed_share:.0%} of speech attributed" if t.attributed_share is not None else ""
+    note = f" ({t.speaker_note})" if t.speaker_note else ""
+    return f"mono, {how}{share}{note}"

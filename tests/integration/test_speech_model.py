@@ -247,9 +247,12 @@ def test_cli_transcribe_json(model, cache_dir: Path, capsys: pytest.CaptureFixtu
     out = json.loads(capsys.readouterr().out)
     assert set(out) >= {"text", "language", "duration_s", "segments"}
     assert out["language"] == "zh" and out["duration_s"] == pytest.approx(5.0, abs=0.01)
-    assert set(out["segments"][0]) == {"start_s", "end_s", "speaker", "text"}
-    # one channel: a stereo layout cannot give speakers, and the output says so
+    assert set(out["segments"][0]) == {"start_s", "end_s", "speaker", "speaker_confidence", "voice", "text"}
+    # one channel: a stereo layout cannot give speakers from channels; one voice saying nothing of
+    # who they are stays unknown, and the output says why
     assert out["speaker_mode"] == "unknown" and {x["speaker"] for x in out["segments"]} == {"unknown"}
+    assert out["speakers"]["method"] == "none" and out["speakers"]["note"]
+    assert out["conversation"]["attributed_share"] == 0.0
     assert "健康" in out["text"] and out["model"]["sha256"] == PYPI_MODELS[PYPI_BASE].sha256
 
 
@@ -272,3 +275,56 @@ def test_too_long_fails_before_transcribing(model, cache_dir: Path) -> None:
         transcribe_recording(speech_path("long_call_16k.wav").read_bytes(), "mono",
                              _settings(cache_dir, max_audio_s=60.0))
     assert e.value.code == "media_too_long"
+
+
+# ---- who said what on a mono phone recording ------------------------------------------------------------
+def _mono_amr_call(tmp_path: Path) -> tuple[Path, Path]:
+    """A two-party mono AMR-NB call built from real clips, and an enrolment recording of its rep.
+
+    Rep: BAC009 speaker S0002 (mindaudio W0122 in the call, cut in two turns; W0123, a different
+    sentence, for enrolment). Customer: the Kimi-Audio example's speaker. Telephone band, AMR as a
+    phone recorder writes it.
+    """
+    import subprocess
+
+    from nlp.speech.mix import concat_with_pauses, telephone, wav_bytes
+    from tests.fielddata import clip
+
+    rep, customer = clip("mindaudio_BAC009S0002W0122.wav"), clip("kimiaudio_asr_example.wav")
+    half = rep.size // 2
+    call = concat_with_pauses([rep[:half], customer[: customer.size // 2], rep[half:], customer[customer.size // 2:]],
+                              [0.7, 0.9, 0.6, 0.5], 16000)
+    narrow, rate = telephone(call, 16000)
+    wav = tmp_path / "call.wav"
+    wav.write_bytes(wav_bytes(narrow, rate))
+    amr = tmp_path / "call.amr"
+    subprocess.run([default_ffmpeg_exe(), "-v", "error", "-y", "-i", str(wav), "-ar", "8000", "-ac", "1",
+                    "-c:a", "libopencore_amrnb", "-b:a", "12.2k", str(amr)], check=True)
+    enrol = tmp_path / "rep.wav"
+    enrol.write_bytes(wav_bytes(clip("mindaudio_BAC009S0002W0123.wav"), 16000))
+    return amr, enrol
+
+
+def test_cli_mono_amr_call_with_a_rep_voice_prints_rep_and_customer_segments(
+        model, cache_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from workers.cli_speech import cmd_transcribe
+
+    amr, enrol = _mono_amr_call(tmp_path)
+    args = argparse.Namespace(file=str(amr), layout="mono", json=True, rep_voice=[str(enrol)])
+    assert cmd_transcribe(args, _settings(cache_dir)) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["speakers"]["method"] == "voiceprint" and out["speakers"]["voices"] == 2
+    by = {who: "".join(s["text"] for s in out["segments"] if s["speaker"] == who) for who in ("rep", "customer")}
+    # the rep's sentence (而对楼市成交抑制作用最大的限购; over AMR Whisper hears 成交 reliably) and the
+    # customer's (这并不是告别…)
+    assert "成交" in by["rep"] and "告别" not in by["rep"], by
+    assert "告别" in by["customer"] and "成交" not in by["customer"], by
+    assert out["speakers"]["attributed_share"] >= 0.9
+    conv = out["conversation"]
+    assert conv["switches"] >= 3 and 0.2 < conv["talk_ratio_rep"] < 0.6
+    # without the rep's voice nothing in the words says who the rep is: unknown, not a guess
+    capsys.readouterr()
+    args = argparse.Namespace(file=str(amr), layout="mono", json=True, rep_voice=None)
+    assert cmd_transcribe(args, _settings(cache_dir)) == 0
+    plain = json.loads(capsys.readouterr().out)
+    assert {s["speaker"] for s in plain["segments"]} == {"unknown"} and plain["speakers"]["voices"] == 2

@@ -86,3 +86,55 @@ def test_no_consent_means_the_file_is_never_opened(embedded, asr_cache):
     with sessions() as s:
         assert s.get(ApJob, job).error_code == "consent_missing"
     assert audio.stat().st_atime == before
+
+
+def test_a_reps_stereo_call_enrols_their_voice_and_their_mono_call_is_attributed(production, asr_cache):
+    """Stereo call (rep S0002 on the left) → voiceprint sample; then a mono call of the same rep with
+    another customer is attributed by that voiceprint, stored per segment with metrics, and analysed.
+    (RabbitMQ + PostgreSQL only: the speech part is the same on the embedded default, and the
+    voiceprint rows are covered on both backends by test_speakers_flow.py.)"""
+    from tests.support import prepared
+
+    backend, sessions = production, prepared(production)
+    from models import ApConversationMetrics, ApVoiceSample, CrmUser
+    from nlp.speech.mix import concat_with_pauses, two_party_call, wav_bytes
+    from tests.fielddata import clip
+
+    settings = dataclasses.replace(backend, asr_cache_dir=asr_cache)
+    world = seed_world(sessions, settings)
+    with sessions() as s, s.begin():
+        s.get(CrmUser, world.rep_id).voiceprint_consent = True
+    media = settings.media_root / "calls"
+    media.mkdir(parents=True, exist_ok=True)
+    stereo, _ = two_party_call([("rep", "W0123", clip("mindaudio_BAC009S0002W0123.wav")),
+                                ("customer", "paddle", clip("paddle_zh.wav"))], 16000, pause_s=0.6,
+                               stereo_order=("rep", "customer"))
+    (media / "first.wav").write_bytes(wav_bytes(stereo, 16000))
+    rep, customer = clip("mindaudio_BAC009S0002W0122.wav"), clip("kimiaudio_asr_example.wav")
+    mono = concat_with_pauses([rep[: rep.size // 2], customer[: customer.size // 2], rep[rep.size // 2:],
+                               customer[customer.size // 2:]], [0.7, 0.9, 0.6, 0.5], 16000)
+    (media / "second.wav").write_bytes(wav_bytes(mono, 16000))
+    first = _recording(sessions, world, "calls/first.wav", layout="rep_left")
+    second = _recording(sessions, world, "calls/second.wav", layout="mono")
+    pub = Publisher(connect(settings.broker_url), Topology(settings.queue_prefix))
+    pub.publish_job(job_message("recording.submitted/1", world.org_id, recording_id=first))
+    make_worker(settings, ["transcribe"]).run(until_idle=1, max_seconds=240)
+    with sessions() as s:
+        sample = s.scalar(select(ApVoiceSample).where(ApVoiceSample.rep_id == world.rep_id))
+        assert sample is not None and sample.recording_id == first and sample.source == "stereo_call"
+        assert sample.seconds >= 2.0 and len(sample.vector) == 192 * 4
+    job = pub.publish_job(job_message("recording.submitted/1", world.org_id, recording_id=second))
+    make_worker(settings, ["transcribe", "analyze"]).run(until_idle=2, max_seconds=240)
+    with sessions() as s:
+        row = s.get(ApJob, job)
+        assert row.status == "done" and row.result["speaker_method"] == "voiceprint", row.result
+        tr = s.scalar(select(ApTranscript).where(ApTranscript.recording_id == second))
+        assert tr.speaker_mode == "unknown" and tr.speaker_method == "voiceprint" and tr.attributed_share >= 0.9
+        segs = s.scalars(select(ApSegment).where(ApSegment.transcript_id == tr.id).order_by(ApSegment.seq)).all()
+        assert [g.speaker for g in segs][0] == "rep" and {g.speaker for g in segs} == {"rep", "customer"}
+        assert all(g.voice is not None and 0 < g.speaker_confidence <= 1 for g in segs)
+        assert "告别" in "".join(g.text for g in segs if g.speaker == "customer")
+        m = s.scalar(select(ApConversationMetrics).where(ApConversationMetrics.transcript_id == tr.id))
+        assert m.switches >= 3 and m.questions_rep is not None and 0.2 < m.talk_ratio_rep < 0.6
+        an = s.scalar(select(ApAnalysis).where(ApAnalysis.source_kind == "transcript", ApAnalysis.source_id == tr.id))
+        assert an.attributed_share == tr.attributed_share and an.unattributed is False
