@@ -144,6 +144,9 @@ def cqi_inputs(sessions, customer_id: int, tz_name: str, today: dt.date) -> dict
             "with content": sum(1 for t in result.touches if t.has_content),
             "with a customer need": sum(1 for t in result.touches if t.has_need),
             "depth": _part(result.depth), "anchoring": _part(result.anchoring), "rhythm": _part(result.rhythm),
+            "left out of anchoring": ", ".join(i["touch_key"] for i in result.ignored if i.get("part") == "anchoring")
+                                     + " (no speech attributed to the customer)"
+            if any(i.get("part") == "anchoring" for i in result.ignored) else "none",
             "CQI": "-" if result.composite is None else f"{result.composite:.1f}",
             "transcripts analysed": "yes" if analysed else "no"}
 

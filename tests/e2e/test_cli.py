@@ -38,11 +38,14 @@ def test_demo_prints_verdicts_calls_and_alerts_due_two_hours_later(tmp_path):
     assert re.search(rf"fact from recording {stereo}: money \(rep, \w+\): 一百块钱 = 100 yuan", calls)
     assert re.search(r"\d s  rep +\S", calls) and re.search(r"\d s  customer +\S", calls)
     mono_part = calls.split(f"Recording {mono}:")[1].split(f"Recording {refused}:")[0]
-    assert "身体健康" in mono_part and "speakers not attributed (mono)" in mono_part
+    assert "身体健康" in mono_part and "mono, speakers unknown" in mono_part and "(one_voice)" in mono_part
+    assert re.search(r"\d s  unknown +voice 0 ", mono_part)
     assert f"Recording {refused}: recording WITHOUT consent" in calls
     assert "job failed [consent_missing]" in calls and "media_missing" not in calls
     # The customer's CQI inputs before and after the calls were analysed.
-    assert re.search(r"with content +0  →  2 ", calls) and re.search(r"anchoring +- .*→  50.0% \(1/2\)", calls)
+    # The mono call nobody could attribute is left out of need anchoring (not a touch without a need).
+    assert re.search(r"with content +0  →  2 ", calls) and re.search(r"anchoring +- .*→  100.0% \(1/1\)", calls)
+    assert re.search(r"left out of anchoring +none  →  call:\d+ \(no speech attributed to the customer\)", calls)
     # Each stage is timed.
     stages = out.split("Stage times")[1]
     assert re.search(r"\d+\.\d s  1 worker process", stages) and re.search(r"transcribe +3 jobs", stages)
