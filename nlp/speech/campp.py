@@ -13,7 +13,9 @@ Two ways in:
 * `Campp.frames(feats)` + `Campp.pool(frames, spans)` — the frame-level network run once over a
   long stretch of speech, then statistics-pooled over any number of (overlapping) windows. With
   1.5 s windows every 0.75 s that is half the work of one forward pass per window and the windows
-  share their edges; the attention context (CAM) is then a local ±1 s mean, as a 2 s window sees.
+  share their edges; the attention context (CAM) is then a local ±1 s mean taken per 0.2 s
+  block, as a 2 s window would see it (pooled windows vs one forward pass per window: the same
+  clustering accuracy on the constructed calls, a third of the time).
 """
 from __future__ import annotations
 
@@ -29,6 +31,7 @@ FRAME_SHIFT_S = 0.01  # fbank frames
 OUT_FRAME_S = 0.02  # frame-level network outputs (the TDNN layer has stride 2)
 _BN_EPS = 1e-5
 _SEG_LEN = 100  # CAM layer: segment pooling length in output frames (2 s)
+_CTX_BLOCK = 10  # frames.frames(): the CAM context's time resolution (0.2 s)
 
 
 # --------------------------------------------------------------------------- features
@@ -109,6 +112,7 @@ class _Conv:
     k: int = 1
     stride: int = 1
     dilation: int = 1
+    taps: np.ndarray | None = None  # (time taps × out, rest): one matmul, then shifted adds
 
 
 @dataclass(frozen=True)
@@ -163,8 +167,10 @@ def _conv1d(p: dict[str, np.ndarray], name: str, bn: str | None = None, stride: 
         b = shift + (b * scale if b is not None else 0.0)
     out, cin, k = w.shape
     w2 = w.transpose(0, 2, 1).reshape(out, k * cin)
+    taps = np.ascontiguousarray(w.transpose(2, 0, 1).reshape(k * out, cin), dtype=np.float32) \
+        if k > 1 and stride == 1 else None
     return _Conv(np.ascontiguousarray(w2, dtype=np.float32),
-                 None if b is None else b.astype(np.float32)[:, None], k, stride, dilation)
+                 None if b is None else b.astype(np.float32)[:, None], k, stride, dilation, taps)
 
 
 def _conv2d(p: dict[str, np.ndarray], name: str, bn: str, stride: int = 1) -> _Conv:
@@ -173,7 +179,9 @@ def _conv2d(p: dict[str, np.ndarray], name: str, bn: str, stride: int = 1) -> _C
     w = w * scale[:, None, None, None]
     out, cin, kf, kt = w.shape
     w2 = w.transpose(0, 2, 3, 1).reshape(out, kf * kt * cin)
-    return _Conv(np.ascontiguousarray(w2, dtype=np.float32), shift.astype(np.float32)[:, None], kf, stride)
+    taps = w.transpose(3, 0, 2, 1).reshape(kt * out, kf * cin)  # rows (time tap, out), columns (freq tap, in)
+    return _Conv(np.ascontiguousarray(w2, dtype=np.float32), shift.astype(np.float32)[:, None], kf, stride,
+                 taps=np.ascontiguousarray(taps, dtype=np.float32))
 
 
 def _apply_conv1d(c: _Conv, x: np.ndarray) -> np.ndarray:
@@ -182,6 +190,22 @@ def _apply_conv1d(c: _Conv, x: np.ndarray) -> np.ndarray:
     if c.k == 1 and c.stride == 1:
         y = c.w @ x.reshape(cin, nb * t)
         t_out = t
+    elif c.taps is not None:
+        # One matmul for all taps, then each tap's output shifted into place: no im2col copy.
+        out = c.w.shape[0]
+        taps = (c.taps @ x.reshape(cin, nb * t)).reshape(c.k, out, nb, t)
+        y = taps[c.k // 2].copy()
+        for j in range(c.k):
+            d = (j - c.k // 2) * c.dilation  # output t reads input t + d
+            if j == c.k // 2 or abs(d) >= t:
+                continue
+            if d < 0:
+                y[:, :, -d:] += taps[j, :, :, :t + d]
+            else:
+                y[:, :, :t - d] += taps[j, :, :, d:]
+        if c.b is not None:
+            y += c.b[:, :, None]
+        return y
     else:
         pad = (c.k - 1) // 2 * c.dilation
         xp = np.pad(x, ((0, 0), (0, 0), (pad, pad)))
@@ -205,19 +229,25 @@ def _apply_conv2d(c: _Conv, x: np.ndarray) -> np.ndarray:
         y += c.b
         return y.reshape(-1, f_out, nb, t)
     xp = np.pad(x, ((0, 0), (1, 1), (0, 0), (1, 1)))
-    out = np.empty((c.w.shape[0], f_out, nb, t), dtype=np.float32)
-    # Time tiles of ~5000 columns keep the im2col buffer in cache: twice as fast as one big matmul.
+    co = c.w.shape[0]
+    out = np.empty((co, f_out, nb, t), dtype=np.float32)
+    bias = c.b.reshape(co, 1, 1)
+    # Time tiles of ~5000 columns keep the buffers in cache (twice as fast as one big matmul); the
+    # three frequency taps are copied (im2col), the three time taps are stacked in the weight's rows
+    # and added shifted, a third of the copying of a full 3×3 im2col.
     tile = max(32, 5000 // f_out)
     for bi in range(nb):
         for a in range(0, t, tile):
             n = min(tile, t - a)
-            cols = np.empty((3, 3, cin, f_out, n), dtype=np.float32)
+            m = n + 2
+            cols = np.empty((3, cin, f_out, m), dtype=np.float32)
             for i in range(3):
-                for j in range(3):
-                    cols[i, j] = xp[:, i:i + c.stride * (f_out - 1) + 1:c.stride, bi, a + j:a + j + n]
-            y = c.w @ cols.reshape(9 * cin, f_out * n)
-            y += c.b
-            out[:, :, bi, a:a + n] = y.reshape(-1, f_out, n)
+                cols[i] = xp[:, i:i + c.stride * (f_out - 1) + 1:c.stride, bi, a:a + m]
+            y = (c.taps @ cols.reshape(3 * cin, f_out * m)).reshape(3, co, f_out, m)
+            o = y[0, :, :, 0:n] + y[1, :, :, 1:n + 1]
+            o += y[2, :, :, 2:n + 2]
+            o += bias
+            out[:, :, bi, a:a + n] = o
     return out
 
 
@@ -310,13 +340,19 @@ class Campp:
         """The CAM layer's context per frame: (C, B, T) → (C, B, T) or broadcastable (C, B, nseg→T)."""
         c, nb, t = h.shape
         if local_context:
-            # 2 × the mean over ±50 frames (what a 2 s window's global + segment mean would be).
-            half = _SEG_LEN // 2
-            cs = np.zeros((c, nb, t + 1), dtype=np.float64)
-            np.cumsum(h, axis=2, out=cs[:, :, 1:])
-            lo = np.clip(np.arange(t) - half, 0, t)
-            hi = np.clip(np.arange(t) + half, 0, t)
-            return (2.0 * (cs[:, :, hi] - cs[:, :, lo]) / (hi - lo)).astype(np.float32)
+            # 2 × the mean over ±1 s (what a 2 s window's global + segment mean would be), at the
+            # resolution of 10-frame blocks: the gate is computed per block, 10× fewer matmuls.
+            nblk = -(-t // _CTX_BLOCK)
+            pad = nblk * _CTX_BLOCK - t
+            sums = np.pad(h, ((0, 0), (0, 0), (0, pad))).reshape(c, nb, nblk, _CTX_BLOCK).sum(axis=3)
+            counts = np.full(nblk, float(_CTX_BLOCK))
+            counts[-1] = _CTX_BLOCK - pad
+            half = _SEG_LEN // (2 * _CTX_BLOCK)
+            cs = np.concatenate([np.zeros((c, nb, 1)), np.cumsum(sums, axis=2, dtype=np.float64)], axis=2)
+            cc = np.concatenate([[0.0], np.cumsum(counts)])
+            lo = np.clip(np.arange(nblk) - half, 0, nblk)
+            hi = np.clip(np.arange(nblk) + half + 1, 0, nblk)
+            return (2.0 * (cs[:, :, hi] - cs[:, :, lo]) / (cc[hi] - cc[lo])).astype(np.float32)
         mean = h.mean(axis=2, keepdims=True)
         nseg = -(-t // _SEG_LEN)
         pad = nseg * _SEG_LEN - t
@@ -330,7 +366,10 @@ class Campp:
         ctx = self._context(h, local_context)
         g = _relu(_apply_conv1d(layer.ctx1, ctx))
         g = _apply_conv1d(layer.ctx2, g)
-        return 1.0 / (1.0 + np.exp(-g))
+        gate = 1.0 / (1.0 + np.exp(-g))
+        if local_context:  # one gate per block of frames
+            gate = np.repeat(gate, _CTX_BLOCK, axis=2)[:, :, :h.shape[2]]
+        return gate
 
     # ---- public
     def embed_batch(self, feats: np.ndarray) -> np.ndarray:

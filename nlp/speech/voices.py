@@ -57,6 +57,7 @@ class VoiceOptions:
     vad_min_silence_ms: int = 200
     vad_speech_pad_ms: int = 250
     vad_min_speech_ms: int = 200
+    embed_pad_ms: int = 100  # padding of the speech the voices are embedded from (turns use vad_speech_pad_ms)
     refine_rounds: int = 5
     merge_similarity: float = 0.45  # after refining, voices whose centroids are this alike are one voice
 
@@ -135,12 +136,15 @@ def slow_agc(audio: np.ndarray, sample_rate: int = SAMPLE_RATE, target_dbfs: flo
     return np.clip(x * gain.astype(np.float32), -1.0, 1.0)
 
 
-def speech_regions(audio: np.ndarray, options: VoiceOptions = VoiceOptions()) -> list[tuple[float, float]]:
-    """(start_s, end_s) of speech by faster-whisper's Silero VAD, 16 kHz audio."""
+def speech_regions(audio: np.ndarray, options: VoiceOptions = VoiceOptions(), pad_ms: int | None = None
+                   ) -> list[tuple[float, float]]:
+    """(start_s, end_s) of speech by faster-whisper's Silero VAD, 16 kHz audio, padded by `pad_ms`
+    (default: the options' `vad_speech_pad_ms`)."""
     from faster_whisper.vad import VadOptions, get_speech_timestamps
 
+    pad = options.vad_speech_pad_ms if pad_ms is None else pad_ms
     vad = VadOptions(threshold=options.vad_threshold, min_silence_duration_ms=options.vad_min_silence_ms,
-                     speech_pad_ms=options.vad_speech_pad_ms, min_speech_duration_ms=options.vad_min_speech_ms)
+                     speech_pad_ms=pad, min_speech_duration_ms=options.vad_min_speech_ms)
     return [(r["start"] / SAMPLE_RATE, r["end"] / SAMPLE_RATE)
             for r in get_speech_timestamps(audio, vad, sampling_rate=SAMPLE_RATE)]
 
@@ -457,6 +461,32 @@ def _turns(stream: _Stream, frame_labels: np.ndarray, regions: Sequence[tuple[fl
     return out
 
 
+def _widen(turns: list[tuple[float, float, int]], regions: Sequence[tuple[float, float]]
+           ) -> list[tuple[float, float, int]]:
+    """Turns found on the unpadded speech stretched over the padded regions that hold them: the
+    first and last turn of a region reach its edges, a gap between two turns is split in the middle."""
+    out: list[list[float]] = []
+    starts = np.array([a for a, _ in regions])
+    by_region: dict[int, list[list[float]]] = {}
+    for a, b, g in turns:
+        r = int(np.searchsorted(starts, (a + b) / 2, side="right")) - 1
+        by_region.setdefault(max(r, 0), []).append([a, b, g])
+    for r in sorted(by_region):
+        ts = sorted(by_region[r])
+        ra, rb = regions[r]
+        ts[0][0] = min(ts[0][0], ra)
+        ts[-1][1] = max(ts[-1][1], rb)
+        for left, right in zip(ts, ts[1:]):
+            if right[0] > left[1]:
+                left[1] = right[0] = (left[1] + right[0]) / 2
+        for t in ts:
+            if out and out[-1][2] == t[2] and t[0] - out[-1][1] < 1e-6:
+                out[-1][1] = t[1]
+            else:
+                out.append(t)
+    return [(a, b, int(g)) for a, b, g in out]
+
+
 def _empty(speech_s: float, note: str) -> VoiceSplit:
     return VoiceSplit((), (), {}, {}, round(speech_s, 3), note)
 
@@ -471,19 +501,26 @@ def split_voices(audio: np.ndarray, sample_rate: int, embedder: Campp, options: 
     if not np.all(np.isfinite(x)):
         x = np.nan_to_num(x, nan=0.0, posinf=0.0, neginf=0.0)
     levelled = slow_agc(x) if options.agc else x
-    regions = _clean_regions(speech if speech is not None else speech_regions(levelled, options), duration_s)
+    if speech is not None:
+        regions = core = _clean_regions(speech, duration_s)
+    else:
+        # The voices are told apart on the VAD's unpadded speech (less silence to embed, windows
+        # that end where a party stops); the turns then cover the padded regions.
+        core = _clean_regions(speech_regions(levelled, options, pad_ms=options.embed_pad_ms), duration_s)
+        pad = max(0, options.vad_speech_pad_ms - options.embed_pad_ms) / 1000.0
+        regions = _clean_regions([(a - pad, b + pad) for a, b in core], duration_s)
     speech_s = sum(b - a for a, b in regions)
     if speech_s <= 0:
         return _empty(0.0, "no_speech")
     if speech_s < options.min_party_speech_s:
         return _empty(speech_s, "too_short")
-    stream = _embed_stream(levelled, regions, embedder, options)
+    stream = _embed_stream(levelled, core, embedder, options)
     if len(stream.embeddings) == 0:
         return _empty(speech_s, "too_short")
     lengths = np.array([(b - a) * _FRAME_S for a, b in stream.spans])
     labels, k, many = _cluster(stream.embeddings, options, lengths >= _CLUSTER_WINDOW_S)
     frame_labels = _frame_labels(stream, labels, k, int(round(options.smooth_s / _FRAME_S)))
-    raw = _turns(stream, frame_labels, regions)
+    raw = _widen(_turns(stream, frame_labels, core), regions)
     # Voices numbered by first appearance; a voice no frame ended up with is gone.
     order: dict[int, int] = {}
     for _, _, g in raw:
