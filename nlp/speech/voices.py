@@ -30,7 +30,7 @@ from .campp import EMBEDDING_DIM, SAMPLE_RATE, Campp, fbank
 METHOD = "campplus-zh_en-16k/1"
 _FRAME_S = 0.01  # fbank frame shift
 _FRAME_CENTRE_S = 0.0125  # a frame's 25 ms window is centred 12.5 ms after its start
-_CHUNK_FRAMES = 1500  # 15 s of speech per forward pass: long enough to share work, bounded memory
+_CHUNK_FRAMES = 1000  # 10 s of speech per forward pass: shared work, buffers that stay in cache, two threads balanced
 _MIN_WINDOW_S = 0.4  # shorter stretches of speech get no embedding of their own
 _CLUSTER_WINDOW_S = 1.0  # shorter windows (short speech regions) are too noisy to decide how many voices
 _MAX_CLUSTERED = 800  # windows clustered exactly; the rest are assigned to the centroids
