@@ -33,6 +33,7 @@ _FRAME_CENTRE_S = 0.0125  # a frame's 25 ms window is centred 12.5 ms after its 
 _CHUNK_FRAMES = 1000  # 10 s of speech per forward pass: shared work, buffers that stay in cache, two threads balanced
 _MIN_WINDOW_S = 0.4  # shorter stretches of speech get no embedding of their own
 _CLUSTER_WINDOW_S = 1.0  # shorter windows (short speech regions) are too noisy to decide how many voices
+_MAX_STRAY = 0.3  # more windows than this outside every voice's group: more voices than we keep
 _MAX_CLUSTERED = 800  # windows clustered exactly; the rest are assigned to the centroids
 
 
@@ -354,9 +355,15 @@ def _cluster(emb: np.ndarray, options: VoiceOptions, reliable: np.ndarray | None
     sub = emb[pick]
     groups = sorted(_average_linkage(sub @ sub.T, options.stop_similarity), key=len, reverse=True)
     need = max(1, int(np.ceil(options.min_share * len(sub))))
-    large = [g for g in groups if len(g) >= need] or groups[:1]
-    too_many = len(large) > options.max_voices
-    if too_many:
+    large = [g for g in groups if len(g) >= need]
+    stray = 1.0 - sum(len(g) for g in large) / len(sub)
+    # Many small groups and no dominant one (a meeting, a conference call): not one voice. Keep
+    # the biggest groups as voices and say so, rather than fold everyone into one.
+    too_many = len(large) > options.max_voices or stray > _MAX_STRAY
+    if len(large) < 2 and stray > 0.5 and len(groups) > 1:
+        large = groups[:options.max_voices]
+    large = large or groups[:1]
+    if len(large) > options.max_voices:
         # Keep merging the large groups (average linkage on their centroids) down to max_voices.
         while len(large) > options.max_voices:
             c = np.stack([sub[g].mean(axis=0) for g in large])

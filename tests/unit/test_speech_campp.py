@@ -15,7 +15,7 @@ from tests.fielddata import clip
 WEIGHTS = Path(__file__).resolve().parents[2] / "nlp" / "speech" / "weights"
 S0764 = ("fireredasr_BAC009S0764W0121.wav", "s3tokenizer_BAC009S0764W0122.wav")
 S0002 = ("mindaudio_BAC009S0002W0122.wav", "mindaudio_BAC009S0002W0123.wav")
-OTHERS = ("paddle_zh.wav", "funasr_csharp_1.wav", "mosstts_pod_f_enhanced.wav", "ppasr_test.wav")
+OTHERS = ("paddle_zh.wav", "funasr_asr_example.wav", "wenet_aishell_BAC009S0724W0121.wav", "ppasr_test.wav")
 
 
 @lru_cache(maxsize=1)

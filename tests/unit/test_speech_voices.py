@@ -110,6 +110,12 @@ def test_one_voice_three_voices_and_no_usable_audio() -> None:
     three = split_voices(concat_with_pauses([clip(REP_CALL), clip("ppasr_test.wav"), clip("kimiaudio_asr_example.wav")],
                                             0.6, RATE), RATE, m)
     assert three.note == "many_voices" and len(three.voices) == 3
+    # Eight people one after another (a meeting, not a call): more voices than kept, and said so.
+    meeting = [clip(n) for n in ("paddle_zh.wav", "funasr_asr_example.wav", "wenet_aishell_BAC009S0724W0121.wav",
+                                 "mindaudio_BAC009S0002W0122.wav", REP_ENROL, "ppasr_test.wav",
+                                 "funasr_csharp_2.wav", "cosyvoice_zero_shot_prompt.wav")]
+    many = split_voices(concat_with_pauses(meeting, 0.6, RATE), RATE, m)
+    assert many.note == "many_voices" and 2 <= len(many.voices) <= VoiceOptions().max_voices
     silence = split_voices(np.zeros(10 * RATE, np.float32), RATE, m)
     assert (silence.note, silence.turns, silence.voices) == ("no_speech", (), ())
     short = split_voices(clip(REP_CALL)[: 4 * RATE], RATE, m)
