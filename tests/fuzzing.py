@@ -26,7 +26,8 @@ JOB = "\x01JOB\x01"  # placeholder: replaced by a unique job_id when published
 FINAL = ("done", "failed", "rejected", "dead_lettered")
 REJECT_CODES = ("invalid_message", "unknown_schema")
 FAIL_CODES = ("not_found", "consent_missing", "media_outside_root", "media_missing", "media_unreadable",
-              "media_too_large", "media_too_long", "alert_closed", "forbidden")
+              "media_too_large", "media_too_long", "alert_closed", "forbidden", "invalid_correction",
+              "voiceprint_consent_missing", "voice_sample_too_short")
 JOB_ID_OK = re.compile(r"^[A-Za-z0-9._:@/-]{1,128}$")
 
 PAYLOAD: dict[str, dict[str, Any]] = {
@@ -36,6 +37,9 @@ PAYLOAD: dict[str, dict[str, Any]] = {
     "transcript.ready/1": {"transcript_id": 1},
     "customer.changed/1": {"customer_id": 1, "reason": "message_analyzed"},
     "alert.resolved/1": {"alert_id": 1, "resolution": "信号漂移", "note": "GPS", "resolved_by": 1},
+    "speakers.corrected/1": {"transcript_id": 1, "corrected_by": 1, "swap": True,
+                             "segments": [{"seq": 0, "speaker": "rep"}]},
+    "rep.changed/1": {"rep_id": 1},
 }
 assert set(PAYLOAD) == set(SCHEMAS), "a new schema needs its fuzz payload here"
 
@@ -56,7 +60,13 @@ times = st.one_of(st.sampled_from(["2026-03-02T10:15:00+08:00", "2026-03-02T10:1
                                    "0001-01-01T00:00:00+00:00", "2026-02-30T10:00:00+08:00"]),
                   st.datetimes(timezones=st.timezones()).map(lambda d: d.isoformat()), json_value)
 field_values = {"action_id": ids, "recording_id": ids, "message_id": ids, "transcript_id": ids, "customer_id": ids,
-                "alert_id": ids, "resolved_by": ids, "reason": hostile_text, "note": hostile_text,
+                "alert_id": ids, "resolved_by": ids, "corrected_by": ids, "rep_id": ids,
+                "swap": st.one_of(st.booleans(), json_value),
+                "segments": st.one_of(st.lists(st.fixed_dictionaries(
+                    {"seq": st.one_of(st.integers(min_value=-1, max_value=5), json_value),
+                     "speaker": st.one_of(st.sampled_from(["rep", "customer", "unknown"]), hostile_text)}), max_size=3),
+                    json_value),
+                "reason": hostile_text, "note": hostile_text,
                 "resolution": st.one_of(st.sampled_from(RESOLUTIONS), hostile_text), "sent_at": times,
                 "org_id": hostile_text, "job_id": st.one_of(hostile_text, st.integers(), st.none()),
                 "schema": st.one_of(st.sampled_from(sorted(SCHEMAS)), hostile_text,
@@ -78,7 +88,7 @@ def _message(draw) -> tuple[dict[str, Any], str]:
     msg: dict[str, Any] = {"schema": schema, "job_id": JOB, "org_id": draw(st.sampled_from(["fuzz-org", "org-a"])),
                            "sent_at": "2026-03-02T10:15:00+08:00", **PAYLOAD[schema]}
     for key in PAYLOAD[schema]:
-        if key.endswith("_id") or key == "resolved_by":
+        if key.endswith("_id") or key in ("resolved_by", "corrected_by"):
             msg[key] = draw(st.integers(min_value=1, max_value=50))
     if schema == "alert.resolved/1":
         msg["resolution"] = draw(st.sampled_from(RESOLUTIONS))
