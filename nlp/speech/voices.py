@@ -561,7 +561,8 @@ def voiceprint(audios: Sequence[np.ndarray], sample_rate: int, embedder: Campp,
         if len(x) < SAMPLE_RATE // 2:
             continue
         levelled = slow_agc(x) if options.agc else x
-        regions = _clean_regions(speech_regions(levelled, options), len(x) / SAMPLE_RATE)
+        # The same speech as a call's voices are embedded from (VAD padded by embed_pad_ms).
+        regions = _clean_regions(speech_regions(levelled, options, pad_ms=options.embed_pad_ms), len(x) / SAMPLE_RATE)
         stream = _embed_stream(levelled, regions, embedder, options)
         if len(stream.embeddings):
             total += stream.embeddings.sum(axis=0)
