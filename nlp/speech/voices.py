@@ -3,12 +3,19 @@
 Pure: samples and the loaded model (nlp/speech/campp.Campp) in, dataclasses out.
 
 `split_voices`: slow AGC (a quiet party beside a loud one would otherwise fall below Silero's
-threshold) → Silero VAD as faster-whisper ships it (or the caller's speech regions) → fbank once
-over the speech → the frame-level CAM++ network over the speech in chunks of ≤ 15 s → 1.5 s windows
-every 0.75 s pooled from those frames → average-linkage clustering on cosine similarity to
+threshold) → Silero VAD as faster-whisper ships it, threshold 0.3 (or the caller's speech regions)
+→ fbank once over the speech → the frame-level CAM++ network over the speech (padded 100 ms) in
+chunks of ≤ 10 s, two at a time → 1.5 s windows every 0.75 s inside each speech region, pooled
+from those frames → average-linkage clustering on cosine similarity of the windows ≥ 1 s to
 estimate how many voices (merging stops below `stop_similarity`; a group needs `min_share` of the
-windows) → refined by re-assigning windows to the voices' centroids → 10 ms frame labels by the
-covering windows' votes, smoothed over `smooth_s` → turns.
+windows) → refined by re-assigning windows to the voices' centroids (a third or fourth group
+whose centroid is within `merge_similarity` of another is folded into it) → 10 ms frame labels by
+the covering windows' votes, smoothed over `smooth_s` within a region → turns, stretched over the
+VAD's 250 ms padding.
+
+On constructed two-party calls (real clips; clean, telephone band, a party 30 dB quieter, 0.1 s
+pauses) the rep's role was right on 389/390 calls, 0–4.5 % of speech time on the wrong party;
+about 0.8–1 s per minute of call on two cores.
 
 `voiceprint`: one pooled embedding of a person's speech (enrolment). `roles_by_voiceprint`: which
 of a call's voices is the enrolled rep, which the customer, and which cannot be told.
