@@ -389,12 +389,12 @@ def amr_bytes(x: np.ndarray, exe: str, bitrate: str = AMR_BITRATE, dtx: bool = T
     return done.stdout
 
 
-def amr_16k(x: np.ndarray, exe: str) -> np.ndarray:
-    """An AMR-NB round trip (telephone band, 4.75 kbit/s, DTX), decoded to 16 kHz, same length."""
-    return fit(decode_audio(amr_bytes(x, exe), sample_rate=RATE, ffmpeg_exe=exe).mono[AMR_DELAY:], len(x))
+def amr_16k(x: np.ndarray, exe: str, bitrate: str = AMR_BITRATE) -> np.ndarray:
+    """An AMR-NB round trip (telephone band, 4.75 kbit/s by default, DTX), decoded to 16 kHz, same length."""
+    return fit(decode_audio(amr_bytes(x, exe, bitrate), sample_rate=RATE, ffmpeg_exe=exe).mono[AMR_DELAY:], len(x))
 
 
-def render(plan: CallPlan, condition: str, exe: str | None = None) -> np.ndarray:
+def render(plan: CallPlan, condition: str, exe: str | None = None, amr_bitrate: str = AMR_BITRATE) -> np.ndarray:
     """The call's mono 16 kHz audio in a condition (clean / telephone / amr / level)."""
     if condition not in CONDITIONS:
         raise ValueError(condition)
@@ -404,7 +404,7 @@ def render(plan: CallPlan, condition: str, exe: str | None = None) -> np.ndarray
     if condition == "amr":
         if exe is None:
             raise ValueError("AMR needs the ffmpeg binary of imageio-ffmpeg")
-        return amr_16k(x, exe)
+        return amr_16k(x, exe, amr_bitrate)
     return x
 
 

@@ -40,7 +40,7 @@ from typing import Any
 import numpy as np
 
 from bench.calls import (
-    CONDITIONS, PAIRED, RATE, CallPlan, CallScore, FrameScore, Span, Truth, assemble, clip, enrol_audio,
+    AMR_BITRATE, CONDITIONS, PAIRED, RATE, CallPlan, CallScore, FrameScore, Span, Truth, assemble, clip, enrol_audio,
     ffmpeg_exe, hide_speakers, plan_calls, render, score_call, speech_extent, speech_in, telephone_16k,
     text_calls, voices,
 )
@@ -72,7 +72,8 @@ def text_half(seed: int) -> dict[str, Any]:
                 if line.strip()]
         calls = text_calls(rows)
         rng = random.Random(seed)
-        counts = Counter()
+        counts: Counter[str] = Counter()
+        by_size: Counter[tuple[bool, str]] = Counter()
         misses = []
         for call in calls:
             if len({r["speaker"] for r in call}) < 2:
@@ -83,23 +84,28 @@ def text_half(seed: int) -> dict[str, Any]:
             guess = roles_from_words(voices_)
             got = (guess[rep].role, guess[customer].role)
             if got == ("rep", "customer"):
-                counts["right"] += 1
+                verdict = "right"
             elif "rep" in got or "customer" in got:
-                counts["wrong"] += 1  # a role was given and it is not the party's
-                misses.append(("wrong", call[0]["id"], got))
+                verdict = "wrong"  # a role was given and it is not the party's
             else:
-                counts["unknown"] += 1
-                misses.append(("unknown", call[0]["id"], got))
+                verdict = "unknown"
+            counts[verdict] += 1
+            by_size[(len(call) == 6, verdict)] += 1
+            if verdict != "right":
+                misses.append((verdict, call[0]["id"], len(call), got))
         scored = counts["right"] + counts["wrong"] + counts["unknown"]
         print(f"{label:<16} {len(calls):>5} {counts['one_sided']:>9} {scored:>6} {counts['right']:>6} "
               f"{counts['wrong']:>6} {counts['unknown']:>7} {pct(counts['right'] / scored if scored else math.nan):>8}")
         out[file] = {"calls": len(calls), "one_sided": counts["one_sided"], "scored": scored,
                      "right": counts["right"], "wrong": counts["wrong"], "unknown": counts["unknown"],
-                     "utterances_per_call": dict(Counter(len(c) for c in calls)), "misses": misses}
+                     "utterances_per_call": dict(Counter(len(c) for c in calls)), "misses": misses,
+                     "full_calls": {k: by_size[(True, k)] for k in ("right", "wrong", "unknown")},
+                     "short_calls": {k: by_size[(False, k)] for k in ("right", "wrong", "unknown")}}
     for file, r in out.items():
-        short = [m[1] for m in r["misses"]]
-        if short:
-            print(f"  {file}: not right: {', '.join(f'{k} {i}' for k, i, _ in r['misses'])}")
+        full, short = r["full_calls"], r["short_calls"]
+        print(f"  {file}: calls of 6 utterances {full['right']}/{sum(full.values())} right, shorter (a run's tail) "
+              f"{short['right']}/{sum(short.values())}; not right: "
+              + (", ".join(f"{k} {i} ({n} utt.)" for k, i, n, _ in r["misses"]) or "none"))
     print("  goal: ≥ 85 % right per call, 0 confident wrong")
     return out
 
@@ -164,8 +170,8 @@ def print_table(records: Sequence[dict[str, Any]]) -> dict[str, Any]:
     return out
 
 
-def voices_half(model: Any, plans: Sequence[CallPlan], exe: str | None, conditions: Sequence[str]
-                ) -> tuple[list[dict[str, Any]], dict[tuple[str, str], np.ndarray], dict[str, Any]]:
+def voices_half(model: Any, plans: Sequence[CallPlan], exe: str | None, conditions: Sequence[str],
+                amr_bitrate: str = AMR_BITRATE) -> tuple[list[dict[str, Any]], dict[tuple[str, str], np.ndarray], dict[str, Any]]:
     """Every plan in every condition: attribution, scores; returns records, the rendered audio, enrolment prints."""
     from nlp.speech.voices import voiceprint
 
@@ -178,7 +184,7 @@ def voices_half(model: Any, plans: Sequence[CallPlan], exe: str | None, conditio
         prints[plan.id] = voiceprint(enrol_audio(plan), RATE, model)
         enrol_s += time.perf_counter() - t0
         for cond in conditions:
-            x = render(plan, cond, exe)
+            x = render(plan, cond, exe, amr_bitrate)
             audio[(plan.id, cond)] = x
             split, roles, secs = attribute(x, model, [prints[plan.id]])
             score = score_call(plan.truth, split.turns, {v: r.role for v, r in roles.items()}, plan.duration_s)
@@ -189,6 +195,22 @@ def voices_half(model: Any, plans: Sequence[CallPlan], exe: str | None, conditio
         if (i + 1) % 20 == 0:
             print(f"  … {i + 1}/{len(plans)} calls, load {load()}", flush=True)
     return records, audio, {"prints": prints, "enrol_seconds": enrol_s}
+
+
+def honest_by_rep(plans: Sequence[CallPlan], records: Sequence[dict[str, Any]], conditions: Sequence[str]) -> None:
+    """Honest calls per rep speaker and enrolment clip: rep role right per condition, and the rep's similarity."""
+    enrol_of = {pl.id: pl.enrol[0].file for pl in plans if pl.enrolment == "honest"}
+    print("  honest, per rep and enrolment clip — rep role right (median similarity of the rep voice to the print):")
+    for rep, files in PAIRED.items():
+        for f in files:
+            parts = []
+            for cond in conditions:
+                rows = [r for r in records if r["condition"] == cond and enrol_of.get(r["id"]) == f]
+                sims = [r["roles"][str(r["rep_voice"])][2] for r in rows
+                        if r["rep_voice"] is not None and r["roles"].get(str(r["rep_voice"]), [None] * 3)[2] is not None]
+                parts.append(f"{cond} {sum(r['rep_role'] == 'rep' for r in rows)}/{len(rows)} "
+                             f"({np.median(sims) if sims else math.nan:.2f})")
+            print(f"    {rep} enrolled from {f} ({speech_extent(f).seconds:.1f} s of speech): " + ", ".join(parts))
 
 
 def worst(records: Sequence[dict[str, Any]], n: int = 8) -> None:
@@ -426,6 +448,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--compute-type", default="int8")
     p.add_argument("--threads", type=int, default=0)
     p.add_argument("--no-whisper", action="store_true", help="skip the timing against plain whisper")
+    p.add_argument("--conditions", default=",".join(CONDITIONS), help="some of " + ", ".join(CONDITIONS))
+    p.add_argument("--amr-bitrate", default=AMR_BITRATE,
+                   help="AMR-NB mode of the amr condition (default 4.75k, as tests/data/speech/paddle_zh_8k.amr; 12.2k)")
     args = p.parse_args(argv)
 
     from workers.asr_model import load_speaker_model
@@ -437,8 +462,10 @@ def main(argv: list[str] | None = None) -> int:
 
     model = load_speaker_model()
     exe = ffmpeg_exe()
-    conditions = list(CONDITIONS)
-    if exe is None:
+    conditions = [c for c in args.conditions.split(",") if c]
+    if set(conditions) - set(CONDITIONS):
+        p.error(f"unknown condition(s): {', '.join(sorted(set(conditions) - set(CONDITIONS)))}")
+    if exe is None and "amr" in conditions:
         conditions.remove("amr")
         print("no imageio-ffmpeg binary: AMR condition left out (telephone band only)")
     if args.quick:
@@ -459,15 +486,16 @@ def main(argv: list[str] | None = None) -> int:
           f"{sum(durations) / 60:.1f} min per condition); each clip second heard {np.mean(reuse):.1f}× on average "
           f"(rep material is short: S0764/S0002 clips hold 3–6 s of speech); enrolment speech "
           f"{min(s.seconds for pl in plans for s in pl.enrol):.1f}–{max(s.seconds for pl in plans for s in pl.enrol):.1f} s, "
-          f"clean 16 kHz in every condition; AMR = AMR-NB 4.75 kbit/s with DTX via libopencore_amrnb", flush=True)
+          f"clean 16 kHz in every condition; AMR = AMR-NB {args.amr_bitrate}bit/s with DTX via libopencore_amrnb", flush=True)
     t0 = time.perf_counter()
-    records, audio, enrol = voices_half(model, plans, exe, conditions)
+    records, audio, enrol = voices_half(model, plans, exe, conditions, args.amr_bitrate)
     print(f"  attribution over all {len(records)} calls: {sum(r['attribution_s'] for r in records):.1f} s for "
           f"{sum(r['duration_s'] for r in records) / 60:.1f} min of audio (RTF "
           f"{sum(r['attribution_s'] for r in records) / sum(r['duration_s'] for r in records):.4f}); enrolment prints "
           f"{enrol['enrol_seconds']:.1f} s for {len(plans)}; phase {time.perf_counter() - t0:.0f} s\n")
     results["table"] = print_table(records)
     results["calls"] = records
+    honest_by_rep(plans, records, conditions)
     worst(records)
     notes = Counter((r["condition"], r["note"]) for r in records)
     print("  notes: " + "; ".join(f"{c}: " + ", ".join(f"{n or 'none'} {k}" for (cc, n), k in sorted(
