@@ -190,7 +190,7 @@ def voices_half(model: Any, plans: Sequence[CallPlan], exe: str | None, conditio
             score = score_call(plan.truth, split.turns, {v: r.role for v, r in roles.items()}, plan.duration_s)
             rec = record(plan.id, plan.enrolment, cond, plan.duration_s, split, roles, score, secs)
             rec.update(rep=plan.rep_voice, customer=plan.customer_voice, enrol_s=prints[plan.id].seconds,
-                       rep_similarity=max((r.similarity or -1.0 for r in roles.values()), default=None))
+                       rep_similarity=max((r.similarity for r in roles.values() if r.similarity is not None), default=None))
             records.append(rec)
         if (i + 1) % 20 == 0:
             print(f"  … {i + 1}/{len(plans)} calls, load {load()}", flush=True)
