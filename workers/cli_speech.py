@@ -150,23 +150,27 @@ def _who(t: Any) -> str:
     return f"mono, {t.voices} voice(s), {how}, {share}{note}"
 
 
+def read_voice(path: Path, speech: Any) -> Any:
+    """A recording of one person, decoded to 16 kHz mono (OSError when missing or too large)."""
+    from nlp.speech.audio import decode_audio
+
+    from .asr_model import default_ffmpeg_exe
+
+    if path.stat().st_size > speech.max_bytes:
+        raise OSError(27, f"larger than {speech.max_bytes} bytes", str(path))
+    return decode_audio(path.read_bytes(), sample_rate=16000, max_duration_s=speech.max_duration_s,
+                        ffmpeg_exe=default_ffmpeg_exe()).mono
+
+
 def _rep_voices(files: list[str], speech: Any) -> list[Any]:
     """Voiceprints of the rep from enrolment recordings given on the command line (never stored)."""
     if not files:
         return []
-    from nlp.speech.audio import decode_audio
     from nlp.speech.voices import voiceprint
 
-    from .asr_model import default_ffmpeg_exe, load_speaker_model
+    from .asr_model import load_speaker_model
 
-    audios = []
-    for f in files:
-        p = Path(f)
-        if p.stat().st_size > speech.max_bytes:
-            raise OSError(27, f"larger than {speech.max_bytes} bytes", f)
-        audios.append(decode_audio(p.read_bytes(), sample_rate=16000, max_duration_s=speech.max_duration_s,
-                                   ffmpeg_exe=default_ffmpeg_exe()).mono)
-    return [voiceprint(audios, 16000, load_speaker_model())]
+    return [voiceprint([read_voice(Path(f), speech) for f in files], 16000, load_speaker_model())]
 
 
 def add_speech_commands(subparsers: Any) -> None:

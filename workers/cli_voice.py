@@ -11,13 +11,14 @@ from .config import Settings
 
 
 def cmd_voice_enrol(args: argparse.Namespace, settings: Settings) -> int:
-    from nlp.speech.audio import AudioError, decode_audio
+    from nlp.speech.audio import AudioError
     from nlp.speech.voices import voiceprint
 
     from models import CrmUser
 
     from .app import sessions
-    from .asr_model import ModelError, SpeechSettings, default_ffmpeg_exe, load_speaker_model
+    from .asr_model import ModelError, SpeechSettings, load_speaker_model
+    from .cli_speech import read_voice
     from .voiceprints import add_sample, may_enrol, sample_counts
 
     speech = SpeechSettings.of(settings)
@@ -35,14 +36,13 @@ def cmd_voice_enrol(args: argparse.Namespace, settings: Settings) -> int:
     for f in args.files:
         path = Path(f)
         try:
-            if path.stat().st_size > speech.max_bytes:
-                print(f"media_too_large: {path}", file=sys.stderr)
-                return 1
-            audio = decode_audio(path.read_bytes(), sample_rate=16000, max_duration_s=speech.max_duration_s,
-                                 ffmpeg_exe=default_ffmpeg_exe())
-            samples.append(voiceprint([audio.mono], 16000, load_speaker_model()))
+            samples.append(voiceprint([read_voice(path, speech)], 16000, load_speaker_model()))
         except FileNotFoundError:
             print(f"media_missing: {path} does not exist", file=sys.stderr)
+            return 1
+        except OSError as e:
+            code = "media_too_large" if e.errno == 27 else "media_unreadable"  # EFBIG from read_voice
+            print(f"{code}: {path}: {e.strerror}", file=sys.stderr)
             return 1
         except AudioError as e:
             print(f"{e.code}: {path}: {e}", file=sys.stderr)

@@ -85,7 +85,8 @@ def forget_recording_samples(s: Session, recording_id: int, *, actor: str, reaso
                      .where(ApVoiceSample.recording_id == recording_id)).all()
     n = s.execute(delete(ApVoiceSample).where(ApVoiceSample.recording_id == recording_id)).rowcount
     for org, rep in {tuple(r) for r in rows}:
-        audit(s, org, actor, "voiceprint_sample_deleted", f"rep:{rep}", {"reason": reason, "recording_id": recording_id})
+        audit(s, org, actor, "voiceprint_sample_deleted", f"rep:{rep}",
+              {"reason": reason, "recording_id": recording_id})
     return n
 
 

@@ -85,18 +85,18 @@ def _pieces(cover: list[tuple[int, float, float]], min_piece_s: float) -> list[t
 
 
 def split_at_voice_changes(segment: Any, split: VoiceSplit, options: AttributionOptions = AttributionOptions(),
-                           words: Sequence[tuple[float, float, str]] = ()) -> list[tuple[Any, int | None, float]]:
-    """One segment → [(piece, voice or None, share of its voiced time that voice holds)].
+                           words: Sequence[tuple[float, float, str]] = ()) -> list[tuple[Any, int | None]]:
+    """One segment → [(piece, voice heard most in it, or None where no voice is heard)].
 
     `words`: (start_s, end_s, text) of the segment's words, in recording time, when known.
     """
     cover = _coverage(split, segment.start_s, segment.end_s)
     voiced = sum(e - s for _, s, e in cover)
     if voiced <= 0:
-        return [(segment, None, 0.0)]
+        return [(segment, None)]
     runs = _pieces(cover, options.min_piece_s)
     if len(runs) == 1:
-        return [(segment, runs[0][0], 1.0)]
+        return [(segment, runs[0][0])]
     # Changes of voice inside the segment: the midpoint of the gap between two runs.
     cuts = [(runs[i][2] + runs[i + 1][1]) / 2 for i in range(len(runs) - 1)]
     texts = _cut_text(segment, cuts, words)
@@ -107,9 +107,9 @@ def split_at_voice_changes(segment: Any, split: VoiceSplit, options: Attribution
         if not text:
             continue
         piece = replace(segment, start_s=round(bounds[i], 3), end_s=round(bounds[i + 1], 3), text=text)
-        out.append((piece, voice, 1.0))
+        out.append((piece, voice))
     if not out:
-        return [(segment, None, 0.0)]
+        return [(segment, None)]
     return out
 
 
@@ -143,11 +143,10 @@ def attribute(segments: Sequence[Any], split: VoiceSplit | None, prints: Sequenc
         return Attribution(out, "none", _share(out), note, {}, {})
     pieces: list[tuple[Any, int | None, float]] = []
     for i, seg in enumerate(segments):
-        for piece, voice, share in split_at_voice_changes(seg, split, options, words.get(i, ())):
+        for piece, voice in split_at_voice_changes(seg, split, options, words.get(i, ())):
             cover = _coverage(split, piece.start_s, piece.end_s)
             voiced = sum(e - s for _, s, e in cover)
-            if voice is not None and voiced > 0:
-                share = sum(e - s for v, s, e in cover if v == voice) / voiced
+            share = sum(e - s for v, s, e in cover if v == voice) / voiced if voice is not None and voiced > 0 else 0.0
             pieces.append((piece, voice if share >= options.min_coverage else None, share))
 
     roles: dict[int, str] = {}

@@ -546,8 +546,7 @@ def _voice_changes(split: Any) -> list[float]:
 
 
 def _with_speakers(kept: list[Segment], stereo: bool, speakers: Speakers | None, split: Any,
-                   words: dict[tuple[float, float], tuple[tuple[float, float, str], ...]], duration_s: float
-                   ) -> dict[str, Any]:
+                   words: dict[tuple[float, float], tuple[tuple[float, float, str], ...]]) -> dict[str, Any]:
     """Segments with speaker, confidence and voice, plus the Transcript fields that say how."""
     if stereo:
         segs = [replace(s, speaker_confidence=1.0) for s in kept]
@@ -614,7 +613,7 @@ def transcribe(model: Any, audio: DecodedAudio, layout: str = "mono", options: T
     speech_by_speaker = {labels[i]: [(a / sr, b / sr) for a, b in r] for i, r in enumerate(regions)}
     kept, removed = apply_guards(segments, options.guards, speech_by_speaker)
     started = time.perf_counter()
-    who = _with_speakers(list(kept), stereo, speakers, split, words, audio.duration_s)
+    who = _with_speakers(list(kept), stereo, speakers, split, words)
     attribution_s += time.perf_counter() - started
     kept = who.pop("segments")
     if progress is not None:

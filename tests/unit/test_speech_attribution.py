@@ -39,14 +39,14 @@ def test_a_segment_spanning_a_change_of_voice_is_split_at_the_word_nearest_the_c
     words = [(0.1 + 0.25 * i, 0.3 + 0.25 * i, c) for i, c in enumerate("您好请问需要吗")] + \
             [(2.5 + 0.5 * i, 2.9 + 0.5 * i, c) for i, c in enumerate("需要三台")]
     pieces = split_at_voice_changes(s, split, words=words)
-    assert [(p.text, v) for p, v, _ in pieces] == [("您好请问需要吗", 0), ("需要三台", 1)]
+    assert [(p.text, v) for p, v in pieces] == [("您好请问需要吗", 0), ("需要三台", 1)]
     assert pieces[0][0].end_s == pieces[1][0].start_s == 2.15
 
 
 def test_without_word_times_the_text_is_shared_by_time() -> None:
     split = Split((Turn(0.0, 2.0, 0), Turn(2.0, 4.0, 1)))
     pieces = split_at_voice_changes(seg(0.0, 4.0, "一二三四五六七八"), split)
-    assert [(p.text, v) for p, v, _ in pieces] == [("一二三四", 0), ("五六七八", 1)]
+    assert [(p.text, v) for p, v in pieces] == [("一二三四", 0), ("五六七八", 1)]
 
 
 def test_a_short_burst_of_another_voice_does_not_split_a_segment() -> None:
