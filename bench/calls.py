@@ -508,7 +508,14 @@ def score_call(truth: Sequence[Truth], turns: Sequence, roles: Mapping[int, str]
 # --------------------------------------------------------------------------- the text half
 
 def text_calls(rows: Sequence[Mapping], size: int = 6) -> list[list[Mapping]]:
-    """Consecutive rows of one industry, speaker-unknown rows dropped, `size` utterances a call."""
+    """The rows' calls, speaker-unknown rows dropped: whole calls where rows name their `call`,
+    else consecutive rows of one industry, `size` utterances a call."""
+    if rows and all("call" in r for r in rows):
+        calls: dict[str, list[Mapping]] = {}
+        for r in rows:
+            if r["speaker"] in ("rep", "customer"):
+                calls.setdefault(r["call"], []).append(r)
+        return list(calls.values())
     out: list[list[Mapping]] = []
     run: list[Mapping] = []
     for row in [*rows, None]:

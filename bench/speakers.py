@@ -13,8 +13,9 @@ a voiceprint at 8 kHz) — what the pipeline says and that nothing crashes. Time
 on a sample of calls in the same run.
 
 Text. bench/data/nlp_eval.jsonl (development: the cues were tuned on it), nlp_holdout.jsonl and
-nlp_holdout2.jsonl (held out): six utterances of one industry a call, speaker-unknown rows dropped,
-the speakers hidden as voices A and B for nlp.speech.cues.roles_from_words.
+nlp_holdout2.jsonl (held out): six utterances of one industry a call; nlp_holdout3.jsonl (held out,
+28 whole calls of 9–12 turns written after the cues): its calls as written. Speaker-unknown rows
+dropped, the speakers hidden as voices A and B for nlp.speech.cues.roles_from_words.
 
     .venv/bin/python -m bench.speakers                 # default: ~5 min on two cores
     .venv/bin/python -m bench.speakers --quick         # a smoke test
@@ -47,7 +48,7 @@ from bench.calls import (
 
 ROOT = Path(__file__).resolve().parents[1]
 TEXT_SETS = (("dev (tuned on)", "nlp_eval.jsonl"), ("holdout", "nlp_holdout.jsonl"),
-             ("holdout2", "nlp_holdout2.jsonl"))
+             ("holdout2", "nlp_holdout2.jsonl"), ("holdout3 calls", "nlp_holdout3.jsonl"))
 
 
 def load() -> str:
@@ -113,11 +114,11 @@ def text_half(seed: int) -> dict[str, Any]:
 # --------------------------------------------------------------------------- voices
 
 def attribute(audio: np.ndarray, model: Any, prints: Sequence[Any]) -> tuple[Any, dict[int, Any], float]:
-    """split_voices + roles_by_voiceprint on a call; (split, roles, seconds)."""
-    from nlp.speech.voices import roles_by_voiceprint, split_voices
+    """split_voices (in the band call_band picks, as the worker does) + roles_by_voiceprint; (split, roles, seconds)."""
+    from nlp.speech.voices import call_band, roles_by_voiceprint, split_voices
 
     t0 = time.perf_counter()
-    split = split_voices(audio, RATE, model)
+    split = split_voices(audio, RATE, model, band=call_band(audio, RATE, prints))
     roles = roles_by_voiceprint(split, prints)
     return split, roles, time.perf_counter() - t0
 
@@ -173,7 +174,7 @@ def print_table(records: Sequence[dict[str, Any]]) -> dict[str, Any]:
 def voices_half(model: Any, plans: Sequence[CallPlan], exe: str | None, conditions: Sequence[str],
                 amr_bitrate: str = AMR_BITRATE) -> tuple[list[dict[str, Any]], dict[tuple[str, str], np.ndarray], dict[str, Any]]:
     """Every plan in every condition: attribution, scores; returns records, the rendered audio, enrolment prints."""
-    from nlp.speech.voices import voiceprint
+    from nlp.speech.voices import voiceprints
 
     records: list[dict[str, Any]] = []
     audio: dict[tuple[str, str], np.ndarray] = {}
@@ -181,15 +182,15 @@ def voices_half(model: Any, plans: Sequence[CallPlan], exe: str | None, conditio
     enrol_s = 0.0
     for i, plan in enumerate(plans):
         t0 = time.perf_counter()
-        prints[plan.id] = voiceprint(enrol_audio(plan), RATE, model)
+        prints[plan.id] = voiceprints(enrol_audio(plan), RATE, model)
         enrol_s += time.perf_counter() - t0
         for cond in conditions:
             x = render(plan, cond, exe, amr_bitrate)
             audio[(plan.id, cond)] = x
-            split, roles, secs = attribute(x, model, [prints[plan.id]])
+            split, roles, secs = attribute(x, model, prints[plan.id])
             score = score_call(plan.truth, split.turns, {v: r.role for v, r in roles.items()}, plan.duration_s)
             rec = record(plan.id, plan.enrolment, cond, plan.duration_s, split, roles, score, secs)
-            rec.update(rep=plan.rep_voice, customer=plan.customer_voice, enrol_s=prints[plan.id].seconds,
+            rec.update(rep=plan.rep_voice, customer=plan.customer_voice, enrol_s=prints[plan.id][0].seconds,
                        rep_similarity=max((r.similarity for r in roles.values() if r.similarity is not None), default=None))
             records.append(rec)
         if (i + 1) % 20 == 0:
@@ -231,7 +232,7 @@ def worst(records: Sequence[dict[str, Any]], n: int = 8) -> None:
 def stereo_mixdown(model: Any) -> dict[str, Any]:
     """The stereo fixture's two channels averaged to mono; rep enrolled from its own left channel."""
     from nlp.speech.audio import decode_audio
-    from nlp.speech.voices import voiceprint
+    from nlp.speech.voices import voiceprints
     from tests.fielddata import speech_fixtures, speech_path
 
     name = "stereo_call_rep_left.wav"
@@ -242,8 +243,8 @@ def stereo_mixdown(model: Any) -> dict[str, Any]:
     for t in speech_fixtures()[name]["turns"]:
         for a, b in speech_in(Span(t["source"], 0, len(clip(t["source"])))):
             truth.append(Truth(round(t["start_s"] + a / RATE, 3), round(t["start_s"] + b / RATE, 3), t["speaker"]))
-    enrol = voiceprint([left], RATE, model)
-    split, roles, secs = attribute(mono, model, [enrol])
+    enrol = voiceprints([left], RATE, model)
+    split, roles, secs = attribute(mono, model, enrol)
     score = score_call(truth, split.turns, {v: r.role for v, r in roles.items()}, len(mono) / RATE)
     fs = score.frames
     sources = {s: sorted({t["source"] for t in speech_fixtures()[name]["turns"] if t["speaker"] == s})
@@ -295,10 +296,10 @@ def tones(seconds: float, seed: int = 0) -> np.ndarray:
     return (0.3 * out / np.abs(out).max()).astype(np.float32)
 
 
-def odd_inputs(model: Any, rep_print: Any, seed: int) -> list[dict[str, Any]]:
+def odd_inputs(model: Any, rep_prints: Sequence[Any], seed: int) -> list[dict[str, Any]]:
     """What the pipeline says on recordings that are not a clean two-party call; a crash is caught and counted."""
     from nlp.speech.mix import telephone
-    from nlp.speech.voices import METHOD, Voiceprint, roles_by_voiceprint, split_voices, voiceprint
+    from nlp.speech.voices import METHOD_NARROW, Voiceprint, roles_by_voiceprint, voiceprints
 
     rep_call = PAIRED["S0764"][1]  # the rep's print is from the other clip, PAIRED["S0764"][0]
     ext = {f: speech_extent(f) for f in (rep_call, "ppasr_test.wav", "kimiaudio_asr_example.wav", "paddle_zh.wav",
@@ -347,8 +348,7 @@ def odd_inputs(model: Any, rep_print: Any, seed: int) -> list[dict[str, Any]]:
     for label, make, truth in cases:
         try:
             x = make()
-            split = split_voices(x, RATE, model)
-            roles = roles_by_voiceprint(split, [rep_print])
+            split, roles, _ = attribute(x, model, rep_prints)
             line = (f"{len(split.voices)} voices, note {split.note}, speech {split.speech_s:.1f} s; roles "
                     + (", ".join(f"{v}:{r.role}/{r.reason}" + (f"/{r.similarity:.2f}" if r.similarity is not None else "")
                                  for v, r in roles.items()) or "none"))
@@ -368,23 +368,25 @@ def odd_inputs(model: Any, rep_print: Any, seed: int) -> list[dict[str, Any]]:
         out.append(rec)
     # A voiceprint from 8 kHz telephone audio.
     try:
-        p8 = voiceprint([narrow], narrow_rate, model)
-        sim = float(np.dot(p8.vector, rep_print.vector))
+        p8s = voiceprints([narrow], narrow_rate, model)
+        p8 = p8s[0]  # telephone audio gives the telephone-band print only
+        sim = float(np.dot(p8.vector, next(p for p in rep_prints if p.method == p8.method).vector))
         plan = plan_calls(seed, honest_customers=1, optimistic_customers=0)[0]
         lines = []
         res: dict[str, Any] = {"case": "voiceprint at 8 kHz", "sample_rate": p8.sample_rate, "seconds": p8.seconds,
+                               "prints": [p.method for p in p8s],
                                "similarity_to_16k_print": round(sim, 3), "crashed": False}
         for cond, x in (("clean", render(plan, "clean")), ("telephone", telephone_16k(render(plan, "clean")))):
-            split = split_voices(x, RATE, model)
-            roles = roles_by_voiceprint(split, [p8])
+            split, roles, _ = attribute(x, model, p8s)
             s = score_call(plan.truth, split.turns, {v: r.role for v, r in roles.items()}, plan.duration_s)
             lines.append(f"{cond} call {plan.id}: right {pct(s.frames.right)}% verdict {s.verdict}")
             res[cond] = {"right": s.frames.right, "verdict": s.verdict}
-        fake = Voiceprint(p8.vector, p8.seconds, 8000, METHOD)
+        fake = Voiceprint(p8.vector, p8.seconds, 8000, METHOD_NARROW)
         reason = {r.reason for r in roles_by_voiceprint(split, [fake]).values()}
         res["declared_8k_print_reason"] = sorted(reason)
         print(f"  {'voiceprint from 8 kHz telephone audio':<40} stored at {p8.sample_rate} Hz ({p8.seconds:.1f} s of "
-              f"S0764 clip 1), cosine to its 16 kHz print {sim:.3f}; {'; '.join(lines)}; a print declared 8000 Hz: "
+              f"S0764 clip 1; prints {', '.join(p.method for p in p8s)}), cosine to the telephone-band print of "
+              f"its 16 kHz audio {sim:.3f}; {'; '.join(lines)}; a print declared 8000 Hz: "
               f"{', '.join(sorted(reason))}")
     except Exception as e:  # noqa: BLE001
         print(f"  voiceprint at 8 kHz: CRASHED: {type(e).__name__}: {e}")
@@ -398,18 +400,14 @@ def odd_inputs(model: Any, rep_print: Any, seed: int) -> list[dict[str, Any]]:
 def timing(model: Any, whisper: Any, sample: Sequence[tuple[CallPlan, str, np.ndarray]], prints: dict[str, Any]
            ) -> dict[str, Any]:
     """Attribution and plain faster-whisper on the same calls, one after the other per call."""
-    from nlp.speech.voices import roles_by_voiceprint, split_voices
 
     # Warm-up (lazy initialisation of both: VAD session, allocators); not counted.
     x0 = sample[0][2][:5 * RATE]
     list(whisper.transcribe(x0, language="zh", beam_size=5, vad_filter=True)[0])
-    split_voices(x0, RATE, model)
+    attribute(x0, model, [])
     rows = []
     for plan, cond, x in sample:
-        t0 = time.perf_counter()
-        split = split_voices(x, RATE, model)
-        roles_by_voiceprint(split, [prints[plan.id]])
-        attr = time.perf_counter() - t0
+        attr = attribute(x, model, prints[plan.id])[2]
         t0 = time.perf_counter()
         segments, _ = whisper.transcribe(x, language="zh", beam_size=5, vad_filter=True)
         text = "".join(s.text for s in segments)

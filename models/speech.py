@@ -89,7 +89,7 @@ class ApVoiceSample(Base):
     """
 
     __tablename__ = "ap_voice_samples"
-    __table_args__ = (UniqueConstraint("rep_id", "source", "recording_id"),)
+    __table_args__ = (UniqueConstraint("rep_id", "source", "recording_id", "method"),)
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     org_id: Mapped[str] = mapped_column(OrgId, index=True)
     rep_id: Mapped[int] = mapped_column(BigId, index=True)

@@ -405,7 +405,7 @@ class SpeechRun:
 
     transcript: Any
     info: ModelInfo
-    rep_sample: Any = None
+    rep_samples: tuple[Any, ...] = ()  # the rep channel's voiceprints (wide and telephone band)
 
 
 def transcribe_recording(data: bytes, layout: str, settings: Any, progress: Any = None, *,
@@ -430,12 +430,12 @@ def transcribe_recording(data: bytes, layout: str, settings: Any, progress: Any 
     use_voices = (getattr(settings, "speakers", "voices") or "voices") != "off"
     speakers = Speakers(load_speaker_model(), tuple(rep_prints)) if use_voices else None
     transcript = transcribe(model, audio, layout, options, progress=progress, speakers=speakers)
-    sample = None
+    samples: tuple[Any, ...] = ()
     if rep_sample and use_voices and transcript.speaker_mode == "channels":
-        from nlp.speech.voices import voiceprint
+        from nlp.speech.voices import voiceprints
 
         rep_channel = audio.channels[0 if layout == "rep_left" else 1]
-        sample = voiceprint([rep_channel], audio.sample_rate, load_speaker_model())
-        if sample.seconds < 2.0:
-            sample = None  # too little of the rep to be a voiceprint
-    return SpeechRun(transcript, info, sample)
+        samples = tuple(voiceprints([rep_channel], audio.sample_rate, load_speaker_model()))
+        if samples[0].seconds < 2.0:
+            samples = ()  # too little of the rep to be a voiceprint
+    return SpeechRun(transcript, info, samples)

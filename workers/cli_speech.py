@@ -166,11 +166,11 @@ def _rep_voices(files: list[str], speech: Any) -> list[Any]:
     """Voiceprints of the rep from enrolment recordings given on the command line (never stored)."""
     if not files:
         return []
-    from nlp.speech.voices import voiceprint
+    from nlp.speech.voices import voiceprints
 
     from .asr_model import load_speaker_model
 
-    return [voiceprint([read_voice(Path(f), speech) for f in files], 16000, load_speaker_model())]
+    return voiceprints([read_voice(Path(f), speech) for f in files], 16000, load_speaker_model())
 
 
 def add_speech_commands(subparsers: Any) -> None:

@@ -12,7 +12,7 @@ from .config import Settings
 
 def cmd_voice_enrol(args: argparse.Namespace, settings: Settings) -> int:
     from nlp.speech.audio import AudioError
-    from nlp.speech.voices import voiceprint
+    from nlp.speech.voices import voiceprints
 
     from models import CrmUser
 
@@ -36,7 +36,7 @@ def cmd_voice_enrol(args: argparse.Namespace, settings: Settings) -> int:
     for f in args.files:
         path = Path(f)
         try:
-            samples.append(voiceprint([read_voice(path, speech)], 16000, load_speaker_model()))
+            samples.append(voiceprints([read_voice(path, speech)], 16000, load_speaker_model()))
         except FileNotFoundError:
             print(f"media_missing: {path} does not exist", file=sys.stderr)
             return 1
@@ -50,13 +50,13 @@ def cmd_voice_enrol(args: argparse.Namespace, settings: Settings) -> int:
         except ModelError as e:
             print(f"{e.code}: {e}", file=sys.stderr)
             return 2
-        if samples[-1].seconds < 2.0:
-            print(f"voice_sample_too_short: {path} holds {samples[-1].seconds:.1f} s of speech (at least 2 s)",
+        if samples[-1][0].seconds < 2.0:
+            print(f"voice_sample_too_short: {path} holds {samples[-1][0].seconds:.1f} s of speech (at least 2 s)",
                   file=sys.stderr)
             return 1
     now = dt.datetime.now(dt.timezone.utc)
     with sessions(settings)() as s, s.begin():
-        for sample in samples:
+        for sample in (p for prints in samples for p in prints):
             add_sample(s, org_id, args.rep, sample, source="operator", recording_id=None, now=now)
     with sessions(settings)() as s:
         print(json.dumps(sample_counts(s, args.rep), ensure_ascii=False))

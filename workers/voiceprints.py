@@ -18,7 +18,7 @@ from models import ApVoiceSample, CrmUser
 
 from .privacy import audit
 
-MAX_SAMPLES = 10  # per rep and source kind; the oldest automatic samples give way
+MAX_SAMPLES = 10  # per rep, source kind and method (band); the oldest automatic samples give way
 
 
 def may_enrol(user: CrmUser | None) -> bool:
@@ -52,18 +52,20 @@ def rep_voiceprints(s: Session, rep_id: int | None) -> list[Any]:
 
 def add_sample(s: Session, org_id: str, rep_id: int, print_: Any, *, source: str, recording_id: int | None,
                now: dt.datetime) -> ApVoiceSample | None:
-    """Store one enrolment sample (replacing an earlier one from the same recording); None without consent."""
+    """Store one enrolment sample (replacing an earlier one of its method from the same recording); None without consent."""
     if not may_enrol(s.get(CrmUser, rep_id)):
         return None
     if recording_id is not None:
         s.execute(delete(ApVoiceSample).where(ApVoiceSample.rep_id == rep_id, ApVoiceSample.source == source,
-                                              ApVoiceSample.recording_id == recording_id))
+                                              ApVoiceSample.recording_id == recording_id,
+                                              ApVoiceSample.method == print_.method))
     row = ApVoiceSample(org_id=org_id, rep_id=rep_id, recording_id=recording_id, source=source,
                         method=print_.method, sample_rate=print_.sample_rate, seconds=round(float(print_.seconds), 2),
                         vector=np.asarray(print_.vector, dtype="<f4").tobytes(), created_at=now)
     s.add(row)
     s.flush()
-    extra = s.scalars(select(ApVoiceSample.id).where(ApVoiceSample.rep_id == rep_id, ApVoiceSample.source == source)
+    extra = s.scalars(select(ApVoiceSample.id).where(ApVoiceSample.rep_id == rep_id, ApVoiceSample.source == source,
+                                                     ApVoiceSample.method == print_.method)
                       .order_by(ApVoiceSample.created_at.desc(), ApVoiceSample.id.desc()).offset(MAX_SAMPLES)).all()
     if extra:
         s.execute(delete(ApVoiceSample).where(ApVoiceSample.id.in_(extra)))

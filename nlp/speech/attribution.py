@@ -154,7 +154,14 @@ def attribute(segments: Sequence[Any], split: VoiceSplit | None, prints: Sequenc
     reasons: dict[int, str] = {}
     method = "none"
     note = split.note
-    if prints:
+    one_voice = len(split.voices) < 2
+    if one_voice:
+        # One voice heard in a call: either one party alone or two the clustering could not tell
+        # apart; any role would risk putting one party's words under the other's name.
+        roles = {v: "unknown" for v in split.voices}
+        reasons = {v: "one_voice" for v in split.voices}
+        note = note or "one_voice"
+    elif prints:
         from .voices import roles_by_voiceprint
 
         by_print = roles_by_voiceprint(split, prints)
@@ -164,7 +171,7 @@ def attribute(segments: Sequence[Any], split: VoiceSplit | None, prints: Sequenc
             method = "voiceprint"
         else:
             note = note or next((r for r in reasons.values() if r), None)
-    if method == "none":
+    if method == "none" and not one_voice:
         texts: dict[int, list[str]] = {}
         for piece, voice, _ in pieces:
             if voice is not None:

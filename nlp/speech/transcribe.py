@@ -597,10 +597,11 @@ def transcribe(model: Any, audio: DecodedAudio, layout: str = "mono", options: T
     speech_s = sum(b - a for r in regions for a, b in r) / sr
     split, attribution_s = None, 0.0
     if not stereo and speakers is not None and speech_s > 0:
-        from .voices import VoiceOptions, split_voices
+        from .voices import VoiceOptions, call_band, split_voices
 
         started = time.perf_counter()
-        split = split_voices(channels[0], sr, speakers.embedder, speakers.voice_options or VoiceOptions())
+        split = split_voices(channels[0], sr, speakers.embedder, speakers.voice_options or VoiceOptions(),
+                             band=call_band(channels[0], sr, speakers.prints))
         attribution_s = time.perf_counter() - started
     changes = [_voice_changes(split)] if split is not None else []
     decoder = _Decoder(model, options)

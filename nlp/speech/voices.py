@@ -33,8 +33,14 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .campp import EMBEDDING_DIM, SAMPLE_RATE, Campp, fbank
+from .mix import band_limit
 
-METHOD = "campplus-zh_en-16k/1"
+METHOD = "campplus-zh_en-16k/1"  # a voiceprint heard in the full band
+METHOD_NARROW = "campplus-zh_en-16k/1@tel"  # the same voice heard through the telephone band (300–3400 Hz)
+BANDS = {METHOD: "wide", METHOD_NARROW: "narrow"}
+# Energy above 3.8 kHz against the 0.3–3.4 kHz band: −8…−26 dB on wideband calls, ≤ −51 dB after an
+# 8 kHz telephone or AMR-NB channel (bench.speakers, all 364 calls); the cut sits between.
+NARROW_BELOW_DB = -38.0
 _FRAME_S = 0.01  # fbank frame shift
 _FRAME_CENTRE_S = 0.0125  # a frame's 25 ms window is centred 12.5 ms after its start
 _CHUNK_FRAMES = 1000  # 10 s of speech per forward pass: shared work, buffers that stay in cache, two threads balanced
@@ -68,6 +74,30 @@ class VoiceOptions:
     embed_pad_ms: int = 100  # padding of the speech the voices are embedded from (turns use vad_speech_pad_ms)
     refine_rounds: int = 5
     merge_similarity: float = 0.45  # after refining, voices whose centroids are this alike are one voice
+    # Telephone-band calls against telephone-band prints: every voice sounds more alike (strangers
+    # 0.2–0.6 instead of −0.15–0.25; the rep 0.52–0.93 instead of 0.65–0.93), so the same rule with
+    # its own thresholds.
+    narrow_stop_similarity: float = 0.62  # telephone band: voices sound more alike (bench.speakers seed 0: 0.55 left
+    # 8 of 182 two-party calls as one voice; 0.68 split 5 of 34 one-voice recordings in two)
+    narrow_rep_min_similarity: float = 0.45
+    narrow_rep_close: float = 0.10
+    narrow_customer_margin: float = 0.20
+    narrow_customer_floor: float = 0.30
+
+
+@dataclass(frozen=True)
+class _Thresholds:
+    rep_min: float
+    close: float
+    margin: float
+    floor: float
+
+
+def _thresholds(options: VoiceOptions, band: str) -> _Thresholds:
+    if band == "narrow":
+        return _Thresholds(options.narrow_rep_min_similarity, options.narrow_rep_close,
+                           options.narrow_customer_margin, options.narrow_customer_floor)
+    return _Thresholds(options.rep_min_similarity, options.rep_close, options.customer_margin, options.customer_floor)
 
 
 @dataclass(frozen=True)
@@ -86,6 +116,7 @@ class VoiceSplit:
     speech_s: float
     note: str | None  # None, or why unsure: 'too_short', 'no_speech', 'one_voice', 'many_voices'
     windows: int = 0  # embedded windows (addition)
+    band: str = "wide"  # wide / narrow: the band the voices were embedded in
 
 
 @dataclass(frozen=True)
@@ -115,6 +146,39 @@ def _to_16k(audio: np.ndarray, sample_rate: int) -> np.ndarray:
     n = int(round(x.size * SAMPLE_RATE / sample_rate))
     t = np.arange(n, dtype=np.float64) * (sample_rate / SAMPLE_RATE)
     return np.interp(t, np.arange(x.size), x).astype(np.float32)
+
+
+def band_energy_db(audio: np.ndarray, sample_rate: int = SAMPLE_RATE) -> float:
+    """Energy above 3.8 kHz relative to the 0.3–3.4 kHz band, in dB (−120 for silence)."""
+    x = _to_16k(audio, sample_rate).astype(np.float64)
+    x = x[np.isfinite(x)]
+    if x.size < 1024:
+        return -120.0
+    # Averaged periodogram of 4096-sample blocks: the same answer as one FFT, bounded memory.
+    n = 4096
+    blocks = x[: (x.size // n) * n].reshape(-1, n) if x.size >= n else np.pad(x, (0, n - x.size))[None, :]
+    power = np.square(np.abs(np.fft.rfft(blocks * np.hanning(n), axis=1))).sum(axis=0)
+    freqs = np.fft.rfftfreq(n, 1.0 / SAMPLE_RATE)
+    speech = float(power[(freqs >= 300) & (freqs <= 3400)].sum())
+    high = float(power[(freqs >= 3800) & (freqs <= 7600)].sum())
+    if speech <= 0:
+        return -120.0
+    return float(10.0 * np.log10(max(high, 1e-30) / speech))
+
+
+def is_narrowband(audio: np.ndarray, sample_rate: int = SAMPLE_RATE) -> bool:
+    """Heard through a telephone channel (8 kHz, AMR-NB): nothing above 4 kHz."""
+    if sample_rate <= 8000:
+        return True
+    return band_energy_db(audio, sample_rate) < NARROW_BELOW_DB
+
+
+def call_band(audio: np.ndarray, sample_rate: int, prints: Sequence[Voiceprint] = ()) -> str:
+    """The band to hear a call's voices in: narrow when the call is, or when the rep's prints all are."""
+    if is_narrowband(audio, sample_rate):
+        return "narrow"
+    bands = {BANDS.get(p.method) for p in prints if _compatible(p)}
+    return "narrow" if bands == {"narrow"} else "wide"
 
 
 def slow_agc(audio: np.ndarray, sample_rate: int = SAMPLE_RATE, target_dbfs: float = -20.0,
@@ -347,8 +411,8 @@ def _centroids(emb: np.ndarray, labels: np.ndarray, k: int) -> np.ndarray:
     return c / np.maximum(np.linalg.norm(c, axis=1, keepdims=True), 1e-9)
 
 
-def _cluster(emb: np.ndarray, options: VoiceOptions, reliable: np.ndarray | None = None
-             ) -> tuple[np.ndarray, int, bool]:
+def _cluster(emb: np.ndarray, options: VoiceOptions, reliable: np.ndarray | None = None,
+             stop: float | None = None) -> tuple[np.ndarray, int, bool]:
     """Window labels 0..k-1, k, and whether more voices than `max_voices` (or than two) were heard.
 
     Only `reliable` windows (long enough) decide how many voices there are; all are then assigned.
@@ -360,7 +424,8 @@ def _cluster(emb: np.ndarray, options: VoiceOptions, reliable: np.ndarray | None
     pick = pool if len(pool) <= _MAX_CLUSTERED else \
         pool[np.linspace(0, len(pool) - 1, _MAX_CLUSTERED).round().astype(np.int64)]
     sub = emb[pick]
-    groups = sorted(_average_linkage(sub @ sub.T, options.stop_similarity), key=len, reverse=True)
+    stop = options.stop_similarity if stop is None else stop
+    groups = sorted(_average_linkage(sub @ sub.T, stop), key=len, reverse=True)
     need = max(1, int(np.ceil(options.min_share * len(sub))))
     large = [g for g in groups if len(g) >= need]
     stray = 1.0 - sum(len(g) for g in large) / len(sub)
@@ -506,14 +571,20 @@ def _empty(speech_s: float, note: str) -> VoiceSplit:
 
 
 def split_voices(audio: np.ndarray, sample_rate: int, embedder: Campp, options: VoiceOptions = VoiceOptions(),
-                 speech: Sequence[tuple[float, float]] | None = None) -> VoiceSplit:
-    """The call's voices and who spoke when; `speech`: (start_s, end_s) regions instead of the VAD."""
+                 speech: Sequence[tuple[float, float]] | None = None, band: str | None = None) -> VoiceSplit:
+    """The call's voices and who spoke when; `speech`: (start_s, end_s) regions instead of the VAD.
+
+    `band`: wide / narrow (None: measured). A wideband call heard as narrow is band-limited to
+    300–3400 Hz before embedding, so its voices compare with telephone-band voiceprints.
+    """
     x = _to_16k(audio, sample_rate)
     duration_s = len(x) / SAMPLE_RATE
     if duration_s < options.min_call_s:
         return _empty(0.0, "too_short")
     if not np.all(np.isfinite(x)):
         x = np.nan_to_num(x, nan=0.0, posinf=0.0, neginf=0.0)
+    measured = is_narrowband(x)
+    narrow = measured or band == "narrow"
     levelled = slow_agc(x) if options.agc else x
     if speech is not None:
         regions = core = _clean_regions(speech, duration_s)
@@ -528,11 +599,13 @@ def split_voices(audio: np.ndarray, sample_rate: int, embedder: Campp, options: 
         return _empty(0.0, "no_speech")
     if speech_s < options.min_party_speech_s:
         return _empty(speech_s, "too_short")
-    stream = _embed_stream(levelled, core, embedder, options)
+    heard = band_limit(levelled, SAMPLE_RATE) if narrow and not measured else levelled
+    stream = _embed_stream(heard, core, embedder, options)
     if len(stream.embeddings) == 0:
         return _empty(speech_s, "too_short")
     lengths = np.array([(b - a) * _FRAME_S for a, b in stream.spans])
-    labels, k, many = _cluster(stream.embeddings, options, lengths >= _CLUSTER_WINDOW_S)
+    labels, k, many = _cluster(stream.embeddings, options, lengths >= _CLUSTER_WINDOW_S,
+                               options.narrow_stop_similarity if narrow else options.stop_similarity)
     frame_labels = _frame_labels(stream, labels, k, int(round(options.smooth_s / _FRAME_S)))
     raw = _widen(_turns(stream, frame_labels, core), regions)
     # Voices numbered by first appearance; a voice no frame ended up with is gone.
@@ -550,15 +623,16 @@ def split_voices(audio: np.ndarray, sample_rate: int, embedder: Campp, options: 
     voices = tuple(sorted(order.values()))
     note = "one_voice" if len(voices) == 1 else ("many_voices" if many or len(voices) > 2 else None)
     return VoiceSplit(turns, voices, {v: round(s, 3) for v, s in seconds.items()}, prints, round(speech_s, 3),
-                      note, len(stream.embeddings))
+                      note, len(stream.embeddings), "narrow" if narrow else "wide")
 
 
 # --------------------------------------------------------------------------- voiceprints
 
 def voiceprint(audios: Sequence[np.ndarray], sample_rate: int, embedder: Campp,
-               options: VoiceOptions = VoiceOptions()) -> Voiceprint:
+               options: VoiceOptions = VoiceOptions(), band: str = "wide") -> Voiceprint:
     """One person's voice from recordings of them alone: the speech-weighted mean of their windows.
 
+    `band` narrow: heard through the telephone band (the audio band-limited first; `METHOD_NARROW`).
     No speech gives a zero vector with `seconds` 0 (callers require a minimum of seconds).
     """
     total = np.zeros(EMBEDDING_DIM, np.float64)
@@ -570,28 +644,45 @@ def voiceprint(audios: Sequence[np.ndarray], sample_rate: int, embedder: Campp,
         levelled = slow_agc(x) if options.agc else x
         # The same speech as a call's voices are embedded from (VAD padded by embed_pad_ms).
         regions = _clean_regions(speech_regions(levelled, options, pad_ms=options.embed_pad_ms), len(x) / SAMPLE_RATE)
-        stream = _embed_stream(levelled, regions, embedder, options)
+        heard = band_limit(levelled, SAMPLE_RATE) if band == "narrow" and not is_narrowband(x) else levelled
+        stream = _embed_stream(heard, regions, embedder, options)
         if len(stream.embeddings):
             total += stream.embeddings.sum(axis=0)
             seconds += sum(b - a for a, b in regions)
     norm = float(np.linalg.norm(total))
     vector = (total / norm if norm > 0 else total).astype(np.float32)
-    return Voiceprint(vector, round(seconds, 3), SAMPLE_RATE, METHOD)
+    return Voiceprint(vector, round(seconds, 3), SAMPLE_RATE, METHOD_NARROW if band == "narrow" else METHOD)
+
+
+def voiceprints(audios: Sequence[np.ndarray], sample_rate: int, embedder: Campp,
+                options: VoiceOptions = VoiceOptions()) -> list[Voiceprint]:
+    """A person's voiceprints for both kinds of call: wideband (when the enrolment audio is) and telephone band.
+
+    Enrolment audio that came through a telephone channel gives the telephone-band print only: a
+    "wideband" print of it would be compared with the wrong thresholds.
+    """
+    clips = [a for a in audios if len(a) >= sample_rate // 2]
+    narrow_only = bool(clips) and all(is_narrowband(a, sample_rate) for a in clips)
+    out = [] if narrow_only else [voiceprint(clips, sample_rate, embedder, options, band="wide")]
+    out.append(voiceprint(clips, sample_rate, embedder, options, band="narrow"))
+    return out
 
 
 def _compatible(p: Voiceprint) -> bool:
     v = np.asarray(p.vector)
-    return (p.sample_rate == SAMPLE_RATE and p.method == METHOD and v.shape == (EMBEDDING_DIM,)
+    return (p.sample_rate == SAMPLE_RATE and p.method in BANDS and v.shape == (EMBEDDING_DIM,)
             and bool(np.all(np.isfinite(v))) and float(np.linalg.norm(v)) > 0)
 
 
 def roles_by_voiceprint(split: VoiceSplit, prints: Sequence[Voiceprint], options: VoiceOptions = VoiceOptions()
                         ) -> dict[int, VoiceRole]:
-    """Each voice's role from the rep's enrolled voiceprint(s).
+    """Each voice's role from the rep's enrolled voiceprint(s), compared in the band the call was heard in.
 
-    rep: similarity ≥ `rep_min_similarity` and the best (voices within `rep_close` of the best are
-    the same rep split in two); customer: `customer_margin` below the best, or under
-    `customer_floor` when no voice matches the rep; else unknown. Never raises.
+    rep: similarity ≥ the band's `rep_min_similarity` and the best (voices within `rep_close` of the
+    best are the same rep split in two); customer: `customer_margin` below the best, or under
+    `customer_floor` when no voice matches the rep; else unknown. A call heard as one voice gets no
+    role: two parties the clustering could not tell apart would put one party's words under the
+    other's name. Never raises.
     """
     if not split.voices:
         return {}
@@ -599,12 +690,20 @@ def roles_by_voiceprint(split: VoiceSplit, prints: Sequence[Voiceprint], options
     if not usable:
         reason = "voiceprint_incompatible" if prints else "no_voiceprint"
         return {v: VoiceRole(v, "unknown", 0.0, None, reason) for v in split.voices}
-    refs = np.stack([np.asarray(p.vector, np.float64) / np.linalg.norm(p.vector) for p in usable])
+    # Prints of the call's band; a band with none falls back to the others (wide thresholds: the
+    # mismatch lowers the rep's similarity, so it errs towards unknown).
+    same = [p for p in usable if BANDS[p.method] == split.band]
+    band = split.band if same else "wide"
+    t = _thresholds(options, band)
+    refs = np.stack([np.asarray(p.vector, np.float64) / np.linalg.norm(p.vector) for p in (same or usable)])
     sims: dict[int, float] = {}
     for v in split.voices:
         e = np.asarray(split.prints.get(v, np.zeros(EMBEDDING_DIM)), np.float64)
         n = float(np.linalg.norm(e))
         sims[v] = float(np.max(refs @ (e / n))) if n > 0 else float("nan")
+    if len(split.voices) == 1:
+        v = split.voices[0]
+        return {v: VoiceRole(v, "unknown", 0.0, _round(sims[v]), "one_voice")}
     out: dict[int, VoiceRole] = {}
     judged = [v for v in split.voices
               if split.seconds.get(v, 0.0) >= options.min_party_speech_s and np.isfinite(sims[v])]
@@ -614,18 +713,18 @@ def roles_by_voiceprint(split: VoiceSplit, prints: Sequence[Voiceprint], options
     if not judged:
         return out
     best = max(sims[v] for v in judged)
-    if best >= options.rep_min_similarity:
-        reps = [v for v in judged if sims[v] >= options.rep_min_similarity and sims[v] >= best - options.rep_close]
+    if best >= t.rep_min:
+        reps = [v for v in judged if sims[v] >= t.rep_min and sims[v] >= best - t.close]
         others = [sims[v] for v in judged if v not in reps]
         for v in judged:
             s = sims[v]
             if v in reps:
                 # Sure when far above the match threshold and far above every other voice.
-                gap = s - max(others) if others else s - options.customer_floor
-                conf = min(1.0, (s - options.rep_min_similarity) / 0.3 + 0.4) * min(1.0, gap / (2 * options.customer_margin))
+                gap = s - max(others) if others else s - t.floor
+                conf = min(1.0, (s - t.rep_min) / 0.3 + 0.4) * min(1.0, gap / (2 * t.margin))
                 out[v] = VoiceRole(v, "rep", _conf(conf), _round(s), "matches_rep_voiceprint")
-            elif s < best - options.customer_margin:
-                conf = min(1.0, (best - s) / (2 * options.customer_margin))
+            elif s < best - t.margin:
+                conf = min(1.0, (best - s) / (2 * t.margin))
                 out[v] = VoiceRole(v, "customer", _conf(conf), _round(s), "unlike_rep_voiceprint")
             else:
                 out[v] = VoiceRole(v, "unknown", 0.0, _round(s), "near_rep_voiceprint")
@@ -634,8 +733,8 @@ def roles_by_voiceprint(split: VoiceSplit, prints: Sequence[Voiceprint], options
         # (the rep may not be on this call at all).
         for v in judged:
             s = sims[v]
-            if s < options.customer_floor:
-                conf = 0.5 * min(1.0, (options.rep_min_similarity - s) / (2 * options.customer_margin))
+            if s < t.floor:
+                conf = 0.5 * min(1.0, (t.rep_min - s) / (2 * t.margin))
                 out[v] = VoiceRole(v, "customer", _conf(conf), _round(s), "no_voice_matches_rep")
             else:
                 out[v] = VoiceRole(v, "unknown", 0.0, _round(s), "no_voice_matches_rep")

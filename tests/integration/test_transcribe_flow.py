@@ -98,6 +98,7 @@ def test_a_reps_stereo_call_enrols_their_voice_and_their_mono_call_is_attributed
     backend, sessions = production, prepared(production)
     from models import ApConversationMetrics, ApVoiceSample, CrmUser
     from nlp.speech.mix import concat_with_pauses, two_party_call, wav_bytes
+    from nlp.speech.voices import METHOD, METHOD_NARROW
     from tests.fielddata import clip
 
     settings = dataclasses.replace(backend, asr_cache_dir=asr_cache)
@@ -120,9 +121,11 @@ def test_a_reps_stereo_call_enrols_their_voice_and_their_mono_call_is_attributed
     pub.publish_job(job_message("recording.submitted/1", world.org_id, recording_id=first))
     make_worker(settings, ["transcribe"]).run(until_idle=1, max_seconds=240)
     with sessions() as s:
-        sample = s.scalar(select(ApVoiceSample).where(ApVoiceSample.rep_id == world.rep_id))
-        assert sample is not None and sample.recording_id == first and sample.source == "stereo_call"
-        assert sample.seconds >= 2.0 and len(sample.vector) == 192 * 4
+        samples = s.scalars(select(ApVoiceSample).where(ApVoiceSample.rep_id == world.rep_id)).all()
+        # A 16 kHz call: the rep heard in the full band and through the telephone band.
+        assert sorted(x.method for x in samples) == sorted([METHOD, METHOD_NARROW])
+        assert all(x.recording_id == first and x.source == "stereo_call" for x in samples)
+        assert all(x.seconds >= 2.0 and len(x.vector) == 192 * 4 for x in samples)
     job = pub.publish_job(job_message("recording.submitted/1", world.org_id, recording_id=second))
     make_worker(settings, ["transcribe", "analyze"]).run(until_idle=2, max_seconds=240)
     with sessions() as s:

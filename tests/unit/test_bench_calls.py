@@ -112,3 +112,12 @@ def test_text_calls_drop_unknown_speakers_and_stay_within_an_industry() -> None:
     voices_, letter = hide_speakers(calls[0], random.Random(0))
     assert voices_[letter] == ["0", "3", "6"] and voices_["B" if letter == "A" else "A"] == ["1", "4", "5"]
     assert hide_speakers(calls[0], random.Random(0)) == (voices_, letter)
+
+
+def test_text_calls_keep_whole_calls_where_rows_name_them() -> None:
+    rows = [{"call": c, "industry": "a", "speaker": s, "text": f"{c}{i}"}
+            for c, speakers in (("x", ["rep", "customer", "unknown", "rep"]), ("y", ["customer"] * 3 + ["rep"] * 5))
+            for i, s in enumerate(speakers)]
+    calls = text_calls(rows, size=6)
+    assert [len(c) for c in calls] == [3, 8]  # not cut at six, the unknown row dropped
+    assert [{r["call"] for r in c} for c in calls] == [{"x"}, {"y"}]

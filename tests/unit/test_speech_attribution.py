@@ -107,3 +107,13 @@ def test_segments_in_silence_or_between_voices_stay_unknown() -> None:
     by_text = {s.text: s.speaker for s in a.segments}
     assert by_text["这段没有声纹"] == "unknown"
     assert by_text["我是恒力机电的小陈给您报价"] == "rep" and by_text["我们需要三台太贵了"] == "customer"
+
+
+def test_one_voice_in_a_call_gets_no_role_whatever_it_says() -> None:
+    # One voice heard: one party alone, or two parties the clustering could not tell apart — the
+    # words of both would land under one name, so neither the wording nor a voiceprint decides.
+    segments = [seg(0, 4, "我是恒力机电的小陈给您报价"), seg(4.5, 9, "我们需要三台太贵了")]
+    a = attribute(segments, Split((Turn(0, 4, 0), Turn(4.5, 9, 0)), voices=(0,), note="one_voice"))
+    assert {s.speaker for s in a.segments} == {"unknown"}
+    assert a.method == "none" and a.note == "one_voice" and a.reasons == {0: "one_voice"}
+    assert a.attributed_share == 0.0

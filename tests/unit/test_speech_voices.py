@@ -10,8 +10,8 @@ import pytest
 from nlp.speech.audio import decode_audio
 from nlp.speech.campp import Campp, load_campp
 from nlp.speech.mix import Turn, concat_with_pauses, scale_to_peak, telephone, two_party_call, wav_bytes
-from nlp.speech.voices import (METHOD, VoiceOptions, Voiceprint, VoiceSplit, VoiceTurn, roles_by_voiceprint,
-                               split_voices, voiceprint)
+from nlp.speech.voices import (METHOD, METHOD_NARROW, VoiceOptions, Voiceprint, VoiceSplit, VoiceTurn, band_energy_db,
+                               call_band, is_narrowband, roles_by_voiceprint, split_voices, voiceprint, voiceprints)
 from tests.fielddata import clip
 
 RATE = 16000
@@ -25,8 +25,13 @@ def model() -> Campp:
 
 
 @lru_cache(maxsize=1)
+def rep_prints() -> tuple[Voiceprint, ...]:
+    """The rep's wideband and telephone-band prints, as enrolment stores them."""
+    return tuple(voiceprints([clip(REP_ENROL)], RATE, model()))
+
+
 def rep_print() -> Voiceprint:
-    return voiceprint([clip(REP_ENROL)], RATE, model())
+    return rep_prints()[0]
 
 
 def halves(x: np.ndarray) -> list[np.ndarray]:
@@ -69,7 +74,7 @@ def check_two_parties(split: VoiceSplit, truth: list[Turn], samples: np.ndarray)
     right = (s["rep"][rep_voice] * sum(t.end_s - t.start_s for t in truth if t.speaker == "rep")
              + s["customer"][cust_voice] * sum(t.end_s - t.start_s for t in truth if t.speaker == "customer"))
     assert right / sum(t.end_s - t.start_s for t in truth) >= 0.85, s
-    roles = roles_by_voiceprint(split, [rep_print()])
+    roles = roles_by_voiceprint(split, rep_prints())
     assert roles[rep_voice].role == "rep" and roles[rep_voice].reason == "matches_rep_voiceprint"
     assert roles[cust_voice].role == "customer"
     assert 0.0 < roles[cust_voice].confidence <= 1.0 and 0.0 < roles[rep_voice].confidence <= 1.0
@@ -92,7 +97,31 @@ def test_quiet_customer_over_the_telephone_band_still_splits() -> None:
     # 8 kHz in (resampled inside) and, separately, decoded back to 16 kHz as the worker would.
     check_two_parties(split_voices(narrow, rate, model()), truth, samples)
     wide = decode_audio(wav_bytes(narrow, rate), sample_rate=RATE).mono
-    check_two_parties(split_voices(wide, RATE, model()), truth, samples)
+    split = split_voices(wide, RATE, model())
+    assert split.band == "narrow"  # 16 kHz samples, but nothing above 4 kHz: heard as a telephone call
+    check_two_parties(split, truth, samples)
+
+
+def test_the_band_of_a_call_and_of_a_voiceprint() -> None:
+    samples, _ = call("ppasr_test.wav")
+    narrow, rate = telephone(samples, RATE)
+    back = decode_audio(wav_bytes(narrow, rate), sample_rate=RATE).mono
+    assert band_energy_db(samples) > -30.0 and not is_narrowband(samples)
+    assert band_energy_db(back) < -45.0 and is_narrowband(back) and is_narrowband(narrow, rate)
+    assert band_energy_db(np.zeros(RATE, np.float32)) == -120.0
+    # Wideband enrolment gives both prints; telephone enrolment only the telephone-band one.
+    assert [p.method for p in rep_prints()] == [METHOD, METHOD_NARROW]
+    from_phone = voiceprints([telephone(clip(REP_ENROL), RATE)[0]], 8000, model())
+    assert [p.method for p in from_phone] == [METHOD_NARROW] and from_phone[0].sample_rate == RATE
+    # The call is heard in the band the rep's prints can be compared in.
+    assert call_band(samples, RATE, rep_prints()) == "wide"
+    assert call_band(samples, RATE, from_phone) == "narrow" and call_band(samples, RATE, []) == "wide"
+    assert call_band(back, RATE, rep_prints()) == "narrow"
+    heard = split_voices(samples, RATE, model(), band="narrow")
+    assert heard.band == "narrow" and heard.voices == (0, 1)
+    roles = roles_by_voiceprint(heard, from_phone)
+    assert sorted(r.role for r in roles.values()) == ["customer", "rep"]
+    assert roles[0].role == "rep"  # the call opens with the rep
 
 
 def test_given_speech_regions_replace_the_vad() -> None:
@@ -157,11 +186,11 @@ def test_voiceprint_of_another_rate_or_method_is_incompatible_not_an_error() -> 
     assert empty.seconds == 0.0 and not np.any(empty.vector)
 
 
-def _split(vectors: list[np.ndarray], seconds: list[float]) -> VoiceSplit:
+def _split(vectors: list[np.ndarray], seconds: list[float], band: str = "wide") -> VoiceSplit:
     voices = tuple(range(len(vectors)))
     turns = tuple(VoiceTurn(float(i), float(i) + seconds[i], i) for i in voices)
     prints = {i: (v / np.linalg.norm(v)).astype(np.float32) for i, v in enumerate(vectors)}
-    return VoiceSplit(turns, voices, dict(enumerate(seconds)), prints, float(sum(seconds)), None)
+    return VoiceSplit(turns, voices, dict(enumerate(seconds)), prints, float(sum(seconds)), None, band=band)
 
 
 def _unit(i: int) -> np.ndarray:
@@ -196,10 +225,30 @@ def test_roles_rules() -> None:
     # Too little speech to judge.
     r = roles_by_voiceprint(_split([_with_sim(0.8), _with_sim(0.0)], [10, 1.5]), [REP])
     assert (r[0].role, r[1].role, r[1].reason) == ("rep", "unknown", "too_little_speech")
-    # One voice matching the rep is the rep; several prints: the best match counts.
-    r = roles_by_voiceprint(_split([_with_sim(0.6)], [10]), [Voiceprint(_unit(5), 9.0, RATE, METHOD), REP])
-    assert r[0].role == "rep"
+    # Several prints: the best match counts.
+    r = roles_by_voiceprint(_split([_with_sim(0.6), _with_sim(0.0)], [10, 10]),
+                            [Voiceprint(_unit(5), 9.0, RATE, METHOD), REP])
+    assert (r[0].role, r[1].role) == ("rep", "customer")
+    # One voice in a call: no role, however well it matches (it may be both parties merged).
+    r = roles_by_voiceprint(_split([_with_sim(0.9)], [10]), [REP])
+    assert (r[0].role, r[0].reason, r[0].similarity) == ("unknown", "one_voice", pytest.approx(0.9, abs=1e-3))
     assert roles_by_voiceprint(VoiceSplit((), (), {}, {}, 0.0, "no_speech"), [REP]) == {}
+
+
+def test_telephone_band_calls_are_judged_with_their_own_thresholds() -> None:
+    narrow_rep = Voiceprint(_unit(0), 20.0, RATE, METHOD_NARROW)
+    wide_call = _split([_with_sim(0.40), _with_sim(0.05)], [10, 10])
+    narrow_call = _split([_with_sim(0.40), _with_sim(0.05)], [10, 10], band="narrow")
+    # 0.40 is a clear match in the full band, but in the telephone band strangers reach it.
+    r = roles_by_voiceprint(wide_call, [REP, narrow_rep])
+    assert (r[0].role, r[1].role) == ("rep", "customer")
+    r = roles_by_voiceprint(narrow_call, [REP, narrow_rep])
+    assert (r[0].role, r[1].role) == ("unknown", "customer") and r[1].reason == "no_voice_matches_rep"
+    r = roles_by_voiceprint(_split([_with_sim(0.75), _with_sim(0.40)], [10, 10], band="narrow"), [REP, narrow_rep])
+    assert (r[0].role, r[1].role) == ("rep", "customer")
+    # Only a print of the other band: compared anyway, with the full-band thresholds.
+    r = roles_by_voiceprint(narrow_call, [REP])
+    assert (r[0].role, r[1].role) == ("rep", "customer")
 
 
 def test_options_defaults_are_the_measured_ones() -> None:
@@ -207,3 +256,5 @@ def test_options_defaults_are_the_measured_ones() -> None:
     assert (o.window_s, o.hop_s, o.stop_similarity, o.max_voices, o.min_share, o.smooth_s) == (1.5, 0.75, 0.55, 4, 0.10, 0.31)
     assert (o.rep_min_similarity, o.rep_close, o.customer_margin, o.customer_floor) == (0.25, 0.15, 0.25, 0.10)
     assert (o.min_party_speech_s, o.min_call_s) == (2.0, 5.0)
+    assert (o.narrow_stop_similarity, o.narrow_rep_min_similarity, o.narrow_rep_close, o.narrow_customer_margin,
+            o.narrow_customer_floor) == (0.62, 0.45, 0.10, 0.20, 0.30)

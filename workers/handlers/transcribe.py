@@ -89,9 +89,9 @@ def handle_recording_submitted(ctx: JobContext, msg: RecordingSubmitted) -> dict
     s.flush()
     store_metrics(s, row, result.metrics, now)
     enrolled = False
-    if run.rep_sample is not None and rec_info["rep_id"] is not None:
-        enrolled = add_sample(s, msg.org_id, rec_info["rep_id"], run.rep_sample, source="stereo_call",
-                              recording_id=rec_info["id"], now=now) is not None
+    if run.rep_samples and rec_info["rep_id"] is not None:
+        enrolled = all([add_sample(s, msg.org_id, rec_info["rep_id"], sample, source="stereo_call",
+                                   recording_id=rec_info["id"], now=now) is not None for sample in run.rep_samples])
     elif not enrol_ok and rec_info["rep_id"] is not None:
         forget_rep(s, rec_info["rep_id"], actor=f"job:{ctx.job_id}", reason="consent_withdrawn_or_left")
     ctx.follow_up(msg.org_id, job_message("transcript.ready/1", msg.org_id, job_id=derived_job_id(ctx.job_id, "transcript"),
@@ -124,7 +124,7 @@ def store_metrics(s: Any, transcript: ApTranscript, metrics: Any, now: Any) -> N
 def _enrol_sample(ctx: JobContext, msg: RecordingSubmitted, rec_info: dict[str, Any], enrol_ok: bool) -> dict[str, Any]:
     """A recording of the rep alone: it enrols the rep's voiceprint (with the rep's consent) and is not transcribed."""
     from nlp.speech.audio import AudioError, decode_audio
-    from nlp.speech.voices import voiceprint
+    from nlp.speech.voices import voiceprints
 
     from ..asr_model import ModelError, SpeechSettings, default_ffmpeg_exe, load_speaker_model
 
@@ -136,14 +136,17 @@ def _enrol_sample(ctx: JobContext, msg: RecordingSubmitted, rec_info: dict[str, 
     try:
         audio = decode_audio(data, sample_rate=16000, max_duration_s=speech.max_duration_s,
                              ffmpeg_exe=default_ffmpeg_exe())
-        sample = voiceprint([audio.mono], 16000, load_speaker_model())
+        samples = voiceprints([audio.mono], 16000, load_speaker_model())
     except AudioError as e:
         raise Failed(e.code, f"recording {msg.recording_id} ({rec_info['path']}): {e}") from None
     except ModelError as e:
         raise Retry(e.code, f"speaker model unavailable on this worker: {e}") from None
-    if sample.seconds < 2.0:
-        raise Failed("voice_sample_too_short", f"recording {msg.recording_id} holds {sample.seconds:.1f} s of "
+    seconds = samples[0].seconds
+    if seconds < 2.0:
+        raise Failed("voice_sample_too_short", f"recording {msg.recording_id} holds {seconds:.1f} s of "
                      "speech; a voiceprint needs at least 2 s")
-    row = add_sample(ctx.session, msg.org_id, rec_info["rep_id"], sample, source="rep_sample",
-                     recording_id=rec_info["id"], now=utcnow())
-    return {"voiceprint_sample": row is not None, "rep_id": rec_info["rep_id"], "seconds": round(sample.seconds, 1)}
+    now = utcnow()
+    rows = [add_sample(ctx.session, msg.org_id, rec_info["rep_id"], sample, source="rep_sample",
+                       recording_id=rec_info["id"], now=now) for sample in samples]
+    return {"voiceprint_sample": all(r is not None for r in rows), "rep_id": rec_info["rep_id"],
+            "seconds": round(seconds, 1)}
