@@ -13,9 +13,8 @@ whose centroid is within `merge_similarity` of another is folded into it) → 10
 the covering windows' votes, smoothed over `smooth_s` within a region → turns, stretched over the
 VAD's 250 ms padding.
 
-On constructed two-party calls (real clips; clean, telephone band, a party 30 dB quieter, 0.1 s
-pauses) the rep's role was right on 389/390 calls, 0–4.5 % of speech time on the wrong party;
-about 0.8–1 s per minute of call on two cores.
+Telephone-band calls (nothing above 4 kHz) are clustered and judged with thresholds of their own
+against the rep's telephone-band print. Measured figures: docs/speech.md, "Who said what".
 
 `voiceprint`: one pooled embedding of a person's speech (enrolment). `roles_by_voiceprint`: which
 of a call's voices is the enrolled rep, which the customer, and which cannot be told.
