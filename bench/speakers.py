@@ -12,9 +12,10 @@ a voiceprint at 8 kHz) — what the pipeline says and that nothing crashes. Time
 (split + roles) beside plain faster-whisper (`transcribe(language="zh", beam_size=5, vad_filter=True)`)
 on a sample of calls in the same run.
 
-Text. bench/data/nlp_eval.jsonl (development: the cues were tuned on it), nlp_holdout.jsonl and
-nlp_holdout2.jsonl (held out): six utterances of one industry a call; nlp_holdout3.jsonl (held out,
-28 whole calls of 9–12 turns written after the cues): its calls as written. Speaker-unknown rows
+Text. bench/data/nlp_eval.jsonl and nlp_dev_calls.jsonl (development: the cues were tuned on
+them), nlp_holdout.jsonl and nlp_holdout2.jsonl (held out): six utterances of one industry a call;
+nlp_dev_calls.jsonl (33 calls) and nlp_holdout3.jsonl (held out, 28 whole calls of 9–12 turns
+written without seeing the cues): their calls as written. Speaker-unknown rows
 dropped, the speakers hidden as voices A and B for nlp.speech.cues.roles_from_words.
 
     .venv/bin/python -m bench.speakers                 # default: ~5 min on two cores
@@ -47,7 +48,8 @@ from bench.calls import (
 )
 
 ROOT = Path(__file__).resolve().parents[1]
-TEXT_SETS = (("dev (tuned on)", "nlp_eval.jsonl"), ("holdout", "nlp_holdout.jsonl"),
+TEXT_SETS = (("dev (tuned on)", "nlp_eval.jsonl"), ("dev calls (tuned)", "nlp_dev_calls.jsonl"),
+             ("holdout", "nlp_holdout.jsonl"),
              ("holdout2", "nlp_holdout2.jsonl"), ("holdout3 calls", "nlp_holdout3.jsonl"))
 
 
@@ -66,7 +68,8 @@ def text_half(seed: int) -> dict[str, Any]:
     from nlp.speech.cues import roles_from_words
 
     out: dict[str, Any] = {}
-    print("\n== Roles from wording (text): calls of 6 utterances, speakers hidden as A/B ==")
+    print("\n== Roles from wording (text): whole calls where the set has them, else 6-utterance slices; "
+          "speakers hidden as A/B ==")
     print(f"{'set':<16} {'calls':>5} {'one-sided':>9} {'scored':>6} {'right':>6} {'wrong':>6} {'unknown':>7} {'right %':>8}")
     for label, file in TEXT_SETS:
         rows = [json.loads(line) for line in (ROOT / "bench" / "data" / file).read_text(encoding="utf-8").splitlines()
@@ -91,7 +94,7 @@ def text_half(seed: int) -> dict[str, Any]:
             else:
                 verdict = "unknown"
             counts[verdict] += 1
-            by_size[(len(call) == 6, verdict)] += 1
+            by_size[("call" in call[0] or len(call) == 6, verdict)] += 1
             if verdict != "right":
                 misses.append((verdict, call[0]["id"], len(call), got))
         scored = counts["right"] + counts["wrong"] + counts["unknown"]
@@ -101,9 +104,14 @@ def text_half(seed: int) -> dict[str, Any]:
                      "right": counts["right"], "wrong": counts["wrong"], "unknown": counts["unknown"],
                      "utterances_per_call": dict(Counter(len(c) for c in calls)), "misses": misses,
                      "full_calls": {k: by_size[(True, k)] for k in ("right", "wrong", "unknown")},
-                     "short_calls": {k: by_size[(False, k)] for k in ("right", "wrong", "unknown")}}
+                     "short_calls": {k: by_size[(False, k)] for k in ("right", "wrong", "unknown")},
+                     "whole_calls": "call" in rows[0]}
     for file, r in out.items():
         full, short = r["full_calls"], r["short_calls"]
+        if r["whole_calls"]:
+            print(f"  {file}: whole calls {full['right']}/{sum(full.values())} right; not right: "
+                  + (", ".join(f"{k} {i} ({n} utt.)" for k, i, n, _ in r["misses"]) or "none"))
+            continue
         print(f"  {file}: calls of 6 utterances {full['right']}/{sum(full.values())} right, shorter (a run's tail) "
               f"{short['right']}/{sum(short.values())}; not right: "
               + (", ".join(f"{k} {i} ({n} utt.)" for k, i, n, _ in r["misses"]) or "none"))

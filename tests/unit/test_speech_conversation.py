@@ -96,3 +96,31 @@ def test_one_voice_needs_a_strong_lean() -> None:
     strong = roles_from_words({"a": ["我是恒力机电的小陈", "给您发报价", "我们工程师明天上门调试"]})
     assert strong["a"].role == "rep"
     assert lean_of(["你们的售后怎么保障？太贵了"]).value < 0
+
+
+@pytest.mark.parametrize("text", [
+    "喂，何老板，早晨！我系味源酱料嘅阿辉",  # Cantonese self-introduction and greeting by title
+    "冯经理侬好，我是申建材料额小陶",  # Wu: 侬好, 额
+    "罗老板，中午好噻，我是上回来你们康复中心演示的那个小贺",
+    "生抽一箱十二支，而家一箱九十六",  # a unit price
+    "你拎五十箱，我帮你申请返三个点",
+    "那 批 是 仓库 混 料 了 真 对不住",
+    "明朝就叫司机送过来",
+    "你们这边是打算上几台嘛",
+])
+def test_rep_wording_in_many_registers(text: str) -> None:
+    assert lean_of([text]).value > 0, lean_of([text])
+
+
+@pytest.mark.parametrize("text", [
+    "嗯 你 说 多少",  # asks for the price
+    "一块三 啊",  # echoes it
+    "先上三台，另外还想要一台电动起立床",
+    "好 发票 还是 开 到 我们 集团 那边 月结 六十 天",
+    "上回 你们 发 的 那个 接头 漏气 换 了 三个 了",
+    "二十二万有点吃不消",
+    "能不能支持多语言？我们在越南还有几家店",
+    "行，那你把合同发过来，我找财务安排付款",
+])
+def test_customer_wording_in_many_registers(text: str) -> None:
+    assert lean_of([text]).value < 0, lean_of([text])
