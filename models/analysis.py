@@ -84,8 +84,12 @@ class ApMoney(_FromSource, Base):
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     phrase: Mapped[str] = mapped_column(Text)
     kind: Mapped[str] = mapped_column(String(16))  # budget / quote / price / discount
-    yuan: Mapped[float | None] = mapped_column(Float)
+    yuan: Mapped[float | None] = mapped_column(Float)  # a point amount
     ratio: Mapped[float | None] = mapped_column(Float)
+    # A range or an approximate amount (二三十万, 十来万, 二十万上下): its bounds; yuan is then empty.
+    yuan_low: Mapped[float | None] = mapped_column(Float)
+    yuan_high: Mapped[float | None] = mapped_column(Float)
+    unit: Mapped[str | None] = mapped_column(String(16))  # per-unit amounts: 台 / 吨 / 平米 / 箱 …
 
 
 class ApObjection(_FromSource, Base):

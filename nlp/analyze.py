@@ -178,8 +178,8 @@ def analysis_to_json(a: Analysis) -> dict:
         "commitments": [{"phrase": c.phrase, "speaker": c.speaker, "kind": c.kind, "date": _iso(c.date),
                          "window_start": _iso(c.window_start), "window_end": _iso(c.window_end), "ref": c.ref}
                         for c in a.commitments],
-        "money": [{"phrase": m.phrase, "speaker": m.speaker, "kind": m.kind, "yuan": m.yuan, "ratio": m.ratio,
-                   "ref": m.ref} for m in a.money],
+        "money": [{"phrase": m.phrase, "speaker": m.speaker, "kind": m.kind, "yuan": m.yuan, "yuan_low": m.yuan_low,
+                   "yuan_high": m.yuan_high, "unit": m.unit, "ratio": m.ratio, "ref": m.ref} for m in a.money],
         "objections": [{"type": o.type, "text": o.text, "speaker": o.speaker, "ref": o.ref} for o in a.objections],
         "keywords": [{"word": k.word, "weight": k.weight, "ref": k.ref, "speaker": k.speaker, "start_s": k.start_s}
                      for k in a.keywords],

@@ -4,11 +4,14 @@ Axes (each 0…1):
 * 决策链覆盖度 coverage     = 0.75·(roles reached ÷ target roles) + 0.25·s(touches, 2)
 * 需求明确度 need clarity   = 0.50·s(need statements, 2) + 0.25·s(doc viewing s, 600)
                               + 0.25·s(proposal revisions, 1)
-* 预算匹配度 budget match   = 0.60·fit(stated budget, quoted range) + 0.20·s(budget mentions, 1)
+* 预算匹配度 budget match   = 0.60·fit(latest quote, stated budget range) + 0.20·s(budget mentions, 1)
                               + 0.20·s(rebate queries, 1)
 where s(x, h) = x ÷ (x + h) (0 at none, ½ at the half-saturation constant h, → 1) and
-fit = 1 inside [min quote, max quote], budget ÷ min quote below it, max quote ÷ budget above.
-A component without data (no target chain, no stated budget or no quote) is left out and
+fit = 1 inside [budget low, budget high] (a point budget: low = high), quote ÷ low below it,
+high ÷ quote above — falling with the distance to the nearer bound. The quote compared is the
+latest one in the budget's terms: a per-unit budget (每吨不超过四千) only with per-unit quotes of
+the same unit, a total budget only with totals (the caller picks it: workers/scoring_data.py).
+A component without data (no target chain, no stated budget or no comparable quote) is left out and
 the axis is the weighted mean of the rest; it is listed in `missing`. Constants: RadarConfig.
 
 `render_radar_png` draws with matplotlib's Agg backend (no pyplot, no global state) in a CJK
@@ -57,9 +60,10 @@ class RadarInputs:
     chain_target: int = 0
     need_statements: int = 0
     budget_mentions: int = 0
-    stated_budget_yuan: float | None = None
-    quoted_min_yuan: float | None = None
-    quoted_max_yuan: float | None = None
+    budget_low_yuan: float | None = None  # the latest stated budget (a point: low = high)
+    budget_high_yuan: float | None = None
+    quote_yuan: float | None = None  # the latest quote in the budget's terms (a range: its middle)
+    unit: str | None = None  # both per this unit (台, 吨 …); None: totals
     source_ids: Mapping[str, tuple] = field(default_factory=dict)  # input name -> ids it was counted from
 
 
@@ -119,15 +123,15 @@ def saturate(x: Any, half: Any) -> np.ndarray:
     return x / (x + np.asarray(half, dtype=float))
 
 
-def budget_fit(budget: float | None, low: float | None, high: float | None) -> float | None:
-    """How well a stated budget matches the quoted range (1 inside it; a ratio outside)."""
-    if budget is None or low is None or budget <= 0 or low <= 0:
+def budget_fit(quote: float | None, low: float | None, high: float | None) -> float | None:
+    """How well a quote fits the stated budget range: 1 inside it, the ratio to the nearer bound outside."""
+    if quote is None or low is None or quote <= 0 or low <= 0:
         return None
     high = low if high is None else max(high, low)
-    if budget < low:
-        return budget / low
-    if budget > high:
-        return high / budget
+    if quote < low:
+        return quote / low
+    if quote > high:
+        return high / quote
     return 1.0
 
 
@@ -139,11 +143,11 @@ def radar_axes(inputs: RadarInputs, config: RadarConfig | None = None) -> RadarA
     raw = np.array([getattr(inputs, k) or 0 for k in counts], dtype=float)
     norm = dict(zip(counts, saturate(raw, np.array([float(h[k]) for k in counts]))))
     chain = (min(1.0, inputs.chain_reached / inputs.chain_target) if inputs.chain_target > 0 else None)
-    fit = budget_fit(inputs.stated_budget_yuan, inputs.quoted_min_yuan, inputs.quoted_max_yuan)
+    fit = budget_fit(inputs.quote_yuan, inputs.budget_low_yuan, inputs.budget_high_yuan)
     values: dict[str, tuple[float | None, float | None]] = {
         **{k: (float(getattr(inputs, k) or 0), float(norm[k])) for k in counts},
         "chain": (None if inputs.chain_target <= 0 else float(inputs.chain_reached), chain),
-        "price_fit": (inputs.stated_budget_yuan, fit),
+        "price_fit": (inputs.quote_yuan, fit),
     }
     components, missing, axes = {}, [], {}
     for axis, _ in AXES:

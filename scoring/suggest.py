@@ -43,10 +43,12 @@ class PricePoint:
     """A quoted price: a `crm_quotes` row or a price spoken in a call (`ap_money`)."""
 
     product: str | None
-    amount_yuan: float
+    amount_yuan: float  # the amount, or the low end of a range (二三十万)
     at: dt.datetime
     source: Ref
     spoken: bool = False
+    amount_high_yuan: float | None = None  # a range's high end
+    unit: str | None = None  # per-unit amounts (台, 吨 …): kept out of the totals' range
 
 
 @dataclass(frozen=True)
@@ -110,7 +112,8 @@ class PriceRange:
     def to_json(self) -> dict[str, Any]:
         return {"count": self.count, "min_yuan": self.min_yuan, "max_yuan": self.max_yuan,
                 "median_yuan": self.median_yuan, "sources": list(self.sources),
-                "last": {"amount_yuan": self.last.amount_yuan, "at": self.last.at.isoformat(),
+                "last": {"amount_yuan": self.last.amount_yuan, "amount_high_yuan": self.last.amount_high_yuan,
+                         "unit": self.last.unit, "at": self.last.at.isoformat(),
                          "source": self.last.source, "product": self.last.product, "spoken": self.last.spoken}}
 
 
@@ -152,6 +155,7 @@ class Suggestion:
     next_touch_reason: str
     ignored: tuple[Mapping[str, Any], ...] = ()
     attributed_shares: Mapping[Ref, float | None] = field(default_factory=dict)  # per call used
+    unit_price_ranges: Mapping[str, PriceRange] = field(default_factory=dict)  # per-unit amounts, by unit
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -162,6 +166,7 @@ class Suggestion:
                                for s, a in self.communications],
             "quote_range": self.quote_range.to_json() if self.quote_range else None,
             "quote_range_by_product": {p: r.to_json() for p, r in self.quote_range_by_product.items()},
+            "unit_price_ranges": {u: r.to_json() for u, r in self.unit_price_ranges.items()},
             "inventory": [i.to_json() for i in self.inventory],
             "open_commitments": [c.to_json() for c in self.open_commitments],
             "next_touch_at": self.next_touch_at.isoformat(),
@@ -216,9 +221,10 @@ def rank_keywords(communications: Sequence[Communication], last: int = 3, decay:
 def price_range(points: Sequence[PricePoint]) -> PriceRange | None:
     if not points:
         return None
-    amounts = np.array([p.amount_yuan for p in points], dtype=float)
+    lows = np.array([p.amount_yuan for p in points], dtype=float)
+    highs = np.array([p.amount_high_yuan or p.amount_yuan for p in points], dtype=float)
     last = max(points, key=lambda p: (_aware(p.at, "at"), not p.spoken))
-    return PriceRange(len(points), float(amounts.min()), float(amounts.max()), float(np.median(amounts)),
+    return PriceRange(len(points), float(lows.min()), float(highs.max()), float(np.median((lows + highs) / 2)),
                       last, tuple(p.source for p in sorted(points, key=lambda p: _aware(p.at, "at"))))
 
 
@@ -303,7 +309,13 @@ def build_suggestion(action_type: str,
                 ignored.append({"input": "price", "source": p.source, "amount_yuan": p.amount_yuan,
                                 "reason": "not a positive amount"})
                 continue
-            points.append(PricePoint(p.product, amount, _aware(p.at, "at"), p.source, spoken or p.spoken))
+            points.append(replace(p, amount_yuan=amount, at=_aware(p.at, "at"), spoken=spoken or p.spoken))
+    # A per-unit amount (一吨三万二) is not comparable with a deal's total: ranges of their own.
+    per_unit: dict[str, list[PricePoint]] = {}
+    for p in points:
+        if p.unit:
+            per_unit.setdefault(p.unit, []).append(p)
+    points = [p for p in points if not p.unit]
     by_product: dict[str, list[PricePoint]] = {}
     for p in points:
         if p.product:
@@ -334,4 +346,5 @@ def build_suggestion(action_type: str,
         quote_range_by_product={p: price_range(v) for p, v in sorted(by_product.items())},
         inventory=tuple(hints), open_commitments=tuple(commitments),
         next_touch_at=next_at, next_touch_reason=reason, ignored=tuple(ignored),
-        attributed_shares={c.source: c.attributed_share for c in used if c.attributed_share is not None})
+        attributed_shares={c.source: c.attributed_share for c in used if c.attributed_share is not None},
+        unit_price_ranges={u: price_range(v) for u, v in sorted(per_unit.items())})

@@ -113,7 +113,8 @@ def suggestion_inputs(s: Session, customer_id: int, tz: ZoneInfo, today: dt.date
                                                           ApNeed.source_id == an.source_id)))
     quotes = s.scalars(select(CrmQuote).where(CrmQuote.customer_id == customer_id)).all()
     spoken = s.scalars(select(ApMoney).where(ApMoney.customer_id == customer_id,
-                                             ApMoney.kind.in_(("quote", "price")), ApMoney.yuan.is_not(None))).all()
+                                             ApMoney.kind.in_(("quote", "price")),
+                                             (ApMoney.yuan.is_not(None)) | (ApMoney.yuan_low.is_not(None)))).all()
     inventory = {i.product: i.quantity for i in s.scalars(select(CrmInventory))}
     blob = " ".join(texts)
     mentioned = sorted({p for p in inventory if p and p in blob} | {q.product for q in quotes})
@@ -125,7 +126,8 @@ def suggestion_inputs(s: Session, customer_id: int, tz: ZoneInfo, today: dt.date
     return dict(
         communications=communications,
         quotes=[PricePoint(q.product, q.amount_yuan, q.quoted_at, f"quote:{q.id}") for q in quotes],
-        spoken_prices=[PricePoint(None, m.yuan, m.occurred_at, f"money:{m.id}", spoken=True) for m in spoken],
+        spoken_prices=[PricePoint(None, m.yuan if m.yuan is not None else m.yuan_low, m.occurred_at, f"money:{m.id}",
+                                  spoken=True, amount_high_yuan=m.yuan_high, unit=m.unit) for m in spoken],
         inventory=inventory, products_mentioned=mentioned,
         open_commitments=[OpenCommitment(ref=f"commitment:{c.id}", date=c.date or c.window_end, stated_on=c.stated_on,
                                          text=c.phrase) for c in promises if (c.date or c.window_end)],
@@ -148,12 +150,45 @@ def radar_inputs(s: Session, facts: CustomerFacts, period: Period, chain_reached
     budgets = s.scalars(select(ApMoney).where(ApMoney.customer_id == cid, ApMoney.kind == "budget",
                                               ApMoney.occurred_at < end).order_by(ApMoney.occurred_at.desc())).all()
     week_budgets = [b for b in budgets if b.occurred_at >= start]
-    quotes = [q.amount_yuan for q in s.scalars(select(CrmQuote).where(CrmQuote.customer_id == cid,
-                                                                      CrmQuote.quoted_at < end))]
+    budget = budgets[0] if budgets else None
+    unit = budget.unit if budget is not None else None
+    # The latest quote in the budget's terms: totals (crm_quotes, spoken quotes without a unit) for a
+    # total budget, spoken amounts of the same unit for a per-unit one.
+    candidates: list[tuple[dt.datetime, float, str]] = []
+    if unit is None:
+        candidates += [(q.quoted_at, q.amount_yuan, f"quote:{q.id}") for q in s.scalars(
+            select(CrmQuote).where(CrmQuote.customer_id == cid, CrmQuote.quoted_at < end)) if q.amount_yuan]
+    spoken = s.scalars(select(ApMoney).where(
+        ApMoney.customer_id == cid, ApMoney.occurred_at < end,
+        ApMoney.kind.in_(("quote",) if unit is None else ("quote", "price")),
+        ApMoney.unit.is_(None) if unit is None else ApMoney.unit == unit)).all()
+    for m in spoken:
+        value = m.yuan if m.yuan is not None else _middle(m.yuan_low, m.yuan_high)
+        if value:
+            candidates.append((m.occurred_at, value, f"money:{m.id}"))
+    quote = max(candidates, key=lambda c: (_utc(c[0]), c[2])) if candidates else None
     return RadarInputs(
         touches=len(in_week), doc_view_seconds=float(views[1] or 0), proposal_revisions=int(revisions or 0),
         rebate_queries=int(rebates or 0), chain_reached=chain_reached, chain_target=len(facts.target),
         need_statements=needs, budget_mentions=len(week_budgets),
-        stated_budget_yuan=budgets[0].yuan if budgets else None,
-        quoted_min_yuan=min(quotes) if quotes else None, quoted_max_yuan=max(quotes) if quotes else None,
-        source_ids={"touches": tuple(t.key for t in in_week), "budget": tuple(f"money:{b.id}" for b in budgets[:1])})
+        budget_low_yuan=_bound(budget, "low"), budget_high_yuan=_bound(budget, "high"),
+        quote_yuan=quote[1] if quote else None, unit=unit,
+        source_ids={"touches": tuple(t.key for t in in_week), "budget": tuple(f"money:{b.id}" for b in budgets[:1]),
+                    "quote": (quote[2],) if quote else ()})
+
+
+def _middle(low: float | None, high: float | None) -> float | None:
+    return (low + high) / 2 if low is not None and high is not None else low
+
+
+def _bound(money: ApMoney | None, end: str) -> float | None:
+    """A budget's low or high end (a point is both)."""
+    if money is None:
+        return None
+    if money.yuan is not None:
+        return money.yuan
+    return money.yuan_low if end == "low" else money.yuan_high
+
+
+def _utc(at: dt.datetime) -> dt.datetime:
+    return at if at.tzinfo is not None else at.replace(tzinfo=dt.timezone.utc)

@@ -14,7 +14,15 @@ from bench.nlp_eval import TARGETS, load, prf, run, score_row
 from nlp.packs import OBJECTION_TYPES, ROLE_CATEGORIES, available_industries
 
 DATA = Path(__file__).resolve().parents[2] / "bench" / "data"
-FILES = ("nlp_eval.jsonl", "nlp_holdout.jsonl", "nlp_holdout2.jsonl")
+FILES = ("nlp_eval.jsonl", "nlp_dev_calls.jsonl", "nlp_holdout.jsonl", "nlp_holdout2.jsonl", "nlp_holdout3.jsonl")
+
+
+def _amount_ok(m: dict) -> bool:
+    """Exactly one of: a ratio (discounts), a point `yuan`, a range `yuan_low` < `yuan_high`."""
+    shapes = [("ratio" in m), ("yuan" in m), ("yuan_low" in m and "yuan_high" in m)]
+    if sum(shapes) != 1:
+        return False
+    return not shapes[2] or m["yuan_low"] < m["yuan_high"]
 
 
 @pytest.mark.parametrize("name", FILES)
@@ -28,7 +36,7 @@ def test_labels_are_well_formed(name: str) -> None:
         assert all(n in r["text"] for n in r["needs"]), r["id"]
         assert all(c["kind"] in ("expected", "promised", "other") and dt.date.fromisoformat(c["date"])
                    for c in r["commitments"]), r["id"]
-        assert all(m["kind"] in ("budget", "quote", "price", "discount") and ("yuan" in m) != ("ratio" in m)
+        assert all(m["kind"] in ("budget", "quote", "price", "discount") and _amount_ok(m)
                    for m in r["money"]), r["id"]
         assert all(o in OBJECTION_TYPES for o in r["objections"]), r["id"]
 
@@ -51,3 +59,25 @@ def test_targets_hold_on_the_main_set() -> None:
     for field, target in TARGETS.items():
         tp, fn, fp = totals[field]
         assert prf(tp, fn, fp)[2] >= target, field
+
+
+@pytest.mark.parametrize("name", ("nlp_dev_calls.jsonl", "nlp_holdout3.jsonl"))
+def test_whole_call_sets_hold_whole_calls(name: str) -> None:
+    rows = load(DATA / name)
+    calls: dict[str, list[dict]] = {}
+    for r in rows:
+        calls.setdefault(r["call"], []).append(r)
+    assert len(rows) >= 150 and len(calls) >= 24
+    for call in calls.values():
+        assert [r["turn"] for r in call] == list(range(1, len(call) + 1))
+        assert len({r["date"] for r in call}) == 1 and len({r["industry"] for r in call}) == 1
+        assert {r["speaker"] for r in call} == {"rep", "customer"}
+
+
+def test_real_complaint_texts_are_labelled_and_split() -> None:
+    rows = load(DATA / "complaints.jsonl")
+    assert len({r["id"] for r in rows}) == len(rows)
+    assert all(r["split"] in ("dev", "holdout") and set(r["objections"]) <= set(OBJECTION_TYPES) for r in rows)
+    for split in ("dev", "holdout"):
+        chosen = [r for r in rows if r["split"] == split]
+        assert len(chosen) >= 80 and any(not r["objections"] for r in chosen)

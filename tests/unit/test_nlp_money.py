@@ -46,3 +46,65 @@ def test_not_money(text: str) -> None:
 def test_money_keeps_phrase_and_speaker() -> None:
     (m,) = money_in("预算大概十二万", "unknown", ref="message:3")
     assert (m.phrase, m.speaker, m.ref, m.yuan, m.ratio) == ("十二万", "unknown", "message:3", 120_000, None)
+
+
+def shaped(text: str, speaker: str = "customer") -> list[tuple]:
+    """(kind, point or (low, high), unit) per amount."""
+    return [(m.kind, m.ratio if m.ratio is not None else m.yuan if m.yuan is not None else (m.yuan_low, m.yuan_high),
+             m.unit) for m in money_in(text, speaker)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the issue's examples: ranges stay ranges
+        ("我们的预算在二十到三十万之间", [("budget", (200_000, 300_000), None)]),
+        ("预算大概二三十万", [("budget", (200_000, 300_000), None)]),
+        ("预算15-20万", [("budget", (150_000, 200_000), None)]),
+        ("预算十五六万", [("budget", (150_000, 160_000), None)]),
+        ("预算二十万上下", [("budget", (180_000, 220_000), None)]),
+        ("预算十来万", [("budget", (100_000, 130_000), None)]),
+        ("预算小十万", [("budget", (80_000, 100_000), None)]),
+        ("隔壁才一百出头", [("price", (100, 110), None)]),
+        ("预算也就万把块", [("budget", (8_000, 12_000), None)]),
+        ("预算六十多万", [("budget", (600_000, 700_000), None)]),
+        ("八块多一瓶", [("price", (8, 9), "瓶")]),
+        ("报价六万几", [("quote", (60_000, 70_000), None)]),
+        ("预算一万到一万五", [("budget", (10_000, 15_000), None)]),
+        ("两百几蚊", [("price", (200, 300), None)]),
+        # points as people write them
+        ("报价三千五", [("quote", 3_500, None)]),
+        ("报价3k", [("quote", 3_000, None)]),
+        ("预算5w", [("budget", 50_000, None)]),
+        ("预算1.2个w", [("budget", 12_000, None)]),
+        ("预算不超过十万", [("budget", 100_000, None)]),
+        ("预算最多三十万", [("budget", 300_000, None)]),
+        # per unit vs totals
+        ("每台八百", [("price", 800, "台")]),
+        ("一吨三万二", [("price", 32_000, "吨")]),
+        ("每平米十八块", [("price", 18, "平米")]),
+        ("劳保套装八十八一套", [("price", 88, "套")]),
+        ("按年包的话一年三万", [("quote", 30_000, None)]),
+        # discounts and rebates
+        ("可以打八折", [("discount", 0.8, None)]),
+        ("年底统一返3个点", [("discount", 0.97, None)]),
+        # ASR output with spaces between words
+        ("价格 是 三十一万 五", [("quote", 315_000, None)]),
+        ("二十七 八万", [("quote", (270_000, 280_000), None)]),
+    ],
+)
+def test_money_as_people_say_it(text: str, expected: list[tuple]) -> None:
+    assert shaped(text) == expected
+
+
+@pytest.mark.parametrize("text", ["五一前必须送到", "计划十一月下旬挂网", "我们要三四台", "3到5台", "2024-2025年",
+                                  "平时两万单左右"])
+def test_ranges_that_are_not_money(text: str) -> None:
+    assert shaped(text) == []
+
+
+def test_a_range_keeps_its_phrase_in_the_original_text() -> None:
+    (m,) = money_in("价格 是 三十一万 五", "rep")
+    assert m.phrase == "三十一万 五" and (m.start, m.end) == (5, 11) and (m.low, m.high) == (315_000, 315_000)
+    (r,) = money_in("预算二三十万吧", "customer")
+    assert r.yuan is None and (r.low, r.high) == (200_000, 300_000) and r.phrase == "二三十万"

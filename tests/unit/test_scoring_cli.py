@@ -19,7 +19,7 @@ def test_radar_from_json_writes_one_png_per_customer(tmp_path, capsys):
     inputs = tmp_path / "week.json"
     inputs.write_text(json.dumps([
         {"customer_id": 11, "customer_name": "杭州宏达五金", "touches": 3, "chain_reached": 3, "chain_target": 4,
-         "need_statements": 5, "stated_budget_yuan": 80000, "quoted_min_yuan": 90000, "quoted_max_yuan": 120000},
+         "need_statements": 5, "budget_low_yuan": 90000, "budget_high_yuan": 120000, "quote_yuan": 80000},
         {"customer_id": 12, "customer_name": "宁波精工", "touches": 1},
     ], ensure_ascii=False), encoding="utf-8")
     settings = settings_for(tmp_path, "sqlite://", "memory://")

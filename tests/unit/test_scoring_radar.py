@@ -17,8 +17,8 @@ from scoring.radar import (
 
 LABELS = "".join(label for _, label in AXES)
 WEEK = RadarInputs(touches=3, doc_view_seconds=900, proposal_revisions=1, rebate_queries=0, chain_reached=3,
-                   chain_target=4, need_statements=5, budget_mentions=1, stated_budget_yuan=80_000,
-                   quoted_min_yuan=90_000, quoted_max_yuan=120_000)
+                   chain_target=4, need_statements=5, budget_mentions=1, budget_low_yuan=90_000,
+                   budget_high_yuan=120_000, quote_yuan=80_000)
 
 
 def test_axes_fold_the_seven_inputs():
@@ -42,6 +42,7 @@ def test_missing_components_are_left_out_and_listed():
 
 
 def test_budget_fit_and_saturation():
+    # A quote against the stated budget range: 1 inside, the ratio to the nearer bound outside.
     assert budget_fit(100, 90, 120) == 1.0
     assert budget_fit(45, 90, 120) == 0.5
     assert budget_fit(240, 90, 120) == 0.5
@@ -57,12 +58,12 @@ money = st.one_of(st.none(), st.floats(min_value=0, max_value=1e9, allow_nan=Fal
 @settings(max_examples=100, deadline=None, database=None)
 @given(counts, counts, counts, counts, counts, counts, counts, counts, money, money, money)
 def test_axes_stay_within_0_and_1_and_reaching_more_roles_never_lowers_coverage(
-        touches, views, revisions, rebates, reached, target, needs, mentions, budget, low, high):
-    inputs = RadarInputs(touches, views, revisions, rebates, reached, target, needs, mentions, budget, low, high)
+        touches, views, revisions, rebates, reached, target, needs, mentions, low, high, quote):
+    inputs = RadarInputs(touches, views, revisions, rebates, reached, target, needs, mentions, low, high, quote)
     a = radar_axes(inputs)
     assert np.all((a.as_array() >= 0) & (a.as_array() <= 1))
     more = radar_axes(RadarInputs(touches, views, revisions, rebates, reached + 1, target, needs, mentions,
-                                  budget, low, high))
+                                  low, high, quote))
     assert more.coverage >= a.coverage
 
 

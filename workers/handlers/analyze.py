@@ -98,7 +98,8 @@ def _store(ctx: JobContext, org_id: str, customer_id: int, rep_id: int | None, k
     rows += [ApCommitment(**common, ref=c.ref, speaker=c.speaker, phrase=c.phrase, kind=c.kind, date=c.date,
                           window_start=c.window_start, window_end=c.window_end, stated_on=local_date)
              for c in result.commitments]
-    rows += [ApMoney(**common, ref=m.ref, speaker=m.speaker, phrase=m.phrase, kind=m.kind, yuan=m.yuan, ratio=m.ratio)
+    rows += [ApMoney(**common, ref=m.ref, speaker=m.speaker, phrase=m.phrase, kind=m.kind, yuan=m.yuan, ratio=m.ratio,
+                     yuan_low=m.yuan_low, yuan_high=m.yuan_high, unit=m.unit)
              for m in result.money]
     rows += [ApObjection(**common, ref=o.ref, speaker=o.speaker, type=o.type, text=o.text) for o in result.objections]
     rows += [ApKeyword(**common, ref=k.ref, speaker=k.speaker, word=k.word, weight=k.weight, start_s=k.start_s)
