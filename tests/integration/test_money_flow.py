@@ -1,0 +1,62 @@
+"""Money as people say it, through the real analyze worker on both backends, into the radar's
+预算匹配度 inputs: a budget range stays a range, and a per-unit budget is compared only with a
+quote of the same unit (never with the deal's total in crm_quotes).
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import select
+
+from models import ApMoney, CrmQuote
+from queues.publisher import job_message
+from scoring.periods import iso_week
+from scoring.radar import radar_axes
+from tests.integration.test_speakers_flow import _publish, _run, _transcript
+from tests.support import seed_world
+from workers.scoring_data import customer_facts, radar_inputs
+
+
+def _radar(sessions, backend, customer_id):
+    today = dt.datetime.now(dt.timezone.utc).date()
+    with sessions() as s:
+        facts = customer_facts(s, customer_id, "Asia/Shanghai")
+        return radar_inputs(s, facts, iso_week(today), chain_reached=1)
+
+
+def test_a_budget_range_against_the_latest_quote(backend, sessions):
+    world = seed_world(sessions, backend)
+    tr = _transcript(sessions, world, [("customer", "我们今年这块预算大概二三十万"), ("rep", "整套报价二十六万，含安装")])
+    _publish(backend, job_message("transcript.ready/1", world.org_id, transcript_id=tr))
+    _run(backend, "analyze")
+    with sessions() as s:
+        rows = {m.kind: m for m in s.scalars(select(ApMoney).where(ApMoney.source_id == tr))}
+        assert (rows["budget"].yuan, rows["budget"].yuan_low, rows["budget"].yuan_high) == (None, 200_000, 300_000)
+        assert rows["quote"].yuan == 260_000 and rows["quote"].unit is None
+    inputs = _radar(sessions, backend, world.customer_id)
+    assert (inputs.budget_low_yuan, inputs.budget_high_yuan, inputs.unit) == (200_000, 300_000, None)
+    # The spoken quote is the latest total (seed_world's crm_quotes rows, if any, are older).
+    assert inputs.quote_yuan == 260_000 and inputs.source_ids["quote"] == (f"money:{rows['quote'].id}",)
+    fit = next(c for c in radar_axes(inputs).components["budget_match"] if c.name == "price_fit")
+    assert fit.value == 1.0
+
+
+def test_a_per_unit_budget_is_never_compared_with_a_total(backend, sessions):
+    world = seed_world(sessions, backend)
+    with sessions() as s, s.begin():
+        s.add(CrmQuote(customer_id=world.customer_id, product="钢材", amount_yuan=380_000,
+                       quoted_at=dt.datetime.now(dt.timezone.utc)))
+    tr = _transcript(sessions, world, [("customer", "我们的预算每吨不超过四千")])
+    _publish(backend, job_message("transcript.ready/1", world.org_id, transcript_id=tr))
+    _run(backend, "analyze")
+    inputs = _radar(sessions, backend, world.customer_id)
+    assert (inputs.budget_low_yuan, inputs.unit) == (4_000, "吨")
+    assert inputs.quote_yuan is None  # the 380 000 total is not a price per ton
+    assert "budget_match.price_fit" in radar_axes(inputs).missing
+    later = _transcript(sessions, world, [("rep", "这批货一吨四千四")])
+    _publish(backend, job_message("transcript.ready/1", world.org_id, transcript_id=later))
+    _run(backend, "analyze")
+    inputs = _radar(sessions, backend, world.customer_id)
+    assert inputs.quote_yuan == 4_400
+    fit = next(c for c in radar_axes(inputs).components["budget_match"] if c.name == "price_fit")
+    assert abs(fit.value - 4_000 / 4_400) < 1e-9
