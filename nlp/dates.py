@@ -34,6 +34,29 @@ _SUF = r"(?P<suf>前后|之前|以前|前|为止|之内|以内|内|之后|以后
 _WEEKREF = r"(?P<wref>下下个?|下个?|这个?|本|上个?)"
 _WEEK = r"(?:周|星期|礼拜)"
 _MONTHREF = r"(?P<mref>下下个?月|下个?月|这个?月|本月|当月|上个?月|(?P<month>" + _N + r")月)"
+# A year said: relative (明年, 次年), four digits, or two (98年, 九零年); not 三年 (a duration) nor 年级.
+_YEAR_WORD = (r"(?:今年|明年|次年|来年|后年|去年|(?<!\d)(?:19|20)\d\d年|(?<!\d)\d\d年(?!级|代|龄)"
+              r"|(?<![一二三四五六七八九零〇])[一二三四五六七八九零〇]{4}年|(?<![一二三四五六七八九零〇十])[一二三四五六七八九零〇]{2}年(?!级|代|龄))")
+_CN_DIGIT = {"零": 0, "〇": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+
+
+def year_of(said: str | None, on: dt.date) -> int | None:
+    """The year a year word names (明年 → on.year + 1, 二〇三五年 → 2035, 98年 → 1998), or None."""
+    if not said:
+        return None
+    s = said.rstrip("年的")
+    rel = {"今": 0, "明": 1, "次": 1, "来": 1, "后": 2, "去": -1}
+    if len(s) == 1 and s in rel:
+        return on.year + rel[s]
+    digits = "".join(str(_CN_DIGIT[c]) if c in _CN_DIGIT else c for c in s)
+    if not digits.isdigit():
+        return None
+    if len(digits) == 4:
+        return int(digits)
+    if len(digits) == 2:
+        year = 2000 + int(digits)
+        return year if year <= on.year + 20 else year - 100
+    return None
 
 # Names as said → chinese_calendar's holiday names.
 _HOLIDAYS = {
@@ -114,7 +137,35 @@ def holiday_break(name: str, year: int) -> tuple[dt.date, dt.date] | None:
         m, d = _FIXED_HOLIDAYS[name]
         day = dt.date(year, m, d)
         return day, day
-    return None
+    return _lunar_holiday(name, year)
+
+
+def _lunar_holiday(name: str, year: int) -> tuple[dt.date, dt.date] | None:
+    """A lunar holiday (or 清明's solar term) from lunar_python, for years without an official notice.
+
+    The break is not announced yet: 春节's is taken as 除夕 … 初七 (as in 2025 and 2026), the others
+    as the day itself.
+    """
+    from lunar_python import Lunar
+
+    def solar(s) -> dt.date:
+        return dt.date(s.getYear(), s.getMonth(), s.getDay())
+
+    try:
+        if name == "Spring Festival":
+            new_year = solar(Lunar.fromYmd(year, 1, 1).getSolar())
+            return new_year - dt.timedelta(days=1), new_year + dt.timedelta(days=6)
+        if name == "Dragon Boat Festival":
+            day = solar(Lunar.fromYmd(year, 5, 5).getSolar())
+        elif name == "Mid-autumn Festival":
+            day = solar(Lunar.fromYmd(year, 8, 15).getSolar())
+        elif name == "Tomb-sweeping Day":
+            day = solar(Lunar.fromYmd(year, 3, 1).getJieQiTable()["清明"])
+        else:
+            return None
+    except Exception:  # noqa: BLE001 - a year outside the library's tables: no date rather than a crash
+        return None
+    return day, day
 
 
 def _week_monday(d: dt.date, offset_weeks: int) -> dt.date:
@@ -169,7 +220,7 @@ def _month_day(m: re.Match[str], on: dt.date) -> _Days | None:
         mo = parse_int(m.group("month"))
         if not mo or not 1 <= mo <= 12:
             return None
-        year = on.year + {"明年": 1, "今年": 0, "去年": -1}.get(m.group("yref") or "", 0)
+        year = year_of(m.group("yref"), on) or on.year
         try:
             day = dt.date(year, mo, d)
         except ValueError:
@@ -214,12 +265,12 @@ def _bare_day(m: re.Match[str], on: dt.date) -> _Days | None:
 
 
 def _month_part(m: re.Match[str], on: dt.date) -> _Days | None:
-    part = m.group("part") or ""
+    part = (m.group("part") or "").removeprefix("月") if m.group("mref") else m.group("part") or ""
     if m.group("month"):
         mo = parse_int(m.group("month"))
         if not mo or not 1 <= mo <= 12:
             return None
-        year = on.year + {"明年": 1, "今年": 0, "去年": -1}.get(m.group("yref") or "", 0)
+        year = year_of(m.group("yref"), on) or on.year
         first = dt.date(year, mo, 1)
     elif m.group("mref"):
         first = add_months(on.replace(day=1), _month_offset(m.group("mref")))
@@ -241,11 +292,15 @@ def _month_part(m: re.Match[str], on: dt.date) -> _Days | None:
 def _bare_month_part(m: re.Match[str], on: dt.date) -> _Days | None:
     first = on.replace(day=1)
     end = month_end(on.year, on.month)
+    part = m.group("part")
     span = {"月初": (1, 5), "月中": (11, 20), "月中旬": (11, 20), "月底": (end.day, end.day),
-            "月末": (end.day, end.day), "月下旬": (21, end.day), "月上旬": (1, 10)}[m.group("part")]
+            "月末": (end.day, end.day), "月下旬": (21, end.day), "月上旬": (1, 10),
+            "上旬": (1, 10), "中旬": (11, 20), "下旬": (21, end.day)}[part]
     a, b = first.replace(day=span[0]), first.replace(day=span[1])
-    if b < on and span[0] <= 5:  # 月初 said on the 20th: next month's start
-        a, b = add_months(a, 1), add_months(b, 1)
+    if b < on and (span[0] <= 5 or not part.startswith("月")):
+        # 月初 said on the 20th, 中旬 said on the 25th: next month's
+        a = add_months(a, 1)
+        b = add_months(first, 1).replace(day=min(span[1], month_end(add_months(first, 1).year, add_months(first, 1).month).day))
     return _Days(a, b)
 
 
@@ -272,8 +327,9 @@ def _week(m: re.Match[str], on: dt.date) -> _Days | None:
     return _Days(monday, monday + dt.timedelta(days=6))
 
 
-_RELATIVE_DAY = {"今天": 0, "今日": 0, "今儿": 0, "今晚": 0, "今早": 0, "当天": 0, "明天": 1, "明日": 1,
-                 "明儿": 1, "明早": 1, "明晚": 1, "后天": 2, "大后天": 3, "昨天": -1, "昨日": -1, "前天": -2}
+_RELATIVE_DAY = {"今天": 0, "今日": 0, "今儿": 0, "今晚": 0, "今早": 0, "当天": 0, "当晚": 0, "本日": 0, "明天": 1,
+                 "明日": 1, "明儿": 1, "明早": 1, "明晚": 1, "后天": 2, "大后天": 3, "大大后天": 4, "昨天": -1,
+                 "昨日": -1, "前天": -2}
 
 
 def _relative_day(m: re.Match[str], on: dt.date) -> _Days | None:
@@ -307,6 +363,8 @@ def _count(m: re.Match[str], on: dt.date) -> _Days | None:
         day = on + dt.timedelta(days=sign * round(n))
     elif unit in ("周", "星期", "礼拜"):
         day = on + dt.timedelta(days=sign * round(7 * n))
+    elif unit == "年":
+        day = add_months(on, sign * round(12 * n))  # 半年后 = six months on
     else:  # 月
         whole = int(n)
         day = add_months(on, sign * whole)
@@ -319,7 +377,7 @@ def _holiday(m: re.Match[str], on: dt.date) -> _Days | None:
     said = m.group("hol")
     key = next(k for k in _HOLIDAYS if said.startswith(k))
     name = _HOLIDAYS[key]
-    year = on.year + (1 if m.group("hyref") == "明年" else 0)
+    year = year_of(m.group("hyref"), on) or on.year
     span = holiday_break(name, year)
     if span and span[1] < on and not m.group("hyref"):
         span = holiday_break(name, year + 1)  # 国庆后 said in November: next year's
@@ -332,8 +390,8 @@ def _holiday(m: re.Match[str], on: dt.date) -> _Days | None:
 
 
 def _year_part(m: re.Match[str], on: dt.date) -> _Days | None:
-    year = on.year + (1 if m.group("yref2") == "明年" else 0)
-    part = m.group("ypart")
+    year = year_of(m.group("yref2"), on) or on.year
+    part = {"底": "年底", "末": "年末", "初": "年初"}.get(m.group("ypart"), m.group("ypart"))
     a, b = {
         "年底": ((12, 31), (12, 31)), "年末": ((12, 31), (12, 31)), "上半年": ((1, 1), (6, 30)),
         "下半年": ((7, 1), (12, 31)), "年初": ((1, 1), (1, 31)),
@@ -342,6 +400,97 @@ def _year_part(m: re.Match[str], on: dt.date) -> _Days | None:
     if last < on and not m.group("yref2"):
         first, last = first.replace(year=year + 1), last.replace(year=year + 1)
     return _Days(first, last)
+
+
+def _month_of(m: re.Match[str], on: dt.date) -> dt.date | None:
+    """The first day of the month a rule's year/month groups name (本月, 下月, 三月, 2023年三月), or None."""
+    g = m.groupdict()
+    if g.get("month"):
+        mo = parse_int(g["month"])
+        if not mo or not 1 <= mo <= 12:
+            return None
+        year = year_of(g.get("yref"), on)
+        first = dt.date(year or on.year, mo, 1)
+        if year is None:
+            first, _ = _roll_year(first, month_end(first.year, first.month), on)
+        return first
+    if g.get("mref"):
+        return add_months(on.replace(day=1), _month_offset(g["mref"]))
+    return None
+
+
+def _nth_week(m: re.Match[str], on: dt.date) -> _Days | None:
+    """第N周: of a month, the N-th week starting on a Monday inside it; else ISO week N of the year."""
+    n = parse_int(m.group("n"))
+    if not n or n > 53:
+        return None
+    if m.groupdict().get("mref"):
+        first = _month_of(m, on)
+        if first is None or n > 5:
+            return None
+        monday = first + dt.timedelta(days=(7 - first.weekday()) % 7)
+        start = monday + dt.timedelta(weeks=n - 1)
+        if start.month != first.month:
+            return None
+        return _Days(start, start + dt.timedelta(days=6))
+    year = year_of(m.groupdict().get("yref"), on)
+    try:
+        start = dt.date.fromisocalendar(year or on.year, n, 1)
+        if year is None and start + dt.timedelta(days=6) < on:
+            start = dt.date.fromisocalendar(on.year + 1, n, 1)  # 第10周 said in November: next year's
+    except ValueError:
+        return None
+    return _Days(start, start + dt.timedelta(days=6))
+
+
+def _nth_weekday(m: re.Match[str], on: dt.date) -> _Days | None:
+    """6月第3个星期日, 八月份的第一个周二: the N-th such weekday of the month."""
+    n = parse_int(m.group("n"))
+    idx = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6}.get(m.group("x"))
+    if idx is None and m.group("x").isdigit():
+        idx = int(m.group("x")) - 1
+    first = _month_of(m, on)
+    if not n or idx is None or not 0 <= idx <= 6 or first is None:
+        return None
+    day = first + dt.timedelta(days=(idx - first.weekday()) % 7) + dt.timedelta(weeks=n - 1)
+    return _Days(day, day) if day.month == first.month else None
+
+
+def _nth_day(m: re.Match[str], on: dt.date) -> _Days | None:
+    """第三天: counted from today as the first day."""
+    n = parse_int(m.group("n"))
+    if not n or n > 366:
+        return None
+    day = on + dt.timedelta(days=n - 1)
+    return _Days(day, day)
+
+
+def _year_alone(m: re.Match[str], on: dt.date) -> _Days | None:
+    year = year_of(m.group("yref3"), on)
+    if year is None or m.group("yref3") in ("明年", "今年") and m.group("suf") in ("前", "之前", "以前"):
+        return None  # 今年前 / 明年前 are not said as dates
+    return _Days(dt.date(year, 1, 1), dt.date(year, 12, 31))
+
+
+# Festivals on a fixed day (or the N-th Sunday of a month) that people set deadlines by.
+_FESTIVALS = {"教师节": (9, 10), "妇女节": (3, 8), "三八节": (3, 8), "儿童节": (6, 1), "情人节": (2, 14), "圣诞节": (12, 25),
+              "圣诞": (12, 25), "建军节": (8, 1), "植树节": (3, 12), "母亲节": (5, -2), "父亲节": (6, -3)}
+
+
+def _festival(m: re.Match[str], on: dt.date) -> _Days | None:
+    month, day = _FESTIVALS[m.group("fest")]
+    year = year_of(m.group("fyref"), on)
+
+    def on_year(y: int) -> dt.date:
+        if day > 0:
+            return dt.date(y, month, day)
+        first = dt.date(y, month, 1)  # the (-day)-th Sunday
+        return first + dt.timedelta(days=(6 - first.weekday()) % 7) + dt.timedelta(weeks=-day - 1)
+
+    d = on_year(year or on.year)
+    if year is None and d < on:
+        d = on_year(on.year + 1)
+    return _Days(d, d)
 
 
 _SHOPPING_DAYS = {"双十一": (11, 11), "双11": (11, 11), "双十二": (12, 12), "双12": (12, 12), "618": (6, 18)}
@@ -364,18 +513,25 @@ def _quarter(m: re.Match[str], on: dt.date) -> _Days | None:
         year = on.year + q_index // 4
         q_index %= 4
     else:
-        q_index = (parse_int(m.group("q")) or 0) - 1
-        year = on.year + (1 if m.group("qyref") == "明年" else 0)
+        q_index = 0 if m.group("q") == "首" else (parse_int(m.group("q")) or 0) - 1
+        year = year_of(m.group("qyref"), on) or on.year
         if not m.group("qyref") and q_index < current:
             year += 1  # 一季度 said in November: next year's
     first = dt.date(year, 3 * q_index + 1, 1)
     return _Days(first, month_end(year, 3 * q_index + 3))
 
 
+_NTH_WEEK = r"第(?P<n>" + _N + r"|[一二三四五]十[一二三四五六七八九]?)个?(?:周|星期|礼拜)(?![一二三四五六日天末1-7])"
 _NOT_AFTER_DAY = r"(?![楼线机台层栋号车间库门位厂仓码件种])"
-_YREF = r"(?:(?P<yref>今年|明年|去年))?"
+_YREF = r"(?:(?P<yref>" + _YEAR_WORD + r")的?)?"
 _RULES: list[tuple[re.Pattern[str], object]] = [
     (re.compile(_PRE + r"(?P<y>20\d\d)\s*[-/.年]\s*(?P<mo>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})[日号]?" + _SUF), _ymd),
+    # 20240307, 2022 11 23: compact or space-separated, only with a plausible month and day.
+    (re.compile(_PRE + r"(?<!\d)(?P<y>20\d\d)(?: (?=\d{1,2} \d))?(?P<mo>0[1-9]|1[0-2]|(?<= )[1-9])(?: )?(?P<d>0[1-9]|[12]\d|3[01]|(?<= )[1-9])"
+                r"(?![\d.万元块wWkK%])" + _SUF), _ymd),
+    # 09-01, 6·30: month-day with a hyphen (two digits each, so 15-20万 stays money) or a middle dot.
+    (re.compile(_PRE + r"(?<![\d.\-])(?P<mo>0[1-9]|1[0-2])-(?P<d>0[1-9]|[12]\d|3[01])(?![\d\-万元块wWkK%])" + _SUF), _dotted),
+    (re.compile(_PRE + r"(?<![\d.])(?P<mo>\d{1,2})[·•](?P<d>\d{1,2})(?![\d万元块wWkK%])[号日]?" + _SUF), _dotted),
     (re.compile(_PRE + _YREF + r"(?:" + _MONTHREF + r")份?(?P<d>" + _D + r")" + _DAY_SUFFIX + r"?"
                 r"(?![0-9一二三四五六七八九十百千万个台套件天])" + _NOT_AFTER_DAY + _SUF), _month_day),
     # 3.20 / 3/20: only where it cannot be a price or a version (12.5万, 版本3.2).
@@ -383,34 +539,53 @@ _RULES: list[tuple[re.Pattern[str], object]] = [
                 r"(?=号|日|前|之前|以前|左右|当天|那天|交|到|发|送|上线|开工|完成|截止|之内|内)[号日]?" + _SUF), _dotted),
     (re.compile(r"(?<=在|于|是|定|改|推|约|到|止)" + _PRE + r"(?P<mo>\d{1,2})[./](?P<d>\d{1,2})(?![\d.%万元块wWkK折倍米吨个台件套])"
                 r"[号日]?" + _SUF), _dotted),
-    (re.compile(_PRE + _YREF + _MONTHREF + r"(?P<part>份|初|上旬|中旬|下旬|中|底|末)?" + _SUF), _month_part),
-    (re.compile(_PRE + r"(?P<part>月初|月中旬|月中|月底|月末|月下旬|月上旬)" + _SUF), _bare_month_part),
+    (re.compile(_PRE + _YREF + _MONTHREF + r"(?P<part>份|初|上旬|中旬|下旬|中|底|末|月底|月末|月初|月中)?" + _SUF), _month_part),
+    (re.compile(_PRE + r"(?P<part>月初|月中旬|月中|月底|月末|月下旬|月上旬|(?<![月\d一二三四五六七八九十])(?:上旬|中旬|下旬))" + _SUF),
+     _bare_month_part),
     (re.compile(_PRE + r"(?<![A-Za-z月年第\d])(?P<d>" + _D + r")" + _DAY_SUFFIX + _NOT_AFTER_DAY + _SUF), _bare_day),
     # 每月5号: a monthly day, resolved to its next occurrence like a bare 5号.
     (re.compile(_PRE + r"每个?月(?P<d>" + _D + r")" + _DAY_SUFFIX + _NOT_AFTER_DAY + _SUF), _bare_day),
-    (re.compile(r"(?<!每)" + _PRE + r"(?:" + _WEEKREF + r")?" + _WEEK + r"(?P<x>[一二三四五六日天末1-7])" + _SUF), _weekday),
+    (re.compile(r"(?<!每)" + _PRE + r"(?:" + _WEEKREF + r")?" + _WEEK + r"(?:的?" + _WEEK + r")?(?P<x>[一二三四五六日天末1-7])" + _SUF),
+     _weekday),
     (re.compile(_PRE + _WEEKREF + _WEEK + r"(?![一二三四五六日天末1-7])" + _SUF), _week),
-    (re.compile(_PRE + r"(?P<rd>大后天|后天|今天|今日|今儿|今晚|今早|当天|明天|明日|明儿|明早|明晚|昨天|昨日|(?<![之以])前天)" + _SUF),
+    (re.compile(_PRE + r"(?P<rd>大大后天|大后天|后天|今天|今日|今儿|今晚|今早|当天|当晚|本日|明天|明日|明儿|明早|明晚|昨天|昨日|(?<![之以])前天)" + _SUF),
      _relative_day),
-    (re.compile(_PRE + r"(?<!\d)(?P<n>" + _N + r"个半|" + _N + r"|半)个?(?P<unit>工作日|天|日|周|星期|礼拜|月)"
+    (re.compile(_PRE + r"(?<!\d)(?P<n>" + _N + r"个半|" + _N + r"|半)个?(?P<unit>工作日|天|日|周|星期|礼拜|月|年)"
                 + _SUF + r"(?P<verb>(?=就能|就可以|就到|能到|能发|可以到|可以发|到货|发货|交货|交付|送到|完成|搞定|回复|答复))?"), _count),
-    (re.compile(_PRE + r"(?:(?P<hyref>今年|明年))?(?P<hol>清明节?|(?<![0-9一二两三四五六七八九十百千块元毛])五一(?![0-9一二两三四五六七八九十百千块元毛台套个件瓶罐箱包盒])|劳动节|端午节?|国庆节?|春节|过年|元旦|中秋节?|(?<![月第\d一二三四五六七八九十])十一(?=长假|假期|前|之前|以前|后|之后|以后))"
+    (re.compile(_PRE + r"(?:(?P<hyref>" + _YEAR_WORD + r")的?)?(?P<hol>清明节?|(?<![0-9一二两三四五六七八九十百千块元毛])五一(?![0-9一二两三四五六七八九十百千块元毛台套个件瓶罐箱包盒])|劳动节|端午节?|国庆节?|春节|过年|元旦|中秋节?|(?<![月第\d一二三四五六七八九十])十一(?=长假|假期|前|之前|以前|后|之后|以后))"
                 r"(?:假期|长假)?(?P<during>期间)?" + _SUF), _holiday),
-    (re.compile(_PRE + r"(?:(?P<yref2>今年|明年))?(?P<ypart>年底|年末|上半年|下半年|年初)" + _SUF), _year_part),
+    (re.compile(_PRE + r"(?:(?P<yref2>" + _YEAR_WORD + r"))?(?P<ypart>年底|年末|上半年|下半年|年初|(?<=年)(?:底|末|初))" + _SUF),
+     _year_part),
+    # 第N周 of a named year or month; bare, the year's ISO week — but not 暑假第一周, 开学后的第一周.
+    (re.compile(_PRE + _YREF + _MONTHREF + r"份?的?" + _NTH_WEEK + _SUF), _nth_week),
+    (re.compile(_PRE + r"(?P<yref>" + _YEAR_WORD + r")的?" + _NTH_WEEK + _SUF), _nth_week),
+    (re.compile(_PRE + r"(?<![假期学后的])" + _NTH_WEEK + _SUF), _nth_week),
+    (re.compile(_PRE + _YREF + _MONTHREF + r"份?的?第(?P<n>" + _N + r")个(?:周|星期|礼拜)(?P<x>[一二三四五六日天1-7])" + _SUF),
+     _nth_weekday),
+    (re.compile(_PRE + r"第(?P<n>" + _N + r")天" + _SUF), _nth_day),
+    # A year with 前 / 内 (2024年内, 今年内, 二〇三五年前): the whole year as a window.
+    (re.compile(_PRE + r"(?P<yref3>" + _YEAR_WORD + r")(?P<suf>之前|以前|前|之内|以内|内)"), _year_alone),
+    (re.compile(_PRE + r"(?:(?P<fyref>" + _YEAR_WORD + r")的?)?(?P<fest>" + "|".join(sorted(_FESTIVALS, key=len, reverse=True))
+                + r")(?:前夕)?" + _SUF), _festival),
     (re.compile(_PRE + r"(?P<shop>双十一|双11|双十二|双12|(?<!\d)618(?!\d))(?:大促|活动)?(?P<during>期间)?" + _SUF), _shopping_day),
-    (re.compile(_PRE + r"(?:(?P<qyref>今年|明年))?(?:第)?(?P<q>[一二三四1-4])季度|(?P<qref>下个?|这个?|本)季度" + _SUF), _quarter),
+    (re.compile(_PRE + r"(?:(?P<qyref>" + _YEAR_WORD + r")的?)?(?:第)?(?P<q>[一二三四1-4首])季度|(?P<qref>下个?|这个?|本)季度" + _SUF),
+     _quarter),
 ]
 # Characters one of a rule's matches must contain: a rule whose triggers are all absent
 # cannot match, and most sentences skip most rules on a substring test.
 _TRIGGERS: dict[object, tuple[str, ...]] = {
-    _ymd: ("20",), _month_day: ("月",), _dotted: (".", "/"), _month_part: ("月",), _bare_month_part: ("月",),
+    _ymd: ("20",), _month_day: ("月",), _dotted: (".", "/", "-", "·", "•"), _month_part: ("月",), _bare_month_part: ("月", "旬"),
     _bare_day: ("号", "日"), _weekday: ("周", "星期", "礼拜"), _week: ("周", "星期", "礼拜"),
-    _relative_day: ("今", "明", "后天", "昨", "前天", "当天"), _count: ("天", "日", "周", "星期", "礼拜", "月"),
+    _relative_day: ("今", "明", "后天", "昨", "前天", "当天", "当晚", "本日"), _count: ("天", "日", "周", "星期", "礼拜", "月", "年"),
     _holiday: ("清明", "五一", "劳动节", "端午", "国庆", "春节", "过年", "元旦", "中秋", "十一"),
-    _year_part: ("年",), _shopping_day: ("双", "618"), _quarter: ("季度",),
+    _year_part: ("年",), _year_alone: ("年",), _nth_week: ("第",), _nth_weekday: ("第",), _nth_day: ("第",),
+    _shopping_day: ("双", "618"), _festival: ("节", "圣诞"), _quarter: ("季度",),
 }
 _TRIGGER_RE = {resolve: re.compile("|".join(re.escape(t) for t in triggers)) for resolve, triggers in _TRIGGERS.items()}
-_RANGE_JOIN = re.compile(r"^\s*(?:到|至|~|～|-|—|－)\s*$")
+_CLOCK = (r"(?:(?:凌晨|早上|上午|中午|下午|晚上)?\s*(?:[零〇一二两三四五六七八九十\d]{1,3}\s*(?:时|点|:|：)\s*"
+          r"(?:[零〇一二三四五六七八九十\d]{1,3}分?|半|整)?|凌晨|早上|上午|中午|下午|晚上))")
+_RANGE_JOIN = re.compile(r"^\s*" + _CLOCK + r"?\s*(?:到|至|~|～|-|—|－)\s*$")
+_ENUM_JOIN = re.compile(r"^\s*(?:[，,、]|和|及|与|还有)\s*$")
 
 
 def _apply(days: _Days, pre: str, suf: str, on: dt.date) -> tuple[dt.date, dt.date | None, dt.date | None, bool]:
@@ -467,6 +642,29 @@ def find_dates(text: str, on: dt.date) -> list[DateMention]:
                 if day < prev[2].first:
                     day += dt.timedelta(weeks=1)
                 taken[k] = (t[0], t[1], _Days(day, day), t[3], t[4])
+    # 9月10号，11号，12号: bare days listed after a dated day keep its month, and the list is one window.
+    merged: list[tuple[int, int, _Days, re.Match[str], object]] = []
+    k = 0
+    while k < len(taken):
+        t = taken[k]
+        run = [t]
+        if t[4] in (_month_day, _ymd, _dotted):
+            j = k + 1
+            while j < len(taken) and taken[j][4] is _bare_day and _ENUM_JOIN.match(text[run[-1][1]:taken[j][0]]):
+                try:
+                    day = run[-1][2].first.replace(day=parse_int(taken[j][3].group("d")) or 0)
+                except ValueError:
+                    break
+                if day <= run[-1][2].first:
+                    break
+                run.append((taken[j][0], taken[j][1], _Days(day, day), taken[j][3], _bare_day))
+                j += 1
+        if len(run) > 1:
+            merged.append((run[0][0], run[-1][1], _Days(run[0][2].first, run[-1][2].last), run[-1][3], _month_day))
+        else:
+            merged.append(t)
+        k += len(run)
+    taken = merged
     out: list[DateMention] = []
     i = 0
     while i < len(taken):
