@@ -155,7 +155,7 @@ def analyze(
         commitments=tuple(commitments),
         money=tuple(money),
         objections=tuple(objections),
-        keywords=tuple(rank_keywords(sources, pack)),
+        keywords=tuple(rank_keywords(sources, pack, known=seg.known)),
         has_need=bool(needs),
         mentions=tuple(mentions),
         industry=pack.id,

@@ -3,7 +3,10 @@
 IDF comes from jieba's own table (idf.txt, general Chinese); the domain part is the pack:
 its need words and vocabulary get a boost and are never dropped, which is also how a
 single-character domain word (阀, 泵, 奶, 砖) survives the usual "one character is noise"
-filter. Names, dates and amounts are facts reported elsewhere, not keywords. The
+filter. Names, dates and amounts are facts reported elsewhere, not keywords; nor are words
+outside the dictionary (jieba's or the pack's): those are what jieba's HMM glues together from
+unknown characters — fragments across a word boundary (月底前能到 → 前能) and personal names
+(李明). The
 customer's words count fully and the rep's at half weight: the rep names products all
 day, the customer's words say what they need.
 """
@@ -13,7 +16,7 @@ from __future__ import annotations
 import re
 import statistics
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -35,6 +38,7 @@ _STOP = frozenset("""
 想 要 能 会 得 让 用 拿 发 给您 给你 我这边 您这边 你们那边 我们这边 那就 那么 这么 怎样 如何 哪里 哪些 为什么 多久 多长时间 左右
 大概 差不多 基本 基本上 尽量 尽快 马上 先 后面 前面 之间 方面 这块 那块 一块 部分 整个 全部 所有 每个 其他 别的 之类 等等 什么样
 有点 有些 一些 比较 还是 已经 正在 现在 刚才 这样子 的话 那个 这种 那种 一种
+就是说 也就是说 谈谈 聊聊 说说 讲讲 问一下 说一下 了解一下 介绍一下 考虑一下 商量一下 这样吧 那样吧 回头 到时候 再说
 """.split())
 _NUMERIC = re.compile(r"^[\d.,%０-９零〇一二两三四五六七八九十百千万亿点几半]+$")
 _PUNCT = re.compile(r"^[\W_]+$")
@@ -89,8 +93,12 @@ class KeywordSource:
     excluded: Sequence[tuple[int, int]] = ()   # character spans of names, dates, amounts
 
 
-def rank_keywords(sources: Sequence[KeywordSource], pack: Pack, top: int = TOP) -> list[Keyword]:
-    """The touch's top need keywords, weight-normalised so the first is 1.0."""
+def rank_keywords(sources: Sequence[KeywordSource], pack: Pack, top: int = TOP,
+                  known: Callable[[str], bool] | None = None) -> list[Keyword]:
+    """The touch's top need keywords, weight-normalised so the first is 1.0.
+
+    `known`: whether a word is in the dictionary (Segmenter.known); others are left out.
+    """
     idf, median = idf_table()
     domain = _domain_words(pack)
     score: dict[str, float] = {}
@@ -102,6 +110,8 @@ def rank_keywords(sources: Sequence[KeywordSource], pack: Pack, top: int = TOP) 
         for t in src.tokens:
             word = t.word
             if (len(word) == 1 and word not in domain) or _noise(word):
+                continue
+            if known is not None and word not in domain and not known(word):
                 continue
             if excluded and any(a <= t.start and t.end <= b for a, b in excluded):
                 continue

@@ -100,6 +100,10 @@ class Segmenter:
     def cut(self, text: str) -> list[str]:
         return [t.word for t in self.tokens(text)]
 
+    def known(self, word: str) -> bool:
+        """A dictionary word (jieba's or the pack's), not one jieba's HMM guessed (前能, 李明)."""
+        return self._tk.FREQ.get(word, 0) > 0
+
 
 _segmenters: dict[str, Segmenter] = {}
 _build_lock = threading.Lock()

@@ -105,12 +105,15 @@ def suggestion_inputs(s: Session, customer_id: int, tz: ZoneInfo, today: dt.date
         kws = s.execute(select(ApKeyword.word, ApKeyword.weight).where(
             ApKeyword.source_kind == an.source_kind, ApKeyword.source_id == an.source_id)
             .order_by(ApKeyword.weight.desc())).all()
+        needs = list(s.scalars(select(ApNeed.text).where(ApNeed.source_kind == an.source_kind,
+                                                         ApNeed.source_id == an.source_id, ApNeed.speaker == "customer")))
+        # Need words: the communication's keywords the customer used in a need statement — not the
+        # rep's 装好 / 发票 / 寄出, nor words of an errand.
+        need_words = tuple((w, float(x)) for w, x in kws if any(w in n for n in needs))
         communications.append(Communication(source=f"{an.source_kind}:{an.source_id}", at=an.occurred_at,
-                                            keywords=tuple((w, float(x)) for w, x in kws),
-                                            attributed_share=an.attributed_share))
+                                            keywords=need_words, attributed_share=an.attributed_share))
         texts += [w for w, _ in kws]
-        texts += list(s.scalars(select(ApNeed.text).where(ApNeed.source_kind == an.source_kind,
-                                                          ApNeed.source_id == an.source_id)))
+        texts += needs
     quotes = s.scalars(select(CrmQuote).where(CrmQuote.customer_id == customer_id)).all()
     spoken = s.scalars(select(ApMoney).where(ApMoney.customer_id == customer_id,
                                              ApMoney.kind.in_(("quote", "price")),

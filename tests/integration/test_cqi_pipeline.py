@@ -60,6 +60,10 @@ def test_worked_example_through_the_pipeline(backend, sessions):
         suggestion = s.scalar(select(ApSuggestion).where(ApSuggestion.customer_id == customer_id,
                                                          ApSuggestion.action_type == "上门拜访"))
         assert suggestion is not None and suggestion.body["keywords"]
+        # Need words come only from the customer's need statements (touch 8: 月底前一定要装好), never
+        # from the rep's words or an errand (touch 7: 发票抬头改一下).
+        words = {k["word"] for k in suggestion.body["keywords"]}
+        assert "装好" in words and not words & {"发票", "抬头", "收到", "样品", "寄出"}
         assert suggestion.body["quote_range"]["min_yuan"] == 118000
         assert any(i["product"] == "节能电机" and i["quantity"] == 42 for i in suggestion.body["inventory"])
         assert s.scalar(select(func.count()).select_from(ApJob).where(ApJob.status != "done")) == 0

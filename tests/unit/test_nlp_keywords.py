@@ -29,3 +29,13 @@ def test_customer_words_outweigh_the_reps() -> None:
                 on=dt.date(2026, 3, 2), industry="manufacturing")
     weights = {k.word: k.weight for k in a.keywords}
     assert weights["能耗"] > weights["变频器"]
+
+
+def test_person_names_fragments_and_filler_are_not_keywords() -> None:
+    # The example: 李明 (a name jieba's HMM guessed), 前能 (glued across 月底前 | 能到), 就是说.
+    a = analyze([Utterance("李明你好，我们需要二十台节能电机，月底前能到吗", "customer"),
+                 Utterance("嗯嗯那个就是说价格方面还能再谈谈吗", "customer")],
+                on=dt.date(2026, 3, 2), industry="manufacturing")
+    words = {k.word for k in a.keywords}
+    assert not words & {"李明", "前能", "就是说", "谈谈"}
+    assert {"节能", "电机"} <= words
