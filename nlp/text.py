@@ -10,6 +10,29 @@ from dataclasses import dataclass
 # is how speech recognisers often mark pauses.
 _CLAUSE_END = re.compile(r"[，,。！!？?；;：:\n…~～]+|(?<!\d)\.(?!\d)|(?<=[^\x00-\x7f])\s+(?=[^\x00-\x7f])")
 _SENTENCE_END = re.compile(r"[。！!？?；;\n]+|(?<!\d)\.(?!\d)")
+# Transcripts that put a space between every word (三十一万 五 嗯 比 我 想 的 高): there a space is
+# not a pause, so only punctuation and a space before a connective end a clause.
+_WORD_SPACED_END = re.compile(
+    r"[，,。！!？?；;：:\n…~～]+|(?<!\d)\.(?!\d)"
+    r"|(?<=[^\x00-\x7f])\s+(?=(?:但是|不过|可是|还有|另外|而且|然后|所以|因为|如果|要是|对了|其实|说实话|就是说|那就|反正)[^\x00-\x7f])")
+_CJK_RUN = re.compile(r"[^\x00-\x7f]+")
+
+
+def word_spaced(text: str) -> bool:
+    """Spaces between nearly every word (ASR output), rather than at pauses: runs of ≤ 2.5 characters
+    on average between at least four spaces."""
+    runs = _CJK_RUN.findall(text)
+    return len(runs) >= 5 and sum(len(r) for r in runs) / len(runs) <= 2.5
+
+
+def squeeze(text: str) -> tuple[str, list[int]]:
+    """The text without spaces between Chinese characters or digits, and where each kept character was."""
+    keep = [i for i, ch in enumerate(text)
+            if not (ch.isspace() and 0 < i < len(text) - 1 and _JOIN.match(text[i - 1]) and _JOIN.match(text[i + 1]))]
+    return "".join(text[i] for i in keep), keep
+
+
+_JOIN = re.compile(r"[\u4e00-\u9fff0-9]")
 
 
 @dataclass(frozen=True)
@@ -39,7 +62,7 @@ def clauses(text: str) -> list[Span]:
     """Clauses (comma-separated parts) with the index of their sentence."""
     sent_ends = [s.end for s in sentences(text)]
     out = []
-    for a, b in _split(text, _CLAUSE_END):
+    for a, b in _split(text, _WORD_SPACED_END if word_spaced(text) else _CLAUSE_END):
         idx = next((i for i, e in enumerate(sent_ends) if a < e), max(len(sent_ends) - 1, 0))
         out.append(Span(text[a:b], a, b, idx))
     return out
