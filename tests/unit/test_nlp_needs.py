@@ -63,3 +63,29 @@ def test_only_customers_state_needs() -> None:
 def test_need_carries_speaker_and_ref() -> None:
     (n,) = needs_in("有没有IP65的型号？", "customer", MFG, ref="message:9")
     assert (n.speaker, n.ref, n.cue) == ("customer", "message:9", "有没有")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # more need phrasings (the issue: 要 / 想要 / 得有 / 关键是 / 最好能 / 能不能…), on calls and in ASR text
+        "机器最晚三月中旬前得进厂",
+        "心脏探头不能少",
+        "我们还差吸奶器和婴儿游泳设备",
+        "储物柜我们也要",
+        "俺们要那种耐零下二十五度的",
+        "对 要 带 磁 的 开关 我们 有",
+        "最好 是 带 那个 无线 联网 的 能 在 护士站 看",
+        "最紧要系唔好崩刃",
+        "先拿六十箱",
+        "峰值的时候系统不能卡",
+    ],
+)
+def test_needs_in_more_phrasings(text: str) -> None:
+    assert needs_in(text, "customer", load_pack("manufacturing")), text
+
+
+@pytest.mark.parametrize("text", ["想咨询一下你们双板DR的情况", "我们零售想卖九块九", "年前能不能给个准数",
+                                  "能不能分两年付", "授权费能不能再谈谈"])
+def test_asks_errands_and_haggling_are_not_needs(text: str) -> None:
+    assert needs_in(text, "customer", load_pack("manufacturing")) == []
