@@ -19,10 +19,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from nlp.dates import DateMention, find_dates
-from nlp.text import Span, clauses
+from nlp.text import Span, clauses, squeeze
 
 REP, CUSTOMER, UNKNOWN = "rep", "customer", "unknown"
 
@@ -113,6 +113,16 @@ def _kind(clause: str, after: str, speaker: str, d: DateMention, on: dt.date) ->
 def commitments_in(text: str, speaker: str, on: dt.date, ref: str | None = None,
                    spans: list[Span] | None = None) -> list[Commitment]:
     """The commitments of one utterance by `speaker` (rep, customer or unknown)."""
+    squeezed, keep = squeeze(text)
+    if len(squeezed) == len(text):
+        return [c for c, _, _ in _commitments(text, speaker, on, ref, spans)]
+    # A transcript with spaces between words (六月 二十 号 之前): read without them, reported in the
+    # words as said.
+    return [replace(c, phrase=text[keep[s]:keep[e - 1] + 1]) for c, s, e in _commitments(squeezed, speaker, on, ref, None)]
+
+
+def _commitments(text: str, speaker: str, on: dt.date, ref: str | None,
+                 spans: list[Span] | None) -> list[tuple[Commitment, int, int]]:
     dates = find_dates(text, on)
     if not dates:
         return []
@@ -127,6 +137,6 @@ def commitments_in(text: str, speaker: str, on: dt.date, ref: str | None = None,
             nxt = next((c for c in parts if c.start == holder.end and c.sentence == holder.sentence), None)
             if nxt is not None and not any(nxt.start <= o.start < nxt.end for o in dates):
                 clause = clause + nxt.text
-        out.append(Commitment(d.phrase, speaker, _kind(clause, text[d.end:], speaker, d, on), d.date, d.window_start,
-                              d.window_end, ref, clause))
+        out.append((Commitment(d.phrase, speaker, _kind(clause, text[d.end:], speaker, d, on), d.date, d.window_start,
+                               d.window_end, ref, clause), d.start, d.end))
     return out

@@ -313,7 +313,8 @@ def _squeeze(text: str) -> tuple[str, list[int]]:
     """The text without the spaces ASR output puts between words (三十一万 五, 一块 三), and where each
     kept character was."""
     keep = [i for i, ch in enumerate(text)
-            if not (ch == " " and 0 < i < len(text) - 1 and _JOINABLE.match(text[i - 1]) and _JOINABLE.match(text[i + 1]))]
+            if not (ch == " " and 0 < i < len(text) - 1 and _JOINABLE.match(text[i - 1]) and _JOINABLE.match(text[i + 1])
+                    and not (text[i - 1].isdigit() and text[i + 1].isdigit()))]
     return "".join(text[i] for i in keep), keep
 
 

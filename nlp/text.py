@@ -28,7 +28,8 @@ def word_spaced(text: str) -> bool:
 def squeeze(text: str) -> tuple[str, list[int]]:
     """The text without spaces between Chinese characters or digits, and where each kept character was."""
     keep = [i for i, ch in enumerate(text)
-            if not (ch.isspace() and 0 < i < len(text) - 1 and _JOIN.match(text[i - 1]) and _JOIN.match(text[i + 1]))]
+            if not (ch.isspace() and 0 < i < len(text) - 1 and _JOIN.match(text[i - 1]) and _JOIN.match(text[i + 1])
+                    and not (text[i - 1].isdigit() and text[i + 1].isdigit()))]  # 09-01 20:01 stays two numbers
     return "".join(text[i] for i in keep), keep
 
 

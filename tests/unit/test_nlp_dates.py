@@ -169,3 +169,14 @@ def test_the_jionlp_cases_agree_or_differ_only_by_documented_convention() -> Non
         if not (ok and n == 1) and row["case"] not in CONVENTIONS:
             defects.append((row["case"], got))
     assert defects == []
+
+
+def test_commitments_in_a_transcript_with_spaces_between_words() -> None:
+    from nlp.commitments import commitments_in
+
+    (c,) = commitments_in("十天 可以 但是 我们 六月 二十 号 之前 必须 要 装 好 调 好", "customer", dt.date(2026, 6, 1))
+    assert (c.kind, c.date, c.phrase) == ("expected", dt.date(2026, 6, 20), "六月 二十 号 之前")
+    (p,) = commitments_in("好 嘞 那 我 下周一 给 您 送 过去", "rep", dt.date(2026, 4, 15))
+    assert (p.kind, p.date) == ("promised", dt.date(2026, 4, 20))
+    assert commitments_in("按您现在的用电量，不到两年就能回本", "rep", DEC3) == []
+    assert commitments_in("含头显、工作站、实训软件和三年内容更新", "rep", DEC3) == []
