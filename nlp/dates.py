@@ -344,8 +344,8 @@ def _count(m: re.Match[str], on: dt.date) -> _Days | None:
         return None  # 生产周期要30天 is a duration, not a date
     if suf in ("内",) and re.match(r"[容部地存置需销勤]", m.string[m.end():]):
         return None  # 三年内容更新: 内容, not 内
-    if not suf and m.group("verb") in ("就能", "就可以") and not re.match(
-            r"(?:就能|就可以)(?:到|发|交|送|装|完成|上线|用上|投产)", m.string[m.end():]):
+    after = m.string[m.end():]
+    if not suf and re.match(r"就能|就可以", after) and not re.match(r"(?:就能|就可以)(?:到|发|交|送|装|完成|上线|用上|投产)", after):
         return None  # 两年就能回本: a payback time, not a date
     if n_text in ("半",):
         n = 0.5
