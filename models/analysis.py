@@ -77,6 +77,8 @@ class ApCommitment(_FromSource, Base):
     window_start: Mapped[dt.date | None] = mapped_column(Date)
     window_end: Mapped[dt.date | None] = mapped_column(Date)
     stated_on: Mapped[dt.date] = mapped_column(Date)
+    # 年前, 节后, 这两天: resolved by convention, not named; never in rhythm match, shown in the suggestion.
+    vague: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class ApMoney(_FromSource, Base):

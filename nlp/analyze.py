@@ -176,7 +176,8 @@ def analysis_to_json(a: Analysis) -> dict:
                    "evidence": r.evidence, "speaker": r.speaker, "ref": r.ref} for r in a.roles],
         "needs": [{"text": n.text, "speaker": n.speaker, "ref": n.ref} for n in a.needs],
         "commitments": [{"phrase": c.phrase, "speaker": c.speaker, "kind": c.kind, "date": _iso(c.date),
-                         "window_start": _iso(c.window_start), "window_end": _iso(c.window_end), "ref": c.ref}
+                         "window_start": _iso(c.window_start), "window_end": _iso(c.window_end), "vague": c.vague,
+                         "ref": c.ref}
                         for c in a.commitments],
         "money": [{"phrase": m.phrase, "speaker": m.speaker, "kind": m.kind, "yuan": m.yuan, "yuan_low": m.yuan_low,
                    "yuan_high": m.yuan_high, "unit": m.unit, "ratio": m.ratio, "ref": m.ref} for m in a.money],

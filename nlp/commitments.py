@@ -68,6 +68,7 @@ class Commitment:
     window_end: dt.date | None
     ref: str | None = None
     clause: str = ""
+    vague: bool = False              # 年前, 节后, 这两天: never in rhythm match; shown in the suggestion
 
 
 def _kind(clause: str, after: str, speaker: str, d: DateMention, on: dt.date) -> str:
@@ -138,5 +139,5 @@ def _commitments(text: str, speaker: str, on: dt.date, ref: str | None,
             if nxt is not None and not any(nxt.start <= o.start < nxt.end for o in dates):
                 clause = clause + nxt.text
         out.append((Commitment(d.phrase, speaker, _kind(clause, text[d.end:], speaker, d, on), d.date, d.window_start,
-                               d.window_end, ref, clause), d.start, d.end))
+                               d.window_end, ref, clause, d.vague), d.start, d.end))
     return out

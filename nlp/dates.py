@@ -81,6 +81,7 @@ class DateMention:
     window_end: dt.date | None
     deadline: bool                   # "by then" (前/内/最晚)
     past: bool                       # entirely before the conversation day
+    vague: bool = False              # 年前, 节后, 这两天: a convention, not a day anyone named
 
 
 @dataclass(frozen=True)
@@ -89,6 +90,7 @@ class _Days:
     last: dt.date
     after: dt.date | None = None     # a holiday's first day after its break (for 后)
     relative_count: bool = False     # N天/N周: 前 means "ago", 内 "within"
+    vague: bool = False
 
 
 # ---- calendar helpers ---------------------------------------------------------------
@@ -498,6 +500,46 @@ def _festival(m: re.Match[str], on: dt.date) -> _Days | None:
     return _Days(d, d)
 
 
+# The holidays 节前 / 节后 can mean when none is named: the next one to come.
+_NEXT_HOLIDAYS = ("New Year's Day", "Spring Festival", "Tomb-sweeping Day", "Labour Day", "Dragon Boat Festival",
+                  "Mid-autumn Festival", "National Day")
+
+
+def _holiday_of(text: str, at: int, on: dt.date) -> tuple[dt.date, dt.date] | None:
+    """The break 节前/节后 refers to: the last holiday named before it in the text, else the next one."""
+    named = [(m.start(), _HOLIDAYS[k]) for k in _HOLIDAYS for m in re.finditer(re.escape(k), text[:at])]
+    if named:
+        name = max(named)[1]
+        span = holiday_break(name, on.year)
+        if span and span[1] < on:
+            span = holiday_break(name, on.year + 1)
+        return span
+    spans = [s for name in _NEXT_HOLIDAYS for y in (on.year, on.year + 1)
+             for s in [holiday_break(name, y)] if s and s[1] >= on]
+    return min(spans) if spans else None
+
+
+def _vague(m: re.Match[str], on: dt.date) -> _Days | None:
+    """年前 / 年后 (the Spring Festival), 节前 / 节后 (the holiday named, else the next), 这两天, 过几天."""
+    word = m.group("vague")
+    if word in ("这两天", "这几天"):
+        return _Days(on, on + dt.timedelta(days=2), vague=True)
+    if word == "过几天":
+        return _Days(on + dt.timedelta(days=2), on + dt.timedelta(days=7), vague=True)
+    if word.startswith("年"):
+        span = holiday_break("Spring Festival", on.year)
+        if span and span[1] < on:
+            span = holiday_break("Spring Festival", on.year + 1)
+    else:
+        span = _holiday_of(m.string, m.start(), on)
+    if not span:
+        return None
+    if word.endswith("前"):
+        return _Days(span[0], span[0], vague=True)
+    after = span[1] + dt.timedelta(days=1)
+    return _Days(after, after, vague=True)
+
+
 _SHOPPING_DAYS = {"双十一": (11, 11), "双11": (11, 11), "双十二": (12, 12), "双12": (12, 12), "618": (6, 18)}
 
 
@@ -570,6 +612,8 @@ _RULES: list[tuple[re.Pattern[str], object]] = [
     (re.compile(_PRE + r"第(?P<n>" + _N + r")天" + _SUF), _nth_day),
     # A year with 前 / 内 (2024年内, 今年内, 二〇三五年前): the whole year as a window.
     (re.compile(_PRE + r"(?P<yref3>" + _YEAR_WORD + r")(?P<suf>之前|以前|前|之内|以内|内)"), _year_alone),
+    (re.compile(_PRE + r"(?P<vague>(?<![0-9〇零一二两三四五六七八九十今明去后次来个半])年(?:前|后)(?!天|年)|(?<![春中国劳端元])节(?:前|后)"
+                r"|这两天|这几天|过几天)"), _vague),
     (re.compile(_PRE + r"(?:(?P<fyref>" + _YEAR_WORD + r")的?)?(?P<fest>" + "|".join(sorted(_FESTIVALS, key=len, reverse=True))
                 + r")(?:前夕)?" + _SUF), _festival),
     (re.compile(_PRE + r"(?P<shop>双十一|双11|双十二|双12|(?<!\d)618(?!\d))(?:大促|活动)?(?P<during>期间)?" + _SUF), _shopping_day),
@@ -584,7 +628,7 @@ _TRIGGERS: dict[object, tuple[str, ...]] = {
     _relative_day: ("今", "明", "后天", "昨", "前天", "当天", "当晚", "本日"), _count: ("天", "日", "周", "星期", "礼拜", "月", "年"),
     _holiday: ("清明", "五一", "劳动节", "端午", "国庆", "春节", "过年", "元旦", "中秋", "十一"),
     _year_part: ("年",), _year_alone: ("年",), _nth_week: ("第",), _nth_weekday: ("第",), _nth_day: ("第",),
-    _shopping_day: ("双", "618"), _festival: ("节", "圣诞"), _quarter: ("季度",),
+    _shopping_day: ("双", "618"), _festival: ("节", "圣诞"), _vague: ("年前", "年后", "节前", "节后", "两天", "几天"), _quarter: ("季度",),
 }
 _TRIGGER_RE = {resolve: re.compile("|".join(re.escape(t) for t in triggers)) for resolve, triggers in _TRIGGERS.items()}
 _CLOCK = (r"(?:(?:凌晨|早上|上午|中午|下午|晚上)?\s*(?:[零〇一二两三四五六七八九十\d]{1,3}\s*(?:时|点|:|：)\s*"
@@ -698,7 +742,11 @@ def find_dates(text: str, on: dt.date) -> list[DateMention]:
                 i += 2
                 continue
         date, ws, we, deadline = _apply(days, pre, suf, on)
+        if days.vague and days.first != days.last:  # 这两天: a window, not a deadline
+            date, ws, we, deadline = days.last, days.first, days.last, False
+        elif days.vague and text[start:end].endswith("前"):  # 年前: by the festival
+            ws, we, deadline = on, date, True
         past = (we or date) < on
-        out.append(DateMention(text[start:end], start, end, date, ws, we, deadline, past))
+        out.append(DateMention(text[start:end], start, end, date, ws, we, deadline, past, days.vague))
         i += 1
     return out

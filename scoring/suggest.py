@@ -60,6 +60,7 @@ class OpenCommitment:
     stated_on: dt.date
     text: str | None = None
     met_on: dt.date | None = None
+    vague: bool = False  # 年前, 这两天: shown to the rep, but it moves no touch date
 
 
 def _default_cadence() -> dict[str, float]:
@@ -135,10 +136,11 @@ class CommitmentHint:
     text: str | None
     overdue: bool
     days_left: int
+    vague: bool = False
 
     def to_json(self) -> dict[str, Any]:
         return {"ref": self.ref, "date": self.date.isoformat(), "stated_on": self.stated_on.isoformat(),
-                "text": self.text, "overdue": self.overdue, "days_left": self.days_left}
+                "text": self.text, "overdue": self.overdue, "days_left": self.days_left, "vague": self.vague}
 
 
 @dataclass(frozen=True)
@@ -252,8 +254,9 @@ def suggest_next_touch(action_type: str, last_touch_at: dt.datetime | None, now:
     target_day = (base + dt.timedelta(days=cadence)).date()
     reason = (f"cadence {cadence:g} d for {action_type} after the last touch {base.date().isoformat()}"
               if last_touch_at else f"cadence {cadence:g} d for {action_type} (no touch yet)")
-    overdue = [c for c in commitments if c.overdue]
-    upcoming = [c for c in commitments if not c.overdue]
+    dated = [c for c in commitments if not c.vague]  # a vague promise (这两天) moves no touch date
+    overdue = [c for c in dated if c.overdue]
+    upcoming = [c for c in dated if not c.overdue]
     if overdue:
         first = min(overdue, key=lambda c: c.date)
         target_day = now_local.date()
@@ -335,7 +338,8 @@ def build_suggestion(action_type: str,
     for c in _coerce(OpenCommitment, open_commitments):
         if c.met_on is not None:
             continue
-        commitments.append(CommitmentHint(c.ref, c.date, c.stated_on, c.text, c.date < today, (c.date - today).days))
+        commitments.append(CommitmentHint(c.ref, c.date, c.stated_on, c.text, c.date < today, (c.date - today).days,
+                                          c.vague))
     commitments.sort(key=lambda c: (c.date, str(c.ref)))
 
     next_at, reason = suggest_next_touch(action_type, last_touch_at, now, commitments, config)

@@ -83,7 +83,8 @@ def customer_facts(s: Session, customer_id: int, default_tz: str) -> CustomerFac
     commitments = [
         Commitment(kind=c.kind, date=c.date or c.window_end, stated_on=c.stated_on, ref=f"commitment:{c.id}")
         for c in s.scalars(select(ApCommitment).where(ApCommitment.customer_id == customer_id,
-                                                      ApCommitment.kind.in_(("expected", "promised"))))
+                                                      ApCommitment.kind.in_(("expected", "promised")),
+                                                      ApCommitment.vague.is_(False)))  # 年前 is no date to hold a rep to
         if (c.date or c.window_end) is not None]
     return CustomerFacts(
         customer=customer, tz=tz, target=target,
@@ -133,7 +134,7 @@ def suggestion_inputs(s: Session, customer_id: int, tz: ZoneInfo, today: dt.date
                                   spoken=True, amount_high_yuan=m.yuan_high, unit=m.unit) for m in spoken],
         inventory=inventory, products_mentioned=mentioned,
         open_commitments=[OpenCommitment(ref=f"commitment:{c.id}", date=c.date or c.window_end, stated_on=c.stated_on,
-                                         text=c.phrase) for c in promises if (c.date or c.window_end)],
+                                         text=c.phrase, vague=c.vague) for c in promises if (c.date or c.window_end)],
         last_touch_at=last_touch)
 
 

@@ -180,3 +180,19 @@ def test_commitments_in_a_transcript_with_spaces_between_words() -> None:
     assert (p.kind, p.date) == ("promised", dt.date(2026, 4, 20))
     assert commitments_in("按您现在的用电量，不到两年就能回本", "rep", DEC3) == []
     assert commitments_in("含头显、工作站、实训软件和三年内容更新", "rep", DEC3) == []
+
+
+def test_vague_dates_are_marked_and_resolved_by_convention() -> None:
+    from nlp.commitments import commitments_in
+
+    on = dt.date(2026, 1, 10)
+    nian = one("年前签合同够呛", on)
+    assert (nian.date, nian.deadline, nian.vague) == (dt.date(2026, 2, 15), True, True)  # the Spring Festival break's first day
+    assert one("盖章得节后", on).date == dt.date(2026, 2, 24)  # the next holiday's break is over
+    assert [d.date for d in find_dates("五一人多，节后我还想进点", on)][-1] == dt.date(2026, 5, 6)  # the holiday named
+    two = one("这两天就给您送过去", on)
+    assert (two.window_start, two.window_end, two.vague, two.deadline) == (on, dt.date(2026, 1, 12), True, False)
+    assert one("过几天", on).window_start == dt.date(2026, 1, 12)
+    assert not one("2025年前", on).vague and not one("两年后", on).vague
+    (c,) = commitments_in("这两天就给您送过去", "rep", on)
+    assert c.kind == "promised" and c.vague

@@ -96,7 +96,7 @@ def _store(ctx: JobContext, org_id: str, customer_id: int, rep_id: int | None, k
                               evidence="sent the message"))
     rows += [ApNeed(**common, ref=n.ref, speaker=n.speaker, text=n.text) for n in result.needs]
     rows += [ApCommitment(**common, ref=c.ref, speaker=c.speaker, phrase=c.phrase, kind=c.kind, date=c.date,
-                          window_start=c.window_start, window_end=c.window_end, stated_on=local_date)
+                          window_start=c.window_start, window_end=c.window_end, stated_on=local_date, vague=c.vague)
              for c in result.commitments]
     rows += [ApMoney(**common, ref=m.ref, speaker=m.speaker, phrase=m.phrase, kind=m.kind, yuan=m.yuan, ratio=m.ratio,
                      yuan_low=m.yuan_low, yuan_high=m.yuan_high, unit=m.unit)

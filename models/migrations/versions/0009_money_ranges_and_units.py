@@ -1,4 +1,5 @@
-"""money as people say it: ranges and approximate amounts keep their bounds, per-unit amounts their unit
+"""money as people say it: ranges and approximate amounts keep their bounds, per-unit amounts their unit;
+vague dates (年前, 节后, 这两天) are marked
 
 Revision ID: 0009
 Revises: 0008
@@ -20,9 +21,13 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('yuan_low', sa.Float(), nullable=True))
         batch_op.add_column(sa.Column('yuan_high', sa.Float(), nullable=True))
         batch_op.add_column(sa.Column('unit', sa.String(length=16), nullable=True))
+    with op.batch_alter_table('ap_commitments', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('vague', sa.Boolean(), server_default=sa.false(), nullable=False))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('ap_commitments', schema=None) as batch_op:
+        batch_op.drop_column('vague')
     # A range becomes its low end, as the point the older code would have read.
     op.execute("UPDATE ap_money SET yuan = yuan_low WHERE yuan IS NULL AND yuan_low IS NOT NULL")
     with op.batch_alter_table('ap_money', schema=None) as batch_op:

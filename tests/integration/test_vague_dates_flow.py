@@ -1,0 +1,30 @@
+"""Vague dates through the analyze worker on both backends: stored as vague, left out of rhythm
+match (no rep is held to 年前), shown in the suggestion without moving the next touch."""
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import select
+
+from models import ApCommitment
+from queues.publisher import job_message
+from scoring.suggest import build_suggestion
+from tests.integration.test_speakers_flow import _publish, _run, _transcript
+from tests.support import seed_world
+from workers.scoring_data import customer_facts, suggestion_inputs
+
+
+def test_a_vague_promise_is_stored_shown_and_never_scored(backend, sessions):
+    world = seed_world(sessions, backend)
+    tr = _transcript(sessions, world, [("customer", "下周五前要到货"), ("rep", "好的这两天就给您送过去")])
+    _publish(backend, job_message("transcript.ready/1", world.org_id, transcript_id=tr))
+    _run(backend, "analyze")
+    with sessions() as s:
+        rows = {c.kind: c for c in s.scalars(select(ApCommitment).where(ApCommitment.source_id == tr))}
+        assert rows["expected"].vague is False and rows["promised"].vague is True
+        facts = customer_facts(s, world.customer_id, "Asia/Shanghai")
+        assert [c.kind for c in facts.commitments] == ["expected"]  # the vague promise is no pair for rhythm match
+        now = dt.datetime.now(dt.timezone.utc)
+        inputs = suggestion_inputs(s, world.customer_id, facts.tz, now.date())
+    hint = build_suggestion("上门拜访", now=now, **inputs).to_json()["open_commitments"]
+    assert [(h["text"], h["vague"]) for h in hint] == [("这两天", True)]
