@@ -48,6 +48,7 @@ class ApAnalysis(Base):
     # content but no speech attributed to the customer is `unattributed`: left out of need anchoring.
     attributed_share: Mapped[float | None] = mapped_column(Float)
     unattributed: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    summary: Mapped[str | None] = mapped_column(Text)  # 录音摘要 of the source (nlp/summary.py)
     job_id: Mapped[str] = mapped_column(String(128))
     analyzed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from nlp.commitments import Commitment, commitments_in
 from nlp.keywords import Keyword, KeywordSource, rank_keywords
@@ -27,6 +27,7 @@ from nlp.packs import PackError, load_pack
 from nlp.packs import required_roles as _required_roles
 from nlp.roles import ContactRef, RoleMention, contact_role, roles_in
 from nlp.segment import segmenter
+from nlp.summary import summarize
 from nlp.text import clauses
 
 SPEAKERS = ("rep", "customer", "unknown")
@@ -65,6 +66,7 @@ class Analysis:
     mentions: tuple[RoleMention, ...] = ()  # every mention, per utterance (ap_mentions)
     industry: str = "base"                # the pack used
     notes: tuple[str, ...] = ()           # e.g. an unknown industry replaced by the base pack
+    summary: str = ""                     # 录音摘要 (nlp/summary.py)
 
 
 def required_roles(industry: str | None, segment: str | None = None) -> frozenset[str]:
@@ -149,7 +151,7 @@ def analyze(
         excluded += [(i, i + len(c.phrase)) for c in found_dates for i in [text.find(c.phrase)] if i >= 0]
         sources.append(KeywordSource(seg.tokens(text, persons), u.speaker, u.ref, u.start_s, tuple(excluded)))
 
-    return Analysis(
+    result = Analysis(
         roles=_merge_roles(mentions),
         needs=tuple(needs),
         commitments=tuple(commitments),
@@ -161,6 +163,7 @@ def analyze(
         industry=pack.id,
         notes=tuple(notes),
     )
+    return replace(result, summary=summarize(result, on))
 
 
 def _iso(d: dt.date | None) -> str | None:
@@ -172,6 +175,7 @@ def analysis_to_json(a: Analysis) -> dict:
     return {
         "industry": a.industry,
         "has_need": a.has_need,
+        "summary": a.summary,
         "roles": [{"mention": r.mention, "role": r.role, "took_part": r.took_part, "contact_id": r.contact_id,
                    "evidence": r.evidence, "speaker": r.speaker, "ref": r.ref} for r in a.roles],
         "needs": [{"text": n.text, "speaker": n.speaker, "ref": n.ref} for n in a.needs],

@@ -36,6 +36,7 @@ class Communication:
     at: dt.datetime
     keywords: tuple[tuple[str, float], ...] = ()
     attributed_share: float | None = None  # a call's speech attributed to rep or customer; None: messages
+    summary: str | None = None  # its 录音摘要
 
 
 @dataclass(frozen=True)
@@ -158,6 +159,7 @@ class Suggestion:
     ignored: tuple[Mapping[str, Any], ...] = ()
     attributed_shares: Mapping[Ref, float | None] = field(default_factory=dict)  # per call used
     unit_price_ranges: Mapping[str, PriceRange] = field(default_factory=dict)  # per-unit amounts, by unit
+    summary: str | None = None  # the newest communication's 录音摘要
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -169,6 +171,7 @@ class Suggestion:
             "quote_range": self.quote_range.to_json() if self.quote_range else None,
             "quote_range_by_product": {p: r.to_json() for p, r in self.quote_range_by_product.items()},
             "unit_price_ranges": {u: r.to_json() for u, r in self.unit_price_ranges.items()},
+            "summary": self.summary,
             "inventory": [i.to_json() for i in self.inventory],
             "open_commitments": [c.to_json() for c in self.open_commitments],
             "next_touch_at": self.next_touch_at.isoformat(),
@@ -351,4 +354,5 @@ def build_suggestion(action_type: str,
         inventory=tuple(hints), open_commitments=tuple(commitments),
         next_touch_at=next_at, next_touch_reason=reason, ignored=tuple(ignored),
         attributed_shares={c.source: c.attributed_share for c in used if c.attributed_share is not None},
-        unit_price_ranges={u: price_range(v) for u, v in sorted(per_unit.items())})
+        unit_price_ranges={u: price_range(v) for u, v in sorted(per_unit.items())},
+        summary=next((c.summary for c in sorted(comms, key=lambda c: _aware(c.at, "at"), reverse=True) if c.summary), None))

@@ -107,8 +107,11 @@ def show_recordings(sessions, recordings: list[DemoRecording], jobs: dict[int, s
                 print(f"    {seg.start_s:5.1f}–{seg.end_s:5.1f} s  {seg.speaker:<8} {voice:<7} {_clip(seg.text)}")
             src = (ApNeed.source_kind == "transcript", ApNeed.source_id == t.id)
             facts = [f"need ({n.speaker}): {n.text}" for n in s.scalars(select(ApNeed).where(*src))]
-            facts += [f"money ({m.speaker}, {m.kind}): {m.phrase} = {m.yuan:g} yuan" for m in s.scalars(
-                select(ApMoney).where(ApMoney.source_kind == "transcript", ApMoney.source_id == t.id)) if m.yuan]
+            facts += [f"money ({m.speaker}, {m.kind}): {m.phrase} = "
+                      + (f"{m.yuan:g} yuan" if m.yuan is not None else f"{m.yuan_low:g}–{m.yuan_high:g} yuan")
+                      + (f" per {m.unit}" if m.unit else "")
+                      for m in s.scalars(select(ApMoney).where(ApMoney.source_kind == "transcript",
+                                                               ApMoney.source_id == t.id)) if m.yuan or m.yuan_low]
             facts += [f"date ({c.speaker}, {c.kind}): {c.phrase} → {c.date}"
                       + (f" (window {c.window_start}…{c.window_end})" if c.window_start else "")
                       for c in s.scalars(select(ApCommitment).where(ApCommitment.source_kind == "transcript",
@@ -125,6 +128,10 @@ def show_recordings(sessions, recordings: list[DemoRecording], jobs: dict[int, s
                 print("  no need, money, date or objection in what was heard")
             if words:
                 print(f"  keywords: {'、'.join(words)}")
+            summary = s.scalar(select(ApAnalysis.summary).where(ApAnalysis.source_kind == "transcript",
+                                                                ApAnalysis.source_id == t.id))
+            if summary:
+                print(f"  录音摘要: {summary}")
     return counts
 
 

@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from models import ApAlert, ApCheck, ApJob, ApVerdict
+from models import ApAlert, ApAnalysis, ApCheck, ApJob, ApVerdict
 from queues.publisher import Publisher
 from queues.schemas import JOB_QUEUES
 from queues.topology import Topology
@@ -60,6 +60,11 @@ def job_detail(sessions: sessionmaker[Session], job_id: str) -> dict[str, Any] |
             if alert is not None:
                 out["alert"] = {"id": alert.id, "status": alert.status, "manager_id": alert.manager_id,
                                 "due_at": alert.due_at, "reasons": alert.reasons}
+        transcript_id = (job.result or {}).get("transcript_id") if isinstance(job.result, dict) else None
+        if transcript_id is not None:
+            # The recording's 录音摘要, once its transcript is analysed.
+            out["summary"] = s.scalar(select(ApAnalysis.summary).where(ApAnalysis.source_kind == "transcript",
+                                                                       ApAnalysis.source_id == transcript_id))
         return out
 
 

@@ -112,7 +112,8 @@ def suggestion_inputs(s: Session, customer_id: int, tz: ZoneInfo, today: dt.date
         # rep's 装好 / 发票 / 寄出, nor words of an errand.
         need_words = tuple((w, float(x)) for w, x in kws if any(w in n for n in needs))
         communications.append(Communication(source=f"{an.source_kind}:{an.source_id}", at=an.occurred_at,
-                                            keywords=need_words, attributed_share=an.attributed_share))
+                                            keywords=need_words, attributed_share=an.attributed_share,
+                                            summary=an.summary))
         texts += [w for w, _ in kws]
         texts += needs
     quotes = s.scalars(select(CrmQuote).where(CrmQuote.customer_id == customer_id)).all()

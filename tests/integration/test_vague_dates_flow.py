@@ -28,3 +28,23 @@ def test_a_vague_promise_is_stored_shown_and_never_scored(backend, sessions):
         inputs = suggestion_inputs(s, world.customer_id, facts.tz, now.date())
     hint = build_suggestion("上门拜访", now=now, **inputs).to_json()["open_commitments"]
     assert [(h["text"], h["vague"]) for h in hint] == [("这两天", True)]
+
+
+def test_the_recording_summary_is_stored_and_shown_with_the_job(backend, sessions):
+    from models import ApAnalysis, ApJob
+    from workers.ops import job_detail
+
+    world = seed_world(sessions, backend)
+    tr = _transcript(sessions, world, [("customer", "我们需要二十台节能电机，月底前一定要装好")])
+    job = _publish(backend, job_message("transcript.ready/1", world.org_id, transcript_id=tr))
+    _run(backend, "analyze")
+    with sessions() as s:
+        summary = s.scalar(select(ApAnalysis.summary).where(ApAnalysis.source_id == tr))
+        assert summary.startswith("需求：我们需要二十台节能电机") and "客户期望" in summary
+        assert s.get(ApJob, job).result["summary"] == summary
+        # The transcribe job of the recording shows it too (its result names the transcript).
+        s.add(ApJob(job_id="transcribe-x", org_id=world.org_id, schema="recording.submitted/1", queue="transcribe",
+                    status="done", attempts=1, payload={}, result={"transcript_id": tr},
+                    received_at=dt.datetime.now(dt.timezone.utc), updated_at=dt.datetime.now(dt.timezone.utc)))
+        s.commit()
+    assert job_detail(sessions, "transcribe-x")["summary"] == summary

@@ -114,10 +114,10 @@ def _store(ctx: JobContext, org_id: str, customer_id: int, rep_id: int | None, k
                      touch_key=touch, occurred_at=occurred, local_date=local_date,
                      industry=customer.industry if customer else None, has_need=result.has_need,
                      has_content=has_content, attributed_share=attributed_share, unattributed=unattributed,
-                     job_id=ctx.job_id, analyzed_at=utcnow()))
+                     summary=result.summary or None, job_id=ctx.job_id, analyzed_at=utcnow()))
     ctx.follow_up(org_id, job_message("customer.changed/1", org_id, job_id=derived_job_id(ctx.job_id, "changed"),
                                       customer_id=customer_id, reason=f"{kind}_analyzed"))
     return {"source": f"{kind}:{source_id}", "touch": touch, "needs": len(result.needs),
             "mentions": len(result.mentions or result.roles) + (sender is not None), "commitments": len(result.commitments),
             "money": len(result.money), "objections": len(result.objections), "has_need": result.has_need,
-            "attributed_share": attributed_share, "unattributed": unattributed}
+            "attributed_share": attributed_share, "unattributed": unattributed, "summary": result.summary}

@@ -1,5 +1,5 @@
 """money as people say it: ranges and approximate amounts keep their bounds, per-unit amounts their unit;
-vague dates (年前, 节后, 这两天) are marked
+vague dates (年前, 节后, 这两天) are marked; each analysed source keeps its 录音摘要
 
 Revision ID: 0009
 Revises: 0008
@@ -23,9 +23,13 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('unit', sa.String(length=16), nullable=True))
     with op.batch_alter_table('ap_commitments', schema=None) as batch_op:
         batch_op.add_column(sa.Column('vague', sa.Boolean(), server_default=sa.false(), nullable=False))
+    with op.batch_alter_table('ap_analyses', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('summary', sa.Text(), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('ap_analyses', schema=None) as batch_op:
+        batch_op.drop_column('summary')
     with op.batch_alter_table('ap_commitments', schema=None) as batch_op:
         batch_op.drop_column('vague')
     # A range becomes its low end, as the point the older code would have read.
