@@ -17,15 +17,17 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from nlp.commitments import Commitment, commitments_in
 from nlp.keywords import Keyword, KeywordSource, rank_keywords
 from nlp.money import Money, money_in
 from nlp.needs import NeedStatement, needs_in
 from nlp.objections import Objection, objection_clauses, objections_in
-from nlp.packs import PackError, load_pack
+from nlp.packs import Pack, PackError, load_pack
 from nlp.packs import required_roles as _required_roles
 from nlp.roles import ContactRef, RoleMention, contact_role, roles_in
+from nlp.pinyin import VocabularyMatcher
 from nlp.segment import segmenter
 from nlp.summary import summarize
 from nlp.text import clauses
@@ -96,6 +98,16 @@ def _merge_roles(mentions: Sequence[RoleMention]) -> tuple[RoleMention, ...]:
     return tuple(chosen.values())
 
 
+@lru_cache(maxsize=64)
+def _vocabulary(pack: Pack) -> VocabularyMatcher:
+    """The pack's words (titles, departments, vocabulary, need words, objection phrases) for homophone matching."""
+    words = set(pack.dictionary_words())
+    # Objection phrases' parts only from three characters: 晚了 / 先不 are everyday words as said.
+    words |= {part for phrases in pack.objections.values() for p in phrases for part in p.split("…") if len(part) >= 3}
+    seg = segmenter(pack.id if pack.id != "base" else None)
+    return VocabularyMatcher(words, known=seg.known)
+
+
 def analyze(
     utterances: Sequence[Utterance],
     *,
@@ -136,6 +148,20 @@ def analyze(
         if not text.strip():
             continue
         persons = seg.persons(text)
+        tokens = seg.tokens(text, persons)
+        # Whisper writes the pack's words as homophones (才够总监, 交其): read them as the words —
+        # only whole tokens, so 我们店 never becomes 我门店.
+        # Inside a token jieba's HMM glued from unknown characters (说交其) any position is an edge.
+        edges = {t.start for t in tokens} | {len(text)}
+        named = [(p.name_start, p.end) for p in persons]  # 张科长 is a person, not a glued word
+        edges |= {k for t in tokens if t.end - t.start > 1 and not seg.known(t.word)
+                  and not any(a <= t.start and t.end <= b for a, b in named) for k in range(t.start, t.end)}
+        fixed_text, fixed = _vocabulary(pack).correct(text, edges)
+        if fixed:
+            notes.append("homophones read as: " + ", ".join(f"{c.said}→{c.word}" for c in fixed))
+            text = fixed_text
+            persons = seg.persons(text)
+            tokens = seg.tokens(text, persons)
         spans = clauses(text)
         found_roles = roles_in(text, u.speaker, pack, contacts, u.ref, seg, persons)
         found_dates = commitments_in(text, u.speaker, on, u.ref, spans)
@@ -149,7 +175,7 @@ def analyze(
         excluded = [(p.name_start, p.end) for p in persons] + [(r.start, r.end) for r in found_roles]
         excluded += [(m.start, m.end) for m in found_money]
         excluded += [(i, i + len(c.phrase)) for c in found_dates for i in [text.find(c.phrase)] if i >= 0]
-        sources.append(KeywordSource(seg.tokens(text, persons), u.speaker, u.ref, u.start_s, tuple(excluded)))
+        sources.append(KeywordSource(tokens, u.speaker, u.ref, u.start_s, tuple(excluded)))
 
     result = Analysis(
         roles=_merge_roles(mentions),

@@ -17,16 +17,15 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any, Iterable, Sequence
 
 import numpy as np
 
+from nlp.pinyin import fuzzy_syllable, syllables
+
 Ref = str | int
 
 _KEEP = re.compile(r"[\w]", re.UNICODE)
-_FUZZY_INITIALS = (("zh", "z"), ("ch", "c"), ("sh", "s"), ("n", "l"), ("r", "l"), ("f", "h"))
-_FUZZY_FINALS = (("iang", "ian"), ("uang", "uan"), ("ang", "an"), ("eng", "en"), ("ing", "in"))
 
 
 @dataclass(frozen=True)
@@ -103,30 +102,6 @@ def normalise(text: str) -> str:
     return "".join(ch for ch in text if _KEEP.match(ch) and ch != "_")
 
 
-@lru_cache(maxsize=4096)
-def _syllables(text: str) -> tuple[str, ...]:
-    """Toneless pinyin per character (non-Han characters stand for themselves)."""
-    from pypinyin import Style, lazy_pinyin
-
-    out = lazy_pinyin(text, style=Style.NORMAL, errors=lambda s: list(s))
-    if len(out) != len(text):  # pypinyin keeps one item per character with this errors hook
-        out = [lazy_pinyin(ch, style=Style.NORMAL, errors=lambda s: list(s))[0] for ch in text]
-    return tuple(out)
-
-
-def fuzzy_syllable(s: str) -> str:
-    """The syllable with southern-accent confusions folded (zhang → zan, ning → lin)."""
-    for a, b in _FUZZY_INITIALS:
-        if s.startswith(a) and len(s) > len(a):
-            s = b + s[len(a):]
-            break
-    for a, b in _FUZZY_FINALS:
-        if s.endswith(a):
-            s = s[: -len(a)] + b
-            break
-    return s
-
-
 def _ids(items: Sequence[str], table: dict[str, int]) -> np.ndarray:
     return np.array([table.setdefault(x, len(table)) for x in items], dtype=np.int64)
 
@@ -173,7 +148,7 @@ class _Text:
         self.text = "".join(chars)
         self.owners = owners
         self.refs = [u.ref for u in utterances]
-        self.syllables = _syllables(self.text) if self.text else ()
+        self.syllables = syllables(self.text) if self.text else ()
 
 
 def match_line(line: str, text: _Text, config: ScriptConfig) -> LineMatch:
@@ -183,7 +158,7 @@ def match_line(line: str, text: _Text, config: ScriptConfig) -> LineMatch:
     table: dict[str, int] = {}
     pc, tc = _ids(list(pattern), table), _ids(list(text.text), table)
     char_cost = (pc[:, None] != tc[None, :]).astype(float)
-    psyl, tsyl = _syllables(pattern), text.syllables
+    psyl, tsyl = syllables(pattern), text.syllables
     sp, st = _ids(psyl, table), _ids(tsyl, table)
     cost = np.where(sp[:, None] == st[None, :], 0.0, char_cost)
     if config.fuzzy:

@@ -1,0 +1,146 @@
+"""Toneless pinyin, accent-folded syllables and a homophone-tolerant vocabulary matcher.
+
+One matcher for the whole product: the store script check (scoring/script.py) aligns required
+lines by these syllables, and analyze() corrects the pack's vocabulary where Whisper wrote a
+homophone (才够总监 → 采购总监, 交其 → 交期) before any rule reads the text.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+
+_FUZZY_INITIALS = (("zh", "z"), ("ch", "c"), ("sh", "s"), ("n", "l"), ("r", "l"), ("f", "h"))
+_FUZZY_FINALS = (("iang", "ian"), ("uang", "uan"), ("ang", "an"), ("eng", "en"), ("ing", "in"))
+
+
+@lru_cache(maxsize=1 << 16)
+def _syllable(ch: str) -> str:
+    from pypinyin import Style, lazy_pinyin
+
+    out = lazy_pinyin(ch, style=Style.NORMAL, errors=lambda s: list(s))
+    return out[0] if out else ch
+
+
+def syllables(text: str) -> tuple[str, ...]:
+    """Toneless pinyin per character, each character's commonest reading (non-Han characters stand
+    for themselves); per-character lookups, so a long transcript costs dictionary reads, not parsing."""
+    return tuple(map(_syllable, text))
+
+
+@lru_cache(maxsize=1 << 14)
+def fuzzy_syllable(s: str) -> str:
+    """The syllable with southern-accent confusions folded (zhang → zan, ning → lin)."""
+    for a, b in _FUZZY_INITIALS:
+        if s.startswith(a) and len(s) > len(a):
+            s = b + s[len(a):]
+            break
+    for a, b in _FUZZY_FINALS:
+        if s.endswith(a):
+            s = s[: -len(a)] + b
+            break
+    return s
+
+
+# Characters so common that a window differing only in them is more likely right as said.
+_FUNCTION = frozenset("在再的得地是事有又也那哪么吗嘛呢了啦吧就才都还和跟与把被给对向从到这个们老")
+
+
+def syllables_with_folds(s: str) -> set[str]:
+    """Syllables whose accent-folded form equals `s`'s (a window starting with zan may be zhang)."""
+    folded = fuzzy_syllable(s)
+    return {s, folded} | {a + folded[len(b):] for a, b in _FUZZY_INITIALS if folded.startswith(b)} | \
+        {folded[: -len(b)] + a for a, b in _FUZZY_FINALS if folded.endswith(b)}
+
+
+def _is_han(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff"
+
+
+@dataclass(frozen=True)
+class Correction:
+    start: int
+    said: str      # what the text had (才够总监)
+    word: str      # the vocabulary word it stands for (采购总监)
+    fuzzy: bool    # matched only with accent-folded syllables
+
+
+class VocabularyMatcher:
+    """Finds the vocabulary's words written as homophones, by toneless (and accent-folded) pinyin.
+
+    A window of the text is read as a vocabulary word when its syllables equal the word's, it is
+    not that word already, at least half its characters are the word's own (one wrong character
+    in 交其, two in 才够总监) or the word is ≥ 3 characters, and the window is not a dictionary
+    word of its own (法门 is not 阀门). Accent-folded matches (zh/z, n/l, -ng/-n) need ≥ 3 characters.
+    """
+
+    def __init__(self, words: Iterable[str], known: Callable[[str], bool] | None = None) -> None:
+        self._exact: dict[tuple[str, ...], str] = {}
+        self._fuzzy: dict[tuple[str, ...], str] = {}
+        for w in sorted({w for w in words if len(w) >= 2 and all(_is_han(c) for c in w)}, key=len, reverse=True):
+            syl = syllables(w)
+            self._exact.setdefault(syl, w)
+            if len(w) >= 3:
+                self._fuzzy.setdefault(tuple(fuzzy_syllable(s) for s in syl), w)
+        self._lengths = sorted({len(k) for k in self._exact}, reverse=True)
+        # The word lengths to try from a window's first syllable (accent-folded forms too).
+        firsts: dict[str, set[int]] = {}
+        for k in self._exact:
+            for s in syllables_with_folds(k[0]) if len(k) >= 4 else {k[0]}:
+                firsts.setdefault(s, set()).add(len(k))
+        self._firsts = {s: sorted(ns, reverse=True) for s, ns in firsts.items()}
+        self._known = known
+
+    def find(self, text: str, bounds: set[int] | None = None) -> list[Correction]:
+        """Non-overlapping corrections, longest words first; `bounds`: token edges a window must start
+        and end on (a window across a word boundary, 我们店 → 们店, is no word)."""
+        if not self._exact or not any(_is_han(c) for c in text):
+            return []
+        syl = syllables(text)
+        fsyl: tuple[str, ...] | None = None
+        hits: list[Correction] = []
+        firsts = self._firsts
+        for i, first in enumerate(syl):
+            lengths = firsts.get(first)
+            if lengths is None or (bounds is not None and i not in bounds):
+                continue
+            for n in lengths:
+                j = i + n
+                if j > len(text) or (bounds is not None and j not in bounds):
+                    continue
+                word, fuzzy = self._exact.get(syl[i:j]), False
+                if word is None and n >= 4:
+                    if fsyl is None:
+                        fsyl = tuple(map(fuzzy_syllable, syl))
+                    word, fuzzy = self._fuzzy.get(fsyl[i:j]), True
+                if word is None:
+                    continue
+                window = text[i:j]
+                if word == window or not all(_is_han(c) for c in window):
+                    continue
+                same = sum(a == b for a, b in zip(window, word))
+                if n < 3 and same * 2 < n:
+                    continue
+                if all(a == b or a in _FUNCTION for a, b in zip(window, word)):
+                    continue  # 在考虑 is not 再考虑, 老是 not 老师: a common word's homophone is itself
+                if self._known is not None and self._known(window):
+                    continue
+                hits.append(Correction(i, window, word, fuzzy))
+        taken = [False] * len(text)
+        out: list[Correction] = []
+        for c in sorted(hits, key=lambda c: (-len(c.word), c.start)):
+            if not any(taken[c.start:c.start + len(c.word)]):
+                out.append(c)
+                for k in range(c.start, c.start + len(c.word)):
+                    taken[k] = True
+        return sorted(out, key=lambda c: c.start)
+
+    def correct(self, text: str, bounds: set[int] | None = None) -> tuple[str, list[Correction]]:
+        """The text with each homophone replaced by its vocabulary word (same length, same offsets)."""
+        found = self.find(text, bounds)
+        if not found:
+            return text, []
+        chars = list(text)
+        for c in found:
+            chars[c.start:c.start + len(c.word)] = list(c.word)
+        return "".join(chars), found

@@ -1,0 +1,36 @@
+"""The homophone-tolerant vocabulary matcher shared by analyze() and the store script check."""
+from __future__ import annotations
+
+import datetime as dt
+
+from nlp.analyze import Utterance, analyze
+from nlp.pinyin import VocabularyMatcher, fuzzy_syllable, syllables
+
+
+def test_syllables_and_accent_folds() -> None:
+    assert syllables("采购") == ("cai", "gou") == syllables("才够")
+    assert fuzzy_syllable("zhang") == fuzzy_syllable("zan")
+
+
+def test_whisper_homophones_of_pack_words_are_read_as_the_words() -> None:
+    a = analyze([Utterance("我们才够总监说交其太长了", "customer")], on=dt.date(2026, 3, 2), industry="manufacturing")
+    assert any(r.mention.endswith("采购总监") and r.role == "procurement" for r in a.roles)
+    assert [o.type for o in a.objections] == ["delivery"]
+    assert a.notes == ("homophones read as: 才够总监→采购总监, 交其→交期",)
+
+
+def test_words_as_said_stay_when_they_are_words_of_their_own() -> None:
+    m = VocabularyMatcher(["阀门", "再考虑", "门店"], known=lambda w: w in {"法门"})
+    assert m.find("法门的价格") == []  # a dictionary word of its own
+    assert m.find("我们在考虑") == []  # differs only in a common function character
+    assert m.find("我们店", bounds={0, 2, 3}) == []  # 们店 crosses a word boundary
+    assert [c.word for c in m.find("发门坏了")] == ["阀门"]
+
+
+def test_the_noise_channel_is_deterministic_and_labels_follow_the_text() -> None:
+    from bench.nlp_eval import noisy
+
+    rows = [{"text": "我们需要二十台节能电机", "needs": ["我们需要二十台节能电机"], "roles": [], "id": "x"}]
+    a, b = noisy(rows, 0.5, seed=3), noisy(rows, 0.5, seed=3)
+    assert a == b and a[0]["text"] != rows[0]["text"] and len(a[0]["text"]) == len(rows[0]["text"])
+    assert a[0]["needs"] == [a[0]["text"]]
