@@ -35,9 +35,11 @@ _PERSON_AFTER = re.compile(r"^(?:那边|这边|说|觉得|同意|不同意|审�
                            r"负责|要求|看了|看过|反馈|提|问|让|讲|定|拍板|批|要|想|的人|[，,。.！!？?]|$)")
 _OPENERS = r"(?:您好|你好|喂|哎|诶|嗯|啊|哦|噢|那|好的|好|行|对|是的|谢谢|感谢|多谢|麻烦|辛苦|拜托|不好意思|打扰了|打扰一下|请问|" \
            r"早上好|上午好|下午好|晚上好|再见|欢迎|恭喜|哈喽|嗨|[，,\s！!~])*"
-_BEFORE_ADDRESS = re.compile(r"^" + _OPENERS + r"(?:请问)?(?:是|您是|你是)?$")
+# 请问是白沙镇卫生院的林院长吗: the organisation may come between.
+_BEFORE_ADDRESS = re.compile(r"^" + _OPENERS + r"(?:请问)?(?:(?:是|您是|你是)(?:[^，,。？?！!]{1,14}的)?)?$")
 # 您好 must be the greeting: in 王总您好像… it is 您 + 好像.
-_AFTER_ADDRESS = re.compile(r"^(?:[，,！!。.？?…—~～]|$|(?:您|你)好(?![像几多久些])|好[，,！!。~]|好$|早|早上好|上午好|下午好|晚上好|"
+# In a transcript a space after the name is the pause (喂 孙总 是 我).
+_AFTER_ADDRESS = re.compile(r"^(?:[，,！!。.？?…—~～\s]|$|(?:您|你)好(?![像几多久些])|好[，,！!。~]|好$|早|早上好|上午好|下午好|晚上好|"
                             r"辛苦|久等|再见|放心|请|稍等|别担心|见谅|留步|慢走|过奖|(?:您|你)(?!好像|好几|好多|好久|好些))")
 # Asking the listener for something puts the listener right after the verb: 麻烦店长跟老板娘说一声.
 _REQUEST_BEFORE = re.compile(r"(?:^|[，,\s])(?:麻烦|拜托|辛苦|劳驾|有劳)$")
@@ -170,7 +172,7 @@ def _addressed(text: str, f: _Found) -> bool:
     if _BEFORE_ADDRESS.match(before):
         if _ASKED_ON_PHONE.match(after):
             return True  # 请问是王总吗, 喂，刘护士长吗？
-        if _AFTER_ADDRESS.match(after) and not _THIRD_PERSON_NEXT.match(after):
+        if _AFTER_ADDRESS.match(after) and not _THIRD_PERSON_NEXT.match(after.lstrip(" ")):
             return not re.search(r"[吗嘛][？?]?$", after[:3]) or bool(re.search(r"是$", before))
     # Mid-clause, only the unmistakable vocatives: 这个方案王总您看一下.
     return bool(_VOCATIVE_VERB.match(after)) and not _GOVERNED.search(before)

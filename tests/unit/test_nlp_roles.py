@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+import datetime as dt
+
+from nlp.analyze import Utterance, analyze
 from nlp.packs import load_pack
 from nlp.roles import ContactRef, roles_in
 
@@ -91,3 +94,16 @@ def test_contact_names_as_written_in_the_crm() -> None:
 def test_full_names_of_contacts() -> None:
     found = roles_in("张伟说参数没问题。", "customer", MFG, CONTACTS)
     assert [(r.mention, r.contact_id, r.role, r.took_part) for r in found] == [("张伟", 3, "technical", False)]
+
+
+@pytest.mark.parametrize(
+    ("text", "industry", "mention"),
+    [
+        ("于总您好！您说的是那款枕式的吧", "manufacturing", "于总"),
+        ("喂 孙总 是 我 啊 那个 上个月 您 问 的 方案 弄 好 了", "manufacturing", "孙总"),  # a transcript's space is a pause
+        ("您好，是白沙镇卫生院的林院长吗？我是安声医疗的区域经理", "medical_devices", "林院长"),
+    ],
+)
+def test_people_the_rep_addresses_took_part(text: str, industry: str, mention: str) -> None:
+    a = analyze([Utterance(text, "rep")], on=dt.date(2026, 3, 2), industry=industry)
+    assert [(r.mention, r.took_part, r.evidence) for r in a.mentions] == [(mention, True, "addressed")]
