@@ -37,7 +37,7 @@ from nlp.text import Span, clauses
 _CUR = r"(?:元|块钱|块|圆|蚊|人民币|RMB|rmb)"
 _AMOUNT = re.compile(
     r"(?<![\d.A-Za-z])(?P<num>" + NUMBER_RE + r")(?P<approx>多|来|左右)?(?P<unit>万元|万块|万|w|W|千元|千块|千|k|K|百块|百元|亿元|亿)?"
-    r"(?P<approx2>多)?(?P<cur>" + _CUR + r")?(?P<jiao>(?<=块)(?:零[一二三四五六七八九\d]|[一二三四五六七八九\d]毛?))?"
+    r"(?P<approx2>多)?(?P<cur>" + _CUR + r")?(?P<jiao>(?<=块)(?:零[一二三四五六七八九\d]|[一二三四五六七八九\d]毛?)(?![十百千万]|[0-9一二两三四五六七八九][十百千万]))?"
 )
 _CLASSIFIERS = (r"台|个|件|套|只|箱|吨|米|平|方|人|次|条|张|片|支|盒|瓶|罐|包|袋|辆|家|所|间|本|份|批|天|年|月|周|号|日|小时|"
                 r"分钟|公里|度|瓦|升|斤|公斤|克|%|倍|寸|英寸|毫米|厘米|mm|cm|kg|KG|kw|KW|kW|G|M|T|路|期|层|楼|亩|颗|粒|卷|根|"
@@ -68,13 +68,14 @@ _PER_UNIT_BEFORE = re.compile(r"(?:一|每|单)(?:个)?(?:台|个|套|平|平米
                               r"条|张|卷|根|间|扇|樘|组|辆|盒)(?:报价|价格|的价格|是|要|卖|大概|差不多|可以做到|做到|降到)?$")
 _COUNT_NEAR = re.compile(r"(?<![0-9一二两三四五六七八九十百千])(?:[0-9]+|[二两三四五六七八九十百千][0-9一二两三四五六七八九十百千]*)"
                          r"(?:个|台|套|件|箱|间)?(?:账号|席位|用户|台|套|件|箱|间|人)(?:一年|每年|一个月|每月)?$")
-_DISCOUNT = ("便宜", "优惠", "让利", "让", "降", "减", "少", "返", "折扣", "下浮", "奖励", "补贴", "返利")
+_DISCOUNT = ("便宜", "优惠", "让利", "让", "降", "减", "少", "返", "折扣", "下浮", "奖励", "补贴", "返利", "省", "抵")
 # Words that introduce an amount without saying which kind (给我们三十八, 报九十五).
 _PRICE_TARGET = re.compile(r"(?:给到|做到|可以到|能到|降到|降至|到|给我们|给的是|报|要价|开价)$")
 _CAP_AFTER = re.compile(r"^(?:以内|之内|以下|封顶|打住|是上限|顶天)")
 _THRESHOLD_AFTER = re.compile(r"^(?:以上|及以上)")  # 一百万以上的设备: a rule, not an amount on the table
 # A subscription's 一年 / 一个月 names the period of a total (三万一年), not a unit.
-_PER_UNIT_AFTER = re.compile(r"^(?:一|每|/|／)(?:个)?(?:台|个|套|平|平米|平方|吨|箱|件|盒|罐|瓶|只|桶|米|支|包|人|片|袋|账号|席位|用户|盏)")
+_PER_UNIT_AFTER = re.compile(r"^(?:一|每|/|／)(?:个)?(?:台|个|套|平|平米|平方|吨|箱|件|盒|罐|瓶|只|桶|米|支|包|人|片|袋|账号|席位|用户|盏|把|张|副|组|"
+                             r"间|双|条|卷|根)")
 _KIND_AFTER = re.compile(r"^(?:的|左右的|多的)?(?:预算|经费|报价|单价|总价)")
 _PRICE_AFTER = re.compile(r"^.{0,6}?(?:零售价|出厂价|批发价|单价|拿货|进货|出货)")
 _OBJECTION_AFTER = re.compile(r"^.{0,3}?(?:偏高|太高|高了|贵|超预算|超出|超了)")
@@ -405,6 +406,10 @@ def _kind(speaker: str, value: float, before: str, after: str, cue: str | None, 
         return "quote"  # 两百个账号九万六, 五个账号一年六千八: a total for a count of units
     if cue == "discount" and cue_word in ("降", "让") and re.search(r"(?:降|让)(?:到|至)$", before):
         return "quote"  # 降到一百六十五万 names the new price
+    if cue == "discount" and dist > 0 and re.search(r"是|下来|一共|总共|合计", before[-dist:]):
+        cue = None  # 降五个点是两万零五百二, 让一万五那也是三十万出头: the price after it, not the discount
+    if cue == "budget" and speaker == "rep" and cue_word in ("最多", "最高", "顶多", "不超过", "控制在", "只能给到"):
+        return "quote"  # the rep's 最多九折…十一万五, 总价能控制在一百零八万: an offer, not the customer's budget
     if cue == "quote" and cue_word in _PERIODS and _PER_HEAD_PERIOD.search(before[-14:]):
         return "price"  # 每个账号每年四百八, 一个堆头一个月三千: per head and period
     if cue is not None and dist <= 12:

@@ -108,3 +108,19 @@ def test_a_range_keeps_its_phrase_in_the_original_text() -> None:
     assert m.phrase == "三十一万 五" and (m.start, m.end) == (5, 11) and (m.low, m.high) == (315_000, 315_000)
     (r,) = money_in("预算二三十万吧", "customer")
     assert r.yuan is None and (r.low, r.high) == (200_000, 300_000) and r.phrase == "二三十万"
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker", "expected"),
+    [
+        ("扫码枪三百一把", "rep", [("price", 300, "把")]),
+        ("建议零售价三块五一瓶", "rep", [("price", 3.5, "瓶")]),
+        ("一个人一个月十五块，一百二个人", "rep", [("price", 15, None)]),  # not 15.1
+        ("降五个点是两万零五百二", "rep", [("discount", 0.95, None), ("quote", 20_520, None)]),
+        ("每间能省五万多", "rep", [("discount", (50_000, 60_000), None)]),
+        ("最多九折，十一万五千二，这是底价了", "rep", [("discount", 0.9, None), ("quote", 115_200, None)]),
+        ("总价能控制在一百零八万", "rep", [("quote", 1_080_000, None)]),
+    ],
+)
+def test_kinds_on_calls(text: str, speaker: str, expected: list[tuple]) -> None:
+    assert shaped(text, speaker) == expected
