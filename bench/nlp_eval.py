@@ -312,6 +312,42 @@ def noise_report(paths: list[Path], rates: tuple[float, ...] = (0.1, 0.2)) -> No
         print()
 
 
+def facts(a: Analysis) -> set[str]:
+    """What a manager reads from a touch, as comparable items."""
+    out = {f"role:{m.role}:{m.mention}" for m in a.mentions if m.evidence != "speaker"}
+    out |= {f"date:{c.kind}:{c.date}" for c in a.commitments}
+    out |= {f"money:{m.kind}:{m.ratio if m.ratio is not None else m.low}:{m.high}" for m in a.money}
+    out |= {f"objection:{o.type}" for o in a.objections}
+    out |= {f"need#{i}" for i, _ in enumerate(a.needs)}
+    return out
+
+
+def asr_report(model_spec: str = "pypi:base") -> None:
+    """The labelled speech (long calls, human-labelled clips) through Whisper base and this pipeline:
+    facts from the ASR text against facts from the reference transcript."""
+    from bench.asr import load_sets, ours
+    from nlp.speech.transcribe import TranscribeOptions
+    from workers.asr_model import default_ffmpeg_exe, load_model
+
+    model, _ = load_model(model_spec, DATA_DIR.parents[1] / "var" / "models")
+    run_asr = ours(TranscribeOptions())
+    sets = load_sets(["long16k", "long8k", "human"], ffmpeg_exe=default_ffmpeg_exe())
+    print("== facts from Whisper base's transcript vs from the reference (speaker unknown, base pack) ==")
+    print(f"{'clip':<34}{'reference':>10}{'ASR':>6}{'agree':>7}")
+    total_ref = total_agree = total_asr = 0
+    for clips in sets.values():
+        for clip in clips:
+            text = run_asr(model, clip)
+            on = dt.date(2026, 3, 2)
+            ref = facts(analyze([Utterance(clip.reference, "unknown")], on=on))
+            got = facts(analyze([Utterance(text, "unknown")], on=on))
+            total_ref, total_asr, total_agree = total_ref + len(ref), total_asr + len(got), total_agree + len(ref & got)
+            print(f"{clip.name:<34}{len(ref):>10}{len(got):>6}{len(ref & got):>7}")
+    print(f"{'all':<34}{total_ref:>10}{total_asr:>6}{total_agree:>7}  "
+          f"(recall {total_agree / total_ref if total_ref else float('nan'):.2f}, "
+          f"precision {total_agree / total_asr if total_asr else float('nan'):.2f})\n")
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--data", type=Path, nargs="+", default=list(SETS), help="labelled JSONL files (default: all three)")
@@ -321,6 +357,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-speed", action="store_true")
     ap.add_argument("--no-complaints", action="store_true", help="skip the real complaint texts")
     ap.add_argument("--noisy", action="store_true", help="F1 through a homophone channel at 10 %% and 20 %% character error")
+    ap.add_argument("--asr", action="store_true",
+                    help="facts from Whisper base's transcripts of the labelled speech vs from their references (~1 min)")
     ap.add_argument("--held-out", action="store_true",
                     help="also score the held-out sets (nlp_holdout3, the complaints' holdout split): at the end of a round only")
     args = ap.parse_args(argv)
@@ -333,6 +371,8 @@ def main(argv: list[str] | None = None) -> int:
         complaints(splits=("dev", "holdout") if args.held_out else ("dev",))
     if args.noisy:
         noise_report(data)
+    if args.asr:
+        asr_report()
     if not args.no_speed:
         rows = [r for path in data for r in load(path)]
         s = throughput(rows, args.rounds)
