@@ -22,7 +22,7 @@ from functools import lru_cache
 from nlp.commitments import Commitment, commitments_in
 from nlp.keywords import Keyword, KeywordSource, rank_keywords
 from nlp.money import Money, money_in
-from nlp.needs import NeedStatement, needs_in
+from nlp.needs import NEED_CUE_WORDS, NeedStatement, needs_in
 from nlp.objections import Objection, objection_clauses, objections_in
 from nlp.packs import Pack, PackError, load_pack
 from nlp.packs import required_roles as _required_roles
@@ -105,7 +105,7 @@ def _vocabulary(pack: Pack) -> VocabularyMatcher:
     # Objection phrases' parts only from three characters: 晚了 / 先不 are everyday words as said.
     words |= {part for phrases in pack.objections.values() for p in phrases for part in p.split("…") if len(part) >= 3}
     seg = segmenter(pack.id if pack.id != "base" else None)
-    return VocabularyMatcher(words, known=seg.known)
+    return VocabularyMatcher(words, known=seg.known, trusted=NEED_CUE_WORDS)
 
 
 def analyze(
@@ -156,6 +156,7 @@ def analyze(
         named = [(p.name_start, p.end) for p in persons]  # 张科长 is a person, not a glued word
         edges |= {k for t in tokens if t.end - t.start > 1 and not seg.known(t.word)
                   and not any(a <= t.start and t.end <= b for a, b in named) for k in range(t.start, t.end)}
+        said = text
         fixed_text, fixed = _vocabulary(pack).correct(text, edges)
         if fixed:
             notes.append("homophones read as: " + ", ".join(f"{c.said}→{c.word}" for c in fixed))
@@ -167,11 +168,19 @@ def analyze(
         found_dates = commitments_in(text, u.speaker, on, u.ref, spans)
         found_money = money_in(text, u.speaker, u.ref, spans)
         objecting = objection_clauses(text, pack, spans) if u.speaker != "rep" else []
+        found_needs = needs_in(text, u.speaker, pack, u.ref, spans, objecting)
+        found_objections = objections_in(text, u.speaker, pack, u.ref, spans, objecting)
+        if fixed:
+            # Read with the corrected words, reported in the words as said (a correction keeps every offset).
+            found_needs = [replace(n, text=_as_said(n.text, text, said)) for n in found_needs]
+            found_objections = [replace(o, text=_as_said(o.text, text, said)) for o in found_objections]
+            found_dates = [replace(c, phrase=_as_said(c.phrase, text, said)) for c in found_dates]
+            found_money = [replace(m, phrase=said[m.start:m.end]) for m in found_money]
         mentions.extend(found_roles)
-        needs.extend(needs_in(text, u.speaker, pack, u.ref, spans, objecting))
+        needs.extend(found_needs)
         commitments.extend(found_dates)
         money.extend(found_money)
-        objections.extend(objections_in(text, u.speaker, pack, u.ref, spans, objecting))
+        objections.extend(found_objections)
         excluded = [(p.name_start, p.end) for p in persons] + [(r.start, r.end) for r in found_roles]
         excluded += [(m.start, m.end) for m in found_money]
         excluded += [(i, i + len(c.phrase)) for c in found_dates for i in [text.find(c.phrase)] if i >= 0]
@@ -190,6 +199,12 @@ def analyze(
         notes=tuple(notes),
     )
     return replace(result, summary=summarize(result, on))
+
+
+def _as_said(piece: str, read: str, said: str) -> str:
+    """`piece` of the corrected text, as it was said (same offsets)."""
+    at = read.find(piece)
+    return said[at:at + len(piece)] if at >= 0 else piece
 
 
 def _iso(d: dt.date | None) -> str | None:

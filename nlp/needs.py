@@ -69,6 +69,12 @@ _PROBE_END = re.compile(r"[吗么呢？?]|什么|哪|几|多少|怎么|如何|�
 _SHORT_ASK = 4  # 有没有？ 行不行？ — a clause this short asks about the one before
 
 
+# The cue words a homophone of which is read as the cue (须要 → 需要, 希忘 → 希望): a need said
+# through Whisper base keeps its cue.
+NEED_CUE_WORDS = ("需要", "希望", "要求", "必须", "一定要", "想要", "关键是", "最好", "能不能", "有没有", "至少", "起码",
+                  "急需", "看重", "关注", "务必", "要能", "得有", "要有")
+
+
 @dataclass(frozen=True)
 class NeedStatement:
     text: str          # the clause

@@ -74,9 +74,13 @@ class VocabularyMatcher:
     word of its own (法门 is not 阀门). Accent-folded matches (zh/z, n/l, -ng/-n) need ≥ 3 characters.
     """
 
-    def __init__(self, words: Iterable[str], known: Callable[[str], bool] | None = None) -> None:
+    def __init__(self, words: Iterable[str], known: Callable[[str], bool] | None = None,
+                 trusted: Iterable[str] = ()) -> None:
         self._exact: dict[tuple[str, ...], str] = {}
         self._fuzzy: dict[tuple[str, ...], str] = {}
+        # Words whose homophones are corrected even when those are words of their own (须要 → 需要).
+        self._trusted = frozenset(trusted)
+        words = [*words, *self._trusted]
         for w in sorted({w for w in words if len(w) >= 2 and all(_is_han(c) for c in w)}, key=len, reverse=True):
             syl = syllables(w)
             self._exact.setdefault(syl, w)
@@ -123,7 +127,7 @@ class VocabularyMatcher:
                     continue
                 if all(a == b or a in _FUNCTION for a, b in zip(window, word)):
                     continue  # 在考虑 is not 再考虑, 老是 not 老师: a common word's homophone is itself
-                if self._known is not None and self._known(window):
+                if self._known is not None and word not in self._trusted and self._known(window):
                     continue
                 hits.append(Correction(i, window, word, fuzzy))
         taken = [False] * len(text)

@@ -34,3 +34,8 @@ def test_the_noise_channel_is_deterministic_and_labels_follow_the_text() -> None
     a, b = noisy(rows, 0.5, seed=3), noisy(rows, 0.5, seed=3)
     assert a == b and a[0]["text"] != rows[0]["text"] and len(a[0]["text"]) == len(rows[0]["text"])
     assert a[0]["needs"] == [a[0]["text"]]
+
+
+def test_a_need_cue_heard_as_a_homophone_keeps_the_need_reported_as_said() -> None:
+    a = analyze([Utterance("我们须要二十台节能电机", "customer")], on=dt.date(2026, 3, 2), industry="manufacturing")
+    assert a.has_need and a.needs[0].text == "我们须要二十台节能电机"  # read as 需要, reported as said
