@@ -60,3 +60,16 @@ def test_a_per_unit_budget_is_never_compared_with_a_total(backend, sessions):
     assert inputs.quote_yuan == 4_400
     fit = next(c for c in radar_axes(inputs).components["budget_match"] if c.name == "price_fit")
     assert abs(fit.value - 4_000 / 4_400) < 1e-9
+
+
+def test_the_bi_view_shows_ranges_and_units(backend, sessions):
+    from sqlalchemy import text
+
+    world = seed_world(sessions, backend)
+    tr = _transcript(sessions, world, [("customer", "预算大概二三十万"), ("rep", "一吨三万二")])
+    _publish(backend, job_message("transcript.ready/1", world.org_id, transcript_id=tr))
+    _run(backend, "analyze")
+    with sessions() as s:
+        rows = s.execute(text("SELECT kind, yuan, yuan_min, yuan_max, unit FROM v_money WHERE source_id = :t ORDER BY kind"),
+                         {"t": tr}).all()
+    assert [tuple(r) for r in rows] == [("budget", None, 200_000, 300_000, None), ("price", 32_000, 32_000, 32_000, "吨")]
