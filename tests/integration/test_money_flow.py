@@ -17,6 +17,14 @@ from tests.support import seed_world
 from workers.scoring_data import customer_facts, radar_inputs
 
 
+def analysed(backend, sessions, world, segments) -> tuple[int, str]:
+    """A mono call's transcript seeded as the transcribe worker leaves it, then analysed for real: (id, job)."""
+    tr = _transcript(sessions, world, segments)
+    job = _publish(backend, job_message("transcript.ready/1", world.org_id, transcript_id=tr))
+    _run(backend, "analyze")
+    return tr, job
+
+
 def _radar(sessions, backend, customer_id):
     today = dt.datetime.now(dt.timezone.utc).date()
     with sessions() as s:
@@ -26,9 +34,7 @@ def _radar(sessions, backend, customer_id):
 
 def test_a_budget_range_against_the_latest_quote(backend, sessions):
     world = seed_world(sessions, backend)
-    tr = _transcript(sessions, world, [("customer", "我们今年这块预算大概二三十万"), ("rep", "整套报价二十六万，含安装")])
-    _publish(backend, job_message("transcript.ready/1", world.org_id, transcript_id=tr))
-    _run(backend, "analyze")
+    tr, _ = analysed(backend, sessions, world, [("customer", "我们今年这块预算大概二三十万"), ("rep", "整套报价二十六万，含安装")])
     with sessions() as s:
         rows = {m.kind: m for m in s.scalars(select(ApMoney).where(ApMoney.source_id == tr))}
         assert (rows["budget"].yuan, rows["budget"].yuan_low, rows["budget"].yuan_high) == (None, 200_000, 300_000)
@@ -46,16 +52,12 @@ def test_a_per_unit_budget_is_never_compared_with_a_total(backend, sessions):
     with sessions() as s, s.begin():
         s.add(CrmQuote(customer_id=world.customer_id, product="钢材", amount_yuan=380_000,
                        quoted_at=dt.datetime.now(dt.timezone.utc)))
-    tr = _transcript(sessions, world, [("customer", "我们的预算每吨不超过四千")])
-    _publish(backend, job_message("transcript.ready/1", world.org_id, transcript_id=tr))
-    _run(backend, "analyze")
+    tr, _ = analysed(backend, sessions, world, [("customer", "我们的预算每吨不超过四千")])
     inputs = _radar(sessions, backend, world.customer_id)
     assert (inputs.budget_low_yuan, inputs.unit) == (4_000, "吨")
     assert inputs.quote_yuan is None  # the 380 000 total is not a price per ton
     assert "budget_match.price_fit" in radar_axes(inputs).missing
-    later = _transcript(sessions, world, [("rep", "这批货一吨四千四")])
-    _publish(backend, job_message("transcript.ready/1", world.org_id, transcript_id=later))
-    _run(backend, "analyze")
+    later, _ = analysed(backend, sessions, world, [("rep", "这批货一吨四千四")])
     inputs = _radar(sessions, backend, world.customer_id)
     assert inputs.quote_yuan == 4_400
     fit = next(c for c in radar_axes(inputs).components["budget_match"] if c.name == "price_fit")
@@ -66,9 +68,7 @@ def test_the_bi_view_shows_ranges_and_units(backend, sessions):
     from sqlalchemy import text
 
     world = seed_world(sessions, backend)
-    tr = _transcript(sessions, world, [("customer", "预算大概二三十万"), ("rep", "一吨三万二")])
-    _publish(backend, job_message("transcript.ready/1", world.org_id, transcript_id=tr))
-    _run(backend, "analyze")
+    tr, _ = analysed(backend, sessions, world, [("customer", "预算大概二三十万"), ("rep", "一吨三万二")])
     with sessions() as s:
         rows = s.execute(text("SELECT kind, yuan, yuan_min, yuan_max, unit FROM v_money WHERE source_id = :t ORDER BY kind"),
                          {"t": tr}).all()

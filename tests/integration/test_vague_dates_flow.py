@@ -7,18 +7,15 @@ import datetime as dt
 from sqlalchemy import select
 
 from models import ApCommitment
-from queues.publisher import job_message
 from scoring.suggest import build_suggestion
-from tests.integration.test_speakers_flow import _publish, _run, _transcript
+from tests.integration.test_money_flow import analysed
 from tests.support import seed_world
 from workers.scoring_data import customer_facts, suggestion_inputs
 
 
 def test_a_vague_promise_is_stored_shown_and_never_scored(backend, sessions):
     world = seed_world(sessions, backend)
-    tr = _transcript(sessions, world, [("customer", "下周五前要到货"), ("rep", "好的这两天就给您送过去")])
-    _publish(backend, job_message("transcript.ready/1", world.org_id, transcript_id=tr))
-    _run(backend, "analyze")
+    tr, _ = analysed(backend, sessions, world, [("customer", "下周五前要到货"), ("rep", "好的这两天就给您送过去")])
     with sessions() as s:
         rows = {c.kind: c for c in s.scalars(select(ApCommitment).where(ApCommitment.source_id == tr))}
         assert rows["expected"].vague is False and rows["promised"].vague is True
@@ -35,9 +32,7 @@ def test_the_recording_summary_is_stored_and_shown_with_the_job(backend, session
     from workers.ops import job_detail
 
     world = seed_world(sessions, backend)
-    tr = _transcript(sessions, world, [("customer", "我们需要二十台节能电机，月底前一定要装好")])
-    job = _publish(backend, job_message("transcript.ready/1", world.org_id, transcript_id=tr))
-    _run(backend, "analyze")
+    tr, job = analysed(backend, sessions, world, [("customer", "我们需要二十台节能电机，月底前一定要装好")])
     with sessions() as s:
         summary = s.scalar(select(ApAnalysis.summary).where(ApAnalysis.source_id == tr))
         assert summary.startswith("需求：我们需要二十台节能电机") and "客户期望" in summary
