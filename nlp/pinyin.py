@@ -71,7 +71,7 @@ class VocabularyMatcher:
     A window of the text is read as a vocabulary word when its syllables equal the word's, it is
     not that word already, at least half its characters are the word's own (one wrong character
     in 交其, two in 才够总监) or the word is ≥ 3 characters, and the window is not a dictionary
-    word of its own (法门 is not 阀门). Accent-folded matches (zh/z, n/l, -ng/-n) need ≥ 3 characters.
+    word of its own (法门 is not 阀门). Accent-folded matches (zh/z, n/l, -ng/-n) need ≥ 4 characters.
     """
 
     def __init__(self, words: Iterable[str], known: Callable[[str], bool] | None = None,
@@ -84,9 +84,8 @@ class VocabularyMatcher:
         for w in sorted({w for w in words if len(w) >= 2 and all(_is_han(c) for c in w)}, key=len, reverse=True):
             syl = syllables(w)
             self._exact.setdefault(syl, w)
-            if len(w) >= 3:
+            if len(w) >= 4:  # accent-folded keys are only looked up for windows of four or more
                 self._fuzzy.setdefault(tuple(fuzzy_syllable(s) for s in syl), w)
-        self._lengths = sorted({len(k) for k in self._exact}, reverse=True)
         # The word lengths to try from a window's first syllable (accent-folded forms too).
         firsts: dict[str, set[int]] = {}
         for k in self._exact:
