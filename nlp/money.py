@@ -32,7 +32,7 @@ import re
 from dataclasses import dataclass, replace
 
 from nlp.numerals import CN_DIGIT_CHARS, CN_DIGITS, NUMBER_RE, parse_number, to_halfwidth
-from nlp.text import Span, clauses
+from nlp.text import Span, clauses, squeeze
 
 _CUR = r"(?:元|块钱|块|圆|蚊|人民币|RMB|rmb)"
 _AMOUNT = re.compile(
@@ -307,21 +307,9 @@ def _approximate(num: str, unit: str, approx: str, approx2: str, value: float, a
     return None
 
 
-_JOINABLE = re.compile(r"[\u4e00-\u9fff0-9.]")
-
-
-def _squeeze(text: str) -> tuple[str, list[int]]:
-    """The text without the spaces ASR output puts between words (三十一万 五, 一块 三), and where each
-    kept character was."""
-    keep = [i for i, ch in enumerate(text)
-            if not (ch == " " and 0 < i < len(text) - 1 and _JOINABLE.match(text[i - 1]) and _JOINABLE.match(text[i + 1])
-                    and not (text[i - 1].isdigit() and text[i + 1].isdigit()))]
-    return "".join(text[i] for i in keep), keep
-
-
 def money_in(text: str, speaker: str, ref: str | None = None, spans: list[Span] | None = None) -> list[Money]:
     """The money said in one utterance by `speaker`."""
-    squeezed, keep = _squeeze(text)
+    squeezed, keep = squeeze(text)
     if len(squeezed) == len(text):
         return _money_in(text, speaker, ref, spans)
     # The squeezed text's own clauses: the spaces were word gaps, not clause breaks.

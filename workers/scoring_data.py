@@ -171,7 +171,7 @@ def radar_inputs(s: Session, facts: CustomerFacts, period: Period, chain_reached
         value = m.yuan if m.yuan is not None else _middle(m.yuan_low, m.yuan_high)
         if value:
             candidates.append((m.occurred_at, value, f"money:{m.id}"))
-    quote = max(candidates, key=lambda c: (_utc(c[0]), c[2])) if candidates else None
+    quote = max(candidates, key=lambda c: (c[0], c[2])) if candidates else None  # UTCDateTime: always aware
     return RadarInputs(
         touches=len(in_week), doc_view_seconds=float(views[1] or 0), proposal_revisions=int(revisions or 0),
         rebate_queries=int(rebates or 0), chain_reached=chain_reached, chain_target=len(facts.target),
@@ -194,6 +194,3 @@ def _bound(money: ApMoney | None, end: str) -> float | None:
         return money.yuan
     return money.yuan_low if end == "low" else money.yuan_high
 
-
-def _utc(at: dt.datetime) -> dt.datetime:
-    return at if at.tzinfo is not None else at.replace(tzinfo=dt.timezone.utc)
