@@ -14,7 +14,8 @@ Each line of the data is one utterance (its industry, the conversation day, the 
 labelled with what a sales manager should get from it: roles (mention, role, took part),
 need statements (a substring of each), commitments (kind, resolved date), money (kind,
 yuan or ratio) and objection types. Matching is per utterance:
-  roles        a predicted mention containing (or contained in) the labelled one, same role;
+  roles        a predicted mention containing (or contained in) the labelled one, same role
+               (by characters or by toneless pinyin: a misheard 林元长 reported as 林院长 matches);
   took_part    the same matching, counting the mentions that took part (the positive class);
   needs        a predicted need statement containing the labelled substring (or inside it);
   commitments  kind and date both exact ("commit_dates" ignores the kind);
@@ -83,14 +84,27 @@ def _overlaps(a: str, b: str) -> bool:
     return a in b or b in a
 
 
+def _sounds_within(a: str, b: str) -> bool:
+    """One mention inside the other by the written characters or by their toneless, accent-folded
+    pinyin: the analysis reports a misheard title as the word it stands for (林元长 → 林院长),
+    while a noisy label keeps the characters as misheard."""
+    if _overlaps(a, b):
+        return True
+    from nlp.pinyin import fuzzy_syllable, syllables
+
+    # Accent-folded (王终 → 王总, 孙今理 → 孙经理), as the analysis reads them.
+    x, y = (" ".join(map(fuzzy_syllable, syllables(t))) for t in (a, b))
+    return f" {x} " in f" {y} " or f" {y} " in f" {x} "
+
+
 def score_row(row: dict, a: Analysis) -> dict[str, tuple[int, list, list]]:
     mentions = [m for m in a.mentions if m.evidence != "speaker"]
     out = {}
     out["roles"] = _match(row["roles"], [(m.mention, m.role) for m in mentions],
-                          lambda g, p: _overlaps(g["mention"], p[0]) and g["role"] == p[1])
+                          lambda g, p: _sounds_within(g["mention"], p[0]) and g["role"] == p[1])
     out["took_part"] = _match([g for g in row["roles"] if g["took_part"]],
                               [m.mention for m in mentions if m.took_part],
-                              lambda g, p: _overlaps(g["mention"], p))
+                              lambda g, p: _sounds_within(g["mention"], p))
     out["needs"] = _match(row["needs"], [n.text for n in a.needs], _overlaps)
     gold_need, pred_need = bool(row["needs"]), a.has_need
     out["has_need"] = (int(gold_need and pred_need), [row["id"]] if gold_need and not pred_need else [],
@@ -296,13 +310,19 @@ def f1_table(rows: list[dict]) -> dict[str, float]:
     return {f: prf(*totals[f])[2] for f in FIELDS}
 
 
+NOISE_SEEDS = (7, 8, 9, 10, 11)
+
+
 def noise_report(paths: list[Path], rates: tuple[float, ...] = (0.1, 0.2)) -> None:
     """F1 per field on clean text and through the homophone channel at each rate."""
     for path in paths:
         rows = load(path)
         clean = f1_table(rows)
-        noisy_f1 = {rate: f1_table(noisy(rows, rate, seed=7)) for rate in rates}
-        print(f"== {path.name}: homophone / near-homophone substitution (seed 7)")
+        # One draw of a small set swings F1 by ±0.05: the counts of five draws are pooled.
+        noisy_f1 = {rate: f1_table([r for seed in NOISE_SEEDS for r in noisy(rows, rate, seed=seed)])
+                    for rate in rates}
+        print(f"== {path.name}: homophone / near-homophone substitution "
+              f"(seeds {', '.join(map(str, NOISE_SEEDS))} pooled)")
         print(f"{'field':<14}{'clean':>8}" + "".join(f"{f'{int(r * 100)} %':>8}" for r in rates) + f"{'drop @20 %':>12}")
         for field in FIELDS:
             drop = clean[field] - noisy_f1[rates[-1]][field]

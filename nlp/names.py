@@ -18,13 +18,14 @@ from functools import lru_cache
 # The common single-character surnames, minus characters that are mostly function words
 # in speech (和, 连, 全, 应, 时, 明, 管, 车, 师, 司, 成, 单, 还, 把 …): 连总经理都同意了 is
 # "even the general manager agreed", not a 连总.
-SURNAMES = frozenset(
+_SURNAME_ORDER = (
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁"
     "任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武"
     "戴莫孔向汤常温康施牛樊葛邢齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪"
     "梅童凌毕季裴霍涂苗谷盛曲翁冉骆蓝游辛靳柴蒙鲍华喻祁蒲房滕屈饶牟艾穆卓吉缪简项芦麦褚娄窦戚岑景"
     "党宫费卜冷晏席卫米柏宗瞿桂佟臧闵苟邬边卞姬栾隋刁沙巫寇桑郎甄丛仲虞敖巩佘池苑迟邝闻于"
 )
+SURNAMES = frozenset(_SURNAME_ORDER)
 COMPOUND_SURNAMES = ("欧阳", "司马", "诸葛", "上官", "东方", "皇甫", "慕容", "司徒", "令狐", "夏侯",
                      "尉迟", "公孙", "长孙", "宇文", "轩辕", "端木", "独孤", "南宫", "西门", "百里")
 
@@ -125,4 +126,133 @@ def person_spans(
         found.append(PersonSpan(start, e, s, m.group("surname"), m.group("title"), p.group("prefix") if p else None,
                                 text[start:e]))
         pos = e
+    if freq:
+        found = _with_misheard(text, found, titles, before, freq)
     return found
+
+
+# Whisper writes a name's surname or its title as a homophone (督主任 for 杜主任, 罗功 for 罗工,
+# 王劳师 for 王老师). One-character titles only these: their homophones rarely follow a surname.
+_MISHEARD_SHORT_TITLES = ("工", "总", "姐")
+# Characters that are grammar, a verb that governs a person, a rank, a number or an organisation
+# as said: 是主任 is "is the director", 找财务 "ask finance", 副院长 a deputy, 一工 is 一共.
+_NOT_A_SURNAME = frozenset("在再的得地是事有又也那哪么吗嘛呢了啦吧就才都还和跟与把被给对向从到这个们老我你他她它您"
+                           "找叫请让问帮替陪同带等约见副正总常代前原新"
+                           "一二三四五六七八九十两几百千万号"
+                           "市省县镇村区院科部处厂店校局司组班室所队")
+# A misheard name only for a personal title: 采购 or 财务 after a stray character is an activity.
+_SOUND_WORD_MIN_FREQ = 300
+_PERSONAL_TITLE = re.compile(r"(?:总|工|长|任|理|师|姐|哥|监|板|董|管|秘书|会计)$")
+# …and only where people are named: at a clause start, after a verb that governs a person or a
+# possessive, or before an address or a report (下物工程师 is 下午 + 工程师, nobody named 吴).
+_NAMED_BEFORE = re.compile(r"(?:^|[\s，,。.！!？?、：:；;]|喂|您好|你好|跟|和|给|找|问|叫|让|请|向|对|帮|的|们|是)$")
+_NAMED_AFTER = re.compile(r"^(?:[\s，,。.！!？?：:；;]|$|您|你|说|那边|这边|的|吗|嘛|好|他|她|也|都|在|要|让|同意|觉得|负责)")
+
+
+@lru_cache(maxsize=1)
+def _surname_by_sound() -> dict[str, str]:
+    from nlp.pinyin import syllables
+
+    out: dict[str, str] = {}
+    for ch in _SURNAME_ORDER:  # commonest first: 喝 → 何, not 贺
+        out.setdefault(syllables(ch)[0], ch)
+    return out
+
+
+@lru_cache(maxsize=64)
+def _titles_by_sound(titles: tuple[str, ...]) -> dict[tuple[str, ...], str]:
+    """Personal titles by their toneless syllables (longest title first for a shared sound)."""
+    from nlp.pinyin import fuzzy_syllable, syllables
+
+    out: dict[tuple[str, ...], str] = {}
+    for t in sorted(set(titles), key=lambda t: (-len(t), t)):
+        if (len(t) > 1 or t in _MISHEARD_SHORT_TITLES) and _PERSONAL_TITLE.search(t) and \
+                all("\u4e00" <= c <= "\u9fff" for c in t):
+            out.setdefault(syllables(t), t)
+    # zh/z and -ng/-n are the commonest accent slips (王终, 孙今理): keyed by the folded
+    # syllables too, after every exact key so that an exact sound always wins.
+    for t in list(out.values()):
+        out.setdefault(tuple(map(fuzzy_syllable, syllables(t))), t)
+    return out
+
+
+_WORD_SOUNDS: dict[int, frozenset[tuple[str, ...]]] = {}
+
+
+def _word_sounds(freq: Mapping[str, int]) -> frozenset[tuple[str, ...]]:
+    """The toneless syllables of common two-character words: 易共 sounds like 一共, so it is not 易工.
+    Kept per dictionary object (there is one per process and pack)."""
+    from nlp.pinyin import syllables
+
+    got = _WORD_SOUNDS.get(id(freq))
+    if got is None:
+        got = _WORD_SOUNDS[id(freq)] = frozenset(
+            syllables(w) for w, f in freq.items() if len(w) == 2 and f >= _SOUND_WORD_MIN_FREQ)
+    return got
+
+
+@lru_cache(maxsize=64)
+def _misheard_pattern(titles: tuple[str, ...]) -> re.Pattern[str]:
+    """A personal title after any Han character (the surname may be misheard), or a surname
+    before up to three Han characters (the title may be)."""
+    title = "|".join(re.escape(t) for t in sorted(set(_titles_by_sound(titles).values()), key=lambda t: (-len(t), t)))
+    surname = "[" + "".join(sorted(SURNAMES)) + "]"
+    return re.compile(f"(?=(?P<a>[\\u4e00-\\u9fff])(?P<title>{title}))|(?=(?P<s>{surname})[\\u4e00-\\u9fff])")
+
+
+def _with_misheard(text: str, found: list[PersonSpan], titles: Collection[str],
+                   before: re.Pattern[str] | None, freq: Mapping[str, int]) -> list[PersonSpan]:
+    """`found` plus names with a misheard surname or title, reported as the name they stand for.
+
+    Stricter than an exact name: the window as said is no dictionary word, a misheard surname
+    forms no word with the character before it, and the name stands where people are named."""
+    from nlp.pinyin import fuzzy_syllable, syllables
+
+    key = titles if isinstance(titles, tuple) else tuple(titles)
+    by_sound, title_sound = _surname_by_sound(), _titles_by_sound(key)
+    lengths = sorted({len(k) for k in title_sound}, reverse=True)
+    taken = [(f.name_start, f.end) for f in found]
+    extra: list[PersonSpan] = []
+    for m in _misheard_pattern(key).finditer(text):
+        s = m.start()
+        if m.group("a") is not None:
+            said, title = m.group("a"), m.group("title")
+            if said in SURNAMES or said in _NOT_A_SURNAME:
+                continue
+            surname = by_sound.get(syllables(said)[0])
+            if surname is None:
+                continue
+            e, said_title = s + 1 + len(title), title
+            if s > 0 and text[s - 1] not in _NICKNAME_PREFIX and freq.get(text[s - 1] + said):
+                continue  # 督 in 监督主任 belongs to 监督
+        else:
+            surname, title = m.group("s"), None
+            for n in lengths:
+                window = text[s + 1:s + 1 + n]
+                if len(window) == n and window not in titles:
+                    title = title_sound.get(syllables(window)) or title_sound.get(
+                        tuple(map(fuzzy_syllable, syllables(window))))
+                    if title is not None and len(title) > 1 and not any(a == b for a, b in zip(window, title)):
+                        title = None  # a longer title keeps one character as said
+                    if title is not None:
+                        said_title, e = window, s + 1 + n
+                        break
+            if title is None:
+                continue
+        if freq.get(text[s:e]) or any(a < e and s < b for a, b in taken):
+            continue
+        # What a homophone of a word reads as: 易共 is 一共, 愿工 员工, 下武工程师 下午 + 工程师.
+        sounds = _word_sounds(freq)
+        if (e - s == 2 and syllables(text[s:e]) in sounds) or (s > 0 and syllables(text[s - 1:s + 1]) in sounds):
+            continue
+        p = before.search(text, max(0, s - 16), s) if before is not None else None
+        if p is None and not (_NAMED_BEFORE.search(text, 0, s) or _NAMED_AFTER.match(text[e:e + 4])):
+            continue
+        if (p is None and _blocked(text, s, e, said_title, freq, titles)) or (
+                p is not None and _blocked(text[p.end():], 0, e - p.end(), said_title, freq, titles)):
+            continue
+        start = p.start() if p is not None else s
+        extra.append(PersonSpan(start, e, s, surname, title, p.group("prefix") if p else None,
+                                text[start:s] + surname + title))
+        taken.append((s, e))
+    return sorted([*found, *extra], key=lambda f: f.start) if extra else found

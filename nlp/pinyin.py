@@ -22,6 +22,20 @@ def _syllable(ch: str) -> str:
     return out[0] if out else ch
 
 
+@lru_cache(maxsize=64)
+def chars_sounding(syllable: str) -> frozenset[str]:
+    """The Han characters whose commonest reading is `syllable` (toneless): gong → 工公功供共…"""
+    import unicodedata
+
+    from pypinyin.pinyin_dict import pinyin_dict
+
+    def toneless(reading: str) -> str:
+        return "".join(c for c in unicodedata.normalize("NFD", reading) if not unicodedata.combining(c))
+
+    return frozenset(chr(code) for code, readings in pinyin_dict.items()
+                     if 0x4E00 <= code <= 0x9FFF and toneless(readings.split(",")[0]) == syllable)
+
+
 def syllables(text: str) -> tuple[str, ...]:
     """Toneless pinyin per character, each character's commonest reading (non-Han characters stand
     for themselves); per-character lookups, so a long transcript costs dictionary reads, not parsing."""
@@ -124,8 +138,11 @@ class VocabularyMatcher:
                 same = sum(a == b for a, b in zip(window, word))
                 if n < 3 and same * 2 < n:
                     continue
-                if all(a == b or a in _FUNCTION for a, b in zip(window, word)):
-                    continue  # 在考虑 is not 再考虑, 老是 not 老师: a common word's homophone is itself
+                if all(a == b or a in _FUNCTION for a, b in zip(window, word)) and (
+                        n <= 2 or window[0] != word[0] or window[-1] != word[-1]):
+                    # 在考虑 is not 再考虑, 老是 not 老师: a common word's homophone is itself — but a
+                    # grammar character inside a longer word is a mishearing (护是长 → 护士长).
+                    continue
                 if self._known is not None and word not in self._trusted and self._known(window):
                     continue
                 hits.append(Correction(i, window, word, fuzzy))

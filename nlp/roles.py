@@ -23,6 +23,7 @@ from functools import lru_cache
 
 from nlp.names import COMPOUND_SURNAMES, PersonSpan, person_spans
 from nlp.packs import Pack
+from nlp.pinyin import fuzzy_syllable, syllables
 from nlp.segment import Segmenter, segmenter_for
 
 # A title that reads as a person on its own; others (采购, 财务, 法务) are also
@@ -36,10 +37,10 @@ _PERSON_AFTER = re.compile(r"^(?:那边|这边|说|觉得|同意|不同意|审�
 _OPENERS = r"(?:您好|你好|喂|哎|诶|嗯|啊|哦|噢|那|好的|好|行|对|是的|谢谢|感谢|多谢|麻烦|辛苦|拜托|不好意思|打扰了|打扰一下|请问|" \
            r"早上好|上午好|下午好|晚上好|再见|欢迎|恭喜|哈喽|嗨|[，,\s！!~])*"
 # 请问是白沙镇卫生院的林院长吗: the organisation may come between.
-_BEFORE_ADDRESS = re.compile(r"^" + _OPENERS + r"(?:请问)?(?:(?:是|您是|你是)(?:[^，,。？?！!]{1,14}的)?)?$")
+_BEFORE_ADDRESS = re.compile(r"^" + _OPENERS + r"(?:请问)?(?:(?:是|您是|你是)(?:[^，,。？?！!]{1,14}的?)?)?$")
 # 您好 must be the greeting: in 王总您好像… it is 您 + 好像.
 # In a transcript a space after the name is the pause (喂 孙总 是 我).
-_AFTER_ADDRESS = re.compile(r"^(?:[，,！!。.？?…—~～\s]|$|(?:您|你)好(?![像几多久些])|好[，,！!。~]|好$|早|早上好|上午好|下午好|晚上好|"
+_AFTER_ADDRESS = re.compile(r"^(?:[，,！!。.？?…—~～\s]|$|(?:您|你|侬)好(?![像几多久些])|好[，,！!。~]|好$|早|早上好|上午好|下午好|晚上好|"
                             r"辛苦|久等|再见|放心|请|稍等|别担心|见谅|留步|慢走|过奖|(?:您|你)(?!好像|好几|好多|好久|好些))")
 # Asking the listener for something puts the listener right after the verb: 麻烦店长跟老板娘说一声.
 _REQUEST_BEFORE = re.compile(r"(?:^|[，,\s])(?:麻烦|拜托|辛苦|劳驾|有劳)$")
@@ -60,6 +61,7 @@ _VOCATIVE_VERB = re.compile(r"^(?:您|你)(?:看|觉得|放心|说|稍等|这边
 _GOVERNED = re.compile(r"(?:跟|和|给|找|问|问问|让|叫|请|向|对|帮|替|陪|同|带|把|被|等|约|见|通知|告诉|转告|汇报给|交给)$")
 _SELF_INTRO = re.compile(r"(?:我|本人)(?:就|呢)?(?:是|叫|姓)[^，,。.？?！!]{0,10}$")
 _SELF_DUTY = re.compile(r"(?:我|本人)(?:这边|呢)?(?:主要)?(?:是)?(?:负责|管)(?P<what>[^，,。.？?！!的]{2,4}?)(?:的|这块|这一块|方面|工作|[，,。.？?！!]|$)")
+_NOT_A_PERSON_AFTER = re.compile(r"^(?:费|价|款|成本|预算|合同|流程|系统)")
 _OUR_SIDE = re.compile(r"(?:我们|我司|我们公司|咱们)(?:的|这边的|那边的)?$")
 _THEIR_SIDE = re.compile(r"(?:你们|您们|贵司|你们公司|您那边|你们那边)(?:的)?$")
 
@@ -164,18 +166,38 @@ def _clause_bounds(text: str, i: int) -> tuple[int, int]:
     return a, min(ends) if ends else len(text)
 
 
+_GREETING_SOUNDS = frozenset({("lin", "hao"), ("li", "hao")})  # 您好 / 你好, accent-folded
+
+
+def _misheard_greeting(after: str) -> str:
+    """`after` with a misheard 您好 / 你好 at its start written as 您好 (拰好, 您号, 你浩)."""
+    head = after.lstrip(" ")
+    if len(head) >= 2 and head[:2] not in ("您好", "你好") and \
+            tuple(map(fuzzy_syllable, syllables(head[:2]))) in _GREETING_SOUNDS:
+        return "您好" + head[2:]
+    return after
+
+
 def _addressed(text: str, f: _Found) -> bool:
     a, _ = _clause_bounds(text, f.start)
-    before, after = text[a:f.start], text[f.end:]
+    # A transcript's word spaces say nothing before the name (好 的 韩姐 is 好的韩姐); after it a
+    # space is the pause that sets off an address (喂 孙总 是 我).
+    before, after = text[a:f.start].replace(" ", ""), _misheard_greeting(text[f.end:])
     if _REQUEST_BEFORE.search(before):
         return True
     if _BEFORE_ADDRESS.match(before):
-        if _ASKED_ON_PHONE.match(after):
+        if _ASKED_ON_PHONE.match(after.lstrip(" ")):
             return True  # 请问是王总吗, 喂，刘护士长吗？
         if _AFTER_ADDRESS.match(after) and not _THIRD_PERSON_NEXT.match(after.lstrip(" ")):
             return not re.search(r"[吗嘛][？?]?$", after[:3]) or bool(re.search(r"是$", before))
     # Mid-clause, only the unmistakable vocatives: 这个方案王总您看一下.
     return bool(_VOCATIVE_VERB.match(after)) and not _GOVERNED.search(before)
+
+
+def _sentence_after(text: str, i: int) -> str:
+    """The rest of the sentence from `i` (刘护士长，您也过来听一下。你们…: 你们 is in the next one)."""
+    m = re.search(r"[。.！!？?]", text[i:])
+    return text[i:i + m.start()] if m else text[i:]
 
 
 def _contact_parts(c: ContactRef, pack: Pack) -> tuple[str | None, str | None, str | None]:
@@ -254,7 +276,7 @@ def roles_in(
                     found.append(_Found(m.start(), m.end(), c.name, c.name[:1], c.title or "", None, m.start()))
     found.sort(key=lambda f: f.start)
     for f in found:
-        before = text[:f.start]
+        before = text[:f.start].rstrip(" ")  # 找 我们 老板: a transcript's word spaces
         if speaker == "rep" and _OUR_SIDE.search(before):
             continue  # the rep's own 王总
         if speaker == "customer" and _THEIR_SIDE.search(before):
@@ -263,6 +285,10 @@ def roles_in(
             continue  # 老师们, 好几个宝妈: a group, not a person
         if f.surname is None and (before.endswith("、") or text[f.end:f.end + 1] == "、"):
             continue  # 劳保、五金、电工: a list of product lines
+        if f.surname is None and _NOT_A_PERSON_AFTER.match(text[f.end:]):
+            continue  # 运维费, 采购价: the title names a cost, not a person
+        if speaker == "rep" and _SELF_INTRO.search(text[_clause_bounds(text, f.start)[0]:f.start].replace(" ", "")):
+            continue  # 我是远景数字教育的项目经理: the rep's own title
         role = _role_of(f, pack)
         contact = match_contact(f.text, f.surname, f.title, role, contacts, pack) if contacts else None
         if contact is not None:
@@ -270,9 +296,9 @@ def roles_in(
         evidence = "mentioned"
         if _addressed(text, f):
             evidence = "addressed"
-            if speaker == "customer" and contact is None and _VENDOR_IN_UTTERANCE.search(text[f.end:]):
+            if speaker == "customer" and contact is None and _VENDOR_IN_UTTERANCE.search(_sentence_after(text, f.end)):
                 continue  # 老板，你们这个…: the customer talking to the seller
-        elif speaker != "rep" and _SELF_INTRO.search(text[_clause_bounds(text, f.start)[0]:f.start]):
+        elif speaker != "rep" and _SELF_INTRO.search(text[_clause_bounds(text, f.start)[0]:f.start].replace(" ", "")):
             evidence = "self_introduced"
         if (evidence == "mentioned" and f.surname is None and _OCCUPATIONAL.search(f.title)
                 and not _SPECIFIC_AFTER.match(text[f.end:])):

@@ -39,3 +39,9 @@ def test_the_noise_channel_is_deterministic_and_labels_follow_the_text() -> None
 def test_a_need_cue_heard_as_a_homophone_keeps_the_need_reported_as_said() -> None:
     a = analyze([Utterance("我们须要二十台节能电机", "customer")], on=dt.date(2026, 3, 2), industry="manufacturing")
     assert a.has_need and a.needs[0].text == "我们须要二十台节能电机"  # read as 需要, reported as said
+
+
+def test_a_grammar_character_inside_a_longer_word_is_a_mishearing() -> None:
+    m = VocabularyMatcher(["护士长", "再考虑"])
+    assert [c.word for c in m.find("邢护是长您好")] == ["护士长"]
+    assert m.find("我们在考虑") == []  # 在 at the edge: a phrase of its own

@@ -107,3 +107,50 @@ def test_full_names_of_contacts() -> None:
 def test_people_the_rep_addresses_took_part(text: str, industry: str, mention: str) -> None:
     a = analyze([Utterance(text, "rep")], on=dt.date(2026, 3, 2), industry=industry)
     assert [(r.mention, r.took_part, r.evidence) for r in a.mentions] == [(mention, True, "addressed")]
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker", "industry", "expected"),
+    [
+        # Whisper's homophones of a surname or a title: reported as the name they stand for.
+        ("罗功 您好 样品收到了吗", "rep", "building_materials", [("罗工", "technical", True)]),
+        ("王终您好，我是小陈。", "rep", "manufacturing", [("王总", "decision_maker", True)]),
+        ("我们霍踪的想法是先上一期。", "customer", "saas", [("霍总", "decision_maker", False)]),
+        ("那个机器我们康复科的督主任用了说还可以。", "customer", "medical_devices",
+         [("康复科的杜主任", "user", False)]),
+        ("孙今理，你看数据安全能不能过？", "customer", "saas", [("孙经理", "other", True)]),
+        ("王劳师拰好，培训安排在周三。", "rep", "education_equipment", [("王老师", "user", True)]),
+        # …but not where a word sounds the same or no person stands.
+        ("护眼灯每间配九盏，易共四十间。", "customer", "education_equipment", []),
+        ("关键是对接企业微信，愿工不想再装APP。", "customer", "saas", []),
+        ("我马上协调，今天下物工程师一定到。", "rep", "manufacturing", []),
+        ("还有我们分管的副院长问能不能改期。", "customer", "medical_devices", [("副院长", "approver", False)]),
+        ("我找财务的曾姐安排付款。", "customer", "medical_devices", [("财务的曾姐", "finance", False)]),
+    ],
+)
+def test_misheard_names(text: str, speaker: str, industry: str, expected: list) -> None:
+    assert roles(text, speaker, industry) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker", "industry", "expected"),
+    [
+        # A transcript's word spaces: the rep's own boss is still the rep's, an address is still one.
+        ("三十万 整 我 做 不 了 主 得 找 我们 老板 批", "rep", "manufacturing", []),
+        ("好 的 韩姐 另外 问 一下 车间 要 不 要 垫片", "rep", "industrial_distribution", [("韩姐", "other", True)]),
+        ("喂 您好 请问 是 人事部的吴经理 吗", "rep", "saas", [("人事部的吴经理", "user", True)]),
+        ("喂 我 是 连锁 采购部的彭经理 样品 我们 看 了", "customer", "mother_baby_retail",
+         [("采购部的彭经理", "procurement", True)]),
+        ("冯经理侬好，报价出来了。", "rep", "building_materials", [("冯经理", "other", True)]),
+        ("请问是栖云民宿工程部的许工吗？", "rep", "building_materials", [("工程部的许工", "technical", True)]),
+        # A colleague addressed in the room, the seller spoken to only in a later sentence.
+        ("好的。刘护士长，您也过来听一下。你们能长期供应吗？", "customer", "mother_baby_retail",
+         [("刘护士长", "user", True)]),
+        ("老板，你们这个有没有XL码的？", "customer", "mother_baby_retail", []),
+        # The rep's own title, and a title that names a cost.
+        ("章处长您好，我是远景教育的项目经理骆晨。", "rep", "education_equipment", [("章处长", "other", True)]),
+        ("每年运维费按授权的百分之十五收。", "rep", "saas", []),
+    ],
+)
+def test_addresses_in_asr_text_and_side(text: str, speaker: str, industry: str, expected: list) -> None:
+    assert roles(text, speaker, industry) == expected
