@@ -127,7 +127,7 @@ def person_spans(
                                 text[start:e]))
         pos = e
     if freq:
-        found = _with_misheard(text, found, titles, before, freq)
+        found = _with_misheard(text, found, titles, prefixes, before, freq)
     return found
 
 
@@ -200,7 +200,13 @@ def _misheard_pattern(titles: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile(f"(?=(?P<a>[\\u4e00-\\u9fff])(?P<title>{title}))|(?=(?P<s>{surname})[\\u4e00-\\u9fff])")
 
 
-def _with_misheard(text: str, found: list[PersonSpan], titles: Collection[str],
+@lru_cache(maxsize=64)
+def _words_pattern(titles: tuple[str, ...], prefixes: tuple[str, ...]) -> re.Pattern[str]:
+    words = sorted({*titles, *prefixes}, key=lambda w: (-len(w), w))
+    return re.compile("|".join(re.escape(w) for w in words) or "(?!)")
+
+
+def _with_misheard(text: str, found: list[PersonSpan], titles: Collection[str], prefixes: Collection[str],
                    before: re.Pattern[str] | None, freq: Mapping[str, int]) -> list[PersonSpan]:
     """`found` plus names with a misheard surname or title, reported as the name they stand for.
 
@@ -212,6 +218,9 @@ def _with_misheard(text: str, found: list[PersonSpan], titles: Collection[str],
     by_sound, title_sound = _surname_by_sound(), _titles_by_sound(key)
     lengths = sorted({len(k) for k in title_sound}, reverse=True)
     taken = [(f.name_start, f.end) for f in found]
+    # The pack's own words are said as written: 招采经理 is not 招 + 蔡经理, nor 品控经理 品 + 孔经理.
+    words = _words_pattern(key, prefixes if isinstance(prefixes, tuple) else tuple(prefixes))
+    said_words = [(w.start(), w.end()) for w in words.finditer(text) if w.end() - w.start() > 1]
     extra: list[PersonSpan] = []
     for m in _misheard_pattern(key).finditer(text):
         s = m.start()
@@ -239,7 +248,8 @@ def _with_misheard(text: str, found: list[PersonSpan], titles: Collection[str],
                         break
             if title is None:
                 continue
-        if freq.get(text[s:e]) or any(a < e and s < b for a, b in taken):
+        if freq.get(text[s:e]) or any(a < e and s < b for a, b in taken) or \
+                any(a < e and s < b and (a < s or b > e) for a, b in said_words):
             continue
         # What a homophone of a word reads as: 易共 is 一共, 愿工 员工, 下武工程师 下午 + 工程师.
         sounds = _word_sounds(freq)
