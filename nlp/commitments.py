@@ -8,8 +8,12 @@ holds it:
     下周五给您答复, 明天派工程师过去);
   * other — any other date: past days and things already done, meetings, visits and
     demos, the customer's own plans (我们4月1号开工), a date used as a label (下个月的货),
-    a rep repeating the customer's date back (您是要20号前到货对吧), a date declared
-    impossible (20号肯定来不及) or offered on a condition (如果九月底前续费的话…).
+    a rep repeating the customer's date back (您是要20号前到货对吧, 月底前没问题), a date declared
+    impossible (20号肯定来不及) or offered on a condition (如果九月底前续费的话…, 只要…就, 满五十箱…),
+    the customer's own doings (我这周内走完审批, 这周末我们有个活动, 今年内必须完成采购) and hedged
+    or deferred wishes (下半年我们可能还要…, …的话再说).
+A transcript without punctuation can put several dates in one clause: each is judged on its own
+words, from the subject or connective before it (…没问题 您这周五之前…) to the next date's.
 An unknown speaker's date (a mono call nobody could attribute, CLI without --speaker) is always
 `other`: the same words are an expectation from the customer and a promise from the rep, so
 without knowing who spoke they enter neither rhythm match nor open commitments.
@@ -26,34 +30,55 @@ from nlp.text import Span, clauses, squeeze
 
 REP, CUSTOMER, UNKNOWN = "rep", "customer", "unknown"
 
-_WANT = re.compile(r"希望|要求|需要|必须|一定要|一定得|务必|最好|尽量|尽快|赶在|着急|急着|等着用|等着|能不能|能否|可不可以|可以吗|"
-                   r"行不行|行吗|得要|要在|要到|要货|要装|要交|要用|要上线|要把|想要|想|得在|得把|得给|不能晚于|不能超过|最晚|最迟|截止")
+_WANT = re.compile(r"希望|要求|需要|必须|一定要|一定得|务必|(?<!得)最好|尽量|尽快|赶在|着急|急着|等着用|等着|能不能|能否|可不可以|可以吗|"
+                   r"行不行|行吗|等(?:你|您)|得要|要在|要到|要货|要装|要交|要用|要上线|要把|想要|想|得在|得把|得给|不能晚于|不能超过|最晚|最迟|截止")
 # A bare 要/得 before an action also wants it done: 月底前要到, 下周得装好, 国庆前要备一批货.
-_WANT_VERB = re.compile(r"(?:要|得)(?:把|给|先|在)?(?:到|交|发|送|装|安装|上线|完成|弄好|做好|调试|出来|拿到|用上|报|备|进|订|采购|"
+_WANT_VERB = re.compile(r"(?:要|得)(?:把|给|先|在|全部|全|都|尽快)?(?:到|交|发|送|装|安装|上线|完成|弄好|做好|调试|出来|拿到|用上|报|备|进|订|采购|"
                         r"执行|铺)")
 _PROMISE = re.compile(r"预计|保证|承诺|争取|安排|确保|配合|肯定能|一定能|能到|可以到|能发|可以发|能交|可以交|能给|可以给|给您|帮您|为您|"
-                      r"跟您|向您|通知您|联系您|回复您|答复您|最快|我们会|我会|会给|会发|会到|没问题|放心")
+                      r"跟您|向您|通知您|联系您|回复您|答复您|最快|我们会|我会|会给|会发|会到|放心")
 # Delivering goods, fixing things, sending documents or answers (compounds only: a lone
 # 到 in 到年底都有效 delivers nothing).
 _DELIVER = re.compile(r"交付|交货|到货|到齐|到位|到厂|到店|到工地|到您|能到|会到|就到|可以到|一定到|肯定到|准到|发货|发过去|发过来|"
                       r"发给|发您|发出|发车|装车|送到|送货|送过去|送过来|调过来|调货|补上|补货|装好|装上|装完|安装|调试|上线|完成|做完|"
                       r"做好|走完|办完|签完|寄|提供|出货|出完|出样|打样|备货|排产|开通|部署|开好|开出|报价|出.{0,4}方案|答复|回复|反馈|"
                       r"回话|回电|打电话|回电话|落实|派|安排人|安排工程师|上门|处理|维修|返修|更换|换掉|发布|等到|"
-                      r"[送发交寄补][0-9一二两三四五六七八九十百千半]|进场|"
+                      r"[送发交寄补][0-9一二两三四五六七八九十百千半]|(?:我们|我).{0,8}?返(?:[0-9一二两三四五六七八九十百千半]|点|利|现)|"
+                      r"从.{1,6}?[发送调出]|交给|送给|进场|进[校厂店园院]|铺货|上架|启动(?!会)|"
                       r"(?:送|发|交|装|做|弄|办|铺|调|修|改|换|补|寄|运|对|签|盖|备|准备|整理|写|处理)(?:完|好|齐|出来)|"
-                      r"(?:送|发|补|寄|运|调|拿|带)(?:过去|过来)|升级|修复|解决|优化|培训")
+                      r"(?:送|发|补|寄|运|调|拿|带|打|转|汇)(?:过去|过来)|升级|修复|解决|优化|培训")
 _RESPOND = re.compile(r"给(?:你|您)(?:们)?(?:答复|回复|回话|消息|电话|打电话|确认|通知|准信)|回复(?:你|您)|答复(?:你|您)|告诉(?:你|您)|"
                       r"通知(?:你|您)|联系(?:你|您)|回(?:你|您)")
 _VISIT = re.compile(r"开会|会议|评审会|碰一下|碰个头|见面|拜访|参观|考察|过去|过来|来一趟|去一趟|出差|放假|休息|开工|复工|演示|"
                     r"面谈|吃饭|走访|在家|不在|汇报|看看|看一下|聊|谈|交流|介绍|回来")
 _IMPOSSIBLE = re.compile(r"来不及|赶不上|做不到|不可能|不行|没办法|够呛|有点紧|太紧|紧张|有困难|困难|保证不了|不能保证")
-_HYPOTHETICAL = re.compile(r"如果|(?<![主只还])要是|的话|假如|万一|假设")
+# 只要…就, 满五十箱返五个点: a condition too.
+_HYPOTHETICAL = re.compile(r"如果|(?<![主只还])要是|的话|假如|万一|假设|只要|满[0-9一二两三四五六七八九十百千]")
 _SECOND_PERSON_WANT = re.compile(r"(?:您|你|你们|贵司|贵方|您那边|你们那边)(?:这边|那边)?(?:是)?(?:说|要|需要|希望|想|打算|计划|要求|定)")
 _QUESTION = re.compile(r"[吗吧呢？?]\s*[，,。]?\s*$|对吧|是吧|是不是|对不对|行吗")
 _DONE = re.compile(r"已经|已|刚|[带发送到给做拿寄]了")
 # Right after the date: 明天到, 后天就能发.
-_DELIVER_AFTER = re.compile(r"^(?:我们|我)?(?:就|会|能|可以|肯定|一定|准时|按时|再|才|先|统一)*(?:到|发|送|交|装|补|进|寄|出)")
-_LABEL_AFTER = re.compile(r"^的(?![话时])")  # 下个月的货, 端午节的货: a date naming a thing
+_DELIVER_AFTER = re.compile(r"^(?:我们|我)?(?:就|会|能|可以|肯定|一定|准时|按时|再|才|先|统一|开始)*(?:到|发|送|交|装|补|进|寄|出|铺|施工)")
+# 下个月的货, 端午节的货: a date naming a thing (明天的消息 is an answer due then).
+_LABEL_AFTER = re.compile(r"^的(?![话时]|消息|答复|回复|回话|电话|准信)")
+# The customer's own affairs on that day, not the vendor's: 这周末有个活动, 七月一号有一批活要开工,
+# 今年内必须完成采购, 四月底前我们还要盘库.
+_OWN_EVENT_AFTER = re.compile(r"^(?:我们|我)?(?:这边)?(?:还|也)?有(?!没有)")
+_OWN_PROCESS = re.compile(r"(?<![给到向找])(?:采购|审批|招标|立项|报批|盘库|迎检|开分公司|开业|开工|交房)")
+_HEDGE = re.compile(r"可能|也许|或许|说不定")
+# …，卖得动的话再说: the sentence puts the whole wish off.
+_DEFER = re.compile(r"再说|到时候再")
+_FIRST_PERSON_END = re.compile(r"(?:我们|咱们|我)(?:这边)?$")
+# Goods or service reaching the customer: 我们下周一前要收到货 still wants the vendor to deliver.
+_RECEIVE = re.compile(r"收到|到货|到齐|到位|到厂|到店|送到|交货|交付|发过来|送过来|拿到|用上|上线|装好|装完|安装|调试")
+_SECOND_PERSON_END = re.compile(r"(?:你们|您|你|贵司)(?:这边|那边)?$")
+_ASK_VENDOR = re.compile(r"把|给我|发我|给我们|发我们")
+# Where a date's own words start when an unpunctuated clause holds several dates: at the last
+# subject or connective before it (…没问题 您这周五之前…, …问题不大 只要设备科这边十五号前…).
+_STARTER = re.compile(r"我们|咱们|我|您|你们|你|只要|如果|要是|但是|不过|另外|而且|然后")
+_ENDER = re.compile(r"没问题|没毛病|问题不大|就行|就好|不急|可以")
+# Words a clause may end in after its date and still be that date's alone: 那就下礼拜一上午，
+_DATE_TAIL = re.compile(r"(?:凌晨|早上|上午|中午|下午|晚上|傍晚)?[吧呢啊呀吗]?$")
 
 
 @dataclass(frozen=True)
@@ -71,7 +96,12 @@ class Commitment:
     vague: bool = False              # 年前, 节后, 这两天: never in rhythm match; shown in the suggestion
 
 
-def _kind(clause: str, after: str, speaker: str, d: DateMention, on: dt.date) -> str:
+def _kind(clause: str, lead: str, after: str, speaker: str, d: DateMention, on: dt.date, later: str = "") -> str:
+    """The kind of date `d` said by `speaker`.
+
+    `clause` holds it, `lead` is the clause before it, `after` the rest of the clause, `later`
+    the rest of its sentence.
+    """
     if d.past:
         return "other"
     if d.date <= on and _DONE.search(clause):
@@ -101,6 +131,15 @@ def _kind(clause: str, after: str, speaker: str, d: DateMention, on: dt.date) ->
         # The customer promising their own answer (下周五前给你答复) is not an expectation.
         if _RESPOND.search(clause) and not re.search(r"你们|您们|贵司", clause):
             return "other"
+        you = bool(_SECOND_PERSON_END.search(lead))
+        if _OWN_EVENT_AFTER.match(after) or (_OWN_PROCESS.search(after) and not you):
+            return "other"
+        if _HEDGE.search(clause) or _DEFER.search(clause) or _DEFER.search(later) or (_HYPOTHETICAL.search(clause) and not wants):
+            return "other"  # 下半年我们可能还要…, 十二月中旬前调完的话可以接受: no deadline set
+        if _FIRST_PERSON_END.search(lead) and not wants and not _RECEIVE.search(clause):
+            return "other"  # 我这周内走完审批: the customer's own doing
+        if you and (delivers or _ASK_VENDOR.search(clause)) and "了" not in after:
+            return "expected"  # 合同您今天发过来, 那你11月15号前把报告给我
         if wants:
             return "other" if visits and not delivers else "expected"
         if d.deadline and (delivers or re.search(r"你们|您们|贵司", clause)):
@@ -129,15 +168,39 @@ def _commitments(text: str, speaker: str, on: dt.date, ref: str | None,
         return []
     parts = spans if spans is not None else clauses(text)
     out = []
-    for d in dates:
+    for i, d in enumerate(dates):
         holder = next((c for c in parts if c.start <= d.start < c.end), None)
-        clause = holder.text if holder is not None else text
+        start, end = (holder.start, holder.end) if holder is not None else (0, len(text))
+        # Several dates in one clause (a transcript without punctuation): each date judged on its own words.
+        prev = dates[i - 1] if i > 0 and dates[i - 1].end > start else None
+        nxt_date = dates[i + 1] if i + 1 < len(dates) and dates[i + 1].start < end else None
+        if prev is not None:
+            start = _boundary(text, prev.end, d.start)
+        if nxt_date is not None:
+            end = _boundary(text, d.end, nxt_date.start)
+        clause = text[start:end]
         # A date ending its clause often belongs with the next one (3月20号前，一定要到货),
         # unless that clause has a date of its own.
-        if holder is not None and holder.text.strip(" ，,").endswith(d.phrase):
+        if holder is not None and nxt_date is None and _DATE_TAIL.fullmatch(text[d.end:end].strip(" ，,")):
             nxt = next((c for c in parts if c.start == holder.end and c.sentence == holder.sentence), None)
             if nxt is not None and not any(nxt.start <= o.start < nxt.end for o in dates):
-                clause = clause + nxt.text
-        out.append((Commitment(d.phrase, speaker, _kind(clause, text[d.end:], speaker, d, on), d.date, d.window_start,
-                               d.window_end, ref, clause, d.vague), d.start, d.end))
+                clause, end = clause + nxt.text, nxt.end
+        sentence_end = max((c.end for c in parts if holder is not None and c.sentence == holder.sentence), default=len(text))
+        kind = _kind(clause, text[start:d.start], text[d.end:end], speaker, d, on, text[end:sentence_end])
+        out.append((Commitment(d.phrase, speaker, kind, d.date, d.window_start, d.window_end, ref, clause, d.vague),
+                    d.start, d.end))
     return out
+
+
+def _boundary(text: str, a: int, b: int) -> int:
+    """Where the words of the date at `b` start, between the end of the date before (`a`) and `b`."""
+    start = None
+    run_end = -1
+    for m in _STARTER.finditer(text, a, b):
+        if m.start() != run_end:  # 只要你们…: connective and subject said together start one run
+            start = m.start()
+        run_end = m.end()
+    ends = [m.end() for m in _ENDER.finditer(text, a, b)]
+    if start is None and not ends:
+        return b
+    return max(start if start is not None else a, ends[-1] if ends else a)

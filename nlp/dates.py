@@ -30,7 +30,7 @@ _N = r"(?:\d{1,2}|[一二两三四五六七八九十]{1,3})"
 _D = r"(?:\d{1,2}|[一二三四五六七八九十]{1,3})"
 _DAY_SUFFIX = r"(?:日|号)"
 _PRE = r"(?P<pre>最晚|最迟|不晚于|截止到|截止|截至|最好在|最快)?"
-_SUF = r"(?P<suf>前后|之前|以前|前|为止|之内|以内|内|之后|以后|后|左右|起)?"
+_SUF = r"(?P<suf>前后|之前|以前|前|为止|之内|以内|内|之后|以后|过后|后|左右|起)?"
 _WEEKREF = r"(?P<wref>下下个?|下个?|这个?|本|上个?)"
 _WEEK = r"(?:周|星期|礼拜)"
 _MONTHREF = r"(?P<mref>下下个?月|下个?月|这个?月|本月|当月|上个?月|(?P<month>" + _N + r")月)"
@@ -250,9 +250,14 @@ def _dotted(m: re.Match[str], on: dt.date) -> _Days | None:
     return _Days(day, day)
 
 
+_COUNTED_DAYS = re.compile(r"(?:[迟晚延推拖等过用花隔差停住做咗了]|耽误|需要)$")
+
+
 def _bare_day(m: re.Match[str], on: dt.date) -> _Days | None:
     if m.group("d") == "一" and m.group(0).find("日") >= 0:
         return None  # 一日 is "one day" far more often than "the 1st"
+    if m.group(0).endswith("日") and _COUNTED_DAYS.search(m.string, 0, m.start()):
+        return None  # 迟咗三日, 晚了三日: a count of days (日 = 天 in 粤 and written speech), not the 3rd
     d = parse_int(m.group("d"))
     if not d or d > 31:
         return None
@@ -329,14 +334,19 @@ def _week(m: re.Match[str], on: dt.date) -> _Days | None:
     return _Days(monday, monday + dt.timedelta(days=6))
 
 
-_RELATIVE_DAY = {"今天": 0, "今日": 0, "今儿": 0, "今晚": 0, "今早": 0, "当天": 0, "当晚": 0, "本日": 0, "明天": 1,
-                 "明日": 1, "明儿": 1, "明早": 1, "明晚": 1, "后天": 2, "大后天": 3, "大大后天": 4, "昨天": -1,
-                 "昨日": -1, "前天": -2}
+# 当天 is left out: said in a call it is the day of some event (到了当天, 装好当天), not today.
+# Regional words: 听日/听朝 and 琴日/寻日 (粤), 明朝 (吴), 后日/前日.
+_RELATIVE_DAY = {"今天": 0, "今日": 0, "今儿": 0, "今晚": 0, "今早": 0, "当晚": 0, "本日": 0, "明天": 1,
+                 "明日": 1, "明儿": 1, "明早": 1, "明晚": 1, "听日": 1, "听朝": 1, "明朝": 1, "后天": 2, "后日": 2,
+                 "大后天": 3, "大大后天": 4, "昨天": -1, "昨日": -1, "琴日": -1, "寻日": -1, "前天": -2, "前日": -2}
 
 
 def _relative_day(m: re.Match[str], on: dt.date) -> _Days | None:
     day = on + dt.timedelta(days=_RELATIVE_DAY[m.group("rd")])
     return _Days(day, day)
+
+
+_EVENT_BEFORE = re.compile(r"(?<![0-9一二两三四五六七八九十半个天周月年期节])(?:以后|之后|后)\s*$")
 
 
 def _count(m: re.Match[str], on: dt.date) -> _Days | None:
@@ -346,6 +356,10 @@ def _count(m: re.Match[str], on: dt.date) -> _Days | None:
         return None  # 生产周期要30天 is a duration, not a date
     if suf in ("内",) and re.match(r"[容部地存置需销勤]", m.string[m.end():]):
         return None  # 三年内容更新: 内容, not 内
+    if suf in ("左右", "前后") and m.group("verb") is None:
+        return None  # 供货周期是六十天左右: a duration
+    if _EVENT_BEFORE.search(m.string, 0, m.start()):
+        return None  # 下单以后十天, 验收后一个月内: counted from an event, not from today
     after = m.string[m.end():]
     if not suf and re.match(r"就能|就可以", after) and not re.match(r"(?:就能|就可以)(?:到|发|交|送|装|完成|上线|用上|投产)", after):
         return None  # 两年就能回本: a payback time, not a date
@@ -479,6 +493,11 @@ def _year_alone(m: re.Match[str], on: dt.date) -> _Days | None:
     return _Days(dt.date(year, 1, 1), dt.date(year, 12, 31))
 
 
+def _this_year(m: re.Match[str], on: dt.date) -> _Days | None:
+    """年内 with no year or count before it: this year (年内交房 = 今年内)."""
+    return _Days(dt.date(on.year, 1, 1), dt.date(on.year, 12, 31))
+
+
 # Festivals on a fixed day (or the N-th Sunday of a month) that people set deadlines by.
 _FESTIVALS = {"教师节": (9, 10), "妇女节": (3, 8), "三八节": (3, 8), "儿童节": (6, 1), "情人节": (2, 14), "圣诞节": (12, 25),
               "圣诞": (12, 25), "建军节": (8, 1), "植树节": (3, 12), "母亲节": (5, -2), "父亲节": (6, -3)}
@@ -569,7 +588,7 @@ def _quarter(m: re.Match[str], on: dt.date) -> _Days | None:
 
 
 _NTH_WEEK = r"第(?P<n>" + _N + r"|[一二三四五]十[一二三四五六七八九]?)个?(?:周|星期|礼拜)(?![一二三四五六日天末1-7])"
-_NOT_AFTER_DAY = r"(?![楼线机台层栋号车间库门位厂仓码件种])"
+_NOT_AFTER_DAY = r"(?![楼线机台层栋号车间库门位厂仓码件种轧炉窑泵罐槽房室院馆床窗柜梯站井])"  # 二号轧机: a label
 _YREF = r"(?:(?P<yref>" + _YEAR_WORD + r")的?)?"
 _RULES: list[tuple[re.Pattern[str], object]] = [
     (re.compile(_PRE + r"(?P<y>20\d\d)\s*[-/.年]\s*(?P<mo>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})[日号]?" + _SUF), _ymd),
@@ -595,7 +614,8 @@ _RULES: list[tuple[re.Pattern[str], object]] = [
     (re.compile(r"(?<!每)" + _PRE + r"(?:" + _WEEKREF + r")?" + _WEEK + r"(?:的?" + _WEEK + r")?(?P<x>[一二三四五六日天末1-7])" + _SUF),
      _weekday),
     (re.compile(_PRE + _WEEKREF + _WEEK + r"(?![一二三四五六日天末1-7])" + _SUF), _week),
-    (re.compile(_PRE + r"(?P<rd>大大后天|大后天|后天|今天|今日|今儿|今晚|今早|当天|当晚|本日|明天|明日|明儿|明早|明晚|昨天|昨日|(?<![之以])前天)" + _SUF),
+    (re.compile(_PRE + r"(?P<rd>大大后天|大后天|后天|今天|今日|今儿|今晚|今早|当晚|本日|明天|明日|明儿|明早|明晚|听日|听朝|(?<![说证表声标透发查])明朝|"
+                r"(?<![之以今此然最日])后日|昨天|昨日|琴日|寻日|(?<![之以])前[天日])" + _SUF),
      _relative_day),
     (re.compile(_PRE + r"(?<!\d)(?P<n>" + _N + r"个半|" + _N + r"|半)个?(?P<unit>工作日|天|日|周|星期|礼拜|月|年)"
                 + _SUF + r"(?P<verb>(?=就能|就可以|就到|能到|能发|可以到|可以发|到货|发货|交货|交付|送到|完成|搞定|回复|答复))?"), _count),
@@ -612,6 +632,8 @@ _RULES: list[tuple[re.Pattern[str], object]] = [
     (re.compile(_PRE + r"第(?P<n>" + _N + r")天" + _SUF), _nth_day),
     # A year with 前 / 内 (2024年内, 今年内, 二〇三五年前): the whole year as a window.
     (re.compile(_PRE + r"(?P<yref3>" + _YEAR_WORD + r")(?P<suf>之前|以前|前|之内|以内|内)"), _year_alone),
+    (re.compile(_PRE + r"(?<![0-9〇零一二两三四五六七八九十百千今明去后次来个半当每近多几些同新往历])年(?P<suf>之内|以内|内)(?!容|部)"),
+     _this_year),
     (re.compile(_PRE + r"(?P<vague>(?<![0-9〇零一二两三四五六七八九十今明去后次来个半])年(?:前|后)(?!天|年)|(?<![春中国劳端元])节(?:前|后)"
                 r"|这两天|这几天|过几天)"), _vague),
     (re.compile(_PRE + r"(?:(?P<fyref>" + _YEAR_WORD + r")的?)?(?P<fest>" + "|".join(sorted(_FESTIVALS, key=len, reverse=True))
@@ -625,9 +647,9 @@ _RULES: list[tuple[re.Pattern[str], object]] = [
 _TRIGGERS: dict[object, tuple[str, ...]] = {
     _ymd: ("20",), _month_day: ("月",), _dotted: (".", "/", "-", "·", "•"), _month_part: ("月",), _bare_month_part: ("月", "旬"),
     _bare_day: ("号", "日"), _weekday: ("周", "星期", "礼拜"), _week: ("周", "星期", "礼拜"),
-    _relative_day: ("今", "明", "后天", "昨", "前天", "当天", "当晚", "本日"), _count: ("天", "日", "周", "星期", "礼拜", "月", "年"),
+    _relative_day: ("今", "明", "后天", "后日", "昨", "前天", "前日", "听", "琴日", "寻日", "当晚", "本日"), _count: ("天", "日", "周", "星期", "礼拜", "月", "年"),
     _holiday: ("清明", "五一", "劳动节", "端午", "国庆", "春节", "过年", "元旦", "中秋", "十一"),
-    _year_part: ("年",), _year_alone: ("年",), _nth_week: ("第",), _nth_weekday: ("第",), _nth_day: ("第",),
+    _year_part: ("年",), _year_alone: ("年",), _this_year: ("年内", "年之内", "年以内"), _nth_week: ("第",), _nth_weekday: ("第",), _nth_day: ("第",),
     _shopping_day: ("双", "618"), _festival: ("节", "圣诞"), _vague: ("年前", "年后", "节前", "节后", "两天", "几天"), _quarter: ("季度",),
 }
 _TRIGGER_RE = {resolve: re.compile("|".join(re.escape(t) for t in triggers)) for resolve, triggers in _TRIGGERS.items()}
@@ -649,7 +671,7 @@ def _apply(days: _Days, pre: str, suf: str, on: dt.date) -> tuple[dt.date, dt.da
         return deadline, on, deadline, True
     if suf in ("内", "之内", "以内") or pre in ("最晚", "最迟", "不晚于", "截止到", "截止", "截至"):
         return days.last, on, days.last, True
-    if suf in ("后", "之后", "以后", "起"):
+    if suf in ("后", "之后", "以后", "过后", "起"):
         start = days.after or days.first
         return start, start, None, False
     if single or suf in ("左右", "前后"):
@@ -681,11 +703,12 @@ def find_dates(text: str, on: dt.date) -> list[DateMention]:
     # 这个月的下周一: the month only frames the day that follows.
     taken = [t for k, t in enumerate(taken)
              if not (t[4] is _month_part and k + 1 < len(taken) and text[t[1]:taken[k + 1][0]] == "的")]
-    # 下周一发车，周三到: a bare weekday after a dated week stays in that week (or later).
+    # 下周一发车，周三到: a bare weekday after a dated week stays in that week (or later) — when
+    # that week is the nearest date before it (下周三前送到，明天先发，周一补齐: the coming Monday).
     for k, t in enumerate(taken):
-        if t[4] is _weekday and not t[3].group("wref") and t[3].group("x") != "末":
-            prev = next((p for p in reversed(taken[:k]) if p[4] is _weekday and p[3].group("wref")), None)
-            if prev is not None:
+        if t[4] is _weekday and not t[3].group("wref") and t[3].group("x") != "末" and k > 0:
+            prev = taken[k - 1]
+            if prev[4] is _weekday and prev[3].group("wref"):
                 monday = prev[2].first - dt.timedelta(days=prev[2].first.weekday())
                 day = monday + dt.timedelta(days=t[2].first.weekday())
                 if day < prev[2].first:

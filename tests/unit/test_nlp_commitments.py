@@ -43,6 +43,48 @@ def test_kinds(speaker: str, text: str, expected: list[tuple[str, str]]) -> None
     assert kinds(text, speaker) == expected
 
 
+@pytest.mark.parametrize(
+    ("speaker", "text", "expected"),
+    [
+        # Several dates in one unpunctuated clause: each judged on its own words.
+        ("customer", "我们 三月 二十 号 之前 一定 要 到货 四月 一号 有 个 展会 要 参加",
+         [("expected", "2026-03-20"), ("other", "2026-04-01")]),
+        ("customer", "下周五前送到就行不急月底前我们还要盘点", [("expected", "2026-03-13"), ("other", "2026-03-31")]),
+        ("rep", "月底 前 没 问题 我 这边 二十 号 安排 发货", [("other", "2026-03-31"), ("promised", "2026-03-20")]),
+        ("rep", "二十号前到货问题不大只要你们财务十号前付款我们就能发", [("promised", "2026-03-20"), ("other", "2026-03-10")]),
+        ("rep", "您这周五之前把合同签了我下周一就安排发货", [("other", "2026-03-06"), ("promised", "2026-03-09")]),
+        ("rep", "我今天跟领导请示一下明天给您回话", [("other", "2026-03-02"), ("promised", "2026-03-03")]),
+        # The customer's own affairs, plans and answers are not expectations.
+        ("customer", "这周末我们有个开业活动想一起搞", [("other", "2026-03-08")]),
+        ("customer", "今年内必须完成招标", [("other", "2026-12-31")]),
+        ("customer", "我下周三前走完内部流程", [("other", "2026-03-11")]),
+        ("customer", "我们下周一前要收到货", [("expected", "2026-03-09")]),  # their receiving is the vendor's delivery
+        ("customer", "下半年我们可能还要再上一套系统", [("other", "2026-12-31")]),
+        ("customer", "下个月我还想订一批，看情况再说", [("other", "2026-04-30")]),
+        ("customer", "月底前能装完的话可以接受", [("other", "2026-03-31")]),
+        ("customer", "国庆前那两周卖得最好", [("other", "2026-10-01")]),
+        # …but asking the vendor for something is, with or without a deadline.
+        ("customer", "招标要求月底前必须完成安装", [("expected", "2026-03-31")]),
+        ("customer", "报价单你今天发过来", [("expected", "2026-03-02")]),
+        ("customer", "那你十号前把资质文件给我", [("expected", "2026-03-10")]),
+        ("customer", "那我等您周五的答复", [("expected", "2026-03-06")]),
+        ("customer", "你们这周送的货少了两箱", [("other", "2026-03-08")]),
+        # The rep's deliveries, rebates, transfers and crews; conditions are not promises.
+        ("rep", "我们下个月统一返两个点", [("promised", "2026-04-30")]),
+        ("rep", "这个月订满一百箱返三个点", [("other", "2026-03-31")]),
+        ("rep", "退款这周内给您转过去", [("promised", "2026-03-08")]),
+        ("rep", "我们二十号前把样品交给你们", [("promised", "2026-03-20")]),
+        ("rep", "四月中旬施工队进校", [("promised", "2026-04-20")]),
+        ("rep", "我们四月上旬就能铺货", [("promised", "2026-04-10")]),
+        ("rep", "十五号开始铺", [("promised", "2026-03-15")]),
+        ("rep", "周四前没问题，明天就从总仓发", [("other", "2026-03-05"), ("promised", "2026-03-03")]),
+        ("rep", "那就周三下午，我带工具过去给您装好", [("promised", "2026-03-04")]),
+    ],
+)
+def test_kinds_by_whose_words_they_are(speaker: str, text: str, expected: list[tuple[str, str]]) -> None:
+    assert kinds(text, speaker) == expected
+
+
 def test_commitment_keeps_phrase_speaker_and_window() -> None:
     (c,) = commitments_in("我们要求两周内到货", "customer", MON, ref="segment:7")
     assert (c.phrase, c.speaker, c.ref) == ("两周内", "customer", "segment:7")

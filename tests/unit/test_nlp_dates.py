@@ -196,3 +196,37 @@ def test_vague_dates_are_marked_and_resolved_by_convention() -> None:
     assert not one("2025年前", on).vague and not one("两年后", on).vague
     (c,) = commitments_in("这两天就给您送过去", "rep", on)
     assert c.kind == "promised" and c.vague
+
+
+def test_event_days_durations_and_labels_are_not_dates() -> None:
+    assert find_dates("货到了当天就安排安装", MON) == []  # 当天 is the day of the delivery, not today
+    assert find_dates("上次晚了三日才到", MON) == []  # 三日 counted, not the 3rd
+    assert find_dates("在三号炉上用了半年", MON) == []  # 三号炉 names a furnace
+    assert find_dates("我们的交期是四十天左右", MON) == []
+    assert one("十天左右到货").date == dt.date(2026, 3, 12)
+    assert find_dates("付款以后七天就能发货", MON) == []  # counted from the payment
+    assert find_dates("验收之后两个月内付清", MON) == []
+    assert one("七天就能发货").date == dt.date(2026, 3, 9)
+
+
+def test_regional_day_words_and_guohou() -> None:
+    assert one("我听日发货").date == dt.date(2026, 3, 3)  # 粤: tomorrow
+    assert one("后日上午送到").date == dt.date(2026, 3, 4)
+    assert one("明朝叫师傅过来").date == dt.date(2026, 3, 3)  # 吴: tomorrow
+    assert find_dates("以后日子还长", MON) == []
+    d = one("中秋过后再说", dt.date(2026, 9, 8))
+    assert d.date == dt.date(2026, 9, 28)  # the day after the 09-25…09-27 break, as 中秋后
+
+
+def test_bare_nian_nei_is_this_year() -> None:
+    d = one("年内交付", MON)
+    assert (d.date, d.deadline) == (dt.date(2026, 12, 31), True)
+    assert one("三年内").date == dt.date(2029, 3, 2)  # a count, not this year
+
+
+def test_a_bare_weekday_takes_the_week_of_the_nearest_date_before_it() -> None:
+    thu = dt.date(2026, 3, 5)
+    days = [d.date for d in find_dates("下周三前送齐，明天先发一半，剩下的周一补上", thu)]
+    assert days == [dt.date(2026, 3, 11), dt.date(2026, 3, 6), dt.date(2026, 3, 9)]
+    days = [d.date for d in find_dates("下周四发车，周一到", thu)]
+    assert days == [dt.date(2026, 3, 12), dt.date(2026, 3, 16)]  # after a dated week: that week or later
