@@ -89,3 +89,117 @@ def test_needs_in_more_phrasings(text: str) -> None:
                                   "能不能分两年付", "授权费能不能再谈谈"])
 def test_asks_errands_and_haggling_are_not_needs(text: str) -> None:
     assert needs_in(text, "customer", load_pack("manufacturing")) == []
+
+
+# --- ASR text with a space between every word: one "clause" may hold several needs ---------------
+
+def test_spaced_transcript_splits_at_a_second_cue() -> None:
+    found = needs("学校 想 先 买 二十 台 平板 还 要 能 跟 我们 的 教务 系统 对接", industry="education_equipment")
+    assert len(found) == 2, found
+    assert found[0].startswith("学校 想 先 买 二十 台") and found[1].startswith("要 能 跟")
+
+
+def test_spaced_transcript_keeps_a_need_whole_after_a_clause_taking_cue() -> None:
+    # 要求 takes the rest as its object: 必须 … does not start a second need.
+    assert needs("而且 我们 要求 设备 必须 有 三年 质保 期") == ["我们 要求 设备 必须 有 三年 质保 期"]
+
+
+def test_spaced_transcript_condition_covers_what_follows() -> None:
+    assert needs("明年 我们 可能 还 要 在 杭州 开 新店 到时候 那边 能 不 能 用 同 一个 账号", industry="saas") == []
+
+
+def test_spaced_transcript_drops_leading_connectives() -> None:
+    # the date said before a lone 前 goes with the need: 元旦 前 要 补 货
+    assert needs("货 要 在 月底 之前 到 元旦 前 要 补 一 次 货", industry="fmcg_distribution")[1] == "元旦 前 要 补 一 次 货"
+    found = needs("价格 可以 但是 货 要 在 月底 之前 到 我们 仓库 节前 要 铺 到 门店", industry="fmcg_distribution")
+    assert found[0] == "货 要 在 月底 之前 到 我们 仓库", found
+    assert found[1] == "节前 要 铺 到 门店", found  # a cut never falls inside a word
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "这款能不能打个九折？",              # haggling, even with a product word
+        "这个零头能不能抹掉？",
+        "货架费你们得出一半。",               # a commercial term
+        "出了问题你们得赔。",
+        "端架我们是要收费的。",
+        "比我想的贵不少。",                  # 想的: a comparison, not a wish
+        "那还差不多。",                      # assent
+        "今年的经费还要买别的。",              # nothing in particular
+        "设计院那边很看重这个。",              # points back to the need already said
+        "试用账号您发到我邮箱。",              # where to send something is an errand
+        "第一批能不能按试用订单走？",           # how the purchase proceeds
+    ],
+)
+def test_money_terms_pointers_and_errands_are_not_needs(text: str) -> None:
+    assert needs(text, industry="saas") == [], text
+
+
+def test_a_pointer_back_leaves_the_need_it_points_to() -> None:
+    assert needs("你们能不能做到五年质保？老板最看重的就是这个。") == ["你们能不能做到五年质保"]
+
+
+def test_a_need_put_off_by_the_next_clause_is_not_a_need() -> None:
+    assert needs("下个月我还想进点果汁，卖得好的话再说。", industry="fmcg_distribution") == []
+    assert needs("先做个试产，做完再定。") == []
+
+
+def test_order_said_as_a_list() -> None:
+    assert needs("洗衣液二十箱，柔顺剂十箱先。", industry="fmcg_distribution") == ["洗衣液二十箱", "柔顺剂十箱先"]
+    assert needs("先要五百个M8，三百个M10。", industry="industrial_distribution") == ["先要五百个M8", "三百个M10"]
+    # how the quantity is spread is not a further item
+    assert needs("得要两台，一个车间一台。") == ["得要两台"]
+    assert needs("国庆前要备一批货，扳手和钳子各五十把。", industry="industrial_distribution") == ["国庆前要备一批货"]
+    # a lone quantity with no need around it is not an order
+    assert needs("一共三十个房间，每间一台。") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "下周五前送到我们仓库。",      # a deadline for the goods
+        "国庆前要补一次货。",
+        "售后得跟上。",
+        "我们要进口的那种静音款。",     # 要 … 的 … 款
+        "除颤电极也要两副。",          # more measure words after 要
+        "你这周四之前能送到吧",        # 你 as well as 你们
+        "你先放两箱样品给我试卖",
+    ],
+)
+def test_more_need_phrasings(text: str) -> None:
+    assert needs(text, industry="medical_devices"), text
+
+
+def test_a_complaint_about_past_goods_is_not_a_demand() -> None:
+    assert needs("上回你们发的那批接头漏气，换了三个了。", industry="industrial_distribution") == []
+
+
+# --- homophones of the one-character cues (what Whisper writes for 要 and 想) ----------------------
+
+def test_yao_heard_as_a_homophone_before_a_want() -> None:
+    assert needs("我们腰三十台。") == ["我们腰三十台"]
+    assert needs("俺们邀那种耐高温的。") == ["俺们邀那种耐高温的"]
+    assert needs("遥控器是红外的。") == []          # 遥 inside its own word
+    assert needs("摇头的那种风扇。") == []
+
+
+def test_xiang_heard_as_a_homophone_before_a_purchase_verb() -> None:
+    assert needs("宝宝最近便秘，像换个好消化的。", industry="mother_baby_retail") == ["像换个好消化的"]
+    assert needs("好像换过一次了。", industry="mother_baby_retail") == []
+
+
+def test_misheard_measure_word_after_yao() -> None:
+    assert needs("变频器我们要三十抬。") == ["变频器我们要三十抬"]
+    assert needs("一个探头保护套要三十五。", industry="medical_devices") == []   # a price, not a quantity
+
+
+def test_misheard_errand_word_still_rules_a_need_out() -> None:
+    # 发飘 is read as 发票 (a trusted word of the need rules), so this stays an errand.
+    import datetime as dt
+
+    from nlp.analyze import Utterance, analyze
+    a = analyze([Utterance("发飘抬头必须改一下。", "customer")], on=dt.date(2026, 3, 2), industry="manufacturing")
+    assert a.needs == ()
+    b = analyze([Utterance("我们须要兼容新国标的型号。", "customer")], on=dt.date(2026, 3, 2), industry="manufacturing")
+    assert [n.text for n in b.needs] == ["我们须要兼容新国标的型号"]
