@@ -166,7 +166,7 @@ def analyze(
         spans = clauses(text)
         found_roles = roles_in(text, u.speaker, pack, contacts, u.ref, seg, persons)
         found_dates = commitments_in(text, u.speaker, on, u.ref, spans)
-        found_money = money_in(text, u.speaker, u.ref, spans)
+        found_money = money_in(text, u.speaker, u.ref, spans, money)  # earlier amounts settle bare numbers
         objecting = objection_clauses(text, pack, spans) if u.speaker != "rep" else []
         found_needs = needs_in(text, u.speaker, pack, u.ref, spans, objecting)
         found_objections = objections_in(text, u.speaker, pack, u.ref, spans, objecting)

@@ -22,13 +22,22 @@ Ranges stay ranges (`yuan_low`…`yuan_high`, `yuan` empty): 二十到三十万,
 二三十万 (20–30万), 十五六万, 两三万, 七八千; and the approximate forms: X多 / X万多 up to the next
 step (六十多万 = 60–70万, 八块多 = 8–9, 三万多 = 3–4万), X万几 (6–7万), X来 (十来万 = 10–13万),
 X左右 / X上下 ±10 %, X出头 (X–1.1X), 小X (0.8X–X), 万把块 / 千把块 (0.8–1.2 of it). 3k, 5w,
-1.2个w are points; 不超过 / 最多 / 至少 X is the point X. An amount per unit (每台, 一吨, 每平米,
-…一箱) keeps the unit (`unit` 台 / 吨 / 平米 / 箱).
+1.2个w are points; 不超过 / 最多 / 至少 X is the point X. An amount per unit (每台, 一吨, 吨价, 每平米,
+…一箱, 一个SKU) keeps the unit (`unit` 台 / 吨 / 平米 / 箱 / SKU).
+
+Whole calls: a total for a count (三台就是两万四, 六组一万二千六) is a quote — or a discount when it
+adds up a per-unit deduction; budget words (经费, 目标成本) beat the 一共 / 才 next to the amount,
+比预算多六万 is a quote's excess; 块 counting screens (装四十块, 四十块就是十二万八), rates (百分之三十八)
+and goods shipped (发一万五) are not money. `earlier` (the call's money so far) settles what one turn
+cannot: the same amount said again by the other side takes the earlier kind and unit (the rep's
+十六万的话 is the customer's budget), a bare number close to a unit price just quoted is a price for
+that unit (七百五 after 一套八百八), a bare 百分之五 is a discount only if one was asked for.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from nlp.numerals import CN_DIGIT_CHARS, CN_DIGITS, NUMBER_RE, parse_number, to_halfwidth
@@ -36,12 +45,12 @@ from nlp.text import Span, clauses, squeeze
 
 _CUR = r"(?:元|块钱|块|圆|蚊|人民币|RMB|rmb)"
 _AMOUNT = re.compile(
-    r"(?<![\d.A-Za-z])(?P<num>" + NUMBER_RE + r")(?P<approx>多|来|左右)?(?P<unit>万元|万块|万|w|W|千元|千块|千|k|K|百块|百元|亿元|亿)?"
+    r"(?:(?<![\d.A-Za-z])|(?<=[A-Za-z])(?=[^\x00-\x7f]))(?P<num>" + NUMBER_RE + r")(?P<approx>多|来|左右)?(?P<unit>万元|万块|万|w|W|千元|千块|千|k|K|百块|百元|亿元|亿)?"
     r"(?P<approx2>多)?(?P<cur>" + _CUR + r")?(?P<jiao>(?<=块)(?:零[一二三四五六七八九\d]|[一二三四五六七八九\d]毛?)(?![十百千万]|[0-9一二两三四五六七八九][十百千万]))?"
 )
-_CLASSIFIERS = (r"台|个|件|套|只|箱|吨|米|平|方|人|次|条|张|片|支|盒|瓶|罐|包|袋|辆|家|所|间|本|份|批|天|年|月|周|号|日|小时|"
+_CLASSIFIERS = (r"台|个|件|套|只|箱|吨|米|平(?![台时常安均])|方|人|次|条|张|片|支|盒|瓶|罐|包|袋|辆|家|所|间|本|份|批|天|年|月|周|号|日|小时|"
                 r"分钟|公里|度|瓦|升|斤|公斤|克|%|倍|寸|英寸|毫米|厘米|mm|cm|kg|KG|kw|KW|kW|G|M|T|路|期|层|楼|亩|颗|粒|卷|根|"
-                r"桶|名|位|级|段|码|分|岁|床|栋|户|节|伏|V|A|Hz|帧|核|线|转|样|盏|扇|座|把|副|双|对|打|捆|顶|枚|款|种|项|届|季|代|单|笔|份|工位")
+                r"桶|名|位|级|段|码|分|岁|床|栋|户|节|伏|V|A|Hz|帧|核|线|转|样|盏|扇|座|把|副|双|对(?![吧吗不啊？?])|打|捆|顶|枚|款|种|项|届|季|代|单|笔|份|工位")
 # What follows a quantity, a date or a measure rather than money.
 _NOT_MONEY_AFTER = re.compile(r"^(?:多)?(?:小|大)?(?:" + _CLASSIFIERS + r"|点(?![" + CN_DIGIT_CHARS + r"\d]))")
 _QUANTITY_CONTEXT = re.compile(r"产能|产量|销量|人口|用户数|数量|人次|访问量|阅读量|粉丝")
@@ -54,38 +63,67 @@ _DISCOUNT_PCT = re.compile(
 
 _BUDGET = ("预算", "经费", "资金", "批了", "批的", "批下来", "最多", "最高", "顶多", "不超过", "控制在", "只有", "拿出", "投入",
            "准备了", "额度", "心理价位", "能接受", "出得起", "能出", "申请了", "上限", "限价", "只批了", "只能给到", "只能出",
-           "只能接受", "先进", "先拿", "先订")
+           "只能接受", "先进", "先拿", "先订", "目标成本", "成本控制", "留的是", "留了", "就给", "只给")
 _QUOTE = ("报价", "报", "总价", "总共", "一共", "合计", "全部", "整体", "打包", "合同", "含税", "价格是", "下来", "方案价",
           "这套", "这批", "算下来", "标价", "要价", "开价", "总额", "费用", "首付", "尾款", "定金", "订金", "合同额", "年费", "续费",
-          "首年", "首批", "降到", "降至", "进货", "任务", "一年", "每年", "一个月", "每月", "包年", "年费")
+          "首年", "首批", "降到", "降至", "进货", "任务", "一年", "每年", "一个月", "每月", "包年", "年费", "加起来",
+          "加一起", "加在一起", "总的")
 _PRICE = ("单价", "零售价", "进价", "供价", "批发价", "出厂价", "售价", "卖", "终端价", "建议零售", "拿货", "才", "只要", "工程价",
           "一台", "每台", "一个", "每个", "一套", "每套", "一平", "每平", "一吨", "每吨", "一箱", "每箱", "一件", "每件", "一盒",
           "每盒", "一罐", "每罐", "一瓶", "每瓶", "一只", "每只", "一桶", "每桶", "一米", "每米", "一支", "每支", "一包", "每包",
           "每人", "一人", "每个账号", "一个账号", "一个席位", "每个席位", "一片", "每片", "一袋",
-          "每袋", "/台", "/个", "/套", "/平", "/吨", "/箱", "/件", "/人", "毛利")
+          "每袋", "/台", "/个", "/套", "/平", "/吨", "/箱", "/件", "/人", "毛利", "吨价", "台价", "套价", "箱价", "件价",
+          "包价", "瓶价")
 # 一双, 每间, 单台报价: per one of something.
 _PER_UNIT_BEFORE = re.compile(r"(?:一|每|单)(?:个)?(?:台|个|套|平|平米|平方|吨|箱|件|盒|罐|瓶|只|桶|米|支|包|人|片|袋|账号|席位|用户|盏|双|把|副|"
-                              r"条|张|卷|根|间|扇|樘|组|辆|盒)(?:报价|价格|的价格|是|要|卖|大概|差不多|可以做到|做到|降到)?$")
+                              r"条|张|卷|根|间|扇|樘|组|辆|盒|块|门店|店|SKU|sku)(?:报价|价格|的价格|是|要|卖|大概|差不多|可以做到|做到|降到)?$")
 _COUNT_NEAR = re.compile(r"(?<![0-9一二两三四五六七八九十百千])(?:[0-9]+|[二两三四五六七八九十百千][0-9一二两三四五六七八九十百千]*)"
                          r"(?:个|台|套|件|箱|间)?(?:账号|席位|用户|台|套|件|箱|间|人)(?:一年|每年|一个月|每月)?$")
 _DISCOUNT = ("便宜", "优惠", "让利", "让", "降", "减", "少", "返", "折扣", "下浮", "奖励", "补贴", "返利", "省", "抵")
 # Words that introduce an amount without saying which kind (给我们三十八, 报九十五).
-_PRICE_TARGET = re.compile(r"(?:给到|做到|可以到|能到|降到|降至|到|给我们|给的是|报|要价|开价)$")
+_PRICE_TARGET = re.compile(r"(?:给到|做到|可以到|能到|降到|降至|到|给我们|给的是|报|要价|开价|按|算)$")
 _CAP_AFTER = re.compile(r"^(?:以内|之内|以下|封顶|打住|是上限|顶天)")
 _THRESHOLD_AFTER = re.compile(r"^(?:以上|及以上)")  # 一百万以上的设备: a rule, not an amount on the table
 # A subscription's 一年 / 一个月 names the period of a total (三万一年), not a unit.
+# 九万六一个月 is a monthly total, not 96 000 per 个.
 _PER_UNIT_AFTER = re.compile(r"^(?:一|每|/|／)(?:个)?(?:台|个|套|平|平米|平方|吨|箱|件|盒|罐|瓶|只|桶|米|支|包|人|片|袋|账号|席位|用户|盏|把|张|副|组|"
-                             r"间|双|条|卷|根)")
+                             r"间|双|条|卷|根)(?![月年季])")
 _KIND_AFTER = re.compile(r"^(?:的|左右的|多的)?(?:预算|经费|报价|单价|总价)")
 _PRICE_AFTER = re.compile(r"^.{0,6}?(?:零售价|出厂价|批发价|单价|拿货|进货|出货)")
-_OBJECTION_AFTER = re.compile(r"^.{0,3}?(?:偏高|太高|高了|贵|超预算|超出|超了)")
+# 七百五是底了, 九十一，不能再低了: the floor of a haggled price.
+_FLOOR_AFTER = re.compile(r"^[，,]?(?:是|就是)?(?:底价|底了|最低|(?:不能|不可以|唔可以|唔能)再低)")
+_OBJECTION_AFTER = re.compile(r"^.{0,3}?(?:偏高|太高|高了|有点高|贵|超预算|超出|超了)")
 _OBJECTION_NEAR = re.compile(r"贵|太高|高了|偏高|超预算|超出|超了|资金压力|压力")
 _CAP_BEFORE = re.compile(r"(?:最多|顶多|不超过|控制在|只有|就)$")
+# 三台就是两万四, 六组一万二千六, 两个SKU四千: a total for a count of units.
 _COUNT_BEFORE = re.compile(r"(?<![0-9一二两三四五六七八九十百千])(?:[0-9]+|[二两三四五六七八九十百千][0-9一二两三四五六七八九十百千]*)"
-                           r"(?:个|台|套|件|箱|间)?(?:账号|席位|用户|台|套|件|箱|间|人)$")
-_CLAUSE_END = re.compile(r"^\s*(?:[，,。.！!？?；;]|$)")
+                           r"(?:个|台|套|件|箱|间)?(?:账号|席位|用户|台|套|件|箱|间|人|个|组|张|包|瓶|袋|盒|副|支|片|桶|把|条|辆|"
+                           r"家|店|门店|SKU|sku)(?:的话)?(?:就是|就|是|一共|合计|总共|共|下来|加起来)?$")
+# The amount closes its clause, perhaps after a bound (两千不到。, 十万以内。).
+_CLAUSE_END = re.compile(r"^(?:不到|以内|之内|以下|封顶|左右|上下|出头)?\s*(?:[，,。.！!？?；;]|$)")
 _PERIODS = ("一年", "每年", "一个月", "每月")
 _PER_HEAD_PERIOD = re.compile(r"(?:一|每)(?:个)?[\u4e00-\u9fffA-Za-z]{1,3}(?:一|每)(?:个)?(?:年|月)")
+# 一 after a gap is mostly "one X" (四百二 一 套), and 十 multiplies (五 十), so those stay joined.
+_NUMBER_GAP = re.compile(r"(?<=[一二两三四五六七八九]) (?=[二两三四五六七八九])")
+# 块 counting pieces: 四十块就是十二万八 (a money amount follows), 装四十块 (installed).
+_PIECES_AFTER = re.compile(r"^(?:的话)?(?:就是|就|是|一共|共|总共)?(?:\d+|[一二两三四五六七八九十][一二两三四五六七八九十百]*)[千万kKwW]")
+_INSTALL_BEFORE = re.compile(r"(?:装|安装|铺|贴|挂)(?:了)?$")
+# 百分之三十八 is a rate; 发一万五 / 第三十 count goods and places.
+_QUANTITY_BEFORE = re.compile(r"(?:百分之|发|先发|第)$")
+_GOODS_AFTER = re.compile(r"^(?:蚊|块|元)?(?:的)?货")
+_STRONG_BUDGET = re.compile(r"(?:预算|经费|目标成本|额度)(?P<gap>[^，,。；;！!？?]{0,8})$")
+# 对折的话就是两百一: the price once the discount is taken.
+_AFTER_DISCOUNT = re.compile(r"(?:折|个点|半价)(?:的话)?(?:就是|是|就|算下来|下来)$")
+_PERCENT = re.compile(r"百分之(?P<n>[一二三四五六七八九十]{1,3}|\d{1,2}(?:\.\d)?)")
+_BIG_NUMBER = re.compile(r"[0-9零一二两三四五六七八九十百千]+[万千wWkK]")
+# 二十万以内额话 opening the rep's turn: the customer's cap taken up as the budget. (A plain
+# 十六万的话 may take up a budget or a target price: the call's earlier amounts decide.)
+_IF_AFTER = re.compile(r"^(?:以内|之内)(?:的话|额话|嘅话)")
+_IF_AFTER_PLAIN = re.compile(r"^(?:左右|出头)?(?:的话|额话|嘅话)")
+_OVER = re.compile(r"^(?:还)?(?:多|高|超|超了|超出)")
+_LIKE_AFTER = re.compile(r"^的?样子")
+_ONE_ITEM = re.compile(r"(?:那|这|一|每)(?:个)?(?:台|套|件|辆|张|间)")
+_PERIOD_END = re.compile(r"(?:一年|每年|一个月|每月|一季度|每季度)$")
 SMALL_TOTAL = 20_000  # yuan: below this an amount without a money word reads as a unit price
 
 
@@ -117,16 +155,23 @@ class Money:
 
 
 _UNIT_WORDS = (r"台|个|套|平米|平方米|平方|平|吨|箱|件|盒|罐|瓶|只|桶|米|支|包|人|片|袋|账号|席位|用户|盏|双|把|副|条|张|卷|根|间|扇|樘|"
-               r"组|辆|斤|公斤")
+               r"组|辆|斤|公斤|块|门店|店|SKU|sku")
 _UNIT_BEFORE = re.compile(r"(?:一|每|单)(?:个)?(?P<u>" + _UNIT_WORDS + r")(?:的)?(?:报价|价格|的价格|供价|单价|是|要|卖|大概|差不多|"
-                          r"可以做到|做到|降到|不超过|最多|控制在|就|才|只要)*$")
-_UNIT_AFTER = re.compile(r"^(?:左右|上下|出头|多)?(?:一|每|/|／)(?:个)?(?P<u>" + _UNIT_WORDS + r")")
-_UNIT_NAMES = {"平方米": "平米", "平方": "平米", "平": "平米"}
+                          r"可以做到|做到|降到|不超过|最多|控制在|就|才|只要|便宜|贵)*$")
+_UNIT_IN_CLAUSE = re.compile(r"(?:一|每)(?:个)?(?P<u>" + _UNIT_WORDS + r")(?![月年季])")
+_UNIT_AFTER = re.compile(r"^(?:左右|上下|出头|多)?(?:一|每|/|／)(?:个)?(?P<u>" + _UNIT_WORDS + r")(?![月年季])")
+# 吨价是三万二: a price named by its unit.
+_UNIT_PRICE = re.compile(r"(?P<u>吨|台|套|箱|件|包|瓶|桶|袋|盒|张)价(?:格)?(?:是|为|在|要)?$")
+_UNIT_NAMES = {"平方米": "平米", "平方": "平米", "平": "平米", "门店": "店", "sku": "SKU"}
+
+
+_PER_UNIT_ANY = re.compile(r"(?:一|每|单)(?:个)?(?:" + _UNIT_WORDS + r")|单价|供价|零售价|出厂价|批发价|进价|拿货价|" +
+                           _UNIT_PRICE.pattern[:-1])
 
 
 def _unit_of(before: str, after: str) -> str | None:
     """The unit an amount is per (每台八百, 八百一台), or None."""
-    m = _UNIT_AFTER.match(after) or _UNIT_BEFORE.search(before[-12:])
+    m = _UNIT_AFTER.match(after) or _UNIT_BEFORE.search(before[-12:]) or _UNIT_PRICE.search(before[-8:])
     if m is None:
         return None
     return _UNIT_NAMES.get(m.group("u"), m.group("u"))
@@ -166,6 +211,8 @@ def _nearest_cue(before: str) -> tuple[str | None, int, str]:
     for kind, words in (("budget", _BUDGET), ("quote", _QUOTE), ("price", _PRICE), ("discount", _DISCOUNT)):
         for w in words:
             i = before.rfind(w)
+            while w == "少" and i > 0 and before[i - 1] in "至最多":
+                i = before.rfind(w, 0, i)  # 至少 / 最少 / 多少 bound an amount, they take nothing off
             if i >= 0:
                 dist = len(before) - (i + len(w))
                 # The closest word wins; at equal distance the longer, more specific one.
@@ -205,14 +252,20 @@ def _mult(unit: str) -> float:
 
 
 def _judge(text_h: str, s: int, e: int, clause: Span, speaker: str, value: float, *, cur: bool, unit: bool,
-           big: bool) -> tuple[str, str | None] | None:
-    """Whether the amount at [s, e) is money, and if so its kind and unit."""
+           big: bool) -> tuple[str, str | None, str] | None:
+    """Whether the amount at [s, e) is money, and if so its kind, unit and how sure the kind is.
+
+    How: "firm" (a money word says it), "count" (a total for N units), "weak" (guessed from the size),
+    "maybe" (a bare number with no money word: money only if the call's earlier amounts say so).
+    """
     after = text_h[e:]
     if not cur and _NOT_MONEY_AFTER.match(after):
         return None
     if _THRESHOLD_AFTER.match(after):
         return None
     before = text_h[clause.start:s]
+    if not cur and _QUANTITY_BEFORE.search(before) and not _GOODS_AFTER.match(after):
+        return None
     cue, dist, cue_word = _nearest_cue(before)
     after_kind = _KIND_AFTER.match(after)
     per_unit = _PER_UNIT_AFTER.match(after)
@@ -220,18 +273,26 @@ def _judge(text_h: str, s: int, e: int, clause: Span, speaker: str, value: float
         if big:
             ok = not _QUANTITY_CONTEXT.search(clause.text)
         elif unit:  # 千 / k
-            ok = cue is not None or bool(per_unit)
+            ok = cue is not None or bool(per_unit) or bool(_PER_UNIT_BEFORE.search(before) or _COUNT_BEFORE.search(before))
         else:
             ok = bool(
                 (cue is not None and dist <= 1) or _PER_UNIT_BEFORE.search(before)
-                or per_unit or after_kind or _PRICE_AFTER.match(after) or _OBJECTION_AFTER.match(after)
-                or _PRICE_TARGET.search(before)
+                or per_unit or after_kind or _PRICE_AFTER.match(after) or _OBJECTION_AFTER.match(after) or _FLOOR_AFTER.match(after)
+                or _PRICE_TARGET.search(before) or _COUNT_BEFORE.search(before) or _AFTER_DISCOUNT.search(before)
                 or (cue in ("price", "budget", "quote") and dist <= 12 and _CLAUSE_END.match(after))
             )
         if not ok:
-            return None
-    kind = _kind(speaker, value, before, after, cue, dist, cue_word, after_kind, per_unit, clause.text)
-    return kind, _unit_of(before, after) if kind != "discount" else None
+            return None if big else ("price", _unit_of(before, after), "maybe")
+    opening = len(text_h[:s]) - len(before) <= 6 and len(before) <= 6  # after at most a form of address
+    kind, how = _kind(speaker, value, before, after, cue, dist, cue_word, after_kind, per_unit, big, opening)
+    if kind == "discount":
+        return kind, None, how
+    per = _unit_of(before, after)
+    if per is None and kind == "price":
+        # 供价一瓶从三十二降到二十七块五: the unit was named earlier in the clause
+        units = _UNIT_IN_CLAUSE.findall(before)
+        per = _UNIT_NAMES.get(units[-1], units[-1]) if units else None
+    return kind, per, how
 
 
 def _ranges(text_h: str) -> list[tuple[int, int, float, float, bool, bool, bool]]:
@@ -307,21 +368,41 @@ def _approximate(num: str, unit: str, approx: str, approx2: str, value: float, a
     return None
 
 
-def money_in(text: str, speaker: str, ref: str | None = None, spans: list[Span] | None = None) -> list[Money]:
-    """The money said in one utterance by `speaker`."""
+def money_in(text: str, speaker: str, ref: str | None = None, spans: list[Span] | None = None,
+             earlier: Sequence[Money] = ()) -> list[Money]:
+    """The money said in one utterance by `speaker`.
+
+    `earlier` is the money said before in the same conversation, oldest first: a bare number that
+    restates one of those amounts (三万二不算便宜 after 吨价是三万二), or sits next to a unit price
+    just quoted (七百五是底了 after 一套八百八), takes its kind and unit.
+    """
     squeezed, keep = squeeze(text)
     if len(squeezed) == len(text):
-        return _money_in(text, speaker, ref, spans)
+        return _money_in(text, speaker, ref, spans, earlier)
+    gaps = [m.start() for m in _NUMBER_GAP.finditer(text) if _DIGIT[text[m.start() + 1]] != _DIGIT[text[m.start() - 1]] + 1]
+    if gaps:  # two spoken numbers side by side (两千 四 | 四十 块): the gap stays and ends the first
+        keep = sorted(keep + gaps)
+        squeezed = "".join(text[i] for i in keep)
     # The squeezed text's own clauses: the spaces were word gaps, not clause breaks.
     return [replace(m, phrase=text[keep[m.start]:keep[m.end - 1] + 1], start=keep[m.start], end=keep[m.end - 1] + 1)
-            for m in _money_in(squeezed, speaker, ref, None)]
+            for m in _money_in(squeezed, speaker, ref, None, earlier)]
 
 
-def _money_in(text: str, speaker: str, ref: str | None, spans: list[Span] | None) -> list[Money]:
+def _money_in(text: str, speaker: str, ref: str | None, spans: list[Span] | None,
+              earlier: Sequence[Money]) -> list[Money]:
     text_h = to_halfwidth(text)
     parts = spans if spans is not None else clauses(text)
     out = _discounts(text, text_h, speaker, ref)
     taken = [(x.start, x.end) for x in out]
+    how: dict[int, str] = {}  # start → how sure the kind is (see _judge); discounts are firm
+    for m in _PERCENT.finditer(text_h):
+        n = parse_number(m.group("n"))
+        if n and 0 < n < 100 and not any(a < m.end() and m.start() < b for a, b in taken):
+            # 百分之五有难度: a bare percentage is a discount only if one of that size was asked for before
+            out.append(Money(text[m.start():m.end()], speaker, "discount", None, round(1 - n / 100, 4), ref,
+                             m.start(), m.end()))
+            how[m.start()] = "maybe"
+            taken.append((m.start(), m.end()))
 
     def clause_of(i: int) -> Span:
         return next((c for c in parts if c.start <= i < c.end), Span(text, 0, len(text), 0))
@@ -332,7 +413,7 @@ def _money_in(text: str, speaker: str, ref: str | None, spans: list[Span] | None
         judged = _judge(text_h, s, e, clause_of(s), speaker, high, cur=cur, unit=unit_, big=big)
         if judged is None:
             continue
-        kind, per = judged
+        kind, per, how[s] = judged
         point = low == high
         out.append(Money(text[s:e], speaker, kind, round(low, 2) if point else None, None, ref, s, e,
                          None if point else round(low, 2), None if point else round(high, 2), per))
@@ -346,10 +427,14 @@ def _money_in(text: str, speaker: str, ref: str | None, spans: list[Span] | None
         if num in CN_DIGITS and not (unit or cur):
             continue  # a lone 一 / 两 is a quantity word
         after = text_h[e:]
+        if cur == "块" and not jiao and (_PIECES_AFTER.match(after) or _INSTALL_BEFORE.search(text_h[:s])
+                                          or (num == "一" and not after.startswith(("钱", "多"))
+                                              and _nearest_cue(text_h[max(0, s - 8):s])[1] > 1)):
+            continue  # 四十块就是十二万八, 装四十块, 门口一块: 块 counts screens or boards, not yuan
         if jiao and not jiao.endswith("毛") and not jiao.startswith("零") and _NOT_MONEY_AFTER.match(after):
             e -= len(jiao)  # 九十九块三小罐: three cans, not 99.3
             jiao, after = "", text_h[e:]
-        if num in ("五一", "十一", "双十一", "十二") and re.match(r"^(?:月|号|日|前|后|期间|假期|节|长假|黄金周|人多|活动|大促|那天)", after):
+        if num in ("五一", "十一", "双十一", "十二") and re.match(r"^(?:月|号|日|前|后|之前|之后|以前|以后|期间|假期|节|长假|黄金周|人多|活动|大促|那天)", after):
             continue  # 五一前, 十一月: holidays and months
         if not cur and not unit and len(num) > 1 and num[-1] == "一" and _NOT_MONEY_AFTER.match(after):
             num, e = num[:-1], e - 1  # 八百一台 is 800 a unit, not 810 units
@@ -373,38 +458,142 @@ def _money_in(text: str, speaker: str, ref: str | None, spans: list[Span] | None
                         big=bool(re.search(r"[万亿wW]", num + unit)))
         if judged is None:
             continue
-        kind, per = judged
+        kind, per, how[s] = judged
         if bounds is None:
             out.append(Money(text[s:e], speaker, kind, round(value, 2), None, ref, s, e, unit=per))
         else:
             out.append(Money(text[s:e], speaker, kind, None, None, ref, s, e, round(bounds[0], 2), round(bounds[1], 2), per))
         taken.append((s, e))
     out.sort(key=lambda x: x.start)
+    if len(how) == sum(h == "firm" for h in how.values()):
+        return out
+    return _in_context(out, how, earlier)
+
+
+def _said(m: Money) -> set[tuple[float, ...]]:
+    """The amount as said: a point (v,) or a range (low, high)."""
+    if m.yuan is not None:
+        return {(m.yuan,)}
+    if m.yuan_low is not None and m.yuan_high is not None:
+        return {(m.yuan_low, m.yuan_high)}
+    return set()
+
+
+def _restatable(m: Money) -> set[tuple[float, ...]]:
+    """What an earlier mention can be restated as: itself, or the round number of an approximate one
+    (八十万左右 → 八十万, 一千出头 → 一千, 小十万 → 十万)."""
+    out = _said(m)
+    lo, hi = m.yuan_low, m.yuan_high
+    if m.yuan is None and lo and hi:
+        if abs(hi / lo - 11 / 9) < 1e-3:
+            out.add((round((lo + hi) / 2, 2),))
+        elif abs(hi / lo - 1.1) < 1e-3:
+            out.add((lo,))
+        elif abs(lo / hi - 0.8) < 1e-3:
+            out.add((hi,))
+    return out
+
+
+def _in_context(found: list[Money], how: dict[int, str], earlier: Sequence[Money]) -> list[Money]:
+    """Settle the amounts whose kind was a guess by what was said before them in the conversation.
+
+    A restated amount (the same number) takes the earlier mention's kind and unit: the rep's
+    十六万的话 is the budget the customer named. Otherwise an amount close to a unit price just
+    quoted (0.6–1.67 of it) is a price for the same unit: the haggling over 八百八 一套 goes on in
+    bare numbers (七百, 七百五是底了). A bare number that neither explains is not money.
+    """
+    out: list[Money] = []
+    for m in found:
+        h = how.get(m.start, "firm")
+        ctx = [*earlier, *out]
+        if h == "count":
+            prev = out[-1] if out else None
+            if prev is not None and prev.kind == "discount" and prev.yuan is not None:
+                m = replace(m, kind="discount")  # 一台抵八千，三台就是两万四: the trade-in for all of them
+            out.append(m)
+            continue
+        if h == "firm":
+            if m.kind == "price" and m.unit is None and m.yuan is not None:
+                # 去年才九十 after 一箱九十六: a price close to a unit price just quoted is for the same unit
+                near = next((x for x in reversed(ctx[-6:]) if x.unit is not None and x.kind == "price" and x.low
+                             and 0.6 <= m.yuan / x.low <= 1.67), None)
+                m = replace(m, unit=near.unit) if near else m
+            out.append(m)
+            continue
+        if m.ratio is not None:  # 百分之五 again: the discount asked for before
+            if any(x.kind == "discount" and x.ratio == m.ratio for x in ctx):
+                out.append(m)
+            continue
+        said = _said(m)
+        # Taken up from the other side: one's own figure said again may be a new role for it (那就正好十万).
+        same = next((x for x in reversed(ctx) if x.speaker != m.speaker and x.ratio is None and said & _restatable(x)), None)
+        if same is not None:
+            out.append(replace(m, kind=same.kind, unit=same.unit))
+            continue
+        v = m.yuan if m.yuan is not None else m.yuan_low
+        near = h != "if" and v and next((x for x in reversed(ctx[-6:]) if x.unit is not None and x.kind in ("price", "budget")
+                                         and x.low and 0.6 <= v / x.low <= 1.67), None)
+        if near:
+            out.append(replace(m, kind="price", unit=near.unit))
+        elif h in ("weak", "if"):
+            out.append(m)
     return out
 
 
 def _kind(speaker: str, value: float, before: str, after: str, cue: str | None, dist: int, cue_word: str,
-          after_kind: re.Match[str] | None, per_unit: re.Match[str] | None, clause: str) -> str:
+          after_kind: re.Match[str] | None, per_unit: re.Match[str] | None, big: bool, opening: bool
+          ) -> tuple[str, str]:
+    """The kind of an amount and how sure that is ("firm", "count" or "weak", see _judge)."""
     if after_kind:
         word = after_kind.group(0)
-        return "budget" if ("预算" in word or "经费" in word) else "price" if "单价" in word else "quote"
+        return ("budget" if ("预算" in word or "经费" in word) else "price" if "单价" in word else "quote"), "firm"
     if per_unit or _PRICE_AFTER.match(after) or _PER_UNIT_BEFORE.search(before):
-        return "price"
+        return "price", "firm"
     if _COUNT_BEFORE.search(before) or _COUNT_NEAR.search(before):
-        return "quote"  # 两百个账号九万六, 五个账号一年六千八: a total for a count of units
+        return "quote", "count"  # 两百个账号九万六, 五个账号一年六千八: a total for a count of units
+    if _GOODS_AFTER.match(after):
+        # 要四五万蚊货: the customer's spend on an order; the rep's 一年至少走三十万的货 is the deal's size
+        return ("budget" if speaker == "customer" else "quote"), "firm"
+    allotted = _STRONG_BUDGET.search(before)
+    if allotted and not _BIG_NUMBER.search(allotted.group("gap")):
+        # 经费一共才六十万 is the budget whatever 一共 / 才 say; 比预算多六万 is how far a quote is over it
+        return ("quote" if _OVER.match(allotted.group("gap")) else "budget"), "firm"
     if cue == "discount" and cue_word in ("降", "让") and re.search(r"(?:降|让)(?:到|至)$", before):
-        return "quote"  # 降到一百六十五万 names the new price
+        return ("price" if _PER_UNIT_ANY.search(before) else "quote"), "firm"  # 降到一百六十五万 names the new price
+    if cue == "quote" and cue_word in ("降到", "降至") and _PER_UNIT_ANY.search(before):
+        return "price", "firm"  # 供价一瓶从三十二降到二十七块五
     if cue == "discount" and dist > 0 and re.search(r"是|下来|一共|总共|合计", before[-dist:]):
         cue = None  # 降五个点是两万零五百二, 让一万五那也是三十万出头: the price after it, not the discount
-    if cue == "budget" and speaker == "rep" and cue_word in ("最多", "最高", "顶多", "不超过", "控制在", "只能给到"):
-        return "quote"  # the rep's 最多九折…十一万五, 总价能控制在一百零八万: an offer, not the customer's budget
+    if cue == "discount" and dist > 0 and re.match(r"完|了以后|以后|之后|后", before[-dist:]):
+        cue = None  # 抵完也得四十一万多: what is left after the deduction
+    if cue == "discount" and cue_word in ("便宜", "少") and "比" in before[:-dist or None] and _PER_UNIT_ANY.search(before):
+        return "price", "firm"  # 比进口品牌一吨便宜四千多: a difference of two unit prices
+    if cue == "budget" and _BIG_NUMBER.search(before[len(before) - dist:]):
+        cue = None  # 目标成本是八十万左右你这差了十来万: the budget word belongs to the amount before
+    if cue == "budget" and speaker == "rep" and cue_word in ("最多", "最高", "顶多", "不超过", "控制在", "只能给到", "就给", "只给"):
+        return "quote", "firm"  # the rep's 最多九折…十一万五, 总价能控制在一百零八万: an offer, not the customer's budget
     if cue == "quote" and cue_word in _PERIODS and _PER_HEAD_PERIOD.search(before[-14:]):
-        return "price"  # 每个账号每年四百八, 一个堆头一个月三千: per head and period
+        return "price", "firm"  # 每个账号每年四百八, 一个堆头一个月三千: per head and period
+    if cue == "price" and cue_word in ("才", "只要"):
+        if _PERIOD_END.search(before[:len(before) - dist - len(cue_word)]):
+            return "quote", "firm"  # 一年才1.5w: a yearly total
+        if big and value >= SMALL_TOTAL and not _ONE_ITEM.search(before):
+            cue = None  # 听讲只要十八万多: 才 / 只要 say cheap, not per unit (那台才七十多万 is one item's price)
+    if cue == "quote" and cue_word in _PERIODS and re.search(r"涨|加|贵", before[len(before) - dist:]):
+        cue = None  # 一年加咗六蚊: a rise over a year, not a yearly total
     if cue is not None and dist <= 12:
-        return cue
+        return cue, "firm"
+    if before.endswith("按"):
+        return ("price" if value < SMALL_TOTAL else "quote"), "firm"  # 就按七万整: the amount agreed on
+    if speaker == "rep" and opening and _IF_AFTER.match(after):
+        return "budget", "if"
+    if opening and _IF_AFTER_PLAIN.match(after):
+        return ("price" if value < SMALL_TOTAL else "quote"), "if"  # restated: context may say budget
     if _CAP_AFTER.match(after) or _CAP_BEFORE.search(before):
-        return "budget" if speaker != "rep" else "quote"
+        return ("budget" if speaker != "rep" else "quote"), "weak"
+    if speaker == "customer" and _LIKE_AFTER.match(after):
+        return "budget", "weak"  # 设备这块小十万的样子: what the customer has in mind to spend
     if value < SMALL_TOTAL:
-        return "price"
+        return "price", "weak"
     # A large amount nobody labelled is usually the offer being discussed, by either side.
-    return "quote"
+    return "quote", "weak"

@@ -115,7 +115,7 @@ def test_a_range_keeps_its_phrase_in_the_original_text() -> None:
     [
         ("扫码枪三百一把", "rep", [("price", 300, "把")]),
         ("建议零售价三块五一瓶", "rep", [("price", 3.5, "瓶")]),
-        ("一个人一个月十五块，一百二个人", "rep", [("price", 15, None)]),  # not 15.1
+        ("一个人一个月十五块，一百二个人", "rep", [("price", 15, "人")]),  # not 15.1; per head
         ("降五个点是两万零五百二", "rep", [("discount", 0.95, None), ("quote", 20_520, None)]),
         ("每间能省五万多", "rep", [("discount", (50_000, 60_000), None)]),
         ("最多九折，十一万五千二，这是底价了", "rep", [("discount", 0.9, None), ("quote", 115_200, None)]),
@@ -124,3 +124,122 @@ def test_a_range_keeps_its_phrase_in_the_original_text() -> None:
 )
 def test_kinds_on_calls(text: str, speaker: str, expected: list[tuple]) -> None:
     assert shaped(text, speaker) == expected
+
+
+def shaped_by(text: str, speaker: str, earlier: tuple = ()) -> list[tuple]:
+    return [(m.kind, m.ratio if m.ratio is not None else m.yuan if m.yuan is not None else (m.yuan_low, m.yuan_high),
+             m.unit) for m in money_in(text, speaker, earlier=earlier)]
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker", "expected"),
+    [
+        # a price named by its unit
+        ("台价是两万八", "rep", [("price", 28_000, "台")]),
+        # a total for a count of units, however the count is linked to it
+        ("一个两千一，四个是八千四", "rep", [("price", 2100, "个"), ("quote", 8400, None)]),
+        ("五组九千五", "rep", [("quote", 9500, None)]),
+        ("三个SKU六千", "rep", [("quote", 6000, None)]),
+        ("一箱一百八 两 箱 就 是 三百六", "rep", [("price", 180, "箱"), ("quote", 360, None)]),
+        ("两样加起来一千三", "rep", [("quote", 1300, None)]),
+        ("旧车一辆抵五千，两辆就是一万", "rep", [("discount", 5000, None), ("discount", 10_000, None)]),
+        # a per-unit fee the customer charges
+        ("进场费一个门店一千五", "customer", [("price", 1500, "店")]),
+        # budget wording beats the 一共 / 才 next to the amount; over the budget is the quote's excess
+        ("我们的经费一共才八十万", "customer", [("budget", 800_000, None)]),
+        ("我们这块的目标成本是五十万", "customer", [("budget", 500_000, None)]),
+        ("五十五万比预算多五万", "customer", [("quote", 550_000, None), ("quote", 50_000, None)]),
+        ("给软件留的是五万", "customer", [("budget", 50_000, None)]),
+        ("一间教室总共就给三千", "customer", [("budget", 3000, None)]),
+        ("设备这块大概二十万的样子", "customer", [("budget", 200_000, None)]),
+        ("这次大概要三四万的货", "customer", [("budget", (30_000, 40_000), None)]),
+        ("一年至少要进二十万的货", "rep", [("quote", 200_000, None)]),
+        ("十万以内的话只能选国产的", "rep", [("budget", 100_000, None)]),
+        # periods and cheapness words
+        ("两万四一个月有点多", "customer", [("quote", 24_000, None)]),
+        ("以前那家一年才八千", "customer", [("quote", 8000, None)]),
+        ("别家只要二十五万", "customer", [("quote", 250_000, None)]),
+        ("那台才六十多万", "customer", [("price", (600_000, 700_000), None)]),
+        ("一年涨了六块", "customer", [("price", 6, None)]),
+        # differences and prices after a cut
+        ("比他们一箱便宜五块", "rep", [("price", 5, "箱")]),
+        ("供价一袋从五十降到四十五", "rep", [("price", 50, "袋"), ("price", 45, "袋")]),
+        ("抵完还要二十八万", "customer", [("quote", 280_000, None)]),
+        ("打八折的话就是四百", "customer", [("discount", 0.8, None), ("price", 400, None)]),
+        ("总共也就三千不到", "customer", [("quote", 3000, None)]),
+        ("这单就按六万整", "rep", [("quote", 60_000, None)]),
+        # the floor of a haggled price
+        ("六百八是底了", "rep", [("price", 680, None)]),
+        ("八十五，不能再低了", "rep", [("price", 85, None)]),
+        # ASR: two numbers side by side stay two numbers
+        ("一 台 两千 四 三十 台 七万 二", "rep", [("price", 2400, "台"), ("quote", 72_000, None)]),
+        ("一 套 一千 零 七十", "rep", [("price", 1070, "套")]),
+        ("预算 二 十 万", "customer", [("budget", 200_000, None)]),
+        ("预算 二 三十 万", "customer", [("budget", (200_000, 300_000), None)]),
+    ],
+)
+def test_phrasings_from_whole_calls(text: str, speaker: str, expected: list[tuple]) -> None:
+    assert shaped_by(text, speaker) == expected
+
+
+@pytest.mark.parametrize("text", ["净利率有百分之二十五", "明天先发两万", "先装二十块", "门口挂一块要能刷卡",
+                                  "五一之后恢复原价", "报价里能不能优惠百分之五之外再送"])
+def test_not_money_in_calls(text: str) -> None:
+    assert [k for k in shaped_by(text, "customer") if k[0] != "discount" or k[1] != 0.95] == []
+
+
+def test_screens_counted_in_kuai() -> None:
+    assert shaped_by("大屏一块四千，二十块就是八万", "rep") == [("price", 4000, "块"), ("quote", 80_000, None)]
+    assert shaped_by("一套三千二平台另算", "rep") == [("price", 3200, "套")]
+    assert shaped_by("三十块就是六万", "rep") == [("quote", 60_000, None)]
+
+
+def _said_before(kind: str, yuan: float | None, speaker: str, unit: str | None = None, ratio: float | None = None):
+    from nlp.money import Money
+
+    return Money("", speaker, kind, yuan, ratio, unit=unit)
+
+
+def test_a_restated_amount_takes_the_earlier_kind_and_unit() -> None:
+    per_ton = (_said_before("price", 32_000, "rep", "吨"),)
+    assert shaped_by("三万二不算便宜", "customer") == [("quote", 32_000, None)]
+    assert shaped_by("三万二不算便宜", "customer", per_ton) == [("price", 32_000, "吨")]
+    budget = (_said_before("budget", 160_000, "customer"),)
+    assert shaped_by("十六万的话可以先配一个探头", "rep", budget) == [("budget", 160_000, None)]
+    assert shaped_by("十六万的话可以先配一个探头", "rep") == [("quote", 160_000, None)]
+    # one's own figure said again is not re-read: the budget may have become the deal
+    assert shaped_by("那就正好十六万", "customer", budget) == [("quote", 160_000, None)]
+    approx = (Money_range("budget", 720_000, 880_000, "customer"),)
+    assert shaped_by("八十万的话要换普通型", "rep", approx) == [("budget", 800_000, None)]
+    assert shaped_by("八十五万的话要换普通型", "rep", approx) == [("quote", 850_000, None)]
+
+
+def Money_range(kind: str, low: float, high: float, speaker: str):  # noqa: N802 - reads like the constructor
+    from nlp.money import Money
+
+    return Money("", speaker, kind, None, None, yuan_low=low, yuan_high=high)
+
+
+def test_bare_numbers_in_haggling_follow_the_unit_price() -> None:
+    per_set = (_said_before("price", 880, "rep", "套"),)
+    assert shaped_by("七百五 行 吧", "customer") == []
+    assert shaped_by("七百五 行 吧", "customer", per_set) == [("price", 750, "套")]
+    assert shaped_by("三百 行 吧", "customer", per_set) == []  # too far from 880 to be the same thing
+    assert shaped_by("二十 号 前 送到", "customer", per_set) == []
+
+
+def test_a_percentage_is_a_discount_only_when_one_was_asked_for() -> None:
+    asked = (_said_before("discount", None, "customer", ratio=0.95),)
+    assert shaped_by("百分之五有难度", "rep") == []
+    assert shaped_by("百分之五有难度", "rep", asked) == [("discount", 0.95, None)]
+
+
+def test_analyze_reads_each_turn_with_the_calls_earlier_money() -> None:
+    import datetime as dt
+
+    from nlp.analyze import Utterance, analyze
+
+    a = analyze([Utterance("这款一箱九十六", "rep", ref="1"), Utterance("九十六？去年才九十", "customer", ref="2")],
+                on=dt.date(2026, 3, 2), industry="fmcg_distribution")
+    assert [(m.ref, m.kind, m.yuan, m.unit) for m in a.money] == [("1", "price", 96, "箱"), ("2", "price", 96, "箱"),
+                                                                   ("2", "price", 90, "箱")]
