@@ -39,6 +39,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from nlp.numerals import CN_DIGIT_CHARS, CN_DIGITS, NUMBER_RE, parse_number, to_halfwidth
 from nlp.text import Span, clauses, squeeze
@@ -205,20 +206,29 @@ def _step(num: str) -> float:
     return float(_PLACES.get(n[-1], 1)) if n and n[-1] in "十百千" else 1.0
 
 
-def _nearest_cue(before: str) -> tuple[str | None, int, str]:
-    """The kind named by the money word closest before an amount, its distance and the word."""
-    best: tuple[str | None, int, str] = (None, 10**6, "")
+@lru_cache(maxsize=1)
+def _cue_words() -> tuple[re.Pattern[str], dict[str, str]]:
+    """The money words, reversed, longest first, and each word's kind (the first list naming it)."""
+    kind_of: dict[str, str] = {}
     for kind, words in (("budget", _BUDGET), ("quote", _QUOTE), ("price", _PRICE), ("discount", _DISCOUNT)):
         for w in words:
-            i = before.rfind(w)
-            while w == "少" and i > 0 and before[i - 1] in "至最多":
-                i = before.rfind(w, 0, i)  # 至少 / 最少 / 多少 bound an amount, they take nothing off
-            if i >= 0:
-                dist = len(before) - (i + len(w))
-                # The closest word wins; at equal distance the longer, more specific one.
-                if dist < best[1] or (dist == best[1] and len(w) > len(best[2])):
-                    best = (kind, dist, w)
-    return best
+            kind_of.setdefault(w, kind)
+    # 至少 / 最少 / 多少 bound an amount, they take nothing off.
+    alts = [re.escape(w[::-1]) + ("(?![至最多])" if w == "少" else "") for w in sorted(kind_of, key=len, reverse=True)]
+    return re.compile("|".join(alts)), kind_of
+
+
+def _nearest_cue(before: str) -> tuple[str | None, int, str]:
+    """The kind named by the money word closest before an amount, its distance and the word.
+
+    The closest word wins, at equal distance the longer, more specific one: the first match in
+    the reversed text, longest alternative first."""
+    pattern, kind_of = _cue_words()
+    m = pattern.search(before[::-1])
+    if m is None:
+        return None, 10**6, ""
+    w = m.group(0)[::-1]
+    return kind_of[w], m.start(), w
 
 
 def _zhe_ratio(z: str) -> float | None:

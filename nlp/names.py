@@ -192,6 +192,19 @@ def _word_sounds(freq: Mapping[str, int]) -> frozenset[tuple[str, ...]]:
 
 
 @lru_cache(maxsize=64)
+def _title_lengths(titles: tuple[str, ...]) -> tuple[int, ...]:
+    return tuple(sorted({len(k) for k in _titles_by_sound(titles)}, reverse=True))
+
+
+@lru_cache(maxsize=64)
+def _title_first_sounds(titles: tuple[str, ...]) -> frozenset[str]:
+    """The accent-folded first syllables of the personal titles' sounds."""
+    from nlp.pinyin import fuzzy_syllable
+
+    return frozenset(fuzzy_syllable(k[0]) for k in _titles_by_sound(titles))
+
+
+@lru_cache(maxsize=64)
 def _misheard_pattern(titles: tuple[str, ...]) -> re.Pattern[str]:
     """A personal title after any Han character (the surname may be misheard), or a surname
     before up to three Han characters (the title may be)."""
@@ -216,14 +229,15 @@ def _with_misheard(text: str, found: list[PersonSpan], titles: Collection[str], 
 
     key = titles if isinstance(titles, tuple) else tuple(titles)
     by_sound, title_sound = _surname_by_sound(), _titles_by_sound(key)
-    lengths = sorted({len(k) for k in title_sound}, reverse=True)
+    lengths = _title_lengths(key)
+    firsts = _title_first_sounds(key)
     taken = [(f.name_start, f.end) for f in found]
-    # The pack's own words are said as written: 招采经理 is not 招 + 蔡经理, nor 品控经理 品 + 孔经理.
-    words = _words_pattern(key, prefixes if isinstance(prefixes, tuple) else tuple(prefixes))
-    said_words = [(w.start(), w.end()) for w in words.finditer(text) if w.end() - w.start() > 1]
+    said_words: list[tuple[int, int]] | None = None
     extra: list[PersonSpan] = []
     for m in _misheard_pattern(key).finditer(text):
         s = m.start()
+        if m.group("a") is None and fuzzy_syllable(syllables(text[s + 1])[0]) not in firsts:
+            continue  # most surname characters are followed by no title-like sound at all
         if m.group("a") is not None:
             said, title = m.group("a"), m.group("title")
             if said in SURNAMES or said in _NOT_A_SURNAME:
@@ -248,8 +262,13 @@ def _with_misheard(text: str, found: list[PersonSpan], titles: Collection[str], 
                         break
             if title is None:
                 continue
-        if freq.get(text[s:e]) or any(a < e and s < b for a, b in taken) or \
-                any(a < e and s < b and (a < s or b > e) for a, b in said_words):
+        if freq.get(text[s:e]) or any(a < e and s < b for a, b in taken):
+            continue
+        if said_words is None:
+            # The pack's own words are said as written: 招采经理 is not 招 + 蔡经理, nor 品控经理 品 + 孔经理.
+            words = _words_pattern(key, prefixes if isinstance(prefixes, tuple) else tuple(prefixes))
+            said_words = [(w.start(), w.end()) for w in words.finditer(text) if w.end() - w.start() > 1]
+        if any(a < e and s < b and (a < s or b > e) for a, b in said_words):
             continue
         # What a homophone of a word reads as: 易共 is 一共, 愿工 员工, 下武工程师 下午 + 工程师.
         sounds = _word_sounds(freq)

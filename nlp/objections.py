@@ -129,7 +129,7 @@ def objection_clauses(text: str, pack: Pack, spans: list[Span] | None = None) ->
     for c in spans if spans is not None else clauses(text):
         # Matched without the spaces some transcripts put between words (有点 贵).
         t = squeeze(c.text)[0]
-        strong = [f for f in (_first((r,), t) for r in _STRONG) if f is not None]
+        strong = [f for f in (_first((r,), t) for r in _STRONG) if f is not None] if _ANY_STRONG.search(t) else []
         for kind, phrase in strong:
             if kind not in seen:
                 out.append((c, kind, phrase))
@@ -154,8 +154,8 @@ def objection_clauses(text: str, pack: Pack, spans: list[Span] | None = None) ->
             seen.add(found[0])
         # A long unpunctuated clause can object twice (十五寸太小了…能不能打个八五折): the weak rules of
         # other types too.
-        for kind, rule in _WEAK:
-            if kind not in seen and " " in c.text.strip() and len(t) >= 16:
+        for kind, rule in _WEAK if " " in c.text.strip() and len(t) >= 16 and _ANY_WEAK.search(t) else ():
+            if kind not in seen:
                 f = _first(((kind, rule),), t)
                 if f is not None:
                     out.append((c, kind, f[1]))
@@ -172,6 +172,9 @@ def _first(rules: tuple[tuple[str, re.Pattern[str]], ...], clause: str) -> tuple
     return None
 
 
+# One pass to learn whether any rule can match a clause at all (most clauses object to nothing).
+_ANY_STRONG = re.compile("|".join(f"(?:{p.pattern})" for _, p in _STRONG))
+_ANY_WEAK = re.compile("|".join(f"(?:{p.pattern})" for _, p in _WEAK))
 _ANY_TOPIC = re.compile("|".join(f"(?:{t.pattern})" for _, t, _ in _TOPIC_COMPLAINT))
 
 

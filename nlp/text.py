@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 # Clause ends: Chinese and ASCII punctuation; a full stop only when it is not a decimal
 # point or a date separator (12.5万, 3.20前); whitespace between Chinese characters, which
@@ -27,10 +28,22 @@ def word_spaced(text: str) -> bool:
 
 def squeeze(text: str) -> tuple[str, list[int]]:
     """The text without spaces between Chinese characters or digits, and where each kept character was."""
-    keep = [i for i, ch in enumerate(text)
-            if not (ch.isspace() and 0 < i < len(text) - 1 and _JOIN.match(text[i - 1]) and _JOIN.match(text[i + 1])
-                    and not (text[i - 1].isdigit() and text[i + 1].isdigit()))]  # 09-01 20:01 stays two numbers
+    if not _SPACE.search(text):
+        return text, list(range(len(text)))
+    squeezed, keep = _squeeze(text)
+    return squeezed, list(keep)
+
+
+@lru_cache(maxsize=1024)
+def _squeeze(text: str) -> tuple[str, tuple[int, ...]]:
+    # Several extractors squeeze the same utterance: computed once.
+    keep = tuple(i for i, ch in enumerate(text)
+                 if not (ch.isspace() and 0 < i < len(text) - 1 and _JOIN.match(text[i - 1]) and _JOIN.match(text[i + 1])
+                         and not (text[i - 1].isdigit() and text[i + 1].isdigit())))  # 09-01 20:01 stays two numbers
     return "".join(text[i] for i in keep), keep
+
+
+_SPACE = re.compile(r"\s")
 
 
 _JOIN = re.compile(r"[\u4e00-\u9fff0-9]")
