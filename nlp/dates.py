@@ -653,6 +653,7 @@ _TRIGGERS: dict[object, tuple[str, ...]] = {
     _shopping_day: ("双", "618"), _festival: ("节", "圣诞"), _vague: ("年前", "年后", "节前", "节后", "两天", "几天"), _quarter: ("季度",),
 }
 _TRIGGER_RE = {resolve: re.compile("|".join(re.escape(t) for t in triggers)) for resolve, triggers in _TRIGGERS.items()}
+_ANY_TRIGGER = re.compile("|".join(sorted({re.escape(t) for ts in _TRIGGERS.values() for t in ts}, key=len, reverse=True)))
 _CLOCK = (r"(?:(?:凌晨|早上|上午|中午|下午|晚上)?\s*(?:[零〇一二两三四五六七八九十\d]{1,3}\s*(?:时|点|:|：)\s*"
           r"(?:[零〇一二三四五六七八九十\d]{1,3}分?|半|整)?|凌晨|早上|上午|中午|下午|晚上))")
 _RANGE_JOIN = re.compile(r"^\s*" + _CLOCK + r"?\s*(?:到|至|~|～|-|—|－)\s*$")
@@ -682,6 +683,8 @@ def _apply(days: _Days, pre: str, suf: str, on: dt.date) -> tuple[dt.date, dt.da
 def find_dates(text: str, on: dt.date) -> list[DateMention]:
     """Every date expression in `text`, resolved against the conversation day `on`."""
     candidates: list[tuple[int, int, re.Match[str], object]] = []
+    if not _ANY_TRIGGER.search(text):
+        return []  # most utterances name no date at all
     for pattern, resolve in _RULES:
         if not _TRIGGER_RE[resolve].search(text):
             continue

@@ -41,10 +41,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from nlp.numerals import CN_DIGIT_CHARS, CN_DIGITS, NUMBER_RE, parse_number, to_halfwidth
+from nlp.numerals import CN_DIGIT_CHARS, CN_DIGITS, CN_NUM_CHARS, NUMBER_RE, parse_number, to_halfwidth
 from nlp.text import Span, clauses, squeeze
 
 _CUR = r"(?:元|块钱|块|圆|蚊|人民币|RMB|rmb)"
+_ANY_NUMERAL = re.compile(r"[0-9０-９" + CN_NUM_CHARS + r"]|半价|对折")
 _AMOUNT = re.compile(
     r"(?:(?<![\d.A-Za-z])|(?<=[A-Za-z])(?=[^\x00-\x7f]))(?P<num>" + NUMBER_RE + r")(?P<approx>多|来|左右)?(?P<unit>万元|万块|万|w|W|千元|千块|千|k|K|百块|百元|亿元|亿)?"
     r"(?P<approx2>多)?(?P<cur>" + _CUR + r")?(?P<jiao>(?<=块)(?:零[一二三四五六七八九\d]|[一二三四五六七八九\d]毛?)(?![十百千万]|[0-9一二两三四五六七八九][十百千万]))?"
@@ -386,6 +387,8 @@ def money_in(text: str, speaker: str, ref: str | None = None, spans: list[Span] 
     restates one of those amounts (三万二不算便宜 after 吨价是三万二), or sits next to a unit price
     just quoted (七百五是底了 after 一套八百八), takes its kind and unit.
     """
+    if not _ANY_NUMERAL.search(text):
+        return []  # every amount, ratio and 对折 has a numeral or 半价/对折 in it
     squeezed, keep = squeeze(text)
     if len(squeezed) == len(text):
         return _money_in(text, speaker, ref, spans, earlier)

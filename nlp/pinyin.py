@@ -106,6 +106,8 @@ class VocabularyMatcher:
             for s in syllables_with_folds(k[0]) if len(k) >= 4 else {k[0]}:
                 firsts.setdefault(s, set()).add(len(k))
         self._firsts = {s: sorted(ns, reverse=True) for s, ns in firsts.items()}
+        # Every key's first two syllables (folded ones for the folded keys): most windows stop there.
+        self._pairs = frozenset(k[:2] for k in self._exact) | frozenset(k[:2] for k in self._fuzzy)
         self._known = known
 
     def find(self, text: str, bounds: set[int] | None = None) -> list[Correction]:
@@ -117,9 +119,13 @@ class VocabularyMatcher:
         fsyl: tuple[str, ...] | None = None
         hits: list[Correction] = []
         firsts = self._firsts
+        pairs = self._pairs
         for i, first in enumerate(syl):
             lengths = firsts.get(first)
             if lengths is None or (bounds is not None and i not in bounds):
+                continue
+            if syl[i:i + 2] not in pairs and (fuzzy_syllable(first), fuzzy_syllable(syl[i + 1]) if i + 1 < len(syl)
+                                               else "") not in pairs:
                 continue
             for n in lengths:
                 j = i + n

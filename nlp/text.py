@@ -74,12 +74,18 @@ def sentences(text: str) -> list[Span]:
 
 def clauses(text: str) -> list[Span]:
     """Clauses (comma-separated parts) with the index of their sentence."""
+    return list(_clauses(text))
+
+
+@lru_cache(maxsize=1024)
+def _clauses(text: str) -> tuple[Span, ...]:
+    # analyze() and the extractors that read a squeezed transcript split the same text: once.
     sent_ends = [s.end for s in sentences(text)]
     out = []
     for a, b in _split(text, _WORD_SPACED_END if word_spaced(text) else _CLAUSE_END):
         idx = next((i for i, e in enumerate(sent_ends) if a < e), max(len(sent_ends) - 1, 0))
         out.append(Span(text[a:b], a, b, idx))
-    return out
+    return tuple(out)
 
 
 def strip_punct(s: str) -> str:
