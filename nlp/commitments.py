@@ -40,14 +40,16 @@ _PROMISE = re.compile(r"预计|保证|承诺|争取|安排|确保|配合|肯定�
 # Delivering goods, fixing things, sending documents or answers (compounds only: a lone
 # 到 in 到年底都有效 delivers nothing).
 _DELIVER = re.compile(r"交付|交货|到货|到齐|到位|到厂|到店|到工地|到您|能到|会到|就到|可以到|一定到|肯定到|准到|发货|发过去|发过来|"
+                      r"入仓|入库|进仓|配送|配好|配置好|设好|(?:过去|过来|去|来)(?:装|修|换|调试|安装|培训)|安排.{0,6}?(?:过去|上门)|"
                       r"发给|发您|发出|发车|装车|送到|送货|送过去|送过来|调过来|调货|补上|补货|装好|装上|装完|安装|调试|上线|完成|做完|"
                       r"做好|走完|办完|签完|寄|提供|出货|出完|出样|打样|备货|排产|开通|部署|开好|开出|报价|出.{0,4}方案|答复|回复|反馈|"
                       r"回话|回电|打电话|回电话|落实|派|安排人|安排工程师|上门|处理|维修|返修|更换|换掉|发布|等到|"
                       r"[送发交寄补][0-9一二两三四五六七八九十百千半]|(?:我们|我).{0,8}?返(?:[0-9一二两三四五六七八九十百千半]|点|利|现)|"
                       r"从.{1,6}?[发送调出]|交给|送给|进场|进[校厂店园院]|铺货|上架|启动(?!会)|"
                       r"(?:送|发|交|装|做|弄|办|铺|调|修|改|换|补|寄|运|对|签|盖|备|准备|整理|写|处理)(?:完|好|齐|出来)|"
-                      r"(?:送|发|补|寄|运|调|拿|带|打|转|汇)(?:过去|过来)|升级|修复|解决|优化|培训")
-_RESPOND = re.compile(r"给(?:你|您)(?:们)?(?:答复|回复|回话|消息|电话|打电话|确认|通知|准信)|回复(?:你|您)|答复(?:你|您)|告诉(?:你|您)|"
+                      r"(?:送|发|补|寄|运|调|拿|带|打|转|汇|拉)(?:[0-9一二两三四五六七八九十几]+[^\s，,。？?！!过]{0,2})?(?:过去|过来)|"
+                      r"给(?:您|你|侬)(?:们)?(?:换|修|装|调|补|送|发|拉|带|配)|升级|修复|解决|优化|培训")
+_RESPOND = re.compile(r"给(?:你|您|侬)(?:们)?(?:个|一个)?(?:答复|回复|回话|消息|电话|打电话|确认|通知|准信|回信)|回复(?:你|您)|答复(?:你|您)|告诉(?:你|您)|"
                       r"通知(?:你|您)|联系(?:你|您)|回(?:你|您)")
 _VISIT = re.compile(r"开会|会议|评审会|碰一下|碰个头|见面|拜访|参观|考察|过去|过来|来一趟|去一趟|出差|放假|休息|开工|复工|演示|"
                     r"面谈|吃饭|走访|在家|不在|汇报|看看|看一下|聊|谈|交流|介绍|回来")
@@ -56,11 +58,12 @@ _IMPOSSIBLE = re.compile(r"来不及|赶不上|做不到|不可能|不行|没办
 _HYPOTHETICAL = re.compile(r"如果|(?<![主只还])要是|的话|假如|万一|假设|只要|满[0-9一二两三四五六七八九十百千]")
 _SECOND_PERSON_WANT = re.compile(r"(?:您|你|你们|贵司|贵方|您那边|你们那边)(?:这边|那边)?(?:是)?(?:说|要|需要|希望|想|打算|计划|要求|定)")
 _QUESTION = re.compile(r"[吗吧呢？?]\s*[，,。]?\s*$|对吧|是吧|是不是|对不对|行吗")
-_DONE = re.compile(r"已经|已|刚|[带发送到给做拿寄]了")
+_DONE = re.compile(r"已经|已|刚|[带发送到给做拿寄]了|(?:过来|过去|出来|好)了")
 # Right after the date: 明天到, 后天就能发.
-_DELIVER_AFTER = re.compile(r"^(?:我们|我)?(?:就|会|能|可以|肯定|一定|准时|按时|再|才|先|统一|开始)*(?:到|发|送|交|装|补|进|寄|出|铺|施工)")
+_DELIVER_AFTER = re.compile(r"^(?:凌晨|一早|早上|上午|中午|下午|晚上|傍晚)?(?:我们|我)?(?:就|会|能|可以|肯定|一定|准时|按时|再|才|先|统一|开始|分批)*"
+                            r"(?:到|发|送|交|装|补|进|寄|出|铺|施工|配送)")
 # 下个月的货, 端午节的货: a date naming a thing (明天的消息 is an answer due then).
-_LABEL_AFTER = re.compile(r"^的(?![话时]|消息|答复|回复|回话|电话|准信)")
+_LABEL_AFTER = re.compile(r"^的(?![话时]|消息|答复|回复|回话|电话|准信)|^(?:到期|过期)")  # 九月底到期: an event's day
 # The customer's own affairs on that day, not the vendor's: 这周末有个活动, 七月一号有一批活要开工,
 # 今年内必须完成采购, 四月底前我们还要盘库.
 _OWN_EVENT_AFTER = re.compile(r"^(?:我们|我)?(?:这边)?(?:还|也)?有(?!没有)")
@@ -68,7 +71,15 @@ _OWN_PROCESS = re.compile(r"(?<![给到向找])(?:采购|审批|招标|立项|�
 _HEDGE = re.compile(r"可能|也许|或许|说不定")
 # …，卖得动的话再说: the sentence puts the whole wish off.
 _DEFER = re.compile(r"再说|到时候再")
-_FIRST_PERSON_END = re.compile(r"(?:我们|咱们|我)(?:这边)?$")
+_FIRST_PERSON_END = re.compile(r"(?:我们|咱们|我|阿拉)(?:这边)?(?:尽量|争取|会|就|先|再|一定|可以|能)?$")
+# The rep asking or offering (这礼拜要不要给您送点, 下周四方便吗？) or waiting (月底等您消息): no promise.
+_REP_ASKS = re.compile(r"要不要|需不需要|方便吗|有空吗|在不在")
+_QUESTION_END = re.compile(r"[吗嘛][？?]?\s*$|[？?]\s*$")
+_CONDITION_REACH = 10
+_REP_WAITS = re.compile(r"等(?:您|你|侬)(?:们)?(?:的)?(?:消息|回复|答复|电话|回话|通知|确认)")
+# The customer telling the rep what to do right after the date: 明儿上午你给我回个信儿, 周五你们把样品送来.
+_YOU_AFTER = re.compile(r"^(?:凌晨|一早|早上|上午|中午|下午|晚上|傍晚)?(?:你们|您|你|侬)(?:这边|那边)?"
+                        r"(?:给我|给我们|把|帮我|就|先|一定|必须|务必|得|要)?(?:回|答复|回复|发|送|到|装|报|给|拿|带|过来)")
 # Goods or service reaching the customer: 我们下周一前要收到货 still wants the vendor to deliver.
 _RECEIVE = re.compile(r"收到|到货|到齐|到位|到厂|到店|送到|交货|交付|发过来|送过来|拿到|用上|上线|装好|装完|安装|调试")
 _SECOND_PERSON_END = re.compile(r"(?:你们|您|你|贵司)(?:这边|那边)?$")
@@ -114,16 +125,24 @@ def _kind(clause: str, lead: str, after: str, speaker: str, d: DateMention, on: 
     delivers = bool(_DELIVER.search(rest) or _DELIVER_AFTER.match(after))
     visits = bool(_VISIT.search(clause))
     impossible = bool(_IMPOSSIBLE.search(clause))
+    # A condition on this date is said before it or right after it (如果九月底前续费的话); a 的话
+    # further on belongs to another matter (…给您配专属客服 另外续费的话有活动).
+    at = clause.find(d.phrase)
+    near = clause[:at + len(d.phrase) + _CONDITION_REACH] if at >= 0 else clause
     if speaker == REP:
-        if _HYPOTHETICAL.search(clause):
+        if _HYPOTHETICAL.search(near):
             return "other"  # 如果九月底前续费的话: the customer's condition
         if impossible:
             return "other"
         # Repeating the customer's wish back: 您是要20号前到货对吧.
         if _SECOND_PERSON_WANT.search(clause) and (_QUESTION.search(clause) or not (promises or delivers)):
             return "other"
+        if _REP_WAITS.search(clause) or _REP_ASKS.search(clause):
+            return "other"
         if delivers:
-            return "promised"
+            return "promised"  # 明天下午就能送到您厂里，您看行吗: a promise put for agreement
+        if _QUESTION_END.search(clause):
+            return "other"
         if visits:
             return "other"
         return "promised" if promises else "other"
@@ -131,12 +150,15 @@ def _kind(clause: str, lead: str, after: str, speaker: str, d: DateMention, on: 
         # The customer promising their own answer (下周五前给你答复) is not an expectation.
         if _RESPOND.search(clause) and not re.search(r"你们|您们|贵司", clause):
             return "other"
+        if _YOU_AFTER.match(after) and "了" not in after[:6]:
+            return "expected"
         you = bool(_SECOND_PERSON_END.search(lead))
         if _OWN_EVENT_AFTER.match(after) or (_OWN_PROCESS.search(after) and not you):
             return "other"
         if _HEDGE.search(clause) or _DEFER.search(clause) or _DEFER.search(later) or (_HYPOTHETICAL.search(clause) and not wants):
             return "other"  # 下半年我们可能还要…, 十二月中旬前调完的话可以接受: no deadline set
-        if _FIRST_PERSON_END.search(lead) and not wants and not _RECEIVE.search(clause):
+        if _FIRST_PERSON_END.search(lead) and not _RECEIVE.search(clause) and (
+                not wants or re.search(r"(?:尽量|争取)$", lead)):
             return "other"  # 我这周内走完审批: the customer's own doing
         if you and (delivers or _ASK_VENDOR.search(clause)) and "了" not in after:
             return "expected"  # 合同您今天发过来, 那你11月15号前把报告给我

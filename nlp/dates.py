@@ -33,7 +33,8 @@ _PRE = r"(?P<pre>最晚|最迟|不晚于|截止到|截止|截至|最好在|最�
 _SUF = r"(?P<suf>前后|之前|以前|前|为止|之内|以内|内|之后|以后|过后|后|左右|起)?"
 _WEEKREF = r"(?P<wref>下下个?|下个?|这个?|本|上个?)"
 _WEEK = r"(?:周|星期|礼拜)"
-_MONTHREF = r"(?P<mref>下下个?月|下个?月|这个?月|本月|当月|上个?月|(?P<month>" + _N + r")月)"
+# 说一下月底 is 一下 + 月底, not 下月底.
+_MONTHREF = r"(?P<mref>下下个?月|(?<!一)下个?月|这个?月|本月|当月|上个?月|(?P<month>" + _N + r")月)"
 # A year said: relative (明年, 次年), four digits, or two (98年, 九零年); not 三年 (a duration) nor 年级.
 _YEAR_WORD = (r"(?:今年|明年|次年|来年|后年|去年|(?<!\d)(?:19|20)\d\d年|(?<!\d)\d\d年(?!级|代|龄)"
               r"|(?<![一二三四五六七八九零〇])[一二三四五六七八九零〇]{4}年|(?<![一二三四五六七八九零〇十])[一二三四五六七八九零〇]{2}年(?!级|代|龄))")
@@ -313,6 +314,8 @@ def _bare_month_part(m: re.Match[str], on: dt.date) -> _Days | None:
 
 def _weekday(m: re.Match[str], on: dt.date) -> _Days | None:
     x = m.group("x")
+    if x == "一" and m.group("suf") == "起" and not m.string[:m.start()].endswith("从"):
+        return None  # 下周一起带过去: 下周 + 一起 (together); 从下周一起 is from Monday on
     monday = _week_monday(on, _week_offset(m.group("wref")))
     if x == "末":
         first, last = monday + dt.timedelta(days=5), monday + dt.timedelta(days=6)
@@ -613,7 +616,7 @@ _RULES: list[tuple[re.Pattern[str], object]] = [
     (re.compile(_PRE + r"每个?月(?P<d>" + _D + r")" + _DAY_SUFFIX + _NOT_AFTER_DAY + _SUF), _bare_day),
     (re.compile(r"(?<!每)" + _PRE + r"(?:" + _WEEKREF + r")?" + _WEEK + r"(?:的?" + _WEEK + r")?(?P<x>[一二三四五六日天末1-7])" + _SUF),
      _weekday),
-    (re.compile(_PRE + _WEEKREF + _WEEK + r"(?![一二三四五六日天末1-7])" + _SUF), _week),
+    (re.compile(_PRE + _WEEKREF + _WEEK + r"(?![二三四五六日天末1-7]|一(?!起))" + _SUF), _week),
     (re.compile(_PRE + r"(?P<rd>大大后天|大后天|后天|今天|今日|今儿|今晚|今早|当晚|本日|明天|明日|明儿|明早|明晚|听日|听朝|(?<![说证表声标透发查])明朝|"
                 r"(?<![之以今此然最日])后日|昨天|昨日|琴日|寻日|(?<![之以])前[天日])" + _SUF),
      _relative_day),

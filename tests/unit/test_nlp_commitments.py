@@ -89,3 +89,40 @@ def test_commitment_keeps_phrase_speaker_and_window() -> None:
     (c,) = commitments_in("我们要求两周内到货", "customer", MON, ref="segment:7")
     assert (c.phrase, c.speaker, c.ref) == ("两周内", "customer", "segment:7")
     assert (c.window_start, c.window_end, c.date) == (MON, dt.date(2026, 3, 16), dt.date(2026, 3, 16))
+
+
+@pytest.mark.parametrize(
+    ("speaker", "text", "expected"),
+    [
+        # The rep offering or asking is no promise; a promise put for agreement still is.
+        ("rep", "这礼拜要不要给您补点货？", [("other", "2026-03-08")]),
+        ("rep", "下周四您方便吗？我们过去看看现场。", [("other", "2026-03-12")]),
+        ("rep", "明天下午就能送到您厂里，您看行吗？", [("promised", "2026-03-03")]),
+        ("rep", "那我月底等您消息。", [("other", "2026-03-31")]),
+        # Delivering words: a time of day between date and verb, goods hauled, service on site.
+        ("rep", "送货还是下周二，上午就到。", [("promised", "2026-03-10")]),
+        ("rep", "明儿 上午 给 您 拉 过去", [("promised", "2026-03-03")]),
+        ("rep", "坏了的您先收着，我周五过去给您换。", [("promised", "2026-03-06")]),
+        ("rep", "下周一我带同事过去装。", [("promised", "2026-03-09")]),
+        ("rep", "五号前入仓没问题。", [("promised", "2026-03-05")]),
+        ("rep", "我们下周三开始分批配送。", [("promised", "2026-03-11")]),
+        ("rep", "下周二带样机过来给您演示。", [("other", "2026-03-10")]),
+        # Done already, an event's day, a condition further on that belongs to another matter.
+        ("rep", "今天我把样册带过来了。", [("other", "2026-03-02")]),
+        ("rep", "咱们系统九月底到期续费的事。", [("other", "2026-09-30")]),
+        ("rep", "下个月一号开始给您配专属客服，另外续费的话今年有活动。", [("promised", "2026-04-01")]),
+        # The customer telling the rep what to do, or answering themselves.
+        ("customer", "明儿上午你给我回个信儿。", [("expected", "2026-03-03")]),
+        ("customer", "我跟老板说一下，月底前给你个回复。", [("other", "2026-03-31")]),
+        ("customer", "十二月中旬前给侬回复。", [("other", "2026-12-10")]),
+        ("customer", "合同流程要走一个礼拜，我尽量下个月中旬前把章盖好。", [("other", "2026-04-10")]),
+    ],
+)
+def test_offers_deliveries_and_own_answers(speaker: str, text: str, expected: list[tuple[str, str]]) -> None:
+    assert kinds(text, speaker) == expected
+
+
+def test_a_spaced_transcript_keeps_together_and_a_little_apart_from_dates() -> None:
+    assert [d for _, d in kinds("我 让 产品 经理 出 个 方案 下周 一起 带 过去", "rep")] == ["2026-03-15"]
+    assert kinds("从下周一起开始供货", "rep")[0][1] == "2026-03-09"
+    assert kinds("我 得 跟 老板 说 一下 月底 前 给 你 个 回复", "customer") == [("other", "2026-03-31")]
