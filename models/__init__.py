@@ -1,7 +1,8 @@
 """The shared database: CRM contract tables, result tables, engine and migrations."""
 from .base import Base
 from .crm import (
-    CrmAction, CrmCallLog, CrmContact, CrmCustomer, CrmCustomerPhone, CrmDocView, CrmInventory,
+    CrmAction, CrmAttachment, CrmCallLog, CrmContact, CrmCustomer, CrmCustomerPhone, CrmDailyPlan, CrmDocView,
+    CrmInventory,
     CrmMessage, CrmOrg, CrmPhoto, CrmProposalRevision, CrmQuote, CrmRebateQuery, CrmRecording,
     CrmStore, CrmStoreEvent, CrmStoreNode, CrmUser,
 )
@@ -11,6 +12,7 @@ from .results import (
 )
 from .analysis import ApAnalysis, ApCommitment, ApKeyword, ApMention, ApMoney, ApNeed, ApObjection
 from .scores import ApCqi, ApFunnel, ApProcessQuality, ApRadar, ApSuggestion
+from .plans import GATE_STATES, PLAN_REASONS, PLAN_STATES, ApGateDecision, ApPlanItem
 from .speech import ApConversationMetrics, ApSegment, ApTranscript, ApVoiceSample
 
 __all__ = [name for name in dir() if name.startswith(("Crm", "Ap"))] + [

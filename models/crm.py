@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Boolean, Float, ForeignKey, Index, Integer, String, Text, false
+from sqlalchemy import Boolean, Date, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base
@@ -49,6 +49,8 @@ class CrmCustomer(Base):
     datum: Mapped[str | None] = mapped_column(String(8))
     radius_m: Mapped[float | None] = mapped_column(Float)
     owner_rep_id: Mapped[int | None] = mapped_column(ForeignKey("crm_users.id"))
+    # The customer's current sales stage (a stage id of its pack's stage list); empty = the first stage.
+    stage: Mapped[str | None] = mapped_column(String(64))
 
 
 class CrmCustomerPhone(Base):
@@ -190,6 +192,33 @@ class CrmRebateQuery(Base):
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     customer_id: Mapped[int] = mapped_column(ForeignKey("crm_customers.id"), index=True)
     at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+class CrmDailyPlan(Base):
+    """One of a rep's must-do actions for a local day (今日3件必做), written before the morning meeting."""
+
+    __tablename__ = "crm_daily_plans"
+    __table_args__ = (UniqueConstraint("rep_id", "plan_date", "seq"),)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    org_id: Mapped[str] = mapped_column(ForeignKey("crm_orgs.id"), index=True)
+    rep_id: Mapped[int] = mapped_column(ForeignKey("crm_users.id"))
+    plan_date: Mapped[dt.date] = mapped_column(Date, index=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("crm_customers.id"))
+    action_type: Mapped[str] = mapped_column(String(32))
+    target: Mapped[str | None] = mapped_column(Text)  # what the action should achieve, as the rep wrote it
+
+
+class CrmAttachment(Base):
+    """A file the CRM stored for a customer (signed forms, e-mails, contracts), optionally of one action."""
+
+    __tablename__ = "crm_attachments"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("crm_customers.id"), index=True)
+    action_id: Mapped[int | None] = mapped_column(ForeignKey("crm_actions.id"))
+    kind: Mapped[str] = mapped_column(String(32))  # tech_spec_signed / payment_terms_email / quote / contract …
+    path: Mapped[str] = mapped_column(Text)  # relative to the media root
+    uploaded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
 
 
 Index("ix_crm_actions_rep_submitted", CrmAction.rep_id, CrmAction.submitted_at)

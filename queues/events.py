@@ -128,8 +128,86 @@ class CqiUpdated(EventPayload):
     cqi: float | None = Field(description="0-100, one decimal; null when no part could be computed.")
 
 
+class PlanRedItem(BaseModel):
+    """A plan item found red at the check time."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    plan_id: int = Field(description="crm_daily_plans.id: name it in plan.reason/1")
+    seq: int
+    customer_id: int
+    action_type: str
+    target: str | None
+
+
+class PlanIncomplete(EventPayload):
+    """A rep's plan had red items at the check time; the manager must give each a reason by reason_due_at."""
+
+    name: ClassVar[str] = "plan.incomplete"
+    routing_pattern: ClassVar[str] = "plan.incomplete.<manager_id|unassigned>"
+
+    rep_id: int = Field(description="crm_users.id of the rep")
+    manager_id: int | None = Field(description="crm_users.id of the rep's manager; null when the rep has none.")
+    plan_date: dt.date = Field(description="The plan's local day.")
+    reason_due_at: Instant = Field(description="Reasons given after this count against the manager.")
+    items: int = Field(description="Items checked (invalid ones not counted).")
+    done: int = Field(description="Items met by a verified action.")
+    unverified: int = Field(description="Items met by a 待核实 or not yet judged action (count as done).")
+    red: list[PlanRedItem] = Field(description="The red items.")
+
+    def routing_key(self) -> str:
+        """`plan.incomplete.<manager_id>`, or `plan.incomplete.unassigned` for a rep without a manager."""
+        return f"{self.name}.{self.manager_id if self.manager_id is not None else UNASSIGNED}"
+
+
+class GateItem(BaseModel):
+    """One checklist item of a gate decision."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    stage: str = Field(description="The stage whose checklist the item is on.")
+    id: str
+    name: str
+    state: Literal["met", "missing"]
+    reason: str = Field(description="What met it, or what is missing, in words.")
+    evidence: list[str] = Field(description="Ids of the evidence that met it: photo:<id>, attachment:<id>, message:<id>, transcript:<id>, mention:<id>, money:<id>, need:<id>, quote:<id>.")
+
+
+class _GateBody(EventPayload):
+    """Fields shared by the gate events."""
+
+    gate_id: int = Field(description="ap_gate_decisions.id")
+    customer_id: int = Field(description="crm_customers.id")
+    from_stage: str | None = Field(description="The customer's stage when asked (crm_customers.stage).")
+    target_stage: str
+    requested_by: int = Field(description="crm_users.id of who asked")
+    missing: int = Field(description="Items not met.")
+    items: list[GateItem]
+    overridden_by: int | None = Field(description="crm_users.id of the manager who let a blocked gate pass; null otherwise.")
+    override_reason: str | None
+
+    def routing_key(self) -> str:
+        """`<name>.<customer_id>`."""
+        return f"{self.name}.{self.customer_id}"
+
+
+class StageGatePassed(_GateBody):
+    """The stage change may go ahead: every item met, or a manager overrode a blocked gate."""
+
+    name: ClassVar[str] = "stage.gate.passed"
+    routing_pattern: ClassVar[str] = "stage.gate.passed.<customer_id>"
+
+
+class StageGateBlocked(_GateBody):
+    """The stage change is blocked until the missing items have evidence and the CRM asks again."""
+
+    name: ClassVar[str] = "stage.gate.blocked"
+    routing_pattern: ClassVar[str] = "stage.gate.blocked.<customer_id>"
+
+
 EVENTS: dict[str, type[EventPayload]] = {
-    m.name: m for m in (ActionVerified, AlertCreated, AlertOverdue, AlertEscalated, SuggestionUpdated, CqiUpdated)
+    m.name: m for m in (ActionVerified, AlertCreated, AlertOverdue, AlertEscalated, SuggestionUpdated, CqiUpdated,
+                        PlanIncomplete, StageGatePassed, StageGateBlocked)
 }
 
 
@@ -144,7 +222,7 @@ def payload_model(routing_key: str) -> type[EventPayload]:
     """The payload model of a routing key (alert.created.12 → AlertCreated); KeyError if unknown."""
     if routing_key in EVENTS:
         return EVENTS[routing_key]
-    name = ".".join(routing_key.split(".")[:2])
+    name = routing_key.rsplit(".", 1)[0]  # the last part is the addressee
     model = EVENTS.get(name)
     if model is None or model.routing_pattern == model.name:
         raise KeyError(routing_key)

@@ -4,12 +4,14 @@ Every message is a flat JSON object: the envelope fields plus the payload of its
 """
 from __future__ import annotations
 
+import datetime as dt
 import json
 from typing import Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 RESOLUTIONS = ("客户临时改址", "信号漂移", "确认虚假", "其他")
+PLAN_REASONS = ("客户临时变更", "资料未齐", "权限不足", "其他")
 
 
 class Envelope(BaseModel):
@@ -111,6 +113,50 @@ class RepChanged(Envelope):
     rep_id: int = Field(gt=0)
 
 
+class PlanSubmitted(Envelope):
+    """A rep's must-do plan for a local day was written to crm_daily_plans: check it names known
+    people and customers now, not at the check time. Produced by the CRM."""
+
+    rep_id: int = Field(gt=0)
+    plan_date: dt.date
+
+
+class PlanReason(Envelope):
+    """A manager classifies why a red plan item was not done. Produced by the CRM."""
+
+    model_config = ConfigDict(json_schema_extra={
+        "if": {"properties": {"reason": {"const": "其他"}}, "required": ["reason"]},
+        "then": {"required": ["note"], "properties": {"note": {"type": "string", "pattern": "\\S"}}},
+    })
+
+    plan_id: int = Field(gt=0)
+    reason: Literal["客户临时变更", "资料未齐", "权限不足", "其他"]
+    note: str | None = Field(default=None, max_length=2000)
+    given_by: int = Field(gt=0)
+
+    @model_validator(mode="after")
+    def _other_needs_note(self) -> "PlanReason":
+        if self.reason == "其他" and not (self.note or "").strip():
+            raise ValueError("reason 其他 (other) needs a note saying what happened")
+        return self
+
+
+class StageRequested(Envelope):
+    """Someone pressed 进入下一阶段: judge the stage change against its checklists. Produced by the CRM."""
+
+    customer_id: int = Field(gt=0)
+    target_stage: str = Field(min_length=1, max_length=64)
+    requested_by: int = Field(gt=0)
+
+
+class StageOverride(Envelope):
+    """A manager lets a blocked stage change through anyway, with a reason (audited). Produced by the CRM."""
+
+    gate_id: int = Field(gt=0)
+    overridden_by: int = Field(gt=0)
+    reason: str = Field(min_length=1, max_length=2000, pattern=r"\S")
+
+
 # schema name/version → (model, queue). The queue is the job type.
 SCHEMAS: dict[str, tuple[type[Envelope], str]] = {
     "action.submitted/1": (ActionSubmitted, "verify"),
@@ -121,6 +167,11 @@ SCHEMAS: dict[str, tuple[type[Envelope], str]] = {
     "alert.resolved/1": (AlertResolved, "verify"),
     "speakers.corrected/1": (SpeakersCorrected, "analyze"),
     "rep.changed/1": (RepChanged, "analyze"),
+    # Manager and CRM decisions: short jobs, beside alert.resolved/1.
+    "plan.submitted/1": (PlanSubmitted, "verify"),
+    "plan.reason/1": (PlanReason, "verify"),
+    "stage.requested/1": (StageRequested, "verify"),
+    "stage.override/1": (StageOverride, "verify"),
 }
 JOB_QUEUES = ("verify", "transcribe", "analyze", "score")
 

@@ -27,7 +27,8 @@ FINAL = ("done", "failed", "rejected", "dead_lettered")
 REJECT_CODES = ("invalid_message", "unknown_schema")
 FAIL_CODES = ("not_found", "consent_missing", "media_outside_root", "media_missing", "media_unreadable",
               "media_too_large", "media_too_long", "alert_closed", "forbidden", "invalid_correction",
-              "voiceprint_consent_missing", "voice_sample_too_short")
+              "voiceprint_consent_missing", "voice_sample_too_short", "invalid_plan", "plan_item_not_red",
+              "invalid_stage", "gate_not_blocked")
 JOB_ID_OK = re.compile(r"^[A-Za-z0-9._:@/-]{1,128}$")
 
 PAYLOAD: dict[str, dict[str, Any]] = {
@@ -40,6 +41,10 @@ PAYLOAD: dict[str, dict[str, Any]] = {
     "speakers.corrected/1": {"transcript_id": 1, "corrected_by": 1, "swap": True,
                              "segments": [{"seq": 0, "speaker": "rep"}]},
     "rep.changed/1": {"rep_id": 1},
+    "plan.submitted/1": {"rep_id": 1, "plan_date": "2026-03-02"},
+    "plan.reason/1": {"plan_id": 1, "reason": "资料未齐", "given_by": 1},
+    "stage.requested/1": {"customer_id": 1, "target_stage": "方案报价", "requested_by": 1},
+    "stage.override/1": {"gate_id": 1, "overridden_by": 1, "reason": "老客户"},
 }
 assert set(PAYLOAD) == set(SCHEMAS), "a new schema needs its fuzz payload here"
 
@@ -60,7 +65,9 @@ times = st.one_of(st.sampled_from(["2026-03-02T10:15:00+08:00", "2026-03-02T10:1
                                    "0001-01-01T00:00:00+00:00", "2026-02-30T10:00:00+08:00"]),
                   st.datetimes(timezones=st.timezones()).map(lambda d: d.isoformat()), json_value)
 field_values = {"action_id": ids, "recording_id": ids, "message_id": ids, "transcript_id": ids, "customer_id": ids,
-                "alert_id": ids, "resolved_by": ids, "corrected_by": ids, "rep_id": ids,
+                "alert_id": ids, "resolved_by": ids, "corrected_by": ids, "rep_id": ids, "plan_id": ids, "gate_id": ids,
+                "given_by": ids, "requested_by": ids, "overridden_by": ids, "plan_date": times,
+                "target_stage": hostile_text,
                 "swap": st.one_of(st.booleans(), json_value),
                 "segments": st.one_of(st.lists(st.fixed_dictionaries(
                     {"seq": st.one_of(st.integers(min_value=-1, max_value=5), json_value),
@@ -88,7 +95,7 @@ def _message(draw) -> tuple[dict[str, Any], str]:
     msg: dict[str, Any] = {"schema": schema, "job_id": JOB, "org_id": draw(st.sampled_from(["fuzz-org", "org-a"])),
                            "sent_at": "2026-03-02T10:15:00+08:00", **PAYLOAD[schema]}
     for key in PAYLOAD[schema]:
-        if key.endswith("_id") or key in ("resolved_by", "corrected_by"):
+        if key.endswith(("_id", "_by")):
             msg[key] = draw(st.integers(min_value=1, max_value=50))
     if schema == "alert.resolved/1":
         msg["resolution"] = draw(st.sampled_from(RESOLUTIONS))

@@ -37,9 +37,12 @@ def make_worker(settings: Settings, job_types: list[str]) -> Worker:
     worker = Worker(settings, sess, HANDLERS, job_types)
 
     def sweep() -> None:
+        from .plans import check_plans
+
         result = mark_overdue(sess, settings)
+        plans = check_plans(sess, settings)
         if worker.publisher is not None:
-            outbox.flush(sess, worker.publisher, ids=result.outbox_ids)
+            outbox.flush(sess, worker.publisher, ids=result.outbox_ids + plans.outbox_ids)
             # Rows left behind by a crash between commit and publish.
             outbox.flush(sess, worker.publisher, older_than_s=30)
 

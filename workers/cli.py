@@ -239,9 +239,12 @@ def _describe_factory(settings: Settings):
             customer = s.get(CrmCustomer, action.customer_id) if action else None
             rep = s.get(CrmUser, int(body["rep_id"])) if body.get("rep_id") else None
             manager = s.get(CrmUser, int(body["manager_id"])) if body.get("manager_id") else None
+            # plan.incomplete events name several customers, one per red item.
+            names = {str(i["customer_id"]): c.name for i in body.get("red") or []
+                     if isinstance(i, dict) and (c := s.get(CrmCustomer, int(i["customer_id"]))) is not None}
             return {"rep_name": rep.name if rep else None, "manager_name": manager.name if manager else None,
                     "customer_name": customer.name if customer else None,
-                    "action_type": action.type if action else None}
+                    "action_type": action.type if action else None, "customer_names": names}
 
     return describe
 
@@ -283,19 +286,22 @@ def cmd_script_check(args, settings: Settings) -> int:
 def cmd_sweep(args, settings: Settings) -> int:
     from . import outbox
     from .app import publisher, sessions
+    from .plans import check_plans
     from .sweep import mark_overdue
 
     result = mark_overdue(sessions(settings), settings)
+    plans = check_plans(sessions(settings), settings)
     pub = publisher(settings)
     try:
-        sent = outbox.flush(sessions(settings), pub, ids=result.outbox_ids)
+        sent = outbox.flush(sessions(settings), pub, ids=result.outbox_ids + plans.outbox_ids)
         sent += outbox.flush(sessions(settings), pub, older_than_s=30)
     finally:
         pub.connection.release()
     from .periodic import run_clock
 
     clock = run_clock(sessions(settings), settings)
-    print(json.dumps({"overdue": result.overdue, "escalated": result.escalated, "events_sent": sent, **clock}))
+    print(json.dumps({"overdue": result.overdue, "escalated": result.escalated, "plan_items_checked": plans.checked,
+                      "plan_items_red": plans.red, "plan_reasons_missed": plans.missed, "events_sent": sent, **clock}))
     return 0
 
 
@@ -437,6 +443,9 @@ def build_parser() -> argparse.ArgumentParser:
     from .cli_schema import add_schema_command
 
     add_schema_command(sub)
+    from .cli_plan import add_plan_command
+
+    add_plan_command(sub)
 
     add_scoring_commands(sub, radar_rows=_radar_rows, describe_factory=_describe_factory)
 

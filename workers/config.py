@@ -40,6 +40,15 @@ def _choice(env: Mapping[str, str], name: str, choices: tuple[str, ...]) -> str:
     return raw
 
 
+def _clock_time(env: Mapping[str, str], name: str, default: str) -> str:
+    """A local time of day `HH:MM`, checked here so a typo stops the worker at start, not at 15:00."""
+    raw = env.get(name) or default
+    parts = raw.split(":")
+    if len(parts) != 2 or not all(p.isdigit() for p in parts) or int(parts[0]) > 23 or int(parts[1]) > 59:
+        raise SystemExit(f"{name}={raw!r} is not a time of day like 15:00")
+    return f"{int(parts[0]):02d}:{int(parts[1]):02d}"
+
+
 @dataclass(frozen=True)
 class Settings:
     """Every setting, with the environment variable it comes from (see README's table)."""
@@ -86,6 +95,14 @@ class Settings:
     flag_severity: dict[str, str] = field(default_factory=dict)  # {"photo_edited": "soft", ...}
     radar_weekday: int = 4  # Friday (Monday = 0)
     radar_time: str = "18:00"
+    # Daily must-do plan (docs/contract.md, "Daily plan"): times are local to each org.
+    plan_check_time: str = "15:00"  # items are matched with the day's actions and red ones announced
+    plan_reason_deadline: str = "17:00"  # red items without a manager's reason by then count against the manager
+    plan_max_items: int = 3  # 今日3件必做: a plan with more items is refused
+    plan_catchup_days: int = 2  # a day the workers missed (down at the check time) is still checked this long after
+    # Stage gates (docs/contract.md, "Stage gates").
+    stages_dir: Path | None = None  # None: the stage lists shipped in scoring/stages/
+    gate_evidence_days: float = 180.0  # evidence older than this does not count for a gate
 
     def prefetch_for(self, job_type: str) -> int:
         return self.prefetch_by_type.get(job_type) or self.prefetch
@@ -145,5 +162,11 @@ class Settings:
             max_kmh=_float(env, "ACTIONPROOF_MAX_KMH", 200.0),
             flag_severity=_json_object(env, "ACTIONPROOF_FLAG_SEVERITY"),
             radar_weekday=int(_float(env, "ACTIONPROOF_RADAR_WEEKDAY", 4)),
-            radar_time=env.get("ACTIONPROOF_RADAR_TIME") or "18:00",
+            radar_time=_clock_time(env, "ACTIONPROOF_RADAR_TIME", "18:00"),
+            plan_check_time=_clock_time(env, "ACTIONPROOF_PLAN_CHECK_TIME", "15:00"),
+            plan_reason_deadline=_clock_time(env, "ACTIONPROOF_PLAN_REASON_DEADLINE", "17:00"),
+            plan_max_items=int(_float(env, "ACTIONPROOF_PLAN_MAX_ITEMS", 3)),
+            plan_catchup_days=int(_float(env, "ACTIONPROOF_PLAN_CATCHUP_DAYS", 2)),
+            stages_dir=Path(env["ACTIONPROOF_STAGES_DIR"]) if env.get("ACTIONPROOF_STAGES_DIR") else None,
+            gate_evidence_days=_float(env, "ACTIONPROOF_GATE_EVIDENCE_DAYS", 180.0),
         )

@@ -39,14 +39,14 @@ from zoneinfo import ZoneInfo
 log = logging.getLogger("actionproof.notifier")
 
 QUEUE_NAME = "notifier"
-ROUTING_KEYS = ("alert.created.*", "alert.overdue.*", "alert.escalated.*")
+ROUTING_KEYS = ("alert.created.*", "alert.overdue.*", "alert.escalated.*", "plan.incomplete.*")
 KINDS = ("wecom", "dingtalk")
 SKIP_STATUSES = ("superseded", "resolved")
 # Robot error codes worth retrying: WeCom 45009 (rate limit), -1 (system busy);
 # DingTalk 130101 (sending too fast), 130102 (too many robots sending).
 RETRYABLE_ERRCODES = frozenset({-1, 45009, 130101, 130102})
 MAX_BYTES = {"wecom": {"markdown": 4096, "text": 2048}, "dingtalk": {"markdown": 5000, "text": 5000}}
-TITLES = {"created": "待核实提醒", "overdue": "核实提醒已超时", "escalated": "核实提醒升级"}
+TITLES = {"created": "待核实提醒", "overdue": "核实提醒已超时", "escalated": "核实提醒升级", "plan": "今日必做未完成"}
 
 
 # ---- configuration ---------------------------------------------------------------------------
@@ -164,6 +164,8 @@ def event_kind(routing_key: str) -> str | None:
     parts = routing_key.split(".")
     if len(parts) >= 3 and parts[0] == "alert" and parts[1] in TITLES:
         return parts[1]
+    if len(parts) == 3 and parts[:2] == ["plan", "incomplete"]:
+        return "plan"
     return None
 
 
@@ -200,6 +202,8 @@ def render_message(kind: str, body: Mapping[str, Any], target: WebhookTarget, *,
     action_type, manager_name, link — shown when present.
     """
     extra = dict(extra or {})
+    if kind == "plan":
+        return _render_plan(body, target, timezone, extra)
     title = TITLES[kind]
     action = f"{extra.get('action_type', '动作')} #{body.get('action_id')}"
     rep = extra.get("rep_name") or f"#{body.get('rep_id')}"
@@ -232,6 +236,28 @@ def render_message(kind: str, body: Mapping[str, Any], target: WebhookTarget, *,
     if target.mention_mobiles:
         out["at"] = {"atMobiles": list(target.mention_mobiles), "isAtAll": False}
     return out
+
+
+def _render_plan(body: Mapping[str, Any], target: WebhookTarget, timezone: str,
+                 extra: Mapping[str, Any]) -> dict[str, Any]:
+    """A plan.incomplete event: the rep's red items and when the manager's reasons are due."""
+    title = TITLES["plan"]
+    rep = extra.get("rep_name") or f"#{body.get('rep_id')}"
+    names = extra.get("customer_names") or {}
+    items = [f"{i.get('seq')}. {names.get(str(i.get('customer_id'))) or '客户#' + str(i.get('customer_id'))} "
+             f"{i.get('action_type')}" + (f"（{i['target']}）" if i.get("target") else "") + f" · 计划项 {i.get('plan_id')}"
+             for i in body.get("red") or []]
+    head = f"销售：{rep}  日期：{body.get('plan_date')}  已完成 {body.get('done', 0) + body.get('unverified', 0)}/{body.get('items')}"
+    due = f"请在 {_local(body.get('reason_due_at'), timezone)}（{timezone}）前为每项选择原因：客户临时变更 / 资料未齐 / 权限不足 / 其他"
+    if target.msgtype == "markdown":
+        text = _fit("\n".join([f"### 【{title}】{rep}", f"> {head}", f"> {due}", "", "**未完成（红色）：**",
+                               *[f"- {x}" for x in items]]), MAX_BYTES[target.kind]["markdown"])
+        if target.kind == "wecom":
+            return {"msgtype": "markdown", "markdown": {"content": text}}
+        return {"msgtype": "markdown", "markdown": {"title": f"{title} {rep}", "text": text}}
+    text = _fit("\n".join([f"【{title}】{rep}", head, due, "未完成（红色）：", *[f"- {x}" for x in items]]),
+                MAX_BYTES[target.kind]["text"])
+    return {"msgtype": "text", "text": {"content": text}}
 
 
 # ---- HTTP ------------------------------------------------------------------------------------
@@ -332,14 +358,15 @@ class Notifier:
 
     def _handle(self, routing_key: str, body: Mapping[str, Any]) -> str:
         kind = event_kind(routing_key)
-        if kind is None or body.get("alert_id") is None:
-            log.warning("not an alert event; dropped", extra={"routing_key": routing_key})
+        if kind is None or (body.get("alert_id") is None if kind != "plan" else not body.get("red")):
+            log.warning("not an alert or plan event; dropped", extra={"routing_key": routing_key})
             return "invalid"
         event_id = str(body.get("event_id") or _body_key(routing_key, body))
         if self.deliveries.seen(event_id):
             log.info("event already handled", extra={"event_id": event_id})
             return "duplicate"
-        status = self.alert_status(body["alert_id"])  # errors propagate: the caller requeues
+        # A plan notice is always due: its reasons are asked for until the deadline.
+        status = self.alert_status(body["alert_id"]) if kind != "plan" else None  # errors propagate: requeued
         if status in self.skip_statuses:
             self.deliveries.mark(event_id, f"skipped_{status}")
             log.info("alert no longer needs a notice", extra={"event_id": event_id, "alert_status": status})

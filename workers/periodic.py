@@ -11,12 +11,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from models import (
-    ApAlert, ApFunnel, ApProcessQuality, ApRadar, ApVerdict, CrmAction, CrmCallLog, CrmCustomer, CrmOrg,
+    ApAlert, ApFunnel, ApPlanItem, ApProcessQuality, ApRadar, ApVerdict, CrmAction, CrmCallLog, CrmCustomer, CrmOrg,
     CrmPhoto, CrmStore, CrmStoreEvent, CrmStoreNode,
 )
 from scoring.cqi import compute_cqi
 from scoring.funnel import STAGES, StoreEvent, StoreNode, funnel_by_store_day
 from scoring.periods import Period, iso_week
+from scoring.plan import RedItem, manager_plan_weeks
 from scoring.quality import ActionRow, AlertRow, QualityConfig, manager_week_quality, rep_week_quality
 from scoring.radar import RadarInputs, radar_axes
 
@@ -118,13 +119,23 @@ def process_quality(sessions: sessionmaker[Session], settings: Settings, week: P
                     {"org_id": org_of_rep.get(q.rep_id, orgs.get(q.rep_id, "")), "score": q.score,
                      "details": q.to_json(), "computed_at": now})
             written += 1
-        for q in manager_week_quality(alert_rows, now, config):
-            if q.week.label != week.label:
-                continue
-            _upsert(s, ApProcessQuality, {"subject_kind": "manager", "subject_id": q.manager_id,
-                                          "week_label": q.week.label},
-                    {"org_id": org_of_manager.get(q.manager_id, ""), "score": q.resolved_in_time_share,
-                     "details": q.to_json(), "computed_at": now})
+        # Red plan items of the week: a reason missing at 17:00 counts like an alert left overdue.
+        reds = s.scalars(select(ApPlanItem).where(ApPlanItem.state == "red", ApPlanItem.iso_week == week.label)).all()
+        plan = {p.manager_id: p for p in manager_plan_weeks(
+            [RedItem(r.plan_id, r.manager_id, r.plan_date, r.reason_due_at, r.reason_at) for r in reds], now)}
+        org_of_manager |= {r.manager_id: r.org_id for r in reds if r.manager_id is not None}
+        by_manager = {q.manager_id: q for q in manager_week_quality(alert_rows, now, config) if q.week.label == week.label}
+        for manager_id in sorted(set(by_manager) | set(plan), key=str):
+            q, p = by_manager.get(manager_id), plan.get(manager_id)
+            details = q.to_json() if q else {"manager_id": manager_id, "week": week.label, "alerts": 0}
+            decided = (q.decided if q else 0) + (p.decided if p else 0)
+            in_time = (q.resolved_in_time if q else 0) + (p.in_time if p else 0)
+            if p is not None:
+                details["plan"] = p.to_json()
+            _upsert(s, ApProcessQuality, {"subject_kind": "manager", "subject_id": manager_id,
+                                          "week_label": week.label},
+                    {"org_id": org_of_manager.get(manager_id, ""), "score": in_time / decided if decided else None,
+                     "details": details, "computed_at": now})
             written += 1
     return written
 

@@ -85,3 +85,28 @@ def test_unknown_status_is_posted_and_no_target_is_recorded():
     assert n.handle("alert.created.2", {**BODY, "event_id": None}) == "duplicate"
     n.alert_status = lambda _id: "resolved"
     assert n.handle("alert.overdue.2", {**BODY, "event_id": "ev-9"}) == "skipped_resolved"
+
+
+PLAN = {"event_id": "ev-p1", "rep_id": 4, "manager_id": 2, "plan_date": "2026-03-02",
+        "reason_due_at": "2026-03-02T09:00:00+00:00", "items": 3, "done": 1, "unverified": 1,
+        "red": [{"plan_id": 88, "seq": 3, "customer_id": 7, "action_type": "上门拜访", "target": "现场勘测安装条件"}]}
+
+
+def test_plan_incomplete_goes_to_the_manager_without_an_alert_lookup():
+    posted = []
+
+    def alert_status(_):
+        raise AssertionError("a plan event names no alert")
+
+    n = Notifier(targets=parse_webhooks('{"2": {"kind": "wecom", "url": "https://h/"}}'),
+                 deliveries=MemoryDeliveryLog(), alert_status=alert_status,
+                 describe=lambda body: {"rep_name": "李明", "customer_names": {"7": "滨江精工机械"}},
+                 post=lambda url, payload, timeout: posted.append(payload) or (200, b'{"errcode":0}'))
+    assert n.handle("plan.incomplete.2", PLAN) == "sent"
+    assert n.handle("plan.incomplete.2", PLAN) == "duplicate"
+    text = posted[0]["markdown"]["content"]
+    assert text.startswith("### 【今日必做未完成】李明") and "已完成 2/3" in text
+    assert "3. 滨江精工机械 上门拜访（现场勘测安装条件） · 计划项 88" in text and "17:00" in text
+    assert n.handle("plan.incomplete.2", {**PLAN, "event_id": "ev-p2", "red": []}) == "invalid"
+    ding = render_message("plan", PLAN, WebhookTarget("dingtalk", "https://h/", msgtype="text"))
+    assert ding["text"]["content"].startswith("【今日必做未完成】#4") and "客户#7" in ding["text"]["content"]

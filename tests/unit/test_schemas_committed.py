@@ -169,6 +169,26 @@ def test_events_the_workers_emit_match_their_committed_schemas(embedded) -> None
         s.flush()
         ids = [r.id for r in ctx.outbox_ids + ctx2.outbox_ids]
     ids += mark_overdue(sessions, embedded, now=now + dt.timedelta(hours=3)).outbox_ids
+    # A red plan item (plan.incomplete) and two gate decisions: blocked, and a move back that passes.
+    from models import CrmCustomer, CrmDailyPlan
+    from queues.schemas import StageRequested
+    from workers.handlers.gate import handle_stage_requested
+    from workers.plans import check_plans
+
+    day = dt.date(2026, 3, 2)
+    with sessions() as s, s.begin():
+        s.add(CrmDailyPlan(org_id=world.org_id, rep_id=world.rep_id, plan_date=day, seq=1,
+                           customer_id=world.customer_id, action_type="报价", target="发正式报价"))
+        s.get(CrmCustomer, world.customer_id).stage = "需求确认"
+    ids += check_plans(sessions, embedded, now=dt.datetime(2026, 3, 2, 8, 0, tzinfo=dt.timezone.utc)).outbox_ids
+    for n, target in enumerate(("方案报价", "初步接触")):
+        with sessions() as s, s.begin():
+            ctx3 = JobContext(session=s, settings=embedded, job_id=f"gate-{n}")
+            handle_stage_requested(ctx3, StageRequested(schema="stage.requested/1", job_id=f"gate-{n}",
+                                                        customer_id=world.customer_id, target_stage=target,
+                                                        requested_by=world.rep_id, **envelope))
+            s.flush()
+            ids += [r.id for r in ctx3.outbox_ids]
     broker = _Recorder()
     assert outbox.flush(sessions, broker, ids=ids) == len(ids)
 
@@ -181,4 +201,5 @@ def test_events_the_workers_emit_match_their_committed_schemas(embedded) -> None
     assert seen == set(EVENTS)
     keys = {k for k, _ in broker.events}
     assert {f"alert.created.{world.manager_id}", f"alert.overdue.{world.manager_id}",
-            f"alert.escalated.{world.boss_id}"} <= keys
+            f"alert.escalated.{world.boss_id}", f"plan.incomplete.{world.manager_id}",
+            f"stage.gate.blocked.{world.customer_id}", f"stage.gate.passed.{world.customer_id}"} <= keys

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 from .analyze import handle_message_submitted, handle_transcript_ready
+from .gate import handle_stage_override, handle_stage_requested
+from .plan import handle_plan_reason, handle_plan_submitted
 from .resolve_alert import handle_alert_resolved
 from .score import handle_customer_changed
 from .speakers import handle_rep_changed, handle_speakers_corrected
@@ -17,6 +19,10 @@ HANDLERS = {
     "customer.changed/1": handle_customer_changed,
     "speakers.corrected/1": handle_speakers_corrected,
     "rep.changed/1": handle_rep_changed,
+    "plan.submitted/1": handle_plan_submitted,
+    "plan.reason/1": handle_plan_reason,
+    "stage.requested/1": handle_stage_requested,
+    "stage.override/1": handle_stage_override,
 }
 
 __all__ = ["HANDLERS"]
