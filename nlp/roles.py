@@ -34,13 +34,13 @@ _PERSON_SUFFIX = re.compile(r"(?:总监|经理|主任|主管|长|总|师|员|老
 _PERSON_BEFORE = re.compile(r"(?:我们|你们|咱们|他们|公司|厂里|院里|学校|店里|跟|和|找|问|问问|给|让|叫|请|等|是|的)$")
 _PERSON_AFTER = re.compile(r"^(?:那边|这边|说|觉得|同意|不同意|审批|签字|确认|在吗|在不在|回来|过来|的意见|的意思|也|都|那里|您好|你好|"
                            r"负责|要求|看了|看过|反馈|提|问|让|讲|定|拍板|批|要|想|的人|[，,。.！!？?]|$)")
-_OPENERS = r"(?:您好|你好|喂|哎|诶|嗯|啊|哦|噢|那|好的|好|行|对|是的|谢谢|感谢|多谢|麻烦|辛苦|拜托|不好意思|打扰了|打扰一下|请问|" \
+_OPENERS = r"(?:您好|你好|喂|哎|诶|嗯|啊|哦|噢|那|好的|好额|好嘞|好咧|好|行|对|是的|谢谢|感谢|多谢|麻烦|辛苦|拜托|不好意思|打扰了|打扰一下|请问|" \
            r"早上好|上午好|下午好|晚上好|再见|欢迎|恭喜|哈喽|嗨|[，,\s！!~])*"
 # 请问是白沙镇卫生院的林院长吗: the organisation may come between.
 _BEFORE_ADDRESS = re.compile(r"^" + _OPENERS + r"(?:请问)?(?:(?:是|您是|你是)(?:[^，,。？?！!]{1,14}的?)?)?$")
 # 您好 must be the greeting: in 王总您好像… it is 您 + 好像.
 # In a transcript a space after the name is the pause (喂 孙总 是 我).
-_AFTER_ADDRESS = re.compile(r"^(?:[，,！!。.？?…—~～\s]|$|(?:您|你|侬)好(?![像几多久些])|好[，,！!。~]|好$|早|早上好|上午好|下午好|晚上好|"
+_AFTER_ADDRESS = re.compile(r"^(?:[，,！!。.？?…—~～\s]|、[^，,。？?！!\s、]{1,8}[，,！!]|$|(?:您|你|侬)好(?![像几多久些])|好[，,！!。~]|好$|早|早上好|上午好|下午好|晚上好|"
                             r"辛苦|久等|再见|放心|请|稍等|别担心|见谅|留步|慢走|过奖|(?:您|你)(?!好像|好几|好多|好久|好些))")
 # Asking the listener for something puts the listener right after the verb: 麻烦店长跟老板娘说一声.
 _REQUEST_BEFORE = re.compile(r"(?:^|[，,\s])(?:麻烦|拜托|辛苦|劳驾|有劳)$")
@@ -60,8 +60,15 @@ _SPECIFIC_AFTER = re.compile(r"^(?:那边|这边|说|觉得|同意|反馈|要求
 _VOCATIVE_VERB = re.compile(r"^(?:您|你)(?:看|觉得|放心|说|稍等|这边|那边)")
 _GOVERNED = re.compile(r"(?:跟|和|给|找|问|问问|让|叫|请|向|对|帮|替|陪|同|带|把|被|等|约|见|通知|告诉|转告|汇报给|交给)$")
 _SELF_INTRO = re.compile(r"(?:我|本人)(?:就|呢)?(?:是|叫|姓)[^，,。.？?！!]{0,10}$")
+# 我叫设备部的李工过来: 叫 there summons someone, it names nobody.
+_SUMMONED = re.compile(r"^(?:过来|过去|来|去|一起|一块|他|她)")
 _SELF_DUTY = re.compile(r"(?:我|本人)(?:这边|呢)?(?:主要)?(?:是)?(?:负责|管)(?P<what>[^，,。.？?！!的]{2,4}?)(?:的|这块|这一块|方面|工作|[，,。.？?！!]|$)")
-_NOT_A_PERSON_AFTER = re.compile(r"^(?:费|价|款|成本|预算|合同|流程|系统)")
+_NOT_A_PERSON_AFTER = re.compile(r"^(?:费|价|款|成本|预算|合同|流程|系统|部|处|科|室|中心|办)")  # 品控部: a department
+# The rep's own side, asked or told by the rep: 跟服务经理协调, 跟领导申请, 我们产品经理.
+_REP_OWN_AFTER = re.compile(r"^(?:\s*(?:协调|申请|请示|商量|沟通|汇报|批|报批|确认一下))")
+_REP_OWN_BEFORE = re.compile(r"(?:我们|我司|公司|咱们)[^，,。？?！!\s]{0,4}$")
+# A list of people addressed at once: 钱总、孙工，…
+_LISTED_BEFORE = re.compile(r"^(?:[^，,。？?！!、]{1,8}、)+$")
 _OUR_SIDE = re.compile(r"(?:我们|我司|我们公司|咱们)(?:的|这边的|那边的)?$")
 _THEIR_SIDE = re.compile(r"(?:你们|您们|贵司|你们公司|您那边|你们那边)(?:的)?$")
 
@@ -112,7 +119,7 @@ def _bare_pattern(pack: Pack) -> tuple[re.Pattern[str], re.Pattern[str]]:
                    key=lambda d: (-len(d), d))
     d = "|".join(re.escape(x) for x in depts)
     t = "|".join(re.escape(x) for x in titles)
-    return re.compile(f"(?P<title>{t})"), re.compile(f"(?P<prefix>{d})(?:的|那边的|这边的|里的)?$")
+    return re.compile(f"(?P<title>{t})"), re.compile(f"(?P<prefix>{d})(?:的|额|那边的|这边的|里的)?$")
 
 
 def _role_of(found: _Found, pack: Pack) -> str:
@@ -183,6 +190,12 @@ def _addressed(text: str, f: _Found) -> bool:
     # A transcript's word spaces say nothing before the name (好 的 韩姐 is 好的韩姐); after it a
     # space is the pause that sets off an address (喂 孙总 是 我).
     before, after = text[a:f.start].replace(" ", ""), _misheard_greeting(text[f.end:])
+    # An unpunctuated transcript runs the greeting into the question: 喂您好我是…的小何请问是设备部的高工吗.
+    ask = before.rfind("请问")
+    if ask > 0:
+        before = before[ask:]
+    if _LISTED_BEFORE.match(before):
+        before = ""  # 钱总、孙工，…: the second of two addressed at once
     if _REQUEST_BEFORE.search(before):
         return True
     if _BEFORE_ADDRESS.match(before):
@@ -279,6 +292,9 @@ def roles_in(
         before = text[:f.start].rstrip(" ")  # 找 我们 老板: a transcript's word spaces
         if speaker == "rep" and _OUR_SIDE.search(before):
             continue  # the rep's own 王总
+        if speaker == "rep" and f.surname is None and (
+                _REP_OWN_AFTER.match(text[f.end:]) or _REP_OWN_BEFORE.search(before.replace(" ", ""))):
+            continue  # 跟领导申请一下, 我们产品经理: the rep's colleagues
         if speaker == "customer" and _THEIR_SIDE.search(before):
             continue  # the rep's company, seen from the customer
         if f.surname is None and (_GROUP_AFTER.match(text[f.end:]) or _GROUP_BEFORE.search(before)):
@@ -287,7 +303,8 @@ def roles_in(
             continue  # 劳保、五金、电工: a list of product lines
         if f.surname is None and _NOT_A_PERSON_AFTER.match(text[f.end:]):
             continue  # 运维费, 采购价: the title names a cost, not a person
-        if speaker == "rep" and _SELF_INTRO.search(text[_clause_bounds(text, f.start)[0]:f.start].replace(" ", "")):
+        if speaker == "rep" and f.surname is None and \
+                _SELF_INTRO.search(text[_clause_bounds(text, f.start)[0]:f.start].replace(" ", "")):
             continue  # 我是远景数字教育的项目经理: the rep's own title
         role = _role_of(f, pack)
         contact = match_contact(f.text, f.surname, f.title, role, contacts, pack) if contacts else None
@@ -298,7 +315,8 @@ def roles_in(
             evidence = "addressed"
             if speaker == "customer" and contact is None and _VENDOR_IN_UTTERANCE.search(_sentence_after(text, f.end)):
                 continue  # 老板，你们这个…: the customer talking to the seller
-        elif speaker != "rep" and _SELF_INTRO.search(text[_clause_bounds(text, f.start)[0]:f.start].replace(" ", "")):
+        elif speaker != "rep" and _SELF_INTRO.search(text[_clause_bounds(text, f.start)[0]:f.start].replace(" ", "")) \
+                and not _SUMMONED.match(text[f.end:].lstrip(" ")):
             evidence = "self_introduced"
         if (evidence == "mentioned" and f.surname is None and _OCCUPATIONAL.search(f.title)
                 and not _SPECIFIC_AFTER.match(text[f.end:])):

@@ -154,3 +154,30 @@ def test_misheard_names(text: str, speaker: str, industry: str, expected: list) 
 )
 def test_addresses_in_asr_text_and_side(text: str, speaker: str, industry: str, expected: list) -> None:
     assert roles(text, speaker, industry) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker", "industry", "expected"),
+    [
+        # The rep's own colleagues, asked or named by the rep.
+        ("我跟服务经理协调一下，周五派人到厂里。", "rep", "manufacturing", []),
+        ("价格我回去再跟领导申请申请。", "rep", "manufacturing", []),
+        ("我 让 我们 产品 经理 出 个 方案", "rep", "medical_devices", []),
+        # A department is no person; 吴语 额 is 的.
+        ("上架前交到我们品控部。", "customer", "mother_baby_retail", []),
+        ("阿拉采购部额沈经理讲，市场价七十五上下。", "customer", "building_materials",
+         [("采购部额沈经理", "procurement", False)]),
+        # Addresses: in a run-on transcript, two at once, after 好额; 我叫…过来 summons.
+        ("喂 您好 我是 鼎盛 的 小何 请问 是 设备部的高工 吗", "rep", "industrial_distribution",
+         [("设备部的高工", "technical", True)]),
+        ("钱总、孙工，我们推荐七十系列。", "rep", "building_materials",
+         [("钱总", "decision_maker", True), ("孙工", "technical", True)]),
+        ("王总、李工都同意了。", "customer", "building_materials",
+         [("王总", "decision_maker", False), ("李工", "technical", False)]),
+        ("好额陆经理，那我等侬消息。", "rep", "building_materials", [("陆经理", "other", True)]),
+        ("你让工程师到了先给我打电话 我 叫 设备部的李工 过来 一起 看", "customer", "manufacturing",
+         [("设备部的李工", "technical", False)]),
+    ],
+)
+def test_own_side_departments_and_run_on_addresses(text: str, speaker: str, industry: str, expected: list) -> None:
+    assert roles(text, speaker, industry) == expected
