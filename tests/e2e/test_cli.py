@@ -28,8 +28,19 @@ def cli(*args: str, env: dict | None = None, cwd: Path | None = None, check: boo
 def test_demo_prints_verdicts_calls_and_alerts_due_two_hours_later(tmp_path):
     out = cli("demo", env={"ACTIONPROOF_HOME": str(tmp_path / "home")}, cwd=tmp_path).stdout
     done, total = map(int, re.search(r"(\d+)/(\d+) jobs done", out).groups())
-    # Every job is done but the recording without consent, which is refused.
-    assert done == total - 1 >= 6 + 8 + 2 and "1 refused for missing consent" in out
+    # Every job is done but the recording without consent and the rep's reason for his own red plan item.
+    assert done == total - 2 >= 6 + 8 + 2 and "1 refused for missing consent" in out
+    assert "1 plan reason refused (the rep's own)" in out
+    # The daily plan: checked at 15:00, one item red and explained by the manager; the rep may not.
+    plan = out.split("Daily plan (今日3件必做)")[1].split("Stage gate:")[0]
+    assert re.search(r"3 items, 1 red → plan\.incomplete\.\d+ to 陈经理", plan)
+    assert re.search(r"RED +资料未齐：客户报价单周五才到，电话改到周五 \(in time\)", plan)
+    assert re.search(r"day \d{4}-\d\d-\d\d: 2/3 done \(67 %\)", plan) and "[forbidden]" in plan
+    # The stage gate: blocked with its missing items, then passed once the evidence is there.
+    gate = out.split("Stage gate:")[1].split("CQI of")[0]
+    blocked, passed = gate.split("… the CRM stores")
+    assert "BLOCKED — 需求确认 → 方案报价" in blocked and "✗ 技术参数确认单已签收 — no tech_spec_signed attachment" in blocked
+    assert "PASSED — 需求确认 → 方案报价, 0 of 5 items missing" in passed and "✗" not in passed
     assert "2 recordings transcribed" in out
     # What the real model heard, and facts from it with the recording they came from.
     calls = out.split("Calls: what the speech model heard")[1].split("CQI of 杭州精密机械")[0]
@@ -129,3 +140,30 @@ def test_submit_worker_job_status_dlq_round_trip(tmp_path):
     assert "replayed 1" in cli("dlq", "replay", "crm-2", env=env).stdout
     status = json.loads(cli("status", "--json", env=env).stdout)
     assert status["queues"]["verify"] == {"ready": 1, "dead_letters": 0}
+
+
+def test_plan_command_shows_states_reasons_and_rates(tmp_path):
+    from models import CrmDailyPlan
+    from workers.plans import check_plans
+
+    home = tmp_path / "home"
+    env = {"ACTIONPROOF_HOME": str(home)}
+    settings = settings_for(home, f"sqlite:///{home / 'actionproof.db'}", f"sqlite-lease:///{home / 'broker.db'}")
+    sessions = prepared(settings)
+    world = seed_world(sessions, settings)
+    day = dt.date(2026, 3, 2)
+    with sessions() as s, s.begin():
+        s.add(CrmDailyPlan(org_id=world.org_id, rep_id=world.rep_id, plan_date=day, seq=1,
+                           customer_id=world.customer_id, action_type="报价", target="发正式报价"))
+    before = cli("plan", "--rep", str(world.rep_id), "--date", "2026-03-02", env=env).stdout
+    assert "RED (before the check)" in before and "发正式报价" in before and "day 2026-03-02: 0/1 done (0 %)" in before
+    check_plans(sessions, settings, now=dt.datetime(2026, 3, 2, 9, 30, tzinfo=dt.timezone.utc))  # 17:30 local
+    after = json.loads(cli("plan", "--rep", str(world.rep_id), "--date", "2026-03-02", "--json", env=env).stdout)
+    (item,) = after["items"]
+    assert item["checked"] and item["state"] == "red" and item["reason"] is None
+    assert item["reason_due_at"] == "2026-03-02T11:30:00+00:00"  # checked after 17:00: two hours from the check
+    assert after["week"] == {"period": "2026-W10", "items": 1, "done": 0, "unverified": 0, "red": 1, "rate": 0.0,
+                             "verified_rate": 0.0}
+    assert cli("plan", "--rep", "999999", env=env, check=False).returncode == 1
+    bad = cli("plan", "--rep", str(world.rep_id), "--date", "02/03/2026", env=env, check=False)
+    assert bad.returncode == 2 and "not a date" in bad.stderr
