@@ -111,30 +111,32 @@ def check_plans(sessions: sessionmaker[Session], settings: Settings, now: dt.dat
     now = now or utcnow()
     checked = red = 0
     ids: list[int] = []
+    # One query for every organisation: plan rows of the last days that are not checked yet.
+    earliest = (now - dt.timedelta(days=settings.plan_catchup_days + 1)).date()
     with sessions() as s:
-        orgs = [(o.id, o.timezone or settings.default_timezone) for o in s.scalars(select(CrmOrg))]
-    for org_id, tz in orgs:
-        for day in days_to_check(now, settings.plan_check_time, tz, settings.plan_catchup_days):
-            with sessions() as s:
-                done = set(s.scalars(select(ApPlanItem.plan_id).where(ApPlanItem.org_id == org_id,
-                                                                      ApPlanItem.plan_date == day)))
-                pending = [r for r in s.scalars(select(CrmDailyPlan).where(CrmDailyPlan.org_id == org_id,
-                                                                           CrmDailyPlan.plan_date == day))
-                           if r.id not in done]
-            by_rep: dict[int, list[CrmDailyPlan]] = {}
-            for r in pending:
-                by_rep.setdefault(r.rep_id, []).append(r)
-            for rep_id, rows in sorted(by_rep.items()):
-                try:
-                    with sessions() as s, s.begin():
-                        ctx = JobContext(session=s, settings=settings, job_id="plan-check")
-                        n, r = _check_rep_day(s, ctx, settings, org_id, rep_id, day, sorted(rows, key=lambda x: x.seq),
-                                              tz, now)
-                        s.flush()
-                        new_ids = [o.id for o in ctx.outbox_ids]
-                except IntegrityError:
-                    continue  # another sweeper checked this rep's day first
-                checked, red, ids = checked + n, red + r, ids + new_ids
+        zones = {o.id: o.timezone or settings.default_timezone for o in s.scalars(select(CrmOrg))}
+        pending = s.scalars(select(CrmDailyPlan)
+                            .outerjoin(ApPlanItem, ApPlanItem.plan_id == CrmDailyPlan.id)
+                            .where(ApPlanItem.plan_id.is_(None), CrmDailyPlan.plan_date >= earliest)).all()
+    due: dict[tuple[str, dt.date, int], list[CrmDailyPlan]] = {}
+    days: dict[str, list[dt.date]] = {}
+    for r in pending:
+        tz = zones.get(r.org_id, settings.default_timezone)
+        if r.org_id not in days:
+            days[r.org_id] = days_to_check(now, settings.plan_check_time, tz, settings.plan_catchup_days)
+        if r.plan_date in days[r.org_id]:
+            due.setdefault((r.org_id, r.plan_date, r.rep_id), []).append(r)
+    for (org_id, day, rep_id), rows in sorted(due.items(), key=lambda kv: (kv[0][0], kv[0][1], kv[0][2])):
+        try:
+            with sessions() as s, s.begin():
+                ctx = JobContext(session=s, settings=settings, job_id="plan-check")
+                n, r = _check_rep_day(s, ctx, settings, org_id, rep_id, day, sorted(rows, key=lambda x: x.seq),
+                                      zones.get(org_id, settings.default_timezone), now)
+                s.flush()
+                new_ids = [o.id for o in ctx.outbox_ids]
+        except IntegrityError:
+            continue  # another sweeper checked this rep's day first
+        checked, red, ids = checked + n, red + r, ids + new_ids
     missed = mark_missed_reasons(sessions, now)
     return PlanClockResult(checked, red, missed, tuple(ids))
 

@@ -221,3 +221,26 @@ def test_the_org_timezone_sets_the_check_time(backend, sessions):
     with sessions() as s:
         item = s.scalar(select(ApPlanItem))
     assert item.reason_due_at == dt.datetime.combine(DAY, dt.time(11), urumqi)
+
+
+def test_two_sweepers_at_once_check_and_announce_once(backend, sessions):
+    import threading
+
+    from models import ApOutbox
+
+    world, ids, _, _ = _plan_world(sessions, backend)
+    results, barrier = [], threading.Barrier(2)
+
+    def sweeper():
+        barrier.wait()
+        results.append(check_plans(sessions, backend, now=at(15, 1)))
+
+    threads = [threading.Thread(target=sweeper) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert sorted(r.checked for r in results) == [0, 3]
+    with sessions() as s:
+        assert s.scalar(select(func.count()).select_from(ApPlanItem)) == 3
+        assert s.scalar(select(func.count()).select_from(ApOutbox).where(ApOutbox.target.like("plan.incomplete.%"))) == 1
