@@ -171,3 +171,18 @@ def test_an_attachment_outside_the_media_root_does_not_count(backend, sessions):
     item = next(i for i in _gate(sessions, job).items if i["id"] == "tech_spec_signed")
     assert item["state"] == "missing"
     assert "media_outside_root" in item["reason"] and "media_missing" in item["reason"]
+
+
+def test_a_voice_note_counts_by_its_words_heard_as_homophones(backend, sessions):
+    from tests.integration.test_speakers_flow import _transcript
+
+    world = seed_world(sessions, backend)  # at the first stage (crm_customers.stage empty)
+    # The rep's voice note as the speech model wrote it: 须求 for 需求. No need was extracted from it
+    # (a rep's words are no customer need), so only the pinyin match of the note can meet the item.
+    tr = _transcript(sessions, world, [("rep", "刚和王总碰过，他们的须求是兼容新国标的型号")])
+    job = _request(backend, world, target="需求确认")
+    _run(backend, "verify")
+    gate = _gate(sessions, job)
+    items = {i["id"]: i for i in gate.items}
+    assert items["need_stated"]["state"] == "met" and items["need_stated"]["evidence"] == [f"transcript:{tr}"]
+    assert items["contact_reached"]["state"] == "missing" and gate.status == "blocked"
