@@ -230,3 +230,20 @@ def test_actionproof_notify_command(embedded, robot, capsys):
     assert json.loads(capsys.readouterr().out.strip().splitlines()[-1]) == {"sent": 1}
     assert len(robot.accepted()) == 1
     assert SqliteDeliveryLog(settings.home / "notify.db").outcome("ev-cli") == "sent"
+
+
+def test_a_plan_with_red_items_reaches_the_managers_robot(backend, robot):
+    settings = backend
+    _subscribe(settings)
+    try:
+        body = {"event_id": "ev-plan-1", "rep_id": 55, "manager_id": 7, "plan_date": "2026-03-02",
+                "reason_due_at": "2026-03-02T09:00:00+00:00", "items": 3, "done": 1, "unverified": 1,
+                "red": [{"plan_id": 88, "seq": 3, "customer_id": 9, "action_type": "上门拜访", "target": "看安装条件"}]}
+        _publish(settings, [("plan.incomplete.7", body), ("plan.incomplete.7", body)])
+        stats = _run(settings, _notifier(settings, robot, statuses={}))
+    finally:
+        _drop_queue(settings)
+    assert stats.get("sent") == 1 and stats.get("duplicate") == 1
+    (post,) = robot.accepted("/cgi-bin/webhook/send")
+    text = post["body"]["markdown"]["content"]
+    assert "今日必做未完成" in text and "计划项 88" in text and "17:00" in text
