@@ -14,7 +14,8 @@ from bench.nlp_eval import TARGETS, load, prf, run, score_row
 from nlp.packs import OBJECTION_TYPES, ROLE_CATEGORIES, available_industries
 
 DATA = Path(__file__).resolve().parents[2] / "bench" / "data"
-FILES = ("nlp_eval.jsonl", "nlp_dev_calls.jsonl", "nlp_holdout.jsonl", "nlp_holdout2.jsonl", "nlp_holdout3.jsonl")
+FILES = ("nlp_eval.jsonl", "nlp_dev_calls.jsonl", "nlp_holdout.jsonl", "nlp_holdout2.jsonl", "nlp_holdout3.jsonl",
+         "nlp_holdout4.jsonl")
 
 
 def _amount_ok(m: dict) -> bool:
@@ -61,7 +62,7 @@ def test_targets_hold_on_the_main_set() -> None:
         assert prf(tp, fn, fp)[2] >= target, field
 
 
-@pytest.mark.parametrize("name", ("nlp_dev_calls.jsonl", "nlp_holdout3.jsonl"))
+@pytest.mark.parametrize("name", ("nlp_dev_calls.jsonl", "nlp_holdout3.jsonl", "nlp_holdout4.jsonl"))
 def test_whole_call_sets_hold_whole_calls(name: str) -> None:
     rows = load(DATA / name)
     calls: dict[str, list[dict]] = {}
@@ -74,10 +75,18 @@ def test_whole_call_sets_hold_whole_calls(name: str) -> None:
         assert {r["speaker"] for r in call} == {"rep", "customer"}
 
 
-def test_real_complaint_texts_are_labelled_and_split() -> None:
-    rows = load(DATA / "complaints.jsonl")
+@pytest.mark.parametrize("name", ("complaints.jsonl", "complaints2.jsonl"))
+def test_real_complaint_texts_are_labelled_and_split(name: str) -> None:
+    rows = load(DATA / name)
     assert len({r["id"] for r in rows}) == len(rows)
     assert all(r["split"] in ("dev", "holdout") and set(r["objections"]) <= set(OBJECTION_TYPES) for r in rows)
-    for split in ("dev", "holdout"):
+    for split in {r["split"] for r in rows}:  # complaints2 is one held-out batch
         chosen = [r for r in rows if r["split"] == split]
         assert len(chosen) >= 80 and any(not r["objections"] for r in chosen)
+    assert len(rows) >= 100 and not ({r["text"] for r in rows} & _other_complaint_texts(name))
+
+
+def _other_complaint_texts(name: str) -> set[str]:
+    """The texts of the other complaint files: no text may be in two batches."""
+    return {r["text"] for other in ("complaints.jsonl", "complaints2.jsonl") if other != name
+            for r in load(DATA / other)}
