@@ -12,26 +12,36 @@ Kinds, by the nearest money word before the amount (or a kind word right after i
   budget   预算, 经费, 限价, 最多能出, 控制在…以内 — what the customer can spend;
   quote    报价, 总价, 一共, 合同价, 降到… — a total offered for the deal (N个账号九万六 too);
   price    单价, 每台, 一套, 零售价, 拿货 — per unit;
-  discount 打九五折, 降5个点, 优惠百分之五 — `ratio` is the price multiplier (0.95);
-           便宜两千 — a discount in money, `yuan` = 2000.
+  discount 打九五折, 降5个点, 让两个点, 减半 — `ratio` is the price multiplier (0.95);
+           便宜两千, 赔两千一百六, 每罐补二十块 — a discount in money, `yuan` = 2000 (with its unit).
+A budget word beats a per-unit word after it (限价是每套一万五 is a budget per 套), and the customer's
+超过二十万就做不了 is a cap. A difference (贵了五百, 高了两千多, 比你们便宜二三十万 — 便宜 / 少 only
+against a 比) takes the kind and unit of the amounts it compares: the call's latest price or quote,
+else by size.
 No money word at all: below 20 000 yuan it is read as a unit price (B2B totals are larger),
 otherwise as the quote under discussion (三十二万八超预算了, 三万六的话还可以) — a budget
 only when capped (十万以内, 最多五十万).
 
 Ranges stay ranges (`yuan_low`…`yuan_high`, `yuan` empty): 二十到三十万, 15-20万, 一万到一万五,
 二三十万 (20–30万), 十五六万, 两三万, 七八千; and the approximate forms: X多 / X万多 up to the next
-step (六十多万 = 60–70万, 八块多 = 8–9, 三万多 = 3–4万), X万几 (6–7万), X来 (十来万 = 10–13万),
+step (六十多万 = 60–70万, 八块多 = 8–9, 三万多 = 3–4万), X万几 / X几万 / X十几 (6–7万, 二十几万 =
+20–30万, 六十几 = 60–70), X来 (十来万 = 10–13万), 一毛多 (0.1–0.2; 一毛五 = 0.15),
 X左右 / X上下 ±10 %, X出头 (X–1.1X), 小X (0.8X–X), 万把块 / 千把块 (0.8–1.2 of it). 3k, 5w,
-1.2个w are points; 不超过 / 最多 / 至少 X is the point X. An amount per unit (每台, 一吨, 吨价, 每平米,
+1.2个w are points; 不超过 / 最多 / 至少 X is the point X; 小X takes any round X (小七十万). An amount per unit (每台, 一吨, 吨价, 每平米,
 …一箱, 一个SKU) keeps the unit (`unit` 台 / 吨 / 平米 / 箱 / SKU).
 
 Whole calls: a total for a count (三台就是两万四, 六组一万二千六) is a quote — or a discount when it
 adds up a per-unit deduction; budget words (经费, 目标成本) beat the 一共 / 才 next to the amount,
 比预算多六万 is a quote's excess; 块 counting screens (装四十块, 四十块就是十二万八), rates (百分之三十八)
-and goods shipped (发一万五) are not money. `earlier` (the call's money so far) settles what one turn
+and goods shipped (发一万五) are not money, nor are samples handed over (送两块), a shop's
+turnover (一个月才卖一万出头), or a spec's figure — right after a spec word (转速至少要一万二, 耐温二百五)
+or, guessed by size, in a sentence of specs that prices nothing per unit (六千瓦切碳钢能到二十五).
+An amount said twice in a turn (二十四万五就二十四万五) is one amount. `earlier` (the call's money so far) settles what one turn
 cannot: the same amount said again by the other side takes the earlier kind and unit (the rep's
 十六万的话 is the customer's budget), a bare number close to a unit price just quoted is a price for
-that unit (七百五 after 一套八百八), a bare 百分之五 is a discount only if one was asked for.
+that unit (七百五 after 一套八百八), and so is a figure lowered to (最多降到八十二, 打八八折算下来两千九)
+next to one; a bare 百分之五 / 五个点 is a discount only if one of that size was asked for. The rep's
+opening 六万的话 followed by an offer (报价五万八) is the customer's budget the offer is fitted to.
 """
 
 from __future__ import annotations
@@ -45,22 +55,22 @@ from nlp.numerals import CN_DIGIT_CHARS, CN_DIGITS, CN_NUM_CHARS, NUMBER_RE, par
 from nlp.text import Span, clauses, squeeze
 
 _CUR = r"(?:元|块钱|块|圆|蚊|人民币|RMB|rmb)"
-_ANY_NUMERAL = re.compile(r"[0-9０-９" + CN_NUM_CHARS + r"]|半价|对折")
+_ANY_NUMERAL = re.compile(r"[0-9０-９" + CN_NUM_CHARS + r"]|半价|对折|减半")
 _AMOUNT = re.compile(
-    r"(?:(?<![\d.A-Za-z])|(?<=[A-Za-z])(?=[^\x00-\x7f]))(?P<num>" + NUMBER_RE + r")(?P<approx>多|来|左右)?(?P<unit>万元|万块|万|w|W|千元|千块|千|k|K|百块|百元|亿元|亿)?"
-    r"(?P<approx2>多)?(?P<cur>" + _CUR + r")?(?P<jiao>(?<=块)(?:零[一二三四五六七八九\d]|[一二三四五六七八九\d]毛?)(?![十百千万]|[0-9一二两三四五六七八九][十百千万]))?"
+    r"(?:(?<![\d.A-Za-z])|(?<=[A-Za-z])(?=[^\x00-\x7f]))(?P<num>" + NUMBER_RE + r")(?P<approx>多|来|左右|几)?(?P<unit>万元|万块|万|w|W|千元|千块|千|k|K|百块|百元|亿元|亿)?"
+    r"(?P<approx2>多)?(?P<cur>" + _CUR + r"|毛钱|毛(?![利巾衣毯绒料坯重]))?(?P<jiao>(?<=块)(?:零[一二三四五六七八九\d]|[一二三四五六七八九\d]毛?)(?![十百千万]|[0-9一二两三四五六七八九][十百千万]))?"
 )
 _CLASSIFIERS = (r"台|个|件|套|只|箱|吨|米|平(?![台时常安均])|方|人|次|条|张|片|支|盒|瓶|罐|包|袋|辆|家|所|间|本|份|批|天|年|月|周|号|日|小时|"
                 r"分钟|公里|度|瓦|升|斤|公斤|克|%|倍|寸|英寸|毫米|厘米|mm|cm|kg|KG|kw|KW|kW|G|M|T|路|期|层|楼|亩|颗|粒|卷|根|"
-                r"桶|名|位|级|段|码|分|岁|床|栋|户|节|伏|V|A|Hz|帧|核|线|转|样|盏|扇|座|把|副|双|对(?![吧吗不啊？?])|打|捆|顶|枚|款|种|项|届|季|代|单|笔|份|工位")
+                r"桶|名|位|级|段|码|分|岁|床|栋|户|节|伏|V|A|Hz|帧|核|线|转|样|盏|盘|扇|座|把|副|双|对(?![吧吗不啊？?])|打(?![完个了折掉一二三四五六七八九])|捆|顶|枚|款|种|项|届|季|代|单|笔|份|工位")
 # What follows a quantity, a date or a measure rather than money.
 _NOT_MONEY_AFTER = re.compile(r"^(?:多)?(?:小|大)?(?:" + _CLASSIFIERS + r"|点(?![" + CN_DIGIT_CHARS + r"\d]))")
 _QUANTITY_CONTEXT = re.compile(r"产能|产量|销量|人口|用户数|数量|人次|访问量|阅读量|粉丝")
-_DISCOUNT_ZHE = re.compile(r"(?:打)?(?:个)?(?P<z>[一二三四五六七八九]{1,2}|\d{1,2}(?:\.\d)?)折|(?P<half>对折|半价)")
+_DISCOUNT_ZHE = re.compile(r"(?:打)?(?:个)?(?P<z>[一二三四五六七八九]{1,2}|\d{1,2}(?:\.\d)?)折|(?P<half>对折|半价|减半)")
 _DISCOUNT_PCT = re.compile(
     r"(?P<cue>降|便宜|优惠|让|下浮|打掉|少|减|返|返点|让利|折扣)了?(?:个)?"
     r"(?:百分之(?P<pct>[一二三四五六七八九十]{1,3}|\d{1,2}(?:\.\d)?)|(?P<n>\d{1,2}(?:\.\d)?)(?:个)?(?:点|%|个百分点|百分点)"
-    r"|(?P<cn>[一二三四五六七八九十]{1,2})(?:个点|个百分点|%))"
+    r"|(?P<cn>[一二两三四五六七八九十]{1,2})(?:个点|个百分点|%))"
 )
 
 _BUDGET = ("预算", "经费", "资金", "批了", "批的", "批下来", "最多", "最高", "顶多", "不超过", "控制在", "只有", "拿出", "投入",
@@ -74,26 +84,26 @@ _PRICE = ("单价", "零售价", "进价", "供价", "批发价", "出厂价", "
           "一台", "每台", "一个", "每个", "一套", "每套", "一平", "每平", "一吨", "每吨", "一箱", "每箱", "一件", "每件", "一盒",
           "每盒", "一罐", "每罐", "一瓶", "每瓶", "一只", "每只", "一桶", "每桶", "一米", "每米", "一支", "每支", "一包", "每包",
           "每人", "一人", "每个账号", "一个账号", "一个席位", "每个席位", "一片", "每片", "一袋",
-          "每袋", "/台", "/个", "/套", "/平", "/吨", "/箱", "/件", "/人", "毛利", "吨价", "台价", "套价", "箱价", "件价",
-          "包价", "瓶价")
+          "每袋", "一盘", "每盘", "一立方", "每立方", "一方", "每方", "/台", "/个", "/套", "/平", "/吨", "/箱", "/件", "/人", "毛利", "吨价", "台价", "套价", "箱价", "件价",
+          "包价", "瓶价", "这款", "那款")  # 这款三千二百九: one item's price
 # 一双, 每间, 单台报价: per one of something.
-_PER_UNIT_BEFORE = re.compile(r"(?:一|每|单)(?:个)?(?:台|个|套|平|平米|平方|吨|箱|件|盒|罐|瓶|只|桶|米|支|包|人|片|袋|账号|席位|用户|盏|双|把|副|"
+_PER_UNIT_BEFORE = re.compile(r"(?:一|每|单)(?:个)?(?:台|个|套|平|平米|平方|立方|方|盘|吨|箱|件|盒|罐|瓶|只|桶|米|支|包|人|片|袋|账号|席位|用户|盏|双|把|副|"
                               r"条|张|卷|根|间|扇|樘|组|辆|盒|块|门店|店|SKU|sku)(?:报价|价格|的价格|是|要|卖|大概|差不多|可以做到|做到|降到)?$")
 _COUNT_NEAR = re.compile(r"(?<![0-9一二两三四五六七八九十百千])(?:[0-9]+|[二两三四五六七八九十百千][0-9一二两三四五六七八九十百千]*)"
                          r"(?:个|台|套|件|箱|间)?(?:账号|席位|用户|台|套|件|箱|间|人)(?:一年|每年|一个月|每月)?$")
-_DISCOUNT = ("便宜", "优惠", "让利", "让", "降", "减", "少", "返", "折扣", "下浮", "奖励", "补贴", "返利", "省", "抵")
+_DISCOUNT = ("便宜", "优惠", "让利", "让", "降", "减", "少", "返", "折扣", "下浮", "奖励", "补贴", "返利", "省", "抵", "赔", "补")
 # Words that introduce an amount without saying which kind (给我们三十八, 报九十五).
 _PRICE_TARGET = re.compile(r"(?:给到|做到|可以到|能到|降到|降至|到|给我们|给的是|报|要价|开价|按|算)$")
 _CAP_AFTER = re.compile(r"^(?:以内|之内|以下|封顶|打住|是上限|顶天)")
 _THRESHOLD_AFTER = re.compile(r"^(?:以上|及以上)")  # 一百万以上的设备: a rule, not an amount on the table
 # A subscription's 一年 / 一个月 names the period of a total (三万一年), not a unit.
 # 九万六一个月 is a monthly total, not 96 000 per 个.
-_PER_UNIT_AFTER = re.compile(r"^(?:一|每|/|／)(?:个)?(?:台|个|套|平|平米|平方|吨|箱|件|盒|罐|瓶|只|桶|米|支|包|人|片|袋|账号|席位|用户|盏|把|张|副|组|"
+_PER_UNIT_AFTER = re.compile(r"^(?:一|每|/|／)(?:个)?(?:台|个|套|平|平米|平方|立方|方(?![面案便式法向])|盘|吨|箱|件|盒|罐|瓶|只|桶|米|支|包|人|片|袋|账号|席位|用户|盏|把|张|副|组|"
                              r"间|双|条|卷|根)(?![月年季])")
 _KIND_AFTER = re.compile(r"^(?:的|左右的|多的)?(?:预算|经费|报价|单价|总价)")
 _PRICE_AFTER = re.compile(r"^.{0,6}?(?:零售价|出厂价|批发价|单价|拿货|进货|出货)")
 # 七百五是底了, 九十一，不能再低了: the floor of a haggled price.
-_FLOOR_AFTER = re.compile(r"^[，,]?(?:是|就是)?(?:底价|底了|最低|(?:不能|不可以|唔可以|唔能)再低)")
+_FLOOR_AFTER = re.compile(r"^[，,]?(?:是|就是)?(?:底价|底线|底了|最低|(?:不能|不可以|唔可以|唔能)再低)")
 _OBJECTION_AFTER = re.compile(r"^.{0,3}?(?:偏高|太高|高了|有点高|贵|超预算|超出|超了)")
 _OBJECTION_NEAR = re.compile(r"贵|太高|高了|偏高|超预算|超出|超了|资金压力|压力")
 _CAP_BEFORE = re.compile(r"(?:最多|顶多|不超过|控制在|只有|就)$")
@@ -105,24 +115,42 @@ _COUNT_BEFORE = re.compile(r"(?<![0-9一二两三四五六七八九十百千])(?
 _CLAUSE_END = re.compile(r"^(?:不到|以内|之内|以下|封顶|左右|上下|出头)?\s*(?:[，,。.！!？?；;]|$)")
 _PERIODS = ("一年", "每年", "一个月", "每月")
 _PER_HEAD_PERIOD = re.compile(r"(?:一|每)(?:个)?[\u4e00-\u9fffA-Za-z]{1,3}(?:一|每)(?:个)?(?:年|月)")
-# 一 after a gap is mostly "one X" (四百二 一 套), and 十 multiplies (五 十), so those stay joined.
-_NUMBER_GAP = re.compile(r"(?<=[一二两三四五六七八九]) (?=[二两三四五六七八九])")
+# 一 after a gap is mostly "one X" (四百二 一 套), and 十 multiplies (五 十), so those stay joined;
+# but 一 opening a word (一百二 一共 四千八) ends the number before it.
+_NUMBER_GAP = re.compile(r"(?<=[一二两三四五六七八九]) (?=[二两三四五六七八九]|一(?:共|起|下|样|直|定|般|些|次性))")
 # 块 counting pieces: 四十块就是十二万八 (a money amount follows), 装四十块 (installed).
 _PIECES_AFTER = re.compile(r"^(?:的话)?(?:就是|就|是|一共|共|总共)?(?:\d+|[一二两三四五六七八九十][一二两三四五六七八九十百]*)[千万kKwW]")
-_INSTALL_BEFORE = re.compile(r"(?:装|安装|铺|贴|挂)(?:了)?$")
+_INSTALL_BEFORE = re.compile(r"(?:装|安装|铺|(?<!补)贴|挂|送|寄|带)(?:了|个)?$")  # 补贴三百块 is money; 送两块 are samples
 # 百分之三十八 is a rate; 发一万五 / 第三十 count goods and places.
 _QUANTITY_BEFORE = re.compile(r"(?:百分之|发|先发|第)$")
 _GOODS_AFTER = re.compile(r"^(?:蚊|块|元)?(?:的)?货")
-_STRONG_BUDGET = re.compile(r"(?:预算|经费|目标成本|额度)(?P<gap>[^，,。；;！!？?]{0,8})$")
+_STRONG_BUDGET = re.compile(r"(?:预算|经费|目标成本|额度|限价)(?P<gap>[^，,。；;！!？?]{0,8})$")
 # 对折的话就是两百一: the price once the discount is taken.
-_AFTER_DISCOUNT = re.compile(r"(?:折|个点|半价)(?:的话)?(?:就是|是|就|算下来|下来)$")
+_AFTER_DISCOUNT = re.compile(r"(?:折|个点|半价|减半)(?:的话)?(?:就是|是|就|算下来|下来)$")
 _PERCENT = re.compile(r"百分之(?P<n>[一二三四五六七八九十]{1,3}|\d{1,2}(?:\.\d)?)")
+# 五个点还差不多: points said bare (searched only where 个点 occurs: a pattern opening on a digit is slow)
+_POINTS = re.compile(r"(?<![\d一二两三四五六七八九十])(?P<n>[一二两三四五六七八九十]{1,2}|\d{1,2})个点")
+# 贵了五百, 高了两千多, 比你们便宜二三十万: a difference between two amounts, of their kind.
+# 便宜 / 少 / 低 are a difference only against a 比 (alone, 便宜两千 is money off).
+# 高 / 差 bare are heights and shortfalls of anything (楼高三十, 还差二十个): they need a 了 / 出.
+_DIFF_BEFORE = re.compile(r"(?:贵(?:了|出|出了)?|(?<![最提])(?:高|差)(?:了|出|出了)|(?P<cmp>便宜|少|低|高|差)了?)(?:个)?$")
+# A physical spec in the sentence (主轴转速一万二, 六千瓦切碳钢能到二十五, 耐温二百五): a bare number
+# there with no money word is the spec's figure, not money.
+_MEASURE_WORD = re.compile(r"(?:转速|耐温|温度|功率|厚度|精度|扭矩|电压|电流|硬度|隔音|噪音)[^，,。；;！!？?]{0,5}$")
+_MEASURE = re.compile(r"[\d零一二两三四五六七八九十百千万](?:转(?![账给款让手卖])|千瓦|瓦|毫米|公分|厘米|微米|mm|伏|马力|分贝)")
+# 一个月才卖一万出头: the shop's turnover, not an amount of this deal.
+_REVENUE = re.compile(r"(?:一个月|每个月|每月|一年|每年|一天|每天)[^，,。；;！!？?]{0,4}卖(?:了)?$")
+_SENT_END = re.compile(r"[。！？!?]")
+# 降到 / 算下来 name the new figure: a total, unless it is close to a unit price just quoted
+# (最多降到八十二 after 八十八一平, 打八八折算下来两千九 after 这款三千二百九).
+_SOFT_QUOTE = ("降到", "降至", "算下来", "下来")
 _BIG_NUMBER = re.compile(r"[0-9零一二两三四五六七八九十百千]+[万千wWkK]")
 # 二十万以内额话 opening the rep's turn: the customer's cap taken up as the budget. (A plain
 # 十六万的话 may take up a budget or a target price: the call's earlier amounts decide.)
 _IF_AFTER = re.compile(r"^(?:以内|之内)(?:的话|额话|嘅话)")
 _IF_AFTER_PLAIN = re.compile(r"^(?:左右|出头)?(?:的话|额话|嘅话)")
 _OVER = re.compile(r"^(?:还)?(?:多|高|超|超了|超出)")
+_BEYOND_AFTER = re.compile(r"^(?:的话|额话|嘅话)?[，,]?(?:就|都|肯定|我们就)")
 _LIKE_AFTER = re.compile(r"^的?样子")
 _ONE_ITEM = re.compile(r"(?:那|这|一|每)(?:个)?(?:台|套|件|辆|张|间)")
 _PERIOD_END = re.compile(r"(?:一年|每年|一个月|每月|一季度|每季度)$")
@@ -156,7 +184,7 @@ class Money:
         return self.yuan if self.yuan is not None else self.yuan_high
 
 
-_UNIT_WORDS = (r"台|个|套|平米|平方米|平方|平|吨|箱|件|盒|罐|瓶|只|桶|米|支|包|人|片|袋|账号|席位|用户|盏|双|把|副|条|张|卷|根|间|扇|樘|"
+_UNIT_WORDS = (r"台|个|套|平米|平方米|平方|平|立方米|立方|方(?![面案便式法向])|盘|吨|箱|件|盒|罐|瓶|只|桶|米|支|包|人|片|袋|账号|席位|用户|盏|双|把|副|条|张|卷|根|间|扇|樘|"
                r"组|辆|斤|公斤|块|门店|店|SKU|sku")
 _UNIT_BEFORE = re.compile(r"(?:一|每|单)(?:个)?(?P<u>" + _UNIT_WORDS + r")(?:的)?(?:报价|价格|的价格|供价|单价|是|要|卖|大概|差不多|"
                           r"可以做到|做到|降到|不超过|最多|控制在|就|才|只要|便宜|贵)*$")
@@ -164,7 +192,7 @@ _UNIT_IN_CLAUSE = re.compile(r"(?:一|每)(?:个)?(?P<u>" + _UNIT_WORDS + r")(?!
 _UNIT_AFTER = re.compile(r"^(?:左右|上下|出头|多)?(?:一|每|/|／)(?:个)?(?P<u>" + _UNIT_WORDS + r")(?![月年季])")
 # 吨价是三万二: a price named by its unit.
 _UNIT_PRICE = re.compile(r"(?P<u>吨|台|套|箱|件|包|瓶|桶|袋|盒|张)价(?:格)?(?:是|为|在|要)?$")
-_UNIT_NAMES = {"平方米": "平米", "平方": "平米", "平": "平米", "门店": "店", "sku": "SKU"}
+_UNIT_NAMES = {"平方米": "平米", "平方": "平米", "平": "平米", "立方米": "立方", "方": "立方", "门店": "店", "sku": "SKU"}
 
 
 _PER_UNIT_ANY = re.compile(r"(?:一|每|单)(?:个)?(?:" + _UNIT_WORDS + r")|单价|供价|零售价|出厂价|批发价|进价|拿货价|" +
@@ -196,13 +224,20 @@ _PLACES = {"十": 10, "百": 100, "千": 1000, "万": 10_000, "w": 10_000, "W": 
 _DIGIT = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 
 
+# Hot helpers' patterns, compiled once (re's own cache costs a lookup a call).
+_INT = re.compile(r"\d+")
+_DECIMAL = re.compile(r"\d+\.\d+")
+_BIG_UNIT = re.compile(r"[万亿wW]")
+_CUR_RE = re.compile(_CUR)
+
+
 def _step(num: str) -> float:
     """The place of a number's last significant digit: 六十 → 10, 一百 → 100, 十二 → 1, 1.5 → 0.1."""
     n = num.strip()
-    if re.fullmatch(r"\d+", n):
+    if _INT.fullmatch(n):
         stripped = n.rstrip("0")
         return float(10 ** (len(n) - len(stripped))) if stripped else 1.0
-    if re.fullmatch(r"\d+\.\d+", n):
+    if _DECIMAL.fullmatch(n):
         return 10.0 ** -len(n.split(".")[1])
     return float(_PLACES.get(n[-1], 1)) if n and n[-1] in "十百千" else 1.0
 
@@ -275,6 +310,8 @@ def _judge(text_h: str, s: int, e: int, clause: Span, speaker: str, value: float
     if _THRESHOLD_AFTER.match(after):
         return None
     before = text_h[clause.start:s]
+    if _REVENUE.search(before):
+        return None
     if not cur and _QUANTITY_BEFORE.search(before) and not _GOODS_AFTER.match(after):
         return None
     cue, dist, cue_word = _nearest_cue(before)
@@ -284,26 +321,53 @@ def _judge(text_h: str, s: int, e: int, clause: Span, speaker: str, value: float
         if big:
             ok = not _QUANTITY_CONTEXT.search(clause.text)
         elif unit:  # 千 / k
-            ok = cue is not None or bool(per_unit) or bool(_PER_UNIT_BEFORE.search(before) or _COUNT_BEFORE.search(before))
+            ok = cue is not None or bool(per_unit) or bool(_PER_UNIT_BEFORE.search(before) or _COUNT_BEFORE.search(before)
+                                                            or _difference(before))
         else:
             ok = bool(
                 (cue is not None and dist <= 1) or _PER_UNIT_BEFORE.search(before)
                 or per_unit or after_kind or _PRICE_AFTER.match(after) or _OBJECTION_AFTER.match(after) or _FLOOR_AFTER.match(after)
                 or _PRICE_TARGET.search(before) or _COUNT_BEFORE.search(before) or _AFTER_DISCOUNT.search(before)
+                or _difference(before)
                 or (cue in ("price", "budget", "quote") and dist <= 12 and _CLAUSE_END.match(after))
             )
         if not ok:
-            return None if big else ("price", _unit_of(before, after), "maybe")
+            return None if big else (None if _spec_sentence(text_h, s, e, value) else ("price", _unit_of(before, after), "maybe"))
     opening = len(text_h[:s]) - len(before) <= 6 and len(before) <= 6  # after at most a form of address
     kind, how = _kind(speaker, value, before, after, cue, dist, cue_word, after_kind, per_unit, big, opening)
+    if not cur and (_MEASURE_WORD.search(before[len(before) - dist:] if cue else before)
+                    or how == "weak" and _spec_sentence(text_h, s, e, value)):
+        return None  # 这款耐温三百五: the spec word after the money word names what the number is
     if kind == "discount":
-        return kind, None, how
+        # 每罐再补二十块: money off per unit keeps the unit
+        units = _UNIT_IN_CLAUSE.findall(before)
+        return kind, (_UNIT_NAMES.get(units[-1], units[-1]) if units else None), how
     per = _unit_of(before, after)
     if per is None and kind == "price":
         # 供价一瓶从三十二降到二十七块五: the unit was named earlier in the clause
         units = _UNIT_IN_CLAUSE.findall(before)
         per = _UNIT_NAMES.get(units[-1], units[-1]) if units else None
     return kind, per, how
+
+
+def _difference(before: str) -> bool:
+    """Whether the amount after `before` is a difference of two amounts (贵了五百, 比你们便宜二三十万)."""
+    m = _DIFF_BEFORE.search(before)
+    return m is not None and (m.group("cmp") is None or "比" in before[:m.start()])
+
+
+def _spec_sentence(text_h: str, s: int, e: int, value: float) -> bool:
+    """Whether the amount at [s, e) is a spec's figure: right after a spec word (转速至少要一万二), or in a
+    sentence that states specs (六千瓦切碳钢能到二十五) and prices nothing per unit (4毫米的卷材每平四十二，
+    量大可以到三十八 is a price)."""
+    if _MEASURE_WORD.search(text_h, max(0, s - 10), s):
+        return True
+    if value >= SMALL_TOTAL:
+        return False  # 三十万 next to 十五千瓦 is still the price of the machine
+    ends = [m.start() for m in _SENT_END.finditer(text_h, 0, s)]
+    stop = _SENT_END.search(text_h, e)
+    a, b = (ends[-1] + 1 if ends else 0), (stop.start() if stop else len(text_h))
+    return bool(_MEASURE.search(text_h, a, b)) and not _PER_UNIT_ANY.search(text_h, a, b)
 
 
 def _ranges(text_h: str) -> list[tuple[int, int, float, float, bool, bool, bool]]:
@@ -322,7 +386,7 @@ def _ranges(text_h: str) -> list[tuple[int, int, float, float, bool, bool, bool]
             continue
         units = ua + ub
         out.append((m.start(), m.end(), low, high, bool(m.group("ca") or m.group("cb")),
-                    bool(units), bool(re.search(r"[万亿wW]", units))))
+                    bool(units), bool(_BIG_UNIT.search(units))))
     for m in _ADJACENT.finditer(text_h):
         x, y = _DIGIT[m.group("x")], _DIGIT[m.group("y")]
         if y != x + 1:
@@ -352,7 +416,10 @@ def _ranges(text_h: str) -> list[tuple[int, int, float, float, bool, bool, bool]
     return kept
 
 
+_FEN_AFTER = re.compile(r"[一二两三四五六七八九](?![十百千万0-9]|[一二两三四五六七八九][十百千万])")
 _APPROX_AFTER = re.compile(r"^(?:左右|上下|出头|多|几)")
+# 小七十万, 小两千: a round number (one digit and its places) that 小 says is nearly reached.
+_ROUND = re.compile(r"[一二两三四五六七八九]?[十百千万]+|\d+[万千wWkK]?")
 
 
 def _approximate(num: str, unit: str, approx: str, approx2: str, value: float, after: str, before: str
@@ -362,8 +429,8 @@ def _approximate(num: str, unit: str, approx: str, approx2: str, value: float, a
     step = _step(num.rstrip("万千百亿wWkK")) * (_mult(num[-1]) if num[-1:] in "万千百亿wWkK" else 1.0) * mult
     suffix = _APPROX_AFTER.match(after)
     word = suffix.group(0) if suffix else ""
-    if approx == "多" or approx2 == "多":
-        return value, value + (step if approx == "多" else mult), 0, 0
+    if approx in ("多", "几") or approx2 == "多":  # 六十多万, 二十几万: up to the next step
+        return value, value + (step if approx else mult), 0, 0
     if approx == "来":
         return value, value + 0.3 * step, 0, 0
     if approx == "左右" or word in ("左右", "上下"):
@@ -374,7 +441,7 @@ def _approximate(num: str, unit: str, approx: str, approx2: str, value: float, a
         return value, value + step, 0, 1
     if word == "几" and (unit or num[-1:] in "万千百"):
         return value, value + (mult if unit else _mult(num[-1])), 0, 1
-    if before.endswith("小") and re.fullmatch(r"[一两]?[十百千万]+|\d+[万千wWkK]?", num + unit):
+    if before.endswith("小") and _ROUND.fullmatch(num + unit):
         return 0.8 * value, value, 1, 0
     return None
 
@@ -408,10 +475,12 @@ def _money_in(text: str, speaker: str, ref: str | None, spans: list[Span] | None
     out = _discounts(text, text_h, speaker, ref)
     taken = [(x.start, x.end) for x in out]
     how: dict[int, str] = {}  # start → how sure the kind is (see _judge); discounts are firm
-    for m in _PERCENT.finditer(text_h):
+    bare = [*_PERCENT.finditer(text_h), *(_POINTS.finditer(text_h) if "个点" in text_h else ())]
+    for m in bare:
         n = parse_number(m.group("n"))
         if n and 0 < n < 100 and not any(a < m.end() and m.start() < b for a, b in taken):
-            # 百分之五有难度: a bare percentage is a discount only if one of that size was asked for before
+            # 百分之五有难度, 五个点还差不多: a bare percentage is a discount only if one of that size was
+            # asked for before
             out.append(Money(text[m.start():m.end()], speaker, "discount", None, round(1 - n / 100, 4), ref,
                              m.start(), m.end()))
             how[m.start()] = "maybe"
@@ -449,12 +518,19 @@ def _money_in(text: str, speaker: str, ref: str | None, spans: list[Span] | None
             jiao, after = "", text_h[e:]
         if num in ("五一", "十一", "双十一", "十二") and re.match(r"^(?:月|号|日|前|后|之前|之后|以前|以后|期间|假期|节|长假|黄金周|人多|活动|大促|那天)", after):
             continue  # 五一前, 十一月: holidays and months
-        if not cur and not unit and len(num) > 1 and num[-1] == "一" and _NOT_MONEY_AFTER.match(after):
-            num, e = num[:-1], e - 1  # 八百一台 is 800 a unit, not 810 units
+        if (not cur and not unit and len(num) > 1 and _NOT_MONEY_AFTER.match(after)
+                and (num[-1] == "一" or (num[-1] == "两" and num[-2] in "百千万"))):
+            num, e = num[:-1], e - 1  # 八百一台 is 800 a unit, not 810 units; 二十万两台 is 200 000 for two
             after = text_h[e:]
         value = parse_number(num + unit.replace("元", "").replace("块", ""))
         if value is None or value <= 0:
             continue
+        scale = 0.1 if cur[:1] == "毛" else 1.0  # 一毛多: tenths of a yuan
+        fen = _FEN_AFTER.match(after) if cur == "毛" else None
+        if fen:  # 一毛五 is 0.15
+            value += _DIGIT[fen.group(0)] / 10
+            e += 1
+            after = text_h[e:]
         if jiao:
             digit = jiao[-1] if jiao.startswith("零") else jiao[0]
             value += (parse_number(digit) or 0) / (100 if jiao.startswith("零") else 10)  # 一块零五, 三块五
@@ -462,13 +538,15 @@ def _money_in(text: str, speaker: str, ref: str | None, spans: list[Span] | None
             continue  # phone or order numbers
         bounds = None if jiao else _approximate(num, unit.replace("元", "").replace("块", ""), m.group("approx") or "",
                                                 m.group("approx2") or "", value, after, text_h[:s])
+        value *= scale
         if bounds is not None:
+            bounds = (bounds[0] * scale, bounds[1] * scale, bounds[2], bounds[3])
             s, e = s - bounds[2], e + bounds[3]
-            tail = re.match(_CUR, text_h[e:])
+            tail = _CUR_RE.match(text_h, e)
             if tail and not cur:
                 cur, e = tail.group(0), e + len(tail.group(0))  # 两百几蚊
         judged = _judge(text_h, s, e, clause_of(m.start()), speaker, value, cur=bool(cur), unit=bool(unit),
-                        big=bool(re.search(r"[万亿wW]", num + unit)))
+                        big=bool(_BIG_UNIT.search(num + unit)))
         if judged is None:
             continue
         kind, per, how[s] = judged
@@ -478,9 +556,25 @@ def _money_in(text: str, speaker: str, ref: str | None, spans: list[Span] | None
             out.append(Money(text[s:e], speaker, kind, None, None, ref, s, e, round(bounds[0], 2), round(bounds[1], 2), per))
         taken.append((s, e))
     out.sort(key=lambda x: x.start)
-    if len(how) == sum(h == "firm" for h in how.values()):
-        return out
-    return _in_context(out, how, earlier)
+    if len(how) != sum(h == "firm" for h in how.values()):
+        out = _in_context(out, how, earlier)
+    return _once(out, how)
+
+
+def _once(found: list[Money], how: dict[int, str]) -> list[Money]:
+    """Each amount once per utterance: 二十四万五就二十四万五 agrees to one figure. A repeat keeps the
+    first mention's kind unless a money word names its own (预算三十万，报价也是三十万 are two)."""
+    if len(found) < 2:
+        return found
+    seen: dict[tuple[float | None, ...], str] = {}
+    out = []
+    for m in found:
+        key = (m.yuan, m.yuan_low, m.yuan_high, m.ratio)
+        kind = seen.get(key)
+        if kind is None or (kind != m.kind and how.get(m.start, "firm") == "firm"):
+            seen[key] = m.kind
+            out.append(m)
+    return out
 
 
 def _said(m: Money) -> set[tuple[float, ...]]:
@@ -516,9 +610,19 @@ def _in_context(found: list[Money], how: dict[int, str], earlier: Sequence[Money
     bare numbers (七百, 七百五是底了). A bare number that neither explains is not money.
     """
     out: list[Money] = []
-    for m in found:
+    for i, m in enumerate(found):
         h = how.get(m.start, "firm")
         ctx = [*earlier, *out]
+        if h in ("diff", "soft"):
+            v = m.low or 0.0
+            ref = next((x for x in reversed(ctx[-6:]) if x.ratio is None and x.kind in ("price", "quote") and x.low), None)
+            if h == "diff" and ref is not None:
+                # 贵了五百 after 同款才两千四: a difference between unit prices is a price, between totals a quote
+                m = replace(m, kind=ref.kind, unit=ref.unit if ref.kind == "price" else None)
+            elif h == "soft" and ref is not None and ref.kind == "price" and ref.low and 0.6 <= v / ref.low <= 1.67:
+                m = replace(m, kind="price", unit=ref.unit)  # 降到八十二 after 八十八一平: the haggled unit price
+            out.append(m)
+            continue
         if h == "count":
             prev = out[-1] if out else None
             if prev is not None and prev.kind == "discount" and prev.yuan is not None:
@@ -543,6 +647,12 @@ def _in_context(found: list[Money], how: dict[int, str], earlier: Sequence[Money
         if same is not None:
             out.append(replace(m, kind=same.kind, unit=same.unit))
             continue
+        if h == "if" and m.speaker == "rep" and any(
+                how.get(x.start, "firm") in ("firm", "count", "soft") and x.kind in ("quote", "price") and x.ratio is None
+                for x in found[i + 1:]):
+            # 六万的话可以配…报价五万八: the rep fits an offer to the customer's figure, which is the budget
+            out.append(replace(m, kind="budget"))
+            continue
         v = m.yuan if m.yuan is not None else m.yuan_low
         near = h != "if" and v and next((x for x in reversed(ctx[-6:]) if x.unit is not None and x.kind in ("price", "budget")
                                          and x.low and 0.6 <= v / x.low <= 1.67), None)
@@ -560,6 +670,18 @@ def _kind(speaker: str, value: float, before: str, after: str, cue: str | None, 
     if after_kind:
         word = after_kind.group(0)
         return ("budget" if ("预算" in word or "经费" in word) else "price" if "单价" in word else "quote"), "firm"
+    if _difference(before):
+        if _PER_UNIT_ANY.search(before):
+            return "price", "firm"  # 比进口品牌一吨便宜四千多
+        # Which amounts are compared the call says (see _in_context); by size until then.
+        return ("price" if value < SMALL_TOTAL else "quote"), "diff"
+    allotted = _STRONG_BUDGET.search(before)
+    if allotted and not _BIG_NUMBER.search(allotted.group("gap")):
+        # 经费一共才六十万 is the budget whatever 一共 / 才 say, 限价是每套一万五 whatever 每套 says;
+        # 比预算多六万 is how far a quote is over it
+        return ("quote" if _OVER.match(allotted.group("gap")) else "budget"), "firm"
+    if speaker == "customer" and before.endswith(("超过", "超出", "超")) and _BEYOND_AFTER.match(after):
+        return "budget", "firm"  # 超过二十万就做不了: the customer's cap
     if per_unit or _PRICE_AFTER.match(after) or _PER_UNIT_BEFORE.search(before):
         return "price", "firm"
     if _COUNT_BEFORE.search(before) or _COUNT_NEAR.search(before):
@@ -567,10 +689,6 @@ def _kind(speaker: str, value: float, before: str, after: str, cue: str | None, 
     if _GOODS_AFTER.match(after):
         # 要四五万蚊货: the customer's spend on an order; the rep's 一年至少走三十万的货 is the deal's size
         return ("budget" if speaker == "customer" else "quote"), "firm"
-    allotted = _STRONG_BUDGET.search(before)
-    if allotted and not _BIG_NUMBER.search(allotted.group("gap")):
-        # 经费一共才六十万 is the budget whatever 一共 / 才 say; 比预算多六万 is how far a quote is over it
-        return ("quote" if _OVER.match(allotted.group("gap")) else "budget"), "firm"
     if cue == "discount" and cue_word in ("降", "让") and re.search(r"(?:降|让)(?:到|至)$", before):
         return ("price" if _PER_UNIT_ANY.search(before) else "quote"), "firm"  # 降到一百六十五万 names the new price
     if cue == "quote" and cue_word in ("降到", "降至") and _PER_UNIT_ANY.search(before):
@@ -594,6 +712,8 @@ def _kind(speaker: str, value: float, before: str, after: str, cue: str | None, 
             cue = None  # 听讲只要十八万多: 才 / 只要 say cheap, not per unit (那台才七十多万 is one item's price)
     if cue == "quote" and cue_word in _PERIODS and re.search(r"涨|加|贵", before[len(before) - dist:]):
         cue = None  # 一年加咗六蚊: a rise over a year, not a yearly total
+    if cue == "quote" and cue_word in _SOFT_QUOTE and dist <= 2:
+        return "quote", "soft"
     if cue is not None and dist <= 12:
         return cue, "firm"
     if before.endswith("按"):

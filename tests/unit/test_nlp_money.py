@@ -117,7 +117,7 @@ def test_a_range_keeps_its_phrase_in_the_original_text() -> None:
         ("建议零售价三块五一瓶", "rep", [("price", 3.5, "瓶")]),
         ("一个人一个月十五块，一百二个人", "rep", [("price", 15, "人")]),  # not 15.1; per head
         ("降五个点是两万零五百二", "rep", [("discount", 0.95, None), ("quote", 20_520, None)]),
-        ("每间能省五万多", "rep", [("discount", (50_000, 60_000), None)]),
+        ("每间能省五万多", "rep", [("discount", (50_000, 60_000), "间")]),
         ("最多九折，十一万五千二，这是底价了", "rep", [("discount", 0.9, None), ("quote", 115_200, None)]),
         ("总价能控制在一百零八万", "rep", [("quote", 1_080_000, None)]),
     ],
@@ -142,7 +142,7 @@ def shaped_by(text: str, speaker: str, earlier: tuple = ()) -> list[tuple]:
         ("三个SKU六千", "rep", [("quote", 6000, None)]),
         ("一箱一百八 两 箱 就 是 三百六", "rep", [("price", 180, "箱"), ("quote", 360, None)]),
         ("两样加起来一千三", "rep", [("quote", 1300, None)]),
-        ("旧车一辆抵五千，两辆就是一万", "rep", [("discount", 5000, None), ("discount", 10_000, None)]),
+        ("旧车一辆抵五千，两辆就是一万", "rep", [("discount", 5000, "辆"), ("discount", 10_000, None)]),
         # a per-unit fee the customer charges
         ("进场费一个门店一千五", "customer", [("price", 1500, "店")]),
         # budget wording beats the 一共 / 才 next to the amount; over the budget is the quote's excess
@@ -243,3 +243,77 @@ def test_analyze_reads_each_turn_with_the_calls_earlier_money() -> None:
                 on=dt.date(2026, 3, 2), industry="fmcg_distribution")
     assert [(m.ref, m.kind, m.yuan, m.unit) for m in a.money] == [("1", "price", 96, "箱"), ("2", "price", 96, "箱"),
                                                                    ("2", "price", 90, "箱")]
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker", "expected"),
+    [
+        # approximate forms: X几 is up to the next step, 小X is nearly X, 毛 is a tenth of a yuan
+        ("三十几万的话我们这边压力不大", "customer", [("quote", (300_000, 400_000), None)]),
+        ("别家五十几一平就能拿到", "customer", [("price", (50, 60), "平米")]),
+        ("这批算下来小八十万", "rep", [("quote", (640_000, 800_000), None)]),
+        ("一毛五一个", "rep", [("price", 0.15, "个")]),
+        ("单价贵了两毛多", "customer", [("price", (0.2, 0.3), None)]),
+        # units: 盘, 立方 (一方 is a cubic metre in building materials)
+        ("电缆一盘四百二", "rep", [("price", 420, "盘")]),
+        ("商砼一方三百九", "rep", [("price", 390, "立方")]),
+        # discounts: spoken 两, 减半, money off named by 赔 / 补 keeps its unit
+        ("款到得早的话再让两个点", "rep", [("discount", 0.98, None)]),
+        ("培训费可以减半", "rep", [("discount", 0.5, None)]),
+        ("漏发的那箱赔您三百", "rep", [("discount", 300, None)]),
+        ("每台再补五百块运费", "rep", [("discount", 500, "台")]),
+        ("每个门店补贴两百块", "rep", [("discount", 200, "店")]),
+        # a budget word beats the per-unit word after it; a customer's 超过X就… is a cap
+        ("学校的限价是每台八千", "customer", [("budget", 8000, "台")]),
+        ("超过三十万就批不下来", "customer", [("budget", 300_000, None)]),
+        # differences: against a 比 (便宜) or said as more (贵了 / 高出), by size without context
+        ("比隔壁便宜五六万", "customer", [("quote", (50_000, 60_000), None)]),
+        ("你们贵了三百", "customer", [("price", 300, None)]),
+        # one item's price; the same amount twice is one amount
+        ("那款一千六百八", "rep", [("price", 1680, None)]),
+        ("三十一万 就 三十一万", "customer", [("quote", 310_000, None)]),
+        # 万两台 / 一百二 一共: a count or a word starts after the amount
+        ("四十万两台", "customer", [("quote", 400_000, None)]),
+        ("算 三百二 一共 九千六", "customer", [("price", 320, None), ("quote", 9600, None)]),
+    ],
+)
+def test_general_phrasings(text: str, speaker: str, expected: list[tuple]) -> None:
+    assert shaped_by(text, speaker) == expected
+
+
+@pytest.mark.parametrize("text", ["发动机转速能到六千五", "标配是八千转，选装可以到一万二。", "这款耐温三百五",
+                                  "三毫米的板子能切到十五。", "我们店一个月也就卖两万出头", "再送两块样板过去",
+                                  "楼高三十", "外六角的螺栓"])
+def test_specs_and_turnover_are_not_money(text: str) -> None:
+    assert shaped_by(text, "customer") == []
+
+
+def test_a_spec_sentence_with_a_unit_price_keeps_its_prices() -> None:
+    assert shaped_by("五毫米的板材每平六十，量大可以到五十五。", "rep") == [("price", 60, "平米"), ("price", 55, "平米")]
+    assert shaped_by("这台三十万，功率十五千瓦", "rep") == [("quote", 300_000, None)]
+
+
+def test_a_difference_takes_the_kind_and_unit_of_what_it_compares() -> None:
+    per_kg = (_said_before("price", 6.5, "rep", "公斤"),)
+    assert shaped_by("贵了五毛", "customer", per_kg) == [("price", 0.5, "公斤")]
+    total = (_said_before("quote", 180_000, "rep"),)
+    assert shaped_by("人家比你便宜一万", "customer", total) == [("quote", 10_000, None)]
+
+
+def test_a_lowered_figure_near_a_unit_price_is_that_price() -> None:
+    per_m2 = (_said_before("price", 95, "rep", "平米"),)
+    assert shaped_by("我最多降到八十八", "rep") == [("quote", 88, None)]
+    assert shaped_by("我最多降到八十八", "rep", per_m2) == [("price", 88, "平米")]
+    assert shaped_by("打完九折算下来一千五左右", "rep", (_said_before("price", 1680, "rep"),)) == [
+        ("discount", 0.9, None), ("price", (1350, 1650), None)]
+
+
+def test_the_reps_if_figure_before_an_offer_is_the_budget() -> None:
+    assert shaped_by("八万的话可以配两台基础款，报价七万六", "rep") == [("budget", 80_000, None), ("quote", 76_000, None)]
+    assert shaped_by("八万的话可以换国产的", "rep") == [("quote", 80_000, None)]  # no offer fitted to it
+
+
+def test_bare_points_are_a_discount_only_when_that_many_were_offered() -> None:
+    offered = (_said_before("discount", None, "rep", ratio=0.97),)
+    assert shaped_by("三个点还行", "customer") == []
+    assert shaped_by("三个点还行", "customer", offered) == [("discount", 0.97, None)]
