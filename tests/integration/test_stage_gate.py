@@ -1,6 +1,7 @@
 """Stage gates through real workers on both backends: a request blocked with each missing item's
 reason, evidence added (attachment, customer messages analysed for real), a new request passed;
-overrides by managers only (audited); unknown stages and customers, duplicates."""
+overrides by managers only (audited); unknown stages and customers, duplicates, attachments that
+do not count; a voice note heard as homophones."""
 from __future__ import annotations
 
 import dataclasses
@@ -132,7 +133,13 @@ def test_bad_requests_get_clear_errors_and_duplicates_change_nothing(backend, se
     settings = dataclasses.replace(backend, not_found_window_s=0.2)
     world = _stage_world(sessions, settings)
     stranger = seed_world(sessions, settings)
+    with sessions() as s, s.begin():  # attachments that do not count: outside the media root, file gone
+        s.add_all([CrmAttachment(customer_id=world.customer_id, kind="tech_spec_signed", path="../../etc/passwd",
+                                 uploaded_at=dt.datetime.now(dt.timezone.utc)),
+                   CrmAttachment(customer_id=world.customer_id, kind="tech_spec_signed", path="attachments/gone.pdf",
+                                 uploaded_at=dt.datetime.now(dt.timezone.utc))])
     jobs = {
+        "forward": _request(settings, world),
         "stage": _request(settings, world, target="付款"),
         "same": _request(settings, world, target="需求确认"),
         "customer": _request(settings, world, customer=999_999),
@@ -155,22 +162,11 @@ def test_bad_requests_get_clear_errors_and_duplicates_change_nothing(backend, se
     assert got["same"].error_code == "invalid_stage" and "already at stage" in got["same"].error
     assert (got["customer"].error_code, got["other_org_customer"].error_code) == ("not_found", "not_found")
     assert got["outsider"].error_code == "forbidden"
-    assert n == 1 and back.status == "passed" and back.items == []  # a move back owes no evidence
-    assert (unknown.status, unknown.error_code) == ("failed", "not_found")
-
-
-def test_an_attachment_outside_the_media_root_does_not_count(backend, sessions):
-    world = _stage_world(sessions, backend)
-    with sessions() as s, s.begin():
-        s.add_all([CrmAttachment(customer_id=world.customer_id, kind="tech_spec_signed", path="../../etc/passwd",
-                                 uploaded_at=dt.datetime.now(dt.timezone.utc)),
-                   CrmAttachment(customer_id=world.customer_id, kind="tech_spec_signed", path="attachments/gone.pdf",
-                                 uploaded_at=dt.datetime.now(dt.timezone.utc))])
-    job = _request(backend, world)
-    _run(backend, "verify")
-    item = next(i for i in _gate(sessions, job).items if i["id"] == "tech_spec_signed")
+    assert n == 2 and back.status == "passed" and back.items == []  # a move back owes no evidence
+    item = next(i for i in _gate(sessions, jobs["forward"]).items if i["id"] == "tech_spec_signed")
     assert item["state"] == "missing"
     assert "media_outside_root" in item["reason"] and "media_missing" in item["reason"]
+    assert (unknown.status, unknown.error_code) == ("failed", "not_found")
 
 
 def test_a_voice_note_counts_by_its_words_heard_as_homophones(backend, sessions):

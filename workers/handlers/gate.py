@@ -66,7 +66,7 @@ def may_override(s, who: CrmUser, customer: CrmCustomer | None) -> bool:
     if owner is None or owner.manager_id is None:
         return True
     boss = s.get(CrmUser, owner.manager_id)
-    return who.id in {owner.manager_id, boss.manager_id if boss else None} and who.id != owner.id
+    return who.id in {owner.manager_id, boss.manager_id if boss else None}
 
 
 def handle_stage_override(ctx: JobContext, msg: StageOverride) -> dict[str, Any]:
