@@ -1,10 +1,11 @@
-"""Alert delivery: alert.created/overdue/escalated events → the manager's WeCom or DingTalk group robot.
+"""Alert delivery: alert.created/overdue/escalated and plan.incomplete events → the manager's WeCom or
+DingTalk group robot.
 
     notifier = Notifier(parse_webhooks(raw_json), SqliteDeliveryLog(path), alert_status)
     run_notifier(broker_url, notifier, prefix=queue_prefix)
 
-* Consumes a durable queue (`notifier`) bound to `alert.created.*`, `alert.overdue.*` and
-  `alert.escalated.*` on the events exchange; several notifier processes share it.
+* Consumes a durable queue (`notifier`) bound to `alert.created.*`, `alert.overdue.*`,
+  `alert.escalated.*` and `plan.incomplete.*` on the events exchange; several notifier processes share it.
 * The recipient is the routing key's last part (for `alert.escalated.<id>` that is the
   manager's manager), looked up in the webhook mapping, else its `default` entry.
 * No duplicates: an event whose `event_id` the delivery log has seen is dropped. Delivery is
