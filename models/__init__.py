@@ -13,8 +13,9 @@ from .results import (
 from .analysis import ApAnalysis, ApCommitment, ApKeyword, ApMention, ApMoney, ApNeed, ApObjection
 from .scores import ApCqi, ApFunnel, ApProcessQuality, ApRadar, ApSuggestion
 from .plans import GATE_STATES, PLAN_REASONS, PLAN_STATES, ApGateDecision, ApPlanItem
+from .stores import PROMPT_STATES, ApFunnelStep, ApRadarDigest, ApStorePrompt
 from .speech import ApConversationMetrics, ApSegment, ApTranscript, ApVoiceSample
 
 __all__ = [name for name in dir() if name.startswith(("Crm", "Ap"))] + [
-    "Base", "ALERT_STATES", "FINAL_JOB_STATES", "JOB_STATES", "OPEN_ALERT_STATES",
+    "Base", "PROMPT_STATES", "ALERT_STATES", "FINAL_JOB_STATES", "JOB_STATES", "OPEN_ALERT_STATES",
 ]

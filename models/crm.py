@@ -152,6 +152,8 @@ class CrmStore(Base):
     org_id: Mapped[str] = mapped_column(ForeignKey("crm_orgs.id"), index=True)
     name: Mapped[str] = mapped_column(String(200))
     industry: Mapped[str | None] = mapped_column(String(64))
+    # Stores of one chain share their won cases for in-store prompts; empty = the store alone.
+    chain_id: Mapped[str | None] = mapped_column(String(64), index=True)
 
 
 class CrmStoreNode(Base):
@@ -160,7 +162,10 @@ class CrmStoreNode(Base):
     store_id: Mapped[int] = mapped_column(ForeignKey("crm_stores.id"), index=True)
     seq: Mapped[int] = mapped_column(Integer)
     name: Mapped[str] = mapped_column(String(64))
-    script_lines: Mapped[list] = mapped_column(default=list)
+    script_lines: Mapped[list] = mapped_column(default=list)  # the first is the reference line of prompts
+    # The funnel stage the node counts for (entered / probed / recommended / objection_handled / closed,
+    # or 进店 / 探询 / 推荐 / 异议处理 / 成交); empty = none, unless the node's name is a stage's.
+    stage: Mapped[str | None] = mapped_column(String(32))
 
 
 class CrmStoreEvent(Base):
@@ -170,6 +175,9 @@ class CrmStoreEvent(Base):
     visitor_id: Mapped[str] = mapped_column(String(64))
     node_seq: Mapped[int] = mapped_column(Integer)
     at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    # What the guide noted at the node (both optional): the similar-case lookup of prompts matches on them.
+    product: Mapped[str | None] = mapped_column(String(200))
+    objection: Mapped[str | None] = mapped_column(String(64))
 
 
 class CrmDocView(Base):
@@ -222,3 +230,4 @@ class CrmAttachment(Base):
 
 
 Index("ix_crm_actions_rep_submitted", CrmAction.rep_id, CrmAction.submitted_at)
+Index("ix_crm_store_events_store_visitor", CrmStoreEvent.store_id, CrmStoreEvent.visitor_id)

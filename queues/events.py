@@ -205,9 +205,51 @@ class StageGateBlocked(_GateBody):
     routing_pattern: ClassVar[str] = "stage.gate.blocked.<customer_id>"
 
 
+class StoreCase(BaseModel):
+    """An earlier visitor of the store or its chain who bought, similar to this one."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    store_id: int
+    visitor_id: str
+    won_at: Instant = Field(description="When they completed a 成交 node.")
+    matched: list[Literal["objection", "product", "path"]] = Field(description="What they share with this visitor.")
+    path_share: float = Field(description="Share of this visitor's path (nodes so far) found in theirs, 0-1.")
+    product: str | None
+    objection: str | None
+    path: list[str] = Field(description="Their nodes, in the order completed.")
+
+
+class StorePrompt(EventPayload):
+    """A guide completed a node: the next node's reference line and up to two similar won cases."""
+
+    name: ClassVar[str] = "store.prompt"
+    routing_pattern: ClassVar[str] = "store.prompt.<store_id>"
+
+    prompt_id: int = Field(description="ap_store_prompts.id")
+    store_id: int = Field(description="crm_stores.id")
+    store_event_id: int = Field(description="crm_store_events.id of the completion answered")
+    visitor_id: str
+    status: Literal["next", "last_node"] = Field(description="last_node: the visit's last node was completed; no line.")
+    node_seq: int = Field(description="The node completed.")
+    node_name: str
+    next_node_seq: int | None
+    next_node_name: str | None
+    next_stage: str | None = Field(description="The next node's funnel stage key, if it declares one.")
+    line: str | None = Field(description="The reference line to say next (the next node's first script line).")
+    lines: list[str] = Field(description="Every script line of the next node.")
+    skipped: list[int] = Field(description="Nodes between the visitor's previous node and this one that were not completed.")
+    cases: list[StoreCase]
+    note: str
+
+    def routing_key(self) -> str:
+        """`store.prompt.<store_id>`: a store's guide app subscribes to its own store."""
+        return f"{self.name}.{self.store_id}"
+
+
 EVENTS: dict[str, type[EventPayload]] = {
     m.name: m for m in (ActionVerified, AlertCreated, AlertOverdue, AlertEscalated, SuggestionUpdated, CqiUpdated,
-                        PlanIncomplete, StageGatePassed, StageGateBlocked)
+                        PlanIncomplete, StageGatePassed, StageGateBlocked, StorePrompt)
 }
 
 

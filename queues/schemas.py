@@ -157,6 +157,13 @@ class StageOverride(Envelope):
     reason: str = Field(min_length=1, max_length=2000, pattern=r"\S")
 
 
+class StoreNodeCompleted(Envelope):
+    """A guide completed a golden node with a visitor (a crm_store_events row): answer with the next
+    node's line and similar won cases. Produced by the CRM."""
+
+    store_event_id: int = Field(gt=0)
+
+
 # schema name/version → (model, queue). The queue is the job type.
 SCHEMAS: dict[str, tuple[type[Envelope], str]] = {
     "action.submitted/1": (ActionSubmitted, "verify"),
@@ -172,8 +179,11 @@ SCHEMAS: dict[str, tuple[type[Envelope], str]] = {
     "plan.reason/1": (PlanReason, "verify"),
     "stage.requested/1": (StageRequested, "verify"),
     "stage.override/1": (StageOverride, "verify"),
+    # Prompts have their own queue: a guide waits for them, so no verification or transcription
+    # queued ahead may delay them.
+    "store.node.completed/1": (StoreNodeCompleted, "store"),
 }
-JOB_QUEUES = ("verify", "transcribe", "analyze", "score")
+JOB_QUEUES = ("verify", "transcribe", "analyze", "score", "store")
 
 
 class MessageError(Exception):

@@ -45,6 +45,7 @@ PAYLOAD: dict[str, dict[str, Any]] = {
     "plan.reason/1": {"plan_id": 1, "reason": "资料未齐", "given_by": 1},
     "stage.requested/1": {"customer_id": 1, "target_stage": "方案报价", "requested_by": 1},
     "stage.override/1": {"gate_id": 1, "overridden_by": 1, "reason": "老客户"},
+    "store.node.completed/1": {"store_event_id": 1},
 }
 assert set(PAYLOAD) == set(SCHEMAS), "a new schema needs its fuzz payload here"
 
@@ -66,7 +67,7 @@ times = st.one_of(st.sampled_from(["2026-03-02T10:15:00+08:00", "2026-03-02T10:1
                   st.datetimes(timezones=st.timezones()).map(lambda d: d.isoformat()), json_value)
 field_values = {"action_id": ids, "recording_id": ids, "message_id": ids, "transcript_id": ids, "customer_id": ids,
                 "alert_id": ids, "resolved_by": ids, "corrected_by": ids, "rep_id": ids, "plan_id": ids, "gate_id": ids,
-                "given_by": ids, "requested_by": ids, "overridden_by": ids, "plan_date": times,
+                "given_by": ids, "requested_by": ids, "store_event_id": ids, "overridden_by": ids, "plan_date": times,
                 "target_stage": hostile_text,
                 "swap": st.one_of(st.booleans(), json_value),
                 "segments": st.one_of(st.lists(st.fixed_dictionaries(

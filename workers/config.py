@@ -103,6 +103,10 @@ class Settings:
     # Stage gates (docs/contract.md, "Stage gates").
     stages_dir: Path | None = None  # None: the stage lists shipped in scoring/stages/
     gate_evidence_days: float = 180.0  # evidence older than this does not count for a gate
+    # In-store prompts (docs/contract.md, "In-store prompts").
+    store_cases: int = 2  # similar won cases per prompt
+    store_case_days: float = 180.0  # how far back won cases are looked for
+    store_case_visitors: int = 500  # most recent won visitors of the store and chain compared per prompt
 
     def prefetch_for(self, job_type: str) -> int:
         return self.prefetch_by_type.get(job_type) or self.prefetch
@@ -136,7 +140,7 @@ class Settings:
             not_found_window_s=_float(env, "ACTIONPROOF_NOT_FOUND_WINDOW_S", 60.0),
             prefetch=int(_float(env, "ACTIONPROOF_PREFETCH", 4)),
             prefetch_by_type={t: int(_float(env, f"ACTIONPROOF_PREFETCH_{t.upper()}", 0))
-                              for t in ("verify", "transcribe", "analyze", "score")
+                              for t in ("verify", "transcribe", "analyze", "score", "store")
                               if env.get(f"ACTIONPROOF_PREFETCH_{t.upper()}")},
             lease_s=_float(env, "ACTIONPROOF_LEASE_S", 60.0),
             sweep_interval_s=_float(env, "ACTIONPROOF_SWEEP_INTERVAL_S", 60.0),
@@ -169,4 +173,7 @@ class Settings:
             plan_catchup_days=int(_float(env, "ACTIONPROOF_PLAN_CATCHUP_DAYS", 2)),
             stages_dir=Path(env["ACTIONPROOF_STAGES_DIR"]) if env.get("ACTIONPROOF_STAGES_DIR") else None,
             gate_evidence_days=_float(env, "ACTIONPROOF_GATE_EVIDENCE_DAYS", 180.0),
+            store_cases=int(_float(env, "ACTIONPROOF_STORE_CASES", 2)),
+            store_case_days=_float(env, "ACTIONPROOF_STORE_CASE_DAYS", 180.0),
+            store_case_visitors=int(_float(env, "ACTIONPROOF_STORE_CASE_VISITORS", 500)),
         )

@@ -12,10 +12,11 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from models import (
     ApAlert, ApFunnel, ApPlanItem, ApProcessQuality, ApRadar, ApVerdict, CrmAction, CrmCallLog, CrmCustomer, CrmOrg,
-    CrmPhoto, CrmStore, CrmStoreEvent, CrmStoreNode,
+    CrmPhoto, CrmStore, CrmStoreEvent,
 )
+from models.stores import ApFunnelStep
 from scoring.cqi import compute_cqi
-from scoring.funnel import STAGES, StoreEvent, StoreNode, funnel_by_store_day
+from scoring.funnel import STAGE_KEYS, StoreEvent, StoreNode, funnel_by_store_day
 from scoring.periods import Period, iso_week
 from scoring.plan import RedItem, manager_plan_weeks
 from scoring.quality import ActionRow, AlertRow, QualityConfig, manager_week_quality, rep_week_quality
@@ -24,6 +25,7 @@ from scoring.radar import RadarInputs, radar_axes
 from .config import Settings
 from .handlers.score import cqi_config
 from .scoring_data import customer_facts, radar_inputs
+from .stores import store_nodes
 
 log = logging.getLogger("actionproof.periodic")
 
@@ -142,7 +144,8 @@ def process_quality(sessions: sessionmaker[Session], settings: Settings, week: P
 
 def store_funnels(sessions: sessionmaker[Session], settings: Settings, days: Iterable[dt.date],
                   now: dt.datetime) -> int:
-    """Per store per local day, the action funnel from crm_store_events."""
+    """Per store per local day, the action funnel from crm_store_events: the five stages by each
+    node's declared stage (ap_funnels) and one row per stage and per node (ap_funnel_steps)."""
     days = sorted(days)
     if not days:
         return 0
@@ -150,26 +153,32 @@ def store_funnels(sessions: sessionmaker[Session], settings: Settings, days: Ite
     end = dt.datetime.combine(days[-1] + dt.timedelta(days=2), dt.time(0), dt.timezone.utc)
     written = 0
     with sessions() as s, s.begin():
-        stores = {st.id: st for st in s.scalars(select(CrmStore))}
-        nodes: dict[int, list[StoreNode]] = {}
-        for n in s.scalars(select(CrmStoreNode).order_by(CrmStoreNode.store_id, CrmStoreNode.seq)):
-            mine = nodes.setdefault(n.store_id, [])
-            # A store's golden nodes, in order, are the funnel's stages (entered → … → closed).
-            stage = STAGES[len(mine)][0] if len(mine) < len(STAGES) else None
-            mine.append(StoreNode(n.seq, n.name, stage))
         events = [StoreEvent(e.store_id, e.visitor_id, e.node_seq, e.at) for e in s.scalars(
             select(CrmStoreEvent).where(CrmStoreEvent.at >= start, CrmStoreEvent.at < end))]
-        tz = settings.default_timezone
-        for day in funnel_by_store_day(events, nodes or None, timezone=tz):
-            if day.day not in days or day.store_id not in stores:
-                continue
-            counts = {st.stage: st.reached for st in day.stages}
-            _upsert(s, ApFunnel, {"store_id": day.store_id, "day": day.day}, {
-                "org_id": stores[day.store_id].org_id, "entered": counts.get("entered", 0),
-                "probed": counts.get("probed", 0), "recommended": counts.get("recommended", 0),
-                "objection_handled": counts.get("objection_handled", 0), "closed": counts.get("closed", 0),
-                "details": day.to_json(), "computed_at": now})
-            written += 1
+        stores = {st.id: st for st in s.scalars(select(CrmStore).where(
+            CrmStore.id.in_({e.store_id for e in events})))} if events else {}
+        nodes = {sid: [StoreNode(n.seq, n.name, n.stage) for n in store_nodes(s, st)[0]] for sid, st in stores.items()}
+        by_org_tz = {o.id: o.timezone for o in s.scalars(select(CrmOrg))}
+        for sid, st in stores.items():
+            tz = by_org_tz.get(st.org_id) or settings.default_timezone
+            for day in funnel_by_store_day([e for e in events if e.store_id == sid], nodes, timezone=tz):
+                if day.day not in days:
+                    continue
+                counts = {f.stage: f.reached for f in day.funnel}
+                _upsert(s, ApFunnel, {"store_id": sid, "day": day.day}, {
+                    "org_id": st.org_id, **{k: counts.get(k, 0) for k in STAGE_KEYS},
+                    "details": day.to_json(), "computed_at": now})
+                week = iso_week(day.day).label
+                steps = [("stage", i + 1, f.stage, f.label, f.stage, f.reached, f.recorded)
+                         for i, f in enumerate(day.funnel)]
+                names = {n.seq: n.name for n in nodes[sid]}
+                steps += [("node", n.seq, names.get(n.seq, n.label), names.get(n.seq, n.label),
+                           n.stage if n.stage in STAGE_KEYS else None, n.reached, n.recorded) for n in day.stages]
+                for kind, seq, step, label, stage, reached, recorded in steps:
+                    _upsert(s, ApFunnelStep, {"store_id": sid, "day": day.day, "kind": kind, "seq": seq}, {
+                        "org_id": st.org_id, "iso_week": week, "step": step[:64], "label": label[:64],
+                        "stage": stage, "reached": reached, "recorded": recorded, "computed_at": now})
+                written += 1
     return written
 
 

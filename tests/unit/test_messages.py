@@ -46,4 +46,4 @@ def test_job_id_is_kept_for_the_record_even_when_invalid():
 
 
 def test_every_schema_maps_to_a_contract_queue():
-    assert {q for _, q in SCHEMAS.values()} == {"verify", "transcribe", "analyze", "score"}
+    assert {q for _, q in SCHEMAS.values()} == {"verify", "transcribe", "analyze", "score", "store"}

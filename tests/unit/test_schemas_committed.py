@@ -189,6 +189,25 @@ def test_events_the_workers_emit_match_their_committed_schemas(embedded) -> None
                                                         requested_by=world.rep_id, **envelope))
             s.flush()
             ids += [r.id for r in ctx3.outbox_ids]
+    # A guide completes a node in a store: store.prompt.<store_id>.
+    from models import CrmStore, CrmStoreEvent, CrmStoreNode
+    from queues.schemas import StoreNodeCompleted
+    from workers.handlers.store import handle_store_node_completed
+
+    with sessions() as s, s.begin():
+        store = CrmStore(org_id=world.org_id, name="西湖店", industry="mother_baby_retail")
+        s.add(store)
+        s.flush()
+        s.add_all([CrmStoreNode(store_id=store.id, seq=1, name="迎宾进店", stage="进店", script_lines=["欢迎光临"]),
+                   CrmStoreNode(store_id=store.id, seq=2, name="需求探询", stage="探询", script_lines=["宝宝多大了"])])
+        event = CrmStoreEvent(store_id=store.id, visitor_id="v1", node_seq=1, at=now)
+        s.add(event)
+        s.flush()
+        ctx4 = JobContext(session=s, settings=embedded, job_id="store-1")
+        handle_store_node_completed(ctx4, StoreNodeCompleted(schema="store.node.completed/1", job_id="store-1",
+                                                             store_event_id=event.id, **envelope))
+        s.flush()
+        ids += [r.id for r in ctx4.outbox_ids]
     broker = _Recorder()
     assert outbox.flush(sessions, broker, ids=ids) == len(ids)
 

@@ -6,6 +6,7 @@ from .gate import handle_stage_override, handle_stage_requested
 from .plan import handle_plan_reason, handle_plan_submitted
 from .resolve_alert import handle_alert_resolved
 from .score import handle_customer_changed
+from .store import handle_store_node_completed
 from .speakers import handle_rep_changed, handle_speakers_corrected
 from .transcribe import handle_recording_submitted
 from .verify_action import handle_action_submitted
@@ -23,6 +24,7 @@ HANDLERS = {
     "plan.reason/1": handle_plan_reason,
     "stage.requested/1": handle_stage_requested,
     "stage.override/1": handle_stage_override,
+    "store.node.completed/1": handle_store_node_completed,
 }
 
 __all__ = ["HANDLERS"]
