@@ -261,6 +261,10 @@ def run_demo(settings: Settings, workers: int = 1, speech: bool = True) -> int:
 
     loops_ok = show_loops(sessions, settings, ORG, now)
     stage("daily plan checked and explained, stage gate blocked then passed (3 short worker runs)")
+    from .demo_store import show_store
+
+    store_ok = show_store(sessions, settings, now)
+    stage("store funnel of 102 visitors and an in-store prompt (1 short worker run)")
     _show_worked_example(sessions, settings, example_customer)
     stage("results read and printed")
     # Every job ends done, except the recording without consent, which must fail consent_missing.
@@ -283,7 +287,7 @@ def run_demo(settings: Settings, workers: int = 1, speech: bool = True) -> int:
           f"{heard['transcribed']} recordings transcribed, {heard['facts']} facts from them; "
           f"{time.perf_counter() - t0:.1f} s in all (SQLite database and SQLite broker, {len(procs)} worker process(es))")
     engine.dispose()
-    ok = (loops_ok and done == len(jobs) and len(failed) == expected_failed == len(refused_right)
+    ok = (loops_ok and store_ok and done == len(jobs) and len(failed) == expected_failed == len(refused_right)
           and heard["transcribed"] == len(recordings) - expected_failed)
     return 0 if ok else 1
 

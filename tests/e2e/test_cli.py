@@ -42,6 +42,12 @@ def test_demo_prints_verdicts_calls_and_alerts_due_two_hours_later(tmp_path):
     assert "BLOCKED — 需求确认 → 方案报价" in blocked and "✗ 技术参数确认单已签收 — no tech_spec_signed attachment" in blocked
     assert "PASSED — 需求确认 → 方案报价, 0 of 5 items missing" in passed and "✗" not in passed
     assert "2 recordings transcribed" in out
+    # The brief's 7-node store: counted per declared stage, two nodes per 探询 and 推荐; a prompt with cases.
+    store = out.split("Store funnel:")[1].split("CQI of")[0]
+    assert [int(n) for n in re.findall(r"^  \S+ +(\d+)   nodes:", store, re.M)] == [102, 87, 63, 41, 39]
+    assert "需求探询 87, 段数确认 75" in store and "产品推荐 63, 试用体验 53" in store
+    assert "next: 「产品推荐」 (recommended)" in store and "say:  这款有机一段奶粉是新西兰奶源，口碑最好" in store
+    assert len(re.findall(r"like visitor m-\d+ who bought 有机奶粉1段 — same objection / product / path", store)) == 2
     # What the real model heard, and facts from it with the recording they came from.
     calls = out.split("Calls: what the speech model heard")[1].split("CQI of 杭州精密机械")[0]
     stereo, mono, refused = (int(n) for n in re.findall(r"^Recording (\d+):", calls, re.M))
