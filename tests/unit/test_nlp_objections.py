@@ -86,3 +86,96 @@ def test_praise_negation_and_conditions_are_not_objections(text: str) -> None:
 
 def test_a_reps_probe_with_objection_words_is_not_an_objection() -> None:
     assert types("您是觉得价格高吗？还是交期能保证吗？", "rep") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # quality and function in the customer's words
+        ("这批杯子的把手不结实", ["other"]),
+        ("那台打印机总是报警", ["other"]),
+        ("面包难吃得要命", ["other"]),
+        ("网络连不上，后台也登不上", ["other"]),
+        ("柜门用了三个月就起泡了", ["other"]),
+        ("上回那批灯管不太行", ["other"]),
+        ("米饭夹生", ["other"]),
+        # service attitude and nobody taking responsibility
+        ("收银员不太耐心", ["service"]),
+        ("出了事打电话也没人理", ["service"]),
+        ("这是什么态度", ["service"]),
+        ("销售一直推销会员卡", ["service"]),
+        ("配件你们一直没派人送来", ["service"]),
+        # price: margins, fees, haggling, a quoted figure echoed back with doubt
+        ("这个货我们卖一件亏本", ["price"]),
+        ("安装费稍微高了点", ["price"]),
+        ("六千八有点高", ["price"]),
+        ("您给个实诚价吧", ["price"]),
+        ("你给我算九十五", ["price"]),
+        ("铜价都降了", ["price"]),
+        ("这个数超出我们的预期了", ["price"]),
+        ("三万二啊……我再想想", ["price"]),
+        ("两千四我再考虑考虑", ["price"]),
+        ("人家那边安装都是免费的", ["price"]),
+    ],
+)
+def test_complaints_in_customers_general_words(text: str, expected: list[str]) -> None:
+    assert sorted(types(text, industry="fmcg_distribution")) == sorted(expected)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我们厂里那台老冲床噪音太大了，想换台新的",   # the customer's own old machine is why it buys
+        "原来的旧系统老是死机，所以才找你们",
+        "我们现在的叉车用了十年了，经常坏",
+        "之前用过一家，老是掉线",                  # another vendor's product
+        "下个 月 要是 还 连 不 上 我们 就 不 续 了 你们 看着 办",   # a conditional threat
+        "合同能不能用我们自己的模板",              # 能不能用 asks, it does not say it does not work
+        "我们用量少，先拿五十箱",
+    ],
+)
+def test_own_old_equipment_instructions_and_threats_are_not_complaints(text: str) -> None:
+    assert "other" not in types(text, industry="fmcg_distribution")
+    assert "service" not in types(text, industry="fmcg_distribution")
+
+
+@pytest.mark.parametrize("text", ["明天送货别晚了，下午厂里没人收", "不过你也别抱太大希望"])
+def test_instructions_and_warnings_are_not_objections(text: str) -> None:
+    assert types(text, industry="industrial_distribution") == []
+
+
+def test_hesitation_about_a_quantity_stays_other() -> None:
+    assert types("两台，我再考虑考虑") == ["other"]
+
+
+def test_wanting_to_switch_to_a_product_is_not_an_objection() -> None:
+    assert types("我们想换成一台大一点的机器") == []
+    assert types("明年打算换成别家的系统") == ["other"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("下单都两周了怎么还没发货？", ["delivery"]),    # a complaint even as a question
+        ("说好月初送，结果月底才到", ["delivery"]),
+        ("你们比同行贵", ["price"]),
+        ("这个报价有点离谱", ["price"]),
+        ("隔壁那家还送上门安装", ["price"]),
+        ("其他家的比你们的耐用", ["other"]),
+        ("插头一碰就掉", ["other"]),
+        ("颜色跟样品不一样", ["other"]),
+        ("电机用起来特别费电", ["other"]),             # 特别 is not 别 (an instruction)
+        ("我们先观望一下", ["other"]),
+    ],
+)
+def test_late_goods_competitors_and_faults(text: str, expected: list[str]) -> None:
+    assert sorted(types(text, industry="fmcg_distribution")) == sorted(expected)
+
+
+@pytest.mark.parametrize("text", ["下个月就来不及了，我们月底要开业", "明年肯定赶不上了", "我们还没发货给下游", "这批货还没到期"])
+def test_the_customers_own_deadlines_and_shipments_are_not_objections(text: str) -> None:
+    assert types(text) == []
+
+
+def test_a_lead_time_too_long_still_objects() -> None:
+    assert types("三个月就来不及了") == ["delivery"]
