@@ -96,7 +96,8 @@ def test_asks_errands_and_haggling_are_not_needs(text: str) -> None:
 def test_spaced_transcript_splits_at_a_second_cue() -> None:
     found = needs("学校 想 先 买 二十 台 平板 还 要 能 跟 我们 的 教务 系统 对接", industry="education_equipment")
     assert len(found) == 2, found
-    assert found[0].startswith("学校 想 先 买 二十 台") and found[1].startswith("要 能 跟")
+    # the adverb before the second cue goes with it (labels keep 还 要 能…, 还 得 是…)
+    assert found[0].startswith("学校 想 先 买 二十 台") and found[1].startswith("还 要 能 跟")
 
 
 def test_spaced_transcript_keeps_a_need_whole_after_a_clause_taking_cue() -> None:
@@ -203,3 +204,157 @@ def test_misheard_errand_word_still_rules_a_need_out() -> None:
     assert a.needs == ()
     b = analyze([Utterance("我们须要兼容新国标的型号。", "customer")], on=dt.date(2026, 3, 2), industry="manufacturing")
     assert [n.text for n in b.needs] == ["我们须要兼容新国标的型号"]
+
+
+# --- phrasings without a listed cue word --------------------------------------------------------
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("螺丝再整两千个。", ["螺丝再整两千个"]),                          # 整/来/拿 + a counted order
+        ("给我们来五十箱矿泉水。", ["给我们来五十箱矿泉水"]),
+        ("先给我们寄两个样品试试。", ["先给我们寄两个样品试试"]),
+        ("这次一起带过来。", ["这次一起带过来"]),                          # goods brought along
+        ("样品你下周二之前寄过来。", ["样品你下周二之前寄过来"]),            # the vendor told what to send
+        ("我们得五月一号前装好。", ["我们得五月一号前装好"]),                # modal, date, then the deadline
+        ("货 最晚 下 周五 要 到 我们 仓库", ["货 最晚 下 周五 要 到 我们 仓库"]),
+        ("屏幕要大一点。", ["屏幕要大一点"]),                             # a comparative spec
+        ("铭牌上的字要清楚。", ["铭牌上的字要清楚"]),
+        ("噪音得控制在六十分贝以下。", ["噪音得控制在六十分贝以下"]),
+        ("颜色要跟样板一致。", ["颜色要跟样板一致"]),
+        ("钢板得切得平整干净，毛刺得打磨得干净。", ["毛刺得打磨得干净"]),  # modal + verb + 得 + result
+        ("防护罩也得一起配上。", ["防护罩也得一起配上"]),                  # an adverb between 得 and the verb
+        ("还要过环保验收。", ["还要过环保验收"]),                          # passing an inspection is a spec
+        ("发货要按我们的仓储中心走。", ["发货要按我们的仓储中心走"]),
+        ("我们想再加三台。", ["我们想再加三台"]),
+        ("最重要是要耐用。", ["最重要是要耐用"]),                          # 重要是 is not 要是 (if)
+    ],
+)
+def test_needs_without_a_listed_cue(text: str, expected: list[str]) -> None:
+    assert needs(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我们要装修办公室。",                        # the customer's own project
+        "入冬之前我们得把屋顶修完。",                  # the customer's own work (我们得把…)
+        "我跟财务说一声，他得在场。",                  # someone on the customer's side has to be there
+        "下周五要过来验收一下。",                      # a visit, not passing an inspection
+        "开业前还要做清洁和检测。",                    # the customer's own preparations
+        "整个项目明年底前要交房。",                    # the customer's own milestone
+        "挂网时间你们记得关注。",                      # a reminder to the vendor
+        "要备嘛。",                                 # a bare yes names nothing wanted
+        "要不要再拿两箱？",                          # still deciding
+        "你们得给个实在价。",                          # haggling
+        "你看能不能九块",                            # a counter-offer
+        "这回先进五万块钱的货。",                      # goods counted in money: a budget
+        "首批要有百分之五的促销支持。",                 # a commercial term
+        "我们预算最多三十万。",                        # a budget is money
+        "价格有点高，差得有点多。",                     # 得有点: degree, not 得有 (must have)
+        "在外面也就拿得到六十几。",                     # 拿得到: a complement, not 得到 (must arrive)
+        "这款卖得最好。",                             # 卖得最好: sells best, not 最好 (preferably)
+        "如果你们能做到，我们就要一百台。",              # the consequent of a condition
+        "我们得在月底前把尾款付了。",                   # paying is an errand
+    ],
+)
+def test_not_needs_general(text: str) -> None:
+    assert needs(text) == []
+
+
+def test_polite_hedge_is_not_a_condition() -> None:
+    assert needs("如果可以的话，我们希望下周能到。") == ["我们希望下周能到"]
+
+
+def test_a_list_after_a_preview_states_the_items() -> None:
+    # 都要 announces the items said next; each item is the need (a lone 都要 still is one).
+    assert needs("螺栓和螺母都要，螺栓要五百个，螺母要两百个。", industry="industrial_distribution") == [
+        "螺栓要五百个", "螺母要两百个"]
+    assert needs("想找一家能整体交付的，实验台、通风柜都要。", industry="education_equipment") == [
+        "想找一家能整体交付的", "实验台、通风柜都要"]
+
+
+def test_errand_word_inside_what_is_bought() -> None:
+    # 合同 describes the system wanted; sending a contract is still an errand.
+    assert needs("想找一个能管订单和合同的系统。", industry="saas") == ["想找一个能管订单和合同的系统"]
+    assert needs("你把合同发过来。", industry="saas") == []
+
+
+def test_customer_renovating_own_premises_is_a_plan() -> None:
+    # 改造 is a need word where retrofits are sold (manufacturing), not where the school renovates.
+    assert needs("我们学校今年要改造二十个教室。", industry="education_equipment") == []
+
+
+# --- word-spaced transcripts: where one need ends and the next begins ---------------------------
+
+def test_spaced_second_cue_inside_a_want_de_phrase_is_cut() -> None:
+    # 要…的 at the clause end must not swallow the 得是 cue inside it.
+    assert needs("要 五百套 双人 的 还 得 是 能 折叠 的", industry="education_equipment") == [
+        "要 五百套 双人 的", "还 得 是 能 折叠 的"]
+    assert needs("瓷砖 要 六百乘六百 的 大概 要 两千 个 平方", industry="building_materials") == [
+        "瓷砖 要 六百乘六百 的", "大概 要 两千 个 平方"]
+
+
+def test_spaced_date_between_modal_and_deadline_is_one_need() -> None:
+    assert needs("必须 十月 十号 之前 送到 我们 仓库", industry="fmcg_distribution") == [
+        "必须 十月 十号 之前 送到 我们 仓库"]
+
+
+def test_spaced_budget_is_cut_off_and_dropped() -> None:
+    assert needs("而且 要 能 折叠 的 预算 不 超过 两千", industry="mother_baby_retail") == ["要 能 折叠 的"]
+
+
+def test_spaced_short_ask_stays_with_its_need() -> None:
+    assert needs("那个 密封圈 要 耐温 三百度 以上 的 你们 有没有", industry="industrial_distribution") == [
+        "密封圈 要 耐温 三百度 以上 的 你们 有没有"]
+
+
+def test_spaced_counted_orders_split() -> None:
+    assert needs("那个 圆钢 整 二十根 角钢 也 来 十根", industry="industrial_distribution") == [
+        "圆钢 整 二十根 角钢", "也 来 十根"]
+
+
+def test_cue_first_characters_cover_every_branch() -> None:
+    """CUE_FIRST_CHARS lets the regex skip positions: a cue starting elsewhere would never match."""
+    import re._constants as c
+    import re._parser as parser
+
+    from nlp.needs import _CUE_BODY, CUE_FIRST_CHARS
+
+    def first(items: list) -> tuple[set[str], bool]:
+        out: set[str] = set()
+        for op, av in items:
+            chars, may_be_empty = first_of(op, av)
+            out |= chars
+            if not may_be_empty:
+                return out, False
+        return out, True
+
+    def first_of(op, av) -> tuple[set[str], bool]:
+        if op is c.LITERAL:
+            return {chr(av)}, False
+        if op is c.IN:
+            chars: set[str] = set()
+            for o, a in av:
+                assert o in (c.LITERAL, c.RANGE), "a cue may not begin with a negated or open class"
+                chars |= {chr(a)} if o is c.LITERAL else {chr(x) for x in range(a[0], a[1] + 1)}
+            return chars, False
+        if op is c.SUBPATTERN:
+            return first(av[3].data)
+        if op is c.BRANCH:
+            found = [first(alt.data) for alt in av[1]]
+            return set().union(*(f[0] for f in found)), any(f[1] for f in found)
+        if op in (c.MAX_REPEAT, c.MIN_REPEAT):
+            chars, may_be_empty = first(av[2].data)
+            return chars, av[0] == 0 or may_be_empty
+        assert op in (c.ASSERT, c.ASSERT_NOT, c.AT), f"a cue may not begin with {op}"
+        return set(), True
+
+    starts, may_be_empty = first(parser.parse(_CUE_BODY).data)
+    assert not may_be_empty
+    assert starts <= set(CUE_FIRST_CHARS), sorted(starts - set(CUE_FIRST_CHARS))
+
+
+def test_hope_as_a_noun_is_not_a_want() -> None:
+    assert needs("价格我再争取一下，不过您别抱太大希望。") == []
+    assert needs("我们希望下个月能到货。") == ["我们希望下个月能到货"]
