@@ -14,6 +14,12 @@ the same unit, a total budget only with totals (the caller picks it: workers/sco
 A component without data (no target chain, no stated budget or no comparable quote) is left out and
 the axis is the weighted mean of the rest; it is listed in `missing`. Constants: RadarConfig.
 
+An axis with **no input at all** in the period is None (drawn and labelled 无数据), never 0 %: coverage
+without a target chain and without touches; need clarity without touches, document viewing or
+proposal revisions; budget match without a comparable quote and budget, budget mentions or rebate
+queries. A measured nothing — a target chain none of whom was reached, touches without a need —
+stays a real 0 %.
+
 `render_radar_png` draws with matplotlib's Agg backend (no pyplot, no global state) in a CJK
 font the project installs (`mplfonts` ships Noto Sans CJK SC); it refuses to draw rather
 than print tofu boxes when the font lacks a label's glyph.
@@ -97,22 +103,32 @@ class Component:
         return {"name": self.name, "raw": self.raw, "value": self.value, "weight": self.weight}
 
 
+NO_DATA = "无数据"
+
+
 @dataclass(frozen=True)
 class RadarAxes:
-    coverage: float
-    need_clarity: float
-    budget_match: float
+    coverage: float | None  # None: no input in the period (无数据)
+    need_clarity: float | None
+    budget_match: float | None
     components: Mapping[str, tuple[Component, ...]]
     missing: tuple[str, ...]  # components without data ("coverage.chain", "budget_match.price_fit")
     inputs: RadarInputs
 
+    @property
+    def no_data(self) -> tuple[str, ...]:
+        """Axes without any input in the period."""
+        return tuple(k for k, _ in AXES if getattr(self, k) is None)
+
     def as_array(self) -> np.ndarray:
-        return np.array([self.coverage, self.need_clarity, self.budget_match], dtype=float)
+        """The three values for drawing: an axis without data sits at the centre (its label says 无数据)."""
+        return np.array([0.0 if v is None else v for v in (self.coverage, self.need_clarity, self.budget_match)],
+                        dtype=float)
 
     def to_json(self) -> dict[str, Any]:
         return {"axes": {k: {"label": AXIS_LABELS[k], "value": getattr(self, k),
-                             "components": [c.to_json() for c in self.components[k]]} for k, _ in AXES},
-                "missing": list(self.missing),
+                             "components": [c.to_json() for c in self.components.get(k, ())]} for k, _ in AXES},
+                "missing": list(self.missing), "no_data": list(self.no_data),
                 "inputs": {k: (dict(v) if isinstance(v, Mapping) else v)
                            for k, v in self.inputs.__dict__.items()}}
 
@@ -149,6 +165,13 @@ def radar_axes(inputs: RadarInputs, config: RadarConfig | None = None) -> RadarA
         "chain": (None if inputs.chain_target <= 0 else float(inputs.chain_reached), chain),
         "price_fit": (inputs.quote_yuan, fit),
     }
+    observed = {
+        "coverage": inputs.chain_target > 0 or (inputs.touches or 0) > 0,
+        "need_clarity": any((getattr(inputs, k) or 0) > 0 for k in ("touches", "need_statements", "doc_view_seconds",
+                                                                     "proposal_revisions")),
+        "budget_match": fit is not None or any((getattr(inputs, k) or 0) > 0
+                                               for k in ("budget_mentions", "rebate_queries")),
+    }
     components, missing, axes = {}, [], {}
     for axis, _ in AXES:
         comps = tuple(Component(name, values[name][0], values[name][1], float(w))
@@ -156,7 +179,9 @@ def radar_axes(inputs: RadarInputs, config: RadarConfig | None = None) -> RadarA
         components[axis] = comps
         missing += [f"{axis}.{c.name}" for c in comps if c.value is None]
         present = [c for c in comps if c.value is not None and c.weight > 0]
-        if present:
+        if not observed[axis]:
+            axes[axis] = None
+        elif present:
             w = np.array([c.weight for c in present])
             v = np.array([c.value for c in present])
             axes[axis] = float(np.clip(np.dot(w, v) / w.sum(), 0.0, 1.0))
@@ -228,8 +253,8 @@ def render_radar_png(customer_name: str, axes: RadarAxes, week_label: str, *,
 
     labels = [label for _, label in AXES]
     title = f"{customer_name}\n{week_label} 客户健康雷达"
-    path = Path(font_path) if font_path is not None else cjk_font_path("".join(labels) + "客户健康雷达")
-    lacking = missing_glyphs(path, "".join(labels))
+    path = Path(font_path) if font_path is not None else cjk_font_path("".join(labels) + "客户健康雷达" + NO_DATA)
+    lacking = missing_glyphs(path, "".join(labels) + NO_DATA)
     if lacking:
         raise CjkFontMissing(f"{path} has no glyph for {''.join(lacking)}")
     # Characters of the customer's name the font lacks are dropped rather than drawn as boxes.
@@ -246,7 +271,8 @@ def render_radar_png(customer_name: str, axes: RadarAxes, week_label: str, *,
     ax.set_yticks([0.25, 0.5, 0.75, 1.0])
     ax.set_yticklabels(["25%", "50%", "75%", "100%"], fontproperties=font, fontsize=8, color="#777777")
     ax.set_xticks(angles % (2 * np.pi))
-    ax.set_xticklabels([f"{lab}\n{v * 100:.0f}%" for lab, v in zip(labels, values)],
+    raw = (axes.coverage, axes.need_clarity, axes.budget_match)
+    ax.set_xticklabels([f"{lab}\n{NO_DATA if r is None else f'{v * 100:.0f}%'}" for lab, v, r in zip(labels, values, raw)],
                        fontproperties=font, fontsize=13)
     ax.tick_params(axis="x", pad=14)
     closed = np.append(angles, angles[0])
@@ -254,7 +280,11 @@ def render_radar_png(customer_name: str, axes: RadarAxes, week_label: str, *,
     if reference is not None:
         ax.plot(closed, np.full(n + 1, float(reference)), linestyle="--", linewidth=1, color="#999999")
     ax.fill(closed, ring, color="#2a7ae2", alpha=0.30)
-    ax.plot(closed, ring, color="#2a7ae2", linewidth=2, marker="o")
+    ax.plot(closed, ring, color="#2a7ae2", linewidth=2)
+    # Measured points filled, axes without data hollow and grey at the centre: no data is not a zero.
+    for angle, v, r in zip(angles, values, raw):
+        ax.plot([angle], [v], marker="o", markersize=7, color="#2a7ae2" if r is not None else "#999999",
+                markerfacecolor="#2a7ae2" if r is not None else "white")
     # Long company names shrink to fit the width (about 1.4 px per point per character at 100 dpi).
     longest = max(len(line) for line in title.splitlines())
     title_pt = max(7.0, min(14.0, 0.95 * size_px / max(1, longest) / 1.39 * (100 / dpi)))

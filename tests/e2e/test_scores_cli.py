@@ -46,4 +46,4 @@ def test_cqi_suggest_and_radar_commands(tmp_path):
     png = tmp_path / "png" / f"radar-{customer_id}-2026-W10.png"
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 20_000
     axes = radar["charts"][0]["axes"]
-    assert set(axes) == {"coverage", "need_clarity", "budget_match"} and all(0 <= v <= 1 for v in axes.values())
+    assert set(axes) == {"coverage", "need_clarity", "budget_match"} and all(v is None or 0 <= v <= 1 for v in axes.values())

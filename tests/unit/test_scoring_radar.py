@@ -37,8 +37,22 @@ def test_missing_components_are_left_out_and_listed():
     a = radar_axes(RadarInputs(touches=2, need_statements=2))
     assert a.missing == ("coverage.chain", "budget_match.price_fit")
     assert a.coverage == pytest.approx(0.5)  # touches only
-    assert a.budget_match == 0.0
+    assert a.budget_match is None and a.no_data == ("budget_match",)  # nothing about money this week
     assert radar_axes(RadarInputs()).as_array().tolist() == [0.0, 0.0, 0.0]
+
+
+def test_an_axis_without_input_is_no_data_and_a_real_zero_stays_zero():
+    empty = radar_axes(RadarInputs())
+    assert (empty.coverage, empty.need_clarity, empty.budget_match) == (None, None, None)
+    assert empty.to_json()["no_data"] == ["coverage", "need_clarity", "budget_match"]
+    # A target chain of four nobody reached, a rep who talked without hearing a need, a budget far off:
+    # measured, so 0 % (or near it), not 无数据.
+    zero = radar_axes(RadarInputs(chain_target=4, chain_reached=0))
+    assert zero.coverage == 0.0 and zero.need_clarity is None and zero.budget_match is None
+    talked = radar_axes(RadarInputs(touches=3))
+    assert talked.need_clarity == 0.0 and talked.budget_match is None
+    priced = radar_axes(RadarInputs(budget_low_yuan=100.0, quote_yuan=1e9))
+    assert priced.budget_match is not None and priced.budget_match < 0.01
 
 
 def test_budget_fit_and_saturation():
@@ -64,7 +78,8 @@ def test_axes_stay_within_0_and_1_and_reaching_more_roles_never_lowers_coverage(
     assert np.all((a.as_array() >= 0) & (a.as_array() <= 1))
     more = radar_axes(RadarInputs(touches, views, revisions, rebates, reached + 1, target, needs, mentions,
                                   low, high, quote))
-    assert more.coverage >= a.coverage
+    assert (more.coverage is None) == (a.coverage is None)  # reaching someone is no input without a chain
+    assert (more.coverage or 0.0) >= (a.coverage or 0.0)
 
 
 # ---- the font and the picture ------------------------------------------------------------------
@@ -127,3 +142,15 @@ def test_render_refuses_a_font_without_chinese_glyphs():
     assert missing_glyphs(latin, "决策")
     with pytest.raises(CjkFontMissing):
         render_radar_png("x", radar_axes(WEEK), "2026-W12", font_path=latin)
+
+
+def test_an_axis_without_data_is_drawn_labelled_not_as_zero():
+    import dataclasses
+
+    a = radar_axes(WEEK)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # 无数据 must be in the font too
+        none = render_radar_png("杭州宏达五金", dataclasses.replace(a, budget_match=None), "2026-W12")
+        zero = render_radar_png("杭州宏达五金", dataclasses.replace(a, budget_match=0.0), "2026-W12")
+    assert none[:8] == b"\x89PNG\r\n\x1a\n" and none != zero
+    assert missing_glyphs(cjk_font_path(), "无数据") == []
