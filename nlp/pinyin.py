@@ -120,9 +120,13 @@ class VocabularyMatcher:
         hits: list[Correction] = []
         firsts = self._firsts
         pairs = self._pairs
-        for i, first in enumerate(syl):
+        n_syl = len(syl)
+        # Only token edges can start a window: walk those rather than every character.
+        starts = range(n_syl) if bounds is None else sorted(b for b in bounds if b < n_syl)
+        for i in starts:
+            first = syl[i]
             lengths = firsts.get(first)
-            if lengths is None or (bounds is not None and i not in bounds):
+            if lengths is None:
                 continue
             if syl[i:i + 2] not in pairs and (fuzzy_syllable(first), fuzzy_syllable(syl[i + 1]) if i + 1 < len(syl)
                                                else "") not in pairs:
