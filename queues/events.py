@@ -247,9 +247,38 @@ class StorePrompt(EventPayload):
         return f"{self.name}.{self.store_id}"
 
 
+class RadarDigestItem(BaseModel):
+    """One customer of the manager's team on the weekly radar; null axes had no input that week (无数据)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    customer_id: int
+    rep_id: int | None = Field(description="The customer's rep (crm_customers.owner_rep_id).")
+    chain_coverage: float | None = Field(description="决策链覆盖度 0-1; null: no input in the week (无数据).")
+    need_clarity: float | None = Field(description="需求明确度 0-1; null: no input in the week (无数据).")
+    budget_match: float | None = Field(description="预算匹配度 0-1; null: no input in the week (无数据).")
+
+
+class RadarWeekly(EventPayload):
+    """The weekly radar of a manager's team is due (Friday 18:00 org time): one per manager and ISO week.
+    The built-in notifier posts it to the manager's robot as one digest."""
+
+    name: ClassVar[str] = "radar.weekly"
+    routing_pattern: ClassVar[str] = "radar.weekly.<manager_id>"
+
+    digest_id: int = Field(description="ap_radar_digests.id: one per manager and week; de-duplicate deliveries on it.")
+    manager_id: int = Field(description="crm_users.id of the reps' manager, the recipient.")
+    week: str = Field(description="ISO week, e.g. 2026-W12.")
+    customers: list[RadarDigestItem]
+
+    def routing_key(self) -> str:
+        """`radar.weekly.<manager_id>`."""
+        return f"{self.name}.{self.manager_id}"
+
+
 EVENTS: dict[str, type[EventPayload]] = {
     m.name: m for m in (ActionVerified, AlertCreated, AlertOverdue, AlertEscalated, SuggestionUpdated, CqiUpdated,
-                        PlanIncomplete, StageGatePassed, StageGateBlocked, StorePrompt)
+                        PlanIncomplete, StageGatePassed, StageGateBlocked, StorePrompt, RadarWeekly)
 }
 
 

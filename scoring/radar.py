@@ -15,10 +15,10 @@ A component without data (no target chain, no stated budget or no comparable quo
 the axis is the weighted mean of the rest; it is listed in `missing`. Constants: RadarConfig.
 
 An axis with **no input at all** in the period is None (drawn and labelled 无数据), never 0 %: coverage
-without a target chain and without touches; need clarity without touches, document viewing or
-proposal revisions; budget match without a comparable quote and budget, budget mentions or rebate
-queries. A measured nothing — a target chain none of whom was reached, touches without a need —
-stays a real 0 %.
+without touches and without anyone reached (a target chain alone is configuration, not an input);
+need clarity without touches, need statements, document viewing or proposal revisions; budget match
+without a comparable quote and budget, budget mentions or rebate queries. A measured nothing —
+touches in which no need was stated — stays a real 0 %.
 
 `render_radar_png` draws with matplotlib's Agg backend (no pyplot, no global state) in a CJK
 font the project installs (`mplfonts` ships Noto Sans CJK SC); it refuses to draw rather
@@ -166,7 +166,8 @@ def radar_axes(inputs: RadarInputs, config: RadarConfig | None = None) -> RadarA
         "price_fit": (inputs.quote_yuan, fit),
     }
     observed = {
-        "coverage": inputs.chain_target > 0 or (inputs.touches or 0) > 0,
+        # The target chain is the customer's standing configuration, not an input of the week.
+        "coverage": (inputs.touches or 0) > 0 or (inputs.chain_reached or 0) > 0,
         "need_clarity": any((getattr(inputs, k) or 0) > 0 for k in ("touches", "need_statements", "doc_view_seconds",
                                                                      "proposal_revisions")),
         "budget_match": fit is not None or any((getattr(inputs, k) or 0) > 0

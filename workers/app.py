@@ -49,7 +49,10 @@ def make_worker(settings: Settings, job_types: list[str]) -> Worker:
     def clock() -> None:
         from .periodic import run_clock
 
-        run_clock(sess, settings)
+        ids: list[int] = []
+        run_clock(sess, settings, outbox_ids=ids)
+        if ids and worker.publisher is not None:
+            outbox.flush(sess, worker.publisher, ids=ids)  # what is left, the sweep publishes later
 
     worker.periodic = [[settings.sweep_interval_s, 0.0, sweep], [settings.clock_interval_s, 0.0, clock]]
     if settings.metrics_port:

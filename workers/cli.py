@@ -299,7 +299,14 @@ def cmd_sweep(args, settings: Settings) -> int:
         pub.connection.release()
     from .periodic import run_clock
 
-    clock = run_clock(sessions(settings), settings)
+    ids: list[int] = []
+    clock = run_clock(sessions(settings), settings, outbox_ids=ids)
+    if ids:
+        pub = publisher(settings)
+        try:
+            sent += outbox.flush(sessions(settings), pub, ids=ids)
+        finally:
+            pub.connection.release()
     print(json.dumps({"overdue": result.overdue, "escalated": result.escalated, "plan_items_checked": plans.checked,
                       "plan_items_red": plans.red, "plan_reasons_missed": plans.missed, "events_sent": sent, **clock}))
     return 0

@@ -53,6 +53,15 @@ def db_alert_status(settings) -> Callable[[Any], str | None]:
     return status
 
 
+def _radar_pictures(settings) -> Callable | None:
+    """Names and charts of radar digests, read from the database (None for settings without one)."""
+    if not getattr(settings, "database_url", None):
+        return None
+    from .radar_digest import db_radar_pictures
+
+    return db_radar_pictures(settings)
+
+
 def _webhooks(args, settings) -> dict[str, nt.WebhookTarget]:
     raw = args.webhooks
     if raw and raw.startswith("@"):
@@ -79,7 +88,8 @@ def cmd_notify(args, settings, *, alert_status_factory: AlertStatusFactory | Non
         targets=targets, deliveries=nt.SqliteDeliveryLog(path),
         alert_status=(alert_status_factory or db_alert_status)(settings),
         timezone=settings.default_timezone, max_attempts=args.max_attempts,
-        describe=describe_factory(settings) if describe_factory else None)
+        describe=describe_factory(settings) if describe_factory else None,
+        radar_pictures=_radar_pictures(settings), radar_max_images=getattr(settings, "radar_max_images", 10))
     stats = nt.run_notifier(settings.broker_url, notifier, prefix=settings.queue_prefix,
                             until_idle=args.until_idle, max_seconds=args.max_seconds, lease_s=settings.lease_s)
     print(json.dumps(dict(stats), ensure_ascii=False, sort_keys=True))

@@ -107,6 +107,10 @@ class Settings:
     store_cases: int = 2  # similar won cases per prompt
     store_case_days: float = 180.0  # how far back won cases are looked for
     store_case_visitors: int = 500  # most recent won visitors of the store and chain compared per prompt
+    # Weekly radar digests (docs/contract.md, "Weekly radar to managers").
+    radar_media_base_url: str = ""  # DingTalk: charts linked under it; empty = the values as text
+    radar_media_dir: Path | None = None  # where the charts are written for that URL; None: <home>/radar-media
+    radar_max_images: int = 10  # WeCom: image messages per digest (robots take about 20 posts a minute)
 
     def prefetch_for(self, job_type: str) -> int:
         return self.prefetch_by_type.get(job_type) or self.prefetch
@@ -176,4 +180,7 @@ class Settings:
             store_cases=int(_float(env, "ACTIONPROOF_STORE_CASES", 2)),
             store_case_days=_float(env, "ACTIONPROOF_STORE_CASE_DAYS", 180.0),
             store_case_visitors=int(_float(env, "ACTIONPROOF_STORE_CASE_VISITORS", 500)),
+            radar_media_base_url=env.get("ACTIONPROOF_RADAR_MEDIA_BASE_URL", ""),
+            radar_media_dir=Path(env["ACTIONPROOF_RADAR_MEDIA_DIR"]) if env.get("ACTIONPROOF_RADAR_MEDIA_DIR") else None,
+            radar_max_images=int(_float(env, "ACTIONPROOF_RADAR_MAX_IMAGES", 10)),
         )

@@ -1,5 +1,5 @@
-"""Alert delivery: alert.created/overdue/escalated and plan.incomplete events → the manager's WeCom or
-DingTalk group robot.
+"""Alert delivery: alert.created/overdue/escalated, plan.incomplete and radar.weekly events → the manager's
+WeCom or DingTalk group robot.
 
     notifier = Notifier(parse_webhooks(raw_json), SqliteDeliveryLog(path), alert_status)
     run_notifier(broker_url, notifier, prefix=queue_prefix)
@@ -15,6 +15,10 @@ DingTalk group robot.
 * Retries with exponential backoff on connection errors, timeouts, HTTP 429/5xx and the
   robots' rate-limit error codes; bounded by `max_attempts`, then logged and recorded `failed`.
   A robot accepts 20 messages a minute; posts are spaced to stay under that.
+* The weekly radar digest (`radar.weekly.<manager_id>`) is several posts on WeCom (the digest, then
+  one image message per customer) and one markdown on DingTalk (pictures linked under the media base
+  URL, or the three values as text). Each post is recorded under the digest id once it is accepted,
+  so a digest whose posting failed part-way is requeued and goes on where it stopped: no post twice.
 """
 from __future__ import annotations
 
@@ -40,14 +44,17 @@ from zoneinfo import ZoneInfo
 log = logging.getLogger("actionproof.notifier")
 
 QUEUE_NAME = "notifier"
-ROUTING_KEYS = ("alert.created.*", "alert.overdue.*", "alert.escalated.*", "plan.incomplete.*")
+ROUTING_KEYS = ("alert.created.*", "alert.overdue.*", "alert.escalated.*", "plan.incomplete.*", "radar.weekly.*")
 KINDS = ("wecom", "dingtalk")
 SKIP_STATUSES = ("superseded", "resolved")
 # Robot error codes worth retrying: WeCom 45009 (rate limit), -1 (system busy);
 # DingTalk 130101 (sending too fast), 130102 (too many robots sending).
 RETRYABLE_ERRCODES = frozenset({-1, 45009, 130101, 130102})
 MAX_BYTES = {"wecom": {"markdown": 4096, "text": 2048}, "dingtalk": {"markdown": 5000, "text": 5000}}
-TITLES = {"created": "待核实提醒", "overdue": "核实提醒已超时", "escalated": "核实提醒升级", "plan": "今日必做未完成"}
+TITLES = {"created": "待核实提醒", "overdue": "核实提醒已超时", "escalated": "核实提醒升级", "plan": "今日必做未完成",
+          "radar": "客户健康雷达周报"}
+RADAR_AXES = (("chain_coverage", "决策链覆盖度"), ("need_clarity", "需求明确度"), ("budget_match", "预算匹配度"))
+WECOM_IMAGE_MAX_BYTES = 2 * 1024 * 1024  # WeCom robots refuse larger images
 
 
 # ---- configuration ---------------------------------------------------------------------------
@@ -167,6 +174,8 @@ def event_kind(routing_key: str) -> str | None:
         return parts[1]
     if len(parts) == 3 and parts[:2] == ["plan", "incomplete"]:
         return "plan"
+    if len(parts) == 3 and parts[:2] == ["radar", "weekly"]:
+        return "radar"
     return None
 
 
@@ -261,6 +270,68 @@ def _render_plan(body: Mapping[str, Any], target: WebhookTarget, timezone: str,
     return {"msgtype": "text", "text": {"content": text}}
 
 
+@dataclass(frozen=True)
+class RadarPicture:
+    """What a digest shows of one customer beyond the event: names, the chart, and where it is served."""
+
+    customer_id: int
+    customer_name: str
+    rep_name: str | None = None
+    png: bytes | None = None  # for WeCom image messages
+    url: str | None = None  # for DingTalk markdown: the chart under the configured media base URL
+
+
+def _percent(value: Any) -> str:
+    """An axis value as the digest shows it: 无数据 when the week had no input, a real 0 stays 0%."""
+    return "无数据" if value is None else f"{float(value) * 100:.0f}%"
+
+
+def render_radar_digest(body: Mapping[str, Any], target: WebhookTarget, pictures: Mapping[int, RadarPicture],
+                        max_images: int = 10) -> list[tuple[str, dict[str, Any]]]:
+    """The posts of one weekly digest as (part key, robot message), in posting order.
+
+    WeCom robots take pictures only as image messages: the digest text, then one image per customer
+    (at most `max_images`; the rest are in the text). DingTalk robots take images only by URL: one
+    markdown linking each chart served under the media base URL, or with the values alone when none
+    is set (they are in the text either way).
+    """
+    title = TITLES["radar"]
+    week = body.get("week")
+    lines, images = [], []
+    for item in body.get("customers") or []:
+        cid = item.get("customer_id")
+        pic = pictures.get(cid) or RadarPicture(cid, f"客户#{cid}")
+        who = f"（{pic.rep_name}）" if pic.rep_name else ""
+        values = " · ".join(f"{label} {_percent(item.get(key))}" for key, label in RADAR_AXES)
+        lines.append((pic, f"{pic.customer_name}{who}：{values}"))
+    head = f"{week} 共 {len(lines)} 位客户；无数据 = 本周没有该维度的输入（不是 0%）"
+    if target.kind == "dingtalk":
+        md = [f"### 【{title}】{week}", f"> {head}", ""]
+        for pic, line in lines:
+            md.append(f"- {line}")
+            if pic.url:
+                md.append(f"  ![{pic.customer_name}]({pic.url})")
+        text = _fit("\n".join(md), MAX_BYTES["dingtalk"]["markdown"])
+        return [("digest", {"msgtype": "markdown", "markdown": {"title": f"{title} {week}", "text": text}})]
+    if target.msgtype == "markdown":
+        text = _fit("\n".join([f"### 【{title}】{week}", f"> {head}", "", *[f"- {x}" for _, x in lines]]),
+                    MAX_BYTES["wecom"]["markdown"])
+        posts = [("digest", {"msgtype": "markdown", "markdown": {"content": text}})]
+    else:
+        text = _fit("\n".join([f"【{title}】{week}", head, *[f"- {x}" for _, x in lines]]), MAX_BYTES["wecom"]["text"])
+        posts = [("digest", {"msgtype": "text", "text": {"content": text}})]
+    for pic, _ in lines:
+        if pic.png and len(pic.png) <= WECOM_IMAGE_MAX_BYTES and len(images) < max(0, max_images):
+            images.append((f"image:{pic.customer_id}", {"msgtype": "image", "image": {
+                "base64": base64.b64encode(pic.png).decode("ascii"), "md5": hashlib.md5(pic.png).hexdigest()}}))
+    return posts + images
+
+
+class DeliveryDeferred(Exception):
+    """A post failed with an error worth retrying after all attempts: the event is requeued, and the
+    posts already accepted are not sent again."""
+
+
 # ---- HTTP ------------------------------------------------------------------------------------
 class PostError(Exception):
     def __init__(self, message: str, retryable: bool):
@@ -351,6 +422,9 @@ class Notifier:
     limiter: RateLimiter = field(default_factory=RateLimiter)
     keepalive: Callable[[], None] | None = None  # called while waiting (renews broker leases)
     stats: Counter = field(default_factory=Counter)
+    # Weekly radar digests: (event body, robot kind) -> names and charts per customer id.
+    radar_pictures: Callable[[Mapping[str, Any], str], Mapping[int, RadarPicture]] | None = None
+    radar_max_images: int = 10
 
     def handle(self, routing_key: str, body: Mapping[str, Any]) -> str:
         outcome = self._handle(routing_key, body)
@@ -359,6 +433,8 @@ class Notifier:
 
     def _handle(self, routing_key: str, body: Mapping[str, Any]) -> str:
         kind = event_kind(routing_key)
+        if kind == "radar":
+            return self._handle_radar(routing_key, body)
         if kind is None or (body.get("alert_id") is None if kind != "plan" else not body.get("red")):
             log.warning("not an alert or plan event; dropped", extra={"routing_key": routing_key})
             return "invalid"
@@ -390,6 +466,47 @@ class Notifier:
         self.deliveries.mark(event_id, "sent", f"{target.kind} {target.redacted()} attempts={attempts}")
         log.info("alert notice sent", extra={"event_id": event_id, "webhook": target.redacted(), "attempts": attempts})
         return "sent"
+
+    def _handle_radar(self, routing_key: str, body: Mapping[str, Any]) -> str:
+        """One digest = one or more posts, each recorded once accepted (`radar:<org>:<digest>:<part>`)."""
+        if body.get("digest_id") is None or not body.get("customers"):
+            log.warning("radar digest without a digest id or customers; dropped", extra={"routing_key": routing_key})
+            return "invalid"
+        # Keyed by the digest, not the event id: a digest announced twice is still posted once.
+        key = f"radar:{body.get('org_id')}:{body['digest_id']}"
+        if self.deliveries.seen(key):
+            log.info("radar digest already delivered", extra={"digest": key})
+            return "duplicate"
+        recipient = recipient_of(routing_key)
+        target = target_for(self.targets, recipient)
+        if target is None:
+            self.deliveries.mark(key, "no_target", f"recipient {recipient}")
+            log.warning("no webhook for recipient", extra={"digest": key, "recipient": recipient})
+            return "no_target"
+        pictures = self.radar_pictures(body, target.kind) if self.radar_pictures else {}  # errors: requeued
+        posted, failed = 0, []
+        for part, payload in render_radar_digest(body, target, pictures, self.radar_max_images):
+            part_key = f"{key}:{part}"
+            if self.deliveries.seen(part_key):
+                continue
+            try:
+                attempts = self._deliver(target, payload)
+            except PostError as e:
+                if e.retryable:
+                    log.warning("radar digest post failed; requeued", extra={"digest": key, "part": part,
+                                                                             "error": str(e)})
+                    raise DeliveryDeferred(f"{part_key}: {e}") from e
+                # Refused for good (a wrong key, a message the robot rejects): retrying cannot help.
+                self.deliveries.mark(part_key, "failed", str(e))
+                failed.append(part)
+                log.error("radar digest post refused", extra={"digest": key, "part": part, "error": str(e)})
+                continue
+            self.deliveries.mark(part_key, "sent", f"{target.kind} {target.redacted()} attempts={attempts}")
+            posted += 1
+        self.deliveries.mark(key, "failed" if failed else "sent", ",".join(failed))
+        log.info("radar digest sent", extra={"digest": key, "webhook": target.redacted(), "posts": posted,
+                                             "refused": len(failed)})
+        return "failed" if failed else "sent"
 
     def _wait(self, seconds: float) -> None:
         while seconds > 0:

@@ -12,9 +12,11 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from models import (
     ApAlert, ApFunnel, ApPlanItem, ApProcessQuality, ApRadar, ApVerdict, CrmAction, CrmCallLog, CrmCustomer, CrmOrg,
-    CrmPhoto, CrmStore, CrmStoreEvent,
+    CrmPhoto, CrmStore, CrmStoreEvent, CrmUser,
 )
-from models.stores import ApFunnelStep
+from models import ApOutbox
+from models.stores import ApFunnelStep, ApRadarDigest
+from queues.events import RadarDigestItem, RadarWeekly
 from scoring.cqi import compute_cqi
 from scoring.funnel import STAGE_KEYS, StoreEvent, StoreNode, funnel_by_store_day
 from scoring.periods import Period, iso_week
@@ -22,6 +24,7 @@ from scoring.plan import RedItem, manager_plan_weeks
 from scoring.quality import ActionRow, AlertRow, QualityConfig, manager_week_quality, rep_week_quality
 from scoring.radar import RadarInputs, radar_axes
 
+from . import outbox
 from .config import Settings
 from .handlers.score import cqi_config
 from .scoring_data import customer_facts, radar_inputs
@@ -66,10 +69,13 @@ def radar_due(now: dt.datetime, tz: ZoneInfo, weekday: int, at: str) -> Period |
     return week if local >= due else None
 
 
-def weekly_radar(sessions: sessionmaker[Session], settings: Settings, now: dt.datetime) -> int:
-    """Fill in the radar of every customer whose org's radar time has passed this week."""
+def weekly_radar(sessions: sessionmaker[Session], settings: Settings, now: dt.datetime,
+                 outbox_ids: list[int] | None = None) -> int:
+    """Fill in the radar of every customer whose org's radar time has passed this week, then announce
+    each manager's digest once (`radar.weekly.<manager_id>`; ids of the outbox rows go to `outbox_ids`)."""
     done = 0
     with sessions() as s, s.begin():
+        rows = []
         for org in s.scalars(select(CrmOrg)):
             week = radar_due(now, ZoneInfo(org.timezone or settings.default_timezone), settings.radar_weekday,
                              settings.radar_time)
@@ -81,7 +87,40 @@ def weekly_radar(sessions: sessionmaker[Session], settings: Settings, now: dt.da
                 if cid not in have:
                     customer_radar(s, settings, cid, week, now)
                     done += 1
+            rows += radar_digests(s, org.id, week, now)
+        s.flush()
+    if outbox_ids is not None:
+        outbox_ids += [r.id for r in rows]
     return done
+
+
+def radar_digests(s: Session, org_id: str, week: Period, now: dt.datetime) -> list[ApOutbox]:
+    """One digest per manager and ISO week: the radars of the customers of the manager's reps.
+
+    `ap_radar_digests` (unique manager × week) makes a later clock tick, a second worker or a restart
+    announce nothing twice; the notifier de-duplicates its posts on the digest id as well. A rep
+    without a manager has nobody to send to: their customers are in no digest.
+    """
+    done = set(s.scalars(select(ApRadarDigest.manager_id).where(ApRadarDigest.org_id == org_id,
+                                                                 ApRadarDigest.week_label == week.label)))
+    managers = {u.id: u.manager_id for u in s.scalars(select(CrmUser).where(CrmUser.org_id == org_id))}
+    teams: dict[int, list[ApRadar]] = {}
+    for r in s.scalars(select(ApRadar).where(ApRadar.org_id == org_id, ApRadar.week_label == week.label)
+                       .order_by(ApRadar.customer_id)):
+        manager = managers.get(r.rep_id) if r.rep_id is not None else None
+        if manager is not None and manager not in done:
+            teams.setdefault(manager, []).append(r)
+    out = []
+    for manager, radars in sorted(teams.items()):
+        digest = ApRadarDigest(org_id=org_id, manager_id=manager, week_label=week.label, customers=len(radars),
+                               created_at=now)
+        s.add(digest)
+        s.flush()
+        event = RadarWeekly(digest_id=digest.id, manager_id=manager, week=week.label, customers=[
+            RadarDigestItem(customer_id=r.customer_id, rep_id=r.rep_id, chain_coverage=r.chain_coverage,
+                            need_clarity=r.need_clarity, budget_match=r.budget_match) for r in radars])
+        out.append(outbox.add_event(s, org_id, event.routing_key(), event.body()))
+    return out
 
 
 def evidence_kinds(s: Session, action_ids: list[int]) -> dict[int, frozenset[str]]:
@@ -182,10 +221,12 @@ def store_funnels(sessions: sessionmaker[Session], settings: Settings, days: Ite
     return written
 
 
-def run_clock(sessions: sessionmaker[Session], settings: Settings, now: dt.datetime | None = None) -> dict[str, int]:
-    """Everything the clock owes: called by every worker's sweep and by `actionproof sweep`."""
+def run_clock(sessions: sessionmaker[Session], settings: Settings, now: dt.datetime | None = None,
+              outbox_ids: list[int] | None = None) -> dict[str, int]:
+    """Everything the clock owes: called by every worker's sweep and by `actionproof sweep`.
+    Ids of the outbox rows it wrote (radar digests) are added to `outbox_ids`, for publishing at once."""
     now = now or dt.datetime.now(dt.timezone.utc)
     today = now.astimezone(ZoneInfo(settings.default_timezone)).date()
-    return {"radar": weekly_radar(sessions, settings, now),
+    return {"radar": weekly_radar(sessions, settings, now, outbox_ids),
             "quality": process_quality(sessions, settings, iso_week(today), now),
             "funnels": store_funnels(sessions, settings, [today - dt.timedelta(days=1), today], now)}

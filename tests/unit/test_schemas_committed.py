@@ -208,6 +208,10 @@ def test_events_the_workers_emit_match_their_committed_schemas(embedded) -> None
                                                              store_event_id=event.id, **envelope))
         s.flush()
         ids += [r.id for r in ctx4.outbox_ids]
+    # Friday 18:05 in Shanghai: the manager's weekly radar digest.
+    from workers.periodic import weekly_radar
+
+    weekly_radar(sessions, embedded, dt.datetime(2026, 3, 13, 10, 5, tzinfo=dt.timezone.utc), ids)
     broker = _Recorder()
     assert outbox.flush(sessions, broker, ids=ids) == len(ids)
 

@@ -45,12 +45,12 @@ def test_an_axis_without_input_is_no_data_and_a_real_zero_stays_zero():
     empty = radar_axes(RadarInputs())
     assert (empty.coverage, empty.need_clarity, empty.budget_match) == (None, None, None)
     assert empty.to_json()["no_data"] == ["coverage", "need_clarity", "budget_match"]
-    # A target chain of four nobody reached, a rep who talked without hearing a need, a budget far off:
-    # measured, so 0 % (or near it), not 无数据.
-    zero = radar_axes(RadarInputs(chain_target=4, chain_reached=0))
-    assert zero.coverage == 0.0 and zero.need_clarity is None and zero.budget_match is None
-    talked = radar_axes(RadarInputs(touches=3))
+    # A target chain nobody was in touch with this week is no input; a rep who talked without hearing
+    # a need, or reached nobody of the chain, measured a real 0 % (or near it); so does a budget far off.
+    assert radar_axes(RadarInputs(chain_target=4, chain_reached=0)).coverage is None
+    talked = radar_axes(RadarInputs(touches=3, chain_target=4))
     assert talked.need_clarity == 0.0 and talked.budget_match is None
+    assert talked.components["coverage"][0].value == 0.0 and talked.coverage == pytest.approx(0.25 * 0.6)
     priced = radar_axes(RadarInputs(budget_low_yuan=100.0, quote_yuan=1e9))
     assert priced.budget_match is not None and priced.budget_match < 0.01
 
@@ -78,8 +78,8 @@ def test_axes_stay_within_0_and_1_and_reaching_more_roles_never_lowers_coverage(
     assert np.all((a.as_array() >= 0) & (a.as_array() <= 1))
     more = radar_axes(RadarInputs(touches, views, revisions, rebates, reached + 1, target, needs, mentions,
                                   low, high, quote))
-    assert (more.coverage is None) == (a.coverage is None)  # reaching someone is no input without a chain
-    assert (more.coverage or 0.0) >= (a.coverage or 0.0)
+    assert more.coverage is not None  # reaching someone is an input of the week
+    assert more.coverage >= (a.coverage or 0.0)
 
 
 # ---- the font and the picture ------------------------------------------------------------------
