@@ -6,7 +6,7 @@ import hashlib
 import json
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from types import MappingProxyType
 
@@ -87,6 +87,9 @@ class ActionEvidence:
     photos: Sequence[tuple[str, PhotoMeta]] = ()
     call_numbers: Sequence[tuple[str, str]] = ()
     registered_numbers: Sequence[str] = ()
+    # The customer's alternative sites valid at submission (a manager resolved 客户临时改址 with the new
+    # position): (ref, position), e.g. ("alt_site:3", Position(...)).
+    alt_sites: Sequence[tuple[str, Position]] = ()
 
 
 @dataclass(frozen=True)
@@ -280,6 +283,25 @@ def _no_customer(rule: str, radius: float, subject: str | None) -> Check:
     )
 
 
+def at_alt_site(check: Check, point: Position | None, alt_sites: Sequence[tuple[str, Position]],
+                radius_m: float) -> Check:
+    """A distance check failed `too_far` passes with reason `alt_site` when the point is within the
+    radius of one of the customer's alternative sites; the value becomes the distance to that site."""
+    if check.passed or check.reason != "too_far" or point is None or not alt_sites:
+        return check
+    usable = [(ref, site) for ref, site in alt_sites if position_problem(site) is None]
+    if not usable:
+        return check
+    meters, ref = min((distance_m(point, site), ref) for ref, site in usable)
+    if meters > radius_m:
+        return check
+    what = "check-in" if check.rule == "checkin_distance" else "photo"
+    return replace(check, passed=True, value=meters, reason="alt_site", ref=ref,
+                   detail=f"{what} {_metres(meters, radius_m)} from the customer's alternative site {ref} "
+                          f"(a resolved 客户临时改址; {_metres(float(check.value), radius_m)} from the registered "
+                          f"address)")
+
+
 def judge(ev: ActionEvidence, config: RulesConfig) -> Judgement:
     """Run every applicable rule on one action; any failure makes it pending verification."""
     radius = _radius(ev, config)
@@ -292,7 +314,8 @@ def judge(ev: ActionEvidence, config: RulesConfig) -> Judgement:
         if ev.customer is None:
             checks.append(_no_customer("checkin_distance", radius, None))
         else:
-            checks.append(check_checkin_distance(ev.checkin, ev.customer, radius))
+            checks.append(at_alt_site(check_checkin_distance(ev.checkin, ev.customer, radius), ev.checkin,
+                                      ev.alt_sites, radius))
     for subject, counterpart in ev.call_numbers:
         checks.append(check_call_number(counterpart, ev.registered_numbers, subject))
     for subject, meta in ev.photos:
@@ -300,7 +323,10 @@ def judge(ev: ActionEvidence, config: RulesConfig) -> Judgement:
         if ev.customer is None:
             checks.append(_no_customer("photo_distance", radius, subject))
         else:
-            checks.append(check_photo_distance(meta, ev.customer, radius, subject))
+            photo = Position(meta.gps_lat, meta.gps_lon, "wgs84") if meta.gps_lat is not None and \
+                meta.gps_lon is not None else None
+            checks.append(at_alt_site(check_photo_distance(meta, ev.customer, radius, subject), photo, ev.alt_sites,
+                                      radius))
     failed = tuple(dict.fromkeys(c.rule for c in checks if not c.passed))
     return Judgement(
         status=PENDING if failed else VERIFIED,

@@ -13,7 +13,7 @@ from .results import (
 from .analysis import ApAnalysis, ApCommitment, ApKeyword, ApMention, ApMoney, ApNeed, ApObjection
 from .scores import ApCqi, ApFunnel, ApProcessQuality, ApRadar, ApSuggestion
 from .plans import GATE_STATES, PLAN_REASONS, PLAN_STATES, ApGateDecision, ApPlanItem
-from .stores import PROMPT_STATES, ApFunnelStep, ApRadarDigest, ApStorePrompt
+from .stores import PROMPT_STATES, ApAltSite, ApDriftSample, ApFunnelStep, ApRadarDigest, ApStorePrompt
 from .speech import ApConversationMetrics, ApSegment, ApTranscript, ApVoiceSample
 
 __all__ = [name for name in dir() if name.startswith(("Crm", "Ap"))] + [

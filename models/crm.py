@@ -83,6 +83,8 @@ class CrmAction(Base):
     checkin_lon: Mapped[float | None] = mapped_column(Float)
     checkin_datum: Mapped[str | None] = mapped_column(String(8))
     checkin_accuracy_m: Mapped[float | None] = mapped_column(Float)
+    # The phone (or badge) the evidence came from, when the CRM knows it: GPS drift is kept per device too.
+    device_id: Mapped[str | None] = mapped_column(String(128))
 
 
 class CrmCallLog(Base):

@@ -110,6 +110,8 @@ class ApAlert(Base):
     note: Mapped[str | None] = mapped_column(Text)
     resolved_by: Mapped[int | None] = mapped_column(BigId)
     resolved_job_id: Mapped[str | None] = mapped_column(String(128))
+    # The organisation's local month the alert was raised in (YYYY-MM): the anomaly baseline's month.
+    local_month: Mapped[str | None] = mapped_column(String(7))
 
 
 class ApQualityEvent(Base):

@@ -1,9 +1,10 @@
-"""Results of the store loop: in-store prompts and the funnel per stage and per node."""
+"""Results of issue #15: in-store prompts and the funnel per stage and per node, weekly radar digests,
+and what resolved anomalies teach (alternative sites, GPS drift samples)."""
 from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Date, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Date, Float, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base
@@ -63,3 +64,41 @@ class ApRadarDigest(Base):
     week_label: Mapped[str] = mapped_column(String(16))
     customers: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+class ApAltSite(Base):
+    """Where a customer temporarily receives visits (a 客户临时改址 resolution with the new position):
+    check-ins and photos there pass the distance rules until `valid_until`."""
+
+    __tablename__ = "ap_alt_sites"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    org_id: Mapped[str] = mapped_column(OrgId, index=True)
+    customer_id: Mapped[int] = mapped_column(BigId, index=True)
+    lat: Mapped[float] = mapped_column(Float)
+    lon: Mapped[float] = mapped_column(Float)
+    datum: Mapped[str] = mapped_column(String(8))
+    alert_id: Mapped[int] = mapped_column(BigId, unique=True)  # one site per resolved alert
+    action_id: Mapped[int] = mapped_column(BigId)
+    resolved_by: Mapped[int] = mapped_column(BigId)
+    valid_from: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    valid_until: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+class ApDriftSample(Base):
+    """A distance a manager called GPS drift (信号漂移): the rep's (and device's) drift baseline, shown, never
+    used to loosen a rule."""
+
+    __tablename__ = "ap_drift_samples"
+    __table_args__ = (UniqueConstraint("alert_id", "rule", "subject"),)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    org_id: Mapped[str] = mapped_column(OrgId, index=True)
+    rep_id: Mapped[int] = mapped_column(BigId, index=True)
+    device_id: Mapped[str | None] = mapped_column(String(128))
+    alert_id: Mapped[int] = mapped_column(BigId)
+    action_id: Mapped[int] = mapped_column(BigId)
+    rule: Mapped[str] = mapped_column(String(32))  # checkin_distance / photo_distance
+    subject: Mapped[str] = mapped_column(String(64))  # checkin / photo:<id>
+    distance_m: Mapped[float] = mapped_column(Float)
+    limit_m: Mapped[float] = mapped_column(Float)
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime)  # the action's submission

@@ -276,9 +276,28 @@ class RadarWeekly(EventPayload):
         return f"{self.name}.{self.manager_id}"
 
 
+class CustomerAddressSuggested(EventPayload):
+    """A manager resolved an alert as 客户临时改址 with the new position: the CRM may update the customer's
+    address (actionproof never writes crm_* rows). Meanwhile the position is an alternative site."""
+
+    name: ClassVar[str] = "customer.address.suggested"
+    routing_pattern: ClassVar[str] = "customer.address.suggested"
+
+    customer_id: int = Field(description="crm_customers.id")
+    alt_site_id: int = Field(description="ap_alt_sites.id")
+    lat: float
+    lon: float
+    datum: Literal["wgs84", "gcj02", "bd09"]
+    alert_id: int = Field(description="The resolved alert (ap_alerts.id).")
+    action_id: int = Field(description="The action that was flagged there.")
+    suggested_by: int = Field(description="crm_users.id of the manager who resolved it.")
+    valid_until: Instant = Field(description="Check-ins and photos there pass the distance rules until then.")
+
+
 EVENTS: dict[str, type[EventPayload]] = {
     m.name: m for m in (ActionVerified, AlertCreated, AlertOverdue, AlertEscalated, SuggestionUpdated, CqiUpdated,
-                        PlanIncomplete, StageGatePassed, StageGateBlocked, StorePrompt, RadarWeekly)
+                        PlanIncomplete, StageGatePassed, StageGateBlocked, StorePrompt, RadarWeekly,
+                        CustomerAddressSuggested)
 }
 
 

@@ -77,6 +77,29 @@ class AlertResolved(Envelope):
         return self
 
 
+class SitePosition(BaseModel):
+    """Where the customer received the rep, as the manager's app located it."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    lat: float = Field(ge=-90, le=90)
+    lon: float = Field(ge=-180, le=180)
+    datum: Literal["wgs84", "gcj02", "bd09"] = "wgs84"
+
+
+class AlertResolved2(AlertResolved):
+    """Version 2: a 客户临时改址 resolution may carry the new position, which becomes an alternative
+    site of the customer for a while. Produced by the CRM."""
+
+    position: SitePosition | None = None
+
+    @model_validator(mode="after")
+    def _position_only_when_moved(self) -> "AlertResolved2":
+        if self.position is not None and self.resolution != "客户临时改址":
+            raise ValueError("a position goes only with resolution 客户临时改址 (customer moved)")
+        return self
+
+
 class SegmentSpeaker(BaseModel):
     """One segment's speaker as a manager set it."""
 
@@ -172,6 +195,7 @@ SCHEMAS: dict[str, tuple[type[Envelope], str]] = {
     "transcript.ready/1": (TranscriptReady, "analyze"),
     "customer.changed/1": (CustomerChanged, "score"),
     "alert.resolved/1": (AlertResolved, "verify"),
+    "alert.resolved/2": (AlertResolved2, "verify"),
     "speakers.corrected/1": (SpeakersCorrected, "analyze"),
     "rep.changed/1": (RepChanged, "analyze"),
     # Manager and CRM decisions: short jobs, beside alert.resolved/1.

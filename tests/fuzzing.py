@@ -38,6 +38,8 @@ PAYLOAD: dict[str, dict[str, Any]] = {
     "transcript.ready/1": {"transcript_id": 1},
     "customer.changed/1": {"customer_id": 1, "reason": "message_analyzed"},
     "alert.resolved/1": {"alert_id": 1, "resolution": "信号漂移", "note": "GPS", "resolved_by": 1},
+    "alert.resolved/2": {"alert_id": 1, "resolution": "客户临时改址", "resolved_by": 1,
+                         "position": {"lat": 30.27, "lon": 120.15, "datum": "gcj02"}},
     "speakers.corrected/1": {"transcript_id": 1, "corrected_by": 1, "swap": True,
                              "segments": [{"seq": 0, "speaker": "rep"}]},
     "rep.changed/1": {"rep_id": 1},
@@ -67,7 +69,7 @@ times = st.one_of(st.sampled_from(["2026-03-02T10:15:00+08:00", "2026-03-02T10:1
                   st.datetimes(timezones=st.timezones()).map(lambda d: d.isoformat()), json_value)
 field_values = {"action_id": ids, "recording_id": ids, "message_id": ids, "transcript_id": ids, "customer_id": ids,
                 "alert_id": ids, "resolved_by": ids, "corrected_by": ids, "rep_id": ids, "plan_id": ids, "gate_id": ids,
-                "given_by": ids, "requested_by": ids, "store_event_id": ids, "overridden_by": ids, "plan_date": times,
+                "given_by": ids, "requested_by": ids, "store_event_id": ids, "position": json_value, "overridden_by": ids, "plan_date": times,
                 "target_stage": hostile_text,
                 "swap": st.one_of(st.booleans(), json_value),
                 "segments": st.one_of(st.lists(st.fixed_dictionaries(

@@ -107,6 +107,7 @@ class Settings:
     store_cases: int = 2  # similar won cases per prompt
     store_case_days: float = 180.0  # how far back won cases are looked for
     store_case_visitors: int = 500  # most recent won visitors of the store and chain compared per prompt
+    alt_site_days: float = 30.0  # a 客户临时改址 position counts as the customer's site this long
     # Weekly radar digests (docs/contract.md, "Weekly radar to managers").
     radar_media_base_url: str = ""  # DingTalk: charts linked under it; empty = the values as text
     radar_media_dir: Path | None = None  # where the charts are written for that URL; None: <home>/radar-media
@@ -180,6 +181,7 @@ class Settings:
             store_cases=int(_float(env, "ACTIONPROOF_STORE_CASES", 2)),
             store_case_days=_float(env, "ACTIONPROOF_STORE_CASE_DAYS", 180.0),
             store_case_visitors=int(_float(env, "ACTIONPROOF_STORE_CASE_VISITORS", 500)),
+            alt_site_days=_float(env, "ACTIONPROOF_ALT_SITE_DAYS", 30.0),
             radar_media_base_url=env.get("ACTIONPROOF_RADAR_MEDIA_BASE_URL", ""),
             radar_media_dir=Path(env["ACTIONPROOF_RADAR_MEDIA_DIR"]) if env.get("ACTIONPROOF_RADAR_MEDIA_DIR") else None,
             radar_max_images=int(_float(env, "ACTIONPROOF_RADAR_MAX_IMAGES", 10)),

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 
 from queues.events import EVENTS, AlertCreated, AlertEscalated, event_model, parse_event, payload_model
 from queues.schemas import SCHEMAS, parse_message
@@ -208,6 +209,20 @@ def test_events_the_workers_emit_match_their_committed_schemas(embedded) -> None
                                                              store_event_id=event.id, **envelope))
         s.flush()
         ids += [r.id for r in ctx4.outbox_ids]
+    # The manager resolves the alert as 客户临时改址 with the new position: customer.address.suggested.
+    from models import ApAlert
+    from queues.schemas import AlertResolved2
+    from workers.handlers.resolve_alert import handle_alert_resolved
+
+    with sessions() as s, s.begin():
+        alert_id = s.scalar(select(ApAlert.id).where(ApAlert.action_id == action))
+        ctx5 = JobContext(session=s, settings=embedded, job_id="resolve-1")
+        handle_alert_resolved(ctx5, AlertResolved2(schema="alert.resolved/2", job_id="resolve-1", alert_id=alert_id,
+                                                   resolution="客户临时改址", resolved_by=world.manager_id,
+                                                   position={"lat": 30.29, "lon": 120.15, "datum": "gcj02"},
+                                                   **envelope))
+        s.flush()
+        ids += [r.id for r in ctx5.outbox_ids]
     # Friday 18:05 in Shanghai: the manager's weekly radar digest.
     from workers.periodic import weekly_radar
 

@@ -14,6 +14,7 @@ from .verify_action import handle_action_submitted
 HANDLERS = {
     "action.submitted/1": handle_action_submitted,
     "alert.resolved/1": handle_alert_resolved,
+    "alert.resolved/2": handle_alert_resolved,
     "recording.submitted/1": handle_recording_submitted,
     "transcript.ready/1": handle_transcript_ready,
     "message.submitted/1": handle_message_submitted,

@@ -22,6 +22,7 @@ from models import (
     CrmOrg, CrmPhoto, CrmUser, OPEN_ALERT_STATES,
 )
 from models.functions import hamming64, is_hex64
+from models.stores import ApAltSite
 from queues.events import ActionVerified, AlertCreated
 from queues.schemas import ActionSubmitted
 
@@ -207,6 +208,9 @@ def handle_action_submitted(ctx: JobContext, msg: ActionSubmitted) -> dict[str, 
         photos=[(p.subject, p.meta) for p in photos],
         call_numbers=[(f"call:{c.id}", c.counterpart_number) for c in calls],
         registered_numbers=registered,
+        alt_sites=[(f"alt_site:{a.id}", Position(a.lat, a.lon, a.datum)) for a in s.scalars(
+            select(ApAltSite).where(ApAltSite.customer_id == customer.id, ApAltSite.valid_from <= action.submitted_at,
+                                    ApAltSite.valid_until >= action.submitted_at).order_by(ApAltSite.id))],
     )
     fconfig = flag_config(settings)
     flags = _flags(ctx, action, customer, photos, tz, now, fconfig)
@@ -272,7 +276,8 @@ def _raise_alert(ctx: JobContext, action: CrmAction, verdict: ApVerdict, checks,
     reasons = [describe(c) for c in checks if not c.passed]
     alert = ApAlert(org_id=action.org_id, action_id=action.id, verdict_id=verdict.id, rep_id=action.rep_id,
                     manager_id=rep.manager_id if rep else None, status="open", reasons=reasons, created_at=now,
-                    due_at=due_at(now, settings.alert_due_hours, clock=settings.alert_clock, timezone=str(tz)))
+                    due_at=due_at(now, settings.alert_due_hours, clock=settings.alert_clock, timezone=str(tz)),
+                    local_month=now.astimezone(tz).strftime("%Y-%m"))
     s.add(alert)
     s.flush()
     created = AlertCreated(alert_id=alert.id, action_id=action.id, rep_id=action.rep_id, manager_id=alert.manager_id,
