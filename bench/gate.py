@@ -25,11 +25,12 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from models import ApGateDecision, ApJob, CrmAttachment, CrmContact, CrmCustomer, CrmMessage
+from models import ApGateDecision, CrmAttachment, CrmContact, CrmCustomer, CrmMessage
 from queues.publisher import job_message
 from queues.schemas import StageRequested
 from scoring.gate import decide, stages_to_check
 from scoring.stages import load_stages
+from bench._jobs import wait_finished
 from tests.support import prepared, seed_world, settings_for
 from workers.app import make_worker, publisher
 from workers.consumer import JobContext, utcnow
@@ -133,15 +134,7 @@ def main() -> None:
                                   target_stage="方案报价", requested_by=world.rep_id)
                 sent = utcnow()
                 pub.publish_job(msg)
-                deadline = time.monotonic() + 60
-                while time.monotonic() < deadline:
-                    with sessions() as s:
-                        job = s.get(ApJob, msg["job_id"])
-                        if job is not None and job.finished_at is not None:
-                            break
-                    time.sleep(0.002)
-                else:
-                    raise SystemExit(f"request {msg['job_id']} not answered within 60 s")
+                job = wait_finished(sessions, msg["job_id"], f"request {msg['job_id']}")
                 if i >= 3:
                     e2e.append((job.finished_at - sent).total_seconds() * 1000)
             pub.connection.release()

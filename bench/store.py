@@ -28,10 +28,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from models import ApJob, ApStorePrompt, CrmOrg, CrmStore, CrmStoreEvent, CrmStoreNode
+from models import ApStorePrompt, CrmOrg, CrmStore, CrmStoreEvent, CrmStoreNode
 from queues.publisher import job_message
 from queues.schemas import StoreNodeCompleted
 from scoring.store_prompt import next_prompt
+from bench._jobs import wait_finished
 from tests.support import prepared, seed_world, settings_for
 from workers.app import publisher
 from workers.consumer import JobContext, utcnow
@@ -101,15 +102,7 @@ def e2e(settings, sessions, store_id: int, n: int, label: str) -> list[float]:
             msg = job_message("store.node.completed/1", "bench-store", store_event_id=event_id)
             sent = utcnow()
             pub.publish_job(msg)
-            deadline = time.monotonic() + 60
-            while time.monotonic() < deadline:
-                with sessions() as s:
-                    job = s.get(ApJob, msg["job_id"])
-                    if job is not None and job.finished_at is not None:
-                        break
-                time.sleep(0.002)
-            else:
-                raise SystemExit(f"completion {event_id} not answered within 60 s")
+            job = wait_finished(sessions, msg["job_id"], f"completion {event_id}")
             if job.status != "done":
                 raise SystemExit(f"completion {event_id}: {job.status} {job.error_code} {job.error}")
             if i >= 3:
