@@ -10,11 +10,11 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from PIL import Image
+from PIL import Image, ImageOps
 
 from evidence.flags import HARD, SOFT, FlagConfig
 from evidence.phash import (
-    HASH_ALGORITHM, EarlierPhoto, PhotoHash, find_reuse, hamming, photo_hash, reuse_signals,
+    HASH_ALGORITHM, EarlierPhoto, PhotoHash, _needs_turning, find_reuse, hamming, photo_hash, reuse_signals,
 )
 from evidence.photo_writer import make_copies, make_photo
 
@@ -120,6 +120,25 @@ def test_exif_orientation_is_applied() -> None:
     a, b = photo_hash(stored.getvalue()), photo_hash(upright.getvalue())
     assert (a.width, a.height) == (480, 640)
     assert hamming(a.hash_hex, b.hash_hex) <= 2
+
+
+def test_orientation_skip_agrees_with_exif_transpose() -> None:
+    # photo_hash calls exif_transpose (a copy of the whole decoded picture) only when it
+    # would turn the picture; for every Orientation value, odd ones included, that
+    # decision must be exif_transpose's own, or hashes would change.
+    picture = Image.new("L", (4, 3))
+    picture.putdata(range(12))  # every turn or mirror changes these pixels
+    for value in (None, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 65535):
+        exif = Image.Exif()
+        if value is not None:
+            exif[0x0112] = value
+        out = io.BytesIO()
+        picture.save(out, "PNG", exif=exif.tobytes())
+        image = Image.open(io.BytesIO(out.getvalue()))
+        image.load()
+        turned = ImageOps.exif_transpose(image)
+        changed = turned.size != image.size or turned.tobytes() != image.tobytes()
+        assert _needs_turning(image) == changed, value
 
 
 def test_synthetic_visit_photos_do_not_collide() -> None:
