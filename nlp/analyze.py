@@ -15,12 +15,15 @@ keeping the speaker it came from. docs/nlp.md has the rules.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from nlp.commitments import Commitment, commitments_in
 from nlp.keywords import Keyword, KeywordSource, rank_keywords
+from nlp.learned import (LinearModel, best_clause, commitment_features, load as load_model, money_features,
+                         need_features, objection_features)
 from nlp.money import Money, money_in
 from nlp.needs import NEED_CUE_WORDS, NeedStatement, needs_in
 from nlp.objections import Objection, objection_clauses, objections_in
@@ -30,7 +33,7 @@ from nlp.roles import ContactRef, RoleMention, contact_role, roles_in
 from nlp.pinyin import VocabularyMatcher
 from nlp.segment import segmenter
 from nlp.summary import summarize
-from nlp.text import clauses
+from nlp.text import Span, clauses, strip_punct
 
 SPEAKERS = ("rep", "customer", "unknown")
 
@@ -115,8 +118,12 @@ def analyze(
     industry: str | None = None,
     segment: str | None = None,
     contacts: Sequence[ContactRef] = (),
+    models: bool = True,
 ) -> Analysis:
     """Analyse one touch (a transcript, or one day's messages) held on day `on`.
+
+    With `models` (the default) the learned classifiers of nlp/learned.py judge the rules'
+    objections, needs and money kinds and add what the rules missed; without, the rules alone.
 
     `industry` names a pack (nlp/packs/<industry>.json); an industry without a pack is
     analysed with the base pack and says so in `notes`. `segment` is accepted for symmetry
@@ -170,6 +177,12 @@ def analyze(
         objecting = objection_clauses(text, pack, spans) if u.speaker != "rep" else []
         found_needs = needs_in(text, u.speaker, pack, u.ref, spans, objecting)
         found_objections = objections_in(text, u.speaker, pack, u.ref, spans, objecting)
+        if models:
+            found_objections = _judge_objections(load_model("objections"), text, u.speaker, u.ref, spans,
+                                                 found_objections)
+            found_needs = _judge_needs(load_model("needs"), u.speaker, u.ref, spans, found_needs)
+            found_money = _judge_money(load_model("money"), text, u.speaker, found_money)
+            found_dates = _judge_commitments(load_model("commitments"), text, u.speaker, on, found_dates)
         if fixed:
             # Read with the corrected words, reported in the words as said (a correction keeps every offset).
             found_needs = [replace(n, text=_as_said(n.text, text, said)) for n in found_needs]
@@ -199,6 +212,102 @@ def analyze(
         notes=tuple(notes),
     )
     return replace(result, summary=summarize(result, on))
+
+
+def _judge_objections(model: LinearModel | None, text: str, speaker: str, ref: str | None,
+                      spans: Sequence[Span], found: list[Objection]) -> list[Objection]:
+    """A customer's objections: the rules' where the model agrees enough, and the types the
+    model is sure of that the rules missed, pointed at the clause that says it most."""
+    if model is None or speaker != "customer":
+        return found
+    p = model.probabilities(objection_features(text, (o.type for o in found)))
+    kept = [o for o in found if p.get(o.type, 1.0) >= model.keep]
+    parts = [t for t in (strip_punct(c.text) for c in spans) if t]
+    said = {o.type for o in found}
+    for label in model.labels:
+        if label not in said and p[label] >= model.add and parts:
+            kept.append(Objection(label, parts[best_clause(model, label, parts)], speaker, ref, ""))
+    return kept
+
+
+def _judge_needs(model: LinearModel | None, speaker: str, ref: str | None, spans: Sequence[Span],
+                 found: list[NeedStatement]) -> list[NeedStatement]:
+    """A customer's needs: the rules' where the model finds the clause a need, and clauses the
+    model is sure of that hold none of the rules' needs."""
+    if model is None or speaker != "customer" or not spans:
+        return found
+    parts = [strip_punct(c.text) for c in spans]
+    probs = [model.probabilities(need_features(c, parts[i - 1] if i else "",
+                                               any(_overlap(c, n.text) for n in found)))["need"]
+             for i, c in enumerate(parts)]
+
+    def clause_p(need: str) -> float:
+        return max((p for c, p in zip(parts, probs) if c and (need in c or c in need)), default=1.0)
+
+    kept = [n for n in found if clause_p(n.text) >= model.keep]
+    for c, p in zip(parts, probs):
+        if c and p >= model.add and not any(n.text in c or c in n.text for n in found):
+            kept.append(NeedStatement(_LEADING.sub("", c) or c, speaker, ref, "model"))
+    return kept
+
+
+def _overlap(a: str, b: str) -> bool:
+    """One text inside the other, spaces aside (a rule's need and the clause holding it)."""
+    a, b = "".join(a.split()), "".join(b.split())
+    return bool(a) and bool(b) and (a in b or b in a)
+
+
+_LEADING = re.compile(r"^(?:嗯|呃|啊|哦|那个|还有|另外|就是|然后|对了|\s)+")
+
+
+def _judge_money(model: LinearModel | None, text: str, speaker: str, found: list[Money]) -> list[Money]:
+    """The kind of each amount in yuan as the model reads its context, where it is sure; an amount
+    the model is sure is no money at all (十一个档口) is dropped. Ratios stay discounts."""
+    if model is None or not found:
+        return found
+    out = []
+    for m in found:
+        if m.ratio is not None:
+            out.append(m)
+            continue
+        ranged = m.yuan_low is not None and m.yuan_high is not None and m.yuan_low != m.yuan_high
+        p = model.probabilities(money_features(text, m.start, m.end, speaker, m.unit, ranged,
+                                               m.yuan if m.yuan is not None else m.yuan_low, m.kind))
+        best = max(p, key=p.get)
+        if best != m.kind and p[best] >= model.add:
+            if best == "none":
+                continue
+            m = replace(m, kind=best)
+        out.append(m)
+    return out
+
+
+# The contract: only a customer expects, only a rep promises, an unknown speaker's date stays as the
+# rules read it.
+_KINDS_BY_SPEAKER = {"customer": ("expected", "other", "none"), "rep": ("promised", "other", "none")}
+
+
+def _judge_commitments(model: LinearModel | None, text: str, speaker: str, on: dt.date,
+                       found: list[Commitment]) -> list[Commitment]:
+    """Whose each date is (promised, expected or just said) as the model reads its context, where
+    it is sure; the dates themselves stay the rules'. A date the model is sure is none is dropped."""
+    if model is None or not found:
+        return found
+    out = []
+    for c in found:
+        start = text.find(c.phrase)
+        if start < 0 or c.vague:  # 这两天 / 年前: the labels leave most vague windows out, the product keeps them
+            out.append(c)
+            continue
+        p = model.probabilities(commitment_features(text, start, start + len(c.phrase), speaker, c.date < on,
+                                                    c.kind))
+        best = max(_KINDS_BY_SPEAKER.get(speaker, ()), key=p.get, default=c.kind)
+        if best != c.kind and p[best] >= model.add:
+            if best == "none":
+                continue
+            c = replace(c, kind=best)
+        out.append(c)
+    return out
 
 
 def _as_said(piece: str, read: str, said: str) -> str:

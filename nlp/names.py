@@ -67,7 +67,7 @@ def _prefix_pattern(prefixes: tuple[str, ...]) -> re.Pattern[str] | None:
     if not prefixes:
         return None
     prefix = "|".join(re.escape(p) for p in sorted(set(prefixes), key=lambda p: (-len(p), p)))
-    return re.compile(f"(?P<prefix>{prefix})(?:的|额|那边的|这边的|里的)?$")  # 额: 吴语 的
+    return re.compile(f"(?P<prefix>{prefix})\\s*(?:(?:的|额|那边的|这边的|里的)\\s*)?$")  # 额: 吴语 的; spaces: ASR
 
 
 def _blocked(text: str, s: int, e: int, title: str, freq: Mapping[str, int], titles: Collection[str]) -> bool:

@@ -14,8 +14,7 @@ from bench.nlp_eval import TARGETS, load, prf, run, score_row
 from nlp.packs import OBJECTION_TYPES, ROLE_CATEGORIES, available_industries
 
 DATA = Path(__file__).resolve().parents[2] / "bench" / "data"
-FILES = ("nlp_eval.jsonl", "nlp_dev_calls.jsonl", "nlp_holdout.jsonl", "nlp_holdout2.jsonl", "nlp_holdout3.jsonl",
-         "nlp_holdout4.jsonl")
+FILES = tuple(sorted(p.name for p in DATA.glob("nlp_*.jsonl")))  # development, training and held-out sets
 
 
 def _amount_ok(m: dict) -> bool:

@@ -1,0 +1,170 @@
+"""Learned clause classifiers beside the rules: objection types, need clauses and money kinds.
+
+Hand rules fitted to a few hundred utterances reached 0.96–1.00 F1 on what they were tuned on
+and moved fresh sets by only 0.00–0.06 (docs/nlp.md). These models are linear (one logistic
+regression per label over character n-grams and toneless-pinyin bigrams, so a homophone such as
+交其 shares features with 交期), trained by `python -m bench.train_nlp` on every labelled
+development set; the weights ship as data in nlp/models/. The rules still find the amounts,
+dates and names; a model decides what the rules only guess: whether a customer's words object
+and to what, whether a clause states a need, and what kind of amount a number is.
+
+How a model and the rules are combined is data too (`keep`, `add` thresholds per model, chosen
+on out-of-fold predictions of sets the rules were never tuned on): a rule's finding stands when
+the model gives it at least `keep`; the model adds a finding of its own at `add` or more.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import math
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from nlp.pinyin import fuzzy_syllable, syllables
+
+MODELS_DIR = Path(__file__).parent / "models"
+
+_SPACES = re.compile(r"\s+")
+_DIGITS = re.compile(r"[0-9]+(?:\.[0-9]+)?")
+_QUESTION = re.compile(r"[？?]")
+_PUNCT = re.compile(r"[，,。.！!；;：:、…~～\"“”‘’'()（）\[\]【】《》<>-]+")
+_FILLER = re.compile(r"[嗯呃啊哦噢诶欸哎]")
+
+
+def normalise(text: str) -> str:
+    """The text as the models read it: no spaces or fillers, digits as 0, one mark per pause."""
+    t = _SPACES.sub("", text).lower()
+    t = _FILLER.sub("", t)
+    t = _DIGITS.sub("0", t)
+    t = _QUESTION.sub("?", t)
+    return _PUNCT.sub("|", t)
+
+
+@lru_cache(maxsize=8192)
+def text_features(text: str, prefix: str = "") -> tuple[str, ...]:
+    """Character 1–3-grams and toneless, accent-folded pinyin bigrams of `text`, each once."""
+    t = "^" + normalise(text) + "$"
+    grams = [*t, *map(str.__add__, t, t[1:]), *(a + b + c for a, b, c in zip(t, t[1:], t[2:]))]
+    sy = [_folded(ch) for ch in t]
+    grams += [f"p:{a}_{b}" for a, b in zip(sy, sy[1:])]
+    if prefix:
+        grams = [prefix + g for g in grams]
+    return tuple(set(grams))
+
+
+@lru_cache(maxsize=1 << 15)
+def _folded(ch: str) -> str:
+    return fuzzy_syllable(syllables(ch)[0])
+
+
+@dataclass(frozen=True)
+class LinearModel:
+    """One logistic regression per label (one-vs-rest) over sparse binary features."""
+
+    name: str
+    labels: tuple[str, ...]
+    weights: dict[str, tuple[float, ...]]
+    bias: tuple[float, ...]
+    keep: float = 0.0              # a rule's finding stands at this probability or more
+    add: float = 1.01              # the model's own finding at this probability or more
+    meta: dict = field(default_factory=dict, hash=False, compare=False)
+
+    def probabilities(self, features: Iterable[str]) -> dict[str, float]:
+        index, matrix = self._matrix
+        rows = [i for i in map(index.get, set(features)) if i is not None]
+        z = matrix[rows].sum(axis=0) if rows else np.zeros(len(self.labels))
+        return {label: _sigmoid(float(v) + b) for label, v, b in zip(self.labels, z, self.bias)}
+
+    @cached_property
+    def _matrix(self) -> tuple[dict[str, int], np.ndarray]:
+        # One row a feature: a sum over the rows a text holds is one numpy call, not a Python loop.
+        names = list(self.weights)
+        return {f: i for i, f in enumerate(names)}, np.array([self.weights[f] for f in names], dtype=np.float64)
+
+    def to_json(self) -> dict:
+        return {"name": self.name, "labels": list(self.labels), "bias": list(self.bias), "keep": self.keep,
+                "add": self.add, "meta": self.meta, "weights": {k: list(v) for k, v in self.weights.items()}}
+
+    @classmethod
+    def from_json(cls, d: dict) -> LinearModel:
+        return cls(d["name"], tuple(d["labels"]), {k: tuple(v) for k, v in d["weights"].items()},
+                   tuple(d["bias"]), float(d["keep"]), float(d["add"]), dict(d.get("meta", {})))
+
+
+def _sigmoid(z: float) -> float:
+    if z >= 0:
+        return 1.0 / (1.0 + math.exp(-z))
+    e = math.exp(z)
+    return e / (1.0 + e)
+
+
+def save(model: LinearModel, path: Path) -> None:
+    with gzip.open(path, "wt", encoding="utf-8") as fh:
+        json.dump(model.to_json(), fh, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+
+
+@lru_cache(maxsize=8)
+def load(name: str, directory: Path = MODELS_DIR) -> LinearModel | None:
+    """The shipped model `name` (nlp/models/<name>.json.gz), or None when it is not there."""
+    path = directory / f"{name}.json.gz"
+    if not path.exists():
+        return None
+    with gzip.open(path, "rt", encoding="utf-8") as fh:
+        return LinearModel.from_json(json.load(fh))
+
+
+# ---- what each model reads ----------------------------------------------------------------------
+
+def objection_features(text: str, said: Iterable[str] = ()) -> tuple[str, ...]:
+    """A customer utterance (or a clause of it), for the objection-type model, with the types the
+    rules found in it (the model learns how far to trust them)."""
+    return text_features(text) + tuple(f"K:{t}" for t in sorted(set(said)))
+
+
+def need_features(clause: str, before: str = "", said: bool = False) -> tuple[str, ...]:
+    """One clause of a customer turn, with the clause before it as context and whether the rules
+    found a need in it."""
+    feats = text_features(clause) + (("K:need",) if said else ())
+    if before:
+        feats = feats + tuple(f for f in text_features(before[-8:], "b:") if not f.startswith("b:p:"))
+    return feats
+
+
+def money_features(text: str, start: int, end: int, speaker: str, unit: str | None,
+                   ranged: bool, amount: float | None, kind: str = "") -> tuple[str, ...]:
+    """An amount in its utterance: the words just before and after it, its clause, unit, size and speaker."""
+    left, right = text[max(0, start - 10):start], text[end:end + 8]
+    feats = list(text_features(left[-6:], "L:")) + list(text_features(right[:6], "R:"))
+    feats += [f for f in text_features(text[max(0, start - 24):end + 16], "C:") if not f.startswith("C:p:")]
+    feats += [f"S:{speaker}", f"U:{unit or '-'}", f"G:{int(ranged)}", f"A:{normalise(text[start:end])[-2:]}",
+              f"K:{kind}"]
+    if amount is not None and amount > 0:
+        feats.append(f"M:{int(math.floor(math.log10(amount)))}")
+    return tuple(feats)
+
+
+def commitment_features(text: str, start: int, end: int, speaker: str, past: bool,
+                        kind: str = "") -> tuple[str, ...]:
+    """A date in its utterance: the words around it, its clause and who said it."""
+    left, right = text[max(0, start - 10):start], text[end:end + 10]
+    feats = list(text_features(left[-6:], "L:")) + list(text_features(right[:8], "R:"))
+    feats += [f for f in text_features(text[max(0, start - 20):end + 20], "C:") if not f.startswith("C:p:")]
+    feats += [f"S:{speaker}", f"D:{normalise(text[start:end])[-2:]}", f"T:{int(past)}", f"K:{kind}",
+              f"SK:{speaker}:{kind}"]
+    return tuple(feats)
+
+
+def best_clause(model: LinearModel, label: str, clauses: Sequence[str]) -> int:
+    """The index of the clause the model finds most `label`: where to point a finding of the whole turn."""
+    best, index = -1.0, 0
+    for i, c in enumerate(clauses):
+        p = model.probabilities(objection_features(c))[label]
+        if p > best:
+            best, index = p, i
+    return index

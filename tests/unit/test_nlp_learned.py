@@ -1,0 +1,120 @@
+"""The learned classifiers: features, the linear model, how a model joins the rules, the shipped weights."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import math
+from pathlib import Path
+
+import pytest
+
+from nlp import analyze as analyze_mod
+from nlp.analyze import Utterance, analyze
+from nlp.learned import LinearModel, load, normalise, objection_features, save, text_features
+from nlp.money import Money
+from nlp.needs import NeedStatement
+from nlp.objections import Objection
+from nlp.text import clauses
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def test_normalise_drops_spaces_and_fillers_and_folds_digits() -> None:
+    assert normalise("嗯 交期 能 保证 吗？ 上次 晚了 15 天") == "交期能保证吗?上次晚了0天"
+    assert normalise("价格，还行。") == "价格|还行|"
+
+
+def test_a_homophone_shares_the_pinyin_features_of_the_word() -> None:
+    said, meant = set(text_features("交其太长")), set(text_features("交期太长"))
+    assert "交期" in meant and "交期" not in said
+    assert "p:jiao_qi" in said and "p:jiao_qi" in meant
+    assert "p:qi_tai" in said & meant
+
+
+def _toy(labels=("price", "delivery", "service", "other"), keep=0.3, add=0.8) -> LinearModel:
+    # 贵 pushes price to ~0.95; 晚 pushes delivery to ~0.95; everything starts at ~0.05.
+    w = {"贵": (6.0, 0.0, 0.0, 0.0), "晚": (0.0, 6.0, 0.0, 0.0)}
+    return LinearModel("toy", labels, w, (-3.0, -3.0, -3.0, -3.0), keep, add)
+
+
+def test_probabilities_are_the_logistic_of_the_summed_weights() -> None:
+    p = _toy().probabilities(objection_features("太贵了"))
+    assert p["price"] == pytest.approx(1 / (1 + math.exp(-3.0)))
+    assert p["delivery"] == pytest.approx(1 / (1 + math.exp(3.0)))
+    # A feature counts once however often it occurs.
+    assert _toy().probabilities(["贵", "贵"])["price"] == pytest.approx(p["price"])
+
+
+def test_save_and_load_round_trip(tmp_path: Path) -> None:
+    model = _toy()
+    save(model, tmp_path / "toy.json.gz")
+    back = load("toy", tmp_path)
+    assert back == model and back.keep == 0.3 and back.add == 0.8
+    assert load("absent", tmp_path) is None
+
+
+def test_the_model_adds_an_objection_the_rules_missed_and_points_at_its_clause() -> None:
+    text = "这个我们看了，上回到货晚了"
+    out = analyze_mod._judge_objections(_toy(), text, "customer", "r1", clauses(text), [])
+    assert [(o.type, o.text, o.phrase) for o in out] == [("delivery", "上回到货晚了", "")]
+
+
+def test_the_model_drops_a_rule_objection_it_finds_unlikely_and_keeps_a_likely_one() -> None:
+    text = "价格太贵了"
+    found = [Objection("service", text, "customer"), Objection("price", text, "customer")]
+    out = analyze_mod._judge_objections(_toy(), text, "customer", None, clauses(text), found)
+    assert [o.type for o in out] == ["price"]
+
+
+def test_reps_and_unknown_speakers_are_left_to_the_rules() -> None:
+    text = "上回到货晚了"
+    found = [Objection("service", text, "unknown")]
+    assert analyze_mod._judge_objections(_toy(), text, "unknown", None, clauses(text), found) == found
+    assert analyze_mod._judge_objections(_toy(), text, "rep", None, clauses(text), []) == []
+
+
+def test_needs_judged_by_clause() -> None:
+    model = LinearModel("needs", ("need",), {"得有": (6.0,), "天气": (-6.0,)}, (0.0,), keep=0.3, add=0.9)
+    text = "今天天气好，关键是得有售后，我们要三台"
+    found = [NeedStatement("今天天气好", "customer"), NeedStatement("我们要三台", "customer")]
+    out = analyze_mod._judge_needs(model, "customer", None, clauses(text), found)
+    # 天气 sinks the first; 我们要三台 stays (p 0.5 ≥ keep); 得有 adds its clause.
+    assert [n.text for n in out] == ["我们要三台", "关键是得有售后"]
+    assert out[1].cue == "model"
+
+
+def test_money_kind_changed_only_where_the_model_is_sure_and_ratios_kept() -> None:
+    labels = ("price", "quote", "discount", "budget", "none")
+    model = LinearModel("money", labels, {"L:预算": (0, 0, 0, 8.0, 0), "R:个档": (0, 0, 0, 0, 8.0)},
+                        (-2.0, -2.0, -2.0, -2.0, -2.0), add=0.9)
+    text = "预算三十万，我们那边一共开了十一个档口，九五折"
+    at = {w: (text.index(w), text.index(w) + len(w)) for w in ("三十万", "十一", "九五折")}
+    a = Money("三十万", "customer", "quote", 300000.0, None, start=at["三十万"][0], end=at["三十万"][1])
+    b = Money("十", "customer", "price", 10.0, None, start=at["十一"][0], end=at["十一"][0] + 1)
+    c = Money("九五折", "customer", "discount", None, 0.95, start=at["九五折"][0], end=at["九五折"][1])
+    out = analyze_mod._judge_money(model, text, "customer", [a, b, c])
+    assert [(m.phrase, m.kind) for m in out] == [("三十万", "budget"), ("九五折", "discount")]
+
+
+def test_analyze_without_models_is_the_rules_alone() -> None:
+    u = [Utterance("交期能保证吗？上次晚了半个月", "customer")]
+    on = dt.date(2026, 6, 1)
+    assert [o.type for o in analyze(u, on=on, models=False).objections] == ["delivery"]
+    assert [o.type for o in analyze(u, on=on).objections] == ["delivery"]
+
+
+@pytest.mark.parametrize("name,labels", [("objections", ("price", "delivery", "service", "other")),
+                                         ("needs", ("need",)),
+                                         ("money", ("price", "quote", "discount", "budget", "none"))])
+def test_shipped_models_follow_from_the_current_training_data(name: str, labels: tuple[str, ...]) -> None:
+    model = load(name)
+    assert model is not None, f"nlp/models/{name}.json.gz missing: run python -m bench.train_nlp"
+    assert model.labels == labels and len(model.weights) > 500
+    assert 0.0 <= model.keep <= model.add <= 1.01
+    data = REPO / "bench" / "data"
+    digests = model.meta["trained_on"]
+    assert "nlp_holdout5.jsonl" not in digests and "complaints3.jsonl" not in digests  # held out
+    for file, digest in digests.items():
+        now = hashlib.sha256((data / file).read_bytes()).hexdigest()[:16]
+        assert now == digest, f"{file} changed since the models were trained: run python -m bench.train_nlp"
