@@ -6,10 +6,10 @@ import datetime as dt
 from sqlalchemy import (
     Boolean, CheckConstraint, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text,
 )
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, validates
 
 from .base import Base
-from .functions import hex64_check
+from .functions import hash_chunks16, hash_chunks_check, hex64_check
 from .types import BigId, OrgId, UTCDateTime
 
 
@@ -145,14 +145,26 @@ class ApOutbox(Base):
     published_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, index=True)
 
 
+PHASH_CHUNKS = ("phash_c0", "phash_c1", "phash_c2", "phash_c3")
+
+
+def _chunk_of(context, i: int) -> int | None:
+    return hash_chunks16(context.get_current_parameters().get("phash"))[i]
+
+
 class ApPhoto(Base):
     """What was read from one visit photo: kept so later actions can be compared with it
     (perceptual hash for reuse, position and time for impossible travel)."""
 
     __tablename__ = "ap_photos"
     # Hashes are compared in SQL (models.functions.hamming64); the database keeps them well formed.
+    # The reuse lookup probes each 16-bit chunk of the pHash in its own index (models.photo_lookup);
+    # the hash is in the index too, so the candidates are read from the index alone. The database
+    # keeps the chunks equal to the hash (the lookup would miss a row whose chunks were wrong).
     __table_args__ = (CheckConstraint(hex64_check("phash"), name="ck_ap_photos_phash_hex"),
-                      CheckConstraint(hex64_check("dhash"), name="ck_ap_photos_dhash_hex"))
+                      CheckConstraint(hex64_check("dhash"), name="ck_ap_photos_dhash_hex"),
+                      CheckConstraint(hash_chunks_check("phash", PHASH_CHUNKS), name="phash_chunks"),
+                      *(Index(f"ix_ap_photos_org_{c}", "org_id", c, "phash") for c in PHASH_CHUNKS))
     photo_id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=False)
     org_id: Mapped[str] = mapped_column(OrgId, index=True)
     action_id: Mapped[int] = mapped_column(BigId, index=True)
@@ -162,6 +174,12 @@ class ApPhoto(Base):
     dhash: Mapped[str | None] = mapped_column(String(16))
     hash_algorithm: Mapped[str | None] = mapped_column(String(32))  # compare only equal algorithms
     phash_reason: Mapped[str | None] = mapped_column(String(32))
+    # The pHash's four 16-bit chunks (c0 = its first four hex digits); NULL when phash is. Set with
+    # phash on an ORM object, by the defaults on a bulk INSERT that leaves them out.
+    phash_c0: Mapped[int | None] = mapped_column(Integer, default=lambda ctx: _chunk_of(ctx, 0))
+    phash_c1: Mapped[int | None] = mapped_column(Integer, default=lambda ctx: _chunk_of(ctx, 1))
+    phash_c2: Mapped[int | None] = mapped_column(Integer, default=lambda ctx: _chunk_of(ctx, 2))
+    phash_c3: Mapped[int | None] = mapped_column(Integer, default=lambda ctx: _chunk_of(ctx, 3))
     gps_lat: Mapped[float | None] = mapped_column(Float)
     gps_lon: Mapped[float | None] = mapped_column(Float)
     gps_time_utc: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
@@ -171,6 +189,11 @@ class ApPhoto(Base):
     width: Mapped[int | None] = mapped_column(Integer)
     height: Mapped[int | None] = mapped_column(Integer)
     read_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+    @validates("phash")
+    def _phash_chunks(self, _key: str, value: str | None) -> str | None:
+        self.phash_c0, self.phash_c1, self.phash_c2, self.phash_c3 = hash_chunks16(value)
+        return value
 
 
 class ApAudit(Base):

@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 
 from evidence.datum import Position
 from evidence.deadline import due_at
@@ -21,7 +21,7 @@ from models import (
     ApAlert, ApCheck, ApPhoto, ApVerdict, CrmAction, CrmCallLog, CrmContact, CrmCustomer, CrmCustomerPhone,
     CrmOrg, CrmPhoto, CrmUser, OPEN_ALERT_STATES,
 )
-from models.functions import hamming64, is_hex64
+from models.photo_lookup import near_photos
 from models.stores import ApAltSite
 from queues.events import ActionVerified, AlertCreated
 from queues.schemas import ActionSubmitted
@@ -87,17 +87,11 @@ def _with_media_reason(check: Check, unreadable: dict[str, Failed]) -> Check:
 def _near_photos(ctx: JobContext, action: CrmAction, h: PhotoHash, config: FlagConfig) -> list[EarlierPhoto]:
     """The organisation's photos of other actions within the pHash threshold of this one.
 
-    The database does the Hamming comparison: loading every earlier photo made each
-    verification slower as the organisation's history grew (see the README's Reliability).
+    Read through the pHash chunk indexes (models.photo_lookup): comparing every earlier hash made
+    each verification slower as the organisation's history grew (see the README's Reliability).
     """
-    if not is_hex64(h.hash_hex):
-        return []
-    rows = ctx.session.execute(
-        select(ApPhoto.photo_id, ApPhoto.action_id, ApPhoto.phash, ApPhoto.gps_time_utc, ApPhoto.dhash,
-               ApPhoto.customer_id)
-        .where(ApPhoto.org_id == action.org_id, ApPhoto.action_id != action.id, ApPhoto.phash.is_not(None),
-               or_(ApPhoto.hash_algorithm.is_(None), ApPhoto.hash_algorithm == h.algorithm),
-               hamming64(ApPhoto.phash, h.hash_hex) <= config.phash_threshold))
+    rows = near_photos(ctx.session, action.org_id, h.hash_hex, config.phash_threshold,
+                       exclude_action_id=action.id, algorithm=h.algorithm)
     return [EarlierPhoto(r.photo_id, r.action_id, r.phash, r.gps_time_utc, dhash_hex=r.dhash,
                          customer_id=r.customer_id) for r in rows]
 
