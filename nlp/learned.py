@@ -22,6 +22,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
+from itertools import repeat
 from pathlib import Path
 
 import numpy as np
@@ -46,13 +47,16 @@ def normalise(text: str) -> str:
     return _PUNCT.sub("|", t)
 
 
-@lru_cache(maxsize=8192)
-def text_features(text: str, prefix: str = "") -> tuple[str, ...]:
+@lru_cache(maxsize=256)  # a clause is read by two models in one analysis; no reuse across texts
+def text_features(text: str, prefix: str = "", trigrams: bool = True, sounds: bool = True) -> tuple[str, ...]:
     """Character 1–3-grams and toneless, accent-folded pinyin bigrams of `text`, each once."""
     t = "^" + normalise(text) + "$"
-    grams = [*t, *map(str.__add__, t, t[1:]), *(a + b + c for a, b, c in zip(t, t[1:], t[2:]))]
-    sy = [_folded(ch) for ch in t]
-    grams += [f"p:{a}_{b}" for a, b in zip(sy, sy[1:])]
+    grams = [*t, *map(str.__add__, t, t[1:])]
+    if trigrams:
+        grams += [a + b + c for a, b, c in zip(t, t[1:], t[2:])]
+    if sounds:
+        sy = [_folded(ch) for ch in t]
+        grams += [f"p:{a}_{b}" for a, b in zip(sy, sy[1:])]
     if prefix:
         grams = [prefix + g for g in grams]
     return tuple(set(grams))
@@ -77,15 +81,18 @@ class LinearModel:
 
     def probabilities(self, features: Iterable[str]) -> dict[str, float]:
         index, matrix = self._matrix
-        rows = [i for i in map(index.get, set(features)) if i is not None]
-        z = matrix[rows].sum(axis=0) if rows else np.zeros(len(self.labels))
+        feats = set(features)  # a feature counts once, as in training
+        # An unknown feature reads row -1, which is all zeros: the whole lookup stays in C.
+        rows = np.fromiter(map(index.get, feats, repeat(-1)), dtype=np.int64, count=len(feats))
+        z = matrix[rows].sum(axis=0)
         return {label: _sigmoid(float(v) + b) for label, v, b in zip(self.labels, z, self.bias)}
 
     @cached_property
     def _matrix(self) -> tuple[dict[str, int], np.ndarray]:
         # One row a feature: a sum over the rows a text holds is one numpy call, not a Python loop.
         names = list(self.weights)
-        return {f: i for i, f in enumerate(names)}, np.array([self.weights[f] for f in names], dtype=np.float64)
+        rows = [self.weights[f] for f in names] + [(0.0,) * len(self.labels)]
+        return {f: i for i, f in enumerate(names)}, np.array(rows, dtype=np.float64).reshape(-1, len(self.labels))
 
     def to_json(self) -> dict:
         return {"name": self.name, "labels": list(self.labels), "bias": list(self.bias), "keep": self.keep,
@@ -132,7 +139,7 @@ def need_features(clause: str, before: str = "", said: bool = False) -> tuple[st
     found a need in it."""
     feats = text_features(clause) + (("K:need",) if said else ())
     if before:
-        feats = feats + tuple(f for f in text_features(before[-8:], "b:") if not f.startswith("b:p:"))
+        feats = feats + text_features(before[-8:], "b:", trigrams=False, sounds=False)
     return feats
 
 
@@ -141,7 +148,7 @@ def money_features(text: str, start: int, end: int, speaker: str, unit: str | No
     """An amount in its utterance: the words just before and after it, its clause, unit, size and speaker."""
     left, right = text[max(0, start - 10):start], text[end:end + 8]
     feats = list(text_features(left[-6:], "L:")) + list(text_features(right[:6], "R:"))
-    feats += [f for f in text_features(text[max(0, start - 24):end + 16], "C:") if not f.startswith("C:p:")]
+    feats += text_features(text[max(0, start - 24):end + 16], "C:", trigrams=False, sounds=False)
     feats += [f"S:{speaker}", f"U:{unit or '-'}", f"G:{int(ranged)}", f"A:{normalise(text[start:end])[-2:]}",
               f"K:{kind}"]
     if amount is not None and amount > 0:
@@ -154,7 +161,7 @@ def commitment_features(text: str, start: int, end: int, speaker: str, past: boo
     """A date in its utterance: the words around it, its clause and who said it."""
     left, right = text[max(0, start - 10):start], text[end:end + 10]
     feats = list(text_features(left[-6:], "L:")) + list(text_features(right[:8], "R:"))
-    feats += [f for f in text_features(text[max(0, start - 20):end + 20], "C:") if not f.startswith("C:p:")]
+    feats += text_features(text[max(0, start - 20):end + 20], "C:", trigrams=False, sounds=False)
     feats += [f"S:{speaker}", f"D:{normalise(text[start:end])[-2:]}", f"T:{int(past)}", f"K:{kind}",
               f"SK:{speaker}:{kind}"]
     return tuple(feats)
