@@ -4,11 +4,13 @@
 
 Labelled sets, reported separately: nlp_eval.jsonl (235 utterances) and nlp_dev_calls.jsonl
 (33 whole calls, 396 utterances) — development, the rules are tuned on them; nlp_holdout.jsonl
-(80), nlp_holdout2.jsonl (64) and nlp_holdout3.jsonl (28 whole calls, 280 utterances), each held
-out for one round and development data since; nlp_holdout4.jsonl (28 whole calls, 301
-utterances) — held out, scored only with --held-out, once before a round of rule changes and
-once at its end. Real complaint texts: complaints.jsonl (both splits development data now) and,
-with --held-out, complaints2.jsonl. docs/nlp.md records first-run scores, before any fix they
+(80), nlp_holdout2.jsonl (64), nlp_holdout3.jsonl (280) and nlp_holdout4.jsonl (301), each held
+out for one round and development data since; nlp_holdout5.jsonl (26 whole calls, 305
+utterances) — held out, scored only with --held-out, once before a round of changes and once at
+its end. The learned models (nlp/learned.py) are trained on all development sets plus
+nlp_train_*.jsonl and nlp_contract.jsonl (python -m bench.train_nlp); --rules-only scores the
+rules alone. Real complaint texts: complaints.jsonl, complaints2.jsonl, complaints_train.jsonl
+(development) and, with --held-out, complaints3.jsonl. docs/nlp.md records first-run scores, before any fix they
 prompted: the honest estimate for unseen conversations.
 
 Each line of the data is one utterance (its industry, the conversation day, the speaker)
