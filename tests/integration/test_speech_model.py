@@ -114,13 +114,20 @@ def test_long_call_16k_not_worse_than_plain(model, fixtures) -> None:
 
 
 def test_human_labelled_pool_not_worse_than_plain(model, manifest) -> None:
-    errors = chars = 0
+    # Plain faster-whisper on the same clips in the same run: its CER moves with the installed
+    # ctranslate2 / onnxruntime / faster-whisper (0.230 when PLAIN_CER was taken, 0.270 on
+    # 2026-12-04's fresh install), and "not worse than plain" means than plain here and now.
+    from bench.asr import Clip, plain
+
+    errors = chars = plain_errors = 0
     for row in (r for r in manifest if r["reference_kind"] == "human label"):
         t = run(model, row["file"])
         s = score(row["reference"], t.text)
         errors, chars = errors + s.errors, chars + s.reference_chars
+        plain_errors += score(row["reference"], plain(model, Clip(row["file"], row["reference"], load(row["file"])))).errors
     assert chars > 100
-    assert errors / chars <= PLAIN_CER["human"] + 0.02, f"CER {errors / chars:.3f} ({errors}/{chars})"
+    assert errors / chars <= plain_errors / chars + 0.02, \
+        f"CER {errors / chars:.3f} ({errors}/{chars}) vs plain {plain_errors / chars:.3f}"
 
 
 def test_no_traditional_characters_on_any_field_clip(model, manifest) -> None:
