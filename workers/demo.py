@@ -44,6 +44,15 @@ def _offset(lat: float, lon: float, north_m: float, east_m: float) -> tuple[floa
     return lat + north_m / 111_320.0, lon + east_m / (111_320.0 * math.cos(math.radians(lat)))
 
 
+def _story_time(now: dt.datetime) -> dt.datetime:
+    """When the seeded visits end: now, or just before local midnight when the demo runs before
+    05:00 — the rep's day (visits up to four hours apart) and its plan must fall on one local day."""
+    local = now.astimezone(TZ)
+    if local.hour >= 5:
+        return now
+    return (dt.datetime.combine(local.date(), dt.time(0), TZ) - dt.timedelta(minutes=1)).astimezone(dt.timezone.utc)
+
+
 def _seed(sessions, media: Path, now: dt.datetime) -> list[tuple[int, str]]:
     """Create the organisation, its people and customers, and five actions with evidence."""
     media.mkdir(parents=True, exist_ok=True)
@@ -164,7 +173,8 @@ def run_demo(settings: Settings, workers: int = 1, speech: bool = True) -> int:
     engine = make_engine(settings.database_url)
     sessions = session_factory(engine)
     now = dt.datetime.now(dt.timezone.utc)
-    actions = _seed(sessions, settings.media_root, now)
+    story = _story_time(now)
+    actions = _seed(sessions, settings.media_root, story)
 
     from .app import publisher
 
@@ -259,7 +269,7 @@ def run_demo(settings: Settings, workers: int = 1, speech: bool = True) -> int:
                                                                      now.astimezone(TZ).date()), mingda_name)
     from .demo_loops import show_loops
 
-    loops_ok = show_loops(sessions, settings, ORG, now)
+    loops_ok = show_loops(sessions, settings, ORG, story)
     stage("daily plan checked and explained, stage gate blocked then passed (3 short worker runs)")
     from .demo_store import show_store
 
