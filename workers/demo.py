@@ -45,8 +45,9 @@ def _offset(lat: float, lon: float, north_m: float, east_m: float) -> tuple[floa
 
 
 def _story_time(now: dt.datetime) -> dt.datetime:
-    """When the seeded visits end: now, or just before local midnight when the demo runs before
-    05:00 — the rep's day (visits up to four hours apart) and its plan must fall on one local day."""
+    """When the seeded day ends: now, or just before local midnight when the demo runs before 05:00 —
+    the rep's visits (up to four hours apart), the plan and the store's 102 visitors (over two hours)
+    must each fall on one local day."""
     local = now.astimezone(TZ)
     if local.hour >= 5:
         return now
@@ -273,7 +274,7 @@ def run_demo(settings: Settings, workers: int = 1, speech: bool = True) -> int:
     stage("daily plan checked and explained, stage gate blocked then passed (3 short worker runs)")
     from .demo_store import show_store
 
-    store_ok = show_store(sessions, settings, now)
+    store_ok = show_store(sessions, settings, story)
     stage("store funnel of 102 visitors and an in-store prompt (1 short worker run)")
     _show_worked_example(sessions, settings, example_customer)
     stage("results read and printed")
