@@ -8,6 +8,9 @@
 * a local folder holding a CTranslate2 Whisper model (model.bin, config.json, tokenizer.json);
 * a faster-whisper size name (``base``, ``small``, ``large-v3``…) or a Hugging Face repo id,
   which faster-whisper downloads into ``<cache>/hub`` where the network allows.
+
+`ACTIONPROOF_ASR_DEVICE` (cpu / cuda / auto) and `ACTIONPROOF_ASR_COMPUTE_TYPE` (default int8
+on cpu, float16 on cuda) become WhisperModel's arguments in `whisper_kwargs`, one place.
 """
 from __future__ import annotations
 
@@ -24,6 +27,8 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator, Sequence
+
+from .config import ASR_DEFAULT_COMPUTE_TYPE
 
 PYPI_BASE = "pypi:base"
 
@@ -267,15 +272,46 @@ def _hub_dir(cache_dir: Path) -> Path:
     return Path(cache_dir) / "hub"
 
 
+# ---- the device -----------------------------------------------------------------------------------
+def cuda_device_count() -> int:
+    """GPUs CTranslate2 can use (0 without a GPU, a driver or CUDA-enabled wheels)."""
+    import ctranslate2
+
+    return ctranslate2.get_cuda_device_count()
+
+
+def whisper_kwargs(device: str = "cpu", compute_type: str = "", threads: int = 0, device_index: int = 0,
+                   cuda_devices: int | None = None) -> dict[str, Any]:
+    """The device arguments of faster_whisper.WhisperModel for these settings; loads nothing.
+
+    `auto` becomes cuda when CTranslate2 sees a GPU (`cuda_devices`, asked when None), else cpu;
+    an empty compute type becomes the device's default (int8 on cpu, float16 on cuda).
+    """
+    if device == "auto":
+        device = "cuda" if (cuda_device_count() if cuda_devices is None else cuda_devices) > 0 else "cpu"
+    kwargs: dict[str, Any] = {"device": device,
+                              "compute_type": compute_type or ASR_DEFAULT_COMPUTE_TYPE.get(device, "default")}
+    if device == "cuda":
+        # The thread count is tuned for decoding on the CPU; on a GPU, CTranslate2's default serves the
+        # few CPU-side steps. The index only means something here (a stale one must not break a cpu box).
+        kwargs["device_index"] = int(device_index)
+    else:
+        kwargs["cpu_threads"] = int(threads)
+    return kwargs
+
+
 def model_info(spec: str, cache_dir: Path, *, device: str = "cpu", compute_type: str = "int8", threads: int = 0,
                assemble: bool = True, checksum: bool = True) -> ModelInfo:
     """Which model the spec names, where it is, model.bin's size and (measured) sha256.
 
     `assemble`: build the PyPI model folder if it is missing. `checksum`: hash model.bin now
-    (about a second for base) rather than trusting the assembly stamp.
+    (about a second for base) rather than trusting the assembly stamp. Device, compute type and
+    threads are recorded as WhisperModel gets them (auto and defaults resolved).
     """
     kind, where = resolve(spec, cache_dir)
-    common = dict(spec=spec, kind=kind, device=device, compute_type=compute_type, threads=threads)
+    runs_on = whisper_kwargs(device, compute_type, threads)
+    common = dict(spec=spec, kind=kind, device=runs_on["device"], compute_type=runs_on["compute_type"],
+                  threads=runs_on.get("cpu_threads", 0))
     if kind == "pypi":
         model = PYPI_MODELS[where]
         folder = Path(cache_dir) / model.folder
@@ -304,14 +340,14 @@ def model_info(spec: str, cache_dir: Path, *, device: str = "cpu", compute_type:
 
 
 # ---- loading, once per process ------------------------------------------------------------------
-_loaded: dict[tuple[str, str, str, str, int], tuple[Any, ModelInfo]] = {}
+_loaded: dict[tuple[str, str, str, str, int, int], tuple[Any, ModelInfo]] = {}
 _load_lock = threading.Lock()
 
 
 def load_model(spec: str, cache_dir: Path, device: str = "cpu", compute_type: str = "int8",
-               threads: int = 0) -> tuple[Any, ModelInfo]:
+               threads: int = 0, device_index: int = 0) -> tuple[Any, ModelInfo]:
     """(faster_whisper.WhisperModel, ModelInfo), loaded once per process for the same arguments."""
-    key = (spec or PYPI_BASE, str(Path(cache_dir).resolve()), device, compute_type, int(threads))
+    key = (spec or PYPI_BASE, str(Path(cache_dir).resolve()), device, compute_type, int(threads), int(device_index))
     with _load_lock:
         if key in _loaded:
             return _loaded[key]
@@ -329,7 +365,7 @@ def load_model(spec: str, cache_dir: Path, device: str = "cpu", compute_type: st
         else:
             folder = where  # faster-whisper downloads it into the cache (network permitting)
         try:
-            model = WhisperModel(folder, device=device, compute_type=compute_type, cpu_threads=threads,
+            model = WhisperModel(folder, **whisper_kwargs(device, compute_type, threads, device_index),
                                  download_root=str(_hub_dir(cache_dir)) if kind == "hub" else None)
         except ModelError:
             raise
@@ -363,16 +399,19 @@ class SpeechSettings:
     compute_type: str
     threads: int
     batch_size: int
+    device_index: int
     max_duration_s: float
     max_bytes: int
 
     @classmethod
     def of(cls, settings: Any) -> "SpeechSettings":
         home = Path(getattr(settings, "home", None) or "var")
+        device = getattr(settings, "asr_device", None) or "cpu"
         return cls(model=getattr(settings, "asr_model", None) or PYPI_BASE,
                    cache_dir=Path(getattr(settings, "asr_cache_dir", None) or home / "models"),
-                   device=getattr(settings, "asr_device", None) or "cpu",
-                   compute_type=getattr(settings, "asr_compute_type", None) or "int8",
+                   device=device,
+                   compute_type=getattr(settings, "asr_compute_type", None) or ASR_DEFAULT_COMPUTE_TYPE.get(device, ""),
+                   device_index=int(getattr(settings, "asr_device_index", 0) or 0),
                    threads=int(getattr(settings, "asr_threads", 0) or 0),
                    batch_size=int(getattr(settings, "asr_batch_size", 0) or 8),
                    max_duration_s=float(getattr(settings, "max_audio_s", 0) or 7200.0),
@@ -423,7 +462,8 @@ def transcribe_recording(data: bytes, layout: str, settings: Any, progress: Any 
     from nlp.speech.transcribe import Speakers, TranscribeOptions, transcribe
 
     speech = SpeechSettings.of(settings)
-    model, info = load_model(speech.model, speech.cache_dir, speech.device, speech.compute_type, speech.threads)
+    model, info = load_model(speech.model, speech.cache_dir, speech.device, speech.compute_type, speech.threads,
+                             speech.device_index)
     audio = decode_audio(data, sample_rate=model.feature_extractor.sampling_rate,
                          max_duration_s=speech.max_duration_s, ffmpeg_exe=default_ffmpeg_exe())
     options = _replace(TranscribeOptions(), batch_size=speech.batch_size)

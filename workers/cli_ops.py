@@ -38,7 +38,9 @@ def check_health(settings: Settings, *, model: bool = True) -> dict[str, Any]:
             from .asr_model import model_info
 
             # Never assembles or downloads: health only looks at what is there.
-            info = model_info(settings.asr_model, settings.asr_cache_dir, assemble=False, checksum=True)
+            info = model_info(settings.asr_model, settings.asr_cache_dir, device=settings.asr_device,
+                              compute_type=settings.asr_compute_type, threads=settings.asr_threads,
+                              assemble=False, checksum=True)  # reports the device a worker would use
             intact = info.path is not None and (info.expected_sha256 is None or info.sha256 == info.expected_sha256)
             out["model"] = {"ok": intact, **info.as_dict()}
             if not intact:

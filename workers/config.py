@@ -9,6 +9,15 @@ from typing import Mapping
 
 DEFAULT_REQUIRED_EVIDENCE = {"上门拜访": ["checkin", "photo"], "现场勘测": ["checkin", "photo"], "电话沟通": ["call_log"]}
 
+ASR_DEVICES = ("cpu", "cuda", "auto")  # auto: cuda when CTranslate2 sees a GPU, else cpu (decided at model load)
+ASR_COMPUTE_TYPES = ("int8", "int8_float32", "int8_float16", "int8_bfloat16", "int16", "float16", "bfloat16",
+                     "float32", "default", "auto")  # CTranslate2's names
+ASR_DEFAULT_COMPUTE_TYPE = {"cpu": "int8", "cuda": "float16"}  # faster-whisper's recommendations per device
+# CTranslate2 refuses these on a CPU ("do not support efficient float16 computation") and int16 on a GPU:
+# refused here, so a typo stops the worker at start rather than failing the first transcription.
+_GPU_ONLY_COMPUTE_TYPES = ("int8_float16", "int8_bfloat16", "float16", "bfloat16")
+_CPU_ONLY_COMPUTE_TYPES = ("int16",)
+
 
 def _float(env: Mapping[str, str], name: str, default: float) -> float:
     raw = env.get(name)
@@ -37,6 +46,21 @@ def _choice(env: Mapping[str, str], name: str, choices: tuple[str, ...]) -> str:
     raw = env.get(name) or choices[0]
     if raw not in choices:
         raise SystemExit(f"{name}={raw!r}: use one of {', '.join(choices)}")
+    return raw
+
+
+def _asr_compute_type(env: Mapping[str, str], device: str) -> str:
+    """ACTIONPROOF_ASR_COMPUTE_TYPE checked against the device; unset: int8 on cpu, float16 on cuda, "" on auto."""
+    name = "ACTIONPROOF_ASR_COMPUTE_TYPE"
+    raw = env.get(name) or ""
+    if not raw:
+        return ASR_DEFAULT_COMPUTE_TYPE.get(device, "")  # auto: chosen once the device is known (workers/asr_model.py)
+    if raw not in ASR_COMPUTE_TYPES:
+        raise SystemExit(f"{name}={raw!r}: use one of {', '.join(ASR_COMPUTE_TYPES)}")
+    if device == "cpu" and raw in _GPU_ONLY_COMPUTE_TYPES:
+        raise SystemExit(f"{name}={raw!r} needs a GPU (ACTIONPROOF_ASR_DEVICE=cuda); on cpu use int8 or float32")
+    if device == "cuda" and raw in _CPU_ONLY_COMPUTE_TYPES:
+        raise SystemExit(f"{name}={raw!r} runs on cpu only; on cuda use float16, int8_float16 or int8")
     return raw
 
 
@@ -77,8 +101,9 @@ class Settings:
     log_level: str = "INFO"
     asr_model: str = "pypi:base"
     asr_cache_dir: Path = Path("var/models")
-    asr_device: str = "cpu"
-    asr_compute_type: str = "int8"
+    asr_device: str = "cpu"  # cpu / cuda / auto
+    asr_compute_type: str = "int8"  # "" (auto device): int8 on cpu, float16 on cuda
+    asr_device_index: int = 0  # which GPU (one worker per GPU on a multi-GPU machine)
     asr_threads: int = 0
     asr_batch_size: int = 8
     # Mono calls: tell the voices apart and attribute them (voices), or leave every segment unknown (off).
@@ -128,6 +153,10 @@ class Settings:
             except (ValueError, AttributeError, TypeError) as e:
                 raise SystemExit(f"ACTIONPROOF_REQUIRED_EVIDENCE is not a JSON object of lists: {e}") from None
         clock = _choice(env, "ACTIONPROOF_ALERT_CLOCK", ("wall", "business"))
+        asr_device = _choice(env, "ACTIONPROOF_ASR_DEVICE", ASR_DEVICES)
+        asr_device_index = int(_float(env, "ACTIONPROOF_ASR_DEVICE_INDEX", 0))
+        if asr_device_index < 0:
+            raise SystemExit(f"ACTIONPROOF_ASR_DEVICE_INDEX={asr_device_index}: a GPU number, 0 or more")
         return cls(
             home=home,
             database_url=env.get("ACTIONPROOF_DATABASE_URL") or f"sqlite:///{(home / 'actionproof.db').as_posix()}",
@@ -155,8 +184,9 @@ class Settings:
             log_level=env.get("ACTIONPROOF_LOG_LEVEL") or "INFO",
             asr_model=env.get("ACTIONPROOF_ASR_MODEL") or "pypi:base",
             asr_cache_dir=Path(env.get("ACTIONPROOF_ASR_CACHE_DIR") or home / "models"),
-            asr_device=env.get("ACTIONPROOF_ASR_DEVICE") or "cpu",
-            asr_compute_type=env.get("ACTIONPROOF_ASR_COMPUTE_TYPE") or "int8",
+            asr_device=asr_device,
+            asr_compute_type=_asr_compute_type(env, asr_device),
+            asr_device_index=asr_device_index,
             asr_threads=int(_float(env, "ACTIONPROOF_ASR_THREADS", 0)),
             asr_batch_size=int(_float(env, "ACTIONPROOF_ASR_BATCH_SIZE", 8)),
             speakers=_choice(env, "ACTIONPROOF_SPEAKERS", ("voices", "off")),

@@ -13,8 +13,9 @@ import pytest
 
 from workers import asr_model
 from workers.asr_model import (
-    PYPI_BASE, PYPI_MODELS, ModelError, SpeechSettings, assemble_parts, model_info, resolve,
+    PYPI_BASE, PYPI_MODELS, ModelError, SpeechSettings, assemble_parts, model_info, resolve, whisper_kwargs,
 )
+from workers.config import Settings
 from workers.cli_speech import ProgressBar, add_speech_commands
 
 
@@ -155,6 +156,36 @@ def test_speech_settings_defaults_before_config_has_them() -> None:
     s = SpeechSettings.of(argparse.Namespace(home=Path("x"), asr_model="small", asr_cache_dir=Path("/m"),
                                              asr_threads=2, asr_compute_type="float32"))
     assert (s.model, s.cache_dir, s.threads, s.compute_type) == ("small", Path("/m"), 2, "float32")
+    s = SpeechSettings.of(argparse.Namespace(home=Path("x"), asr_device="cuda", asr_device_index=1))
+    assert (s.device, s.compute_type, s.device_index) == ("cuda", "float16", 1)
+
+
+# ---- the device: WhisperModel's arguments, without loading a model -----------------------------------
+def test_whisper_kwargs_cpu_and_cuda() -> None:
+    assert whisper_kwargs("cpu", "int8", 4) == {"device": "cpu", "compute_type": "int8", "cpu_threads": 4}
+    # cuda: the CPU thread count is not passed, the GPU number is
+    assert whisper_kwargs("cuda", "float16", 4, device_index=1) == {
+        "device": "cuda", "compute_type": "float16", "device_index": 1}
+    assert whisper_kwargs("cpu", "", 0, device_index=3) == {"device": "cpu", "compute_type": "int8", "cpu_threads": 0}
+    assert whisper_kwargs("cuda", "")["compute_type"] == "float16"
+
+
+def test_whisper_kwargs_auto_follows_the_gpus() -> None:
+    assert whisper_kwargs("auto", "", 2, cuda_devices=0) == {"device": "cpu", "compute_type": "int8", "cpu_threads": 2}
+    assert whisper_kwargs("auto", "", 2, cuda_devices=2) == {"device": "cuda", "compute_type": "float16", "device_index": 0}
+    assert whisper_kwargs("auto", "int8_float16", cuda_devices=1)["compute_type"] == "int8_float16"
+
+
+def test_settings_to_whisper_kwargs_and_model_info(tmp_path: Path) -> None:
+    settings = Settings.from_env({"ACTIONPROOF_HOME": str(tmp_path), "ACTIONPROOF_ASR_DEVICE": "cuda",
+                                  "ACTIONPROOF_ASR_THREADS": "8"})
+    s = SpeechSettings.of(settings)
+    assert whisper_kwargs(s.device, s.compute_type, s.threads, s.device_index) == {
+        "device": "cuda", "compute_type": "float16", "device_index": 0}
+    info = model_info(PYPI_BASE, tmp_path, device=s.device, compute_type=s.compute_type, threads=s.threads,
+                      assemble=False)
+    assert (info.device, info.compute_type, info.threads) == ("cuda", "float16", 0)
+    assert info.describe().endswith("float16/cuda")  # what a transcript records as its model
 
 
 class _Tty(io.StringIO):
@@ -200,3 +231,17 @@ def test_describe_fits_the_transcript_column() -> None:
     hub = asr_model.ModelInfo(spec="Systran/" + "x" * 120, kind="hub", name="h", path=None, size_bytes=None,
                               sha256=None)
     assert len(hub.describe()) == 100
+
+
+def test_load_model_hands_whisper_kwargs_to_whispermodel(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import faster_whisper
+
+    seen: list[dict] = []
+    monkeypatch.setattr(faster_whisper, "WhisperModel", lambda folder, **kw: seen.append(kw) or object())
+    folder = tmp_path / "m"
+    folder.mkdir()
+    (folder / "model.bin").write_bytes(b"x")
+    (folder / "config.json").write_text("{}")
+    _, info = asr_model.load_model(str(folder), tmp_path, "cuda", "", 8, device_index=1)
+    assert seen == [{"device": "cuda", "compute_type": "float16", "device_index": 1, "download_root": None}]
+    assert (info.device, info.compute_type) == ("cuda", "float16")

@@ -21,3 +21,25 @@ def test_overrides_and_bad_values():
         Settings.from_env({"ACTIONPROOF_RADIUS_M": "far"})
     with pytest.raises(SystemExit, match="ACTIONPROOF_ALERT_CLOCK"):
         Settings.from_env({"ACTIONPROOF_ALERT_CLOCK": "lunar"})
+
+
+def test_asr_device_and_compute_type():
+    s = Settings.from_env({})
+    assert (s.asr_device, s.asr_compute_type, s.asr_device_index) == ("cpu", "int8", 0)
+    s = Settings.from_env({"ACTIONPROOF_ASR_DEVICE": "cuda", "ACTIONPROOF_ASR_DEVICE_INDEX": "1"})
+    assert (s.asr_device, s.asr_compute_type, s.asr_device_index) == ("cuda", "float16", 1)
+    s = Settings.from_env({"ACTIONPROOF_ASR_DEVICE": "auto"})
+    assert (s.asr_device, s.asr_compute_type) == ("auto", "")  # the device's default, chosen at model load
+    s = Settings.from_env({"ACTIONPROOF_ASR_DEVICE": "cuda", "ACTIONPROOF_ASR_COMPUTE_TYPE": "int8_float16"})
+    assert s.asr_compute_type == "int8_float16"
+    assert Settings.from_env({"ACTIONPROOF_ASR_COMPUTE_TYPE": "float32"}).asr_compute_type == "float32"
+    with pytest.raises(SystemExit, match="ACTIONPROOF_ASR_DEVICE='gpu': use one of cpu, cuda, auto"):
+        Settings.from_env({"ACTIONPROOF_ASR_DEVICE": "gpu"})
+    with pytest.raises(SystemExit, match="ACTIONPROOF_ASR_COMPUTE_TYPE='fp16': use one of int8"):
+        Settings.from_env({"ACTIONPROOF_ASR_DEVICE": "cuda", "ACTIONPROOF_ASR_COMPUTE_TYPE": "fp16"})
+    with pytest.raises(SystemExit, match="'float16' needs a GPU"):
+        Settings.from_env({"ACTIONPROOF_ASR_COMPUTE_TYPE": "float16"})
+    with pytest.raises(SystemExit, match="'int16' runs on cpu only"):
+        Settings.from_env({"ACTIONPROOF_ASR_DEVICE": "cuda", "ACTIONPROOF_ASR_COMPUTE_TYPE": "int16"})
+    with pytest.raises(SystemExit, match="ACTIONPROOF_ASR_DEVICE_INDEX=-1"):
+        Settings.from_env({"ACTIONPROOF_ASR_DEVICE_INDEX": "-1"})
