@@ -13,6 +13,7 @@ from pathlib import Path
 from workers.app import make_worker
 from workers.config import Settings
 from workers.handlers import HANDLERS
+from workers.logs import setup_logging
 
 marker = Path(sys.argv[1])
 real = HANDLERS["action.submitted/1"]
@@ -25,6 +26,7 @@ def paused(ctx, msg):
 
 
 HANDLERS["action.submitted/1"] = paused
+setup_logging("INFO")  # the test's failure output then shows each event's details
 settings = Settings.from_env()
 print(os.getpid(), flush=True)
 worker = make_worker(settings, ["verify"])
