@@ -10,6 +10,7 @@ RTF = processing seconds ÷ audio seconds (lower is faster).
     .venv/bin/python -m bench.asr                       # long_call_16k, long_call_8k, human pool
     .venv/bin/python -m bench.asr --sets long16k --variants stock-batched,no-guards
     .venv/bin/python -m bench.asr --ablation            # every guard/option off in turn (CER only)
+    .venv/bin/python -m bench.asr --day [--calls 60 --minutes 60]  # a day's batch through a worker (bench/_asr_day.py)
 
 The machine's load is printed before and after: on shared cores timings are noisy, CER is not.
 """
@@ -146,10 +147,18 @@ def load() -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    import sys
+
+    if "--day" in (sys.argv[1:] if argv is None else argv):
+        from bench._asr_day import main as day_main
+
+        return day_main(argv)
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--sets", default="long16k,long8k,human", help="long16k, long8k, human, quiet, amr")
     p.add_argument("--variants", default="plain,actionproof", help=", ".join(VARIANTS))
     p.add_argument("--ablation", action="store_true", help="CER of the defaults with each guard/option off in turn")
+    p.add_argument("--day", action="store_true", help="a day's batch of calls through a real transcription worker "
+                   "beside plain faster-whisper (bench/_asr_day.py; its own flags: --calls, --minutes, --seed)")
     p.add_argument("--model", default="pypi:base")
     p.add_argument("--cache-dir", default=str(ROOT / "var" / "models"))
     p.add_argument("--compute-type", default="int8")
