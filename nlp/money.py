@@ -66,11 +66,17 @@ _CLASSIFIERS = (r"台|个|件|套|只|箱|吨|米|平(?![台时常安均])|方|�
 # What follows a quantity, a date or a measure rather than money.
 _NOT_MONEY_AFTER = re.compile(r"^(?:多)?(?:小|大)?(?:" + _CLASSIFIERS + r"|点(?![" + CN_DIGIT_CHARS + r"\d]))")
 _QUANTITY_CONTEXT = re.compile(r"产能|产量|销量|人口|用户数|数量|人次|访问量|阅读量|粉丝")
-_DISCOUNT_ZHE = re.compile(r"(?:打)?(?:个)?(?P<z>[一二三四五六七八九]{1,2}|\d{1,2}(?:\.\d)?)折|(?P<half>对折|半价|减半)")
+_DISCOUNT_ZHE = re.compile(r"(?:打)?(?:个)?(?P<z>[一二三四五六七八九]{1,2}|\d{1,2}(?:\.\d)?)折|(?P<half>对折|半价|减半|(?<![缩削裁])(?:免|减|砍|让)(?:掉)?一半)")
 _DISCOUNT_PCT = re.compile(
-    r"(?P<cue>降|便宜|优惠|让|下浮|打掉|少|减|返|返点|让利|折扣)了?(?:个)?"
+    r"(?P<cue>降|便宜|优惠|让|下浮|打掉|少|减|返|返点|让利|折扣|(?<![相违造])反(?=[给你您侬佢]|[一二两三四五六七八九十\d]{1,2}个点))了?(?:给)?(?:你们|您们|你|您|侬|佢)?(?:个)?"
     r"(?:百分之(?P<pct>[一二三四五六七八九十]{1,3}|\d{1,2}(?:\.\d)?)|(?P<n>\d{1,2}(?:\.\d)?)(?:个)?(?:点|%|个百分点|百分点)"
     r"|(?P<cn>[一二两三四五六七八九十]{1,2})(?:个点|个百分点|%))"
+)
+
+# 百分之八的优惠, 五个点的折扣: the size first, then the discount word.
+_DISCOUNT_PCT_AFTER = re.compile(
+    r"(?:百分之(?P<pct>[一二三四五六七八九十]{1,3}|\d{1,2}(?:\.\d)?)|(?P<n>\d{1,2}(?:\.\d)?)(?:个点|%|个百分点|百分点)"
+    r"|(?P<cn>[一二两三四五六七八九十]{1,2})(?:个点|个百分点|%))(?:的)?(?:优惠|折扣|让利|返点|返利|返现)"
 )
 
 _BUDGET = ("预算", "经费", "资金", "批了", "批的", "批下来", "最多", "最高", "顶多", "不超过", "控制在", "只有", "拿出", "投入",
@@ -117,6 +123,7 @@ _PERIODS = ("一年", "每年", "一个月", "每月")
 _PER_HEAD_PERIOD = re.compile(r"(?:一|每)(?:个)?[\u4e00-\u9fffA-Za-z]{1,3}(?:一|每)(?:个)?(?:年|月)")
 # 一 after a gap is mostly "one X" (四百二 一 套), and 十 multiplies (五 十), so those stay joined;
 # but 一 opening a word (一百二 一共 四千八) ends the number before it.
+_ZHE_AFTER_GAP = re.compile(r" ?折")
 _NUMBER_GAP = re.compile(r"(?<=[一二两三四五六七八九]) (?=[二两三四五六七八九]|一(?:共|起|下|样|直|定|般|些|次性))")
 # 块 counting pieces: 四十块就是十二万八 (a money amount follows), 装四十块 (installed).
 _PIECES_AFTER = re.compile(r"^(?:的话)?(?:就是|就|是|一共|共|总共)?(?:\d+|[一二两三四五六七八九十][一二两三四五六七八九十百]*)[千万kKwW]")
@@ -218,6 +225,16 @@ _ADJACENT = re.compile(
     r"(?P<x>[一二两三四五六七八九])(?P<y>[二三四五六七八九])(?P<place>[十百千万])?(?P<big>(?<![万])[万千]|w|W)?(?P<cur>" + _CUR + r")?"
     r"(?![\d零〇一二两三四五六七八九十百千])"
 )
+# 七千六七, 两万四五: two neighbouring digits after a 千 / 万 head are the range of the place below it.
+_TAIL_RANGE = re.compile(
+    r"(?<![\d.零〇一二两三四五六七八九十百千万])(?P<head>(?:[一二两三四五六七八九]?十[一二两三四五六七八九]?|[一二两三四五六七八九])(?P<hu>[万千]))"
+    r"(?P<x>[一二两三四五六七八九])(?P<y>[二三四五六七八九])(?P<cur>" + _CUR + r")?(?![\d零〇一二两三四五六七八九十百千万])"
+)
+# 四十六、七元: the last digit said again, one higher.
+_ENUM_RANGE = re.compile(
+    r"(?<![\d.零〇一二两三四五六七八九十百千万])(?P<pre>[一二两三四五六七八九]?十|[一二两三四五六七八九]百)(?P<x>[一二两三四五六七八九])[、，,]"
+    r"(?P<y>[二三四五六七八九])(?P<big>[万千])?(?P<cur>" + _CUR + r")?(?![\d零〇一二两三四五六七八九十百千万])"
+)
 _BA = re.compile(r"(?<![\d零〇一二两三四五六七八九十])(?P<u>[百千万])把(?P<cur>" + _CUR + r")?")
 _GE_W = re.compile(r"(?<![\d.])(?P<num>\d+(?:\.\d+)?|[一二两三四五六七八九十]+)个(?P<u>[wW万])")
 _PLACES = {"十": 10, "百": 100, "千": 1000, "万": 10_000, "w": 10_000, "W": 10_000}
@@ -284,7 +301,7 @@ def _discounts(text: str, text_h: str, speaker: str, ref: str | None) -> list[Mo
         if ratio is None or not 0 < ratio < 1:
             continue
         out.append(Money(text[m.start():m.end()], speaker, "discount", None, round(ratio, 4), ref, m.start(), m.end()))
-    for m in _DISCOUNT_PCT.finditer(text_h):
+    for m in [*_DISCOUNT_PCT.finditer(text_h), *_DISCOUNT_PCT_AFTER.finditer(text_h)]:
         n = parse_number(m.group("pct") or m.group("n") or m.group("cn") or "")
         if n is None or not 0 < n < 100 or any(x.start < m.end() and m.start() < x.end for x in out):
             continue
@@ -401,6 +418,21 @@ def _ranges(text_h: str) -> list[tuple[int, int, float, float, bool, bool, bool]
         mult = _mult(big)
         out.append((m.start(), m.end(), ((pre or 0) + x * step) * mult, ((pre or 0) + y * step) * mult,
                     bool(m.group("cur")), bool(big), big in ("万", "w", "W")))
+    for m in _TAIL_RANGE.finditer(text_h):
+        x, y = _DIGIT[m.group("x")], _DIGIT[m.group("y")]
+        head = parse_number(m.group("head"))
+        if y != x + 1 or not head:
+            continue
+        step = _PLACES[m.group("hu")] / 10
+        out.append((m.start(), m.end(), head + x * step, head + y * step, bool(m.group("cur")), True, m.group("hu") == "万"))
+    for m in _ENUM_RANGE.finditer(text_h):
+        x, y = _DIGIT[m.group("x")], _DIGIT[m.group("y")]
+        pre = parse_number(m.group("pre"))
+        if y != x + 1 or not pre or not (m.group("cur") or m.group("big")):
+            continue
+        mult = _mult(m.group("big") or "")
+        out.append((m.start(), m.end(), (pre + x) * mult, (pre + y) * mult, bool(m.group("cur")), bool(m.group("big")),
+                    m.group("big") == "万"))
     for m in _BA.finditer(text_h):
         v = float(_PLACES[m.group("u")])
         out.append((m.start(), m.end(), 0.8 * v, 1.2 * v, bool(m.group("cur")), True, m.group("u") == "万"))
@@ -459,7 +491,8 @@ def money_in(text: str, speaker: str, ref: str | None = None, spans: list[Span] 
     squeezed, keep = squeeze(text)
     if len(squeezed) == len(text):
         return _money_in(text, speaker, ref, spans, earlier)
-    gaps = [m.start() for m in _NUMBER_GAP.finditer(text) if _DIGIT[text[m.start() + 1]] != _DIGIT[text[m.start() - 1]] + 1]
+    gaps = [m.start() for m in _NUMBER_GAP.finditer(text) if _DIGIT[text[m.start() + 1]] != _DIGIT[text[m.start() - 1]] + 1
+            and not _ZHE_AFTER_GAP.match(text, m.start() + 2)]  # 打 九 二 折 is one 九二折
     if gaps:  # two spoken numbers side by side (两千 四 | 四十 块): the gap stays and ends the first
         keep = sorted(keep + gaps)
         squeezed = "".join(text[i] for i in keep)

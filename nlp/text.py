@@ -38,7 +38,7 @@ def squeeze(text: str) -> tuple[str, list[int]]:
 def _squeeze(text: str) -> tuple[str, tuple[int, ...]]:
     # Several extractors squeeze the same utterance: computed once.
     keep = tuple(i for i, ch in enumerate(text)
-                 if not (ch.isspace() and 0 < i < len(text) - 1 and _JOIN.match(text[i - 1]) and _JOIN.match(text[i + 1])
+                 if not (ch.isspace() and 0 < i < len(text) - 1 and _joins_left(text, i - 1) and _JOIN.match(text[i + 1])
                          and not (text[i - 1].isdigit() and text[i + 1].isdigit())))  # 09-01 20:01 stays two numbers
     return "".join(text[i] for i in keep), keep
 
@@ -47,6 +47,11 @@ _SPACE = re.compile(r"\s")
 
 
 _JOIN = re.compile(r"[\u4e00-\u9fff0-9]")
+
+
+def _joins_left(text: str, i: int) -> bool:
+    """A Chinese character or digit, or the w / k of an amount (4w 5, 5w 出头: one amount)."""
+    return bool(_JOIN.match(text[i])) or (text[i] in "wWkK" and i > 0 and text[i - 1].isdigit())
 
 
 @dataclass(frozen=True)

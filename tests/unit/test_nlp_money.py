@@ -91,6 +91,17 @@ def shaped(text: str, speaker: str = "customer") -> list[tuple]:
         # ASR output with spaces between words
         ("价格 是 三十一万 五", [("quote", 315_000, None)]),
         ("二十七 八万", [("quote", (270_000, 280_000), None)]),
+        ("给 您 打 九 二 折", [("discount", 0.92, None)]),  # not 二折
+        ("预算 才 4w 5", [("budget", 45_000, None)]),
+        # the place below a 千 / 万 head, said as two neighbouring digits; a digit said again
+        ("我们眼下这家才七千六七", [("price", (7_600, 7_700), None)]),
+        ("才 两万 四 五", [("quote", (24_000, 25_000), None)]),
+        ("报价基本都在四十六、七元", [("quote", (46, 47), None)]),
+        # discounts named after their size, halves, rebates to someone
+        ("给予百分之八的优惠", [("discount", 0.92, None)]),
+        ("实施费给您免一半", [("discount", 0.5, None)]),
+        ("再返侬两个点", [("discount", 0.98, None)]),
+        ("再 给 您 反 两 个 点", [("discount", 0.98, None)]),
     ],
 )
 def test_money_as_people_say_it(text: str, expected: list[tuple]) -> None:
@@ -98,7 +109,7 @@ def test_money_as_people_say_it(text: str, expected: list[tuple]) -> None:
 
 
 @pytest.mark.parametrize("text", ["五一前必须送到", "计划十一月下旬挂网", "我们要三四台", "3到5台", "2024-2025年",
-                                  "平时两万单左右"])
+                                  "平时两万单左右", "我们今年人员缩减了一半", "我们反对三个点"])
 def test_ranges_that_are_not_money(text: str) -> None:
     assert shaped(text) == []
 
