@@ -67,7 +67,9 @@ _HOLIDAYS = {
     "中秋": "Mid-autumn Festival",
 }
 # Fixed-date holidays still resolve in years chinese_calendar has no data for.
-_FIXED_HOLIDAYS = {"New Year's Day": (1, 1), "Labour Day": (5, 1), "National Day": (10, 1)}
+# Solar holidays of a year without an official notice yet: the first day and the usual length of the
+# break (国庆 1–7 October and 五一 1–5 May every year since 2020 except when merged with 中秋).
+_FIXED_HOLIDAYS = {"New Year's Day": (1, 1, 1), "Labour Day": (5, 1, 5), "National Day": (10, 1, 7)}
 
 
 @dataclass(frozen=True)
@@ -137,9 +139,9 @@ def holiday_break(name: str, year: int) -> tuple[dt.date, dt.date] | None:
             last = d
         return first, last
     if name in _FIXED_HOLIDAYS:
-        m, d = _FIXED_HOLIDAYS[name]
+        m, d, length = _FIXED_HOLIDAYS[name]
         day = dt.date(year, m, d)
-        return day, day
+        return day, day + dt.timedelta(days=length - 1)
     return _lunar_holiday(name, year)
 
 
@@ -397,13 +399,28 @@ def _count(m: re.Match[str], on: dt.date) -> _Days | None:
     return _Days(day, day, relative_count=True)
 
 
+# A holiday followed in its clause by words of the past (元旦前去您厂里看过, 国庆后您说…, 六一八卖了两百罐)
+# is the one just gone, not next year's.
+_PAST_CLAUSE = re.compile(r"(?<![不没])过(?![来去年节几两一完头了])|上次|上回|那次|那会|[您你]说|[您你]讲|说过|讲过|话过|"
+                          r"答应[的嘅]|已经|卖了|销量")
+_CLAUSE_MARK = re.compile(r"[，,。.！!？?；;]")
+
+
+def _of_the_past(m: re.Match[str]) -> bool:
+    """What follows the match in its clause tells of something done or said before (元旦前去看过),
+    not of what someone said would happen then (您上次说元旦要发礼盒: the date is still ahead)."""
+    text = m.string
+    end = _CLAUSE_MARK.search(text, m.end())
+    return bool(_PAST_CLAUSE.search(text, m.end(), end.start() if end else len(text)))
+
+
 def _holiday(m: re.Match[str], on: dt.date) -> _Days | None:
     said = m.group("hol")
     key = next(k for k in _HOLIDAYS if said.startswith(k))
     name = _HOLIDAYS[key]
     year = year_of(m.group("hyref"), on) or on.year
     span = holiday_break(name, year)
-    if span and span[1] < on and not m.group("hyref"):
+    if span and span[1] < on and not m.group("hyref") and not _of_the_past(m):
         span = holiday_break(name, year + 1)  # 国庆后 said in November: next year's
     if not span:
         return None
@@ -517,7 +534,7 @@ def _festival(m: re.Match[str], on: dt.date) -> _Days | None:
         return first + dt.timedelta(days=(6 - first.weekday()) % 7) + dt.timedelta(weeks=-day - 1)
 
     d = on_year(year or on.year)
-    if year is None and d < on:
+    if year is None and d < on and not _of_the_past(m):
         d = on_year(on.year + 1)
     return _Days(d, d)
 
@@ -562,14 +579,14 @@ def _vague(m: re.Match[str], on: dt.date) -> _Days | None:
     return _Days(after, after, vague=True)
 
 
-_SHOPPING_DAYS = {"双十一": (11, 11), "双11": (11, 11), "双十二": (12, 12), "双12": (12, 12), "618": (6, 18)}
+_SHOPPING_DAYS = {"双十一": (11, 11), "双11": (11, 11), "双十二": (12, 12), "双12": (12, 12), "618": (6, 18), "六一八": (6, 18)}
 
 
 def _shopping_day(m: re.Match[str], on: dt.date) -> _Days | None:
     """E-commerce festivals retail plans around (beyond the contract's date conventions): the day, this year or next."""
     month, day = _SHOPPING_DAYS[m.group("shop")]
     d = dt.date(on.year, month, day)
-    if d < on:
+    if d < on and not _of_the_past(m):
         d = d.replace(year=on.year + 1)
     return _Days(d, d)
 
@@ -623,7 +640,7 @@ _RULES: list[tuple[re.Pattern[str], object]] = [
     (re.compile(_PRE + r"(?<!\d)(?P<n>" + _N + r"个半|" + _N + r"|半)个?(?P<unit>工作日|天|日|周|星期|礼拜|月|年)"
                 + _SUF + r"(?P<verb>(?=就能|就可以|就到|能到|能发|可以到|可以发|到货|发货|交货|交付|送到|完成|搞定|回复|答复))?"), _count),
     (re.compile(_PRE + r"(?:(?P<hyref>" + _YEAR_WORD + r")的?)?(?P<hol>清明节?|(?<![0-9一二两三四五六七八九十百千块元毛])五一(?![0-9一二两三四五六七八九十百千块元毛台套个件瓶罐箱包盒])|劳动节|端午节?|国庆节?|春节|过年|元旦|中秋节?|(?<![月第\d一二三四五六七八九十])十一(?=长假|假期|前|之前|以前|后|之后|以后))"
-                r"(?:假期|长假)?(?P<during>期间)?" + _SUF), _holiday),
+                r"(?:假期|长假|放假|放完假)?(?P<during>期间)?" + _SUF), _holiday),
     (re.compile(_PRE + r"(?:(?P<yref2>" + _YEAR_WORD + r"))?(?P<ypart>年底|年末|上半年|下半年|年初|(?<=年)(?:底|末|初))" + _SUF),
      _year_part),
     # 第N周 of a named year or month; bare, the year's ISO week — but not 暑假第一周, 开学后的第一周.
@@ -641,7 +658,7 @@ _RULES: list[tuple[re.Pattern[str], object]] = [
                 r"|这两天|这几天|过几天)"), _vague),
     (re.compile(_PRE + r"(?:(?P<fyref>" + _YEAR_WORD + r")的?)?(?P<fest>" + "|".join(sorted(_FESTIVALS, key=len, reverse=True))
                 + r")(?:前夕)?" + _SUF), _festival),
-    (re.compile(_PRE + r"(?P<shop>双十一|双11|双十二|双12|(?<!\d)618(?!\d))(?:大促|活动)?(?P<during>期间)?" + _SUF), _shopping_day),
+    (re.compile(_PRE + r"(?P<shop>双十一|双11|双十二|双12|(?<!\d)618(?!\d)|(?<![0-9一二两三四五六七八九十百千])六一八(?![0-9一二两三四五六七八九十百千万块元]))(?:大促|活动)?(?P<during>期间)?" + _SUF), _shopping_day),
     (re.compile(_PRE + r"(?:(?P<qyref>" + _YEAR_WORD + r")的?)?(?:第)?(?P<q>[一二三四1-4首])季度|(?P<qref>下个?|这个?|本)季度" + _SUF),
      _quarter),
 ]
@@ -653,7 +670,7 @@ _TRIGGERS: dict[object, tuple[str, ...]] = {
     _relative_day: ("今", "明", "后天", "后日", "昨", "前天", "前日", "听", "琴日", "寻日", "当晚", "本日"), _count: ("天", "日", "周", "星期", "礼拜", "月", "年"),
     _holiday: ("清明", "五一", "劳动节", "端午", "国庆", "春节", "过年", "元旦", "中秋", "十一"),
     _year_part: ("年",), _year_alone: ("年",), _this_year: ("年内", "年之内", "年以内"), _nth_week: ("第",), _nth_weekday: ("第",), _nth_day: ("第",),
-    _shopping_day: ("双", "618"), _festival: ("节", "圣诞"), _vague: ("年前", "年后", "节前", "节后", "两天", "几天"), _quarter: ("季度",),
+    _shopping_day: ("双", "618", "六一八"), _festival: ("节", "圣诞"), _vague: ("年前", "年后", "节前", "节后", "两天", "几天"), _quarter: ("季度",),
 }
 _TRIGGER_RE = {resolve: re.compile("|".join(re.escape(t) for t in triggers)) for resolve, triggers in _TRIGGERS.items()}
 _ANY_TRIGGER = re.compile("|".join(sorted({re.escape(t) for ts in _TRIGGERS.values() for t in ts}, key=len, reverse=True)))

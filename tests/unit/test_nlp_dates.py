@@ -78,6 +78,18 @@ def test_holidays_are_their_first_day_and_roll_to_next_year_once_past() -> None:
     assert one("明年中秋前", dt.date(2026, 12, 3)).date == dt.date(2027, 9, 15)
 
 
+def test_a_holiday_told_of_in_the_past_is_the_one_just_gone() -> None:
+    assert one("元旦前去您厂里看过场地", dt.date(2027, 1, 5)).date == dt.date(2027, 1, 1)
+    assert one("国庆后您说要看方案", dt.date(2026, 10, 20)).date == dt.date(2026, 10, 8)
+    assert one("六一八我们卖了两百多罐", dt.date(2026, 6, 27)).date == dt.date(2026, 6, 18)
+    # what someone said would happen then is still ahead; without a past word it rolls on
+    assert one("您上次说元旦要给员工发礼盒", dt.date(2026, 1, 8)).date == dt.date(2027, 1, 1)
+    assert one("元旦前必须到货", dt.date(2027, 1, 5)).date == dt.date(2028, 1, 1)
+    # beyond the official notices 国庆's break is taken as 1–7 October
+    assert one("国庆后再说", dt.date(2026, 10, 20)).date == dt.date(2027, 10, 8)
+    assert one("五一放假以后再装", dt.date(2026, 4, 20)).date == dt.date(2026, 5, 6)
+
+
 def test_past_and_ago() -> None:
     assert one("上周五").past and one("昨天").past
     ago = one("三天前")
