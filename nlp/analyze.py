@@ -144,7 +144,9 @@ def analyze(
     money: list[Money] = []
     objections: list[Objection] = []
     sources: list[KeywordSource] = []
+    last: dict[str, tuple[str, ...]] = {}  # speaker → the money kinds of their latest turn
     for u in utterances:
+        previous = next((v for k, v in reversed(last.items()) if k != u.speaker), ())
         if u.speaker not in SPEAKERS:
             raise ValueError(f"speaker must be one of {', '.join(SPEAKERS)}, got {u.speaker!r}")
         text = u.text or ""
@@ -177,9 +179,10 @@ def analyze(
         objecting = objection_clauses(text, pack, spans) if u.speaker != "rep" else []
         found_needs = needs_in(text, u.speaker, pack, u.ref, spans, objecting)
         found_objections = objections_in(text, u.speaker, pack, u.ref, spans, objecting)
+        money_kinds = tuple(m.kind for m in found_money)  # the rules' kinds, as the models were trained
         if models:
             found_objections = _judge_objections(load_model("objections"), text, u.speaker, u.ref, spans,
-                                                 found_objections)
+                                                 found_objections, previous)
             found_needs = _judge_needs(load_model("needs"), u.speaker, u.ref, spans, found_needs)
             found_money = _judge_money(load_model("money"), text, u.speaker, found_money)
             found_dates = _judge_commitments(load_model("commitments"), text, u.speaker, on, found_dates)
@@ -189,6 +192,8 @@ def analyze(
             found_objections = [replace(o, text=_as_said(o.text, text, said)) for o in found_objections]
             found_dates = [replace(c, phrase=_as_said(c.phrase, text, said)) for c in found_dates]
             found_money = [replace(m, phrase=said[m.start:m.end]) for m in found_money]
+        last.pop(u.speaker, None)  # re-inserted last: the dict's order is who spoke most recently
+        last[u.speaker] = money_kinds
         mentions.extend(found_roles)
         needs.extend(found_needs)
         commitments.extend(found_dates)
@@ -215,12 +220,14 @@ def analyze(
 
 
 def _judge_objections(model: LinearModel | None, text: str, speaker: str, ref: str | None,
-                      spans: Sequence[Span], found: list[Objection]) -> list[Objection]:
+                      spans: Sequence[Span], found: list[Objection],
+                      previous: tuple[str, ...] = ()) -> list[Objection]:
     """A customer's objections: the rules' where the model agrees enough, and the types the
-    model is sure of that the rules missed, pointed at the clause that says it most."""
+    model is sure of that the rules missed, pointed at the clause that says it most. `previous`:
+    the kinds of money in the other side's turn just before."""
     if model is None or speaker != "customer":
         return found
-    p = model.probabilities(objection_features(text, (o.type for o in found)))
+    p = model.probabilities(objection_features(text, (o.type for o in found), previous))
     kept = [o for o in found if p.get(o.type, 1.0) >= model.keep]
     parts = [t for t in (strip_punct(c.text) for c in spans) if t]
     said = {o.type for o in found}

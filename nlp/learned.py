@@ -128,10 +128,12 @@ def load(name: str, directory: Path = MODELS_DIR) -> LinearModel | None:
 
 # ---- what each model reads ----------------------------------------------------------------------
 
-def objection_features(text: str, said: Iterable[str] = ()) -> tuple[str, ...]:
+def objection_features(text: str, said: Iterable[str] = (), before_money: Iterable[str] = ()) -> tuple[str, ...]:
     """A customer utterance (or a clause of it), for the objection-type model, with the types the
-    rules found in it (the model learns how far to trust them)."""
-    return text_features(text) + tuple(f"K:{t}" for t in sorted(set(said)))
+    rules found in it (the model learns how far to trust them) and the kinds of money the other side
+    named in the turn just before it (六十八万？ after a quote is haggling)."""
+    return (text_features(text) + tuple(f"K:{t}" for t in sorted(set(said)))
+            + tuple(f"PM:{k}" for k in sorted(set(before_money))))
 
 
 def need_features(clause: str, before: str = "", said: bool = False) -> tuple[str, ...]:
