@@ -41,6 +41,9 @@ def cmd_worker(args, settings: Settings) -> int:
     else:
         print("name the queues (--queues verify,...) or --all", file=sys.stderr)
         return 2
+    from .memory import limit_malloc_arenas
+
+    limit_malloc_arenas(settings.malloc_arena_max)  # before the job and model threads start
     worker = make_worker(settings, job_types)
     worker.install_signal_handlers()
     stats = worker.run(until_idle=args.until_idle, max_seconds=args.max_seconds)

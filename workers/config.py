@@ -108,6 +108,7 @@ class Settings:
     asr_batch_size: int = 8
     # Mono calls: tell the voices apart and attribute them (voices), or leave every segment unknown (off).
     speakers: str = "voices"
+    malloc_arena_max: int = 2  # glibc malloc arenas of a worker process (0: glibc's default); workers/memory.py
     max_audio_bytes: int = 512 * 1024 * 1024
     max_audio_s: float = 7200.0
     rhythm_mode: str = "late_only"  # late_only / absolute
@@ -190,6 +191,7 @@ class Settings:
             asr_threads=int(_float(env, "ACTIONPROOF_ASR_THREADS", 0)),
             asr_batch_size=int(_float(env, "ACTIONPROOF_ASR_BATCH_SIZE", 8)),
             speakers=_choice(env, "ACTIONPROOF_SPEAKERS", ("voices", "off")),
+            malloc_arena_max=max(0, int(_float(env, "ACTIONPROOF_MALLOC_ARENA_MAX", 2))),
             max_audio_bytes=int(_float(env, "ACTIONPROOF_MAX_AUDIO_BYTES", 512 * 1024 * 1024)),
             max_audio_s=_float(env, "ACTIONPROOF_MAX_AUDIO_S", 7200.0),
             rhythm_mode=_choice(env, "ACTIONPROOF_RHYTHM_MODE", ("late_only", "absolute")),
