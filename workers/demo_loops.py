@@ -53,8 +53,10 @@ def show_loops(sessions, settings: Settings, org: str, now: dt.datetime) -> bool
     checked = check_plans(sessions, settings, now=check_at)
     pub = publisher(settings)
     outbox.flush(sessions, pub, ids=checked.outbox_ids)
-    good = pub.publish_job(job_message("plan.reason/1", org, plan_id=red_plan, reason="资料未齐",
-                                       note="客户报价单周五才到，电话改到周五", given_by=chen_id))
+    # The manager answers twenty minutes after the check, in the story's day (the demo runs at any hour).
+    answered = (check_at + dt.timedelta(minutes=20)).isoformat()
+    good = pub.publish_job({**job_message("plan.reason/1", org, plan_id=red_plan, reason="资料未齐",
+                                          note="客户报价单周五才到，电话改到周五", given_by=chen_id), "sent_at": answered})
     by_rep = pub.publish_job(job_message("plan.reason/1", org, plan_id=red_plan, reason="客户临时变更",
                                          given_by=li_id))
     first = pub.publish_job(job_message("stage.requested/1", org, customer_id=mingda_id, target_stage="方案报价",

@@ -175,6 +175,28 @@ def test_a_red_item_without_a_reason_at_17_counts_against_the_manager(backend, s
     assert row.score == 0.0
 
 
+def test_a_reason_counts_from_when_the_crm_sent_it_never_from_the_future(backend, sessions):
+    world, ids, _, _ = _plan_world(sessions, backend)
+    _check(sessions, backend, at(15, 1))
+    # Sent at 16:50, before the 17:00 deadline, but handled only now (a backlog): in time.
+    _publish(backend, {**job_message("plan.reason/1", world.org_id, plan_id=ids[2], reason="资料未齐",
+                                     given_by=world.manager_id), "sent_at": at(16, 50).isoformat()})
+    _run(backend, "verify")
+    with sessions() as s:
+        item = s.get(ApPlanItem, ids[2])
+        assert item.reason_at == at(16, 50) and item.reason_at <= item.reason_due_at
+        item.reason_at = None  # as if unanswered, for the second message
+        s.commit()
+    # A CRM clock a day ahead does not date the answer in the future.
+    before = dt.datetime.now(dt.timezone.utc)
+    ahead = (before + dt.timedelta(days=1)).isoformat()
+    _publish(backend, {**job_message("plan.reason/1", world.org_id, plan_id=ids[2], reason="权限不足",
+                                     given_by=world.manager_id), "sent_at": ahead})
+    _run(backend, "verify")
+    with sessions() as s:
+        assert before <= s.get(ApPlanItem, ids[2]).reason_at <= dt.datetime.now(dt.timezone.utc)
+
+
 def test_plans_naming_unknown_reps_or_customers_are_refused_clearly(backend, sessions):
     settings = dataclasses.replace(backend, not_found_window_s=0.2)
     world = seed_world(sessions, settings)

@@ -2,6 +2,7 @@
 (a manager classifies why a red item was not done)."""
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from models import ApPlanItem, CrmCustomer, CrmDailyPlan, CrmUser
@@ -60,7 +61,9 @@ def handle_plan_reason(ctx: JobContext, msg: PlanReason) -> dict[str, Any]:
     if giver.id not in allowed:
         raise Failed("forbidden", f"{giver.name} (user {giver.id}) may not give the reason for plan item "
                                   f"{item.plan_id}: only the rep's manager or that manager's manager can")
-    now = utcnow()
+    # Given when the CRM sent it (a backlog in the queue does not make a manager late), never later
+    # than now (a clock ahead in the CRM does not make a late answer early).
+    now = min(utcnow(), msg.sent_at.astimezone(dt.timezone.utc))
     previous = item.reason
     # A later reason corrects the category and note; timeliness stays that of the first answer.
     item.reason, item.note, item.reason_by, item.reason_job_id = msg.reason, msg.note, giver.id, ctx.job_id
