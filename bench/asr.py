@@ -5,10 +5,13 @@ to Simplified afterwards (OpenCC t2s). actionproof = nlp.speech.transcribe.trans
 defaults (loudness normalisation, VAD windows on the real timeline, batched timestamped
 decoding with resumption, temperature fallback, guards). Both get the same decoded audio;
 file decoding is not timed. CER: nlp.speech.cer (Simplified, punctuation and spaces removed, pooled).
-RTF = processing seconds ÷ audio seconds (lower is faster).
+RTF = processing seconds ÷ audio seconds (lower is faster); CPU = this process's CPU seconds
+(time.process_time, all threads), the steadier measure on shared cores: `--speed cpu` (default)
+keeps, of the repeats, the run with the least CPU time, `--speed wall` the fastest.
 
     .venv/bin/python -m bench.asr                       # long_call_16k, long_call_8k, human pool
     .venv/bin/python -m bench.asr --sets long16k --variants stock-batched,no-guards
+    .venv/bin/python -m bench.asr --variants plain,actionproof,actionproof-beam5 --repeat 3 --threads 1
     .venv/bin/python -m bench.asr --ablation            # every guard/option off in turn (CER only)
     .venv/bin/python -m bench.asr --day [--calls 60 --minutes 60]  # a day's batch through a worker (bench/_asr_day.py)
 
@@ -84,6 +87,10 @@ VARIANTS: dict[str, Callable[[Any, Clip], str]] = {
     "stock-batched": lambda m, c: plain(m, c, batched=True),
     "actionproof": ours(TranscribeOptions()),
     "actionproof-seq": ours(TranscribeOptions(batch_size=1)),
+    # Before the speed round (docs/speech.md): beam 5 everywhere, encoder in batches of 8, always 30 s input.
+    "actionproof-beam5": ours(TranscribeOptions(first_beam_size=None, encode_batch_size=8, encoder_step_s=None)),
+    "actionproof-greedy-all": ours(TranscribeOptions(greedy_min_s=0.0)),
+    "actionproof-short-all": ours(TranscribeOptions(short_encoder="all")),
     "no-guards": ours(TranscribeOptions(guards=GuardOptions(
         boilerplate=False, no_speech_prob=None, max_char_run=None, max_phrase_repeats=None,
         min_speech_overlap_s=None, max_duplicates=None))),
@@ -163,7 +170,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--cache-dir", default=str(ROOT / "var" / "models"))
     p.add_argument("--compute-type", default="int8")
     p.add_argument("--threads", type=int, default=0)
-    p.add_argument("--repeat", type=int, default=1, help="time each variant this many times, keep the fastest")
+    p.add_argument("--repeat", type=int, default=1, help="time each variant this many times (interleaved), keep the best run (--speed)")
+    p.add_argument("--speed", choices=("cpu", "wall"), default="cpu",
+                   help="which run of the repeats is kept: least CPU time (default) or least wall time")
     p.add_argument("--json", help="also write the results here")
     p.add_argument("--show-text", action="store_true")
     args = p.parse_args(argv)
@@ -191,12 +200,14 @@ def main(argv: list[str] | None = None) -> int:
         for _ in range(max(1, args.repeat)):
             for variant, run in runs:
                 r = measure(model, variant, run, set_name, clips)
-                if variant not in best or r.seconds < best[variant].seconds:
+                key = (lambda x: x.cpu_seconds) if args.speed == "cpu" else (lambda x: x.seconds)
+                if variant not in best or key(r) < key(best[variant]):
                     best[variant] = r
         for variant, _ in runs:
             r = best[variant]
             results.append(r)
-            print(f"  {set_name:<8} {variant:<32} RTF {r.rtf:.3f} (CPU {r.cpu_rtf:.3f})  CER {r.cer:.3f}  "
+            print(f"  {set_name:<8} {variant:<32} RTF {r.rtf:.3f} (CPU {r.cpu_seconds:.2f} s, {r.cpu_rtf:.3f})  "
+                  f"CER {r.cer:.3f}  "
                   f"({r.errors}/{r.ref_chars}, traditional outputs {r.traditional})", flush=True)
             if args.show_text:
                 for t in r.texts:
@@ -204,17 +215,20 @@ def main(argv: list[str] | None = None) -> int:
     print(f"load average after: {load()}")
     if not args.ablation and "plain" in [v for v, _ in runs]:
         others = [v for v, _ in runs if v not in ("plain", "actionproof")]
-        head = "| audio | plain RTF | actionproof RTF | speed-up | plain CER | actionproof CER |"
-        head += "".join(f" {v} RTF | {v} CER |" for v in others)
+        head = ("| audio | plain RTF | actionproof RTF | wall speed-up | plain CPU s | actionproof CPU s | "
+                "CPU speed-up | plain CER | actionproof CER |")
+        head += "".join(f" {v} RTF | {v} CPU s | {v} CER |" for v in others)
         print("\n" + head)
-        print("|---" * (6 + 2 * len(others)) + "|")
+        print("|---" * (9 + 3 * len(others)) + "|")
         for set_name in sets:
             by = {r.variant: r for r in results if r.set == set_name}
             if "plain" in by and "actionproof" in by:
                 a, b = by["plain"], by["actionproof"]
                 line = (f"| {set_name} ({a.audio_s:.0f} s) | {a.rtf:.3f} | {b.rtf:.3f} | {a.rtf / b.rtf:.2f}× | "
+                        f"{a.cpu_seconds:.1f} | {b.cpu_seconds:.1f} | {a.cpu_seconds / b.cpu_seconds:.2f}× | "
                         f"{a.cer:.3f} | {b.cer:.3f} |")
-                line += "".join(f" {by[v].rtf:.3f} | {by[v].cer:.3f} |" for v in others if v in by)
+                line += "".join(f" {by[v].rtf:.3f} | {by[v].cpu_seconds:.1f} | {by[v].cer:.3f} |"
+                                for v in others if v in by)
                 print(line)
     if args.json:
         Path(args.json).write_text(json.dumps([dict(dataclasses.asdict(r), rtf=r.rtf, cer=r.cer) for r in results],

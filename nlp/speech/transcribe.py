@@ -8,10 +8,12 @@ other, so each channel is one speaker):
 2. voice activity detection (Silero, as faster-whisper ships it) finds the speech regions;
 3. the regions are grouped into *contiguous* spans of the original audio of at most
    `max_chunk_s`, cut at the longest pauses, natural pauses kept inside;
-4. the spans are decoded in batches (`batch_size` windows per encoder/decoder call) in
-   timestamp mode; a span whose decoding stopped before its end is decoded again from where
-   it stopped; a span whose text looks like a loop or is improbable is decoded again with
-   faster-whisper's temperature fallback;
+4. the spans are encoded one at a time and decoded in batches (`batch_size` windows per
+   decoder call) in timestamp mode — greedily first for spans of 15 s or more, with beam
+   search (from the same encoder output) only where the greedy text is a loop or improbable;
+   a span whose decoding stopped before its end is decoded again from where it stopped (those
+   slices packed together, through a shorter encoder input); a span whose text still looks
+   like a loop or is improbable is decoded again with faster-whisper's temperature fallback;
 5. text → Simplified Chinese (OpenCC t2s), then the guards of nlp/speech/guards.py.
 
 Why not faster-whisper's BatchedInferencePipeline as it is: it glues the VAD speech regions
@@ -53,7 +55,31 @@ class TranscribeOptions:
 
     language: str = "zh"
     beam_size: int = 5
-    batch_size: int = 8  # windows per encoder/decoder call; 1 = one window at a time
+    batch_size: int = 8  # windows per decoder call; 1 = one window at a time
+    # Windows per encoder call: the encoder costs more CPU per window in bigger batches (0.84 s for one
+    # 30 s window alone, 1.00 s each in fours, 1 thread), so it encodes one at a time and the outputs
+    # are stacked for the batched decoder.
+    encode_batch_size: int = 1
+    # Greedy first: windows of at least greedy_min_s seconds are decoded with first_beam_size (1 =
+    # greedy) and only those whose result fails (a loop, log-prob < log_prob_threshold, or below
+    # beam_below_logprob when set) are decoded again with beam_size, from the same encoder output.
+    # Shorter windows (a short clip: few tokens, beam search is cheap there) get beam_size at once.
+    # None: beam_size for every window (measured in docs/speech.md, "Speed and accuracy").
+    first_beam_size: int | None = 1
+    greedy_min_s: float = 15.0
+    beam_below_logprob: float | None = None
+    # Shorter encoder input: the encoder's cost grows faster than its input (30 s: 0.84 s CPU, 10 s:
+    # 0.13 s), so a window of s seconds is padded to s + encoder_margin_s rounded up to a multiple of
+    # encoder_step_s (at most 30 s) instead of always to 30 s. CTranslate2 accepts shorter input, but
+    # Whisper was trained on 30 s: on the human clips it changed a character here and there, so only
+    # short_encoder windows get it: "resumed" (the packed slices decoded again, often a few seconds)
+    # or "all". encoder_step_s None: always 30 s.
+    encoder_step_s: float | None = 5.0
+    encoder_margin_s: float = 1.0
+    short_encoder: str = "resumed"
+    # faster-whisper's beam search settings (its defaults).
+    patience: float = 1.0
+    length_penalty: float = 1.0
     # Voice activity detection (faster-whisper's VadOptions fields).
     vad: bool = True
     vad_threshold: float = 0.5
@@ -210,6 +236,9 @@ class _Window:
     channel: int
     temperature_index: int = 0
     rounds: int = 0
+    first: bool = True  # not yet decoded (the first attempt may use first_beam_size)
+    resumed: bool = False  # packed slices left untranscribed by an earlier round
+    encoded: Any = None  # the encoder output (CPU: a numpy array), kept for decoding the window again
     # Earlier attempts at higher temperatures: (tokens, avg_logprob, no_speech_prob, compression ratio).
     attempts: tuple[tuple[list[int], float, float, float], ...] = ()
 
@@ -304,6 +333,8 @@ class _Decoder:
         self.windows_decoded = 0
         self.resumed = 0  # windows decoded again where speech was left untranscribed
         self.fallbacks = 0  # windows decoded again at a higher temperature
+        self.rebeamed = 0  # windows decoded again with beam search after a doubtful greedy pass
+        self._host: Any = None
         self.encoder_output: Any = None
         self.aligned = 0  # windows whose words were aligned (a segment spans a change of voice)
 
@@ -336,24 +367,57 @@ class _Decoder:
             out.append(mine)
         return out
 
-    def features(self, audio: np.ndarray) -> np.ndarray:
+    def frames(self, window: _Window) -> int:
+        """Feature frames the window is padded to (3000 = 30 s unless encoder_step_s shortens it)."""
+        full = self.model.feature_extractor.nb_max_frames
+        o = self.options
+        if o.encoder_step_s is None or (o.short_encoder == "resumed" and not window.resumed):
+            return full
+        step = o.encoder_step_s
+        seconds = math.ceil((window.samples / self.sr + o.encoder_margin_s) / step - 1e-9) * step
+        return min(full, 2 * int(math.ceil(seconds * self.model.frames_per_second / 2)))
+
+    def features(self, audio: np.ndarray, frames: int = 3000) -> np.ndarray:
         from faster_whisper.audio import pad_or_trim
 
-        return pad_or_trim(self.model.feature_extractor(audio)[..., :-1])
+        return pad_or_trim(self.model.feature_extractor(audio)[..., :-1], frames)
 
-    def generate(self, feats: list[np.ndarray], temperature: float) -> list[tuple[list[int], float, float]]:
+    def encode(self, windows: Sequence[_Window], audios: Sequence[np.ndarray]) -> Any:
+        """The encoder output of a batch of windows (a StorageView), encoding only those not encoded yet.
+
+        On the CPU each window's output is kept (as a numpy array) so that decoding it again — at a
+        higher temperature, or with beam search after a doubtful greedy pass — skips the encoder."""
+        import ctranslate2
+
+        if self.model.model.device != "cpu":  # outputs stay on the device: encode the batch as it is
+            return self.model.encode(np.stack([self.features(w.audio(audios[w.channel]), self.frames(w))
+                                              for w in windows]))
+        todo = [w for w in windows if w.encoded is None]
+        step = max(1, self.options.encode_batch_size)
+        for i in range(0, len(todo), step):
+            group = todo[i:i + step]
+            out = self.model.encode(np.stack([self.features(w.audio(audios[w.channel]), self.frames(w))
+                                              for w in group]))
+            arr = np.array(out)  # a copy: the StorageView's memory goes when it does
+            for j, w in enumerate(group):
+                w.encoded = arr[j]
+        self._host = np.ascontiguousarray(np.stack([w.encoded for w in windows]))
+        return ctranslate2.StorageView.from_array(self._host)
+
+    def generate(self, windows: Sequence[_Window], audios: Sequence[np.ndarray], temperature: float,
+                 beam_size: int) -> list[tuple[list[int], float, float]]:
         """(tokens, avg_logprob, no_speech_prob) per window."""
-        encoder_output = self.model.encode(np.stack(feats))
+        encoder_output = self.encode(windows, audios)
         self.encoder_output = encoder_output  # kept for word timestamps (align_words)
         o = self.options
-        kwargs: dict[str, Any] = ({"beam_size": o.beam_size, "patience": 1.0} if temperature == 0 else
+        kwargs: dict[str, Any] = ({"beam_size": beam_size, "patience": o.patience} if temperature == 0 else
                                   {"beam_size": 1, "num_hypotheses": 5, "sampling_topk": 0,
                                    "sampling_temperature": temperature})
         results = self.model.model.generate(
-            encoder_output, [list(self.prompt) for _ in feats], length_penalty=1.0, max_length=self.model.max_length,
-            return_scores=True, return_no_speech_prob=True, suppress_blank=True, suppress_tokens=self.suppress,
-            max_initial_timestamp_index=50, **kwargs)
-        self.windows_decoded += len(feats)
+            encoder_output, [list(self.prompt) for _ in windows], length_penalty=o.length_penalty,
+            max_length=self.model.max_length, return_scores=True, return_no_speech_prob=True, suppress_blank=True,
+            suppress_tokens=self.suppress, max_initial_timestamp_index=50, **kwargs)
+        self.windows_decoded += len(windows)
         out = []
         for r in results:
             # faster-whisper's avg_logprob; of several sampled hypotheses, the most probable
@@ -400,7 +464,7 @@ def _pack(slices: Sequence[tuple[int, tuple[tuple[int, int], ...]]], limit: int)
         if current is not None and current.samples + n <= limit:
             current.pieces = current.pieces + pieces
             continue
-        current = _Window(tuple(pieces), channel)
+        current = _Window(tuple(pieces), channel, resumed=True)
         windows.append(current)
         open_by_channel[channel] = current
     return windows
@@ -435,14 +499,22 @@ def _decode_windows(decoder: _Decoder, audios: Sequence[np.ndarray], windows: li
     for round_no in range(o.max_resume_rounds + 1):
         left: list[tuple[int, tuple[tuple[int, int], ...]]] = []
         while queue:
-            # One temperature per batch: group windows that need the same one (almost all: 0.0).
-            t_index = min(w.temperature_index for w in queue)
-            batch = [w for w in queue if w.temperature_index == t_index][: o.batch_size]
+            # One decoding setting per batch: group windows that need the same temperature (almost all:
+            # 0.0) and the same pass (greedy first, or beam search).
+            greedy = o.first_beam_size is not None and o.first_beam_size != o.beam_size
+            for w in queue:
+                if w.first and greedy and w.samples < o.greedy_min_s * sr:
+                    w.first = False  # a short window: beam search straight away
+            keys = {id(w): (w.temperature_index, not (greedy and w.first), decoder.frames(w)) for w in queue}
+            key = min(keys.values())
+            batch = [w for w in queue if keys[id(w)] == key][: o.batch_size]
             for w in batch:
                 queue.remove(w)
-            feats = [decoder.features(w.audio(audios[w.channel])) for w in batch]
+            t_index, first_pass = key[0], not key[1]
+            beam = o.first_beam_size if first_pass and o.first_beam_size is not None else o.beam_size
             for index, (w, (tokens, avg, no_speech)) in enumerate(
-                    zip(batch, decoder.generate(feats, o.temperatures[t_index]))):
+                    zip(batch, decoder.generate(batch, audios, o.temperatures[t_index], beam))):
+                w.first = False
                 text = decoder.tokenizer.decode([t for t in tokens if t < decoder.tokenizer.eot]).strip()
                 ratio = _compression_ratio(text)
                 silent = (o.no_speech_threshold is not None and no_speech > o.no_speech_threshold
@@ -450,6 +522,11 @@ def _decode_windows(decoder: _Decoder, audios: Sequence[np.ndarray], windows: li
                 needs_fallback = not silent and (
                     (o.compression_ratio_threshold is not None and ratio > o.compression_ratio_threshold)
                     or (o.log_prob_threshold is not None and avg < o.log_prob_threshold))
+                if first_pass and greedy and not silent and (
+                        needs_fallback or (o.beam_below_logprob is not None and avg < o.beam_below_logprob)):
+                    decoder.rebeamed += 1  # a doubtful greedy result: beam search on the same encoder output
+                    queue.append(w)
+                    continue
                 if needs_fallback:
                     attempts = w.attempts + ((tokens, avg, no_speech, ratio),)
                     if t_index + 1 < len(o.temperatures):
@@ -481,6 +558,7 @@ def _decode_windows(decoder: _Decoder, audios: Sequence[np.ndarray], windows: li
                         left.append((w.channel, w.slice(a, b, sr)))
                 if round_no == 0:
                     done += w.samples
+                w.encoded = None  # finished with: free its encoder output
             if progress is not None:
                 progress(min(0.99, done / total))
         if not left:
