@@ -33,7 +33,7 @@ from nlp.roles import ContactRef, RoleMention, contact_role, roles_in
 from nlp.pinyin import VocabularyMatcher
 from nlp.segment import segmenter
 from nlp.summary import summarize
-from nlp.text import Span, clauses, strip_punct
+from nlp.text import Span, clauses, strip_punct, word_spaced
 
 SPEAKERS = ("rep", "customer", "unknown")
 
@@ -186,6 +186,7 @@ def analyze(
             found_needs = _judge_needs(load_model("needs"), u.speaker, u.ref, spans, found_needs)
             found_money = _judge_money(load_model("money"), text, u.speaker, found_money)
             found_dates = _judge_commitments(load_model("commitments"), text, u.speaker, on, found_dates)
+        found_needs = _joined_needs(text, found_needs)
         if fixed:
             # Read with the corrected words, reported in the words as said (a correction keeps every offset).
             found_needs = [replace(n, text=_as_said(n.text, text, said)) for n in found_needs]
@@ -256,6 +257,48 @@ def _judge_needs(model: LinearModel | None, speaker: str, ref: str | None, spans
         if c and p >= model.add and not any(n.text in c or c in n.text for n in found):
             kept.append(NeedStatement(_LEADING.sub("", c) or c, speaker, ref, "model"))
     return kept
+
+
+def _joined_needs(text: str, found: list[NeedStatement]) -> list[NeedStatement]:
+    """Needs that follow each other with only spaces between them, as one statement.
+
+    A transcript spaced at pauses (这次要四十 六号 康磨 夜压油) is cut into clauses at each
+    space; a need said across several of them is one thing the customer wants, and a manager
+    reads it as one statement, not as a list of fragments (六号 / 康磨 / 吨)."""
+    if len(found) < 2 or word_spaced(text):
+        return found  # a space after every word: the rules cut such a clause where each need begins
+    placed: list[tuple[int, int, NeedStatement]] = []
+    for n in found:  # the rules' needs come first, the model's after them: place each where it was said
+        at = [i for i in _occurrences(text, n.text) if not any(a <= i < b for a, b, _ in placed)]
+        # a clause of its own (要 between spaces, not the 要 inside 这次要四十) before any other place
+        whole = [i for i in at if _CLAUSE_EDGE.match(text, i - 1) if i] + [i for i in at if i == 0]
+        whole = [i for i in whole if i + len(n.text) == len(text) or _CLAUSE_EDGE.match(text, i + len(n.text))]
+        if not at:
+            return found  # not found as said: leave all as they are
+        i = min(whole) if whole else at[0]
+        placed.append((i, i + len(n.text), n))
+    placed.sort(key=lambda x: x[0])
+    out: list[NeedStatement] = []
+    start, end, first = placed[0]
+    for a, b, n in placed[1:]:
+        if text[end:a].strip() == "" and a > end:
+            end = b  # only spaces between: the same statement goes on
+            continue
+        out.append(first if text[start:end] == first.text else replace(first, text=text[start:end]))
+        start, end, first = a, b, n
+    out.append(first if text[start:end] == first.text else replace(first, text=text[start:end]))
+    return out
+
+
+_CLAUSE_EDGE = re.compile(r"[\s，,。！!？?；;：:、…~～]")
+
+
+def _occurrences(text: str, piece: str) -> list[int]:
+    out, i = [], text.find(piece) if piece else -1
+    while i >= 0:
+        out.append(i)
+        i = text.find(piece, i + 1)
+    return out
 
 
 def _overlap(a: str, b: str) -> bool:

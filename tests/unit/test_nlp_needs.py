@@ -6,6 +6,7 @@ import pytest
 
 from nlp.needs import needs_in
 from nlp.packs import load_pack
+from nlp.text import word_spaced
 
 MFG = load_pack("manufacturing")
 
@@ -358,3 +359,38 @@ def test_cue_first_characters_cover_every_branch() -> None:
 def test_hope_as_a_noun_is_not_a_want() -> None:
     assert needs("价格我再争取一下，不过您别抱太大希望。") == []
     assert needs("我们希望下个月能到货。") == ["我们希望下个月能到货"]
+
+
+def test_needs_said_across_pauses_are_one_statement():
+    from nlp.analyze import _joined_needs
+    from nlp.needs import NeedStatement
+
+    text = "嗯 这回我们 想订 三十台 带加热的 饮水机 另外，发票要专票"
+    said = [NeedStatement("想订", "customer", "u1", "想"), NeedStatement("带加热的", "customer", "u1", "model"),
+            NeedStatement("三十台", "customer", "u1", "model"), NeedStatement("发票要专票", "customer", "u1", "要")]
+    joined = _joined_needs(text, said)
+    # the pause-separated pieces make one statement; a comma ends it
+    assert [n.text for n in joined] == ["想订 三十台 带加热的", "发票要专票"]
+    assert joined[0].cue == "想" and joined[0].ref == "u1"
+
+
+def test_a_lone_piece_is_placed_where_it_is_a_clause_of_its_own():
+    from nlp.analyze import _joined_needs
+    from nlp.needs import NeedStatement
+
+    # 要 also occurs inside 这次要四十: the piece is the 要 said on its own, next to 耐低温
+    text = "这次我们要四十桶 机油 关键是 要 耐低温的那种"
+    said = [NeedStatement("耐低温的那种", "customer", None, "model"), NeedStatement("要", "customer", None, "model")]
+    assert [n.text for n in _joined_needs(text, said)] == ["要 耐低温的那种"]
+
+
+def test_word_spaced_transcripts_keep_the_rules_cuts():
+    from nlp.analyze import _joined_needs
+    from nlp.needs import NeedStatement
+
+    # a space after every word: the rules already cut the clause where each need begins
+    text = "我们 先 要 两百 个 插座 还 要 能 防水 的 外壳"
+    assert word_spaced(text)
+    said = [NeedStatement("先 要 两百 个 插座", "customer", None, "要"),
+            NeedStatement("还 要 能 防水 的 外壳", "customer", None, "要能")]
+    assert _joined_needs(text, said) == said
