@@ -89,3 +89,27 @@ def _other_complaint_texts(name: str) -> set[str]:
     """The texts of the other complaint files: no text may be in two batches."""
     return {r["text"] for other in ("complaints.jsonl", "complaints2.jsonl") if other != name
             for r in load(DATA / other)}
+
+
+def _norm(text: str) -> str:
+    return "".join(ch for ch in text.lower() if ch.isalnum())
+
+
+def test_no_complaint_text_is_in_two_files_and_every_label_is_a_type() -> None:
+    # complaints4 (held out) and complaints_train2 (training) come from one corpus: different splits,
+    # and no text of one may equal, contain or sit inside a text of another file
+    names = sorted(p.name for p in DATA.glob("complaints*.jsonl"))
+    assert {"complaints4.jsonl", "complaints_train2.jsonl"} <= set(names)
+    texts = {}
+    for name in names:
+        rows = load(DATA / name)
+        assert len({r["id"] for r in rows}) == len(rows), name
+        assert all(r["split"] in ("dev", "holdout", "train") and set(r["objections"]) <= set(OBJECTION_TYPES)
+                   and list(r["objections"]) == sorted(r["objections"], key=OBJECTION_TYPES.index) for r in rows), name
+        texts[name] = {_norm(r["text"]) for r in rows}
+    held, train = texts["complaints4.jsonl"], texts["complaints_train2.jsonl"]
+    assert not any(a in b or b in a for a in held for b in train if min(len(a), len(b)) >= 6)
+    for a_name in names:
+        for b_name in names:
+            if a_name < b_name:
+                assert not texts[a_name] & texts[b_name], (a_name, b_name)
