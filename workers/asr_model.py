@@ -400,6 +400,7 @@ class SpeechSettings:
     threads: int
     batch_size: int
     device_index: int
+    greedy_first: bool
     max_duration_s: float
     max_bytes: int
 
@@ -414,6 +415,7 @@ class SpeechSettings:
                    device_index=int(getattr(settings, "asr_device_index", 0) or 0),
                    threads=int(getattr(settings, "asr_threads", 0) or 0),
                    batch_size=int(getattr(settings, "asr_batch_size", 0) or 8),
+                   greedy_first=getattr(settings, "asr_decoding", "beam") == "greedy-first",
                    max_duration_s=float(getattr(settings, "max_audio_s", 0) or 7200.0),
                    max_bytes=int(getattr(settings, "max_audio_bytes", 0) or 512 * 1024 * 1024))
 
@@ -466,7 +468,8 @@ def transcribe_recording(data: bytes, layout: str, settings: Any, progress: Any 
                              speech.device_index)
     audio = decode_audio(data, sample_rate=model.feature_extractor.sampling_rate,
                          max_duration_s=speech.max_duration_s, ffmpeg_exe=default_ffmpeg_exe())
-    options = _replace(TranscribeOptions(), batch_size=speech.batch_size)
+    options = _replace(TranscribeOptions(), batch_size=speech.batch_size,
+                       first_beam_size=1 if speech.greedy_first else None)
     use_voices = (getattr(settings, "speakers", "voices") or "voices") != "off"
     speakers = Speakers(load_speaker_model(), tuple(rep_prints)) if use_voices else None
     transcript = transcribe(model, audio, layout, options, progress=progress, speakers=speakers)

@@ -106,6 +106,7 @@ class Settings:
     asr_device_index: int = 0  # which GPU (one worker per GPU on a multi-GPU machine)
     asr_threads: int = 0
     asr_batch_size: int = 8
+    asr_decoding: str = "beam"  # "beam": beam 5 for every window; "greedy-first": greedy, beam only where it fails
     # Mono calls: tell the voices apart and attribute them (voices), or leave every segment unknown (off).
     speakers: str = "voices"
     malloc_arena_max: int = 2  # glibc malloc arenas of a worker process (0: glibc's default); workers/memory.py
@@ -190,6 +191,7 @@ class Settings:
             asr_device_index=asr_device_index,
             asr_threads=int(_float(env, "ACTIONPROOF_ASR_THREADS", 0)),
             asr_batch_size=int(_float(env, "ACTIONPROOF_ASR_BATCH_SIZE", 8)),
+            asr_decoding=_choice(env, "ACTIONPROOF_ASR_DECODING", ("beam", "greedy-first")),
             speakers=_choice(env, "ACTIONPROOF_SPEAKERS", ("voices", "off")),
             malloc_arena_max=max(0, int(_float(env, "ACTIONPROOF_MALLOC_ARENA_MAX", 2))),
             max_audio_bytes=int(_float(env, "ACTIONPROOF_MAX_AUDIO_BYTES", 512 * 1024 * 1024)),

@@ -9,8 +9,9 @@ other, so each channel is one speaker):
 3. the regions are grouped into *contiguous* spans of the original audio of at most
    `max_chunk_s`, cut at the longest pauses, natural pauses kept inside;
 4. the spans are encoded one at a time and decoded in batches (`batch_size` windows per
-   decoder call) in timestamp mode — greedily first for spans of 15 s or more, with beam
-   search (from the same encoder output) only where the greedy text is a loop or improbable;
+   decoder call) in timestamp mode with beam search (optionally greedily first for spans of
+   15 s or more, beam search from the same encoder output only where the greedy text is a loop
+   or improbable: `first_beam_size=1`);
    a span whose decoding stopped before its end is decoded again from where it stopped (those
    slices packed together, through a shorter encoder input); a span whose text still looks
    like a loop or is improbable is decoded again with faster-whisper's temperature fallback;
@@ -64,8 +65,11 @@ class TranscribeOptions:
     # greedy) and only those whose result fails (a loop, log-prob < log_prob_threshold, or below
     # beam_below_logprob when set) are decoded again with beam_size, from the same encoder output.
     # Shorter windows (a short clip: few tokens, beam search is cheap there) get beam_size at once.
-    # None: beam_size for every window (measured in docs/speech.md, "Speed and accuracy").
-    first_beam_size: int | None = 1
+    # None (the default): beam_size for every window. Greedy-first costs about half the CPU on long
+    # calls at the same CER on the test sets, but changed a word a manager reads in the demo call
+    # (希望 → 希腊), so it is a choice (ACTIONPROOF_ASR_DECODING=greedy-first), not the default
+    # (docs/speech.md, "Speed and accuracy").
+    first_beam_size: int | None = None
     greedy_min_s: float = 15.0
     beam_below_logprob: float | None = None
     # Shorter encoder input: the encoder's cost grows faster than its input (30 s: 0.84 s CPU, 10 s:

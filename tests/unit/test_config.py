@@ -43,3 +43,14 @@ def test_asr_device_and_compute_type():
         Settings.from_env({"ACTIONPROOF_ASR_DEVICE": "cuda", "ACTIONPROOF_ASR_COMPUTE_TYPE": "int16"})
     with pytest.raises(SystemExit, match="ACTIONPROOF_ASR_DEVICE_INDEX=-1"):
         Settings.from_env({"ACTIONPROOF_ASR_DEVICE_INDEX": "-1"})
+
+
+def test_asr_decoding_is_beam_unless_greedy_first_is_chosen():
+    from workers.asr_model import SpeechSettings
+
+    assert Settings.from_env({}).asr_decoding == "beam"
+    assert SpeechSettings.of(Settings.from_env({})).greedy_first is False
+    chosen = Settings.from_env({"ACTIONPROOF_ASR_DECODING": "greedy-first"})
+    assert SpeechSettings.of(chosen).greedy_first is True
+    with pytest.raises(SystemExit, match="ACTIONPROOF_ASR_DECODING"):
+        Settings.from_env({"ACTIONPROOF_ASR_DECODING": "fast"})
