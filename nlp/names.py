@@ -24,6 +24,7 @@ _SURNAME_ORDER = (
     "戴莫孔向汤常温康施牛樊葛邢齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪"
     "梅童凌毕季裴霍涂苗谷盛曲翁冉骆蓝游辛靳柴蒙鲍华喻祁蒲房滕屈饶牟艾穆卓吉缪简项芦麦褚娄窦戚岑景"
     "党宫费卜冷晏席卫米柏宗瞿桂佟臧闵苟邬边卞姬栾隋刁沙巫寇桑郎甄丛仲虞敖巩佘池苑迟邝闻于"
+    "阎萧鞠邴奚冀阚鹿邰蒯鄢郜冼邸储裘解"  # rarer, yet said with a title as often as the common ones
 )
 SURNAMES = frozenset(_SURNAME_ORDER)
 COMPOUND_SURNAMES = ("欧阳", "司马", "诸葛", "上官", "东方", "皇甫", "慕容", "司徒", "令狐", "夏侯",
@@ -35,7 +36,8 @@ _MEASURE_SURNAMES = frozenset("张周万项支条")
 # 小王, 老张 are how people are called; never let those block the name.
 _NICKNAME_PREFIX = frozenset("小老大")
 # 总是, 总要, 总会 after a bare surname read as 王总 + verb: nobody calls a person 王 alone.
-_TITLE_VERB_OK = frozenset({"总是", "总要", "总会", "总能", "总得", "总算", "总也", "总说", "总在", "总还", "总不"})
+# 总和 ("the sum") too: 章总和财务的卜总监 is 章总 + 和, and a sum follows no surname (金额总和, 数量总和).
+_TITLE_VERB_OK = frozenset({"总是", "总要", "总会", "总能", "总得", "总算", "总也", "总说", "总在", "总还", "总不", "总和"})
 _LEFT_MIN_FREQ = 50
 _RIGHT_MIN_FREQ = 10
 _WORD_MIN_FREQ = 12  # 包工 (15), 施工; 高工 (10) stays a person
@@ -67,7 +69,8 @@ def _prefix_pattern(prefixes: tuple[str, ...]) -> re.Pattern[str] | None:
     if not prefixes:
         return None
     prefix = "|".join(re.escape(p) for p in sorted(set(prefixes), key=lambda p: (-len(p), p)))
-    return re.compile(f"(?P<prefix>{prefix})\\s*(?:(?:的|额|那边的|这边的|里的)\\s*)?$")  # 额: 吴语 的; spaces: ASR
+    # 额: Shanghainese 的, 嘅: Cantonese 的 (财务部嘅何姐); spaces: ASR.
+    return re.compile(f"(?P<prefix>{prefix})\\s*(?:(?:的|额|嘅|那边的|这边的|里的)\\s*)?$")
 
 
 def _blocked(text: str, s: int, e: int, title: str, freq: Mapping[str, int], titles: Collection[str]) -> bool:

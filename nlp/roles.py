@@ -11,17 +11,23 @@ Took part (docs/contract.md, "Analysis semantics") is decided per mention:
   * self-introduced — a customer (or unknown) speaker says 我是采购部的李经理 / 我负责采购;
   * speaker — the utterance carries the contact who spoke (message sender, call counterpart).
 Anything else is mentioned only (我得问问我们采购总监). A rep's 我们王总 and a customer's
-你们王总 are the selling side and are dropped.
+你们王总 are the selling side and are dropped, and so is the one a customer greets, thanks or
+answers by name (沈经理你好, 好的韩经理): in a sales call that is the rep. The rep's own superiors
+and back office (我回去跟老板再争取, 财务那边流程卡住了) are dropped too.
+
+Transcripts come spaced (财务 部 的 童 部长), misheard (才够 总监 for 采购总监) and in dialect
+(财务部嘅冼小姐, 阿拉财务额包阿姨, 我哋老细, 何生): mentions are found in the text without its
+spaces and with the pack's departments and titles read by their sound, and reported as said.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from nlp.names import COMPOUND_SURNAMES, PersonSpan, person_spans
+from nlp.names import COMPOUND_SURNAMES, SURNAMES, PersonSpan, person_spans
 from nlp.packs import Pack
 from nlp.pinyin import fuzzy_syllable, syllables
 from nlp.segment import Segmenter, segmenter_for
@@ -30,38 +36,68 @@ from nlp.segment import Segmenter, segmenter_for
 # activities and need a person context (问问我们财务, 跟采购确认).
 _PERSON_SUFFIX = re.compile(r"(?:总监|经理|主任|主管|长|总|师|员|老板|老板娘|董事长|助理|秘书|老师|领导|负责人|专员|总裁|"
                             r"CEO|CTO|CFO|CIO|VP|HR|HRBP|医生|大夫|护士|顾问|董|书记|导购|会计|出纳|总工|业主|创始人|"
-                            r"一把手|法人|法人代表|老总|督导|买手|监理|网管|运维|品控|仓管|机修|电工)$")
-_PERSON_BEFORE = re.compile(r"(?:我们|你们|咱们|他们|公司|厂里|院里|学校|店里|跟|和|找|问|问问|给|让|叫|请|等|是|的)$")
+                            r"一把手|法人|法人代表|老总|老细|督导|买手|监理|网管|运维|品控|仓管|机修|电工)$")
+_PERSON_BEFORE = re.compile(r"(?:我们|你们|咱们|他们|我哋|你哋|佢哋|阿拉|侬拉|公司|厂里|院里|学校|店里|跟|和|同|找|问|问问|给|让|叫|请|等|是|的|嘅)$")
 _PERSON_AFTER = re.compile(r"^(?:那边|这边|说|觉得|同意|不同意|审批|签字|确认|在吗|在不在|回来|过来|的意见|的意思|也|都|那里|您好|你好|"
                            r"负责|要求|看了|看过|反馈|提|问|让|讲|定|拍板|批|要|想|的人|[，,。.！!？?]|$)")
 _OPENERS = r"(?:您好|你好|喂|哎|诶|嗯|啊|哦|噢|那|好的|好额|好嘞|好咧|好|行|对|是的|谢谢|感谢|多谢|麻烦|辛苦|拜托|不好意思|打扰了|打扰一下|请问|" \
-           r"早上好|上午好|下午好|晚上好|再见|欢迎|恭喜|哈喽|嗨|[，,\s！!~])*"
+           r"早上好|上午好|下午好|晚上好|早晨|再见|欢迎|恭喜|哈喽|嗨|实在对不起|对不起|实在抱歉|真抱歉|抱歉|放心吧|明白|收到|" \
+           r"[，,\s！!~])*"
 # 请问是白沙镇卫生院的林院长吗: the organisation may come between.
-_BEFORE_ADDRESS = re.compile(r"^" + _OPENERS + r"(?:请问)?(?:(?:是|您是|你是)(?:[^，,。？?！!]{1,14}的?)?)?$")
+# Cantonese asks with 系 / 系咪 / 系唔系 (请问系唔系福满楼嘅黎经理).
+_BEFORE_ADDRESS = re.compile(r"^" + _OPENERS + r"(?:请问)?(?:(?:是|您是|你是|系唔系|系咪|系)(?:[^，,。？?！!]{1,14}的?)?)?$")
 # 您好 must be the greeting: in 王总您好像… it is 您 + 好像.
 # In a transcript a space after the name is the pause (喂 孙总 是 我).
-_AFTER_ADDRESS = re.compile(r"^(?:[，,！!。.？?…—~～\s]|、[^，,。？?！!\s、]{1,8}[，,！!]|$|(?:您|你|侬)好(?![像几多久些])|好[，,！!。~]|好$|早|早上好|上午好|下午好|晚上好|"
+_AFTER_ADDRESS = re.compile(r"^(?:[，,！!。.？?…—~～\s]|、[^，,。？?！!\s、]{1,8}[，,！!]|$|(?:您|你|侬)好(?![像几多久些])|好[，,！!。~\s]|好$|早|早上好|上午好|下午好|晚上好|"
                             r"辛苦|久等|再见|放心|请|稍等|别担心|见谅|留步|慢走|过奖|(?:您|你)(?!好像|好几|好多|好久|好些))")
 # Asking the listener for something puts the listener right after the verb: 麻烦店长跟老板娘说一声.
 _REQUEST_BEFORE = re.compile(r"(?:^|[，,\s])(?:麻烦|拜托|辛苦|劳驾|有劳)$")
+# An acknowledgement, thanks or apology run into the name (好的谭科长我今天下午就去)…
+_ACK_BEFORE = re.compile(r"(?:好的|好嘞|好咧|好|行|明白|收到|谢谢|多谢|感谢|辛苦|对不起|抱歉|放心吧|不好意思)[，,\s！!~]*$")
+# …unless the name goes on as the subject or object of what follows (好的王总说可以, 好，李工那边我去问).
+_NOT_VOCATIVE_AFTER = re.compile(r"^(?:说|讲|话|那边|这边|那里|的|也|都|和|跟|同|他|她|让|要|在|觉得|同意|不|没|已经|刚|会|还|"
+                                 r"又|再|就|才|负责|过来|来了|去了)")
+# The rep asking their own superior: 请示 / 报批 someone, or 我 … 跟/同/问 someone with no 你/您 between
+# (价格我今晚跟老板再磨一磨, 我回去同经理讲讲; 我帮侬去问问经理 asks on the customer's behalf) — the
+# customer's boss is 你们老板, 你跟老板…
+_REP_ASKS_OWN = re.compile(r"(?:请示|报批)(?:一下|下)?(?:我们|阿拉|我哋)?$")
+_REP_I_ASK = re.compile(r"我(?!们|哋)(?:(?:帮|替|给)(?:你|您|侬)|[^你您侬，,。？?！!]){0,8}(?:跟|同|问|问下|问问|让|叫)"
+                        r"(?:我们|阿拉|我哋)?$")
+# …and only a rep's superiors and back office are asked so (我跟店长对接 is the customer's store manager).
+_REP_SUPERIORS = frozenset({"老板", "大老板", "老总", "老细", "领导", "经理", "区域经理", "大区经理", "总监", "财务"})
+# An unnamed back office or manager in the rep's mouth is the rep's own (我去财务那边核一下, 经理那边回复了,
+# 这是总监特批的价): the customer's is 您让财务…, and the rep calls a customer's manager by name.
+_BACK_OFFICE = frozenset({"财务", "会计", "出纳", "经理", "总监", "区域经理", "大区经理"})
+_LISTENER_BEFORE = re.compile(r"你|您|侬|贵司")
+# The customer asking the one addressed to look, judge or join: a colleague in the room.
+_ASKS_LISTENER = re.compile(r"^[，,\s]*(?:你|您|侬)(?:看|也|觉得|帮|过来|一起)|也过来|一起")
 # Jobs held by many people: on their own they name nobody in particular (派工程师过去,
 # 老师用着不伤眼), so they count only when addressed or introducing themselves.
-_OCCUPATIONAL = re.compile(r"(?:(?<!总)(?:工程|设计|营养|育婴|技|会计)师|员|老师|医生|大夫|护士|工人|师傅|店员|导购)$")
+_OCCUPATIONAL = re.compile(r"(?:(?<!总)(?:工程|设计|营养|育婴|技|会计)师|员|老师|医生|大夫|护士|工人|师傅|店员|导购|操作工|维修工)$")
 _GROUP_AFTER = re.compile(r"^们")
 _GROUP_BEFORE = re.compile(r"(?:几个|好几个|一些|很多|不少|各个|各位|所有|有的|其他|别的|两个|三个)(?:的)?$")
 # Titles that are also verbs (我们采购五十台).
 _VERB_LIKE = frozenset({"采购", "审计", "销售", "监理"})
 # An honorific rather than a job: 采购部的王总 is procurement's head.
-_HONORIFIC = frozenset({"总", "董", "领导", "老板", "姐", "哥", "老总"})
+# 老师 too: schools call any staff 老师 (财务的符老师 is finance).
+_HONORIFIC = frozenset({"总", "董", "领导", "老板", "姐", "哥", "老总", "老师"})
 _VENDOR_IN_UTTERANCE = re.compile(r"你们|贵司|你们公司|您们")
 _THIRD_PERSON_NEXT = re.compile(r"^[，,]\s*(?:他|她|他们|她们)")
-_ASKED_ON_PHONE = re.compile(r"^(?:吗|嘛)")
+# 请问是王总吗; a tag question asks the same (是郝经理吧？, 是冯科长不？, 蔡厂长嗦？, 蒋院长伐？, 邝生呀？).
+_ASKED_ON_PHONE = re.compile(r"^(?:吗|嘛|(?:吧|不|伐|嗦|呀|啊|么|没)(?:\s|[？?，,。！!]|$))")
 _SPECIFIC_AFTER = re.compile(r"^(?:那边|这边|说|觉得|同意|反馈|要求|建议)")  # 设计师那边: that designer
-_VOCATIVE_VERB = re.compile(r"^(?:您|你)(?:看|觉得|放心|说|稍等|这边|那边)")
+_VOCATIVE_VERB = re.compile(r"^(?:您|你)(?:看|觉得|放心|说|稍等|这边|那边|先忙|忙)")  # 滕主任您先忙: a goodbye
 _GOVERNED = re.compile(r"(?:跟|和|给|找|问|问问|让|叫|请|向|对|帮|替|陪|同|带|把|被|等|约|见|通知|告诉|转告|汇报给|交给)$")
-_SELF_INTRO = re.compile(r"(?:我|本人)(?:就|呢)?(?:是|叫|姓)[^，,。.？?！!]{0,10}$")
+# Cantonese 我系. 我叫 + a title summons someone (我叫会计打过去, 我叫我们店长小郑跟你核): one's name is no
+# title, so 叫 introduces nobody here.
+_SELF_INTRO = re.compile(r"(?:我|本人)(?:这边|就|呢)?(?:是|系|姓)[^，,。.？?！!]{0,10}$")
+# Said on the phone without 是: 我采购部汤经理, 我老街烧烤的汤老板 — 我 then the name, or the workplace and
+# 的, with no verb between (我找财务的王姐, 我跟他们厂的王总 name someone else). Named people only: 我老板
+# is "my boss", and a bare 我王总 too little to go on.
+_SELF_PLAIN = re.compile(r"我(?![们哋])(?:就|呢)?(?P<place>[^，,。.？?！!跟和找问让叫给等同帮向对请去来说看]{1,10}的)?$")
 # 我叫设备部的李工过来: 叫 there summons someone, it names nobody.
-_SUMMONED = re.compile(r"^(?:过来|过去|来|去|一起|一块|他|她)")
+# …or to deal with the listener (我叫技术部嘅Kevin同你对下).
+_SUMMONED = re.compile(r"^(?:过来|过去|来|去|一起|一块|他|她|(?:跟|同|和|给|帮)(?:你|您|侬))")
 _SELF_DUTY = re.compile(r"(?:我|本人)(?:这边|呢)?(?:主要)?(?:是)?(?:负责|管)(?P<what>[^，,。.？?！!的]{2,4}?)(?:的|这块|这一块|方面|工作|[，,。.？?！!]|$)")
 _NOT_A_PERSON_AFTER = re.compile(r"^(?:费|价|款|成本|预算|合同|流程|系统|部|处|科|室|中心|办)")  # 品控部: a department
 # The rep's own side, asked or told by the rep: 跟服务经理协调, 跟领导申请, 我们产品经理.
@@ -69,8 +105,24 @@ _REP_OWN_AFTER = re.compile(r"^(?:\s*(?:协调|申请|请示|商量|沟通|汇�
 _REP_OWN_BEFORE = re.compile(r"(?:我们|我司|公司|咱们)[^，,。？?！!\s]{0,4}$")
 # A list of people addressed at once: 钱总、孙工，…
 _LISTED_BEFORE = re.compile(r"^(?:[^，,。？?！!、]{1,8}、)+$")
-_OUR_SIDE = re.compile(r"(?:我们|我司|我们公司|咱们)(?:的|这边的|那边的)?$")
-_THEIR_SIDE = re.compile(r"(?:你们|您们|贵司|你们公司|您那边|你们那边)(?:的)?$")
+# A department's person by nickname or English name (财务部小齐, 设备科的老常, IT部嘅Ricky); an English
+# word needs the possessive (技术部Java工程师 names a skill).
+_NICKS = frozenset("小老阿")
+_NICKNAME = re.compile(r"\s*(?:(?:的|嘅|额)?\s*(?P<nick>[小老阿])\s*(?P<surname>[" + "".join(sorted(SURNAMES)) + r"])"
+                       r"|(?:的|嘅|额)\s*(?P<latin>[A-Z][a-z]{2,})(?![A-Za-z]))")
+# Forms of address after a surname (冼小姐, 包阿姨, 黄阿姐), found here rather than as pack titles: as
+# words of the vocabulary they would pull homophones in (肖姐 → 小姐), and alone they are anyone
+# (阿姨，给孙子买东西啊 to a shopper). Cantonese X生 / X太 (何生, 何太: Mr / Mrs X) and X师傅 only as an
+# address: 生 and 太 after a surname are more often words (姚太贵了), and the rep's own fitter is a 师傅 too.
+_ADDRESS_FORM = re.compile(r"(?P<surname>[" + "".join(sorted(SURNAMES)) + r"])\s*(?P<title>小姐|阿姨|阿姐|生|太|师傅)")
+_ADDRESS_ONLY = frozenset({"生", "太", "师傅"})
+# Surnames names.py leaves out as more often grammar or words (单价, 车间, 管理, 成本): a person only when
+# spoken to at the start of a clause (喂单总吗, 车总，跟您再唠唠, 单工您好).
+_WEAK_SURNAME = re.compile(r"(?P<surname>[单车管成])(?P<title>总|工|经理|主任|科长|厂长|店长|老板)")
+_SANG_AFTER = re.compile(r"\s*(?:[，,！!？?。\s]|呀|啊|吗|嗎|嗦|你好|您好|早晨|下昼好|唔好意思|$)")
+# With the dialects' possessives: Cantonese 我哋 / 你哋, Shanghainese 阿拉 (we) / 侬拉 (you).
+_OUR_SIDE = re.compile(r"(?:我们|我司|我们公司|咱们|我哋|阿拉)(?:的|嘅|额|这边的|那边的)?$")
+_THEIR_SIDE = re.compile(r"(?:你们|您们|贵司|你们公司|您那边|你们那边|你哋|侬拉)(?:的|嘅|额)?$")
 
 
 @dataclass(frozen=True)
@@ -107,6 +159,7 @@ class _Found:
     title: str
     prefix: str | None
     name_start: int
+    address_only: bool = False  # a person only if spoken to (单总, 何生)
 
 
 @lru_cache(maxsize=64)
@@ -119,7 +172,17 @@ def _bare_pattern(pack: Pack) -> tuple[re.Pattern[str], re.Pattern[str]]:
                    key=lambda d: (-len(d), d))
     d = "|".join(re.escape(x) for x in depts)
     t = "|".join(re.escape(x) for x in titles)
-    return re.compile(f"(?P<title>{t})"), re.compile(f"(?P<prefix>{d})\\s*(?:(?:的|额|那边的|这边的|里的)\\s*)?$")
+    return re.compile(f"(?P<title>{t})"), re.compile(f"(?P<prefix>{d})\\s*(?:(?:的|额|嘅|那边的|这边的|里的)\\s*)?$")
+
+
+@lru_cache(maxsize=64)
+def _nickname_pattern(pack: Pack) -> re.Pattern[str]:
+    """A department or functional title, then a nickname or an English name (财务部小齐)."""
+    # A person's own title before a name is apposition (导购小霍, 工程师小段), not whose person it is.
+    depts = sorted({*pack.departments, *(t for t, r in pack.titles.items()
+                                         if len(t) > 1 and r != "other" and not _PERSON_SUFFIX.search(t))},
+                   key=lambda d: (-len(d), d))
+    return re.compile("(?P<prefix>" + "|".join(re.escape(x) for x in depts) + ")" + _NICKNAME.pattern)
 
 
 def _role_of(found: _Found, pack: Pack) -> str:
@@ -141,6 +204,38 @@ def _mentions(text: str, pack: Pack, seg: Segmenter | None, persons: list[Person
     found = [_Found(p.start, p.end, p.text, p.surname, p.title, p.prefix, p.name_start) for p in persons]
     covered = [(f.start, f.end) for f in found]
     titles_re, prefix_re = _bare_pattern(pack)
+    known = (seg or segmenter_for(pack)).known
+    for m in _nickname_pattern(pack).finditer(text):
+        s, e = m.span()
+        if any(a < e and s < b for a, b in covered):
+            continue
+        if m.group("surname"):
+            pair = text[m.start("surname"):m.start("surname") + 2]
+            if len(pair) == 2 and known(pair):
+                continue  # 老马上: 马上 is a word, no 老马
+            title = m.group("nick")
+        else:
+            title = ""
+        found.append(_Found(s, e, text[s:e], m.group("surname"), title, m.group("prefix"), m.start("prefix")))
+        covered.append((s, e))
+    for m in _ADDRESS_FORM.finditer(text):
+        s, e = m.span()
+        if any(a < e and s < b for a, b in covered) or (s > 0 and known(text[s - 1:s + 1])) or \
+                known(text[s:s + 2]) or known(text[s:e]):
+            continue  # 卫生, 毕生, 如何生, 于小姐姐: words, nobody called 卫 or 何
+        p = prefix_re.search(text, max(0, s - 16), s)
+        if m.group("title") in _ADDRESS_ONLY and p is None and not _SANG_AFTER.match(text, e):
+            continue  # X生 stands alone as an address, or after the department (财务部嘅谭生倾下)
+        start = p.start() if p else s
+        found.append(_Found(start, e, text[start:e], m.group("surname"), m.group("title"),
+                            p.group("prefix") if p else None, s))
+        covered.append((start, e))
+    for m in _WEAK_SURNAME.finditer(text):
+        s, e = m.span()
+        if any(a < e and s < b for a, b in covered) or known(text[s:e]) or (s > 0 and known(text[s - 1:s + 1])):
+            continue  # 车工 is a lathe hand, 订单总 the order's total
+        found.append(_Found(s, e, text[s:e], m.group("surname"), m.group("title"), None, s, address_only=True))
+        covered.append((s, e))
     for m in titles_re.finditer(text):
         p = prefix_re.search(text, max(0, m.start() - 16), m.start())
         s, e = (p.start() if p else m.start()), m.end()
@@ -166,6 +261,62 @@ def _mentions(text: str, pack: Pack, seg: Segmenter | None, persons: list[Person
     return sorted(found, key=lambda f: f.start)
 
 
+_WORD_SPACE = frozenset(" \t\u3000")
+
+
+def _squeezed(text: str) -> tuple[str, list[int]]:
+    """`text` without a transcript's word spaces (财务 部 的 童 部长, 邢 总), and the offset in `text` of
+    each character kept: names and departments are found as said without the spaces."""
+    keep = [i for i, ch in enumerate(text) if ch not in _WORD_SPACE]
+    return "".join(text[i] for i in keep), keep
+
+
+@lru_cache(maxsize=64)
+def _role_sounds(pack: Pack) -> tuple[dict[tuple[str, ...], str], dict[str, tuple[int, ...]]]:
+    """The pack's departments and titles of three characters or more by their toneless syllables, for
+    reading a misheard one as itself (财物部 → 财务部, 才够总监 → 采购总监, 社备科 → 设备科), and their
+    lengths by last character. Shorter words are left alone: two syllables sound like too many everyday
+    words (财物, 才够)."""
+    words = sorted({w for w in (*pack.departments, *pack.titles)
+                    if len(w) >= 3 and all("\u4e00" <= c <= "\u9fff" for c in w)}, key=lambda w: (-len(w), w))
+    sounds: dict[tuple[str, ...], str] = {}
+    heads: dict[str, set[int]] = {}
+    for w in words:
+        sounds.setdefault(syllables(w), w)
+        heads.setdefault(w[-1], set()).add(len(w))
+    return sounds, {h: tuple(sorted(ns, reverse=True)) for h, ns in heads.items()}
+
+
+def _as_role_words(text: str, edges_of: Callable[[], set[int]], pack: Pack, known: Callable[[str], bool]) -> str:
+    """`text` with each window that sounds like one of the pack's departments or titles written as it.
+
+    Unlike analyze()'s homophone reading this one trusts a grammar character at the start (才购部 is
+    采购部: a department is no everyday phrase) but asks for the head as said — 部, 科, 总监 — so that
+    only the qualifier can be misheard; the window is no dictionary word and starts and ends on a word's
+    edge (`edges_of`, asked only once a window sounds right: segmenting costs more than listening)."""
+    sounds, heads = _role_sounds(pack)
+    syl: tuple[str, ...] | None = None
+    edges: set[int] | None = None
+    chars = list(text)
+    done = 0  # corrections do not overlap
+    for j, ch in enumerate(text):
+        for n in heads.get(ch, ()):
+            i = j + 1 - n
+            window = text[i:j + 1]
+            if i < done or not all("\u4e00" <= c <= "\u9fff" for c in window):
+                continue
+            syl = syl or syllables(text)
+            word = sounds.get(syl[i:j + 1])
+            if word is None or word == window or known(window):
+                continue
+            edges = edges if edges is not None else edges_of()
+            if i in edges and j + 1 in edges:
+                chars[i:j + 1] = word
+                done = j + 1
+                break
+    return "".join(chars)
+
+
 def _clause_bounds(text: str, i: int) -> tuple[int, int]:
     stops = "，,。.！!？?；;\n"
     a = max(text.rfind(ch, 0, i) for ch in stops) + 1
@@ -185,15 +336,19 @@ def _misheard_greeting(after: str) -> str:
     return after
 
 
-def _addressed(text: str, f: _Found) -> bool:
+def _addressed(text: str, f: _Found, speaker: str = "unknown") -> bool:
     a, _ = _clause_bounds(text, f.start)
     # A transcript's word spaces say nothing before the name (好 的 韩姐 is 好的韩姐); after it a
     # space is the pause that sets off an address (喂 孙总 是 我).
     before, after = text[a:f.start].replace(" ", ""), _misheard_greeting(text[f.end:])
     # An unpunctuated transcript runs the greeting into the question: 喂您好我是…的小何请问是设备部的高工吗.
-    ask = before.rfind("请问")
+    ask = max(before.rfind("请问"), before.rfind("您是"), before.rfind("你是"))
     if ask > 0:
-        before = before[ask:]
+        before = before[ask:]  # …or the rep's own name first: 我就是小童 您是恒通五金的侯经理吧
+    # …or runs one question into the next words (喂 是 易经理 吗 我 …): only what follows the question counts.
+    asked = max(before.rfind(ch) for ch in "吗嘛")
+    if asked >= 0:
+        before = before[asked + 1:]
     if _LISTED_BEFORE.match(before):
         before = ""  # 钱总、孙工，…: the second of two addressed at once
     if _REQUEST_BEFORE.search(before):
@@ -201,16 +356,36 @@ def _addressed(text: str, f: _Found) -> bool:
     if _BEFORE_ADDRESS.match(before):
         if _ASKED_ON_PHONE.match(after.lstrip(" ")):
             return True  # 请问是王总吗, 喂，刘护士长吗？
-        if _AFTER_ADDRESS.match(after) and not _THIRD_PERSON_NEXT.match(after.lstrip(" ")):
+        # 王总，他下周出差 answers about 王总 — from the customer; the rep talks to the customer
+        # about a third party (霍科长，他那是散装的).
+        if _AFTER_ADDRESS.match(after) and (speaker == "rep" or not _THIRD_PERSON_NEXT.match(after.lstrip(" "))):
             return not re.search(r"[吗嘛][？?]?$", after[:3]) or bool(re.search(r"是$", before))
-    # Mid-clause, only the unmistakable vocatives: 这个方案王总您看一下.
-    return bool(_VOCATIVE_VERB.match(after)) and not _GOVERNED.search(before)
+        # An acknowledgement, thanks or apology runs into the name and on in an unpunctuated
+        # transcript (好的谭科长我今天下午就去): the name is still the one spoken to.
+        if f.surname and _ACK_BEFORE.search(before) and not _NOT_VOCATIVE_AFTER.match(after.lstrip(" ")):
+            return True
+    # At the very end, set off by a pause, after what was told to them (合同这周五前发您邮箱 柏经理) — by the
+    # rep: a customer's closing name is the rep's, or one more in a list (明天来的有 王总).
+    if speaker != "customer" and f.surname and not after.strip(" 。.！!~～") and \
+            text[f.start - 1:f.start] in (" ", "，", ",") and not _GOVERNED.search(before) and \
+            not before.endswith(("是", "的", "有", "和", "、")):
+        return True
+    # Mid-clause, only the unmistakable vocatives: 这个方案王总您看一下 (a transcript's 您 看).
+    return bool(_VOCATIVE_VERB.match(after.replace(" ", ""))) and not _GOVERNED.search(before)
 
 
 def _sentence_after(text: str, i: int) -> str:
     """The rest of the sentence from `i` (刘护士长，您也过来听一下。你们…: 你们 is in the next one)."""
     m = re.search(r"[。.！!？?]", text[i:])
     return text[i:i + m.start()] if m else text[i:]
+
+
+def _the_rep(text: str, f: _Found, pack: Pack) -> bool:
+    """Whether the one a customer speaks to by name is, as far as the words go, the rep: named (no
+    department before) and no boss — 王总您好 may greet the customer's own boss as the meeting opens —
+    and not asked to look or to join (孙工，你也过来听一下 is a colleague in the room)."""
+    return bool(f.surname) and not f.prefix and pack.titles.get(f.title) != "decision_maker" and \
+        not _ASKS_LISTENER.search(_sentence_after(text, f.end)[:12])
 
 
 def _contact_parts(c: ContactRef, pack: Pack) -> tuple[str | None, str | None, str | None]:
@@ -278,9 +453,35 @@ def roles_in(
 ) -> list[RoleMention]:
     """Every decision-chain person named in one utterance, with took-part evidence."""
     out: list[RoleMention] = []
-    found = _mentions(text, pack, seg, persons)
-    # CRM contacts written by full name (王建国), wherever no title mention covers them.
     seg = seg or segmenter_for(pack)
+    # Found in the text without word spaces and with misheard departments and titles read as the
+    # pack's words, reported as said; every other rule reads the text as said (a space after a
+    # name is the pause of an address).
+    plain, at = _squeezed(text)
+    if plain != text:
+        # analyze() reads homophones word by word, and a word spaced apart (财物 部, 才够 总监) is none of
+        # the pack's; here the window must still start and end on a word's edge (可以把售后 holds no 一把手),
+        # any position inside a word jieba only guessed (社备 in 我们社备科的).
+        def edges_of(plain: str = plain) -> set[int]:
+            tokens = seg.tokens(plain)
+            return {t.start for t in tokens} | {len(plain)} | {
+                k for t in tokens if t.end - t.start > 1 and not seg.known(t.word) for k in range(t.start, t.end)}
+
+        plain = _as_role_words(plain, edges_of, pack, seg.known)
+    if plain == text:
+        found = _mentions(text, pack, seg, persons)
+    else:
+        found = []
+        # A misheard name across a pause (喂 老板 is no 魏老板, 可以 把 售后 no name at all) is too weak a guess.
+        named = [p for p in seg.persons(plain)
+                 if p.text == plain[p.start:p.end] or not _WORD_SPACE & set(text[at[p.name_start]:at[p.end - 1]])]
+        for f in _mentions(plain, pack, seg, named):
+            s, e, n = at[f.start], at[f.end - 1] + 1, at[f.name_start]
+            # As said, spaces and a misheard department included; a misheard name as the name (罗工 for 罗功).
+            name = f.text[f.name_start - f.start:]
+            said = text[s:e] if name == plain[f.name_start:f.end] else text[s:n] + name
+            found.append(_Found(s, e, said, f.surname, f.title, f.prefix, n, f.address_only))
+    # CRM contacts written by full name (王建国), wherever no title mention covers them.
     for c in contacts:
         titled = person_spans(c.name, seg.titles, seg.prefixes, {})
         if len(c.name) >= 2 and not titled:
@@ -290,11 +491,15 @@ def roles_in(
     found.sort(key=lambda f: f.start)
     for f in found:
         before = text[:f.start].rstrip(" ")  # 找 我们 老板: a transcript's word spaces
+        clause_before = text[_clause_bounds(text, f.start)[0]:f.start].replace(" ", "")
         if speaker == "rep" and _OUR_SIDE.search(before):
             continue  # the rep's own 王总
         if speaker == "rep" and f.surname is None and (
                 _REP_OWN_AFTER.match(text[f.end:]) or _REP_OWN_BEFORE.search(before.replace(" ", ""))):
             continue  # 跟领导申请一下, 我们产品经理: the rep's colleagues
+        if speaker == "rep" and f.surname is None and (
+                _REP_ASKS_OWN.search(clause_before) or (f.text in _REP_SUPERIORS and _REP_I_ASK.search(clause_before))):
+            continue  # 我回去跟老板再争取, 我要请示经理: the rep asking their own superior
         if speaker == "customer" and _THEIR_SIDE.search(before):
             continue  # the rep's company, seen from the customer
         if f.surname is None and (_GROUP_AFTER.match(text[f.end:]) or _GROUP_BEFORE.search(before)):
@@ -303,24 +508,38 @@ def roles_in(
             continue  # 劳保、五金、电工: a list of product lines
         if f.surname is None and _NOT_A_PERSON_AFTER.match(text[f.end:]):
             continue  # 运维费, 采购价: the title names a cost, not a person
-        if speaker == "rep" and f.surname is None and \
-                _SELF_INTRO.search(text[_clause_bounds(text, f.start)[0]:f.start].replace(" ", "")):
-            continue  # 我是远景数字教育的项目经理: the rep's own title
+        if speaker == "rep" and (f.surname is None or f.title in _NICKS) and _SELF_INTRO.search(clause_before):
+            continue  # 我是远景数字教育的项目经理, 我系…嘅阿杰: the rep's own title or name
         role = _role_of(f, pack)
         contact = match_contact(f.text, f.surname, f.title, role, contacts, pack) if contacts else None
         if contact is not None:
             role = contact_role(contact, pack) or role
         evidence = "mentioned"
-        if _addressed(text, f):
+        # A self-introduction first: a run-on transcript (喂 是 易经理 吗 我 消毒 供应 中心 的 卢护士长 你们…)
+        # has the caller's own name after a question that reads like an address.
+        plain_intro = _SELF_PLAIN.search(clause_before) if f.surname or f.prefix else None
+        if speaker != "rep" and (_SELF_INTRO.search(clause_before) or
+                                 (plain_intro and (f.prefix or plain_intro.group("place")))) and \
+                not _SUMMONED.match(text[f.end:].lstrip(" ")):
+            evidence = "self_introduced"
+        elif _addressed(text, f, speaker):
             evidence = "addressed"
             if speaker == "customer" and contact is None and _VENDOR_IN_UTTERANCE.search(_sentence_after(text, f.end)):
                 continue  # 老板，你们这个…: the customer talking to the seller
-        elif speaker != "rep" and _SELF_INTRO.search(text[_clause_bounds(text, f.start)[0]:f.start].replace(" ", "")) \
-                and not _SUMMONED.match(text[f.end:].lstrip(" ")):
-            evidence = "self_introduced"
+            if speaker == "customer" and contact is None and _the_rep(text, f, pack):
+                continue  # 沈经理你好, 好的韩经理, 辛苦孔经理: the customer greets, thanks or answers the rep
+        elif speaker == "customer" and contact is None and _the_rep(text, f, pack) and \
+                text[f.end:f.end + 1] in ("，", ",") and _LISTENER_BEFORE.search(_sentence_after(text, f.end)):
+            continue  # 不过郝经理，我先把话说清楚…你们: set off mid-sentence and told 你 — the rep again
         if (evidence == "mentioned" and f.surname is None and _OCCUPATIONAL.search(f.title)
                 and not _SPECIFIC_AFTER.match(text[f.end:])):
             continue
+        if evidence == "mentioned" and (f.address_only or (f.title in _ADDRESS_ONLY and not f.prefix)):
+            continue  # X生 only said to the person, or after their department (财务部嘅谭生)
+        if speaker == "rep" and f.surname is None and not f.prefix and f.title in _BACK_OFFICE and \
+                not _LISTENER_BEFORE.search(clause_before) and \
+                (evidence == "mentioned" or _SPECIFIC_AFTER.match(text[f.end:].replace(" ", ""))):
+            continue  # 财务那边流程卡住了, 经理 那边 回复 了: the rep's own, unless the customer's (您让财务…)
         out.append(RoleMention(f.text, role, evidence != "mentioned", contact.id if contact else None, speaker, ref,
                                evidence, f.start, f.end))
     if speaker != "rep":

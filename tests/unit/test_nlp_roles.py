@@ -181,3 +181,128 @@ def test_addresses_in_asr_text_and_side(text: str, speaker: str, industry: str, 
 )
 def test_own_side_departments_and_run_on_addresses(text: str, speaker: str, industry: str, expected: list) -> None:
     assert roles(text, speaker, industry) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker", "industry", "expected"),
+    [
+        # Cantonese 嘅 and Shanghainese 额 as 的; 额 of 额度 / 金额 is no possessive.
+        ("我同财务部嘅麦小姐对过数。", "customer", "manufacturing", [("财务部嘅麦小姐", "finance", False)]),
+        ("阿拉采购额钱阿姨讲价钿还要再谈。", "customer", "manufacturing", [("采购额钱阿姨", "procurement", False)]),
+        ("采购额度还没批下来。", "customer", "manufacturing", []),
+        ("合同金额要财务额审过。", "customer", "manufacturing", []),
+        # 老细 is the boss: the customer's, or the rep's own when the rep goes back to ask.
+        ("我要同老细商量下先。", "customer", "manufacturing", [("老细", "decision_maker", False)]),
+        ("你哋老细睇咗报价未呀？", "rep", "manufacturing", [("老细", "decision_maker", False)]),
+        ("我返去同老细倾下。", "rep", "manufacturing", []),
+        # X生 / X太 / X师傅 only as an address; 卫生, 如何生产 are words.
+        ("喂，彭生呀？我系华达嘅阿明。", "rep", "manufacturing", [("彭生", "other", True)]),
+        ("邵太你好，新货到咗。", "rep", "mother_baby_retail", [("邵太", "other", True)]),
+        ("车间卫生搞好先，如何生产再讲。", "customer", "manufacturing", []),
+        ("姚太贵了，便宜点。", "customer", "manufacturing", []),
+        ("明天我让吕师傅过去装。", "rep", "industrial_distribution", []),
+        ("阿姨，给孙子看推车啊？", "rep", "mother_baby_retail", []),
+        ("包阿姨有问题直接打我电话。", "rep", "manufacturing", [("包阿姨", "other", False)]),
+    ],
+)
+def test_dialect_possessives_and_forms_of_address(text: str, speaker: str, industry: str, expected: list) -> None:
+    assert roles(text, speaker, industry) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker", "industry", "expected"),
+    [
+        # Spaces inside a name or a department, reported as said.
+        ("你 跟 我们 财务 部 的 龚 部长 对 一下", "customer", "manufacturing", [("财务 部 的 龚 部长", "finance", False)]),
+        ("方案 今晚 发 您 邮箱 严 工", "rep", "manufacturing", [("严 工", "technical", True)]),
+        ("这个 问题 得 问 严 工", "rep", "manufacturing", [("严 工", "technical", False)]),
+        # A misheard department or title, by its sound (the head as said: 部, 科, 总监).
+        ("我们 才够 部 的 蒋经理 说 要 再 等 等", "customer", "manufacturing",
+         [("才够 部 的 蒋经理", "procurement", False)]),
+        ("我们 财物 总监 觉得 贵", "customer", "saas", [("财物 总监", "finance", False)]),
+        ("医院 社备科 的 韦 科长 下周 回来", "customer", "medical_devices", [("社备科 的 韦 科长", "procurement", False)]),
+        # …but no name made up across a pause: 喂 老板 is no 魏老板, 可以 把 售后 no 一把手.
+        ("喂 老板 我 小周 啊 货 到 了", "rep", "industrial_distribution", [("老板", "decision_maker", True)]),
+        ("可以 把 售后 延 到 两 年", "rep", "manufacturing", []),
+    ],
+)
+def test_spaced_and_misheard_transcripts(text: str, speaker: str, industry: str, expected: list) -> None:
+    assert roles(text, speaker, industry) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker", "industry", "expected"),
+    [
+        # A customer greeting, thanking or answering someone by title is talking to the rep…
+        ("范经理你好。我们想先看看样品。", "customer", "manufacturing", []),
+        ("好的，谢谢侯经理。", "customer", "manufacturing", []),
+        ("不过范经理，我先说清楚，你们上次的货晚了三天。", "customer", "manufacturing", []),
+        # …unless asked to look or to join; someone talked about is still mentioned.
+        ("孙工，你也过来看一下。", "customer", "manufacturing", [("孙工", "technical", True)]),
+        ("好的，骆经理说可以。", "customer", "manufacturing", [("骆经理", "other", False)]),
+        # The rep's addresses: tag questions, apologies, acknowledgements run on, a third party after it.
+        ("您好，是设备部的贺工吧？", "rep", "manufacturing", [("设备部的贺工", "technical", True)]),
+        ("喂，是葛厂长不？我是华达的小吴。", "rep", "manufacturing", [("葛厂长", "decision_maker", True)]),
+        ("喂 您好 是 汪主任 吧 我 是 华达 的 小吴", "rep", "medical_devices", [("汪主任", "other", True)]),
+        ("实在抱歉柳主任，货下周一补上。", "rep", "manufacturing", [("柳主任", "other", True)]),
+        ("好的骆经理我下午就把合同发过去", "rep", "manufacturing", [("骆经理", "other", True)]),
+        ("邓科长，他们那个是翻新的，用不了多久。", "rep", "manufacturing", [("邓科长", "other", True)]),
+        ("邓科长，他下周才回来。", "customer", "manufacturing", [("邓科长", "other", False)]),
+        ("邴主任您好，我是华达的小吴。", "rep", "manufacturing", [("邴主任", "other", True)]),
+    ],
+)
+def test_who_is_spoken_to(text: str, speaker: str, industry: str, expected: list) -> None:
+    assert roles(text, speaker, industry) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker", "industry", "expected"),
+    [
+        # A department's person by nickname or English name.
+        ("报价发给我们采购部小蒋就行。", "customer", "manufacturing", [("采购部小蒋", "procurement", False)]),
+        ("接口的事我叫技术部嘅Kevin同你对下。", "customer", "saas", [("技术部嘅Kevin", "technical", False)]),
+        ("我们采购老马上就到。", "customer", "manufacturing", []),
+        # A caller's self-introduction without 是, after a question run into it.
+        ("喂 小高 我 设备部 的 窦工 你们 那 台 机器 又 坏 了", "customer", "manufacturing",
+         [("设备部 的 窦工", "technical", True)]),
+        ("喂 是 易经理 吗 我 采购部 孔经理 上次 的 货 到 了", "customer", "manufacturing",
+         [("采购部 孔经理", "procurement", True)]),
+        ("这事我老板说了算。", "customer", "manufacturing", [("老板", "decision_maker", False)]),
+        ("明朝我叫会计打过去。", "customer", "manufacturing", [("会计", "finance", False)]),
+        # The rep's own boss and back office; the customer's when the customer is told to ask.
+        ("我今晚跟老板再磨一磨，明天回您。", "rep", "manufacturing", []),
+        ("这个价我要请示一下区域经理。", "rep", "mother_baby_retail", []),
+        ("财务那边流程卡住了，我催一下。", "rep", "manufacturing", []),
+        ("你问问老板的意思，我这边都行。", "rep", "manufacturing", [("老板", "decision_maker", False)]),
+        ("您让财务把款打过来就行。", "rep", "manufacturing", [("财务", "finance", False)]),
+        # 章总和财务: 总和 is no sum after a surname.
+        ("这事得我们章总和财务一起定。", "customer", "manufacturing",
+         [("章总", "decision_maker", False), ("财务", "finance", False)]),
+    ],
+)
+def test_nicknames_self_introductions_and_the_reps_own(text: str, speaker: str, industry: str, expected: list) -> None:
+    assert roles(text, speaker, industry) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker", "industry", "expected"),
+    [
+        # The rep's own name first, a question run into the name, a goodbye after a statement.
+        ("我就是小吴 您是 华达机电 的葛经理吧", "rep", "manufacturing", [("葛经理", "other", True)]),
+        ("喂 听得清吗 邹主管 我 华达 的 小吴", "rep", "manufacturing", [("邹主管", "other", True)]),
+        ("那就周四上午过去 柯主任您先忙", "rep", "manufacturing", [("柯主任", "other", True)]),
+        ("喂你好 我这边 是酒店工程部 的樊工 你们 的 人 什么 时候 来", "customer", "building_materials",
+         [("工程部 的樊工", "technical", True)]),
+        # 单, 车 are surnames only when spoken to (单价, 车间 otherwise).
+        ("喂单总吗 我是华达的小吴", "rep", "building_materials", [("单总", "decision_maker", True)]),
+        ("车总，报价单您看了没？", "rep", "building_materials", [("车总", "decision_maker", True)]),
+        ("订单总量还没定，车工也不够。", "customer", "manufacturing", []),
+        # The rep's unnamed manager is the rep's own; a board is no person.
+        ("经理 那边 回复 了 我 马上 打给 您", "rep", "medical_devices", []),
+        ("我帮您去问问经理，看能不能再让点。", "rep", "manufacturing", []),
+        ("预算再多就得上董事会了。", "customer", "saas", []),
+    ],
+)
+def test_run_on_addresses_weak_surnames_and_the_reps_manager(text: str, speaker: str, industry: str,
+                                                             expected: list) -> None:
+    assert roles(text, speaker, industry) == expected
