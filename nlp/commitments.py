@@ -39,7 +39,8 @@ _PROMISE = re.compile(r"预计|保证|承诺|争取|安排|确保|配合|肯定�
                       r"跟您|向您|通知您|联系您|回复您|答复您|最快|我们会|我会|会给|会发|会到|放心")
 # Delivering goods, fixing things, sending documents or answers (compounds only: a lone
 # 到 in 到年底都有效 delivers nothing).
-_DELIVER = re.compile(r"交付|交货|到货|到齐|到位|到厂|到店|到工地|到您|能到|会到|就到|可以到|一定到|肯定到|准到|发货|发过去|发过来|"
+# 拨 is 给 and 侬 is 你 in 吴 speech (发拨侬, 回侬电话).
+_DELIVER = re.compile(r"发拨|送拨|寄拨|交拨|回(?:侬|你|您)(?:个)?电话|交付|交货|到货|到齐|到位|到厂|到店|到工地|到您|能到|会到|就到|可以到|一定到|肯定到|准到|发货|发过去|发过来|"
                       r"入仓|入库|进仓|配送|配好|配置好|设好|(?:过去|过来|去|来)(?:装|修|换|调试|安装|培训)|安排.{0,6}?(?:过去|上门)|"
                       r"发给|发您|发出|发车|装车|送到|送货|送过去|送过来|调过来|调货|补上|补货|装好|装上|装完|安装|调试|上线|完成|做完|"
                       r"做好|走完|办完|签完|寄|提供|出货|出完|出样|打样|备货|排产|开通|部署|开好|开出|报价|出.{0,4}方案|答复|回复|反馈|"
@@ -49,8 +50,8 @@ _DELIVER = re.compile(r"交付|交货|到货|到齐|到位|到厂|到店|到工�
                       r"(?:送|发|交|装|做|弄|办|铺|调|修|改|换|补|寄|运|对|签|盖|备|准备|整理|写|处理)(?:完|好|齐|出来)|"
                       r"(?:送|发|补|寄|运|调|拿|带|打|转|汇|拉)(?:[0-9一二两三四五六七八九十几]+[^\s，,。？?！!过]{0,2})?(?:过去|过来)|"
                       r"给(?:您|你|侬)(?:们)?(?:换|修|装|调|补|送|发|拉|带|配)|升级|修复|解决|优化|培训")
-_RESPOND = re.compile(r"给(?:你|您|侬)(?:们)?(?:个|一个)?(?:答复|回复|回话|消息|电话|打电话|确认|通知|准信|回信)|回复(?:你|您)|答复(?:你|您)|告诉(?:你|您)|"
-                      r"通知(?:你|您)|联系(?:你|您)|回(?:你|您)")
+_RESPOND = re.compile(r"给(?:你|您|侬)(?:们)?(?:个|一个)?(?:答复|回复|回话|消息|电话|打电话|确认|通知|准信|回信)|回复(?:你|您|侬)|答复(?:你|您|侬)|告诉(?:你|您|侬)|"
+                      r"通知(?:你|您|侬)|联系(?:你|您|侬)|回(?:你|您|侬)")
 _VISIT = re.compile(r"开会|会议|评审会|碰一下|碰个头|见面|拜访|参观|考察|过去|过来|来一趟|去一趟|出差|放假|休息|开工|复工|演示|"
                     r"面谈|吃饭|走访|在家|不在|汇报|看看|看一下|聊|谈|交流|介绍|回来")
 _IMPOSSIBLE = re.compile(r"来不及|赶不上|做不到|不可能|不行|没办法|够呛|有点紧|太紧|紧张|有困难|困难|保证不了|不能保证")
@@ -60,7 +61,8 @@ _SECOND_PERSON_WANT = re.compile(r"(?:您|你|你们|贵司|贵方|您那边|你
 _QUESTION = re.compile(r"[吗吧呢？?]\s*[，,。]?\s*$|对吧|是吧|是不是|对不对|行吗")
 _DONE = re.compile(r"已经|已|刚|[带发送到给做拿寄]了|(?:过来|过去|出来|好)了")
 # Right after the date: 明天到, 后天就能发.
-_DELIVER_AFTER = re.compile(r"^(?:凌晨|一早|早上|上午|中午|下午|晚上|傍晚)?(?:我们|我)?(?:就|会|能|可以|肯定|一定|准时|按时|再|才|先|统一|开始|分批)*"
+_TIME_OF_DAY = r"(?:凌晨|一早|早上|上午|中午|下午|晚上|傍晚|夜里向|夜里|夜头|上半天|下半天|上半日|下半日|上昼|下昼|晏昼|朝早|夜晚)"
+_DELIVER_AFTER = re.compile(r"^" + _TIME_OF_DAY + r"?(?:我们|我)?(?:就|会|能|可以|肯定|一定|准时|按时|再|才|先|统一|开始|分批)*"
                             r"(?:到|发|送|交|装|补|进|寄|出|铺|施工|配送)")
 # 下个月的货, 端午节的货: a date naming a thing (明天的消息 is an answer due then).
 _LABEL_AFTER = re.compile(r"^的(?![话时]|消息|答复|回复|回话|电话|准信)|^(?:到期|过期)")  # 九月底到期: an event's day
@@ -78,18 +80,18 @@ _QUESTION_END = re.compile(r"[吗嘛][？?]?\s*$|[？?]\s*$")
 _CONDITION_REACH = 10
 _REP_WAITS = re.compile(r"等(?:您|你|侬)(?:们)?(?:的)?(?:消息|回复|答复|电话|回话|通知|确认)")
 # The customer telling the rep what to do right after the date: 明儿上午你给我回个信儿, 周五你们把样品送来.
-_YOU_AFTER = re.compile(r"^(?:凌晨|一早|早上|上午|中午|下午|晚上|傍晚)?(?:你们|您|你|侬)(?:这边|那边)?"
+_YOU_AFTER = re.compile(r"^" + _TIME_OF_DAY + r"?(?:你们|你哋|您|你|侬)(?:这边|那边)?"
                         r"(?:给我|给我们|把|帮我|就|先|一定|必须|务必|得|要)?(?:回|答复|回复|发|送|到|装|报|给|拿|带|过来)")
 # Goods or service reaching the customer: 我们下周一前要收到货 still wants the vendor to deliver.
 _RECEIVE = re.compile(r"收到|到货|到齐|到位|到厂|到店|送到|交货|交付|发过来|送过来|拿到|用上|上线|装好|装完|安装|调试")
-_SECOND_PERSON_END = re.compile(r"(?:你们|您|你|贵司)(?:这边|那边)?$")
+_SECOND_PERSON_END = re.compile(r"(?:你们|你哋|您|你|侬|贵司)(?:这边|那边)?$")
 _ASK_VENDOR = re.compile(r"把|给我|发我|给我们|发我们")
 # Where a date's own words start when an unpunctuated clause holds several dates: at the last
 # subject or connective before it (…没问题 您这周五之前…, …问题不大 只要设备科这边十五号前…).
 _STARTER = re.compile(r"我们|咱们|我|您|你们|你|只要|如果|要是|但是|不过|另外|而且|然后")
 _ENDER = re.compile(r"没问题|没毛病|问题不大|就行|就好|不急|可以")
 # Words a clause may end in after its date and still be that date's alone: 那就下礼拜一上午，
-_DATE_TAIL = re.compile(r"(?:凌晨|早上|上午|中午|下午|晚上|傍晚)?[吧呢啊呀吗]?$")
+_DATE_TAIL = re.compile(_TIME_OF_DAY + r"?[吧呢啊呀吗]?$")
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ Each expression resolves to a span of days (one day, or a window such as 中旬 
 then its modifiers decide what the phrase commits to:
   * 前 / 之前 / 以前 / 为止, or 最晚 / 最迟 / 截止 in front: a deadline — by that day
     (a window's deadline is the day before it starts: 四月前 = by 3-31; 月底前 = by month end,
-    since 月底 is one day);
+    since 月底 is one day; a schedule's week is counted whole: 第八周前 = by that week's Sunday);
   * 内 / 之内 / 以内: a deadline at the window's end (本周内 = by Sunday, 两周内 = +14 days);
   * 后 / 之后 / 以后: from that day on (a holiday: the first day after its break);
   * nothing: the day itself, or the window.
@@ -31,10 +31,13 @@ _D = r"(?:\d{1,2}|[一二三四五六七八九十]{1,3})"
 _DAY_SUFFIX = r"(?:日|号)"
 _PRE = r"(?P<pre>最晚|最迟|不晚于|截止到|截止|截至|最好在|最快)?"
 _SUF = r"(?P<suf>前后|之前|以前|前|为止|之内|以内|内|之后|以后|过后|后|左右|起)?"
-_WEEKREF = r"(?P<wref>下下个?|下个?|这个?|本|上个?)"
+# 商量一下下礼拜一 / 商量下 下周一 is (一)下 + 下礼拜一, not 下下礼拜一 (as 说一下月底 for months);
+# 今个礼拜 / 呢个礼拜 (粤) is this week.
+_WEEKREF = r"(?P<wref>(?<![一量问看查等究虑示认解实对想算])下下个?|下个?|这个?|本|上个?|今个|呢个)"
 _WEEK = r"(?:周|星期|礼拜)"
 # 说一下月底 is 一下 + 月底, not 下月底.
-_MONTHREF = r"(?P<mref>下下个?月|(?<!一)下个?月|这个?月|本月|当月|上个?月|(?P<month>" + _N + r")月)"
+# 号头 is 月 in 吴 speech (上个号头, 下个号头); 三个号头 stays a duration.
+_MONTHREF = r"(?P<mref>下下个?月|(?<!一)下个?月|这个?月|本月|当月|上个?月|[今呢]个月|[上下这本]个?号头|(?P<month>" + _N + r")月)"
 # A year said: relative (明年, 次年), four digits, or two (98年, 九零年); not 三年 (a duration) nor 年级.
 _YEAR_WORD = (r"(?:今年|明年|次年|来年|后年|去年|(?<!\d)(?:19|20)\d\d年|(?<!\d)\d\d年(?!级|代|龄)"
               r"|(?<![一二三四五六七八九零〇])[一二三四五六七八九零〇]{4}年|(?<![一二三四五六七八九零〇十])[一二三四五六七八九零〇]{2}年(?!级|代|龄))")
@@ -63,7 +66,7 @@ def year_of(said: str | None, on: dt.date) -> int | None:
 _HOLIDAYS = {
     "元旦": "New Year's Day", "春节": "Spring Festival", "过年": "Spring Festival",
     "清明": "Tomb-sweeping Day", "五一": "Labour Day", "劳动节": "Labour Day",
-    "端午": "Dragon Boat Festival", "国庆": "National Day", "十一": "National Day",
+    "端午": "Dragon Boat Festival", "端五": "Dragon Boat Festival", "国庆": "National Day", "十一": "National Day",
     "中秋": "Mid-autumn Festival",
 }
 # Fixed-date holidays still resolve in years chinese_calendar has no data for.
@@ -94,6 +97,7 @@ class _Days:
     after: dt.date | None = None     # a holiday's first day after its break (for 后)
     relative_count: bool = False     # N天/N周: 前 means "ago", 内 "within"
     vague: bool = False
+    by_end: bool = False             # 前 is by its last day (第八周前: a schedule's week, not 四月前's day before)
 
 
 # ---- calendar helpers ---------------------------------------------------------------
@@ -181,12 +185,12 @@ def _week_offset(ref: str | None) -> int:
     if not ref:
         return 0
     ref = ref.rstrip("个")
-    return {"下下": 2, "下": 1, "这": 0, "本": 0, "上": -1}[ref]
+    return {"下下": 2, "下": 1, "这": 0, "本": 0, "上": -1, "今": 0, "呢": 0}[ref]
 
 
 def _month_offset(ref: str) -> int:
-    ref = ref.replace("个", "")
-    return {"下下月": 2, "下月": 1, "这月": 0, "本月": 0, "当月": 0, "上月": -1}[ref]
+    ref = ref.replace("个", "").replace("号头", "月")
+    return {"下下月": 2, "下月": 1, "这月": 0, "本月": 0, "当月": 0, "上月": -1, "今月": 0, "呢月": 0}[ref]
 
 
 def _roll_year(first: dt.date, last: dt.date, on: dt.date) -> tuple[dt.date, dt.date]:
@@ -290,7 +294,7 @@ def _month_part(m: re.Match[str], on: dt.date) -> _Days | None:
         first = on.replace(day=1)
     end = month_end(first.year, first.month)
     span = {
-        "初": (1, 5), "上旬": (1, 10), "中旬": (11, 20), "中": (11, 20), "下旬": (21, end.day),
+        "初": (1, 5), "头": (1, 5), "上旬": (1, 10), "中旬": (11, 20), "中": (11, 20), "下旬": (21, end.day),
         "底": (end.day, end.day), "末": (end.day, end.day), "": (1, end.day), "份": (1, end.day),
     }[part]
     a, b = first.replace(day=span[0]), first.replace(day=span[1])
@@ -328,8 +332,9 @@ def _weekday(m: re.Match[str], on: dt.date) -> _Days | None:
         if idx is None:
             return None
         first = last = monday + dt.timedelta(days=idx)
-    if not m.group("wref") and last < on:
-        # 周五 said on a Saturday: the coming one (这周五 / 本周五 keep this week).
+    if not m.group("wref") and last <= on:
+        # 周五 said on a Saturday: the coming one (这周五 / 本周五 keep this week); said on a Thursday,
+        # 周四 is next week's (today is 今天).
         first, last = first + dt.timedelta(weeks=1), last + dt.timedelta(weeks=1)
     return _Days(first, last)
 
@@ -340,8 +345,9 @@ def _week(m: re.Match[str], on: dt.date) -> _Days | None:
 
 
 # 当天 is left out: said in a call it is the day of some event (到了当天, 装好当天), not today.
-# Regional words: 听日/听朝 and 琴日/寻日 (粤), 明朝 (吴), 后日/前日.
+# Regional words: 听日/听朝 and 琴日/寻日 (粤), 今朝/明朝 (吴), 后日/前日, 昨儿/前儿(个) (北方).
 _RELATIVE_DAY = {"今天": 0, "今日": 0, "今儿": 0, "今晚": 0, "今早": 0, "当晚": 0, "本日": 0, "明天": 1,
+                 "今朝": 0, "今儿个": 0, "明儿个": 1, "昨儿": -1, "昨儿个": -1, "前儿": -2, "前儿个": -2,
                  "明日": 1, "明儿": 1, "明早": 1, "明晚": 1, "听日": 1, "听朝": 1, "明朝": 1, "后天": 2, "后日": 2,
                  "大后天": 3, "大大后天": 4, "昨天": -1, "昨日": -1, "琴日": -1, "寻日": -1, "前天": -2, "前日": -2}
 
@@ -401,8 +407,8 @@ def _count(m: re.Match[str], on: dt.date) -> _Days | None:
 
 # A holiday followed in its clause by words of the past (元旦前去您厂里看过, 国庆后您说…, 六一八卖了两百罐)
 # is the one just gone, not next year's.
-_PAST_CLAUSE = re.compile(r"(?<![不没])过(?![来去年节几两一完头了])|上次|上回|那次|那会|[您你]说|[您你]讲|说过|讲过|话过|"
-                          r"答应[的嘅]|已经|卖了|销量")
+_PAST_CLAUSE = re.compile(r"(?<![不没错])过(?![来嚟去年节几两一完头了])|上次|上回|那次|那会|[您你]说|[您你]讲|说过|讲过|话过|"
+                          r"答应[的嘅]|已经|卖了|销量|[您你侬]话|侬讲|唠的|聊的|谈的|留了|至今|到现在")
 _CLAUSE_MARK = re.compile(r"[，,。.！!？?；;]")
 
 
@@ -473,7 +479,7 @@ def _nth_week(m: re.Match[str], on: dt.date) -> _Days | None:
         start = monday + dt.timedelta(weeks=n - 1)
         if start.month != first.month:
             return None
-        return _Days(start, start + dt.timedelta(days=6))
+        return _Days(start, start + dt.timedelta(days=6), by_end=True)
     year = year_of(m.groupdict().get("yref"), on)
     try:
         start = dt.date.fromisocalendar(year or on.year, n, 1)
@@ -481,7 +487,8 @@ def _nth_week(m: re.Match[str], on: dt.date) -> _Days | None:
             start = dt.date.fromisocalendar(on.year + 1, n, 1)  # 第10周 said in November: next year's
     except ValueError:
         return None
-    return _Days(start, start + dt.timedelta(days=6))
+    # 第八周前到货 is by the end of week 8: a production schedule counts whole weeks
+    return _Days(start, start + dt.timedelta(days=6), by_end=True)
 
 
 def _nth_weekday(m: re.Match[str], on: dt.date) -> _Days | None:
@@ -565,6 +572,8 @@ def _vague(m: re.Match[str], on: dt.date) -> _Days | None:
         return _Days(on, on + dt.timedelta(days=2), vague=True)
     if word == "过几天":
         return _Days(on + dt.timedelta(days=2), on + dt.timedelta(days=7), vague=True)
+    if word in ("过完年", "过了年"):
+        word = "年后"  # 过完年再说: after the Spring Festival
     if word.startswith("年"):
         span = holiday_break("Spring Festival", on.year)
         if span and span[1] < on:
@@ -585,8 +594,9 @@ _SHOPPING_DAYS = {"双十一": (11, 11), "双11": (11, 11), "双十二": (12, 12
 def _shopping_day(m: re.Match[str], on: dt.date) -> _Days | None:
     """E-commerce festivals retail plans around (beyond the contract's date conventions): the day, this year or next."""
     month, day = _SHOPPING_DAYS[m.group("shop")]
-    d = dt.date(on.year, month, day)
-    if d < on and not _of_the_past(m):
+    year = year_of(m.group("syref"), on)
+    d = dt.date(year or on.year, month, day)
+    if year is None and d < on and not _of_the_past(m):
         d = d.replace(year=on.year + 1)
     return _Days(d, d)
 
@@ -595,20 +605,20 @@ def _quarter(m: re.Match[str], on: dt.date) -> _Days | None:
     """一季度 = January–March; 下季度 = the next one. Not in docs/contract.md's date conventions; a window like 中旬."""
     current = (on.month - 1) // 3
     if m.group("qref"):
-        q_index = current + {"下": 1, "下个": 1, "这": 0, "这个": 0, "本": 0}[m.group("qref")]
+        q_index = current + {"下": 1, "下个": 1, "这": 0, "这个": 0, "本": 0, "上": -1, "上个": -1}[m.group("qref")]
         year = on.year + q_index // 4
         q_index %= 4
     else:
         q_index = 0 if m.group("q") == "首" else (parse_int(m.group("q")) or 0) - 1
         year = year_of(m.group("qyref"), on) or on.year
-        if not m.group("qyref") and q_index < current:
-            year += 1  # 一季度 said in November: next year's
+        if not m.group("qyref") and q_index < current and not _of_the_past(m):
+            year += 1  # 一季度 said in November: next year's (一季度的反利至今没到账: this year's)
     first = dt.date(year, 3 * q_index + 1, 1)
     return _Days(first, month_end(year, 3 * q_index + 3))
 
 
 _NTH_WEEK = r"第(?P<n>" + _N + r"|[一二三四五]十[一二三四五六七八九]?)个?(?:周|星期|礼拜)(?![一二三四五六日天末1-7])"
-_NOT_AFTER_DAY = r"(?![楼线机台层栋号车间库门位厂仓码件种轧炉窑泵罐槽房室院馆床窗柜梯站井])"  # 二号轧机: a label
+_NOT_AFTER_DAY = r"(?![楼线机台层栋号车间库门位厂仓码件种轧炉窑泵罐槽房室院馆床窗柜梯站井]|[店铺](?![里内头]))"  # 二号轧机, 一号店: a label (二十八号店里搞活动 is a day)
 _YREF = r"(?:(?P<yref>" + _YEAR_WORD + r")的?)?"
 _RULES: list[tuple[re.Pattern[str], object]] = [
     (re.compile(_PRE + r"(?P<y>20\d\d)\s*[-/.年]\s*(?P<mo>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})[日号]?" + _SUF), _ymd),
@@ -619,13 +629,13 @@ _RULES: list[tuple[re.Pattern[str], object]] = [
     (re.compile(_PRE + r"(?<![\d.\-])(?P<mo>0[1-9]|1[0-2])-(?P<d>0[1-9]|[12]\d|3[01])(?![\d\-万元块wWkK%])" + _SUF), _dotted),
     (re.compile(_PRE + r"(?<![\d.])(?P<mo>\d{1,2})[·•](?P<d>\d{1,2})(?![\d万元块wWkK%])[号日]?" + _SUF), _dotted),
     (re.compile(_PRE + _YREF + r"(?:" + _MONTHREF + r")份?(?P<d>" + _D + r")" + _DAY_SUFFIX + r"?"
-                r"(?![0-9一二三四五六七八九十百千万个台套件天])" + _NOT_AFTER_DAY + _SUF), _month_day),
+                r"(?![0-9二三四五六七八九十百千万个台套件天]|一(?!块|起|并|早|下|定|律|齐))" + _NOT_AFTER_DAY + _SUF), _month_day),
     # 3.20 / 3/20: only where it cannot be a price or a version (12.5万, 版本3.2).
     (re.compile(_PRE + r"(?<![\d.A-Za-z])(?P<mo>\d{1,2})[./](?P<d>\d{1,2})(?![\d.%万元块wWkK折倍米吨个台件套])"
                 r"(?=号|日|前|之前|以前|左右|当天|那天|交|到|发|送|上线|开工|完成|截止|之内|内)[号日]?" + _SUF), _dotted),
     (re.compile(r"(?<=在|于|是|定|改|推|约|到|止)" + _PRE + r"(?P<mo>\d{1,2})[./](?P<d>\d{1,2})(?![\d.%万元块wWkK折倍米吨个台件套])"
                 r"[号日]?" + _SUF), _dotted),
-    (re.compile(_PRE + _YREF + _MONTHREF + r"(?P<part>份|初|上旬|中旬|下旬|中|底|末|月底|月末|月初|月中)?" + _SUF), _month_part),
+    (re.compile(_PRE + _YREF + _MONTHREF + r"(?P<part>份|初|头(?![上里])|上旬|中旬|下旬|中|底|末|月底|月末|月初|月中)?" + _SUF), _month_part),
     (re.compile(_PRE + r"(?P<part>月初|月中旬|月中|月底|月末|月下旬|月上旬|(?<![月\d一二三四五六七八九十])(?:上旬|中旬|下旬))" + _SUF),
      _bare_month_part),
     (re.compile(_PRE + r"(?<![A-Za-z月年第\d])(?P<d>" + _D + r")" + _DAY_SUFFIX + _NOT_AFTER_DAY + _SUF), _bare_day),
@@ -634,12 +644,12 @@ _RULES: list[tuple[re.Pattern[str], object]] = [
     (re.compile(r"(?<!每)" + _PRE + r"(?:" + _WEEKREF + r")?" + _WEEK + r"(?:的?" + _WEEK + r")?(?P<x>[一二三四五六日天末1-7])" + _SUF),
      _weekday),
     (re.compile(_PRE + _WEEKREF + _WEEK + r"(?![二三四五六日天末1-7]|一(?!起))" + _SUF), _week),
-    (re.compile(_PRE + r"(?P<rd>大大后天|大后天|后天|今天|今日|今儿|今晚|今早|当晚|本日|明天|明日|明儿|明早|明晚|听日|听朝|(?<![说证表声标透发查])明朝|"
+    (re.compile(_PRE + r"(?P<rd>大大后天|大后天|后天|今天|今日|今儿个|明儿个|昨儿个|前儿个|昨儿|(?<![之以])前儿|今儿|今晚|今早|当晚|本日|明天|明日|明儿|明早|明晚|听日|听朝|(?<![说证表声标透发查])明朝|(?<![如])今朝|"
                 r"(?<![之以今此然最日])后日|昨天|昨日|琴日|寻日|(?<![之以])前[天日])" + _SUF),
      _relative_day),
-    (re.compile(_PRE + r"(?<!\d)(?P<n>" + _N + r"个半|" + _N + r"|半)个?(?P<unit>工作日|天|日|周|星期|礼拜|月|年)"
+    (re.compile(_PRE + r"(?<![\d第])(?P<n>" + _N + r"个半|" + _N + r"|半)个?(?P<unit>工作日|天|日|周|星期|礼拜|月|年)"
                 + _SUF + r"(?P<verb>(?=就能|就可以|就到|能到|能发|可以到|可以发|到货|发货|交货|交付|送到|完成|搞定|回复|答复))?"), _count),
-    (re.compile(_PRE + r"(?:(?P<hyref>" + _YEAR_WORD + r")的?)?(?P<hol>清明节?|(?<![0-9一二两三四五六七八九十百千块元毛])五一(?![0-9一二两三四五六七八九十百千块元毛台套个件瓶罐箱包盒])|劳动节|端午节?|国庆节?|春节|过年|元旦|中秋节?|(?<![月第\d一二三四五六七八九十])十一(?=长假|假期|前|之前|以前|后|之后|以后))"
+    (re.compile(_PRE + r"(?:(?P<hyref>" + _YEAR_WORD + r")的?)?(?P<hol>清明节?|(?<![0-9零〇一二两三四五六七八九十百千块元毛])五一(?![0-9一二两三四五六七八九十百千块元毛台套个件瓶罐箱包盒])|劳动节|端午节?|端五(?![0-9一二两三四五六七八九十百千万块元个])|国庆节?|春节|过年|元旦|中秋节?|(?<![月第\d一二三四五六七八九十])十一(?=长假|假期|前|之前|以前|后|之后|以后))"
                 r"(?:假期|长假|放假|放完假)?(?P<during>期间)?" + _SUF), _holiday),
     (re.compile(_PRE + r"(?:(?P<yref2>" + _YEAR_WORD + r"))?(?P<ypart>年底|年末|上半年|下半年|年初|(?<=年)(?:底|末|初))" + _SUF),
      _year_part),
@@ -654,28 +664,29 @@ _RULES: list[tuple[re.Pattern[str], object]] = [
     (re.compile(_PRE + r"(?P<yref3>" + _YEAR_WORD + r")(?P<suf>之前|以前|前|之内|以内|内)"), _year_alone),
     (re.compile(_PRE + r"(?<![0-9〇零一二两三四五六七八九十百千今明去后次来个半当每近多几些同新往历])年(?P<suf>之内|以内|内)(?!容|部)"),
      _this_year),
-    (re.compile(_PRE + r"(?P<vague>(?<![0-9〇零一二两三四五六七八九十今明去后次来个半])年(?:前|后)(?!天|年)|(?<![春中国劳端元])节(?:前|后)"
+    (re.compile(_PRE + r"(?P<vague>过完年|过了年(?![底初末中])|(?<![0-9〇零一二两三四五六七八九十今明去后次来个半])年(?:前|后)(?!天|年)|(?<![春中国劳端元])节(?:前|后)"
                 r"|这两天|这几天|过几天)"), _vague),
     (re.compile(_PRE + r"(?:(?P<fyref>" + _YEAR_WORD + r")的?)?(?P<fest>" + "|".join(sorted(_FESTIVALS, key=len, reverse=True))
                 + r")(?:前夕)?" + _SUF), _festival),
-    (re.compile(_PRE + r"(?P<shop>双十一|双11|双十二|双12|(?<!\d)618(?!\d)|(?<![0-9一二两三四五六七八九十百千])六一八(?![0-9一二两三四五六七八九十百千万块元]))(?:大促|活动)?(?P<during>期间)?" + _SUF), _shopping_day),
-    (re.compile(_PRE + r"(?:(?P<qyref>" + _YEAR_WORD + r")的?)?(?:第)?(?P<q>[一二三四1-4首])季度|(?P<qref>下个?|这个?|本)季度" + _SUF),
+    (re.compile(_PRE + r"(?:(?P<syref>" + _YEAR_WORD + r")的?)?(?P<shop>(?:双十一|双11|双十二|双12)(?![0-9一二两三四五六七八九十百千万块元蚊毛个只件套])|(?<!\d)618(?!\d)|(?<![0-9一二两三四五六七八九十百千])六一八(?![0-9一二两三四五六七八九十百千万块元]))(?:大促|活动)?(?P<during>期间)?" + _SUF), _shopping_day),
+    (re.compile(_PRE + r"(?:(?P<qyref>" + _YEAR_WORD + r")的?)?(?:第)?(?P<q>[一二三四1-4首])季度|(?P<qref>下个?|这个?|本|上个?)季度" + _SUF),
      _quarter),
 ]
 # Characters one of a rule's matches must contain: a rule whose triggers are all absent
 # cannot match, and most sentences skip most rules on a substring test.
 _TRIGGERS: dict[object, tuple[str, ...]] = {
-    _ymd: ("20",), _month_day: ("月",), _dotted: (".", "/", "-", "·", "•"), _month_part: ("月",), _bare_month_part: ("月", "旬"),
+    _ymd: ("20",), _month_day: ("月", "号头"), _dotted: (".", "/", "-", "·", "•"), _month_part: ("月", "号头"), _bare_month_part: ("月", "旬"),
     _bare_day: ("号", "日"), _weekday: ("周", "星期", "礼拜"), _week: ("周", "星期", "礼拜"),
-    _relative_day: ("今", "明", "后天", "后日", "昨", "前天", "前日", "听", "琴日", "寻日", "当晚", "本日"), _count: ("天", "日", "周", "星期", "礼拜", "月", "年"),
-    _holiday: ("清明", "五一", "劳动节", "端午", "国庆", "春节", "过年", "元旦", "中秋", "十一"),
+    _relative_day: ("今", "明", "后天", "后日", "昨", "前天", "前日", "前儿", "听", "琴日", "寻日", "当晚", "本日"), _count: ("天", "日", "周", "星期", "礼拜", "月", "年"),
+    _holiday: ("清明", "五一", "劳动节", "端午", "端五", "国庆", "春节", "过年", "元旦", "中秋", "十一"),
     _year_part: ("年",), _year_alone: ("年",), _this_year: ("年内", "年之内", "年以内"), _nth_week: ("第",), _nth_weekday: ("第",), _nth_day: ("第",),
-    _shopping_day: ("双", "618", "六一八"), _festival: ("节", "圣诞"), _vague: ("年前", "年后", "节前", "节后", "两天", "几天"), _quarter: ("季度",),
+    _shopping_day: ("双", "618", "六一八"), _festival: ("节", "圣诞"), _vague: ("年前", "年后", "过完年", "过了年", "节前", "节后", "两天", "几天"), _quarter: ("季度",),
 }
 _TRIGGER_RE = {resolve: re.compile("|".join(re.escape(t) for t in triggers)) for resolve, triggers in _TRIGGERS.items()}
 _ANY_TRIGGER = re.compile("|".join(sorted({re.escape(t) for ts in _TRIGGERS.values() for t in ts}, key=len, reverse=True)))
 _CLOCK = (r"(?:(?:凌晨|早上|上午|中午|下午|晚上)?\s*(?:[零〇一二两三四五六七八九十\d]{1,3}\s*(?:时|点|:|：)\s*"
           r"(?:[零〇一二三四五六七八九十\d]{1,3}分?|半|整)?|凌晨|早上|上午|中午|下午|晚上))")
+_THAT_WEEK = re.compile(r"(?:的)?那(?:个|一)?(?:周|星期|礼拜)(?![一二三四五六日天末1-7])")
 _RANGE_JOIN = re.compile(r"^\s*" + _CLOCK + r"?\s*(?:到|至|~|～|-|—|－)\s*$")
 _ENUM_JOIN = re.compile(r"^\s*(?:[，,、]|和|及|与|还有)\s*$")
 
@@ -688,7 +699,7 @@ def _apply(days: _Days, pre: str, suf: str, on: dt.date) -> tuple[dt.date, dt.da
             return days.first, on, days.first, True
         return days.first, None, None, False
     if suf in ("前", "之前", "以前", "为止"):
-        deadline = days.last if single else days.first - dt.timedelta(days=1)
+        deadline = days.last if single or days.by_end else days.first - dt.timedelta(days=1)
         return deadline, on, deadline, True
     if suf in ("内", "之内", "以内") or pre in ("最晚", "最迟", "不晚于", "截止到", "截止", "截至"):
         return days.last, on, days.last, True
@@ -723,9 +734,14 @@ def find_dates(text: str, on: dt.date) -> list[DateMention]:
             continue
         taken.append((start, end, days, m, resolve))
         last_end = end
-    # 这个月的下周一: the month only frames the day that follows.
+    # 这个月的下周一: the month only frames the day that follows; 十一月七号礼拜六: the weekday names the
+    # day just said.
     taken = [t for k, t in enumerate(taken)
-             if not (t[4] is _month_part and k + 1 < len(taken) and text[t[1]:taken[k + 1][0]] == "的")]
+             if not (t[4] is _month_part and k + 1 < len(taken) and text[t[1]:taken[k + 1][0]] == "的")
+             and not (t[4] is _weekday and k > 0 and not t[3].group("wref") and t[0] - taken[k - 1][1] <= 1
+                      and taken[k - 1][4] in (_month_day, _ymd, _dotted, _bare_day)
+                      and text[taken[k - 1][1]:t[0]] in ("", "是", "(", "（", " ")
+                      and taken[k - 1][2].first.weekday() == t[2].first.weekday())]
     # 下周一发车，周三到: a bare weekday after a dated week stays in that week (or later) — when
     # that week is the nearest date before it (下周三前送到，明天先发，周一补齐: the coming Monday).
     for k, t in enumerate(taken):
@@ -734,9 +750,35 @@ def find_dates(text: str, on: dt.date) -> list[DateMention]:
             if prev[4] is _weekday and prev[3].group("wref"):
                 monday = prev[2].first - dt.timedelta(days=prev[2].first.weekday())
                 day = monday + dt.timedelta(days=t[2].first.weekday())
-                if day < prev[2].first:
+                due = prev[2].first
+                before = due - dt.timedelta(days=(due.weekday() - day.weekday()) % 7)
+                if ((prev[3].groupdict().get("suf") or "") in ("前", "之前", "以前") and before >= on
+                        and "再" not in text[prev[1]:t[1] + 4]):
+                    # 这周五前没问题，周四就能到 / 下礼拜一前肯定到，礼拜六就发货: the last such day by the deadline
+                    # (下周一前发过去，周三我再去 is after it)
+                    day = before
+                elif day < due:
                     day += dt.timedelta(weeks=1)
                 taken[k] = (t[0], t[1], _Days(day, day), t[3], t[4])
+    # 十一月七号进场，二十二号之前交付: a bare day after a dated day, and after it in that month, is of that month.
+    for k, t in enumerate(taken):
+        if t[4] is _bare_day and k > 0:
+            prev = next((x for x in reversed(taken[:k]) if x[4] in (_month_day, _ymd, _dotted)), None)
+            if prev is not None and (prev[2].first.year, prev[2].first.month) != (t[2].first.year, t[2].first.month):
+                try:
+                    day = prev[2].first.replace(day=parse_int(t[3].group("d")) or 0)
+                except ValueError:
+                    continue
+                if day > prev[2].first:
+                    taken[k] = (t[0], t[1], _Days(day, day), t[3], t[4])
+    # 二十五号那周: the week holding that day, Monday to Sunday.
+    for k, t in enumerate(taken):
+        if t[4] in (_bare_day, _month_day, _ymd, _dotted) and not (t[3].groupdict().get("suf") or ""):
+            week = _THAT_WEEK.match(text, t[1])
+            nxt = taken[k + 1][0] if k + 1 < len(taken) else len(text)
+            if week and week.end() <= nxt:
+                monday = t[2].first - dt.timedelta(days=t[2].first.weekday())
+                taken[k] = (t[0], week.end(), _Days(monday, monday + dt.timedelta(days=6)), t[3], t[4])
     # 9月10号，11号，12号: bare days listed after a dated day keep its month, and the list is one window.
     merged: list[tuple[int, int, _Days, re.Match[str], object]] = []
     k = 0

@@ -10,20 +10,26 @@ When is a number money?
 
 Kinds, by the nearest money word before the amount (or a kind word right after it):
   budget   预算, 经费, 限价, 最多能出, 控制在…以内 — what the customer can spend;
-  quote    报价, 总价, 一共, 合同价, 降到… — a total offered for the deal (N个账号九万六 too);
-  price    单价, 每台, 一套, 零售价, 拿货 — per unit;
-  discount 打九五折, 降5个点, 让两个点, 减半 — `ratio` is the price multiplier (0.95);
-           便宜两千, 赔两千一百六, 每罐补二十块 — a discount in money, `yuan` = 2000 (with its unit).
+  quote    报价, 总价, 一共, 合同价, 降到… — a total offered for the deal (N个账号九万六 too); 满三千打九五折
+           is the order size a deal counts on (a shop's 满两百减二十 is no money); 还是超了一千七, 还是多六千八
+           is how far the offer is over the budget;
+  price    单价, 每台, 一套, 零售价, 拿货, 原价, 活动价, 供货价, 批价 — per unit (一家店两千, 每家店进场费收七百五:
+           per store, `unit` 店);
+  discount 打九五折, 降5个点, 让两个点, 减半 — `ratio` is the price multiplier (0.95); points said where a
+           rebate is the matter are one whether asked for or not (返点从五个点降到三个点, 反点三个半, 别家都给到
+           六个点; a margin's 毛利八个点 is not);
+           便宜两千, 赔两千一百六, 每罐补二十块, 再送两箱…值三百六 — a discount in money, `yuan` = 2000 (with its unit).
 A budget word beats a per-unit word after it (限价是每套一万五 is a budget per 套), and the customer's
-超过二十万就做不了 is a cap. A difference (贵了五百, 高了两千多, 比你们便宜二三十万 — 便宜 / 少 only
-against a 比) takes the kind and unit of the amounts it compares: the call's latest price or quote,
-else by size.
+超过二十万就做不了 is a cap. A difference (贵了五百, 高了将近两千, 涨了五百多, 比你们便宜二三十万 — 便宜 / 少
+only against a 比) takes the kind and unit of the amounts it compares: the call's latest price or quote,
+else by size. An add-on (带遥控再加八百) is a price.
 No money word at all: below 20 000 yuan it is read as a unit price (B2B totals are larger),
 otherwise as the quote under discussion (三十二万八超预算了, 三万六的话还可以) — a budget
 only when capped (十万以内, 最多五十万).
 
-Ranges stay ranges (`yuan_low`…`yuan_high`, `yuan` empty): 二十到三十万, 15-20万, 一万到一万五,
-二三十万 (20–30万), 十五六万, 两三万, 七八千; and the approximate forms: X多 / X万多 up to the next
+Numerals as said: 两千六八 = 2680, 十二块半 = 12.5, 六千整; 四百 五千 (a gap before a place no lower) is two amounts.
+Ranges stay ranges (`yuan_low`…`yuan_high`, `yuan` empty): 二十到三十万, 15-20万, 一万到一万五, 七百二到七百五之间,
+二三十万 (20–30万), 十五六万, 三十二三 (32–33), 两三万, 七八千; and the approximate forms: X多 / X万多 up to the next
 step (六十多万 = 60–70万, 八块多 = 8–9, 三万多 = 3–4万), X万几 / X几万 / X十几 (6–7万, 二十几万 =
 20–30万, 六十几 = 60–70), X来 (十来万 = 10–13万), 一毛多 (0.1–0.2; 一毛五 = 0.15),
 X左右 / X上下 ±10 %, X出头 (X–1.1X), 小X (0.8X–X), 万把块 / 千把块 (0.8–1.2 of it). 3k, 5w,
@@ -40,7 +46,8 @@ An amount said twice in a turn (二十四万五就二十四万五) is one amount
 cannot: the same amount said again by the other side takes the earlier kind and unit (the rep's
 十六万的话 is the customer's budget), a bare number close to a unit price just quoted is a price for
 that unit (七百五 after 一套八百八), and so is a figure lowered to (最多降到八十二, 打八八折算下来两千九)
-next to one; a bare 百分之五 / 五个点 is a discount only if one of that size was asked for. The rep's
+next to one, and a bare figure near an item's price just named (0.75–1.33 of it: 两千四我即刻买 after 原价三千二)
+is a price for it; a bare 百分之五 / 五个点 is a discount only if one of that size was asked for. The rep's
 opening 六万的话 followed by an offer (报价五万八) is the customer's budget the offer is fitted to.
 """
 
@@ -55,13 +62,14 @@ from nlp.numerals import CN_DIGIT_CHARS, CN_DIGITS, CN_NUM_CHARS, NUMBER_RE, par
 from nlp.text import Span, clauses, squeeze
 
 _CUR = r"(?:元|块钱|块|圆|蚊|人民币|RMB|rmb)"
+# A number never ends in 零: 一百六十五零售 is 165 then 零售 (retail), not 一百六十五零.
 _ANY_NUMERAL = re.compile(r"[0-9０-９" + CN_NUM_CHARS + r"]|半价|对折|减半")
 _AMOUNT = re.compile(
-    r"(?:(?<![\d.A-Za-z])|(?<=[A-Za-z])(?=[^\x00-\x7f]))(?P<num>" + NUMBER_RE + r")(?P<approx>多|来|左右|几)?(?P<unit>万元|万块|万|w|W|千元|千块|千|k|K|百块|百元|亿元|亿)?"
-    r"(?P<approx2>多)?(?P<cur>" + _CUR + r"|毛钱|毛(?![利巾衣毯绒料坯重]))?(?P<jiao>(?<=块)(?:零[一二三四五六七八九\d]|[一二三四五六七八九\d]毛?)(?![十百千万]|[0-9一二两三四五六七八九][十百千万]))?"
+    r"(?:(?<![\d.A-Za-z])|(?<=[A-Za-z])(?=[^\x00-\x7f]))(?P<num>" + NUMBER_RE + r")(?<![零〇○])(?P<approx>多|来|左右|几)?(?P<unit>万元|万块|万|w|W|千元|千块|千|k|K|百块|百元|亿元|亿)?"
+    r"(?P<approx2>多)?(?P<cur>" + _CUR + r"|毛钱|毛(?![利巾衣毯绒料坯重]))?(?P<jiao>(?<=[块蚊])(?:零[一二三四五六七八九\d]|[一二三四五六七八九\d]毛?|半)(?![十百千万]|[0-9一二两三四五六七八九][十百千万]))?"
 )
 _CLASSIFIERS = (r"台|个|件|套|只|箱|吨|米|平(?![台时常安均])|方|人|次|条|张|片|支|盒|瓶|罐|包|袋|辆|家|所|间|本|份|批|天|年|月|周|号|日|小时|"
-                r"分钟|公里|度|瓦|升|斤|公斤|克|%|倍|寸|英寸|毫米|厘米|mm|cm|kg|KG|kw|KW|kW|G|M|T|路|期|层|楼|亩|颗|粒|卷|根|"
+                r"分钟|秒|公里|度|瓦|毫升|升|斤|公斤|克|部|延米|匹|兆|模次|%|倍|寸|英寸|毫米|厘米|mm|cm|kg|KG|kw|KW|kW|G|M|T|路|期|层|楼|亩|颗|粒|卷|根|"
                 r"桶|名|位|级|段|码|分|岁|床|栋|户|节|伏|V|A|Hz|帧|核|线|转|样|盏|盘|扇|座|把|副|双|对(?![吧吗不啊？?])|打(?![完个了折掉一二三四五六七八九])|捆|顶|枚|款|种|项|届|季|代|单|笔|份|工位")
 # What follows a quantity, a date or a measure rather than money.
 _NOT_MONEY_AFTER = re.compile(r"^(?:多)?(?:小|大)?(?:" + _CLASSIFIERS + r"|点(?![" + CN_DIGIT_CHARS + r"\d]))")
@@ -85,26 +93,30 @@ _BUDGET = ("预算", "经费", "资金", "批了", "批的", "批下来", "最�
 _QUOTE = ("报价", "报", "总价", "总共", "一共", "合计", "全部", "整体", "打包", "合同", "含税", "价格是", "下来", "方案价",
           "这套", "这批", "算下来", "标价", "要价", "开价", "总额", "费用", "首付", "尾款", "定金", "订金", "合同额", "年费", "续费",
           "首年", "首批", "降到", "降至", "进货", "任务", "一年", "每年", "一个月", "每月", "包年", "年费", "加起来",
-          "加一起", "加在一起", "总的")
+          "加一起", "加在一起", "总的", "满")  # 满五千返三百: the order size a deal is counted on
 _PRICE = ("单价", "零售价", "进价", "供价", "批发价", "出厂价", "售价", "卖", "终端价", "建议零售", "拿货", "才", "只要", "工程价",
           "一台", "每台", "一个", "每个", "一套", "每套", "一平", "每平", "一吨", "每吨", "一箱", "每箱", "一件", "每件", "一盒",
           "每盒", "一罐", "每罐", "一瓶", "每瓶", "一只", "每只", "一桶", "每桶", "一米", "每米", "一支", "每支", "一包", "每包",
           "每人", "一人", "每个账号", "一个账号", "一个席位", "每个席位", "一片", "每片", "一袋",
           "每袋", "一盘", "每盘", "一立方", "每立方", "一方", "每方", "/台", "/个", "/套", "/平", "/吨", "/箱", "/件", "/人", "毛利", "吨价", "台价", "套价", "箱价", "件价",
-          "包价", "瓶价", "这款", "那款")  # 这款三千二百九: one item's price
+          "包价", "瓶价", "这款", "那款", "原价", "活动价", "牌价", "批价", "供货价", "会员价", "特价", "店庆价", "现价",
+          "到手价", "促销价", "团购价", "批量价", "零售", "价钿", "再加", "另加")  # 带遥控再加八百: an add-on's price  # 这款三千二百九: one item's price
 # 一双, 每间, 单台报价: per one of something.
-_PER_UNIT_BEFORE = re.compile(r"(?:一|每|单)(?:个)?(?:台|个|套|平|平米|平方|立方|方|盘|吨|箱|件|盒|罐|瓶|只|桶|米|支|包|人|片|袋|账号|席位|用户|盏|双|把|副|"
-                              r"条|张|卷|根|间|扇|樘|组|辆|盒|块|门店|店|SKU|sku)(?:报价|价格|的价格|是|要|卖|大概|差不多|可以做到|做到|降到)?$")
+# 一家店进场费两千, 每间店收七百五: the fee named between the unit and the amount.
+_PER_UNIT_BEFORE = re.compile(r"(?:一|每|单)(?:个|家|间)?(?:延米|公斤|斤|部|户|粒|顶|次|座位|台|个|套|平|平米|平方|立方|方|盘|吨|箱|件|盒|"
+                              r"罐|瓶|只|桶|米|支|包|人|片|袋|账号|席位|用户|盏|双|把|副|条|张|卷|根|间|扇|樘|组|辆|盒|块|门店|店|SKU|sku)"
+                              r"(?:[\u4e00-\u9fff]{1,3}费)?(?:报价|价格|的价格|是|要|要收|收|卖|在|大概|差不多|可以做到|做到|降到)?$")
 _COUNT_NEAR = re.compile(r"(?<![0-9一二两三四五六七八九十百千])(?:[0-9]+|[二两三四五六七八九十百千][0-9一二两三四五六七八九十百千]*)"
                          r"(?:个|台|套|件|箱|间)?(?:账号|席位|用户|台|套|件|箱|间|人)(?:一年|每年|一个月|每月)?$")
-_DISCOUNT = ("便宜", "优惠", "让利", "让", "降", "减", "少", "返", "折扣", "下浮", "奖励", "补贴", "返利", "省", "抵", "赔", "补")
+_DISCOUNT = ("便宜", "优惠", "让利", "让", "降", "减", "少", "返", "折扣", "下浮", "奖励", "补贴", "返利", "省", "抵", "赔", "补",
+             "扣掉", "扣除", "值")  # 再送两箱，一箱值三百六: what a gift is worth (only after a gift, see _GIFT)
 # Words that introduce an amount without saying which kind (给我们三十八, 报九十五).
 _PRICE_TARGET = re.compile(r"(?:给到|做到|可以到|能到|降到|降至|到|给我们|给的是|报|要价|开价|按|算)$")
 _CAP_AFTER = re.compile(r"^(?:以内|之内|以下|封顶|打住|是上限|顶天)")
 _THRESHOLD_AFTER = re.compile(r"^(?:以上|及以上)")  # 一百万以上的设备: a rule, not an amount on the table
 # A subscription's 一年 / 一个月 names the period of a total (三万一年), not a unit.
 # 九万六一个月 is a monthly total, not 96 000 per 个.
-_PER_UNIT_AFTER = re.compile(r"^(?:一|每|/|／)(?:个)?(?:台|个|套|平|平米|平方|立方|方(?![面案便式法向])|盘|吨|箱|件|盒|罐|瓶|只|桶|米|支|包|人|片|袋|账号|席位|用户|盏|把|张|副|组|"
+_PER_UNIT_AFTER = re.compile(r"^(?:一|每|/|／)(?:个)?(?:家店|间店|家|延米|公斤|斤|部|户|粒|顶|台|个|套|平|平米|平方|立方|方(?![面案便式法向])|盘|吨|箱|件|盒|罐|瓶|只|桶|米|支|包|人|片|袋|账号|席位|用户|盏|把|张|副|组|"
                              r"间|双|条|卷|根)(?![月年季])")
 _KIND_AFTER = re.compile(r"^(?:的|左右的|多的)?(?:预算|经费|报价|单价|总价)")
 _PRICE_AFTER = re.compile(r"^.{0,6}?(?:零售价|出厂价|批发价|单价|拿货|进货|出货)")
@@ -116,15 +128,17 @@ _CAP_BEFORE = re.compile(r"(?:最多|顶多|不超过|控制在|只有|就)$")
 # 三台就是两万四, 六组一万二千六, 两个SKU四千: a total for a count of units.
 _COUNT_BEFORE = re.compile(r"(?<![0-9一二两三四五六七八九十百千])(?:[0-9]+|[二两三四五六七八九十百千][0-9一二两三四五六七八九十百千]*)"
                            r"(?:个|台|套|件|箱|间)?(?:账号|席位|用户|台|套|件|箱|间|人|个|组|张|包|瓶|袋|盒|副|支|片|桶|把|条|辆|"
-                           r"家|店|门店|SKU|sku)(?:的话)?(?:就是|就|是|一共|合计|总共|共|下来|加起来)?$")
+                           r"家店|间店|家|店|门店|SKU|sku)(?:的话)?(?:就是|就|是|一共|合计|总共|共|下来|加起来)?$")
 # The amount closes its clause, perhaps after a bound (两千不到。, 十万以内。).
 _CLAUSE_END = re.compile(r"^(?:不到|以内|之内|以下|封顶|左右|上下|出头)?\s*(?:[，,。.！!？?；;]|$)")
 _PERIODS = ("一年", "每年", "一个月", "每月")
 _PER_HEAD_PERIOD = re.compile(r"(?:一|每)(?:个)?[\u4e00-\u9fffA-Za-z]{1,3}(?:一|每)(?:个)?(?:年|月)")
 # 一 after a gap is mostly "one X" (四百二 一 套), and 十 multiplies (五 十), so those stay joined;
-# but 一 opening a word (一百二 一共 四千八) ends the number before it.
+# but 一 opening a word (一百二 一共 四千八) ends the number before it, and so does a place no lower than the
+# one before the gap (四百 五千整 is 400 and 5000; 两千 四 stays 2400).
 _ZHE_AFTER_GAP = re.compile(r" ?折")
-_NUMBER_GAP = re.compile(r"(?<=[一二两三四五六七八九]) (?=[二两三四五六七八九]|一(?:共|起|下|样|直|定|般|些|次性))")
+_NUMBER_GAP = re.compile(r"(?<=[一二两三四五六七八九]) (?=[二两三四五六七八九]|一(?:共|起|下|样|直|定|般|些|次性|分不|分钱))"
+                         r"|(?<=百) (?=[一二两三四五六七八九][百千万])|(?<=千) (?=[一二两三四五六七八九][千万])")
 # 块 counting pieces: 四十块就是十二万八 (a money amount follows), 装四十块 (installed).
 _PIECES_AFTER = re.compile(r"^(?:的话)?(?:就是|就|是|一共|共|总共)?(?:\d+|[一二两三四五六七八九十][一二两三四五六七八九十百]*)[千万kKwW]")
 _INSTALL_BEFORE = re.compile(r"(?:装|安装|铺|(?<!补)贴|挂|送|寄|带)(?:了|个)?$")  # 补贴三百块 is money; 送两块 are samples
@@ -135,12 +149,26 @@ _STRONG_BUDGET = re.compile(r"(?:预算|经费|目标成本|额度|限价)(?P<ga
 # 对折的话就是两百一: the price once the discount is taken.
 _AFTER_DISCOUNT = re.compile(r"(?:折|个点|半价|减半)(?:的话)?(?:就是|是|就|算下来|下来)$")
 _PERCENT = re.compile(r"百分之(?P<n>[一二三四五六七八九十]{1,3}|\d{1,2}(?:\.\d)?)")
-# 五个点还差不多: points said bare (searched only where 个点 occurs: a pattern opening on a digit is slow)
-_POINTS = re.compile(r"(?<![\d一二两三四五六七八九十])(?P<n>[一二两三四五六七八九十]{1,2}|\d{1,2})个点")
+# 五个点还差不多: points said bare
+_POINTS = re.compile(r"(?<![\d一二两三四五六七八九十])(?P<n>[一二两三四五六七八九十]{1,2}|\d{1,2})个(?P<half>半)?点")
+# 返点得五个, 反点三个半, 反点俩点: the points of a rebate said without 点 or without 个.
+_REBATE_POINTS = re.compile(r"(?:返点|反点|返利|反利)(?:也|就|得|是|要|给|按|再|可以|最少|至少|起码|最多|只有|只|才)*(?P<n>[一二两俩三四五六七八九十]{1,2})"
+                            r"(?:个(?P<half>半)?(?![点月天年人台套件箱家店种样])|(?<![个])点(?![钟半多]))")
+# Points said where a rebate or a discount is the matter (反点从五个点降到三个点, 别家都给到五个点): money
+# off whether or not that size was asked for before; a margin's points (毛利八个点) are not.
+_REBATE = re.compile(r"返点|反点|返利|反利|返佣|扣点|折扣|让利|返(?=[一二两三四五六七八九十\d])")
+_GIVE_POINTS = re.compile(r"(?:给到|给|返|反|让|提到|回到|降到|做到)(?:你们|您们|你|您|我们|我|侬)?(?:个)?$")
+_MARGIN_BEFORE = re.compile(r"(?:毛利|利润|毛力|税|税点)[^，,。；;！!？?]{0,3}$")
 # 贵了五百, 高了两千多, 比你们便宜二三十万: a difference between two amounts, of their kind.
 # 便宜 / 少 / 低 are a difference only against a 比 (alone, 便宜两千 is money off).
 # 高 / 差 bare are heights and shortfalls of anything (楼高三十, 还差二十个): they need a 了 / 出.
-_DIFF_BEFORE = re.compile(r"(?:贵(?:了|出|出了)?|(?<![最提])(?:高|差)(?:了|出|出了)|(?P<cmp>便宜|少|低|高|差)了?)(?:个)?$")
+# 还是超了一千七, 超 三万 六, 还是多六千八: how far the offer is over the budget (超过二十万就… is a cap, see _kind).
+_OVER_BUDGET = re.compile(r"(?:(?<![不没])超(?:了|出|出了)?|还(?:是)?多(?:了|出|出了)?)(?:个)?$")
+# 送两箱…值三百六, 再搭一套…也值七八百: 值 prices a gift; elsewhere (值不值, 这台值三十万) it names no discount.
+_GIFT = re.compile(r"送|搭|赠|附带|白给")
+# 涨了五百多, 又涨了快一百, 高了将近一百: a rise is a difference too, and 快 / 将近 only round it.
+_DIFF_BEFORE = re.compile(r"(?:贵(?:了|出|出了)?|(?<![最提])(?:高|差)(?:了|出|出了)|涨(?:了|咗)|(?P<cmp>便宜|少|低|高|差)了?)(?:个)?"
+                          r"(?:快|近|将近|差不多|大概)?$")
 # A physical spec in the sentence (主轴转速一万二, 六千瓦切碳钢能到二十五, 耐温二百五): a bare number
 # there with no money word is the spec's figure, not money.
 _MEASURE_WORD = re.compile(r"(?:转速|耐温|温度|功率|厚度|精度|扭矩|电压|电流|硬度|隔音|噪音)[^，,。；;！!？?]{0,5}$")
@@ -191,15 +219,17 @@ class Money:
         return self.yuan if self.yuan is not None else self.yuan_high
 
 
-_UNIT_WORDS = (r"台|个|套|平米|平方米|平方|平|立方米|立方|方(?![面案便式法向])|盘|吨|箱|件|盒|罐|瓶|只|桶|米|支|包|人|片|袋|账号|席位|用户|盏|双|把|副|条|张|卷|根|间|扇|樘|"
+_UNIT_WORDS = (r"延米|部|户|粒|顶|座位|台|个|套|平米|平方米|平方|平|立方米|立方|方(?![面案便式法向])|盘|吨|箱|件|盒|罐|瓶|只|桶|米|支|包|人|片|袋|账号|席位|用户|盏|双|把|副|条|张|卷|根|间|扇|樘|"
                r"组|辆|斤|公斤|块|门店|店|SKU|sku")
-_UNIT_BEFORE = re.compile(r"(?:一|每|单)(?:个)?(?P<u>" + _UNIT_WORDS + r")(?:的)?(?:报价|价格|的价格|供价|单价|是|要|卖|大概|差不多|"
+_UNIT_BEFORE = re.compile(r"(?:一|每|单)(?:个|家|间)?(?P<u>" + _UNIT_WORDS + r")(?:的)?(?:[\u4e00-\u9fff]{1,3}费)?"
+                          r"(?:报价|价格|的价格|供价|单价|是|要|要收|收|卖|在|大概|差不多|"
                           r"可以做到|做到|降到|不超过|最多|控制在|就|才|只要|便宜|贵)*$")
-_UNIT_IN_CLAUSE = re.compile(r"(?:一|每)(?:个)?(?P<u>" + _UNIT_WORDS + r")(?![月年季])")
-_UNIT_AFTER = re.compile(r"^(?:左右|上下|出头|多)?(?:一|每|/|／)(?:个)?(?P<u>" + _UNIT_WORDS + r")(?![月年季])")
+_UNIT_IN_CLAUSE = re.compile(r"(?:一|每)(?:个|家|间)?(?P<u>" + _UNIT_WORDS + r")(?![月年季])")
+_UNIT_AFTER = re.compile(r"^(?:左右|上下|出头|多)?(?:一|每|/|／)(?:个)?(?P<u>家店|间店|家|" + _UNIT_WORDS + r")(?![月年季])")
 # 吨价是三万二: a price named by its unit.
 _UNIT_PRICE = re.compile(r"(?P<u>吨|台|套|箱|件|包|瓶|桶|袋|盒|张)价(?:格)?(?:是|为|在|要)?$")
-_UNIT_NAMES = {"平方米": "平米", "平方": "平米", "平": "平米", "立方米": "立方", "方": "立方", "门店": "店", "sku": "SKU"}
+_UNIT_NAMES = {"家店": "店", "间店": "店", "家": "店", "平方米": "平米", "平方": "平米", "平": "平米", "立方米": "立方", "方": "立方",
+               "门店": "店", "sku": "SKU"}
 
 
 _PER_UNIT_ANY = re.compile(r"(?:一|每|单)(?:个)?(?:" + _UNIT_WORDS + r")|单价|供价|零售价|出厂价|批发价|进价|拿货价|" +
@@ -235,6 +265,9 @@ _ENUM_RANGE = re.compile(
     r"(?<![\d.零〇一二两三四五六七八九十百千万])(?P<pre>[一二两三四五六七八九]?十|[一二两三四五六七八九]百)(?P<x>[一二两三四五六七八九])[、，,]"
     r"(?P<y>[二三四五六七八九])(?P<big>[万千])?(?P<cur>" + _CUR + r")?(?![\d零〇一二两三四五六七八九十百千万])"
 )
+_LEAD_WAN = re.compile(r"(?<![\d零〇一二两三四五六七八九十百千万亿A-Za-z])万(?P<d>[二三四五六七八九])(?P<approx>几|多)?"
+                       r"(?![\d零〇一二两三四五六七八九十百千万])(?P<cur>" + _CUR + r")?")
+_BETWEEN_AFTER = re.compile(r"(?:的)?(?:之间|中间|区间)")
 _BA = re.compile(r"(?<![\d零〇一二两三四五六七八九十])(?P<u>[百千万])把(?P<cur>" + _CUR + r")?")
 _GE_W = re.compile(r"(?<![\d.])(?P<num>\d+(?:\.\d+)?|[一二两三四五六七八九十]+)个(?P<u>[wW万])")
 _PLACES = {"十": 10, "百": 100, "千": 1000, "万": 10_000, "w": 10_000, "W": 10_000}
@@ -332,6 +365,10 @@ def _judge(text_h: str, s: int, e: int, clause: Span, speaker: str, value: float
     if not cur and _QUANTITY_BEFORE.search(before) and not _GOODS_AFTER.match(after):
         return None
     cue, dist, cue_word = _nearest_cue(before)
+    if cue_word == "值" and not _GIFT.search(text_h, max(0, s - 40), s):
+        cue, dist, cue_word = None, 10**6, ""
+    if cue_word == "满" and dist == 0 and after.startswith(("减", "立减")):
+        return None  # 满三百减三十: a shop's promotion rule, not an amount of this deal
     after_kind = _KIND_AFTER.match(after)
     per_unit = _PER_UNIT_AFTER.match(after)
     if not cur:
@@ -345,7 +382,8 @@ def _judge(text_h: str, s: int, e: int, clause: Span, speaker: str, value: float
                 (cue is not None and dist <= 1) or _PER_UNIT_BEFORE.search(before)
                 or per_unit or after_kind or _PRICE_AFTER.match(after) or _OBJECTION_AFTER.match(after) or _FLOOR_AFTER.match(after)
                 or _PRICE_TARGET.search(before) or _COUNT_BEFORE.search(before) or _AFTER_DISCOUNT.search(before)
-                or _difference(before)
+                or after.startswith("整")  # 六千整: a round sum of money (八点整 is a time: 点 is no money)
+                or _difference(before) or _OVER_BUDGET.search(before)
                 or (cue in ("price", "budget", "quote") and dist <= 12 and _CLAUSE_END.match(after))
             )
         if not ok:
@@ -395,8 +433,8 @@ def _ranges(text_h: str) -> list[tuple[int, int, float, float, bool, bool, bool]
     out: list[tuple[int, int, float, float, bool, bool, bool]] = []
     for m in _RANGE.finditer(text_h):
         ua, ub = m.group("ua") or "", m.group("ub") or ""
-        if not (ua or ub or m.group("ca") or m.group("cb")):
-            continue
+        if not (ua or ub or m.group("ca") or m.group("cb") or _BETWEEN_AFTER.match(text_h, m.end())):
+            continue  # 三到五 alone counts anything; 七百二到七百五之间 is a range said as one
         low = parse_number(m.group("a") + (ua or ub).rstrip("元块"))
         high = parse_number(m.group("b") + ub.rstrip("元块") + (m.group("bt") or ""))
         if low is None or high is None or not 0 < low < high:
@@ -411,8 +449,8 @@ def _ranges(text_h: str) -> list[tuple[int, int, float, float, bool, bool, bool]
         place, big = m.group("place") or "", m.group("big") or ""
         if place in ("万", "千") and not big:
             place, big = "", place
-        if not (place or big or m.group("cur")):
-            continue
+        if not (place or big or m.group("cur") or (m.group("pre") or "").endswith("十")):
+            continue  # 三十二三 is 32–33 as it stands; 二三 alone may count anything
         pre = parse_number(m.group("pre")) if m.group("pre") else 0.0
         step = float(_PLACES.get(place, 1))
         mult = _mult(big)
@@ -436,6 +474,9 @@ def _ranges(text_h: str) -> list[tuple[int, int, float, float, bool, bool, bool]
     for m in _BA.finditer(text_h):
         v = float(_PLACES[m.group("u")])
         out.append((m.start(), m.end(), 0.8 * v, 1.2 * v, bool(m.group("cur")), True, m.group("u") == "万"))
+    for m in _LEAD_WAN.finditer(text_h):
+        v = 10_000 + _DIGIT[m.group("d")] * 1000.0
+        out.append((m.start(), m.end(), v, v + 1000 if m.group("approx") else v, bool(m.group("cur")), True, True))
     for m in _GE_W.finditer(text_h):
         n = parse_number(m.group("num"))
         if n:
@@ -448,6 +489,7 @@ def _ranges(text_h: str) -> list[tuple[int, int, float, float, bool, bool, bool]
     return kept
 
 
+_COLLOQUIAL_PLACE = {"百": 100.0, "千": 1000.0, "k": 1000.0, "K": 1000.0, "万": 10_000.0, "w": 10_000.0, "W": 10_000.0}
 _FEN_AFTER = re.compile(r"[一二两三四五六七八九](?![十百千万0-9]|[一二两三四五六七八九][十百千万])")
 _APPROX_AFTER = re.compile(r"^(?:左右|上下|出头|多|几)")
 # 小七十万, 小两千: a round number (one digit and its places) that 小 says is nearly reached.
@@ -459,6 +501,8 @@ def _approximate(num: str, unit: str, approx: str, approx2: str, value: float, a
     """The bounds of an approximate amount, and how many characters it takes before / after; None if exact."""
     mult = _mult(unit) if unit else 1.0
     step = _step(num.rstrip("万千百亿wWkK")) * (_mult(num[-1]) if num[-1:] in "万千百亿wWkK" else 1.0) * mult
+    if len(num) >= 2 and num[-2] in _COLLOQUIAL_PLACE and (num[-1].isdigit() or num[-1] in _DIGIT):
+        step = _COLLOQUIAL_PLACE[num[-2]] / 10 * mult  # 一万三多, 3万3多: the digit after a place counts in the one below
     suffix = _APPROX_AFTER.match(after)
     word = suffix.group(0) if suffix else ""
     if approx in ("多", "几") or approx2 == "多":  # 六十多万, 二十几万: up to the next step
@@ -491,7 +535,7 @@ def money_in(text: str, speaker: str, ref: str | None = None, spans: list[Span] 
     squeezed, keep = squeeze(text)
     if len(squeezed) == len(text):
         return _money_in(text, speaker, ref, spans, earlier)
-    gaps = [m.start() for m in _NUMBER_GAP.finditer(text) if _DIGIT[text[m.start() + 1]] != _DIGIT[text[m.start() - 1]] + 1
+    gaps = [m.start() for m in _NUMBER_GAP.finditer(text) if _DIGIT[text[m.start() + 1]] != _DIGIT.get(text[m.start() - 1], -9) + 1
             and not _ZHE_AFTER_GAP.match(text, m.start() + 2)]  # 打 九 二 折 is one 九二折
     if gaps:  # two spoken numbers side by side (两千 四 | 四十 块): the gap stays and ends the first
         keep = sorted(keep + gaps)
@@ -508,16 +552,25 @@ def _money_in(text: str, speaker: str, ref: str | None, spans: list[Span] | None
     out = _discounts(text, text_h, speaker, ref)
     taken = [(x.start, x.end) for x in out]
     how: dict[int, str] = {}  # start → how sure the kind is (see _judge); discounts are firm
-    bare = [*_PERCENT.finditer(text_h), *(_POINTS.finditer(text_h) if "个点" in text_h else ())]
+    # searched only where their words occur: a pattern opening on a numeral is slow
+    points = "个点" in text_h or "个半点" in text_h
+    rebate_words = "返" in text_h or "反" in text_h
+    bare = [*_PERCENT.finditer(text_h), *(_POINTS.finditer(text_h) if points else ()),
+            *(_REBATE_POINTS.finditer(text_h) if rebate_words else ())]
+    rebate = (points or rebate_words) and bool(_REBATE.search(text_h))
     for m in bare:
         n = parse_number(m.group("n"))
-        if n and 0 < n < 100 and not any(a < m.end() and m.start() < b for a, b in taken):
+        s, e = m.start("n"), m.end()
+        if n and m.groupdict().get("half"):
+            n += 0.5  # 三个半点
+        if n and 0 < n < 100 and not any(a < e and s < b for a, b in taken):
             # 百分之五有难度, 五个点还差不多: a bare percentage is a discount only if one of that size was
-            # asked for before
-            out.append(Money(text[m.start():m.end()], speaker, "discount", None, round(1 - n / 100, 4), ref,
-                             m.start(), m.end()))
-            how[m.start()] = "maybe"
-            taken.append((m.start(), m.end()))
+            # asked for before — unless the points are a rebate's or given (see _REBATE)
+            out.append(Money(text[s:e], speaker, "discount", None, round(1 - n / 100, 4), ref, s, e))
+            firm = m.re is not _PERCENT and not _MARGIN_BEFORE.search(text_h, max(0, s - 8), s) and (
+                rebate or bool(_GIVE_POINTS.search(text_h, max(0, s - 8), s)))
+            how[s] = "firm" if firm else "maybe"
+            taken.append((s, e))
 
     def clause_of(i: int) -> Span:
         return next((c for c in parts if c.start <= i < c.end), Span(text, 0, len(text), 0))
@@ -542,18 +595,25 @@ def _money_in(text: str, speaker: str, ref: str | None, spans: list[Span] | None
         if num in CN_DIGITS and not (unit or cur):
             continue  # a lone 一 / 两 is a quantity word
         after = text_h[e:]
-        if cur == "块" and not jiao and (_PIECES_AFTER.match(after) or _INSTALL_BEFORE.search(text_h[:s])
+        if cur == "块" and not jiao and ((_PIECES_AFTER.match(after) and not _UNIT_BEFORE.search(text_h, max(0, s - 12), s))
+                                          or _INSTALL_BEFORE.search(text_h[:s])
                                           or (num == "一" and not after.startswith(("钱", "多"))
                                               and _nearest_cue(text_h[max(0, s - 8):s])[1] > 1)):
             continue  # 四十块就是十二万八, 装四十块, 门口一块: 块 counts screens or boards, not yuan
-        if jiao and not jiao.endswith("毛") and not jiao.startswith("零") and _NOT_MONEY_AFTER.match(after):
-            e -= len(jiao)  # 九十九块三小罐: three cans, not 99.3
+        if jiao and not jiao.endswith("毛") and not jiao.startswith("零") and jiao != "半" and (
+                _NOT_MONEY_AFTER.match(after) or (jiao == "一" and _PER_UNIT_AFTER.match(jiao + after))):
+            e -= len(jiao)  # 九十九块三小罐: three cans, not 99.3; 三百五十蚊一部 is 350 a phone
             jiao, after = "", text_h[e:]
+        if num == "五一" and not (unit or cur):
+            continue  # 五一 alone is the holiday: fifty-one is said 五十一
         if num in ("五一", "十一", "双十一", "十二") and re.match(r"^(?:月|号|日|前|后|之前|之后|以前|以后|期间|假期|节|长假|黄金周|人多|活动|大促|那天)", after):
             continue  # 五一前, 十一月: holidays and months
         if (not cur and not unit and len(num) > 1 and _NOT_MONEY_AFTER.match(after)
-                and (num[-1] == "一" or (num[-1] == "两" and num[-2] in "百千万"))):
-            num, e = num[:-1], e - 1  # 八百一台 is 800 a unit, not 810 units; 二十万两台 is 200 000 for two
+                and (num[-1] == "一" or (num[-1] == "两" and num[-2] in "百千万"))
+                and not (after.startswith(("家", "间")) and num[-2] in "十0123456789")):
+            # 八百一台 is 800 a unit, not 810 units; 二十万两台 is 200 000 for two; 四百一家 is 400 a store,
+            # but 三十一家店 counts stores
+            num, e = num[:-1], e - 1
             after = text_h[e:]
         value = parse_number(num + unit.replace("元", "").replace("块", ""))
         if value is None or value <= 0:
@@ -564,7 +624,9 @@ def _money_in(text: str, speaker: str, ref: str | None, spans: list[Span] | None
             value += _DIGIT[fen.group(0)] / 10
             e += 1
             after = text_h[e:]
-        if jiao:
+        if jiao == "半":
+            value += 0.5  # 十二块半, 十二蚊半
+        elif jiao:
             digit = jiao[-1] if jiao.startswith("零") else jiao[0]
             value += (parse_number(digit) or 0) / (100 if jiao.startswith("零") else 10)  # 一块零五, 三块五
         if not (unit or cur) and value >= 10_000_000:
@@ -689,6 +751,11 @@ def _in_context(found: list[Money], how: dict[int, str], earlier: Sequence[Money
         v = m.yuan if m.yuan is not None else m.yuan_low
         near = h != "if" and v and next((x for x in reversed(ctx[-6:]) if x.unit is not None and x.kind in ("price", "budget")
                                          and x.low and 0.6 <= v / x.low <= 1.67), None)
+        if not near and h == "maybe" and v:
+            # 两千四我即刻买 after 原价三千二…两千六八: haggling over one item's price, no unit said — closer
+            # to the price just named than a unit price need be
+            near = next((x for x in reversed(ctx[-4:]) if x.unit is None and x.kind == "price" and x.ratio is None
+                         and x.low and 0.75 <= v / x.low <= 1.33), None)
         if near:
             out.append(replace(m, kind="price", unit=near.unit))
         elif h in ("weak", "if"):
@@ -703,6 +770,8 @@ def _kind(speaker: str, value: float, before: str, after: str, cue: str | None, 
     if after_kind:
         word = after_kind.group(0)
         return ("budget" if ("预算" in word or "经费" in word) else "price" if "单价" in word else "quote"), "firm"
+    if _OVER_BUDGET.search(before):
+        return "quote", "firm"  # 还是超了一千七: the offer's excess over the budget
     if _difference(before):
         if _PER_UNIT_ANY.search(before):
             return "price", "firm"  # 比进口品牌一吨便宜四千多

@@ -2,7 +2,8 @@
 
 Written here rather than taken from a library because the colloquial forms matter most
 in sales talk: 八百八 is 880 (not 808), 一万二 is 12 000 and 十二万五 is 125 000 — a
-trailing digit right after a unit counts in the next lower unit.
+trailing digit right after a unit counts in the next lower unit, and two trailing digits fill the next
+two places (两千六八 is 2680, 一万二八 is 12 800).
 """
 
 from __future__ import annotations
@@ -55,6 +56,7 @@ def parse_number(text: str, *, colloquial: bool = True) -> float | None:
     zero_seen = False
     decimals: str | None = None
     digit_run = False  # consecutive Chinese digits read positionally (二〇二六)
+    run_len = 0        # how many digits that run holds
     for tok in tokens:
         if tok[0].isdigit():
             if number is not None:
@@ -76,11 +78,13 @@ def parse_number(text: str, *, colloquial: bool = True) -> float | None:
                 continue
             if number is not None and digit_run:
                 number = number * 10 + d
+                run_len += 1
             elif number is not None:
                 return None
             else:
                 number = float(d)
                 after_unit = last_unit > 0 and not zero_seen
+                run_len = 1
             digit_run = True
         elif tok in _SMALL_UNITS:
             unit = _SMALL_UNITS[tok]
@@ -108,7 +112,13 @@ def parse_number(text: str, *, colloquial: bool = True) -> float | None:
             return None
         number += float("0." + decimals)
     if number is not None:
-        if colloquial and after_unit and last_unit >= 100:
+        if digit_run and run_len > 1 and last_unit and not zero_seen:
+            # 两千六八 = 2680, 二百二八 = 228: two digits after a unit fill the next two places; any other
+            # run after a unit (一百六十五零, 三十二三) is no number
+            if not (colloquial and after_unit and last_unit >= 100 and run_len == 2):
+                return None
+            number = (number // 10) * (last_unit // 10) + (number % 10) * (last_unit // 100)
+        elif colloquial and after_unit and last_unit >= 100:
             number *= last_unit // 10
         section += number
     return total + section

@@ -242,3 +242,116 @@ def test_a_bare_weekday_takes_the_week_of_the_nearest_date_before_it() -> None:
     assert days == [dt.date(2026, 3, 11), dt.date(2026, 3, 6), dt.date(2026, 3, 9)]
     days = [d.date for d in find_dates("下周四发车，周一到", thu)]
     assert days == [dt.date(2026, 3, 12), dt.date(2026, 3, 16)]  # after a dated week: that week or later
+
+
+def test_wu_month_and_day_words() -> None:
+    # 号头 is 月 in 吴 speech; 今朝 is today; 三个号头 is a duration
+    d = one("上个号头讲好额样品")
+    assert (d.date, d.past) == (dt.date(2026, 2, 28), True)
+    assert one("下个号头再来").date == dt.date(2026, 4, 30)
+    assert one("今朝夜里发出去").date == MON
+    assert find_dates("用了三个号头就坏了", MON) == []
+
+
+def test_month_head_is_its_first_days() -> None:
+    d = one("五月头到货")
+    assert (d.window_start, d.date) == (dt.date(2026, 5, 1), dt.date(2026, 5, 5))
+
+
+def test_northern_yesterday_words() -> None:
+    assert one("昨儿个刚到").date == dt.date(2026, 3, 1)
+    assert one("前儿来过一趟").date == dt.date(2026, 2, 28)
+
+
+def test_last_quarter_and_a_quarter_told_of_in_the_past() -> None:
+    aug = dt.date(2026, 8, 20)
+    assert one("上个季度的返利", aug).date == dt.date(2026, 6, 30)
+    assert one("二季度的货款至今没结", aug).date == dt.date(2026, 6, 30)
+    assert one("一季度才有预算", aug).date == dt.date(2027, 3, 31)  # still ahead: next year's
+
+
+def test_a_shopping_day_with_its_year() -> None:
+    assert one("去年双十二那天卖爆了").date == dt.date(2025, 12, 12)
+
+
+def test_words_of_the_past_in_regional_speech() -> None:
+    jan = dt.date(2027, 1, 10)
+    assert one("元旦前侬讲要看看新款", jan).date == dt.date(2027, 1, 1)
+    assert one("清明前你话想试下", dt.date(2026, 4, 20)).date == dt.date(2026, 4, 4)
+
+
+def test_before_an_ordinal_week_is_by_its_end() -> None:
+    d = one("第十二周前交货")
+    assert (d.date, d.deadline) == (dt.date(2026, 3, 22), True)  # ISO week 12: 3-16 … 3-22
+
+
+def test_a_bare_weekday_after_a_deadline_can_fall_before_it() -> None:
+    wed = dt.date(2026, 3, 4)
+    days = [d.date for d in find_dates("这周六之前没问题，周五就能发", wed)]
+    assert days == [dt.date(2026, 3, 7), dt.date(2026, 3, 6)]
+    days = [d.date for d in find_dates("下周二前一定到，周六就装车", wed)]
+    assert days == [dt.date(2026, 3, 10), dt.date(2026, 3, 7)]
+    days = [d.date for d in find_dates("下周二前发过去，周四我再上门", wed)]
+    assert days == [dt.date(2026, 3, 10), dt.date(2026, 3, 12)]  # 再: after it
+
+
+def test_todays_weekday_said_bare_is_next_weeks() -> None:
+    assert one("周一过来吧").date == dt.date(2026, 3, 9)  # said on a Monday
+
+
+def test_a_bare_day_after_a_dated_day_keeps_its_month() -> None:
+    days = [d.date for d in find_dates("四月三号开工，二十五号之前完工", dt.date(2026, 3, 28))]
+    assert days == [dt.date(2026, 4, 3), dt.date(2026, 4, 25)]
+
+
+def test_a_weekday_naming_the_day_just_said_is_the_same_date() -> None:
+    assert [d.date for d in find_dates("三月十三号周五送到", MON)] == [dt.date(2026, 3, 13)]
+
+
+def test_a_day_of_next_month_before_a_word_opening_with_yi() -> None:
+    assert one("下个月五号一块儿结").date == dt.date(2026, 4, 5)
+
+
+def test_the_week_of_a_day() -> None:
+    d = one("十八号那周我们盘点")  # Wednesday 3-18: its week is 3-16 … 3-22
+    assert (d.window_start, d.date) == (dt.date(2026, 3, 16), dt.date(2026, 3, 22))
+    assert [x.date for x in find_dates("十八号那周五", MON)] != [dt.date(2026, 3, 22)]  # 那周五 is a weekday
+
+
+def test_yixia_before_next_week_is_not_the_week_after() -> None:
+    assert one("我问一下下周三给您回话").date == dt.date(2026, 3, 11)
+    assert one("下下周三到").date == dt.date(2026, 3, 18)
+
+
+def test_after_new_year_said_as_guo_wan_nian() -> None:
+    d = one("过完年再定", dt.date(2026, 1, 20))
+    assert (d.date, d.vague) == (dt.date(2026, 2, 24), True)  # the day after the 2-15 … 2-23 break
+
+
+def test_numbers_that_look_like_holidays_and_days() -> None:
+    assert find_dates("这款一双十二块五", MON) == []  # a pair at 12.5, not 双十二
+    assert find_dates("综合单价三百零五一平米", MON) == []  # 零五一 is a number's tail, not 五一
+    assert find_dates("上回在三号店拿的货", MON) == []  # shop number three
+    assert one("二十号店里有活动").date == dt.date(2026, 3, 20)
+    assert find_dates("第二年起每年续费八千", MON) == []  # an ordinal year, not two years from now
+
+
+def test_missing_a_season_is_no_word_of_the_past() -> None:
+    assert one("得赶在元旦前上架，不然就错过旺季了", dt.date(2026, 11, 24)).date == dt.date(2027, 1, 1)
+
+
+def test_cantonese_this_week_and_month() -> None:
+    assert one("今个月嘅货").date == dt.date(2026, 3, 31)
+    assert one("呢个礼拜五送到").date == dt.date(2026, 3, 6)
+
+
+def test_verb_xia_before_next_week_is_not_the_week_after() -> None:
+    assert one("我商量下下周一答复你").date == dt.date(2026, 3, 9)
+
+
+def test_duan_wu_as_a_transcript_writes_it() -> None:
+    assert one("端五前要备好货").date == one("端午前要备好货").date
+
+
+def test_guo_lai_in_cantonese_tells_of_nothing_past() -> None:
+    assert one("元旦后我过嚟同你倾", dt.date(2025, 12, 16)).date == dt.date(2026, 1, 4)

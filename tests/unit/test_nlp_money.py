@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from nlp.money import money_in
+from nlp.numerals import parse_number
 
 
 def found(text: str, speaker: str = "customer") -> list[tuple[str, float]]:
@@ -328,3 +329,146 @@ def test_bare_points_are_a_discount_only_when_that_many_were_offered() -> None:
     offered = (_said_before("discount", None, "rep", ratio=0.97),)
     assert shaped_by("三个点还行", "customer") == []
     assert shaped_by("三个点还行", "customer", offered) == [("discount", 0.97, None)]
+
+
+def test_two_digits_after_a_place_fill_the_next_two_places() -> None:
+    # 三千七九 is 3790 and 一万四六 is 14 600 (not a 79 or 46 of that place)
+    assert shaped_by("单价三千七九", "rep") == [("price", 3790, None)]
+    assert shaped_by("一部一万四六", "rep") == [("price", 14_600, "部")]
+
+
+def test_half_a_yuan_after_kuai() -> None:
+    assert shaped_by("一包九块半", "rep") == [("price", 9.5, "包")]
+    assert shaped_by("每条十五蚊半", "rep") == [("price", 15.5, "条")]
+    assert shaped_by("四百二十蚊一部，包邮", "rep") == [("price", 420, "部")]  # 一部 is the unit, not 420.1
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("上架费每家店收六百", [("price", 600, "店")]),
+        ("条码费一个SKU一千八", [("price", 1800, "SKU")]),
+        ("三百一家，四十家就是一万二", [("price", 300, "店"), ("quote", 12_000, None)]),
+        ("精品鸡蛋一斤十二", [("price", 12, "斤")]),
+        ("橱柜台面一延米九百二", [("price", 920, "延米")]),
+    ],
+)
+def test_per_store_and_more_units(text: str, expected: list[tuple]) -> None:
+    assert shaped_by(text, "rep") == expected
+
+
+def test_a_count_of_stores_is_no_price() -> None:
+    assert shaped_by("我们在本市有二十一家店", "customer") == []
+
+
+def test_shop_price_words_name_a_price() -> None:
+    assert shaped_by("这款原价一千六，活动价一千三百九", "rep") == [("price", 1600, None), ("price", 1390, None)]
+    assert shaped_by("供货价五十四，零售八十九", "rep") == [("price", 54, None), ("price", 89, None)]
+
+
+def test_rebate_points_are_a_discount_when_a_rebate_is_the_matter() -> None:
+    assert shaped_by("返点去年给的是四个点，今年只有两个点", "customer") == [
+        ("discount", 0.96, None), ("discount", 0.98, None)]
+    assert shaped_by("别家都给到六个点", "customer") == [("discount", 0.94, None)]
+    assert shaped_by("年底的返利按两个半点算", "rep") == [("discount", 0.975, None)]
+    assert shaped_by("反点最少也得三个", "customer") == [("discount", 0.97, None)]
+    assert shaped_by("毛利只有八个点", "customer") == []  # a margin, not money off
+
+
+def test_a_gifts_worth_is_a_discount() -> None:
+    assert shaped_by("另外送您一套工具箱，差不多值五百", "rep") == [("discount", 500, None)]
+    assert shaped_by("这台设备值不值三十万", "customer") == [("quote", 300_000, None)]
+
+
+def test_over_the_budget_is_the_offers_excess() -> None:
+    assert shaped_by("算下来还是超了三千二", "customer") == [("quote", 3200, None)]
+    assert shaped_by("超过五十万就批不下来", "customer") == [("budget", 500_000, None)]
+
+
+def test_a_threshold_to_earn_a_deal_is_a_quote_but_a_shop_promotion_is_not() -> None:
+    assert shaped_by("满两万打九折", "rep") == [("quote", 20_000, None), ("discount", 0.9, None)]
+    assert [k for k in shaped_by("会员日满两百减二十", "rep") if k[1] == 200] == []
+
+
+def test_a_range_said_with_zhijian_needs_no_unit() -> None:
+    assert shaped_by("每平米在四百六到四百九之间", "rep") == [("price", (460, 490), "平米")]
+    assert shaped_by("三到五天之间能到", "rep") == []
+
+
+def test_tens_and_two_neighbouring_digits_are_a_range() -> None:
+    per_jin = (_said_before("price", 26, "rep", "斤"),)
+    assert shaped_by("外面二十二三就能拿到", "customer", per_jin) == [("price", (22, 23), "斤")]
+
+
+def test_parse_number_reads_two_digits_after_a_place_as_the_next_two_places() -> None:
+    assert parse_number("五千三六") == 5360
+    assert parse_number("三百一五") == 315
+    assert parse_number("二〇二七") == 2027  # a digit run with no place before it stays positional
+
+
+def test_a_bare_figure_near_the_item_price_just_named_is_that_price() -> None:
+    # retail haggling names no unit: 一千四我就拿 after 原价一千六 is a price for the same item
+    item = (_said_before("price", 1600, "rep"),)
+    assert shaped_by("一千四我就拿", "customer", item) == [("price", 1400, None)]
+    assert shaped_by("一千四我就拿", "customer") == []  # nothing to compare with: no money
+    assert shaped_by("五百我就拿", "customer", item) == []  # too far from it
+
+
+def test_a_round_sum_and_a_gap_between_two_spoken_amounts() -> None:
+    assert [k[1] for k in shaped_by("那就七千整", "customer")] == [7000]
+    assert shaped_by("明早八点整到", "customer") == []
+    # 三百 六千: two amounts (a place no lower than the one before the gap starts a new number)
+    assert [k[1] for k in shaped_by("每台能降三百 六千整", "rep")] == [300, 6000]
+    assert [k[1] for k in shaped_by("一台 两千 四", "rep")] == [2400]
+
+
+def test_kuai_after_a_unit_price_is_yuan_not_pieces() -> None:
+    assert shaped_by("一平米 三十 八 块 五千 平 就是十九万", "rep")[0] == ("price", 38, "平米")
+    assert shaped_by("大屏一块四千，二十块就是八万", "rep") == [("price", 4000, "块"), ("quote", 80_000, None)]
+
+
+def test_still_over_by_is_the_offers_excess() -> None:
+    assert shaped_by("还是多四千二", "customer") == [("quote", 4200, None)]
+
+
+def test_rebate_points_without_ge() -> None:
+    assert shaped_by("说好的返点俩点还没到账", "customer") == [("discount", 0.98, None)]
+    assert shaped_by("下午两点到", "customer") == []
+
+
+def test_a_number_never_ends_in_ling() -> None:
+    # 零售 (retail) after a price: 一百四十五 then 零售, not 一百四十五零
+    assert [k[1] for k in shaped_by("进价一百四十五 零售一百九十八", "rep")] == [145, 198]
+
+
+def test_measures_and_the_holiday_are_no_money() -> None:
+    assert shaped_by("节拍要控制在六十秒以内", "customer") == []
+    assert [k[:2] for k in shaped_by("一瓶五百毫升，供货价二十六", "rep")] == [("price", 26)]
+    assert shaped_by("想要一台十五匹左右的冷水机", "customer") == []
+    assert shaped_by("五一我们要搞个活动", "customer") == []
+
+
+def test_more_after_a_colloquial_trailing_digit_counts_in_the_place_below() -> None:
+    assert shaped_by("一台也得4万6多", "customer") == [("price", (46_000, 47_000), "台")]
+    assert shaped_by("算下来一万 七 多", "customer") == [("quote", (17_000, 18_000), None)]
+    assert shaped_by("一共是五万八千多", "customer") == [("quote", (58_000, 59_000), None)]
+
+
+def test_wan_said_without_its_yi() -> None:
+    assert shaped_by("三间一年万六几", "customer") == [("quote", (16_000, 17_000), None)]
+    assert shaped_by("万一你们公司倒闭了怎么办", "customer") == []
+
+
+def test_yi_fen_bu_shao_ends_the_amount_before_it() -> None:
+    assert [k[1] for k in shaped_by("返利 七千 三百 二 一 分 不 少", "rep")] == [7320]
+
+
+def test_a_rise_is_a_difference_and_kuai_only_rounds_it() -> None:
+    per_ton = (_said_before("price", 6800, "rep", "吨"),)
+    assert shaped_by("比上回涨了三百多", "customer", per_ton) == [("price", (300, 400), "吨")]
+    assert shaped_by("比市场价高了将近两百", "customer", per_ton) == [("price", 200, "吨")]
+
+
+def test_an_add_on_is_priced_with_zai_jia() -> None:
+    assert shaped_by("主机一套九千六，带远程模块再加六百", "rep") == [("price", 9600, "套"), ("price", 600, None)]
+    assert shaped_by("再加三台", "customer") == []

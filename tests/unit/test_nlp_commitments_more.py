@@ -1,0 +1,28 @@
+"""Whose date is it, in 吴 speech and with the regional times of day."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from nlp.commitments import commitments_in
+
+WED = dt.date(2026, 3, 4)
+
+
+def kinds(text: str, speaker: str, on: dt.date = WED) -> list[tuple[str, str]]:
+    return [(c.kind, c.date.isoformat()) for c in commitments_in(text, speaker, on)]
+
+
+def test_wu_give_and_you_make_a_promise() -> None:
+    # 拨 is 给, 侬 is 你: 发拨侬 sends it to the customer, 回侬电话 answers them
+    assert kinds("报价单明朝一早发拨侬", "rep") == [("promised", "2026-03-05")]
+    assert kinds("我问好了礼拜五回侬电话", "rep") == [("promised", "2026-03-06")]
+
+
+def test_regional_times_of_day_right_after_the_date() -> None:
+    assert kinds("样品今朝夜里就寄出", "rep") == [("promised", "2026-03-04")]
+    assert kinds("听日下昼你哋送过嚟", "customer") == [("expected", "2026-03-05")]
+
+
+def test_the_customers_own_answer_to_the_rep_in_wu_is_no_expectation() -> None:
+    assert kinds("我礼拜五前回复侬", "customer") == [("other", "2026-03-06")]
