@@ -42,7 +42,8 @@ COMPLAINT_SETS = (DATA_DIR / "complaints.jsonl", DATA_DIR / "complaints2.jsonl",
 # and then only their role-prefix misses were fixed; holdout5 and complaints3 at the end of round
 # three, then a dozen money and date forms were fixed on holdout5): the rules' errors there are honest.
 FRESH = frozenset(p.name for p in TRAIN) | {"complaints_train.jsonl", "nlp_holdout4.jsonl", "complaints2.jsonl",
-                                            "nlp_holdout5.jsonl", "complaints3.jsonl", "complaints_train2.jsonl"}
+                                            "nlp_holdout5.jsonl", "complaints3.jsonl"}
+# complaints_train2 is not fresh: round five's objection rules were written on it.
 OBJECTION_TYPES = ("price", "delivery", "service", "other")
 MONEY_KINDS = ("price", "quote", "discount", "budget", "none")
 COMMITMENT_KINDS = ("promised", "expected", "other", "none")

@@ -30,12 +30,12 @@ _PROBE = re.compile(r"(?:您|你|你们)(?:是不是|是否|会不会|担心|觉
 _TOPIC_COMPLAINT: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = (
     ("price", re.compile(r"价格|价钱|报价|总价|单价|(?<!性)价|费用|预算|经费|钱|利润|毛利|成本|(?<![浪免消])费(?![劲力事心时])"),
      re.compile(r"太?高|贵|接受不了|不批|批不了|太?薄|没利润|低|不够|不多|出不起|付不起|拿不出|花完|用完|超|下不来|[压降]不下(?:来|去)|承受不了|离谱|虚高|吃不消|压力|不合适|不划算|(?:又|还|咋|怎么)没降|"
-                r"没优势|没有优势|打.{0,2}折|便宜点|便宜一点|少点|让点")),
+                r"没优势|没有优势|起飞|上天|打.{0,2}折|便宜点|便宜一点|少点|让点")),
     ("delivery", re.compile(r"交期|货期|到货|发货|送货|交货|周期|工期|库存|现货|补货|配送|物流|排产|供货|调货"),
      re.compile(r"太?慢|太?长|晚|来不及|赶不上|等不了|缺|断|拖|延期|不够|跟不上")),
     ("service", re.compile(r"售后|服务|客服|维修|报修|响应|培训|安装|师傅|工程师|实施|顾问|操作|使用|上手|送货|送的货|发的货|业务员|"
-                           r"促销员|保修|质保"),
-     re.compile(r"太?差|太?慢|不好|不专业|没人|不来|没来|太?复杂|难|不会|不到位|跟不上|错|推|不管|没管|不理|没回|少了|漏|太?短|只有")),
+                           r"促销员|保修|质保|返厂|寄修|返修|维修点|维修店"),
+     re.compile(r"太?差|太?慢|不好|不专业|没人|不来|没来|太?复杂|难|不会|不到位|跟不上|错|推|不管|没管|不理|没回|少了|漏|太?短|只有|不给|不行|倒闭|关门|(?:太|很|挺|好|特别|比较|有点|非常)麻烦")),
     # An amount opening the clause and a complaint about it: 九十五太高了, 七十五万还是超了.
     ("price", re.compile(r"^[0-9一二两三四五六七八九十百千万.]+(?:块|元|万)?"),
      re.compile(r"^[0-9一二两三四五六七八九十百千万.]+(?:块|元|万)?(?:还是|也|确实)?(?:有点|有些|稍微|略)?(?:太高|偏高|高了|高(?![度温压端配级清速效])|太贵|贵了|贵|超了|超出|超预算)")),
@@ -84,20 +84,51 @@ _QUALITY = re.compile(
 _DEGREE = r"(?:也|就|都|还|真的?|实在|水平|质量|态度){0,3}(?:很|太|比较|有点|有些|特别|非常|极其|略|超级|巨)?"
 # Staff not doing what service should (不太热情, 不够耐心): a negated virtue.
 _UNKIND = r"不(?:太|够|怎么|是很|大)?(?:热情|积极|友善|友好|耐心|主动|礼貌|客气|负责)"
+# A product's faults in forum wording, said of any goods: a defect word with a degree or a result
+# (越用越卡, 卡得要死, 发热严重, 掉电快), slang for "poor" (拉胯), an aspect of the product with a
+# verdict (续航不行, 屏幕太差, 信号不如…), and sarcasm that means "useless" (…了个寂寞, 讲个笑话).
+_ASPECT = (r"(?:屏幕|屏|电池|续航|信号|网络|系统|拍照|相机|镜头|影像|画质|音质|音效|手感|外观|颜值|设计|性能|配置|散热|"
+           r"充电|做工|硬件|软件|内存|产品力|体验|流畅度|稳定性|亮度|像素|功能|材质|工艺|版本|固件)")
+_VERDICT = (r"(?:慢|差(?![不点异价别距额])|太差|很差|差劲|不行|不太行|不好|拉[胯垮跨]|垃圾|崩|糟糕|不流畅|不稳定|不灵敏|不清晰|不耐用|缩水|"
+            r"不够用|跟不上|一般般?|不怎么样|不咋地|不如|比不上|没法比|打不过)")
+_PRODUCT = re.compile(
+    r"(?:拉[胯垮跨]|了个寂寞|讲个笑话|半成品|不耐[操摔用]|不经[摔用]|一摔就|(?<!防)割手(?!套)|硌手|烫手|误触|缩水|阉割|减配"
+    r"|(?:很|太|好|超|贼|巨|有点|有些|特别|非常|越来越|越用越|越更越|都|还|也|就|老|又|经常|动不动就?)卡(?![片号位住着在到里上内口券包纸车通尺子])"
+    r"|卡(?:顿|死|得要死|的要死|得不行|的不行|成)|(?:越来越|越用越|越更越)(?:慢|差|烂|烫|热)"
+    r"|(?:发热|发烫|耗电|掉电|费电|掉漆|掉色|漏光|漏水|磨损|损耗|老化|杀后台|色差|失真|噪音|异响|卡顿)"
+    r"(?:也|都|还)?(?:很|太|好|比较|非常|特别|贼|超|有点|挺)?(?:严重|厉害|明显|快)"
+    r"|" + _ASPECT + r"(?:速度|方面|上|这块|也|都|就|还|确实|真的?|实在|还是|又|是|简直)*(?:有点|有些|很|太|比较|非常|特别|挺|这么|那么)?"
+    + _VERDICT +
+    r"|(?:是|很|太|真|这么|那么|好|就是个?|都是|纯)垃圾(?![桶箱袋站车处分清回填场话短])|(?:这|老|各种|一堆)毛病|(?:经常|各种|老是|总是|一堆|全是)\s?bug"
+    r"|还不如|都不如|远不如|比不上|比[^，。]{1,12}还(?:差|严重|卡|慢|烂|糟|难用)|不(?:太|够|怎么)?(?:流畅|灵敏|跟手)"
+    r"|(?:都|也|老|容易|经常|总是|一直)(?:发热|发烫)|(?<![说讲])不香(?!不臭)|(?:很|太|好|真|显得)low"
+    r"|(?<!不是)(?:倒退|退步)|不进步|开倒车|毁了|💩|(?:有|是|最大的?|一个|这个)(?:弊端|硬伤|短板|缺陷|通病|槽点)|烦死"
+    r"|怎么(?:调|弄|设置|修|试|刷|重启)都(?:不|没|是|还|发|偏|有)|(?:很|太|特别|有点)不自然|(?:真|确实|已经|实在|真的)不行了?(?![吗么])"
+    r"|(?:跟|和|与)(?:宣传|显示|介绍|广告|详情页?)的?[^，。]{0,3}(?:不一样|不符)"
+    r"|(?:很|太|比较|有点|好)糊(?!涂)|糊(?:死|成)|(?<![被最不])(?<![你您我]们)(?<!让[你您我])失望|劝退|(?:不会|不想|再也不|以后不)再?买.{0,6}了|千万别买|不要买)"
+    r"(?![吗么呢])")
 _WEAK: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("other", re.compile(_PAST + r".{0,28}(?:漏气|漏液|漏水|坏点|不冰|退货|退了|算错|出错|掉线|太小|太大|偏小|偏大|是201|不合格"
                          r"|(?:那个|那批|那台|那套|的)[^，。]{0,4}不太?行)")),
+    # Value in forum words: cannot afford it, a tax on fools, fleecing buyers (割韭菜), low specs at a
+    # high price, a price drop soon after buying, a price that the product does not live up to.
+    ("price", re.compile(r"(?<!不是)买不起|智商税|割韭菜|(?:当|是|做|的|很|太)韭菜|韭菜机|高价低配|低配高价|天价|嫌贵|掉价|降价了?" + _AMT
+                         + r"|(?:又|都|全都|还|一直|年年|每年|老是)涨价|(?:没|有啥|有什么)性价比|性价比.{0,6}(?:高在哪|在哪)"
+                         r"|卖(?:得|的)?(?:这么|那么|太|好|挺|很)贵|(?:还|却|也)卖(?:得|的)贵|(?:这么|那么)贵(?!吗)"
+                         r"|(?:这个价|这价|这个价格|这价格|这个价位|这价位|那钱|这钱|这个钱|那个钱|那个价)[^，。]{0,8}(?:不如|还不如)"
+                         r"|预算[^，。]{0,12}(?:选不到|买不到|买不了)|(?:收割|割)(?:用户|消费者)|价格跳水|大跳水"
+                         r"|(?:配不上|对不起|撑不起|不值)(?:这个|它的|这|那个)?(?:价格|价钱|价位|售价|定价)")),
     ("price", re.compile(r"(?:预算|经费|资金|钱).{0,4}(?:批不下来|批不了|下不来)|(?:小|很|挺|太|蛮|真|略)贵|价格不低|不(?:是很|太|怎么)?便宜|多收|另外收费|乱收费|收费.{0,4}(?:高|贵|不合理)")),
     ("service", re.compile(r"(?:服务|态度|服务员|店员|前台|客服|售后|员工|收银员|工作人员|导购|业务员|快递员|司机|保安)" + _DEGREE
                            + r"(?:差|不好|不行|" + _UNKIND + r"|恶劣|冷淡|有待改进|有待提高|差劲|不怎么样|不耐烦|烂)"
                            r"|(?:语气|口气)" + _DEGREE + _UNKIND + r"|什么(?:服务)?态度|没(?:有)?(?:一个)?人(?:管|理|处理|负责|接|回我)|爱(?:理|答)不理|不理人|(?:很|太|特别|有点|一脸)不耐烦"
                            r"|(?:你们|师傅|工人|人|业务员|司机|工程师)[^，。]{0,4}迟到|放鸽子|爽约|占线"
                            r"|不承认|不认账|推卸|踢皮球|互相推|(?:拼命|强行|一直|硬)推销|不见人影?|人影都没|联系不上|(?:电话)?打不通"
-                           r"|上菜(?:太|很|有点)?慢|排队(?:时间)?(?:太|很)?(?:长|久)|等(?:了)?(?:好久|半天|很久)|态度都无|骂人")),
+                           r"|上菜(?:太|很|有点)?慢|排队(?:时间)?(?:太|很)?(?:长|久)|等(?:待|候)?的?时间(?:过|太|比较|很|有点|特别)?(?:长|久)|等(?:了)?(?:好久|半天|很久)|态度都无|骂人")),
     ("price", re.compile(r"(?<!性价)比.{0,10}(?:高|贵|多)(?:了|咗)?(?:一点|一些|不少|好多|很多|一截|" + _AMT + r")|(?:涨|加)(?:了|咗)" + _AMT
                          + r"(?:块|蚊|毛|元|个点|%)|不算便宜|没少几个钱|没便宜多少|吃不消|贵过|还是超|超了|多一分钱都不行|是上限"
                          r"|最多(?:能|只能)?批|批的就是|(?:预算|经费).{0,8}(?:就|才|只有|一共才)" + _AMT
-                         + r"|最多" + _AMT + r"|不算少|毛利不到|估计悬|有没有便宜(?:一)?点的|^" + _AMT + r"(?:块|元|万|蚊)?那?(?:不行|不得行)")),
+                         + r"|最多" + _AMT + r"(?![次遍天周年]|个(?:版本|月|星期|礼拜|小时|人))|不算少|毛利不到|估计悬|有没有便宜(?:一)?点的|^" + _AMT + r"(?:块|元|万|蚊)?那?(?:不行|不得行)")),
     ("price", re.compile(r"(?:别家|别的厂家|别人家|人家|隔壁|另一家|一家|其他家|同行|批发市场|线上|网上|旗舰店|邻居).{0,16}(?:才|只要|只卖|就卖|都是全出|免费|不要钱|不收钱|(?:还|都)(?:送|包))")),
     ("price", re.compile(r"[0-9一二两三四五六七八九十百千万.]{2,}(?:块|元|万|蚊)?(?:还是|也|确实)?(?:有点|有些|稍微|略)?(?:太高|偏高|高了|太贵|贵了)"
                          r"|比(?:别家|别人家|人家|同行|其他家|市场价|网上|外面|隔壁)[^，。]{0,6}(?:贵|高)|不划算|划不来|不值当|性价比(?:太|很|比较)?低"
@@ -106,18 +137,32 @@ _WEAK: tuple[tuple[str, re.Pattern[str]], ...] = (
                          r"|超出.{0,6}(?:预期|预想|心理价|承受)|差了" + _AMT + r"[块元万千百蚊]|(?:预算|经费|资金)不足"
                          r"|还要(?:小费|加钱|另外收|额外收)|另收|额外收|另外(?:收|加)钱|赚.{0,3}(?:停车|服务)?费|(?:你|您)(?:们)?再(?:想想|想)办法")),
     ("other", re.compile(r"(?:环境|卫生|设施|房间|质量|味道|口味|效果|做工|隔音|空间|位置|交通|造型|技术|水平|品质|东西|地方|种类|分量|"
-                         r"用餐|体验|感觉|景观|景色|风景|水质|产品|材料|设备)" + _DEGREE
-                         + r"(?:差|小|少|一般|不行|不好|陈旧|破烂|脏|乱|吵|挤|难吃|不干净|不方便|不美|有待提高|嘈杂|拥挤|糟糕|堪忧|不怎么样)"
+                         r"用餐|体验|感觉|景观|景色|风景|水质|产品|材料|设备|停车位?|车位)" + _DEGREE
+                         + r"(?:差|小|少|一般|不行|不好|陈旧|破烂|脏|乱|吵|挤|难吃|不干净|不(?:太|是很|怎么)?方便|不便|难找|不(?:太)?好找|不美|有待提高|嘈杂|拥挤|糟糕|堪忧|不怎么样)"
                          r"|没(?:有)?(?:卫生间|技术|配汤|什么味道)|(?:有|一股)(?:异味|恶臭|头发|苍蝇)|不(?:会|想)再来|后悔|太不好了|越来越不行"
                          r"|蒙人|变形|连接不上")),
+    # Goods one cannot get, and a long wait for them (not for a repair visit, not one that ended in 终于).
+    ("delivery", re.compile(r"(?:我|根本|都|还是|一直)买不到|抢不到|一机难求"
+                            r"|等了[^，。]{0,3}(?:半个多?月|[0-9一两三四五六七八九十几多]+(?:个多?)?(?:天|周|星期|礼拜|月))"
+                            r"(?![^，。]{0,3}(?:来人|有人|修|上门|处理|回复|回我|终于|批))")),
+    # After-sales refusing to act, a shop that cheated, a repair trip that drags on.
+    ("service", re.compile(r"(?:不给|不去|不肯|不愿意?|拒绝)(?:解决|处理|修|换|退|保修)|被(?:店|实体店|商家|卖家|客服|售后|门店|经销商|代理)[^，。]{0,6}坑"
+                           r"|(?:寄修|返厂|返修)[^，。]{0,4}(?:来回|一来一回|太?麻烦|很麻烦|好久|半个月|一周)")),
+    # A review's "but": the fault after praise (…就是没有电梯, 缺点是人多, 只是远了点).
+    ("other", re.compile(r"(?:就是|只是|可惜)(?:有点|有些|比较|太|稍微|略|偏)(?!忙|急|赶|担心)|缺点是|美中不足|唯一(?:的)?(?:缺点|不足|遗憾|可惜)|(?:就是|只是|可惜)(?:没有|没)(?!问题|关系|事|什么|必要)"
+                         r"|(?:稍微|稍|有点|略)?(?:远|小|旧|淡|暗|吵|挤|硬|咸|油|腻|简单|单一|窄|短|薄)了(?:一)?(?:点|些)")),
     ("other", _QUALITY),
+    ("other", _PRODUCT),
     ("other", re.compile(r"(?:偏|太|有点|有些)(?:咸|甜|淡|小|大|重|轻|吵|硬|软|薄|厚|稀|粗|细|暗)(?!希望|问题|关系|影响|必要|区别|变化|差别|意义)(?:了)?|"
                          r"(?:制冷|质量|效果|信号|声音|屏幕|性能|做工|包装|口感|味道|时间)(?:有点|太)?(?:不行|不好|一般|太差|差劲|长)"
                          r"|卖得一般|老掉线|还在犹豫|再谂下|(?:糖分|含量|甲醛|噪音|能耗|耗电)" + _DEGREE + r"(?:高|大|厉害)")),
 )
+# A wait told with a repair (坏了报修，等了四天才来人) is the service's, not a late delivery.
+_REPAIR = re.compile(r"修|坏|配件|来人|上门")
 _NOT_OURS = re.compile(r"[那这几两三四五六七八九十](?:台|套|辆|部|条)(?:老|旧)"
                        r"|(?:我们|咱们|现在|厂里|原来)的?(?:老|旧)(?!板|规矩|客户|样子|地方|是|说|师|总|公|婆|家|乡|朋友)"
-                       r"[A-Za-z\u4e00-\u9fff]{0,4}?(?:机|设备|系统|软件|仪|床|车|线)|(?:^|[，。,\s])老[A-Z]|用过(?:一家|别家|一个|的那家|别的)"
+                       r"[A-Za-z\u4e00-\u9fff]{0,4}?(?:机|设备|系统|软件|仪|床|车|线)|(?:^|[，。,\s])老[A-Z]|用过(?:的)?(?:一家|别家|一个|的那家|别的|那个|那家)|(?:之前|以前|原来)(?:那家|合作的那家|用的那)"
+                       r"|(?:我们|咱们)(?:现在|目前)(?:的|用的)(?![^。]*(?:你们|你家|贵司))"
                        r"|用了(?:[0-9一二两三四五六七八九十]+|好几|很多)年")
 _ECHOED_PRICE = re.compile(r"\s*" + _AMT + r"多?(?:[块元万千百蚊]|一个月|一年|每[台套个年月])*(?:啊|呀|哦|噢|哈|啦)?"
                            r"(?:……|…|[？?！!，,。]|(?=我|阿拉|那我))")
@@ -125,7 +170,10 @@ _PRICE_DOUBT = re.compile(r"考虑|再谂|想想|再看看|(?:预算|经费)[^�
 _HESITATION = re.compile(r"考虑|谂|想想|看看")
 # What still holds when the faults talked about are not the seller's: the customer's own hesitation.
 _OWN_DOUBT = re.compile(r"考虑|谂|想想|看看|再说|不需要|不用|放一放|商量")
-_CONDITIONAL = re.compile(r"如果|(?<![主只还])要是|的话|万一|否则|不然|晚了就|慢了就|迟了就")
+_CONDITIONAL = re.compile(r"(?<!不)如果|(?<![主只还])要是|的话|万一|否则|不然|晚了就|慢了就|迟了就")
+# What ends a clause after its words: punctuation, spaces, forum emoticon tags ([doge]) and emoji.
+_TRAILER = re.compile(r"(?:\[[^\[\]]{1,8}\]|[\s,，。.!！~～…]|[\U0001F300-\U0001FAFF])+$")
+_TAG = re.compile(r"\[[^\[\]]{1,8}\]")
 _ASKS = re.compile(r"(?:高不高|贵不贵|慢不慢|长不长|好不好|够不够|[吗么]\s*[？?]?$|[？?])")
 
 
@@ -188,14 +236,16 @@ def objection_clauses(text: str, pack: Pack, spans: list[Span] | None = None) ->
     not_ours = _NOT_OURS.search(whole) is not None
     for c in spans if spans is not None else clauses(text):
         # Matched without the spaces some transcripts put between words (有点 贵).
-        t = squeeze(c.text)[0]
+        # A forum emoticon tag ([裂开], [doge]) is a face, not words: 裂开 there is no crack.
+        t = _TAG.sub("，", squeeze(c.text)[0])
         strong = [f for f in (_first((r,), t) for r in _STRONG) if f is not None] if _ANY_STRONG.search(t) else []
         for kind, phrase in strong:
             if kind not in seen:
                 out.append((c, kind, phrase))
                 seen.add(kind)
         found = None
-        if not (_CONDITIONAL.search(t) or _ASKS.search(t) and not re.search(r"能不能|可不可以|能否|再|点", t)):
+        asks = _ASKS.search(_TRAILER.sub("", t)) or _ASKS.search(t)
+        if not (_CONDITIONAL.search(t) or asks and not re.search(r"能不能|可不可以|能否|再|(?<!有)点", t)):
             # 晚了就赶不上 describes a risk; 价格高不高？ asks (能不能便宜点？ still objects).
             for hit in _any_phrase(pack).finditer(t):
                 # Which phrase matched here: the first (longest) one that matches at this spot.
@@ -209,6 +259,8 @@ def objection_clauses(text: str, pack: Pack, spans: list[Span] | None = None) ->
                 found = _topic_complaint(t.strip())
             if found is None and _ANY_WEAK.search(t):
                 found = _first(_WEAK, t)
+                if found is not None and found[0] == "delivery" and _REPAIR.search(whole):
+                    found = None
             if found is not None and not_ours and found[0] in ("other", "service") and not _OWN_DOUBT.search(found[1]):
                 found = None
         if found is not None and found[0] not in seen:
@@ -216,9 +268,12 @@ def objection_clauses(text: str, pack: Pack, spans: list[Span] | None = None) ->
             seen.add(found[0])
         # A long unpunctuated clause can object twice (十五寸太小了…能不能打个八五折): the weak rules of
         # other types too.
-        long_clause = " " in c.text.strip() and len(t) >= 16
+        # So can a long clause of forum text that faults both the product and its price
+        # (屏幕差成那样还卖那么贵): the other weak rule then stands on its own words.
+        long_clause = len(t) >= 16 and (" " in c.text.strip() or found is not None and found[0] in ("price", "other"))
         for kind, rule in _WEAK if long_clause and _ANY_WEAK.search(t) else ():
-            if kind not in seen and not (not_ours and kind in ("other", "service")):
+            if kind not in seen and not (not_ours and kind in ("other", "service")) \
+                    and not (kind == "delivery" and _REPAIR.search(whole)):
                 m = rule.search(t)
                 # …要是还登不上我们就不续了: a threat under a condition, not a complaint.
                 if m is not None and not _NOT_BEFORE.search(t, 0, m.start()) \
@@ -295,7 +350,8 @@ _ANY_WEAK = _gated("|".join(f"(?:{p.pattern})" for _, p in _WEAK))
 _ANY_TOPIC = _gated("|".join(f"(?:{t.pattern})" for _, t, _ in _TOPIC_COMPLAINT))
 
 
-_NOT_BEFORE = re.compile(r"(?:不|没|并不|不算|也不|一点也不|一点都不|(?<![特区分个级性类])别|不要)$")
+# 别 as "don't", not the 别 of 特别, 识别, 区别 …
+_NOT_BEFORE = re.compile(r"(?:不|没|并不|不算|也不|一点也不|一点都不|(?<![特区分个级性类识辨鉴告差派])别|不要)$")
 
 
 def _topic_complaint(clause: str) -> tuple[str, str] | None:

@@ -179,3 +179,100 @@ def test_the_customers_own_deadlines_and_shipments_are_not_objections(text: str)
 
 def test_a_lead_time_too_long_still_objects() -> None:
     assert types("三个月就来不及了") == ["delivery"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a product's faults in forum wording: a defect word with a degree or a result
+        ("这台打印机用了半年越来越卡了", ["other"]),
+        ("平板一开视频就卡得要死", ["other"]),
+        ("手表掉电特别快", ["other"]),
+        ("路由器发热很明显", ["other"]),
+        ("扫地机都发烫", ["other"]),
+        ("这副耳机续航太拉胯了", ["other"]),
+        ("外观还行，散热确实不行", ["other"]),
+        ("投影仪的画质真的很差", ["other"]),
+        ("新固件还不如老版本", ["other"]),
+        ("这台的信号不如果粉吹的那么好", ["other"]),   # 不如 + 果粉, not 如果
+        ("门锁的指纹识别了个寂寞", ["other"]),          # 识别 is not 别 (an instruction)
+        ("这个型号是有硬伤的", ["other"]),
+        ("电视的颜色怎么调都偏绿", ["other"]),
+        ("人像模式拍出来很不自然", ["other"]),
+        ("实物和宣传的完全不一样", ["other"]),
+        ("老款的蓝牙确实不行", ["other"]),
+        ("键盘的充电速度慢", ["other"]),
+        ("[允悲]这代的性能跟不上了", ["other"]),
+        # value, price drops and budgets
+        ("一个保温杯卖得这么贵", ["price"]),
+        ("这不就是割韭菜嘛", ["price"]),
+        ("工资都不够，这款我买不起", ["price"]),
+        ("刚下单就降价了两百", ["price"]),
+        ("这做工配不上它的定价", ["price"]),
+        # stock-outs and waits for goods
+        ("连着三天都抢不到货", ["delivery"]),
+        ("下单后等了二十天才收到", ["delivery"]),
+        # after-sales refusing or a repair trip that drags on
+        ("售后不给换，非说是人为损坏", ["service"]),
+        ("返厂维修来回折腾太麻烦", ["service"]),
+        # one long clause faulting both the product and its price
+        ("这个投影仪画质差成这样居然还卖那么贵", ["price", "other"]),
+        # a review's fault after praise
+        ("菜品不错，就是没有停车场", ["other"]),
+        ("店面挺干净，就是位置不太好找", ["other"]),
+        ("上菜前等待的时间特别长", ["service"]),
+        ("服务很热情，只是离地铁远了点", ["other"]),
+        ("汤底很鲜，就是稍微有点咸", ["other"]),
+        ("外形好看，可惜有点笨重", ["other"]),
+        ("屏幕一般，还卖得贵", ["price", "other"]),
+    ],
+)
+def test_product_price_delivery_and_service_complaints_in_forum_words(text: str, expected: list[str]) -> None:
+    assert sorted(types(text, industry="fmcg_distribution")) == sorted(expected)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "现在用起来一点都不卡",                        # negated
+        "打游戏的时候发热严重吗？",                    # asked
+        "日常用会不会发热严重吗[doge]",                # asked, before a forum emoticon tag
+        "那款耳机续航有点拉胯是真的吗，",              # asked, before a comma
+        "无线充电不是退步",                            # denied
+        "审批还卡在财务那里",                          # 卡在: held up, not lagging
+        "防割手套要两百双",                            # 防割手套, not 割手
+        "两家的配置差不多",                            # 差不多, not 差
+        "最多两个版本就修好了",                        # 最多 two versions, not a price ceiling
+        "这个月就是有点忙",                            # busy, not a fault
+        "这次可别让我们失望",                          # a hope, not a disappointment
+        "预算就卡到月底",                              # 卡到: a limit, not lagging
+        "快递到了[裂开]，颜色挺正",                     # an emoticon tag, not a crack
+    ],
+)
+def test_negated_asked_and_look_alike_product_words_are_not_objections(text: str) -> None:
+    assert types(text, industry="fmcg_distribution") == []
+
+
+def test_a_wait_for_a_repair_visit_is_not_a_delivery_complaint() -> None:
+    assert "delivery" not in types("机器坏了报修，结果等了四天才来人", industry="fmcg_distribution")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我们用过的那个平台老卡顿，所以想换一家",      # a platform used before
+        "我们目前用的收银软件很卡，想升级一下",        # the customer's own system: why it buys
+        "以前那家的打印机老是发烫，这次想换个牌子",    # another vendor's product
+    ],
+)
+def test_faults_of_the_customers_own_or_a_former_vendors_product_are_not_objections(text: str) -> None:
+    assert types(text, industry="saas") == []
+
+
+def test_a_wait_that_ended_well_is_not_a_delivery_complaint() -> None:
+    assert types("等了两个月终于批下来了", industry="saas") == []
+
+
+def test_forum_complaint_words_from_the_rep_are_not_objections() -> None:
+    assert types("您是担心用久了越来越卡吗？", "rep") == []
+    assert types("我们这款不会卡，也不会发热严重", "rep") == []
