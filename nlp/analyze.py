@@ -270,24 +270,31 @@ def _joined_needs(text: str, found: list[NeedStatement]) -> list[NeedStatement]:
     placed: list[tuple[int, int, NeedStatement]] = []
     for n in found:  # the rules' needs come first, the model's after them: place each where it was said
         at = [i for i in _occurrences(text, n.text) if not any(a <= i < b for a, b, _ in placed)]
-        # a clause of its own (要 between spaces, not the 要 inside 这次要四十) before any other place
-        whole = [i for i in at if _CLAUSE_EDGE.match(text, i - 1) if i] + [i for i in at if i == 0]
-        whole = [i for i in whole if i + len(n.text) == len(text) or _CLAUSE_EDGE.match(text, i + len(n.text))]
         if not at:
             return found  # not found as said: leave all as they are
-        i = min(whole) if whole else at[0]
+        # a clause of its own (要 between spaces, not the 要 inside 这次要四十) before any other place
+        i = next((i for i in at if _alone(text, i, i + len(n.text))), at[0])
         placed.append((i, i + len(n.text), n))
     placed.sort(key=lambda x: x[0])
     out: list[NeedStatement] = []
     start, end, first = placed[0]
     for a, b, n in placed[1:]:
-        if text[end:a].strip() == "" and a > end:
+        if a > end and not text[end:a].strip():
             end = b  # only spaces between: the same statement goes on
             continue
-        out.append(first if text[start:end] == first.text else replace(first, text=text[start:end]))
+        out.append(_spanning(first, text[start:end]))
         start, end, first = a, b, n
-    out.append(first if text[start:end] == first.text else replace(first, text=text[start:end]))
+    out.append(_spanning(first, text[start:end]))
     return out
+
+
+def _alone(text: str, a: int, b: int) -> bool:
+    """text[a:b] is a clause of its own: an edge (space or mark) or the text's end on both sides."""
+    return (a == 0 or bool(_CLAUSE_EDGE.match(text, a - 1))) and (b == len(text) or bool(_CLAUSE_EDGE.match(text, b)))
+
+
+def _spanning(n: NeedStatement, said: str) -> NeedStatement:
+    return n if said == n.text else replace(n, text=said)
 
 
 _CLAUSE_EDGE = re.compile(r"[\s，,。！!？?；;：:、…~～]")
