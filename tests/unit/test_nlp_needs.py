@@ -394,3 +394,36 @@ def test_word_spaced_transcripts_keep_the_rules_cuts():
     said = [NeedStatement("先 要 两百 个 插座", "customer", None, "要"),
             NeedStatement("还 要 能 防水 的 外壳", "customer", None, "要能")]
     assert _joined_needs(text, said) == said
+
+
+@pytest.mark.parametrize("text,expected", [
+    # 要…的 at the clause end with a particle after it
+    ("阀门一共二十个，要不锈钢的哈。", ["要不锈钢的哈"]),
+    # 得 (děi) + 耐/抗/防: a requirement of the product
+    ("地面涂料得耐酸碱。", ["地面涂料得耐酸碱"]),
+    # 还有就是得…的: what is wanted after an adverb
+    ("还有就是得加厚的，冬天冷。", ["还有就是得加厚的"]),
+    # a deadline with 拿到货
+    ("月底前我们就要拿到货。", ["月底前我们就要拿到货"]),
+    ("节前到就行。", ["节前到就行"]),
+    # 全部要 + the thing wanted; a spec said as 不能太…
+    ("这批柜子全部要实木的。", ["这批柜子全部要实木的"]),
+    ("机身不能太重。", ["机身不能太重"]),
+])
+def test_needs_third_round(text: str, expected: list[str]) -> None:
+    assert needs(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "下周我们要上董事会。",              # the customer's own meeting
+    "这个得上总经理办公会才能定。",
+    "还得走市里的政府采购。",           # the buying process
+    "这一单总共唔好超过八万。",          # a money cap, not a need
+    "合同总额不能超过五十万。",
+    "他晓得是哪几台。",                  # 晓得 is "knows", not the modal 得
+    "一开学就得上课。",                  # the customer's own class
+    "螺丝刀我自己去买。",                # bought elsewhere
+    "你们安装要多久？",                  # a question, not a demand
+])
+def test_not_needs_third_round(text: str) -> None:
+    assert needs(text) == []

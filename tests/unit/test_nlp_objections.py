@@ -276,3 +276,49 @@ def test_a_wait_that_ended_well_is_not_a_delivery_complaint() -> None:
 def test_forum_complaint_words_from_the_rep_are_not_objections() -> None:
     assert types("您是担心用久了越来越卡吗？", "rep") == []
     assert types("我们这款不会卡，也不会发热严重", "rep") == []
+
+
+@pytest.mark.parametrize("text,expected", [
+    # another seller's price, with an amount after 才/报/只要
+    ("城东那家才卖六万二一台。", ["price"]),
+    ("隔篱嗰间报紧九十蚊。", ["price"]),
+    ("网上同款三千二就拿下了。", ["price"]),
+    # what a discount still leaves, and what is still over
+    ("打了九折也要十八万。", ["price"]),
+    ("让了两千还是三十一万。", ["price"]),
+    ("八十八万还是差八万。", ["price"]),
+    ("这样已经超出预算了。", ["price"]),
+    # a ceiling set against the price
+    ("我们今年的预算顶多二十万。", ["price"]),
+    ("钞票只有八万，多了拿不出。", ["price"]),
+    # dear in regional speech
+    ("呢个价都几贵喎。", ["price"]),
+    ("一千二有眼眼贵。", ["price"]),
+    # a delay told a clause after when it happened
+    ("去年你们送的那批管子，说好一周到，结果拖了二十天。", ["delivery"]),
+    # promised and never done
+    ("上个季度的返利到现在还没兑现。", ["service"]),
+])
+def test_objections_third_round(text: str, expected: list[str]) -> None:
+    assert types(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "我们一家店一个月才卖五十箱。",      # the customer's own sales, not another seller's price
+    "如果拖了工期就麻烦了。",            # a risk, not a past delay
+    "上回修的那台，拖了一周才修好。",    # a repair: not a delivery
+])
+def test_not_objections_third_round(text: str) -> None:
+    assert types(text) == []
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("这代拍照真的垫底。", ["other"]),
+    ("用了半年掉电还是快。", ["other"]),
+    ("屏幕一直没货。", ["delivery"]),
+    ("设备不能太吵。", []),  # a limit asked for, not a complaint
+    ("刚买没多久就降价了。", ["price"]),
+    ("劝大家别买这款。", ["other"]),
+])
+def test_forum_complaints_third_round(text: str, expected: list[str]) -> None:
+    assert types(text, industry="fmcg_distribution") == expected
