@@ -131,6 +131,12 @@ def _kind(clause: str, lead: str, after: str, speaker: str, d: DateMention, on: 
     # further on belongs to another matter (…给您配专属客服 另外续费的话有活动).
     at = clause.find(d.phrase)
     near = clause[:at + len(d.phrase) + _CONDITION_REACH] if at >= 0 else clause
+    if at >= 0:
+        # An affirmation closes the date's statement: in 一月二十号前装完没问题价格的话我再争取, 价格的话
+        # names the next topic, it puts no condition on the date.
+        closed = _ENDER.search(near, at + len(d.phrase))
+        if closed is not None:
+            near = near[:closed.end()]
     if speaker == REP:
         if _HYPOTHETICAL.search(near):
             return "other"  # 如果九月底前续费的话: the customer's condition

@@ -26,3 +26,11 @@ def test_regional_times_of_day_right_after_the_date() -> None:
 
 def test_the_customers_own_answer_to_the_rep_in_wu_is_no_expectation() -> None:
     assert kinds("我礼拜五前回复侬", "customer") == [("other", "2026-03-06")]
+
+
+def test_a_topic_after_an_affirmation_puts_no_condition_on_the_date() -> None:
+    # 价格的话 / 付款的话 open the next topic once 没问题 has closed the date's own statement
+    assert kinds("三月二十号前装完没问题价格的话我再去申请", "rep") == [("promised", "2026-03-20")]
+    assert kinds("下周五前 送 到 没 问题 付款 的话 按 合同 走", "rep") == [("promised", "2026-03-13")]
+    # a real condition on the date still holds
+    assert kinds("三月二十号前装完的话价格可以再谈", "rep") == [("other", "2026-03-20")]
