@@ -34,3 +34,13 @@ def test_a_topic_after_an_affirmation_puts_no_condition_on_the_date() -> None:
     assert kinds("下周五前 送 到 没 问题 付款 的话 按 合同 走", "rep") == [("promised", "2026-03-13")]
     # a real condition on the date still holds
     assert kinds("三月二十号前装完的话价格可以再谈", "rep") == [("other", "2026-03-20")]
+
+
+def test_requests_cantonese_answers_site_work_and_follow_up_calls() -> None:
+    assert kinds("质保金请在三月十号前打到我们账上", "customer") == [("expected", "2026-03-10")]
+    assert kinds("我听日覆你准确价钱", "rep") == [("promised", "2026-03-05")]
+    assert kinds("最好能趁清明放假的时候施工", "customer") == [("expected", "2026-04-04")]
+    assert kinds("我们下周一开始施工", "rep") == [("promised", "2026-03-09")]
+    assert kinds("这个价我给您保留到月底", "rep") == [("promised", "2026-03-31")]
+    # calling to ask how the customer's approval went promises nothing
+    assert kinds("我礼拜五给您打电话问问结果", "rep") == [("other", "2026-03-06")]
