@@ -84,6 +84,9 @@ _REP_WAITS = re.compile(r"等(?:您|你|侬)(?:们)?(?:的)?(?:消息|回复|答
 # The customer telling the rep what to do right after the date: 明儿上午你给我回个信儿, 周五你们把样品送来.
 _YOU_AFTER = re.compile(r"^" + _TIME_OF_DAY + r"?(?:你们|你哋|您|你|侬)(?:这边|那边)?"
                         r"(?:给我|给我们|把|帮我|就|先|一定|必须|务必|得|要)?(?:回|答复|回复|发|送|到|装|报|给|拿|带|过来)")
+# The customer telling the rep when to come or deliver: 你 下周 三来吧, 你改下礼拜五送啦, 咁你下礼拜四前喺旺角店装.
+_YOU_DO_IT = re.compile(r"(?:你们|你哋|您|你|侬)[^，,。？?]{0,10}?(?:过来|来|送|装|发|带)(?:过来|过去|上)?(?:吧|啦|嘛|喇|哈)"
+                        r"|(?:咁|那)(?:你们|你哋|您|你|侬)[^，,。？?]{0,10}?(?:过来|来|送|装|发)")
 # Goods or service reaching the customer: 我们下周一前要收到货 still wants the vendor to deliver.
 _RECEIVE = re.compile(r"收到|到货|到齐|到位|到厂|到店|送到|交货|交付|发过来|送过来|拿到|用上|上线|装好|装完|安装|调试")
 _SECOND_PERSON_END = re.compile(r"(?:你们|你哋|您|你|侬|贵司)(?:这边|那边)?$")
@@ -160,7 +163,7 @@ def _kind(clause: str, lead: str, after: str, speaker: str, d: DateMention, on: 
         # The customer promising their own answer (下周五前给你答复) is not an expectation.
         if _RESPOND.search(clause) and not re.search(r"你们|您们|贵司", clause):
             return "other"
-        if _YOU_AFTER.match(after) and "了" not in after[:6]:
+        if (_YOU_AFTER.match(after) and "了" not in after[:6]) or _YOU_DO_IT.search(clause):
             return "expected"
         you = bool(_SECOND_PERSON_END.search(lead))
         if _OWN_EVENT_AFTER.match(after) or (_OWN_PROCESS.search(after) and not you):

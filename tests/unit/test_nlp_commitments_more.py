@@ -44,3 +44,11 @@ def test_requests_cantonese_answers_site_work_and_follow_up_calls() -> None:
     assert kinds("这个价我给您保留到月底", "rep") == [("promised", "2026-03-31")]
     # calling to ask how the customer's approval went promises nothing
     assert kinds("我礼拜五给您打电话问问结果", "rep") == [("other", "2026-03-06")]
+
+
+def test_the_customer_telling_the_rep_when_to_come_or_deliver_expects_it() -> None:
+    assert kinds("周四我不在，你礼拜五过来吧", "customer") == [("other", "2026-03-05"), ("expected", "2026-03-06")]
+    assert kinds("那你 下周 二 送 啦", "customer") == [("expected", "2026-03-10")]
+    assert kinds("咁你听日喺铜锣湾店装", "customer") == [("expected", "2026-03-05")]
+    # the customer's own trip stays the customer's
+    assert kinds("我礼拜五过去你们展厅看看", "customer") == [("other", "2026-03-06")]
