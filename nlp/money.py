@@ -398,11 +398,33 @@ def _judge(text_h: str, s: int, e: int, clause: Span, speaker: str, value: float
         units = _UNIT_IN_CLAUSE.findall(before)
         return kind, (_UNIT_NAMES.get(units[-1], units[-1]) if units else None), how
     per = _unit_of(before, after)
+    if kind == "quote" and how == "firm" and per is None and cue_word not in _TOTAL_WORDS:
+        lead = _unit_lead(text_h, s)
+        if lead is not None:
+            return "price", lead, "firm"  # 一间标准教室，含四路摄像机，报价三十二万: the price of one
     if per is None and kind == "price":
         # 供价一瓶从三十二降到二十七块五: the unit was named earlier in the clause
         units = _UNIT_IN_CLAUSE.findall(before)
         per = _UNIT_NAMES.get(units[-1], units[-1]) if units else None
     return kind, per, how
+
+
+# One of a unit said first, its price later in the sentence (一 台 裸机 报价 四十八 万, 一套包埋三样，我哋报两千三百五).
+# 个 is left out (一个项目报价三十万 is a project's total), and so is 整套 (the whole package).
+_LEAD_UNIT = re.compile(r"(?<![0-9一二两三四五六七八九十百千万第])(?:一|每|单)(?P<u>台|套|间|扇|樘|辆|吨|件|箱|盒|桶|双|组|部)(?![月年季])")
+_TOTAL_WORDS = frozenset({"一共", "合计", "总共", "共", "总价", "整单", "加起来", "总计", "全部"})
+_LEAD_BREAK = re.compile(r"[0-9二两三四五六七八九十百千万亿]|一共|合计|总共|总价|整单|加起来|总计|全部|都|另外|再")
+
+
+def _unit_lead(text_h: str, s: int) -> str | None:
+    """The unit of a 一台 / 一套 said earlier in the sentence of the amount at `s`, with no other
+    amount, count or total word between them; none for a bundle (一台一体机加一套录播)."""
+    start = max(text_h.rfind(ch, 0, s) for ch in "。！!？?；;") + 1
+    leads = list(_LEAD_UNIT.finditer(text_h, start, s))
+    if len(leads) != 1 or _LEAD_BREAK.search(text_h, leads[-1].end(), s):
+        return None
+    u = leads[-1].group("u")
+    return _UNIT_NAMES.get(u, u)
 
 
 def _difference(before: str) -> bool:

@@ -472,3 +472,14 @@ def test_a_rise_is_a_difference_and_kuai_only_rounds_it() -> None:
 def test_an_add_on_is_priced_with_zai_jia() -> None:
     assert shaped_by("主机一套九千六，带远程模块再加六百", "rep") == [("price", 9600, "套"), ("price", 600, None)]
     assert shaped_by("再加三台", "customer") == []
+
+
+def test_one_unit_said_first_makes_the_offer_later_in_the_sentence_its_price() -> None:
+    def kinds(text: str) -> list[tuple[str, float, str | None]]:
+        return [(m.kind, m.yuan, m.unit) for m in money_in(text, "rep")]
+    assert kinds("一台带自动上料的，报价二十六万") == [("price", 260_000, "台")]
+    assert kinds("一 套 含 安装 调试 报 价 九 万 八") == [("price", 98_000, "套")]
+    # a bundle, a count or a total word between them keeps the sum a quote
+    assert kinds("一台主机加一套软件，报价二十六万") == [("quote", 260_000, None)]
+    assert kinds("一台的话便宜，三台一共报价七十五万") == [("quote", 750_000, None)]
+    assert kinds("整套含培训报价三十万") == [("quote", 300_000, None)]
