@@ -166,6 +166,9 @@ _MARGIN_BEFORE = re.compile(r"(?:毛利|利润|毛力|税|税点)[^，,。；;�
 _OVER_BUDGET = re.compile(r"(?:(?<![不没])超(?:了|出|出了)?|还(?:是)?多(?:了|出|出了)?)(?:个)?$")
 # 送两箱…值三百六, 再搭一套…也值七八百: 值 prices a gift; elsewhere (值不值, 这台值三十万) it names no discount.
 _GIFT = re.compile(r"送|搭|赠|附带|白给")
+_GIFT_OR_FREE = re.compile(r"送|赠|白给|免费|免咗|不收钱|不要钱")
+# What something given away would cost: 市场价大概两万, 市面上得八千多, 单买要三千.
+_WORTH_BEFORE = re.compile(r"(?:市场价|市面上|市面价|外面|价值|单买|单独买|平时卖)(?:卖|要|得|是|也|都)*(?:大概|差不多|约|起码|至少)?$")
 # 涨了五百多, 又涨了快一百, 高了将近一百: a rise is a difference too, and 快 / 将近 only round it.
 _DIFF_BEFORE = re.compile(r"(?:贵(?:了|出|出了)?|(?<![最提])(?:高|差)(?:了|出|出了)|涨(?:了|咗)|(?P<cmp>便宜|少|低|高|差)了?)(?:个)?"
                           r"(?:快|近|将近|差不多|大概)?$")
@@ -393,6 +396,8 @@ def _judge(text_h: str, s: int, e: int, clause: Span, speaker: str, value: float
     if not cur and (_MEASURE_WORD.search(before[len(before) - dist:] if cue else before)
                     or how == "weak" and _spec_sentence(text_h, s, e, value)):
         return None  # 这款耐温三百五: the spec word after the money word names what the number is
+    if kind in ("price", "quote") and _WORTH_BEFORE.search(before) and _GIFT_OR_FREE.search(text_h, max(0, s - 40), s):
+        kind, how = "discount", "firm"  # 再送一套口扫，市场价十二万左右: what the gift is worth
     if kind == "discount":
         # 每罐再补二十块: money off per unit keeps the unit
         units = _UNIT_IN_CLAUSE.findall(before)
