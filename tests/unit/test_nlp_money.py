@@ -487,6 +487,6 @@ def test_one_unit_said_first_makes_the_offer_later_in_the_sentence_its_price() -
 
 def test_what_a_gift_would_cost_is_a_discount() -> None:
     assert found("安装我们免费做，这部分市场价大概一万二", "rep") == [("discount", 12_000)]
-    assert found("再送您一台打印机，单买要三千", "rep") == [("discount", 3_000)]
+    assert found("再送您一台打印机，市场价三千块", "rep") == [("discount", 3_000)]
     # without a gift it is the price of the thing
     assert found("这款市场价两万八", "rep") == [("price", 28_000)]
