@@ -490,3 +490,7 @@ def test_what_a_gift_would_cost_is_a_discount() -> None:
     assert found("再送您一台打印机，市场价三千块", "rep") == [("discount", 3_000)]
     # without a gift it is the price of the thing
     assert found("这款市场价两万八", "rep") == [("price", 28_000)]
+
+
+def test_money_allotted_from_above_is_the_budget() -> None:
+    assert found("局里给这个项目拨了十二万") == [("budget", 120_000)]
