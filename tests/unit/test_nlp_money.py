@@ -494,3 +494,9 @@ def test_what_a_gift_would_cost_is_a_discount() -> None:
 
 def test_money_allotted_from_above_is_the_budget() -> None:
     assert found("局里给这个项目拨了十二万") == [("budget", 120_000)]
+
+
+def test_landed_and_purchase_prices_are_unit_prices() -> None:
+    got = [(m.kind, m.yuan, m.unit) for m in money_in("这台空压机单台落地价九万六", "rep")]
+    assert got == [("price", 96_000, "台")]
+    assert found("给您的进货价一箱四十二", "rep") == [("price", 42)]
