@@ -227,6 +227,8 @@ _UNIT_WORDS = (r"延米|部|户|粒|顶|座位|台|个|套|平米|平方米|平�
 _UNIT_BEFORE = re.compile(r"(?:一|每|单)(?:个|家|间)?(?P<u>" + _UNIT_WORDS + r")(?:的)?(?:[\u4e00-\u9fff]{1,3}费)?"
                           r"(?:报价|价格|的价格|供价|单价|落地价|进货价|含税价|结算价|出货价|是|要|要收|收|卖|在|大概|差不多|"
                           r"可以做到|做到|降到|不超过|最多|控制在|就|才|只要|便宜|贵)*$")
+# 6205每套十二蚊半: a part number said before its price.
+_CODE_BEFORE_PRICE = re.compile(r"^每(?:个)?(?:" + _UNIT_WORDS + r")[0-9一二两三四五六七八九十百千]")
 _UNIT_IN_CLAUSE = re.compile(r"(?:一|每)(?:个|家|间)?(?P<u>" + _UNIT_WORDS + r")(?![月年季])")
 _UNIT_AFTER = re.compile(r"^(?:左右|上下|出头|多)?(?:一|每|/|／)(?:个)?(?P<u>家店|间店|家|" + _UNIT_WORDS + r")(?![月年季])")
 # 吨价是三万二: a price named by its unit.
@@ -362,6 +364,8 @@ def _judge(text_h: str, s: int, e: int, clause: Span, speaker: str, value: float
         return None
     if _THRESHOLD_AFTER.match(after):
         return None
+    if not cur and _CODE_BEFORE_PRICE.match(after) and text_h[s:e].isascii():
+        return None  # 6205每套十二蚊半: a part number, its price follows
     before = text_h[clause.start:s]
     if _REVENUE.search(before):
         return None

@@ -500,3 +500,8 @@ def test_landed_and_purchase_prices_are_unit_prices() -> None:
     got = [(m.kind, m.yuan, m.unit) for m in money_in("这台空压机单台落地价九万六", "rep")]
     assert got == [("price", 96_000, "台")]
     assert found("给您的进货价一箱四十二", "rep") == [("price", 42)]
+
+
+def test_a_part_number_before_its_price_is_not_money() -> None:
+    assert found("6204每套九块八，6310每套四十五", "rep") == [("price", 9.8), ("price", 45)]
+    assert found("800每套", "rep") == [("price", 800)]
