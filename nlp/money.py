@@ -826,8 +826,8 @@ def _kind(speaker: str, value: float, before: str, after: str, cue: str | None, 
         return ("price" if _PER_UNIT_ANY.search(before) else "quote"), "firm"  # 降到一百六十五万 names the new price
     if cue == "quote" and cue_word in ("降到", "降至") and _PER_UNIT_ANY.search(before):
         return "price", "firm"  # 供价一瓶从三十二降到二十七块五
-    if cue == "discount" and dist > 0 and re.search(r"是|下来|一共|总共|合计", before[-dist:]):
-        cue = None  # 降五个点是两万零五百二, 让一万五那也是三十万出头: the price after it, not the discount
+    if cue == "discount" and dist > 0 and re.search(r"是|下来|一共|总共|合计|也得|还得|也要|还要|都要|都得|仍然", before[-dist:]):
+        cue = None  # 降五个点是两万零五百二, 让八千也得十四万: the price after it, not the discount
     if cue == "discount" and dist > 0 and re.match(r"完|了以后|以后|之后|后", before[-dist:]):
         cue = None  # 抵完也得四十一万多: what is left after the deduction
     if cue == "discount" and cue_word in ("便宜", "少") and "比" in before[:-dist or None] and _PER_UNIT_ANY.search(before):

@@ -505,3 +505,7 @@ def test_landed_and_purchase_prices_are_unit_prices() -> None:
 def test_a_part_number_before_its_price_is_not_money() -> None:
     assert found("6204每套九块八，6310每套四十五", "rep") == [("price", 9.8), ("price", 45)]
     assert found("800每套", "rep") == [("price", 800)]
+
+
+def test_what_is_left_after_a_discount_is_the_price_not_the_discount() -> None:
+    assert found("让五千也得二十三万", "customer") == [("discount", 5_000), ("quote", 230_000)]
