@@ -45,13 +45,13 @@ _DELIVER = re.compile(r"发拨|送拨|寄拨|交拨|回(?:侬|你|您)(?:个)?�
                       r"入仓|入库|进仓|配送|配好|配置好|设好|(?:过去|过来|去|来)(?:装|修|换|调试|安装|培训)|安排.{0,6}?(?:过去|上门)|"
                       r"发给|发您|发出|发车|装车|送到|送货|送过去|送过来|调过来|调货|补上|补货|装好|装上|装完|安装|调试|上线|完成|做完|"
                       r"做好|走完|办完|签完|寄|提供|出货|出完|出样|打样|备货|排产|开通|部署|开好|开出|报价|出.{0,4}方案|答复|回复|反馈|"
-                      r"回话|回电|打电话|回电话|覆(?:你|您)|施工|落实|派|安排人|安排工程师|上门|处理|维修|返修|更换|换掉|发布|等到|"
+                      r"回话|回电|打电话|回电话|覆(?:你|您)|准话|回音|施工|落实|派|安排人|安排工程师|上门|处理|维修|返修|更换|换掉|发布|等到|"
                       r"[送发交寄补][0-9一二两三四五六七八九十百千半]|(?:我们|我).{0,8}?返(?:[0-9一二两三四五六七八九十百千半]|点|利|现)|"
                       r"从.{1,6}?[发送调出]|交给|送给|进场|进[校厂店园院]|铺货|上架|启动(?!会)|"
                       r"(?:送|发|交|装|做|弄|办|铺|调|修|改|换|补|寄|运|对|签|盖|备|准备|整理|写|处理)(?:完|好|齐|出来)|"
                       r"(?:送|发|补|寄|运|调|拿|带|打|转|汇|拉)(?:[0-9一二两三四五六七八九十几]+[^\s，,。？?！!过]{0,2})?(?:过去|过来)|"
                       r"给(?:您|你|侬)(?:们)?(?:换|修|装|调|补|送|发|拉|带|配)|升级|修复|解决|优化|培训")
-_RESPOND = re.compile(r"覆(?:你|您)|给(?:你|您|侬)(?:们)?(?:个|一个)?(?:答复|回复|回话|消息|电话|打电话|确认|通知|准信|回信)|回复(?:你|您|侬)|答复(?:你|您|侬)|告诉(?:你|您|侬)|"
+_RESPOND = re.compile(r"覆(?:你|您)|给(?:你|您|侬)(?:们)?(?:个|一个)?(?:答复|回复|回话|消息|电话|打电话|确认|通知|准信|回信|准话|回音)|回复(?:你|您|侬)|答复(?:你|您|侬)|告诉(?:你|您|侬)|"
                       r"通知(?:你|您|侬)|联系(?:你|您|侬)|回(?:你|您|侬)")
 _VISIT = re.compile(r"开会|会议|评审会|碰一下|碰个头|见面|拜访|参观|考察|过去|过来|来一趟|去一趟|出差|放假|休息|开工|复工|演示|"
                     r"面谈|吃饭|走访|在家|不在|汇报|看看|看一下|聊|谈|交流|介绍|回来")
@@ -80,6 +80,9 @@ _FIRST_PERSON_END = re.compile(r"(?:我们|咱们|我|阿拉)(?:这边)?(?:尽�
 _REP_ASKS = re.compile(r"要不要|需不需要|方便吗|有空吗|在不在|电话问问|电话问一下|问问(?:信|结果|情况|进展)")
 _QUESTION_END = re.compile(r"[吗嘛][？?]?\s*$|[？?]\s*$")
 _CONDITION_REACH = 10
+# …and before it, within this many characters: in an unpunctuated transcript 七块的话要找厂家申请…价格明天
+# 下班前答复您 puts its condition on the price, far back, not on the answer's day.
+_CONDITION_BACK = 16
 _REP_WAITS = re.compile(r"等(?:您|你|侬)(?:们)?(?:的)?(?:消息|回复|答复|电话|回话|通知|确认)")
 # The customer telling the rep what to do right after the date: 明儿上午你给我回个信儿, 周五你们把样品送来.
 _YOU_AFTER = re.compile(r"^" + _TIME_OF_DAY + r"?(?:你们|你哋|您|你|侬)(?:这边|那边)?"
@@ -135,7 +138,7 @@ def _kind(clause: str, lead: str, after: str, speaker: str, d: DateMention, on: 
     # A condition on this date is said before it or right after it (如果九月底前续费的话); a 的话
     # further on belongs to another matter (…给您配专属客服 另外续费的话有活动).
     at = clause.find(d.phrase)
-    near = clause[:at + len(d.phrase) + _CONDITION_REACH] if at >= 0 else clause
+    near = clause[max(0, at - _CONDITION_BACK):at + len(d.phrase) + _CONDITION_REACH] if at >= 0 else clause
     if at >= 0:
         # An affirmation closes the date's statement: in 一月二十号前装完没问题价格的话我再争取, 价格的话
         # names the next topic, it puts no condition on the date.

@@ -52,3 +52,12 @@ def test_the_customer_telling_the_rep_when_to_come_or_deliver_expects_it() -> No
     assert kinds("咁你听日喺铜锣湾店装", "customer") == [("expected", "2026-03-05")]
     # the customer's own trip stays the customer's
     assert kinds("我礼拜五过去你们展厅看看", "customer") == [("other", "2026-03-06")]
+
+
+def test_a_far_condition_belongs_to_another_matter_and_answers_have_many_words() -> None:
+    # 的话 long before the date conditions the price, not the rep's answer
+    text = "六块的话要找厂家申请 这样首批三十箱我给您搭两张海报 价格明天下班前答复您"
+    assert kinds(text, "rep") == [("promised", "2026-03-05")]
+    assert kinds("如果我们月底前到货您就签", "rep") == [("other", "2026-03-31")]
+    assert kinds("下礼拜一给您准话", "rep") == [("promised", "2026-03-09")]
+    assert kinds("后日给侬回音", "rep") == [("promised", "2026-03-06")]
