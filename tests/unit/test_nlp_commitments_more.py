@@ -61,3 +61,8 @@ def test_a_far_condition_belongs_to_another_matter_and_answers_have_many_words()
     assert kinds("如果我们月底前到货您就签", "rep") == [("other", "2026-03-31")]
     assert kinds("下礼拜一给您准话", "rep") == [("promised", "2026-03-09")]
     assert kinds("后日给侬回音", "rep") == [("promised", "2026-03-06")]
+
+
+def test_a_locked_price_and_documents_handed_in_are_promises() -> None:
+    assert kinds("这个价我帮你锁到三月底", "rep") == [("promised", "2026-03-31")]
+    assert kinds("投标文件我们十号前递交", "rep") == [("promised", "2026-03-10")]
