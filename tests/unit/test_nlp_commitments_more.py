@@ -66,3 +66,8 @@ def test_a_far_condition_belongs_to_another_matter_and_answers_have_many_words()
 def test_a_locked_price_and_documents_handed_in_are_promises() -> None:
     assert kinds("这个价我帮你锁到三月底", "rep") == [("promised", "2026-03-31")]
     assert kinds("投标文件我们十号前递交", "rep") == [("promised", "2026-03-10")]
+
+
+def test_answering_back_and_a_follow_up_visit_are_promises() -> None:
+    assert kinds("明天下午以前回您话", "rep") == [("promised", "2026-03-05")]
+    assert kinds("修好以后我下周三再回访一次", "rep") == [("promised", "2026-03-11")]
