@@ -63,6 +63,11 @@ def _pattern(titles: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile(f"(?P<surname>{surname})(?P<title>{title})")
 
 
+_DEPARTMENT_END = re.compile(r"(?:部|科|处|室|中心|办|组|班)$")
+# …and only where a person stands: 技术部的包工到我们展厅, not 技术部的施工进度.
+_PLACED_AFTER = re.compile(r"$|[\s，,。.！!？?、：:；;]|[吗嘛呢您你说也都在到来去跟和让一提讲觉]")
+
+
 @lru_cache(maxsize=64)
 def _prefix_pattern(prefixes: tuple[str, ...]) -> re.Pattern[str] | None:
     """The department or role word right before a name, matched backwards from the name."""
@@ -73,9 +78,12 @@ def _prefix_pattern(prefixes: tuple[str, ...]) -> re.Pattern[str] | None:
     return re.compile(f"(?P<prefix>{prefix})\\s*(?:(?:的|额|嘅|那边的|这边的|里的)\\s*)?$")
 
 
-def _blocked(text: str, s: int, e: int, title: str, freq: Mapping[str, int], titles: Collection[str]) -> bool:
-    if (freq.get(text[s:e]) or 0) >= _WORD_MIN_FREQ:
-        return True  # 施工, 童工, 加工: the pair is itself a common word
+def _blocked(text: str, s: int, e: int, title: str, freq: Mapping[str, int], titles: Collection[str],
+             placed: bool = False) -> bool:
+    # 施工, 童工, 加工: the pair is itself a common word — unless a department placed a person there
+    # (技术部的包工, 信息科的贝工 name people whose surname and title happen to spell a word).
+    if (freq.get(text[s:e]) or 0) >= _WORD_MIN_FREQ and not (placed and _PLACED_AFTER.match(text, e)):
+        return True
     if s > 0:
         prev = text[s - 1]
         if prev in _COUNTING and text[s] in _MEASURE_SURNAMES:
@@ -122,7 +130,8 @@ def person_spans(
         # A prefix ending in the surname's neighbour is the name's department, never the
         # word the left-hand check should judge (技术部王工: 部 + 王 is no word).
         if (p is None and _blocked(text, s, e, m.group("title"), freq, titles)) or (
-                p is not None and _blocked(text[p.end():], 0, e - p.end(), m.group("title"), freq, titles)):
+                p is not None and _blocked(text[p.end():], 0, e - p.end(), m.group("title"), freq, titles,
+                                           placed=_DEPARTMENT_END.search(p.group("prefix")) is not None)):
             pos = s + 1
             continue
         start = p.start() if p is not None else s

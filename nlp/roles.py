@@ -162,10 +162,15 @@ class _Found:
     address_only: bool = False  # a person only if spoken to (单总, 何生)
 
 
+# Polite forms that name nobody without a surname: 我先生 is the speaker's husband, 林先生 a person.
+_SURNAME_ONLY = frozenset({"先生", "女士"})
+
+
 @lru_cache(maxsize=64)
 def _bare_pattern(pack: Pack) -> tuple[re.Pattern[str], re.Pattern[str]]:
     """(titles, prefix-before-a-title): the prefix is matched backwards from the title."""
-    titles = sorted({*(t for t in pack.titles if len(t) > 1), *(t for t in pack.rep_titles if len(t) > 1)},
+    titles = sorted({*(t for t in pack.titles if len(t) > 1 and t not in _SURNAME_ONLY),
+                     *(t for t in pack.rep_titles if len(t) > 1)},
                     key=lambda t: (-len(t), t))
     # A functional title may qualify another one (电工班长, 总部采购): both act as prefixes.
     depts = sorted({*pack.departments, *(t for t, r in pack.titles.items() if len(t) > 1 and r != "other")},

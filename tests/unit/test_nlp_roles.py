@@ -306,3 +306,15 @@ def test_nicknames_self_introductions_and_the_reps_own(text: str, speaker: str, 
 def test_run_on_addresses_weak_surnames_and_the_reps_manager(text: str, speaker: str, industry: str,
                                                              expected: list) -> None:
     assert roles(text, speaker, industry) == expected
+
+
+def test_mr_and_ms_name_a_person_only_with_a_surname() -> None:
+    assert [(r[0], r[1], r[2]) for r in roles("喂 邱 先生 您好", "rep")] == [("邱 先生", "other", True)]
+    assert [(r[0], r[1], r[2]) for r in roles("好的严女士，样品明天寄到", "rep")] == [("严女士", "other", True)]
+    assert roles("我先生说再看看", "customer") == []
+
+
+def test_a_department_places_a_person_whose_name_spells_a_word() -> None:
+    # 包工 is also "contract labour"; after 技术部的 and before a verb it is engineer 包
+    assert [(r[0], r[1]) for r in roles("上周技术部的包工来看过样机", "rep")] == [("技术部的包工", "technical")]
+    assert roles("技术部的施工进度太慢", "customer") == []
