@@ -167,7 +167,7 @@ _OVER_BUDGET = re.compile(r"(?:(?<![不没])超(?:了|出|出了)?|还(?:是)?�
 # 送两箱…值三百六, 再搭一套…也值七八百: 值 prices a gift; elsewhere (值不值, 这台值三十万) it names no discount.
 _GIFT = re.compile(r"送|搭|赠|附带|白给")
 _GIFT_OR_FREE = re.compile(r"送|赠|白给|免费|免咗|不收钱|不要钱")
-# What something given away would cost: 市场价大概两万, 市面上得八千多, 单买要三千.
+# What something given away would cost: 市场价大概两万, 价值三千.
 _WORTH_BEFORE = re.compile(r"(?:市场价|市面上|市面价|外面|价值|单买|单独买|平时卖)(?:卖|要|得|是|也|都)*(?:大概|差不多|约|起码|至少)?$")
 # 涨了五百多, 又涨了快一百, 高了将近一百: a rise is a difference too, and 快 / 将近 only round it.
 _DIFF_BEFORE = re.compile(r"(?:贵(?:了|出|出了)?|(?<![最提])(?:高|差)(?:了|出|出了)|涨(?:了|咗)|(?P<cmp>便宜|少|低|高|差)了?)(?:个)?"
@@ -422,7 +422,8 @@ def _judge(text_h: str, s: int, e: int, clause: Span, speaker: str, value: float
 # 个 is left out (一个项目报价三十万 is a project's total), and so is 整套 (the whole package).
 _LEAD_UNIT = re.compile(r"(?<![0-9一二两三四五六七八九十百千万第])(?:一|每|单)(?P<u>台|套|间|扇|樘|辆|吨|件|箱|盒|桶|双|组|部)(?![月年季])")
 _TOTAL_WORDS = frozenset({"一共", "合计", "总共", "共", "总价", "整单", "加起来", "总计", "全部"})
-_LEAD_BREAK = re.compile(r"[0-9二两三四五六七八九十百千万亿]|一共|合计|总共|总价|整单|加起来|总计|全部|都|另外|再")
+_LEAD_BREAK = re.compile(r"[0-9二两三四五六七八九十百千万亿]|" + "|".join(sorted(_TOTAL_WORDS, key=len, reverse=True))
+                         + r"|都|另外|再")
 
 
 def _unit_lead(text_h: str, s: int) -> str | None:
