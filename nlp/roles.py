@@ -42,6 +42,7 @@ _PERSON_AFTER = re.compile(r"^(?:那边|这边|说|觉得|同意|不同意|审�
                            r"负责|要求|看了|看过|反馈|提|问|让|讲|定|拍板|批|要|想|的人|[，,。.！!？?]|$)")
 _OPENERS = r"(?:您好|你好|喂|哎|诶|嗯|啊|哦|噢|那|好的|好额|好嘞|好咧|好|行|对|是的|谢谢|感谢|多谢|麻烦|辛苦|拜托|不好意思|打扰了|打扰一下|请问|" \
            r"早上好|上午好|下午好|晚上好|早晨|再见|欢迎|恭喜|哈喽|嗨|实在对不起|对不起|实在抱歉|真抱歉|抱歉|放心吧|明白|收到|" \
+           r"没问题|冇问题|晓得了|知道了|得嘞|要得|妥了|" \
            r"[，,\s！!~])*"
 # 请问是白沙镇卫生院的林院长吗: the organisation may come between.
 # Cantonese asks with 系 / 系咪 / 系唔系 (请问系唔系福满楼嘅黎经理).
@@ -49,11 +50,13 @@ _BEFORE_ADDRESS = re.compile(r"^" + _OPENERS + r"(?:请问)?(?:(?:是|您是|你
 # 您好 must be the greeting: in 王总您好像… it is 您 + 好像.
 # In a transcript a space after the name is the pause (喂 孙总 是 我).
 _AFTER_ADDRESS = re.compile(r"^(?:[，,！!。.？?…—~～\s]|、[^，,。？?！!\s、]{1,8}[，,！!]|$|(?:您|你|侬)好(?![像几多久些])|好[，,！!。~\s]|好$|早|早上好|上午好|下午好|晚上好|"
-                            r"辛苦|久等|再见|放心|请|稍等|别担心|见谅|留步|慢走|过奖|(?:您|你)(?!好像|好几|好多|好久|好些))")
+                            r"辛苦|久等|再见|放心|请|稍等|别担心|别着急|别急|莫着急|莫急|不着急|见谅|留步|慢走|过奖|"
+                            r"(?:您|你)(?!好像|好几|好多|好久|好些))")
 # Asking the listener for something puts the listener right after the verb: 麻烦店长跟老板娘说一声.
 _REQUEST_BEFORE = re.compile(r"(?:^|[，,\s])(?:麻烦|拜托|辛苦|劳驾|有劳)$")
 # An acknowledgement, thanks or apology run into the name (好的谭科长我今天下午就去)…
-_ACK_BEFORE = re.compile(r"(?:好的|好嘞|好咧|好|行|明白|收到|谢谢|多谢|感谢|辛苦|对不起|抱歉|放心吧|不好意思)[，,\s！!~]*$")
+_ACK_BEFORE = re.compile(r"(?:好的|好嘞|好咧|好|行|明白|收到|谢谢|多谢|感谢|辛苦|对不起|抱歉|放心吧|不好意思|"
+                         r"没问题|冇问题|晓得了|知道了|得嘞|要得|妥了)[，,\s！!~]*$")
 # …unless the name goes on as the subject or object of what follows (好的王总说可以, 好，李工那边我去问).
 _NOT_VOCATIVE_AFTER = re.compile(r"^(?:说|讲|话|那边|这边|那里|的|也|都|和|跟|同|他|她|让|要|在|觉得|同意|不|没|已经|刚|会|还|"
                                  r"又|再|就|才|负责|过来|来了|去了)")
@@ -114,7 +117,8 @@ _NICKNAME = re.compile(r"\s*(?:(?:的|嘅|额)?\s*(?P<nick>[小老阿])\s*(?P<su
 # words of the vocabulary they would pull homophones in (肖姐 → 小姐), and alone they are anyone
 # (阿姨，给孙子买东西啊 to a shopper). Cantonese X生 / X太 (何生, 何太: Mr / Mrs X) and X师傅 only as an
 # address: 生 and 太 after a surname are more often words (姚太贵了), and the rep's own fitter is a 师傅 too.
-_ADDRESS_FORM = re.compile(r"(?P<surname>[" + "".join(sorted(SURNAMES)) + r"])\s*(?P<title>小姐|阿姨|阿姐|生|太|师傅)")
+_ADDRESS_FORM = re.compile(r"(?P<surname>" + "|".join(COMPOUND_SURNAMES) + r"|[" + "".join(sorted(SURNAMES)) + r"])"
+                           r"\s*(?P<title>小姐|阿姨|阿姐|生|太|师傅)")
 _ADDRESS_ONLY = frozenset({"生", "太", "师傅"})
 # Surnames names.py leaves out as more often grammar or words (单价, 车间, 管理, 成本): a person only when
 # spoken to at the start of a clause (喂单总吗, 车总，跟您再唠唠, 单工您好).
@@ -225,8 +229,9 @@ def _mentions(text: str, pack: Pack, seg: Segmenter | None, persons: list[Person
         covered.append((s, e))
     for m in _ADDRESS_FORM.finditer(text):
         s, e = m.span()
+        compound = len(m.group("surname")) == 2  # 司徒小姐: the surname is itself a dictionary word
         if any(a < e and s < b for a, b in covered) or (s > 0 and known(text[s - 1:s + 1])) or \
-                known(text[s:s + 2]) or known(text[s:e]):
+                (not compound and known(text[s:s + 2])) or known(text[s:e]):
             continue  # 卫生, 毕生, 如何生, 于小姐姐: words, nobody called 卫 or 何
         p = prefix_re.search(text, max(0, s - 16), s)
         if m.group("title") in _ADDRESS_ONLY and p is None and not _SANG_AFTER.match(text, e):

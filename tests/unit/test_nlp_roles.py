@@ -318,3 +318,27 @@ def test_a_department_places_a_person_whose_name_spells_a_word() -> None:
     # 包工 is also "contract labour"; after 技术部的 and before a verb it is engineer 包
     assert [(r[0], r[1]) for r in roles("上周技术部的包工来看过样机", "rep")] == [("技术部的包工", "technical")]
     assert roles("技术部的施工进度太慢", "customer") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "industry", "expected"),
+    [
+        # An acknowledgement run into the name is an address (没问题 / 冇问题 / 晓得了 as much as 好的).
+        ("冇问题冼主管，拜拜。", "industrial_distribution", [("冼主管", "other", True)]),
+        ("没问题戴院长，赶在十二月二十号前送到", "medical_devices", [("戴院长", "decision_maker", True)]),
+        ("晓得了蒋园长，清明放假个辰光装好", "education_equipment", [("蒋园长", "decision_maker", True)]),
+        # Surnames that are also words (荣誉, 诸位) and compound surnames with a form of address.
+        ("好嘞荣经理，明早我先给您打电话", "fmcg_distribution", [("荣经理", "other", True)]),
+        ("喂 庾工 早上好 我是 华镒管业 的小贝", "industrial_distribution", [("庾工", "technical", True)]),
+        ("喂，司徒小姐你好，我系德牙医疗嘅阿聪。", "medical_devices", [("司徒小姐", "other", True)]),
+        # The head of a school, clinic or plant decides in every industry, not only in its own pack.
+        ("喂 钱校长 周末 打扰 了 我 是 课栈 科技 的 小闵", "saas", [("钱校长", "decision_maker", True)]),
+        ("钱主任莫着急。二十四套的话，我每套让一千二", "education_equipment", [("钱主任", "other", True)]),
+    ],
+)
+def test_acknowledgements_rare_surnames_and_heads_of_institutions(text: str, industry: str, expected: list) -> None:
+    assert [(r[0], r[1], r[2]) for r in roles(text, "rep", industry)] == expected
+
+
+def test_rare_surnames_stay_words_elsewhere() -> None:
+    assert roles("诸位同事都在，这份荣誉属于大家，祝大家快乐工作，密封工艺也过关了。", "rep", "manufacturing") == []
