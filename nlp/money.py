@@ -66,11 +66,11 @@ _CUR = r"(?:元|块钱|块|圆|蚊|人民币|RMB|rmb)"
 _ANY_NUMERAL = re.compile(r"[0-9０-９" + CN_NUM_CHARS + r"]|半价|对折|减半")
 _AMOUNT = re.compile(
     r"(?:(?<![\d.A-Za-z])|(?<=[A-Za-z])(?=[^\x00-\x7f]))(?P<num>" + NUMBER_RE + r")(?<![零〇○])(?P<approx>多|来|左右|几)?(?P<unit>万元|万块|万|w|W|千元|千块|千|k|K|百块|百元|亿元|亿)?"
-    r"(?P<approx2>多)?(?P<cur>" + _CUR + r"|毛钱|毛(?![利巾衣毯绒料坯重]))?(?P<jiao>(?<=[块蚊])(?:零[一二三四五六七八九\d]|[一二三四五六七八九\d]毛?|半)(?![十百千万]|[0-9一二两三四五六七八九][十百千万]))?"
+    r"(?P<approx2>多)?(?P<cur>" + _CUR + r"|毛钱|毛(?![利巾衣毯绒料坯重])|毫(?![米升克秒安伏瓦欧巴无不])|仙(?![人女子境草鹤桃丹])|角钱|角(?![形洲星度落铁架尺码梅楼区钢柜阀色]))?(?P<jiao>(?<=[块蚊])(?:零[一二三四五六七八九\d]|[一二三四五六七八九\d]毛?|半)(?![十百千万]|[0-9一二两三四五六七八九][十百千万]))?"
 )
 _CLASSIFIERS = (r"台|个|件|套|只|箱|吨|米|平(?![台时常安均])|方|人|次|条|张|片|支|盒|瓶|罐|包|袋|辆|家|所|间|本|份|批|天|年|月|周|号|日|小时|"
                 r"分钟|秒|公里|度|瓦|毫升|升|斤|公斤|克|部|延米|匹|兆|模次|%|倍|寸|英寸|毫米|厘米|mm|cm|kg|KG|kw|KW|kW|G|M|T|路|期|层|楼|亩|颗|粒|卷|根|"
-                r"桶|名|位|级|段|码|分|岁|床|栋|户|节|伏|V|A|Hz|帧|核|线|转|样|盏|盘|扇|座|把|副|双|对(?![吧吗不啊？?])|打(?![完个了折掉一二三四五六七八九])|捆|顶|枚|款|种|项|届|季|代|单|笔|份|工位")
+                r"桶|名|位|级|段|码|分|岁|床|栋|户|节|伏|V|A|Hz|帧|核|线|转|样|盏|盘|扇|座|把|副|双|抽(?![成奖检查样签烟屉])|对(?![吧吗不啊？?])|打(?![完个了折掉一二三四五六七八九])|捆|顶|枚|款|种|项|届|季|代|单|笔|份|工位")
 # What follows a quantity, a date or a measure rather than money.
 _NOT_MONEY_AFTER = re.compile(r"^(?:多)?(?:小|大)?(?:" + _CLASSIFIERS + r"|点(?![" + CN_DIGIT_CHARS + r"\d]))")
 _QUANTITY_CONTEXT = re.compile(r"产能|产量|销量|人口|用户数|数量|人次|访问量|阅读量|粉丝")
@@ -89,7 +89,7 @@ _DISCOUNT_PCT_AFTER = re.compile(
 
 _BUDGET = ("预算", "经费", "资金", "批了", "批的", "批下来", "拨了", "拨的", "拨款", "最多", "最高", "顶多", "不超过", "控制在", "只有", "拿出", "投入",
            "准备了", "额度", "心理价位", "能接受", "出得起", "能出", "申请了", "上限", "限价", "只批了", "只能给到", "只能出",
-           "只能接受", "先进", "先拿", "先订", "目标成本", "成本控制", "留的是", "留了", "就给", "只给")
+           "只能接受", "先进", "先拿", "先订", "目标成本", "成本控制", "控制价", "拦标价", "最高限价", "留的是", "留了", "就给", "只给")
 _QUOTE = ("报价", "报", "总价", "总共", "一共", "合计", "全部", "整体", "打包", "合同", "含税", "价格是", "下来", "方案价",
           "这套", "这批", "算下来", "标价", "要价", "开价", "总额", "费用", "首付", "尾款", "定金", "订金", "合同额", "年费", "续费",
           "首年", "首批", "降到", "降至", "进货", "任务", "一年", "每年", "一个月", "每月", "包年", "年费", "加起来",
@@ -128,7 +128,7 @@ _CAP_BEFORE = re.compile(r"(?:最多|顶多|不超过|控制在|只有|就)$")
 # 三台就是两万四, 六组一万二千六, 两个SKU四千: a total for a count of units.
 _COUNT_BEFORE = re.compile(r"(?<![0-9一二两三四五六七八九十百千])(?:[0-9]+|[二两三四五六七八九十百千][0-9一二两三四五六七八九十百千]*)"
                            r"(?:个|台|套|件|箱|间)?(?:账号|席位|用户|台|套|件|箱|间|人|个|组|张|包|瓶|袋|盒|副|支|片|桶|把|条|辆|"
-                           r"家店|间店|家|店|门店|SKU|sku)(?:的话)?(?:就是|就|是|一共|合计|总共|共|下来|加起来)?$")
+                           r"家店|间店|家|店|门店|SKU|sku)(?:的话)?(?:就是|就系|就|是|系|一共|合计|总共|共|下来|加起来)?$")
 # The amount closes its clause, perhaps after a bound (两千不到。, 十万以内。).
 _CLAUSE_END = re.compile(r"^(?:不到|以内|之内|以下|封顶|左右|上下|出头)?\s*(?:[，,。.！!？?；;]|$)")
 _PERIODS = ("一年", "每年", "一个月", "每月")
@@ -145,7 +145,7 @@ _INSTALL_BEFORE = re.compile(r"(?:装|安装|铺|(?<!补)贴|挂|送|寄|带)(?:
 # 百分之三十八 is a rate; 发一万五 / 第三十 count goods and places.
 _QUANTITY_BEFORE = re.compile(r"(?:百分之|发|先发|第)$")
 _GOODS_AFTER = re.compile(r"^(?:蚊|块|元)?(?:的)?货")
-_STRONG_BUDGET = re.compile(r"(?:预算|经费|目标成本|额度|限价)(?P<gap>[^，,。；;！!？?]{0,8})$")
+_STRONG_BUDGET = re.compile(r"(?:预算|经费|目标成本|额度|限价|控制价|拦标价)(?P<gap>[^，,。；;！!？?]{0,8})$")
 # 对折的话就是两百一: the price once the discount is taken.
 _AFTER_DISCOUNT = re.compile(r"(?:折|个点|半价|减半)(?:的话)?(?:就是|是|就|算下来|下来)$")
 _PERCENT = re.compile(r"百分之(?P<n>[一二三四五六七八九十]{1,3}|\d{1,2}(?:\.\d)?)")
@@ -522,6 +522,7 @@ def _ranges(text_h: str) -> list[tuple[int, int, float, float, bool, bool, bool]
 
 
 _COLLOQUIAL_PLACE = {"百": 100.0, "千": 1000.0, "k": 1000.0, "K": 1000.0, "万": 10_000.0, "w": 10_000.0, "W": 10_000.0}
+_JIAO_VERB = re.compile(r"(?:让|减|便宜|降|涨|贵|补|返|加|少|多|差)(?:了|咗)?$")
 _FEN_AFTER = re.compile(r"[一二两三四五六七八九](?![十百千万0-9]|[一二两三四五六七八九][十百千万])")
 _APPROX_AFTER = re.compile(r"^(?:左右|上下|出头|多|几)")
 # 小七十万, 小两千: a round number (one digit and its places) that 小 says is nearly reached.
@@ -626,6 +627,8 @@ def _money_in(text: str, speaker: str, ref: str | None, spans: list[Span] | None
         num, unit, cur, jiao = m.group("num"), m.group("unit") or "", m.group("cur") or "", m.group("jiao") or ""
         if num in CN_DIGITS and not (unit or cur):
             continue  # a lone 一 / 两 is a quantity word
+        if cur == "角" and not _JIAO_VERB.search(text_h, max(0, s - 3), s):
+            continue  # 三角 is a triangle unless money moves by it (每杯让三角, 便宜五角)
         after = text_h[e:]
         if cur == "块" and not jiao and ((_PIECES_AFTER.match(after) and not _UNIT_BEFORE.search(text_h, max(0, s - 12), s))
                                           or _INSTALL_BEFORE.search(text_h[:s])
@@ -650,8 +653,9 @@ def _money_in(text: str, speaker: str, ref: str | None, spans: list[Span] | None
         value = parse_number(num + unit.replace("元", "").replace("块", ""))
         if value is None or value <= 0:
             continue
-        scale = 0.1 if cur[:1] == "毛" else 1.0  # 一毛多: tenths of a yuan
-        fen = _FEN_AFTER.match(after) if cur == "毛" else None
+        # 一毛多, Cantonese 三毫八: tenths of a yuan; 三仙: cents
+        scale = 0.1 if cur[:1] in ("毛", "毫", "角") else 0.01 if cur == "仙" else 1.0
+        fen = _FEN_AFTER.match(after) if cur in ("毛", "毫", "角") else None
         if fen:  # 一毛五 is 0.15
             value += _DIGIT[fen.group(0)] / 10
             e += 1

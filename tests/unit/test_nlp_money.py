@@ -509,3 +509,26 @@ def test_a_part_number_before_its_price_is_not_money() -> None:
 
 def test_what_is_left_after_a_discount_is_the_price_not_the_discount() -> None:
     assert found("让五千也得二十三万", "customer") == [("discount", 5_000), ("quote", 230_000)]
+
+
+@pytest.mark.parametrize(
+    ("speaker", "text", "expected"),
+    [
+        # Cantonese tenths and cents: 三毫八 is 0.38 a piece, 三仙 three cents off.
+        ("rep", "M10嘅报五毫二一粒", [("price", 0.52, "粒")]),
+        ("customer", "减三仙都仲系贵。", [("discount", 0.03, None)]),
+        # 八十抽 counts tissues; 就系 is Cantonese 就是 (a total for the count).
+        ("rep", "加厚嘅八十抽，批发价九蚊半一包，六十包就系五百七。", [("price", 9.5, "包"), ("quote", 570, None)]),
+        # A tender's 控制价 is what the customer will pay at most.
+        ("customer", "仍高于我们的控制价九百五十元。", [("budget", 950, None)]),
+        # 角 is money only when money moves by it.
+        ("rep", "头一个月我每杯让三角。", [("discount", 0.3, None)]),
+    ],
+)
+def test_cantonese_cents_counts_and_tender_ceilings(speaker: str, text: str, expected: list) -> None:
+    assert shaped(text, speaker) == expected
+
+
+@pytest.mark.parametrize("text", ["钢板厚三毫米，电压二十伏。", "这个三角形的支架要三个。", "水仙花开了三仙女"])
+def test_millimetres_triangles_and_flowers_are_not_money(text: str) -> None:
+    assert shaped(text) == []
