@@ -322,3 +322,16 @@ def test_not_objections_third_round(text: str) -> None:
 ])
 def test_forum_complaints_third_round(text: str, expected: list[str]) -> None:
     assert types(text, industry="fmcg_distribution") == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("四十天太长了，投产不能晚于五月二十号。", ["delivery"]),
+        ("去年侬拉个冷链车到得晚，酸奶到店已经是温的。", ["delivery"]),
+        ("前头买侬个消毒柜坏脱，打了三趟电话侬搭公司才派人来。", ["service"]),
+        ("二期你们供的推拉窗胶条开裂，整改至今没有完成。", ["other", "service"]),
+    ],
+)
+def test_lead_times_late_trucks_slow_repairs(text: str, expected: list[str]) -> None:
+    assert types(text) == expected
