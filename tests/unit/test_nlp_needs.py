@@ -427,3 +427,19 @@ def test_needs_third_round(text: str, expected: list[str]) -> None:
 ])
 def test_not_needs_third_round(text: str) -> None:
     assert needs(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("行 五一 前 要 上架 你 抓紧", ["五一 前 要 上架 你 抓紧"]),
+        ("不过要听日送到，礼拜六我哋店庆做活动。", ["不过要听日送到"]),
+        ("先把 钱 给了 再说 货 最晚 一月十号 进仓", ["先把 钱 给了 再说 货 最晚 一月十号 进仓"]),
+    ],
+)
+def test_deadlines_named_by_their_day(text: str, expected: list[str]) -> None:
+    assert needs(text) == expected
+
+
+def test_a_postponed_date_is_no_need() -> None:
+    assert needs("原来定的是3月15号，现在最晚推到3月25号前交货。") == []
