@@ -224,14 +224,15 @@ def out_of_fold(data: list[Example], labels: tuple[str, ...], l2: float) -> list
 
 # ---- how a model joins the rules ---------------------------------------------------------------
 
-def _decide(kind: str, e: Example, p: dict[str, float], keep: float, add: float) -> set[str]:
+def _decide(kind: str, e: Example, p: dict[str, float], keep: float, add: float,
+            adds: dict[str, float] | None = None) -> set[str]:
     if kind in ("money", "commitments"):
         (rule,) = tuple(e.rule)
         allowed = [k for k in p if k not in e.barred]
         best = max(allowed, key=p.get) if allowed else rule
         return {best} if best != rule and (p[best] >= add or rule == "none") else {rule}
     said = {t for t in e.rule if p.get(t, 1.0) >= keep}
-    return said | {t for t, v in p.items() if v >= add and t not in e.rule}
+    return said | {t for t, v in p.items() if v >= (adds or {}).get(t, add) and t not in e.rule}
 
 
 def _without_rules(e: Example, kind: str) -> Example:
@@ -245,11 +246,11 @@ def f1(kind: str, data: list[Example], probs: list[dict[str, float]], keep: floa
 
 
 def scores(kind: str, data: list[Example], probs: list[dict[str, float]], keep: float,
-           add: float) -> tuple[float, float]:
+           add: float, adds: dict[str, float] | None = None) -> tuple[float, float]:
     """(F1, precision) of the joined decisions."""
     tp = fn = fp = 0
     for e, p in zip(data, probs):
-        said = _decide(kind, e, p, keep, add)
+        said = _decide(kind, e, p, keep, add, adds)
         gold = set(e.labels)
         if kind in ("money", "commitments"):  # one finding of the right kind counts once; "none" is nothing
             said -= {"none"}
@@ -283,6 +284,27 @@ def choose(kind: str, data: list[Example], probs: list[dict[str, float]]) -> tup
     return best
 
 
+def choose_per_label(kind: str, data: list[Example], probs: list[dict[str, float]], labels: tuple[str, ...],
+                     keep: float, add: float) -> tuple[dict[str, float], float]:
+    """Each label's own `add` (objection types only), by coordinate ascent from the shared one on
+    the same fresh out-of-fold predictions and under the same precision floor as choose()."""
+    fresh = [i for i, e in enumerate(data) if e.fresh] or list(range(len(data)))
+    d, p = [data[i] for i in fresh], [probs[i] for i in fresh]
+    floor = scores(kind, d, p, 0.0, 1.01)[1] - PRECISION_SLACK
+    adds = {label: add for label in labels}
+    best = scores(kind, d, p, keep, add, adds)[0]
+    for _ in range(2):
+        for label in labels:
+            for a in GRID + (1.01,):
+                if a < keep:
+                    continue
+                trial = {**adds, label: a}
+                score, precision = scores(kind, d, p, keep, add, trial)
+                if score > best + 1e-9 and precision >= floor:
+                    adds, best = trial, score
+    return {k: v for k, v in adds.items() if v != add}, best
+
+
 def _digest(paths: tuple[Path, ...]) -> dict[str, str]:
     return {p.name: hashlib.sha256(p.read_bytes()).hexdigest()[:16] for p in paths if p.exists()}
 
@@ -311,10 +333,15 @@ def main(argv: list[str] | None = None) -> int:
             if best is None or score > best[3]:
                 best = (l2, keep, add, score, rules)
         l2, keep, add, score, rules = best
+        adds: dict[str, float] = {}
+        if kind == "objections":
+            adds, per_label = choose_per_label(kind, rows, out_of_fold(rows, labels, l2), labels, keep, add)
+            print(f"  per-type add at l2={l2:g}: {adds or 'none'} — joined {score:.3f} → {per_label:.3f}")
+            score = per_label
         if args.check:
             continue
         model = fit(rows, labels, l2)
-        model = LinearModel(kind, labels, model.weights, model.bias, keep, add, {
+        model = LinearModel(kind, labels, model.weights, model.bias, keep, add, adds=adds, meta={
             "l2": l2, "examples": len(rows), "oof_f1_fresh": {"rules": round(rules, 4), "joined": round(score, 4)},
             "trained_on": _digest(CALL_SETS + COMPLAINT_SETS)})
         MODELS_DIR.mkdir(exist_ok=True)

@@ -233,7 +233,7 @@ def _judge_objections(model: LinearModel | None, text: str, speaker: str, ref: s
     parts = [t for t in (strip_punct(c.text) for c in spans) if t]
     said = {o.type for o in found}
     for label in model.labels:
-        if label not in said and p[label] >= model.add and parts:
+        if label not in said and p[label] >= model.add_for(label) and parts:
             kept.append(Objection(label, parts[best_clause(model, label, parts)], speaker, ref, ""))
     return kept
 

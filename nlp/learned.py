@@ -81,6 +81,13 @@ class LinearModel:
     keep: float = 0.0              # a rule's finding stands at this probability or more
     add: float = 1.01              # the model's own finding at this probability or more
     meta: dict = field(default_factory=dict, hash=False, compare=False)
+    # Per label where one threshold does not fit all (an objection model sure of `other` in forum
+    # chatter about phones is wrong more often than when it is sure of `price`).
+    adds: dict = field(default_factory=dict, hash=False, compare=False)
+
+    def add_for(self, label: str) -> float:
+        """The probability at or above which the model adds a finding of `label` of its own."""
+        return self.adds.get(label, self.add)
 
     def probabilities(self, features: Iterable[str]) -> dict[str, float]:
         index, matrix = self._matrix
@@ -98,12 +105,14 @@ class LinearModel:
 
     def to_json(self) -> dict:
         return {"name": self.name, "labels": list(self.labels), "bias": list(self.bias), "keep": self.keep,
-                "add": self.add, "meta": self.meta, "weights": {k: list(v) for k, v in self.weights.items()}}
+                "add": self.add, "adds": self.adds, "meta": self.meta,
+                "weights": {k: list(v) for k, v in self.weights.items()}}
 
     @classmethod
     def from_json(cls, d: dict) -> LinearModel:
         return cls(d["name"], tuple(d["labels"]), {k: tuple(v) for k, v in d["weights"].items()},
-                   tuple(d["bias"]), float(d["keep"]), float(d["add"]), dict(d.get("meta", {})))
+                   tuple(d["bias"]), float(d["keep"]), float(d["add"]), dict(d.get("meta", {})),
+                   {k: float(v) for k, v in d.get("adds", {}).items()})
 
 
 def _sigmoid(z: float) -> float:

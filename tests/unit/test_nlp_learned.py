@@ -60,6 +60,19 @@ def test_the_model_adds_an_objection_the_rules_missed_and_points_at_its_clause()
     assert [(o.type, o.text, o.phrase) for o in out] == [("delivery", "上回到货晚了", "")]
 
 
+def test_a_label_may_need_more_certainty_than_the_others(tmp_path: Path) -> None:
+    # delivery at ~0.95 is added under the shared 0.8, not under its own 0.99; the threshold survives a save.
+    strict = LinearModel("toy", ("price", "delivery", "service", "other"), _toy().weights, _toy().bias, 0.3, 0.8,
+                         adds={"delivery": 0.99})
+    save(strict, tmp_path / "strict.json.gz")
+    back = load("strict", tmp_path)
+    assert back.add_for("delivery") == 0.99 and back.add_for("price") == 0.8
+    text = "这个我们看了，上回到货晚了"
+    assert analyze_mod._judge_objections(back, text, "customer", "r1", clauses(text), []) == []
+    assert [o.type for o in analyze_mod._judge_objections(_toy(), text, "customer", "r1", clauses(text), [])] == \
+        ["delivery"]
+
+
 def test_the_model_drops_a_rule_objection_it_finds_unlikely_and_keeps_a_likely_one() -> None:
     text = "价格太贵了"
     found = [Objection("service", text, "customer"), Objection("price", text, "customer")]
