@@ -171,13 +171,17 @@ def _kind(clause: str, lead: str, after: str, speaker: str, d: DateMention, on: 
         you = bool(_SECOND_PERSON_END.search(lead))
         if _OWN_EVENT_AFTER.match(after) or (_OWN_PROCESS.search(after) and not you):
             return "other"
-        if _HEDGE.search(clause) or _DEFER.search(clause) or _DEFER.search(later) or (_HYPOTHETICAL.search(clause) and not wants):
+        # 先把钱给了再说 货最晚一月十号进仓: a 再说 before the date puts off what came before, not the date.
+        deferred = _DEFER.search(clause[at:] if at >= 0 else clause) or _DEFER.search(later)
+        if _HEDGE.search(clause) or deferred or (_HYPOTHETICAL.search(clause) and not wants):
             return "other"  # 下半年我们可能还要…, 十二月中旬前调完的话可以接受: no deadline set
         if _FIRST_PERSON_END.search(lead) and not _RECEIVE.search(clause) and (
                 not wants or re.search(r"(?:尽量|争取)$", lead)):
             return "other"  # 我这周内走完审批: the customer's own doing
         if you and (delivers or _ASK_VENDOR.search(clause)) and "了" not in after:
             return "expected"  # 合同您今天发过来, 那你11月15号前把报告给我
+        if _DELIVER_AFTER.match(after) and re.search(r"(?:要|得|必须|务必|一定要)\s*$", lead):
+            return "expected"  # 不过要听日送到: a modal, the day, the delivery
         if wants:
             return "other" if visits and not delivers else "expected"
         if d.deadline and (delivers or re.search(r"你们|您们|贵司", clause)):

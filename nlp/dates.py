@@ -332,6 +332,11 @@ def _weekday(m: re.Match[str], on: dt.date) -> _Days | None:
         if idx is None:
             return None
         first = last = monday + dt.timedelta(days=idx)
+    if not m.group("wref") and x != "末" and _of_the_past(m, reach=10):
+        # 礼拜三侬讲要换…, 周四您在抖音上留了电话: told of as done or said, the latest such day before today.
+        while first >= on:
+            first -= dt.timedelta(weeks=1)
+        return _Days(first, first)
     if not m.group("wref") and last <= on:
         # 周五 said on a Saturday: the coming one (这周五 / 本周五 keep this week); said on a Thursday,
         # 周四 is next week's (today is 今天).
@@ -412,12 +417,16 @@ _PAST_CLAUSE = re.compile(r"(?<![不没错])过(?![来嚟去年节几两一完�
 _CLAUSE_MARK = re.compile(r"[，,。.！!？?；;]")
 
 
-def _of_the_past(m: re.Match[str]) -> bool:
+def _of_the_past(m: re.Match[str], reach: int | None = None) -> bool:
     """What follows the match in its clause tells of something done or said before (元旦前去看过),
-    not of what someone said would happen then (您上次说元旦要发礼盒: the date is still ahead)."""
+    not of what someone said would happen then (您上次说元旦要发礼盒: the date is still ahead).
+    `reach` limits how far (an unpunctuated transcript runs on to other matters: 周五 人 要 到 … 上次 换 的)."""
     text = m.string
     end = _CLAUSE_MARK.search(text, m.end())
-    return bool(_PAST_CLAUSE.search(text, m.end(), end.start() if end else len(text)))
+    stop = end.start() if end else len(text)
+    if reach is not None:
+        stop = min(stop, m.end() + reach)
+    return bool(_PAST_CLAUSE.search(text, m.end(), stop))
 
 
 def _holiday(m: re.Match[str], on: dt.date) -> _Days | None:

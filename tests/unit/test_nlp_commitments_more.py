@@ -71,3 +71,25 @@ def test_a_locked_price_and_documents_handed_in_are_promises() -> None:
 def test_answering_back_and_a_follow_up_visit_are_promises() -> None:
     assert kinds("明天下午以前回您话", "rep") == [("promised", "2026-03-05")]
     assert kinds("修好以后我下周三再回访一次", "rep") == [("promised", "2026-03-11")]
+
+
+def test_a_modal_before_the_day_of_a_delivery_expects_it() -> None:
+    got = commitments_in("八十包九蚊，咁都得。不过要听日送到，礼拜六我哋店庆做活动。", "customer", WED)
+    assert [(c.phrase, c.kind) for c in got] == [("听日", "expected"), ("礼拜六", "other")]
+
+
+def test_a_put_off_before_the_date_does_not_put_off_the_date() -> None:
+    # 先把钱给了再说 defers the payment talk; the goods are still wanted by 一月十号.
+    assert kinds("行 先把 钱 给了 再说 货 最晚 一月十号 进仓", "customer", dt.date(2026, 12, 20))[0][0] == "expected"
+    assert [c.kind for c in commitments_in("十二月中旬前调完的话再说", "customer", WED)] == ["other"]
+
+
+def test_a_weekday_told_of_as_past_is_the_last_one() -> None:
+    # WED is a Wednesday: 礼拜三侬讲 is last week's Wednesday, 周四您留了电话 last week's Thursday.
+    got = commitments_in("礼拜三侬讲要换户外个大型玩具，方案已经发到侬邮箱了。", "rep", WED)
+    assert [(c.kind, c.date) for c in got] == [("other", WED - dt.timedelta(days=7))]
+    got = commitments_in("周四 您 在 抖音 上 留了 电话", "rep", WED)
+    assert [c.date for c in got] == [WED - dt.timedelta(days=6)]
+    # Far on in a run-on transcript, 上次 is another matter: 周五 is still ahead.
+    got = commitments_in("行 周五 上午 人 要 到 另外 液压油 你们 也 带 两桶 过来 上次 换 的 那个 不 太 行", "customer", WED)
+    assert [(c.kind, c.date) for c in got] == [("expected", WED + dt.timedelta(days=2))]
