@@ -73,7 +73,7 @@ _REP_SUPERIORS = frozenset({"老板", "大老板", "老总", "老细", "领导",
 _BACK_OFFICE = frozenset({"财务", "会计", "出纳", "经理", "总监", "区域经理", "大区经理"})
 _LISTENER_BEFORE = re.compile(r"你|您|侬|贵司")
 # The customer asking the one addressed to look, judge or join: a colleague in the room.
-_ASKS_LISTENER = re.compile(r"^[，,\s]*(?:你|您|侬)(?:看|也|觉得|帮|过来|一起)|也过来|一起")
+_ASKS_LISTENER = re.compile(r"^[，,\s]*(?:你|您|侬)(?:看|也|觉得|帮|过来|一起|说两句|讲两句|说说|讲讲|来说|来讲)|也过来|一起")
 # Jobs held by many people: on their own they name nobody in particular (派工程师过去,
 # 老师用着不伤眼), so they count only when addressed or introducing themselves.
 _OCCUPATIONAL = re.compile(r"(?:(?<!总)(?:工程|设计|营养|育婴|技|会计)师|员|老师|医生|大夫|护士|工人|师傅|店员|导购|操作工|维修工)$")

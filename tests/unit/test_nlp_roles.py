@@ -342,3 +342,8 @@ def test_acknowledgements_rare_surnames_and_heads_of_institutions(text: str, ind
 
 def test_rare_surnames_stay_words_elsewhere() -> None:
     assert roles("诸位同事都在，这份荣誉属于大家，祝大家快乐工作，密封工艺也过关了。", "rep", "manufacturing") == []
+
+
+def test_a_colleague_the_customer_asks_to_speak_took_part() -> None:
+    got = roles("这个价格我得请采购部的储经理一起听。储经理，您说两句？", "customer", "building_materials")
+    assert ("储经理", "other", True) in [(r[0], r[1], r[2]) for r in got]
