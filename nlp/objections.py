@@ -9,13 +9,17 @@ speaker's clause counts unless it asks the other side (您是不是觉得…).
 from __future__ import annotations
 
 import re
-from re import _constants as _c, _parser  # to read which characters a rule can start with
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
 from nlp.packs import OBJECTION_TYPES, Pack, phrase_pattern
 from nlp.text import Span, clauses, squeeze, strip_punct
+
+try:  # re's parser is internal (Python 3.11+ names): without it only the start-character speed-up is lost
+    from re import _constants as _c, _parser
+except ImportError:  # pragma: no cover - another Python's layout
+    _c = _parser = None
 
 _NEGATED_BEFORE = re.compile(r"(?:不|没|没有|并不|并没有|不是|不算|也不|一点也不|一点都不|不会|别|无)$")
 _NEGATED_INSIDE = re.compile(r"不|没")
@@ -364,7 +368,7 @@ def _gated(pattern: str) -> re.Pattern[str]:
     """The pattern behind a look-ahead for the characters it can start with: re tries the many
     alternatives only where one of them could begin (about five times faster on clauses)."""
     try:
-        first = _first_chars(_parser.parse(pattern))
+        first = _first_chars(_parser.parse(pattern)) if _parser is not None else None
     except Exception:  # re's parser is internal: if it changes, only the speed-up is lost
         first = None
     if first is None or first[1]:
