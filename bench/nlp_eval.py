@@ -11,8 +11,8 @@ utterances) since round seven too; nlp_holdout9.jsonl — held out, scored only 
 before a round of changes and once at its end. The learned models (nlp/learned.py) are trained on
 all development sets plus nlp_train_*.jsonl and nlp_contract.jsonl (python -m bench.train_nlp);
 --rules-only scores the rules alone. Real complaint texts: complaints.jsonl, complaints2.jsonl,
-complaints3.jsonl, complaints_train.jsonl, complaints_train2.jsonl, complaints4.jsonl, complaints5.jsonl,
-complaints_train3.jsonl (development) and, with --held-out, the round's held-out complaint set if there is one
+complaints3.jsonl, complaints_train.jsonl, complaints_train2.jsonl, complaints4.jsonl, complaints5.jsonl
+(development) and, with --held-out, the round's held-out complaint set if there is one
 (COMPLAINTS_HELD_OUT: complaints6.jsonl, DiaASQ Weibo posts). docs/nlp.md records first-run scores, before
 any fix they prompted: the honest estimate for unseen conversations.
 
@@ -66,8 +66,7 @@ COMPLAINTS = DATA_DIR / "complaints.jsonl"      # both splits are development da
 COMPLAINTS_HELD_OUT: Path | None = DATA_DIR / "complaints6.jsonl"
 # Spent held-out splits and the texts labelled to train the models: development data.
 COMPLAINTS_DEV = (DATA_DIR / "complaints2.jsonl", DATA_DIR / "complaints3.jsonl", DATA_DIR / "complaints_train.jsonl",
-                  DATA_DIR / "complaints_train2.jsonl", DATA_DIR / "complaints4.jsonl", DATA_DIR / "complaints5.jsonl",
-                  DATA_DIR / "complaints_train3.jsonl")
+                  DATA_DIR / "complaints_train2.jsonl", DATA_DIR / "complaints4.jsonl", DATA_DIR / "complaints5.jsonl")
 USE_MODELS = True   # --rules-only turns the learned models off
 # F1 of the held-out sets on their first run, before any change of the round (holdout9 and complaints6:
 # code 320b97f, the end of round six (same output as e6b5e67), scored in a worktree; holdout8: code 580e81b, the

@@ -522,6 +522,7 @@ def _ranges(text_h: str) -> list[tuple[int, int, float, float, bool, bool, bool]
 
 
 _COLLOQUIAL_PLACE = {"百": 100.0, "千": 1000.0, "k": 1000.0, "K": 1000.0, "万": 10_000.0, "w": 10_000.0, "W": 10_000.0}
+_TENTHS = ("毛", "毫", "角")  # a tenth of a yuan: Mandarin 毛 / 角, Cantonese 毫
 _JIAO_VERB = re.compile(r"(?:让|减|便宜|降|涨|贵|补|返|加|少|多|差)(?:了|咗)?$")
 _FEN_AFTER = re.compile(r"[一二两三四五六七八九](?![十百千万0-9]|[一二两三四五六七八九][十百千万])")
 _APPROX_AFTER = re.compile(r"^(?:左右|上下|出头|多|几)")
@@ -654,8 +655,8 @@ def _money_in(text: str, speaker: str, ref: str | None, spans: list[Span] | None
         if value is None or value <= 0:
             continue
         # 一毛多, Cantonese 三毫八: tenths of a yuan; 三仙: cents
-        scale = 0.1 if cur[:1] in ("毛", "毫", "角") else 0.01 if cur == "仙" else 1.0
-        fen = _FEN_AFTER.match(after) if cur in ("毛", "毫", "角") else None
+        scale = 0.1 if cur[:1] in _TENTHS else 0.01 if cur == "仙" else 1.0
+        fen = _FEN_AFTER.match(after) if cur in _TENTHS else None
         if fen:  # 一毛五 is 0.15
             value += _DIGIT[fen.group(0)] / 10
             e += 1

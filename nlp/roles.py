@@ -40,9 +40,11 @@ _PERSON_SUFFIX = re.compile(r"(?:总监|经理|主任|主管|长|总|师|员|老
 _PERSON_BEFORE = re.compile(r"(?:我们|你们|咱们|他们|我哋|你哋|佢哋|阿拉|侬拉|公司|厂里|院里|学校|店里|跟|和|同|找|问|问问|给|让|叫|请|等|是|的|嘅)$")
 _PERSON_AFTER = re.compile(r"^(?:那边|这边|说|觉得|同意|不同意|审批|签字|确认|在吗|在不在|回来|过来|的意见|的意思|也|都|那里|您好|你好|"
                            r"负责|要求|看了|看过|反馈|提|问|让|讲|定|拍板|批|要|想|的人|[，,。.！!？?]|$)")
+# Acknowledgements a name may run into (没问题戴院长, 晓得了蒋园长): an address, like 好的.
+_ACKS = r"没问题|冇问题|晓得了|知道了|得嘞|要得|妥了"
 _OPENERS = r"(?:您好|你好|喂|哎|诶|嗯|啊|哦|噢|那|好的|好额|好嘞|好咧|好|行|对|是的|谢谢|感谢|多谢|麻烦|辛苦|拜托|不好意思|打扰了|打扰一下|请问|" \
            r"早上好|上午好|下午好|晚上好|早晨|再见|欢迎|恭喜|哈喽|嗨|实在对不起|对不起|实在抱歉|真抱歉|抱歉|放心吧|明白|收到|" \
-           r"没问题|冇问题|晓得了|知道了|得嘞|要得|妥了|" \
+           + _ACKS + r"|" \
            r"[，,\s！!~])*"
 # 请问是白沙镇卫生院的林院长吗: the organisation may come between.
 # Cantonese asks with 系 / 系咪 / 系唔系 (请问系唔系福满楼嘅黎经理).
@@ -56,7 +58,7 @@ _AFTER_ADDRESS = re.compile(r"^(?:[，,！!。.？?…—~～\s]|、[^，,。？
 _REQUEST_BEFORE = re.compile(r"(?:^|[，,\s])(?:麻烦|拜托|辛苦|劳驾|有劳)$")
 # An acknowledgement, thanks or apology run into the name (好的谭科长我今天下午就去)…
 _ACK_BEFORE = re.compile(r"(?:好的|好嘞|好咧|好|行|明白|收到|谢谢|多谢|感谢|辛苦|对不起|抱歉|放心吧|不好意思|"
-                         r"没问题|冇问题|晓得了|知道了|得嘞|要得|妥了)[，,\s！!~]*$")
+                         + _ACKS + r")[，,\s！!~]*$")
 # …unless the name goes on as the subject or object of what follows (好的王总说可以, 好，李工那边我去问).
 _NOT_VOCATIVE_AFTER = re.compile(r"^(?:说|讲|话|那边|这边|那里|的|也|都|和|跟|同|他|她|让|要|在|觉得|同意|不|没|已经|刚|会|还|"
                                  r"又|再|就|才|负责|过来|来了|去了)")
