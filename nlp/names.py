@@ -25,7 +25,7 @@ _SURNAME_ORDER = (
     "梅童凌毕季裴霍涂苗谷盛曲翁冉骆蓝游辛靳柴蒙鲍华喻祁蒲房滕屈饶牟艾穆卓吉缪简项芦麦褚娄窦戚岑景"
     "党宫费卜冷晏席卫米柏宗瞿桂佟臧闵苟邬边卞姬栾隋刁沙巫寇桑郎甄丛仲虞敖巩佘池苑迟邝闻于"
     "阎萧鞠邴奚冀阚鹿邰蒯鄢郜冼邸储裘解"  # rarer, yet said with a title as often as the common ones
-    "荣庾栗诸封蔺乐"  # also words (光荣, 诸位, 快乐): jieba's frequencies keep those apart, as for the others
+    "荣庾栗诸封蔺乐洪"  # also words (光荣, 诸位, 快乐, 洪水): jieba's frequencies keep those apart, as for the others
 )
 SURNAMES = frozenset(_SURNAME_ORDER)
 COMPOUND_SURNAMES = ("欧阳", "司马", "诸葛", "上官", "东方", "皇甫", "慕容", "司徒", "令狐", "夏侯",
@@ -75,8 +75,8 @@ def _prefix_pattern(prefixes: tuple[str, ...]) -> re.Pattern[str] | None:
     if not prefixes:
         return None
     prefix = "|".join(re.escape(p) for p in sorted(set(prefixes), key=lambda p: (-len(p), p)))
-    # 额: Shanghainese 的, 嘅: Cantonese 的 (财务部嘅何姐); spaces: ASR.
-    return re.compile(f"(?P<prefix>{prefix})\\s*(?:(?:的|额|嘅|那边的|这边的|里的)\\s*)?$")
+    # 额 / 个: Shanghainese 的 (财务科个蒋科长), 嘅: Cantonese 的 (财务部嘅何姐); spaces: ASR.
+    return re.compile(f"(?P<prefix>{prefix})\\s*(?:(?:的|额|嘅|个|那边的|这边的|里的)\\s*)?$")
 
 
 def _blocked(text: str, s: int, e: int, title: str, freq: Mapping[str, int], titles: Collection[str],

@@ -46,7 +46,9 @@ _CUE_BODY = (
     r"得要|(?<!得)最好|急需|期望|关注|看重|在意|考虑(?:上|换|采购|引进|买|做)|打算(?:上|换|采购|买|做|引进)|计划(?:采购|上|换|买|引进)|"
     r"准备(?:采购|上|换|买|引进)|要的是|缺(?!货|点|陷|席|勤|口)|不能(?:太(?!贵|便宜)|超过|低于|少于|高于|大于|小于|有|上|影响|出现|含|带|少|减|卡|停|混|断|漏|差|直接|送|发)|"
     r"至少|起码|最紧要|唔可以|唔好(?!意思|提|讲|话)|还差(?![0-9一二两三四五六七八九十百千万点多少]|一点|.多)|(?:我们|俺们|阿拉)?也要\s*[，,。！!]?$|"
-    r"能(?:长期|稳定|按时|及时)?供(?:应|货)吗|先(?:拿|要|来|订|进|放|发|送|备)[0-9一二两三四五六七八九十百千万]|"
+    r"能(?:长期|稳定|按时|及时)?供(?:应|货)吗|先(?:拿|要|来|订|进|放|发|送|备|配)[0-9一二两三四五六七八九十百千万]|"
+    # 头批三百二十箱, 首单就要三百盒: the first order's size.
+    rf"(?:首单|首批|头批|第一批)(?:就|先)?(?:要|订|拿|进|配|来)?{_NUM}+{_ORDER_MEASURE}|(?:勿要|不要|别)太(?!贵|便宜|担心|着急|急|客气|麻烦)|"
     r"不低于|不超过|不高于|不少于|要能|得能|要有(?!点|些)|得有(?!点|些)|要带|要支持|要兼容|要符合|得符合|都得|"
     # 得 the modal (děi), not the complement after a verb (拿得到, 卖得最好); an adverb may come
     # between (也得一块儿配上); 整不了 is "cannot", not a requirement.
@@ -84,7 +86,7 @@ _CUE_BODY = (
 # Every character a cue can begin with. The regex engine tries each of the cue's ~120 branches at
 # every position; a one-character lookahead first skips the positions no cue starts at (3× faster).
 # tests/unit/test_nlp_needs.py checks it against the branches, so a new cue cannot be left out.
-CUE_FIRST_CHARS = "一上不主之也交以你俺先全关准到前务可各唔在完就尽希开得必急您想我才打投拿支整是最有期来核注看等统给缺考能至营装要计起还送都重阿需顺马"
+CUE_FIRST_CHARS = "一上不主之也交以你俺先全关准别到前务勿可各唔在头完就尽希开得必急您想我才打投拿支整是最有期来核注看第等给统缺考能至营装要计起还送都重阿需顺首马"
 _CUE = re.compile(f"(?=[{CUE_FIRST_CHARS}])(?:{_CUE_BODY})")
 # A plain 要 (not 需要, 主要, 重要, 要是, 要不要 …) wants something when the clause says what.
 _PLAIN_WANT = re.compile(r"要(?<![需主重想只不还总紧]要)(?!不要|是|么|不然|不|紧|求|点|素|命|好|数)")

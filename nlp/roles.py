@@ -183,7 +183,7 @@ def _bare_pattern(pack: Pack) -> tuple[re.Pattern[str], re.Pattern[str]]:
                    key=lambda d: (-len(d), d))
     d = "|".join(re.escape(x) for x in depts)
     t = "|".join(re.escape(x) for x in titles)
-    return re.compile(f"(?P<title>{t})"), re.compile(f"(?P<prefix>{d})\\s*(?:(?:的|额|嘅|那边的|这边的|里的)\\s*)?$")
+    return re.compile(f"(?P<title>{t})"), re.compile(f"(?P<prefix>{d})\\s*(?:(?:的|额|嘅|个|那边的|这边的|里的)\\s*)?$")
 
 
 @lru_cache(maxsize=64)

@@ -443,3 +443,19 @@ def test_deadlines_named_by_their_day(text: str, expected: list[str]) -> None:
 
 def test_a_postponed_date_is_no_need() -> None:
     assert needs("原来定的是3月15号，现在最晚推到3月25号前交货。") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("那要得。头批三百二十箱，端午放假前三天必须到我仓库。", ["头批三百二十箱", "端午放假前三天必须到我仓库"]),
+        ("好 先 配 八 台", ["先 配 八 台"]),
+        ("阿拉要冷藏个瓶装酒酿，甜度勿要太高。", ["甜度勿要太高"]),
+    ],
+)
+def test_first_orders_and_limits(text: str, expected: list[str]) -> None:
+    assert needs(text, industry="fmcg_distribution") == expected
+
+
+def test_do_not_worry_is_no_need() -> None:
+    assert needs("你不要太担心，我们会按时付款。") == []

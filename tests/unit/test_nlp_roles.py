@@ -347,3 +347,22 @@ def test_rare_surnames_stay_words_elsewhere() -> None:
 def test_a_colleague_the_customer_asks_to_speak_took_part() -> None:
     got = roles("这个价格我得请采购部的储经理一起听。储经理，您说两句？", "customer", "building_materials")
     assert ("储经理", "other", True) in [(r[0], r[1], r[2]) for r in got]
+
+
+@pytest.mark.parametrize(
+    ("text", "industry", "expected"),
+    [
+        # Shanghainese 个 between a department and its person, as 的 / 嘅 (round eight).
+        ("合同侬先寄拨阿拉财务科个蒋科长", "medical_devices", [("财务科个蒋科长", "finance", False)]),
+        ("价钿搭合同侬礼拜天前发拨阿拉采购部个洪小姐。", "building_materials", [("采购部个洪小姐", "procurement", False)]),
+        # Accounting and AV rooms are departments.
+        ("钱的事儿得过会计室钟姐那关。", "education_equipment", [("会计室钟姐", "finance", False)]),
+        ("我 让 电教 室 的 瞿 老师 在 那 等 你们", "education_equipment", [("电教 室 的 瞿 老师", "technical", False)]),
+    ],
+)
+def test_wu_possessive_and_more_departments(text: str, industry: str, expected: list) -> None:
+    assert [(r[0], r[1], r[2]) for r in roles(text, "customer", industry)] == expected
+
+
+def test_a_person_named_hong_but_not_a_flood() -> None:
+    assert [r[0] for r in roles("好的洪经理，洪水退了我们就发货", "rep", "manufacturing")] == ["洪经理"]
