@@ -89,7 +89,8 @@ _DISCOUNT_PCT_AFTER = re.compile(
 
 _BUDGET = ("预算", "经费", "资金", "批了", "批的", "批下来", "拨了", "拨的", "拨款", "最多", "最高", "顶多", "不超过", "控制在", "只有", "拿出", "投入",
            "准备了", "额度", "心理价位", "能接受", "出得起", "能出", "申请了", "上限", "限价", "只批了", "只能给到", "只能出",
-           "只能接受", "先进", "先拿", "先订", "目标成本", "成本控制", "控制价", "拦标价", "最高限价", "留的是", "留了", "就给", "只给")
+           "只能接受", "先进", "先拿", "先订", "目标成本", "成本控制", "控制价", "拦标价", "最高限价", "留的是", "留了", "就给", "只给",
+           "勿好超过", "唔好超过", "不好超过", "别超过", "不能超过")  # Wu 勿好, Cantonese 唔好: must not
 _QUOTE = ("报价", "报", "总价", "总共", "一共", "合计", "全部", "整体", "打包", "合同", "含税", "价格是", "下来", "方案价",
           "这套", "这批", "算下来", "标价", "要价", "开价", "总额", "费用", "首付", "尾款", "定金", "订金", "合同额", "年费", "续费",
           "首年", "首批", "降到", "降至", "进货", "任务", "一年", "每年", "一个月", "每月", "包年", "年费", "加起来",
@@ -109,7 +110,10 @@ _PER_UNIT_BEFORE = re.compile(r"(?:一|每|单)(?:个|家|间)?(?:延米|公斤|
 _COUNT_NEAR = re.compile(r"(?<![0-9一二两三四五六七八九十百千])(?:[0-9]+|[二两三四五六七八九十百千][0-9一二两三四五六七八九十百千]*)"
                          r"(?:个|台|套|件|箱|间)?(?:账号|席位|用户|台|套|件|箱|间|人)(?:一年|每年|一个月|每月)?$")
 _DISCOUNT = ("便宜", "优惠", "让利", "让", "降", "减", "少", "返", "折扣", "下浮", "奖励", "补贴", "返利", "省", "抵", "赔", "补",
-             "扣掉", "扣除", "值")  # 再送两箱，一箱值三百六: what a gift is worth (only after a gift, see _GIFT)
+             "扣掉", "扣除", "值",  # 再送两箱，一箱值三百六: what a gift is worth (only after a gift, see _GIFT)
+             # Cantonese 平 (cheaper) and 慳 (saved): 每支平二十蚊, 八十个慳二千二百四 — not 每平 (per m²).
+             "慳", "我平", "再平", "照样平", "仲平", "都平", "支平", "盒平", "箱平", "台平", "套平", "瓶平", "包平",
+             "罐平", "桶平", "条平", "张平", "个平")
 # Words that introduce an amount without saying which kind (给我们三十八, 报九十五).
 _PRICE_TARGET = re.compile(r"(?:给到|做到|可以到|能到|降到|降至|到|给我们|给的是|报|要价|开价|按|算)$")
 _CAP_AFTER = re.compile(r"^(?:以内|之内|以下|封顶|打住|是上限|顶天)")
@@ -167,6 +171,7 @@ _OVER_BUDGET = re.compile(r"(?:(?<![不没])超(?:了|出|出了)?|还(?:是)?�
 # 送两箱…值三百六, 再搭一套…也值七八百: 值 prices a gift; elsewhere (值不值, 这台值三十万) it names no discount.
 _GIFT = re.compile(r"送|搭|赠|附带|白给")
 _GIFT_OR_FREE = re.compile(r"送|赠|白给|免费|免咗|不收钱|不要钱")
+_COUPON_AFTER = re.compile(r"^(?:块|元|蚊)?钱?的?(?:优惠|代金|抵用|现金|购物|满减)?券")
 # What something given away would cost: 市场价大概两万, 价值三千.
 _WORTH_BEFORE = re.compile(r"(?:市场价|市面上|市面价|外面|价值|单买|单独买|平时卖)(?:卖|要|得|是|也|都)*(?:大概|差不多|约|起码|至少)?$")
 # 涨了五百多, 又涨了快一百, 高了将近一百: a rise is a difference too, and 快 / 将近 only round it.
@@ -362,6 +367,8 @@ def _judge(text_h: str, s: int, e: int, clause: Span, speaker: str, value: float
     after = text_h[e:]
     if not cur and _NOT_MONEY_AFTER.match(after):
         return None
+    if not cur and not unit and value < 1:
+        return None  # 平面度唔好超过零点零三: a fraction with no money word is a measure (cents are said 五毛)
     if _THRESHOLD_AFTER.match(after):
         return None
     if not cur and _CODE_BEFORE_PRICE.match(after) and text_h[s:e].isascii():
@@ -402,6 +409,8 @@ def _judge(text_h: str, s: int, e: int, clause: Span, speaker: str, value: float
         return None  # 这款耐温三百五: the spec word after the money word names what the number is
     if kind in ("price", "quote") and _WORTH_BEFORE.search(before) and _GIFT_OR_FREE.search(text_h, max(0, s - 40), s):
         kind, how = "discount", "firm"  # 再送一套口扫，市场价十二万左右: what the gift is worth
+    if kind in ("price", "quote") and _COUPON_AFTER.match(after):
+        kind, how = "discount", "firm"  # 再叠一张五十的券: a coupon is money off
     if kind == "discount":
         # 每罐再补二十块: money off per unit keeps the unit
         units = _UNIT_IN_CLAUSE.findall(before)

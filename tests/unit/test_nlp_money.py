@@ -532,3 +532,21 @@ def test_cantonese_cents_counts_and_tender_ceilings(speaker: str, text: str, exp
 @pytest.mark.parametrize("text", ["钢板厚三毫米，电压二十伏。", "这个三角形的支架要三个。", "水仙花开了三仙女"])
 def test_millimetres_triangles_and_flowers_are_not_money(text: str) -> None:
     assert shaped(text) == []
+
+
+@pytest.mark.parametrize(
+    ("speaker", "text", "expected"),
+    [
+        # Cantonese 平 (cheaper by) and 慳 (saved) are money off; 每平 stays a square metre.
+        ("rep", "你一次过拎八十支，我每支平二十蚊，八十个慳二千二百四。", [("discount", 20, "支"), ("discount", 2240, None)]),
+        ("rep", "每平二十块。", [("price", 20, "平米")]),
+        # A coupon is money off.
+        ("rep", "活动价九百九十九，再叠一张五十的券", [("price", 999, None), ("discount", 50, "张")]),
+        # 勿好超过 (Wu: must not exceed) caps what the customer pays.
+        ("customer", "伊讲过，一个平方勿好超过两百七。", [("budget", 270, None)]),
+        # A fraction with no money word under a cap is a tolerance, not money.
+        ("customer", "最紧要系平面度唔好超过零点零三。", []),
+    ],
+)
+def test_cheaper_by_coupons_and_caps(speaker: str, text: str, expected: list) -> None:
+    assert shaped(text, speaker) == expected
