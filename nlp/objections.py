@@ -28,6 +28,7 @@ _NOT_THE_ISSUE = re.compile(r"不是|不在于|倒不是|并非")
 # about the seller's lead time (交期…来不及, 三个月就来不及了 still object).
 _OWN_DEADLINE = re.compile(r"(?:[今明后]天|[今明]年|这周|下(?:周|礼拜|星期|个月)[一二三四五六日天末]?|[0-9一二三四五六七八九十]+号)"
                            r"(?:就|肯定|估计|怕是|恐怕|都)?(?:来不及|赶不上|等不了)")
+_A_DAY = re.compile(r"[今明后]天|这周|下(?:周|礼拜|星期)|[0-9一二三四五六七八九十]+号|上午|下午|晚上")
 _PROBE = re.compile(r"(?:您|你|你们)(?:是不是|是否|会不会|担心|觉得|感觉|是)")
 # Beyond the pack's phrases: a topic and a complaint about it in the same clause
 # (总价…接受不了, 操作太复杂了, 售后三天了都没来). The pack's phrases are tried first.
@@ -230,6 +231,10 @@ def _negated(clause: str, m: re.Match[str], phrase: str) -> bool:
     before = clause[:m.start()]
     if phrase in ("来不及", "赶不上", "等不了") and _OWN_DEADLINE.search(clause, 0, m.end()):
         return True
+    if phrase in ("不用送", "别送了") and (clause[m.end():m.end() + 1] in tuple("到过去上来") or _A_DAY.search(before)):
+        return True  # 明天不用送了, 不用送到楼上: a delivery called off or arranged, not a gift declined
+    if phrase == "没人去" and clause[m.end():m.end() + 1] == "过":
+        return True  # 没人去过那边: nobody has been there, not a repair nobody came to
     if phrase[0] in "不没" and len(phrase) > 1 and before.endswith(phrase[1]):
         return True  # 有没有现货？ asks (A-not-A), it does not object
     if _NEGATED_BEFORE.search(before) and not phrase.startswith(("不", "没")):

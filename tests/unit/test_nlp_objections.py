@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
+from nlp.analyze import Utterance, analyze
 from nlp.objections import objections_in
 from nlp.packs import load_pack
 
@@ -335,3 +338,25 @@ def test_forum_complaints_third_round(text: str, expected: list[str]) -> None:
 )
 def test_lead_times_late_trucks_slow_repairs(text: str, expected: list[str]) -> None:
     assert types(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Declining what the rep throws in objects to the offer (round eight).
+        ("保养 不用 送 我们 自己 有 机修", ["other"]),
+        ("雨罩我们用不着，换成钱给我便宜点儿吧", ["other", "price"]),
+        ("冷柜贴就勿要了，阿拉店里勿许乱贴。", ["other"]),
+        # …but a delivery called off or arranged is none.
+        ("你明天不用送了，我自己来拿", []),
+        ("这个不用送到楼上", []),
+        # Nobody coming to repair, in Cantonese and plain speech; a long wait for the engineer.
+        ("漏气我哋报咗三次都冇人嚟睇。", ["service"]),
+        ("报了故障一个礼拜没人去", ["service"]),
+        ("坏一次等工程师要四五天，科里最怕这个。", ["service"]),
+        ("没人去过那边", []),
+    ],
+)
+def test_declined_gifts_and_nobody_coming(text: str, expected: list[str]) -> None:
+    a = analyze([Utterance(text, "customer")], on=dt.date(2026, 6, 1), industry="medical_devices", models=False)
+    assert [o.type for o in a.objections] == expected
