@@ -93,3 +93,13 @@ def test_a_weekday_told_of_as_past_is_the_last_one() -> None:
     # Far on in a run-on transcript, 上次 is another matter: 周五 is still ahead.
     got = commitments_in("行 周五 上午 人 要 到 另外 液压油 你们 也 带 两桶 过来 上次 换 的 那个 不 太 行", "customer", WED)
     assert [(c.kind, c.date) for c in got] == [("expected", WED + dt.timedelta(days=2))]
+
+
+def test_jobs_finished_in_cantonese_and_papers_brought_over_are_promises() -> None:
+    # 今日返公司查 is the rep's own errand; the swap by Friday is the promise.
+    assert [c.kind for c in commitments_in("嗰批我今日返公司查，礼拜五之前帮你全部换晒新货。", "rep", WED)] == ["other", "promised"]
+    assert [c.kind for c in commitments_in("没毛病，八月五号前全都装利索。", "rep", WED)] == ["promised"]
+    assert [c.kind for c in commitments_in("我下礼拜一带合同过嚟，顺便睇下五间铺嘅网络。", "rep", WED)] == ["promised"]
+    # A sample or a colleague brought along is a visit, not a promise.
+    assert [c.kind for c in commitments_in("精酿我下周一带样品过来给你尝。", "rep", WED)] == ["other"]
+    assert [c.kind for c in commitments_in("下周我可以带技术过去当面讲。", "rep", WED)] == ["other"]
