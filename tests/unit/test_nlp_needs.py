@@ -459,3 +459,21 @@ def test_first_orders_and_limits(text: str, expected: list[str]) -> None:
 
 def test_do_not_worry_is_no_need() -> None:
     assert needs("你不要太担心，我们会按时付款。") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # 时间 is an errand only as a time to meet (有没有时间); a process time is a spec.
+        ("换色时间最好控制在十五分钟内。", ["换色时间最好控制在十五分钟内"]),
+        # What the customer must have received by a day, said of themselves.
+        ("八百六十九也行，那我得六月十号前收到，我怕提前生。", ["那我得六月十号前收到"]),
+    ],
+)
+def test_process_times_and_goods_received_by_a_day(text: str, expected: list[str]) -> None:
+    assert needs(text) == expected
+
+
+@pytest.mark.parametrize("text", ["你们下周有没有时间过来一趟？", "交货时间是硬要求。", "我们还得留出时间录人脸。"])
+def test_time_to_meet_is_no_need(text: str) -> None:
+    assert needs(text) == []
