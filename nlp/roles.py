@@ -66,7 +66,7 @@ _NOT_VOCATIVE_AFTER = re.compile(r"^(?:说|讲|话|那边|这边|那里|的|也|
 # (价格我今晚跟老板再磨一磨, 我回去同经理讲讲; 我帮侬去问问经理 asks on the customer's behalf) — the
 # customer's boss is 你们老板, 你跟老板…
 _REP_ASKS_OWN = re.compile(r"(?:请示|报批)(?:一下|下)?(?:我们|阿拉|我哋)?$")
-_REP_I_ASK = re.compile(r"我(?!们|哋)(?:(?:帮|替|给)(?:你|您|侬)|[^你您侬，,。？?！!]){0,8}(?:跟|同|问|问下|问问|让|叫)"
+_REP_I_ASK = re.compile(r"我(?!们|哋)(?:(?:帮|替|给)(?:你|您|侬)|[^你您侬，,。？?！!]){0,8}(?:跟|同|问|问下|问问|让|叫|找)"
                         r"(?:我们|阿拉|我哋)?$")
 # …and only a rep's superiors and back office are asked so (我跟店长对接 is the customer's store manager).
 _REP_SUPERIORS = frozenset({"老板", "大老板", "老总", "老细", "领导", "经理", "区域经理", "大区经理", "总监", "财务"})
@@ -442,6 +442,14 @@ def match_contact(f_text: str, surname: str | None, title: str, role: str,
     return hits[0] if len(hits) == 1 else None
 
 
+@lru_cache(maxsize=64)
+def _self_named_pattern(pack: Pack) -> re.Pattern[str]:
+    """我是采购部的戚丽, 我是恒安物业信息部的韦志成: a self-introduction by department and full name."""
+    depts = sorted((d for d, r in pack.departments.items() if r != "other"), key=lambda d: (-len(d), d))
+    return re.compile(r"(?:我是|我系|我叫|阿拉是|我这边是)[^，,。.？?！!\s]{0,10}?(?P<dept>" + "|".join(map(re.escape, depts)) +
+                      r")(?:的|嘅|个|额)?(?P<name>[" + "".join(sorted(SURNAMES)) + r"][\u4e00-\u9fff]{1,2})(?=[，,。.？?！!]|$)")
+
+
 def _duty_role(what: str, pack: Pack) -> str | None:
     """The role of a duty named in a self-introduction (负责采购 → procurement)."""
     words = {**pack.titles, **pack.departments}
@@ -555,6 +563,11 @@ def roles_in(
         out.append(RoleMention(f.text, role, evidence != "mentioned", contact.id if contact else None, speaker, ref,
                                evidence, f.start, f.end))
     if speaker != "rep":
+        for m in _self_named_pattern(pack).finditer(text):
+            s, e = m.start("dept"), m.end()
+            if not any(r.start < e and s < r.end for r in out):
+                out.append(RoleMention(text[s:e], pack.departments[m.group("dept")], True, None, speaker, ref,
+                                       "self_introduced", s, e))
         for m in _SELF_DUTY.finditer(text):
             role = _duty_role(m.group("what"), pack)
             if role and not any(r.start <= m.start() < r.end for r in out):

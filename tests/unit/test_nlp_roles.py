@@ -366,3 +366,22 @@ def test_wu_possessive_and_more_departments(text: str, industry: str, expected: 
 
 def test_a_person_named_hong_but_not_a_flood() -> None:
     assert [r[0] for r in roles("好的洪经理，洪水退了我们就发货", "rep", "manufacturing")] == ["洪经理"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A customer introducing themself by department and full name takes part in that role.
+        ("您好，我是采购部的戚丽，这个项目由我负责对接。", [("采购部的戚丽", "procurement", True)]),
+        ("喂，是物联管家的贝经理吗？我是恒安物业信息部的韦志成，国庆前你们给我们演示过。",
+         [("信息部的韦志成", "technical", True)]),
+        ("我是财务部的，姓王。", []),
+    ],
+)
+def test_self_introduction_by_department_and_full_name(text: str, expected: list) -> None:
+    assert [(r[0], r[1], r[2]) for r in roles(text, "customer", "saas")] == expected
+
+
+def test_the_rep_finding_their_own_boss() -> None:
+    assert roles("您要是年前能定，我找老板给您争取让一万二。", "rep", "manufacturing") == []
+    assert [r[0] for r in roles("我找你们老板谈谈。", "rep", "manufacturing")] == ["老板"]
