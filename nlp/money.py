@@ -94,14 +94,15 @@ _BUDGET = ("预算", "经费", "资金", "批了", "批的", "批下来", "拨�
 _QUOTE = ("报价", "报", "总价", "总共", "一共", "合计", "全部", "整体", "打包", "合同", "含税", "价格是", "下来", "方案价",
           "这套", "这批", "算下来", "标价", "要价", "开价", "总额", "费用", "首付", "尾款", "定金", "订金", "合同额", "年费", "续费",
           "首年", "首批", "降到", "降至", "进货", "任务", "一年", "每年", "一个月", "每月", "包年", "年费", "加起来",
-          "加一起", "加在一起", "总的", "满")  # 满五千返三百: the order size a deal is counted on
+          "加一起", "加在一起", "总的", "满", "合共")  # 满五千返三百: the order size a deal is counted on
 _PRICE = ("单价", "零售价", "进价", "供价", "批发价", "出厂价", "售价", "卖", "终端价", "建议零售", "拿货", "才", "只要", "工程价",
           "一台", "每台", "一个", "每个", "一套", "每套", "一平", "每平", "一吨", "每吨", "一箱", "每箱", "一件", "每件", "一盒",
           "每盒", "一罐", "每罐", "一瓶", "每瓶", "一只", "每只", "一桶", "每桶", "一米", "每米", "一支", "每支", "一包", "每包",
           "每人", "一人", "每个账号", "一个账号", "一个席位", "每个席位", "一片", "每片", "一袋",
           "每袋", "一盘", "每盘", "一立方", "每立方", "一方", "每方", "/台", "/个", "/套", "/平", "/吨", "/箱", "/件", "/人", "毛利", "吨价", "台价", "套价", "箱价", "件价",
           "包价", "瓶价", "这款", "那款", "原价", "活动价", "牌价", "批价", "供货价", "会员价", "特价", "店庆价", "现价",
-          "到手价", "促销价", "团购价", "批量价", "零售", "价钿", "进货价", "落地价", "含税价", "结算价", "出货价", "再加", "另加")  # 带遥控再加八百: an add-on's price  # 这款三千二百九: one item's price
+          "到手价", "促销价", "团购价", "批量价", "零售", "价钿", "进货价", "落地价", "含税价", "结算价", "出货价", "再加", "另加",
+          "价值", "市场价", "市面价", "单买")  # what a thing is worth: money off when it is given away (see _WORTH_BEFORE)  # 带遥控再加八百: an add-on's price  # 这款三千二百九: one item's price
 # 一双, 每间, 单台报价: per one of something.
 # 一家店进场费两千, 每间店收七百五: the fee named between the unit and the amount.
 _PER_UNIT_BEFORE = re.compile(r"(?:一|每|单)(?:个|家|间)?(?:延米|公斤|斤|部|户|粒|顶|次|座位|台|个|套|平|平米|平方|立方|方|盘|吨|箱|件|盒|"
@@ -170,7 +171,9 @@ _MARGIN_BEFORE = re.compile(r"(?:毛利|利润|毛力|税|税点)[^，,。；;�
 _OVER_BUDGET = re.compile(r"(?:(?<![不没])超(?:了|出|出了)?|还(?:是)?多(?:了|出|出了)?)(?:个)?$")
 # 送两箱…值三百六, 再搭一套…也值七八百: 值 prices a gift; elsewhere (值不值, 这台值三十万) it names no discount.
 _GIFT = re.compile(r"送|搭|赠|附带|白给")
-_GIFT_OR_FREE = re.compile(r"送|赠|白给|免费|免咗|不收钱|不要钱")
+_GIFT_OR_FREE = re.compile(r"送|搭|赠|附带|白给|免费|免咗|不收钱|不要钱")
+_PERIOD_AFTER = re.compile(r"^\s*(?:一年|每年|/年|一个月|每个月|每月)(?![0-9一二两三四五六七八九十])")
+_FREE_AFTER = re.compile(r"^[^。！!？?]{0,4}?(?:不另收费|不收费|免费|不收钱|不要钱|白送)")  # 价值十二万，不另收费
 _COUPON_AFTER = re.compile(r"^(?:块|元|蚊)?钱?的?(?:优惠|代金|抵用|现金|购物|满减)?券")
 # What something given away would cost: 市场价大概两万, 价值三千.
 _WORTH_BEFORE = re.compile(r"(?:市场价|市面上|市面价|外面|价值|单买|单独买|平时卖)(?:卖|要|得|是|也|都)*(?:大概|差不多|约|起码|至少)?$")
@@ -407,7 +410,8 @@ def _judge(text_h: str, s: int, e: int, clause: Span, speaker: str, value: float
     if not cur and (_MEASURE_WORD.search(before[len(before) - dist:] if cue else before)
                     or how == "weak" and _spec_sentence(text_h, s, e, value)):
         return None  # 这款耐温三百五: the spec word after the money word names what the number is
-    if kind in ("price", "quote") and _WORTH_BEFORE.search(before) and _GIFT_OR_FREE.search(text_h, max(0, s - 40), s):
+    if kind in ("price", "quote") and _WORTH_BEFORE.search(before) and (
+            _GIFT_OR_FREE.search(text_h, max(0, s - 40), s) or _FREE_AFTER.match(after)):
         kind, how = "discount", "firm"  # 再送一套口扫，市场价十二万左右: what the gift is worth
     if kind in ("price", "quote") and _COUPON_AFTER.match(after):
         kind, how = "discount", "firm"  # 再叠一张五十的券: a coupon is money off
@@ -832,6 +836,8 @@ def _kind(speaker: str, value: float, before: str, after: str, cue: str | None, 
         return "budget", "firm"  # 超过二十万就做不了: the customer's cap
     if per_unit or _PRICE_AFTER.match(after) or _PER_UNIT_BEFORE.search(before):
         return "price", "firm"
+    if _PERIOD_AFTER.match(after) and not _PER_UNIT_ANY.search(before):
+        return "quote", "firm"  # 三万多一年: a yearly total (一个小区一年两千八 is per unit, above)
     if _COUNT_BEFORE.search(before) or _COUNT_NEAR.search(before):
         return "quote", "count"  # 两百个账号九万六, 五个账号一年六千八: a total for a count of units
     if _GOODS_AFTER.match(after):

@@ -550,3 +550,20 @@ def test_millimetres_triangles_and_flowers_are_not_money(text: str) -> None:
 )
 def test_cheaper_by_coupons_and_caps(speaker: str, text: str, expected: list) -> None:
     assert shaped(text, speaker) == expected
+
+
+@pytest.mark.parametrize(
+    ("speaker", "text", "expected"),
+    [
+        # What a thing thrown in is worth is money off, however the giving is said.
+        ("rep", "第一年再送硬件巡检标签，价值大概三千。", [("discount", 3000, None)]),
+        ("rep", "我们可以把喷枪升级为进口品牌，价值十二万，不另收费。", [("discount", 120000, None)]),
+        ("rep", "再搭侬两箱三年陈额，一箱价值九十八。", [("discount", 98, "箱")]),
+        ("rep", "这台设备价值三十万。", [("price", 300000, None)]),
+        # A yearly total said with its period after it; Cantonese 合共 totals.
+        ("customer", "三万 六 一年 有点 肉疼", [("quote", 36000, None)]),
+        ("rep", "每间铺每年三千六，五间合共一万八。", [("price", 3600, "间"), ("quote", 18000, None)]),
+    ],
+)
+def test_worth_of_gifts_and_yearly_totals(speaker: str, text: str, expected: list) -> None:
+    assert shaped(text, speaker) == expected
