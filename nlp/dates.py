@@ -362,7 +362,9 @@ def _relative_day(m: re.Match[str], on: dt.date) -> _Days | None:
     return _Days(day, day)
 
 
-_EVENT_BEFORE = re.compile(r"(?<![0-9一二两三四五六七八九十半个天周月年期节])(?:以后|之后|后)\s*$")
+# 下单以后十天, 报修以后必须两天内, 装完 一周内 回访: counted from an event (a modal may come between).
+_EVENT_BEFORE = re.compile(r"(?:(?<![0-9一二两三四五六七八九十半个天周月年期节])(?:以后|之后|后)|(?<=[装修签做收验弄搞])\s*完)"
+                           r"\s*(?:(?:必须|要|得|就|会|能|可以|保证|都)\s*)*$")
 
 
 def _count(m: re.Match[str], on: dt.date) -> _Days | None:
@@ -780,6 +782,14 @@ def find_dates(text: str, on: dt.date) -> list[DateMention]:
                     continue
                 if day > prev[2].first:
                     taken[k] = (t[0], t[1], _Days(day, day), t[3], t[4])
+    # 八月中旬之前…，下旬老师们就回来: a bare 上旬 / 中旬 / 下旬 after a named month is of that month.
+    for k, t in enumerate(taken):
+        if t[4] is _bare_month_part and t[3].group("part") in ("上旬", "中旬", "下旬") and k > 0:
+            prev = next((x for x in reversed(taken[:k]) if x[4] is _month_part and x[3].group("month")), None)
+            if prev is not None and (prev[2].first.year, prev[2].first.month) != (t[2].first.year, t[2].first.month):
+                y, mo = prev[2].first.year, prev[2].first.month
+                a, b = {"上旬": (1, 10), "中旬": (11, 20), "下旬": (21, month_end(y, mo).day)}[t[3].group("part")]
+                taken[k] = (t[0], t[1], _Days(dt.date(y, mo, a), dt.date(y, mo, b)), t[3], t[4])
     # 二十五号那周: the week holding that day, Monday to Sunday.
     for k, t in enumerate(taken):
         if t[4] in (_bare_day, _month_day, _ymd, _dotted) and not (t[3].groupdict().get("suf") or ""):

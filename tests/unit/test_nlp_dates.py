@@ -355,3 +355,15 @@ def test_duan_wu_as_a_transcript_writes_it() -> None:
 
 def test_guo_lai_in_cantonese_tells_of_nothing_past() -> None:
     assert one("元旦后我过嚟同你倾", dt.date(2025, 12, 16)).date == dt.date(2026, 1, 4)
+
+
+def test_a_bare_third_of_a_month_after_a_named_month_is_of_that_month() -> None:
+    got = find_dates("八月中旬之前必须进教室装完，下旬老师们就回来备课了", dt.date(2026, 7, 6))
+    assert [(d.phrase, d.date) for d in got] == [("八月中旬之前", dt.date(2026, 8, 10)), ("下旬", dt.date(2026, 8, 31))]
+    # With no month named, 中旬 is this month's (or the next, once past).
+    assert [d.date for d in find_dates("中旬到货", dt.date(2026, 7, 6))] == [dt.date(2026, 7, 20)]
+
+
+@pytest.mark.parametrize("text", ["装完 一周内 回访", "报修以后必须两天内有人来修", "签约后六周内可以完成安装"])
+def test_a_window_counted_from_an_event_is_no_date(text: str) -> None:
+    assert find_dates(text, dt.date(2026, 7, 6)) == []
