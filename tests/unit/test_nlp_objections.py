@@ -360,3 +360,24 @@ def test_lead_times_late_trucks_slow_repairs(text: str, expected: list[str]) -> 
 def test_declined_gifts_and_nobody_coming(text: str, expected: list[str]) -> None:
     a = analyze([Utterance(text, "customer")], on=dt.date(2026, 6, 1), industry="medical_devices", models=False)
     assert [o.type for o in a.objections] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A counter-offer is a price objection, with or without 我就签.
+        ("那 行 你 把价 弄到 一百九十万 以内 国庆 以前 一定 要 装完", ["price"]),
+        ("价钱你做到二百八十五，九月五号前送齐八十支，我就同老细讲。", ["price"]),
+        # Dearer than another, even asked; a rise by an amount.
+        ("三百二？我哋之前都系二百九左右，你哋国产仲贵过佢？", ["price"]),
+        ("上个月才三百九十多，这一个月涨了三十多块。", ["price"]),
+        # Trucks late are delivery; a repair that took calling again and again is service.
+        ("不过阿拉听讲侬拉冷链车经常迟到。", ["delivery"]),
+        ("去年侬拉送个那批雾化器，坏脱两只，打了三趟电话才来修。", ["service"]),
+        # Not: a price the customer accepts, a person late.
+        ("价格你们定，我们这边没意见。", []),
+    ],
+)
+def test_counter_offers_comparisons_late_trucks_and_slow_repairs(text: str, expected: list[str]) -> None:
+    a = analyze([Utterance(text, "customer")], on=dt.date(2026, 6, 1), industry="fmcg_distribution", models=False)
+    assert [o.type for o in a.objections] == expected
