@@ -47,6 +47,9 @@ _TOPIC_COMPLAINT: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = (
 )
 _AMT = r"[0-9一二两三四五六七八九十百千万.]+"
 _PAST = r"(?:上次|上回|上趟|上个月|之前|以前|去年|上年|前阵子|那次|听说|听讲)"
+# Another seller named, then its price in the clause after (隔壁厂子买的燃气的，一台才二十万出头).
+_RIVAL = re.compile(r"别家|别的厂家|别人家|人家|隔壁|隔篱|对面|另一家|那家|其他家|同行|同款|批发市场|线上|网上|旗舰店|邻居|外面")
+_RIVAL_AMOUNT = re.compile(r"(?:才|只要|只卖)" + _AMT + r"|" + _AMT + r"多?(?:块|元|万|蚊)?(?:出头|左右)?就(?:有|拿下|拿得到|买到|搞定)")
 # Objections in the customer's own phrasing, beyond the pack. Strong ones hold even in a question
 # or a condition (交期能保证吗？ 三十万整的话我就签); weak ones only where nothing else matched.
 _STRONG: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -275,7 +278,7 @@ def objection_clauses(text: str, pack: Pack, spans: list[Span] | None = None) ->
     sentence_start = {}
     for c in spans:
         sentence_start.setdefault(c.sentence, c.start)
-    for c in spans:
+    for k, c in enumerate(spans):
         # Matched without the spaces some transcripts put between words (有点 贵).
         # A forum emoticon tag ([裂开], [doge]) is a face, not words: 裂开 there is no crack.
         t = _TAG.sub("，", squeeze(c.text)[0])
@@ -309,6 +312,11 @@ def objection_clauses(text: str, pack: Pack, spans: list[Span] | None = None) ->
                     found = None
             if found is not None and not_ours and found[0] in ("other", "service") and not _OWN_DOUBT.search(found[1]):
                 found = None
+        if found is None and "price" not in seen and k > 0 and spans[k - 1].sentence == c.sentence:
+            # 隔壁厂子买的燃气的，一台才二十万出头: another seller named in the clause before, its price in this one.
+            cheap = _RIVAL_AMOUNT.search(t)
+            if cheap is not None and _RIVAL.search(squeeze(spans[k - 1].text)[0]) and not _CONDITIONAL.search(t):
+                found = ("price", cheap.group(0))
         if found is not None and found[0] not in seen:
             out.append((c, found[0], found[1]))
             seen.add(found[0])

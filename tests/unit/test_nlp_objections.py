@@ -381,3 +381,18 @@ def test_declined_gifts_and_nobody_coming(text: str, expected: list[str]) -> Non
 def test_counter_offers_comparisons_late_trucks_and_slow_repairs(text: str, expected: list[str]) -> None:
     a = analyze([Utterance(text, "customer")], on=dt.date(2026, 6, 1), industry="fmcg_distribution", models=False)
     assert [o.type for o in a.objections] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Another seller named in one clause, its lower price in the next.
+        ("去年我们隔壁厂子买的燃气的，一台才二十万出头。", ["price"]),
+        ("我们上次在网上看的，同样规格一百六十多就有。", ["price"]),
+        # A count is no price.
+        ("隔壁店卖得好，一天才卖五十箱。", []),
+    ],
+)
+def test_another_sellers_price_in_the_next_clause(text: str, expected: list[str]) -> None:
+    a = analyze([Utterance(text, "customer")], on=dt.date(2026, 6, 1), industry="manufacturing", models=False)
+    assert [o.type for o in a.objections] == expected
