@@ -396,3 +396,9 @@ def test_counter_offers_comparisons_late_trucks_and_slow_repairs(text: str, expe
 def test_another_sellers_price_in_the_next_clause(text: str, expected: list[str]) -> None:
     a = analyze([Utterance(text, "customer")], on=dt.date(2026, 6, 1), industry="manufacturing", models=False)
     assert [o.type for o in a.objections] == expected
+
+
+@pytest.mark.parametrize("text", ["一百八十六万比我们预想的多太多了。", "区里今年给的装备经费统共十二万，还要留点儿买讲台。"])
+def test_over_what_was_expected_or_allotted(text: str) -> None:
+    a = analyze([Utterance(text, "customer")], on=dt.date(2026, 6, 1), industry="education_equipment", models=False)
+    assert [o.type for o in a.objections] == ["price"]
