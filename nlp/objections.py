@@ -283,6 +283,8 @@ def objection_clauses(text: str, pack: Pack, spans: list[Span] | None = None) ->
         # A forum emoticon tag ([裂开], [doge]) is a face, not words: 裂开 there is no crack.
         t = _TAG.sub("，", squeeze(c.text)[0])
         strong = [f for f in (_first((r,), t) for r in _STRONG) if f is not None] if _ANY_STRONG.search(t) else []
+        if _REPAIR.search(t):
+            strong = [f for f in strong if f[0] != "delivery" or "货" in f[1]]  # 报修拖了三天: a repair, not goods
         if "delivery" not in seen and not any(k == "delivery" for k, _ in strong):
             delay = _DELAY.search(t)
             if delay is not None and not _REPAIR.search(t) and not _CONDITIONAL.search(t) \

@@ -365,12 +365,13 @@ def test_needs_said_across_pauses_are_one_statement():
     from nlp.analyze import _joined_needs
     from nlp.needs import NeedStatement
 
-    text = "嗯 这回我们 想订 三十台 带加热的 饮水机 另外，发票要专票"
-    said = [NeedStatement("想订", "customer", "u1", "想"), NeedStatement("带加热的", "customer", "u1", "model"),
-            NeedStatement("三十台", "customer", "u1", "model"), NeedStatement("发票要专票", "customer", "u1", "要")]
+    # Spaced at pauses (runs of five characters on average), not after every word.
+    text = "嗯这回我们公司呢 想订 三十台 带加热功能的 立式饮水机 另外，发票要开增值税专票"
+    said = [NeedStatement("想订", "customer", "u1", "想"), NeedStatement("带加热功能的", "customer", "u1", "model"),
+            NeedStatement("三十台", "customer", "u1", "model"), NeedStatement("发票要开增值税专票", "customer", "u1", "要")]
     joined = _joined_needs(text, said)
     # the pause-separated pieces make one statement; a comma ends it
-    assert [n.text for n in joined] == ["想订 三十台 带加热的", "发票要专票"]
+    assert [n.text for n in joined] == ["想订 三十台 带加热功能的", "发票要开增值税专票"]
     assert joined[0].cue == "想" and joined[0].ref == "u1"
 
 
@@ -379,7 +380,7 @@ def test_a_lone_piece_is_placed_where_it_is_a_clause_of_its_own():
     from nlp.needs import NeedStatement
 
     # 要 also occurs inside 这次要四十: the piece is the 要 said on its own, next to 耐低温
-    text = "这次我们要四十桶 机油 关键是 要 耐低温的那种"
+    text = "这次我们厂里要四十桶 机油 关键是 要 耐低温的那种"
     said = [NeedStatement("耐低温的那种", "customer", None, "model"), NeedStatement("要", "customer", None, "model")]
     assert [n.text for n in _joined_needs(text, said)] == ["要 耐低温的那种"]
 
@@ -477,3 +478,9 @@ def test_process_times_and_goods_received_by_a_day(text: str, expected: list[str
 @pytest.mark.parametrize("text", ["你们下周有没有时间过来一趟？", "交货时间是硬要求。", "我们还得留出时间录人脸。"])
 def test_time_to_meet_is_no_need(text: str) -> None:
     assert needs(text) == []
+
+
+def test_spaces_inside_short_runs_are_words_not_pauses() -> None:
+    # Runs of 2.7 characters on average: a transcript that breaks words, not one spaced at pauses.
+    assert word_spaced("一万四 还行 吧不过 上 次那个 齿轮油送来 的时候有两桶是 瘪 的漏 了一地 后来 也没 人来 处理")
+    assert not word_spaced("我们这边呢 还在比较几家供应商的方案 下个礼拜再定吧 您先等等")

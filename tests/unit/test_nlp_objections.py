@@ -402,3 +402,17 @@ def test_another_sellers_price_in_the_next_clause(text: str, expected: list[str]
 def test_over_what_was_expected_or_allotted(text: str) -> None:
     a = analyze([Utterance(text, "customer")], on=dt.date(2026, 6, 1), industry="education_equipment", models=False)
     assert [o.type for o in a.objections] == ["price"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Spaces put at random inside words (short runs) are not pauses: the clause holds together.
+        ("一万四 还行 吧不过 上 次那个 齿轮油送来 的时候有两桶是 瘪 的漏 了一地 后来 也没 人来 处理", ["service"]),
+        # A repair that took days is service, not a late delivery.
+        ("钱倒不是 问题 关键是响应要快 上回 报修拖 了三 天才 有 人来病人可 等不 了", ["service"]),
+    ],
+)
+def test_irregularly_spaced_transcripts_and_slow_repairs(text: str, expected: list[str]) -> None:
+    a = analyze([Utterance(text, "customer")], on=dt.date(2026, 6, 1), industry="industrial_distribution", models=False)
+    assert [o.type for o in a.objections] == expected
