@@ -484,3 +484,18 @@ def test_spaces_inside_short_runs_are_words_not_pauses() -> None:
     # Runs of 2.7 characters on average: a transcript that breaks words, not one spaced at pauses.
     assert word_spaced("一万四 还行 吧不过 上 次那个 齿轮油送来 的时候有两桶是 瘪 的漏 了一地 后来 也没 人来 处理")
     assert not word_spaced("我们这边呢 还在比较几家供应商的方案 下个礼拜再定吧 您先等等")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # What matters most, in Wu and plain speech; what cannot be done without.
+        ("阿拉顶顶要紧额是安全，桌角一定要圆额。", ["阿拉顶顶要紧额是安全", "桌角一定要圆额"]),
+        ("原有黑板已经用了十年，不换不行。", ["原有黑板已经用了十年，不换不行"]),  # a short clause takes the one before
+        ("今年五一每家至少要五十箱，不带赠品不得行。", ["今年五一每家至少要五十箱", "不带赠品不得行"]),
+        # The price is haggling, not a need.
+        ("要紧的是总价，能不能直接降到一百六十万以内？", []),
+    ],
+)
+def test_what_matters_most_and_what_cannot_be_done_without(text: str, expected: list[str]) -> None:
+    assert needs(text, industry="education_equipment") == expected
