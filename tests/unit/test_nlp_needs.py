@@ -499,3 +499,9 @@ def test_spaces_inside_short_runs_are_words_not_pauses() -> None:
 )
 def test_what_matters_most_and_what_cannot_be_done_without(text: str, expected: list[str]) -> None:
     assert needs(text, industry="education_equipment") == expected
+
+
+@pytest.mark.parametrize("text", ["你可唔可以平啲？两千四我即刻买。", "两 个 点 太 少 了 你 至少 得 给 我 四 个 点",
+                                  "这么算一年要四万多，比我们现在的软件贵太多了。", "七 块 五 还是 贵 了 点 你 给 我 七 块 我 先 进 二十 箱 试试"])
+def test_haggling_is_no_need(text: str) -> None:
+    assert needs(text) == []
