@@ -385,3 +385,17 @@ def test_self_introduction_by_department_and_full_name(text: str, expected: list
 def test_the_rep_finding_their_own_boss() -> None:
     assert roles("您要是年前能定，我找老板给您争取让一万二。", "rep", "manufacturing") == []
     assert [r[0] for r in roles("我找你们老板谈谈。", "rep", "manufacturing")] == ["老板"]
+
+
+@pytest.mark.parametrize(
+    ("text", "industry"),
+    [
+        # An unnamed 领导, the homeowners (业主) and a site supervisor (监理) are nobody in the buying
+        # chain one could call: no labelled set names them (20, 18 of 20 and 4 occurrences).
+        ("样窗这周五前先送一樘到我们售楼处，领导要看效果。", "building_materials"),
+        ("第一套别墅清明放假之前要做好地面，业主五一要搬进来。", "building_materials"),
+        ("上回你们车晚到了俩钟头，监理差点儿让我们砸了重来。", "building_materials"),
+    ],
+)
+def test_unnamed_leaders_homeowners_and_supervisors_are_no_role(text: str, industry: str) -> None:
+    assert roles(text, "customer", industry) == []
