@@ -106,6 +106,8 @@ _SUMMONED = re.compile(r"^(?:过来|过去|来|去|一起|一块|他|她|(?:跟|
 _SELF_DUTY = re.compile(r"(?:我|本人)(?:这边|呢)?(?:主要)?(?:是)?(?:负责|管)(?P<what>[^，,。.？?！!的]{2,4}?)(?:的|这块|这一块|方面|工作|[，,。.？?！!]|$)")
 _NOT_A_PERSON_AFTER = re.compile(r"^(?:费|价|款|成本|预算|合同|流程|系统|部|处|科|室|中心|办)")  # 品控部: a department
 # The rep's own side, asked or told by the rep: 跟服务经理协调, 跟领导申请, 我们产品经理.
+_REP_STAFF_BEFORE = re.compile(r"(?:常驻|专属|配了?|派了?|驻点|驻场|安排了?)(?:的|一个|一位|两个|两位|俩)?[^，,。？?！!]{0,3}$")
+_REP_STAFF_AFTER = re.compile(r"^(?:常驻|驻场|驻点|上门|过去|过来)")
 _REP_OWN_AFTER = re.compile(r"^(?:\s*(?:协调|申请|请示|商量|沟通|汇报|批|报批|确认一下))")
 _REP_OWN_BEFORE = re.compile(r"(?:我们|我司|公司|咱们)[^，,。？?！!\s]{0,4}$")
 # A list of people addressed at once: 钱总、孙工，…
@@ -517,6 +519,9 @@ def roles_in(
         if speaker == "rep" and f.surname is None and (
                 _REP_OWN_AFTER.match(text[f.end:]) or _REP_OWN_BEFORE.search(before.replace(" ", ""))):
             continue  # 跟领导申请一下, 我们产品经理: the rep's colleagues
+        if speaker == "rep" and f.surname is None and not f.prefix and (
+                _REP_STAFF_BEFORE.search(clause_before) or _REP_STAFF_AFTER.match(text[f.end:].lstrip(" "))):
+            continue  # 本地有俩工程师常驻, 为贵司配了专属技术经理: the vendor's own staff
         if speaker == "rep" and f.surname is None and (
                 _REP_ASKS_OWN.search(clause_before) or (f.text in _REP_SUPERIORS and _REP_I_ASK.search(clause_before))):
             continue  # 我回去跟老板再争取, 我要请示经理: the rep asking their own superior

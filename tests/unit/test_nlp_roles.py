@@ -399,3 +399,9 @@ def test_the_rep_finding_their_own_boss() -> None:
 )
 def test_unnamed_leaders_homeowners_and_supervisors_are_no_role(text: str, industry: str) -> None:
     assert roles(text, "customer", industry) == []
+
+
+@pytest.mark.parametrize("text", ["那是 交接期 的 问题 如今 本地 有俩 工程师 常驻 两小时 内 响应",
+                                  "现在已经为贵司配了专属技术经理，承诺十五分钟响应。"])
+def test_the_vendors_own_staff_in_the_reps_mouth(text: str) -> None:
+    assert roles(text, "rep", "medical_devices") == []
