@@ -67,7 +67,8 @@ def test_the_selling_side_is_not_the_customers_chain() -> None:
 
 
 def test_department_and_head_title_decide_the_role() -> None:
-    assert roles("电工班长反映扳手断了。", "customer", industry="industrial_distribution") == [("电工班长", "user", False)]
+    # 班长 says only that they lead a team (labels: other); 电工 says which, so the prefix decides.
+    assert roles("电工班长反映扳手断了。", "customer", industry="industrial_distribution") == [("电工班长", "technical", False)]
     assert roles("总部采购定了才能进。", "customer", industry="mother_baby_retail") == [("总部采购", "procurement", False)]
     assert roles("设备科张科长下周回来。", "customer", industry="medical_devices") == [("设备科张科长", "procurement", False)]
 
@@ -119,12 +120,14 @@ def test_people_the_rep_addresses_took_part(text: str, industry: str, mention: s
         ("那个机器我们康复科的督主任用了说还可以。", "customer", "medical_devices",
          [("康复科的杜主任", "user", False)]),
         ("孙今理，你看数据安全能不能过？", "customer", "saas", [("孙经理", "other", True)]),
-        ("王劳师拰好，培训安排在周三。", "rep", "education_equipment", [("王老师", "user", True)]),
+        # X老师 is how a school addresses any of its staff: it names no function (labels: other).
+        ("王劳师拰好，培训安排在周三。", "rep", "education_equipment", [("王老师", "other", True)]),
         # …but not where a word sounds the same or no person stands.
         ("护眼灯每间配九盏，易共四十间。", "customer", "education_equipment", []),
         ("关键是对接企业微信，愿工不想再装APP。", "customer", "saas", []),
         ("我马上协调，今天下物工程师一定到。", "rep", "manufacturing", []),
-        ("还有我们分管的副院长问能不能改期。", "customer", "medical_devices", [("副院长", "approver", False)]),
+        # A deputy head decides with the head (labels: decision_maker); 分管院长 still approves.
+        ("还有我们分管的副院长问能不能改期。", "customer", "medical_devices", [("副院长", "decision_maker", False)]),
         ("我找财务的曾姐安排付款。", "customer", "medical_devices", [("财务的曾姐", "finance", False)]),
     ],
 )
