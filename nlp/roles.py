@@ -106,6 +106,12 @@ _SUMMONED = re.compile(r"^(?:过来|过去|来|去|一起|一块|他|她|(?:跟|
 _SELF_DUTY = re.compile(r"(?:我|本人)(?:这边|呢)?(?:主要)?(?:是)?(?:负责|管)(?P<what>[^，,。.？?！!的]{2,4}?)(?:的|这块|这一块|方面|工作|[，,。.？?！!]|$)")
 _NOT_A_PERSON_AFTER = re.compile(r"^(?:费|价|款|成本|预算|合同|流程|系统|部|处|科|室|中心|办)")  # 品控部: a department
 # The rep's own side, asked or told by the rep: 跟服务经理协调, 跟领导申请, 我们产品经理.
+# A bare 财务 / 会计 / 出纳 is an office (no labelled set but the two oldest names one as a person).
+_DEPARTMENT_WORDS = frozenset({"财务", "会计", "出纳"})
+# …unless a person follows (财务的敖孃孃, 会计阿May, 会计小关, 财务 的 司 姐).
+_NAME_AFTER = re.compile(r"^\s*(?:的|嘅|个|额)?\s*(?:[小老阿]\s*(?:[\u4e00-\u9fff]|[A-Z])|[A-Z]|[\u4e00-\u9fff]\s*(?:姐|哥|孃孃|阿姨|师傅|总|工))")
+_REP_ASKS_STORE = re.compile(r"我(?:要|得|去|再|先)?(?:问|问下|问问|请示|申请)(?:一下|下)?(?:我们|我哋)?$")
+_STORE_SAYS = re.compile(r"^(?:话|说|讲|同意|最低|只能|批)")
 _REP_STAFF_BEFORE = re.compile(r"(?:常驻|专属|配了?|派了?|驻点|驻场|安排了?)(?:的|一个|一位|两个|两位|俩)?[^，,。？?！!]{0,3}$")
 _REP_STAFF_AFTER = re.compile(r"^(?:常驻|驻场|驻点|上门|过去|过来)")
 _REP_OWN_AFTER = re.compile(r"^(?:\s*(?:协调|申请|请示|商量|沟通|汇报|批|报批|确认一下))")
@@ -561,6 +567,12 @@ def roles_in(
             continue
         if evidence == "mentioned" and (f.address_only or (f.title in _ADDRESS_ONLY and not f.prefix)):
             continue  # X生 only said to the person, or after their department (财务部嘅谭生)
+        if evidence == "mentioned" and f.surname is None and not f.prefix and f.title in _DEPARTMENT_WORDS \
+                and not _NAME_AFTER.match(text[f.end:]):
+            continue  # 我们财务那边过不了, 让会计把定金打过去: the office, not a person one would call
+        if speaker == "rep" and evidence == "mentioned" and f.surname is None and not f.prefix and f.title == "店长" and (
+                _REP_ASKS_STORE.search(clause_before) or _STORE_SAYS.match(text[f.end:].lstrip(" "))):
+            continue  # 我要问下店长, 店长话可以: the shop's own manager, asked by the salesperson
         if speaker == "rep" and f.surname is None and not f.prefix and f.title in _BACK_OFFICE and \
                 not _LISTENER_BEFORE.search(clause_before) and \
                 (evidence == "mentioned" or _SPECIFIC_AFTER.match(text[f.end:].replace(" ", ""))):

@@ -271,16 +271,18 @@ def test_who_is_spoken_to(text: str, speaker: str, industry: str, expected: list
         ("喂 是 易经理 吗 我 采购部 孔经理 上次 的 货 到 了", "customer", "manufacturing",
          [("采购部 孔经理", "procurement", True)]),
         ("这事我老板说了算。", "customer", "manufacturing", [("老板", "decision_maker", False)]),
-        ("明朝我叫会计打过去。", "customer", "manufacturing", [("会计", "finance", False)]),
+        # A bare 会计 / 财务 is the office, not a person (later label sets never name one).
+        ("明朝我叫会计打过去。", "customer", "manufacturing", []),
+        ("明朝我叫会计小关打过去。", "customer", "manufacturing", [("会计", "finance", False)]),  # a person follows
         # The rep's own boss and back office; the customer's when the customer is told to ask.
         ("我今晚跟老板再磨一磨，明天回您。", "rep", "manufacturing", []),
         ("这个价我要请示一下区域经理。", "rep", "mother_baby_retail", []),
         ("财务那边流程卡住了，我催一下。", "rep", "manufacturing", []),
         ("你问问老板的意思，我这边都行。", "rep", "manufacturing", [("老板", "decision_maker", False)]),
-        ("您让财务把款打过来就行。", "rep", "manufacturing", [("财务", "finance", False)]),
+        ("您让财务把款打过来就行。", "rep", "manufacturing", []),
         # 章总和财务: 总和 is no sum after a surname.
         ("这事得我们章总和财务一起定。", "customer", "manufacturing",
-         [("章总", "decision_maker", False), ("财务", "finance", False)]),
+         [("章总", "decision_maker", False)]),
     ],
 )
 def test_nicknames_self_introductions_and_the_reps_own(text: str, speaker: str, industry: str, expected: list) -> None:
@@ -408,3 +410,8 @@ def test_unnamed_leaders_homeowners_and_supervisors_are_no_role(text: str, indus
                                   "现在已经为贵司配了专属技术经理，承诺十五分钟响应。"])
 def test_the_vendors_own_staff_in_the_reps_mouth(text: str) -> None:
     assert roles(text, "rep", "medical_devices") == []
+
+
+def test_the_shops_own_manager_asked_by_the_salesperson() -> None:
+    assert roles("一千八我要问下店长，你等我两分钟。", "rep", "mother_baby_retail") == []
+    assert roles("店长话可以，不过要下礼拜先有货。", "rep", "mother_baby_retail") == []
