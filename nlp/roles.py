@@ -378,7 +378,8 @@ def _addressed(text: str, f: _Found, speaker: str = "unknown") -> bool:
             return True  # 请问是王总吗, 喂，刘护士长吗？
         # 王总，他下周出差 answers about 王总 — from the customer; the rep talks to the customer
         # about a third party (霍科长，他那是散装的).
-        if _AFTER_ADDRESS.match(after) and (speaker == "rep" or not _THIRD_PERSON_NEXT.match(after.lstrip(" "))):
+        if _AFTER_ADDRESS.match(after) and (speaker == "rep" or not _THIRD_PERSON_NEXT.match(after.lstrip(" "))) \
+                and not (after[:1] == " " and re.match(r"(?:那边|这边|那里|那儿)", after.lstrip(" "))):  # 好的 羿总 那边 我…
             return not re.search(r"[吗嘛][？?]?$", after[:3]) or bool(re.search(r"是$", before))
         # An acknowledgement, thanks or apology runs into the name and on in an unpunctuated
         # transcript (好的谭科长我今天下午就去): the name is still the one spoken to.

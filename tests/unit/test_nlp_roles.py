@@ -415,3 +415,14 @@ def test_the_vendors_own_staff_in_the_reps_mouth(text: str) -> None:
 def test_the_shops_own_manager_asked_by_the_salesperson() -> None:
     assert roles("一千八我要问下店长，你等我两分钟。", "rep", "mother_baby_retail") == []
     assert roles("店长话可以，不过要下礼拜先有货。", "rep", "mother_baby_retail") == []
+
+
+def test_more_surnames_titles_and_a_third_person_after_a_pause() -> None:
+    assert [(r[0], r[1]) for r in roles("钱的事儿我还得跟我们梁矿长唠唠。", "customer", "industrial_distribution")] == \
+        [("梁矿长", "decision_maker")]
+    assert [(r[0], r[1]) for r in roles("行 合统 拿来 先 让 设备科 的 芮工 过 一眼", "customer", "medical_devices")] == \
+        [("设备科 的 芮工", "technical")]
+    assert [(r[0], r[1]) for r in roles("陶主席侬好，我是禾丰斋额小陆。", "rep", "fmcg_distribution")] == [("陶主席", "other")]
+    # 好的 羿总 那边 我 下周一 约一下: 羿总 is spoken of, not to.
+    got = roles("好的 羿总 那边 我 下周一 约一下", "rep", "building_materials")
+    assert [(r[0], r[2]) for r in got] == [("羿总", False)]
