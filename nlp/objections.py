@@ -47,6 +47,8 @@ _TOPIC_COMPLAINT: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = (
 )
 _AMT = r"[0-9一二两三四五六七八九十百千万.]+"
 _PAST = r"(?:上次|上回|上趟|上个月|之前|以前|去年|上年|前阵子|那次|听说|听讲)"
+_BREAKDOWN = frozenset({"坏了", "就坏了", "老是坏", "经常坏", "老出问题", "死机"})
+_REPAIR_WAIT = re.compile(r"才(?:来人|来修|有人|到|派人)|没人管|没人修|找不着人|找不到人|等配件|等了[^，。]{0,8}(?:天|周|礼拜|星期|月)|拖了[^，。]{0,6}才")
 # Another seller named, then its price in the clause after (隔壁厂子买的燃气的，一台才二十万出头).
 _RIVAL = re.compile(r"别家|别的厂家|别人家|人家|隔壁|隔篱|对面|另一家|那家|其他家|同行|同款|批发市场|线上|网上|旗舰店|邻居|外面")
 _RIVAL_AMOUNT = re.compile(r"(?:才|只要|只卖)" + _AMT + r"|" + _AMT + r"多?(?:块|元|万|蚊)?(?:出头|左右)?就(?:有|拿下|拿得到|买到|搞定)")
@@ -336,6 +338,12 @@ def objection_clauses(text: str, pack: Pack, spans: list[Span] | None = None) ->
                         and not _CONDITIONAL.search(t, max(0, m.start() - 10), m.start()):
                     out.append((c, kind, m.group(0)))
                     seen.add(kind)
+    # 坏了打电话，等了一个礼拜才来人: a breakdown told for the wait it caused is about service.
+    if _REPAIR_WAIT.search(whole):
+        kinds = {k for _, k, _ in out}
+        out = [(c, "service" if k == "other" and p in _BREAKDOWN else k, p) for c, k, p in out
+               if not (k == "other" and p in _BREAKDOWN and "service" in kinds)]
+        seen = {k for _, k, _ in out}
     # A quoted price echoed back with hesitation or a lower budget (五百一我再考虑考虑, 十八万六啊……预算是
     # 十五六万): the doubt is about that price, not a bare 再考虑.
     echoed = _ECHOED_PRICE.match(whole)

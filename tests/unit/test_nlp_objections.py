@@ -416,3 +416,18 @@ def test_over_what_was_expected_or_allotted(text: str) -> None:
 def test_irregularly_spaced_transcripts_and_slow_repairs(text: str, expected: list[str]) -> None:
     a = analyze([Utterance(text, "customer")], on=dt.date(2026, 6, 1), industry="industrial_distribution", models=False)
     assert [o.type for o in a.objections] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A breakdown told for the wait it caused is about service, not the product.
+        ("前年从你们这儿买的那台磨床，坏了打电话，等了一个礼拜才来人。", ["service"]),
+        ("你们的压片机坏了等了半个月才来人。", ["service"]),
+        # A breakdown alone is about the product.
+        ("用了两次就坏了。", ["other"]),
+    ],
+)
+def test_a_breakdown_and_the_wait_for_repair(text: str, expected: list[str]) -> None:
+    a = analyze([Utterance(text, "customer")], on=dt.date(2026, 6, 1), industry="medical_devices", models=False)
+    assert [o.type for o in a.objections] == expected
