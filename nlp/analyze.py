@@ -24,7 +24,7 @@ from nlp.commitments import Commitment, commitments_in
 from nlp.keywords import Keyword, KeywordSource, rank_keywords
 from nlp.learned import (LinearModel, best_clause, commitment_features, load as load_model, money_features,
                          need_features, objection_features)
-from nlp.money import Money, money_in
+from nlp.money import HEARD_MONEY_WORDS, Money, money_in
 from nlp.needs import NEED_CUE_WORDS, NeedStatement, needs_in
 from nlp.objections import Objection, objection_clauses, objections_in
 from nlp.packs import Pack, PackError, load_pack
@@ -107,6 +107,7 @@ def _vocabulary(pack: Pack) -> VocabularyMatcher:
     words = set(pack.dictionary_words())
     # Objection phrases' parts only from three characters: 晚了 / 先不 are everyday words as said.
     words |= {part for phrases in pack.objections.values() for p in phrases for part in p.split("…") if len(part) >= 3}
+    words |= set(HEARD_MONEY_WORDS)
     seg = segmenter(pack.id if pack.id != "base" else None)
     return VocabularyMatcher(words, known=seg.known, trusted=NEED_CUE_WORDS)
 

@@ -189,6 +189,10 @@ _REVENUE = re.compile(r"(?:一个月|每个月|每月|一年|每年|一天|每�
 _SENT_END = re.compile(r"[。！？!?]")
 # 降到 / 算下来 name the new figure: a total, unless it is close to a unit price just quoted
 # (最多降到八十二 after 八十八一平, 打八八折算下来两千九 after 这款三千二百九).
+# Money words a recogniser writes as homophones (抱价 for 报价, 预酸 for 预算): analyze() reads them back
+# with the pack's vocabulary. Only words of two or more characters that name money outright.
+HEARD_MONEY_WORDS = ("报价", "单价", "总价", "预算", "经费", "出厂价", "零售价", "批发价", "进价", "供价", "折扣", "返点",
+                     "返利", "定金", "尾款", "限价", "控制价", "落地价", "含税价", "到手价", "活动价", "市场价")
 _SOFT_QUOTE = ("降到", "降至", "算下来", "下来")
 _BIG_NUMBER = re.compile(r"[0-9零一二两三四五六七八九十百千]+[万千wWkK]")
 # 二十万以内额话 opening the rep's turn: the customer's cap taken up as the budget. (A plain

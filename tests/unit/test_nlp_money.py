@@ -567,3 +567,13 @@ def test_cheaper_by_coupons_and_caps(speaker: str, text: str, expected: list) ->
 )
 def test_worth_of_gifts_and_yearly_totals(speaker: str, text: str, expected: list) -> None:
     assert shaped(text, speaker) == expected
+
+
+def test_a_money_word_misheard_is_read_back() -> None:
+    import datetime as dt
+
+    from nlp.analyze import Utterance, analyze
+
+    a = analyze([Utterance("八十 千瓦 的 风冷 型 我们 有 现货 单台 抱价 九 万 六", "rep")], on=dt.date(2026, 6, 1),
+                industry="manufacturing", models=False)
+    assert [(m.kind, m.yuan, m.unit) for m in a.money] == [("price", 96000, "台")]
