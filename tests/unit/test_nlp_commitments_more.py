@@ -103,3 +103,7 @@ def test_jobs_finished_in_cantonese_and_papers_brought_over_are_promises() -> No
     # A sample or a colleague brought along is a visit, not a promise.
     assert [c.kind for c in commitments_in("精酿我下周一带样品过来给你尝。", "rep", WED)] == ["other"]
     assert [c.kind for c in commitments_in("下周我可以带技术过去当面讲。", "rep", WED)] == ["other"]
+
+
+def test_sent_to_arrive_is_a_promise() -> None:
+    assert [c.kind for c in commitments_in("好的柏工，明天中午之前一定发到。", "rep", WED)] == ["promised"]
