@@ -64,6 +64,9 @@ def _pattern(titles: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile(f"(?P<surname>{surname})(?P<title>{title})")
 
 
+# What joins a department to its person: 的; 额 / 个 in Shanghainese (财务科个蒋科长), 嘅 in Cantonese
+# (财务部嘅何姐). A transcript may put spaces around it.
+POSSESSIVE = "的|额|嘅|个"
 _DEPARTMENT_END = re.compile(r"(?:部|科|处|室|中心|办|组|班)$")
 # …and only where a person stands: 技术部的包工到我们展厅, not 技术部的施工进度.
 _PLACED_AFTER = re.compile(r"$|[\s，,。.！!？?、：:；;]|[吗嘛呢您你说也都在到来去跟和让一提讲觉]")
@@ -75,8 +78,7 @@ def _prefix_pattern(prefixes: tuple[str, ...]) -> re.Pattern[str] | None:
     if not prefixes:
         return None
     prefix = "|".join(re.escape(p) for p in sorted(set(prefixes), key=lambda p: (-len(p), p)))
-    # 额 / 个: Shanghainese 的 (财务科个蒋科长), 嘅: Cantonese 的 (财务部嘅何姐); spaces: ASR.
-    return re.compile(f"(?P<prefix>{prefix})\\s*(?:(?:的|额|嘅|个|那边的|这边的|里的)\\s*)?$")
+    return re.compile(f"(?P<prefix>{prefix})\\s*(?:(?:{POSSESSIVE}|那边的|这边的|里的)\\s*)?$")
 
 
 def _blocked(text: str, s: int, e: int, title: str, freq: Mapping[str, int], titles: Collection[str],

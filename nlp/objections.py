@@ -280,7 +280,7 @@ def objection_clauses(text: str, pack: Pack, spans: list[Span] | None = None) ->
     sentence_start = {}
     for c in spans:
         sentence_start.setdefault(c.sentence, c.start)
-    for k, c in enumerate(spans):
+    for i, c in enumerate(spans):
         # Matched without the spaces some transcripts put between words (有点 贵).
         # A forum emoticon tag ([裂开], [doge]) is a face, not words: 裂开 there is no crack.
         t = _TAG.sub("，", squeeze(c.text)[0])
@@ -316,10 +316,10 @@ def objection_clauses(text: str, pack: Pack, spans: list[Span] | None = None) ->
                     found = None
             if found is not None and not_ours and found[0] in ("other", "service") and not _OWN_DOUBT.search(found[1]):
                 found = None
-        if found is None and "price" not in seen and k > 0 and spans[k - 1].sentence == c.sentence:
+        if found is None and "price" not in seen and i > 0 and spans[i - 1].sentence == c.sentence:
             # 隔壁厂子买的燃气的，一台才二十万出头: another seller named in the clause before, its price in this one.
             cheap = _RIVAL_AMOUNT.search(t)
-            if cheap is not None and _RIVAL.search(squeeze(spans[k - 1].text)[0]) and not _CONDITIONAL.search(t):
+            if cheap is not None and _RIVAL.search(squeeze(spans[i - 1].text)[0]) and not _CONDITIONAL.search(t):
                 found = ("price", cheap.group(0))
         if found is not None and found[0] not in seen:
             out.append((c, found[0], found[1]))
@@ -340,10 +340,10 @@ def objection_clauses(text: str, pack: Pack, spans: list[Span] | None = None) ->
                     seen.add(kind)
     # 坏了打电话，等了一个礼拜才来人: a breakdown told for the wait it caused is about service.
     if _REPAIR_WAIT.search(whole):
-        kinds = {k for _, k, _ in out}
-        out = [(c, "service" if k == "other" and p in _BREAKDOWN else k, p) for c, k, p in out
-               if not (k == "other" and p in _BREAKDOWN and "service" in kinds)]
-        seen = {k for _, k, _ in out}
+        kinds = {kind for _, kind, _ in out}
+        out = [(c, "service" if kind == "other" and p in _BREAKDOWN else kind, p) for c, kind, p in out
+               if not (kind == "other" and p in _BREAKDOWN and "service" in kinds)]
+        seen = {kind for _, kind, _ in out}
     # A quoted price echoed back with hesitation or a lower budget (五百一我再考虑考虑, 十八万六啊……预算是
     # 十五六万): the doubt is about that price, not a bare 再考虑.
     echoed = _ECHOED_PRICE.match(whole)

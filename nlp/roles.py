@@ -27,7 +27,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from nlp.names import COMPOUND_SURNAMES, SURNAMES, PersonSpan, person_spans
+from nlp.names import COMPOUND_SURNAMES, POSSESSIVE, SURNAMES, PersonSpan, person_spans
 from nlp.packs import Pack
 from nlp.pinyin import fuzzy_syllable, syllables
 from nlp.segment import Segmenter, segmenter_for
@@ -191,7 +191,7 @@ def _bare_pattern(pack: Pack) -> tuple[re.Pattern[str], re.Pattern[str]]:
                    key=lambda d: (-len(d), d))
     d = "|".join(re.escape(x) for x in depts)
     t = "|".join(re.escape(x) for x in titles)
-    return re.compile(f"(?P<title>{t})"), re.compile(f"(?P<prefix>{d})\\s*(?:(?:的|额|嘅|个|那边的|这边的|里的)\\s*)?$")
+    return re.compile(f"(?P<title>{t})"), re.compile(f"(?P<prefix>{d})\\s*(?:(?:{POSSESSIVE}|那边的|这边的|里的)\\s*)?$")
 
 
 @lru_cache(maxsize=64)
@@ -456,7 +456,7 @@ def _self_named_pattern(pack: Pack) -> re.Pattern[str]:
     """我是采购部的戚丽, 我是恒安物业信息部的韦志成: a self-introduction by department and full name."""
     depts = sorted((d for d, r in pack.departments.items() if r != "other"), key=lambda d: (-len(d), d))
     return re.compile(r"(?:我是|我系|我叫|阿拉是|我这边是)[^，,。.？?！!\s]{0,10}?(?P<dept>" + "|".join(map(re.escape, depts)) +
-                      r")(?:的|嘅|个|额)?(?P<name>[" + "".join(sorted(SURNAMES)) + r"][\u4e00-\u9fff]{1,2})(?=[，,。.？?！!]|$)")
+                      r")(?:" + POSSESSIVE + r")?(?P<name>[" + "".join(sorted(SURNAMES)) + r"][\u4e00-\u9fff]{1,2})(?=[，,。.？?！!]|$)")
 
 
 def _duty_role(what: str, pack: Pack) -> str | None:

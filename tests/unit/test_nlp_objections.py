@@ -15,6 +15,12 @@ def types(text: str, speaker: str = "customer", industry: str = "manufacturing")
     return [o.type for o in objections_in(text, speaker, load_pack(industry))]
 
 
+def analysed(text: str, industry: str) -> list[str]:
+    """The types analyze() reports for a customer's text, rules alone (clauses, spacing and packs as in the product)."""
+    a = analyze([Utterance(text, "customer")], on=dt.date(2026, 6, 1), industry=industry, models=False)
+    return [o.type for o in a.objections]
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
@@ -358,8 +364,7 @@ def test_lead_times_late_trucks_slow_repairs(text: str, expected: list[str]) -> 
     ],
 )
 def test_declined_gifts_and_nobody_coming(text: str, expected: list[str]) -> None:
-    a = analyze([Utterance(text, "customer")], on=dt.date(2026, 6, 1), industry="medical_devices", models=False)
-    assert [o.type for o in a.objections] == expected
+    assert analysed(text, "medical_devices") == expected
 
 
 @pytest.mark.parametrize(
@@ -379,8 +384,7 @@ def test_declined_gifts_and_nobody_coming(text: str, expected: list[str]) -> Non
     ],
 )
 def test_counter_offers_comparisons_late_trucks_and_slow_repairs(text: str, expected: list[str]) -> None:
-    a = analyze([Utterance(text, "customer")], on=dt.date(2026, 6, 1), industry="fmcg_distribution", models=False)
-    assert [o.type for o in a.objections] == expected
+    assert analysed(text, "fmcg_distribution") == expected
 
 
 @pytest.mark.parametrize(
@@ -394,14 +398,12 @@ def test_counter_offers_comparisons_late_trucks_and_slow_repairs(text: str, expe
     ],
 )
 def test_another_sellers_price_in_the_next_clause(text: str, expected: list[str]) -> None:
-    a = analyze([Utterance(text, "customer")], on=dt.date(2026, 6, 1), industry="manufacturing", models=False)
-    assert [o.type for o in a.objections] == expected
+    assert analysed(text, "manufacturing") == expected
 
 
 @pytest.mark.parametrize("text", ["一百八十六万比我们预想的多太多了。", "区里今年给的装备经费统共十二万，还要留点儿买讲台。"])
 def test_over_what_was_expected_or_allotted(text: str) -> None:
-    a = analyze([Utterance(text, "customer")], on=dt.date(2026, 6, 1), industry="education_equipment", models=False)
-    assert [o.type for o in a.objections] == ["price"]
+    assert analysed(text, "education_equipment") == ["price"]
 
 
 @pytest.mark.parametrize(
@@ -414,8 +416,7 @@ def test_over_what_was_expected_or_allotted(text: str) -> None:
     ],
 )
 def test_irregularly_spaced_transcripts_and_slow_repairs(text: str, expected: list[str]) -> None:
-    a = analyze([Utterance(text, "customer")], on=dt.date(2026, 6, 1), industry="industrial_distribution", models=False)
-    assert [o.type for o in a.objections] == expected
+    assert analysed(text, "industrial_distribution") == expected
 
 
 @pytest.mark.parametrize(
@@ -429,5 +430,4 @@ def test_irregularly_spaced_transcripts_and_slow_repairs(text: str, expected: li
     ],
 )
 def test_a_breakdown_and_the_wait_for_repair(text: str, expected: list[str]) -> None:
-    a = analyze([Utterance(text, "customer")], on=dt.date(2026, 6, 1), industry="medical_devices", models=False)
-    assert [o.type for o in a.objections] == expected
+    assert analysed(text, "medical_devices") == expected
