@@ -787,9 +787,8 @@ def find_dates(text: str, on: dt.date) -> list[DateMention]:
         if t[4] is _bare_month_part and t[3].group("part") in ("上旬", "中旬", "下旬") and k > 0:
             prev = next((x for x in reversed(taken[:k]) if x[4] is _month_part and x[3].group("month")), None)
             if prev is not None and (prev[2].first.year, prev[2].first.month) != (t[2].first.year, t[2].first.month):
-                y, mo = prev[2].first.year, prev[2].first.month
-                a, b = {"上旬": (1, 10), "中旬": (11, 20), "下旬": (21, month_end(y, mo).day)}[t[3].group("part")]
-                taken[k] = (t[0], t[1], _Days(dt.date(y, mo, a), dt.date(y, mo, b)), t[3], t[4])
+                # Read as if said on that month's first day: the same spans, never rolled to the next month.
+                taken[k] = (t[0], t[1], _bare_month_part(t[3], prev[2].first.replace(day=1)), t[3], t[4])
     # 二十五号那周: the week holding that day, Monday to Sunday.
     for k, t in enumerate(taken):
         if t[4] in (_bare_day, _month_day, _ymd, _dotted) and not (t[3].groupdict().get("suf") or ""):

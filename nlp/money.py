@@ -102,7 +102,8 @@ _PRICE = ("单价", "零售价", "进价", "供价", "批发价", "出厂价", "
           "每袋", "一盘", "每盘", "一立方", "每立方", "一方", "每方", "/台", "/个", "/套", "/平", "/吨", "/箱", "/件", "/人", "毛利", "吨价", "台价", "套价", "箱价", "件价",
           "包价", "瓶价", "这款", "那款", "原价", "活动价", "牌价", "批价", "供货价", "会员价", "特价", "店庆价", "现价",
           "到手价", "促销价", "团购价", "批量价", "零售", "价钿", "进货价", "落地价", "含税价", "结算价", "出货价", "再加", "另加",
-          "价值", "市场价", "市面价", "单买")  # what a thing is worth: money off when it is given away (see _WORTH_BEFORE)  # 带遥控再加八百: an add-on's price  # 这款三千二百九: one item's price
+          # what a thing is worth: money off when it is given away (see _WORTH_BEFORE)
+          "价值", "市场价", "市面价", "单买")  # 带遥控再加八百: an add-on's price  # 这款三千二百九: one item's price
 # 一双, 每间, 单台报价: per one of something.
 # 一家店进场费两千, 每间店收七百五: the fee named between the unit and the amount.
 _PER_UNIT_BEFORE = re.compile(r"(?:一|每|单)(?:个|家|间)?(?:延米|公斤|斤|部|户|粒|顶|次|座位|台|个|套|平|平米|平方|立方|方|盘|吨|箱|件|盒|"
@@ -171,7 +172,7 @@ _MARGIN_BEFORE = re.compile(r"(?:毛利|利润|毛力|税|税点)[^，,。；;�
 _OVER_BUDGET = re.compile(r"(?:(?<![不没])超(?:了|出|出了)?|还(?:是)?多(?:了|出|出了)?)(?:个)?$")
 # 送两箱…值三百六, 再搭一套…也值七八百: 值 prices a gift; elsewhere (值不值, 这台值三十万) it names no discount.
 _GIFT = re.compile(r"送|搭|赠|附带|白给")
-_GIFT_OR_FREE = re.compile(r"送|搭|赠|附带|白给|免费|免咗|不收钱|不要钱")
+_GIFT_OR_FREE = re.compile(_GIFT.pattern + r"|免费|免咗|不收钱|不要钱")
 _PERIOD_AFTER = re.compile(r"^\s*(?:一年|每年|/年|一个月|每个月|每月)(?![0-9一二两三四五六七八九十])")
 _FREE_AFTER = re.compile(r"^[^。！!？?]{0,4}?(?:不另收费|不收费|免费|不收钱|不要钱|白送)")  # 价值十二万，不另收费
 _COUPON_AFTER = re.compile(r"^(?:块|元|蚊)?钱?的?(?:优惠|代金|抵用|现金|购物|满减)?券")
