@@ -90,7 +90,8 @@ _DISCOUNT_PCT_AFTER = re.compile(
 _BUDGET = ("预算", "经费", "资金", "批了", "批的", "批下来", "拨了", "拨的", "拨款", "最多", "最高", "顶多", "不超过", "控制在", "只有", "拿出", "投入",
            "准备了", "额度", "心理价位", "能接受", "出得起", "能出", "申请了", "上限", "限价", "只批了", "只能给到", "只能出",
            "只能接受", "先进", "先拿", "先订", "目标成本", "成本控制", "控制价", "拦标价", "最高限价", "留的是", "留了", "就给", "只给",
-           "勿好超过", "唔好超过", "不好超过", "别超过", "不能超过")  # Wu 勿好, Cantonese 唔好: must not
+           "勿好超过", "唔好超过", "不好超过", "别超过", "不能超过",  # Wu 勿好, Cantonese 唔好: must not
+           "撑死", "心里价", "心理价", "专项")  # 撑死三十八万: at the very most; 心里价是三十万: the price in mind
 _QUOTE = ("报价", "报", "总价", "总共", "一共", "合计", "全部", "整体", "打包", "合同", "含税", "价格是", "下来", "方案价",
           "这套", "这批", "算下来", "标价", "要价", "开价", "总额", "费用", "首付", "尾款", "定金", "订金", "合同额", "年费", "续费",
           "首年", "首批", "降到", "降至", "进货", "任务", "一年", "每年", "一个月", "每月", "包年", "年费", "加起来",
@@ -172,6 +173,10 @@ _MARGIN_BEFORE = re.compile(r"(?:毛利|利润|毛力|税|税点)[^，,。；;�
 _OVER_BUDGET = re.compile(r"(?:(?<![不没])超(?:了|出|出了)?|还(?:是)?多(?:了|出|出了)?)(?:个)?$")
 # 送两箱…值三百六, 再搭一套…也值七八百: 值 prices a gift; elsewhere (值不值, 这台值三十万) it names no discount.
 _GIFT = re.compile(r"送|搭|赠|附带|白给")
+# A gift counted (再送三只…, 仲送埋两部…) and, in the clause after it, one of them (一只一百二).
+# (再送, not the 送 of a delivery: 下周送两台过去，一台一万二 is a price)
+_GIFT_COUNTED = re.compile(r"(?:(?:再|还|仲|另外|额外|免费|并|加)(?:送|搭)|赠送?)(?:你|您|侬|埋|给你)?[0-9一二两三四五六七八九十]+")
+_EACH_OF = re.compile(r"^\s*(?:一|每)(?:只|套|台|个|张|箱|盒|瓶|件|条|把|支|包|罐|桶|袋|本|部)(?:值|是)?\s*$")
 _GIFT_OR_FREE = re.compile(_GIFT.pattern + r"|免费|免咗|不收钱|不要钱")
 _PERIOD_AFTER = re.compile(r"^\s*(?:一年|每年|/年|一个月|每个月|每月)(?![0-9一二两三四五六七八九十])")
 _FREE_AFTER = re.compile(r"^[^。！!？?]{0,4}?(?:不另收费|不收费|免费|不收钱|不要钱|白送)")  # 价值十二万，不另收费
@@ -418,6 +423,8 @@ def _judge(text_h: str, s: int, e: int, clause: Span, speaker: str, value: float
     if kind in ("price", "quote") and _WORTH_BEFORE.search(before) and (
             _GIFT_OR_FREE.search(text_h, max(0, s - 40), s) or _FREE_AFTER.match(after)):
         kind, how = "discount", "firm"  # 再送一套口扫，市场价十二万左右: what the gift is worth
+    if kind == "price" and _EACH_OF.match(before) and _GIFT_COUNTED.search(text_h, max(0, clause.start - 16), clause.start):
+        kind, how = "discount", "firm"  # 再送三只冰酒壶，一只一百二: what each gift is worth
     if kind in ("price", "quote") and _COUPON_AFTER.match(after):
         kind, how = "discount", "firm"  # 再叠一张五十的券: a coupon is money off
     if kind == "discount":
@@ -848,6 +855,8 @@ def _kind(speaker: str, value: float, before: str, after: str, cue: str | None, 
     if _GOODS_AFTER.match(after):
         # 要四五万蚊货: the customer's spend on an order; the rep's 一年至少走三十万的货 is the deal's size
         return ("budget" if speaker == "customer" else "quote"), "firm"
+    if speaker == "customer" and cue in ("discount", "quote") and _CAP_AFTER.match(after) and dist <= 12:
+        return "budget", "firm"  # 便宜点两千以内我就拍, 降到二十万以内: the customer's cap, not a discount
     if cue == "discount" and cue_word in ("降", "让") and re.search(r"(?:降|让)(?:到|至)$", before):
         return ("price" if _PER_UNIT_ANY.search(before) else "quote"), "firm"  # 降到一百六十五万 names the new price
     if cue == "quote" and cue_word in ("降到", "降至") and _PER_UNIT_ANY.search(before):

@@ -577,3 +577,20 @@ def test_a_money_word_misheard_is_read_back() -> None:
     a = analyze([Utterance("八十 千瓦 的 风冷 型 我们 有 现货 单台 抱价 九 万 六", "rep")], on=dt.date(2026, 6, 1),
                 industry="manufacturing", models=False)
     assert [(m.kind, m.yuan, m.unit) for m in a.money] == [("price", 96000, "台")]
+
+
+@pytest.mark.parametrize(
+    ("speaker", "text", "expected"),
+    [
+        # The customer's ceiling, however it is said: 撑死, the price in mind, a special fund, 以内 after haggling.
+        ("customer", "储汽罐用不着，我这儿撑死三十八万。", [("budget", 380000, None)]),
+        ("customer", "三十四万八还是高了，我心里价是三十万。", [("quote", 348000, None), ("budget", 300000, None)]),
+        ("customer", "我们向区里申请的专项是五十万。", [("budget", 500000, None)]),
+        ("customer", "遮阳棚我用不上 你直接再便宜点 两千以内我就拍", [("budget", 2000, None)]),
+        # What each gift is worth, said after the gift is counted; a delivery's 送 is no gift.
+        ("rep", "一箱算侬一百五十五，再送三只冰酒壶，一只一百二。", [("price", 155, "箱"), ("discount", 120, "只")]),
+        ("rep", "我们下周送两台过去，一台一万二。", [("price", 12000, "台")]),
+    ],
+)
+def test_ceilings_and_each_gift_worth(speaker: str, text: str, expected: list) -> None:
+    assert shaped(text, speaker) == expected

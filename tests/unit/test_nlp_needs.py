@@ -505,3 +505,30 @@ def test_what_matters_most_and_what_cannot_be_done_without(text: str, expected: 
                                   "这么算一年要四万多，比我们现在的软件贵太多了。", "七 块 五 还是 贵 了 点 你 给 我 七 块 我 先 进 二十 箱 试试"])
 def test_haggling_is_no_need(text: str) -> None:
     assert needs(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A short clause that says what is wanted is a need of its own, not a tail of the one before.
+        ("这回要带盖子的八十抽，要纯水的，不能有酒精和香精。", ["这回要带盖子的八十抽", "要纯水的", "不能有酒精和香精"]),
+        ("一个月差不多用六千双，要耐油，掌心得防滑。", ["要耐油", "掌心得防滑"]),
+        # 最迟 is 最晚; a deadline with 给 before its verb, with Cantonese 喺, going live.
+        ("线最迟三月十五号要出面。", ["线最迟三月十五号要出面"]),
+        ("元旦我闺女出月子回家，得赶在那之前给装好。", ["得赶在那之前给装好"]),
+        ("我哋要喺下个礼拜一之前开通。", ["我哋要喺下个礼拜一之前开通"]),
+        ("我们三月初一大批货进仓，二月二十八号前得上线。", ["二月二十八号前得上线"]),
+        # The more, the better; a total count needed; adding and stocking units.
+        ("视野至少要十六乘十，辐射剂量越低越好。", ["视野至少要十六乘十", "辐射剂量越低越好"]),
+        ("二期门诊楼共需钢质防火门三百二十樘。", ["二期门诊楼共需钢质防火门三百二十樘"]),
+        ("我们住院部要添六台。", ["我们住院部要添六台"]),
+        ("这回要备十二套。", ["这回要备十二套"]),
+    ],
+)
+def test_short_wants_deadlines_and_counts(text: str, expected: list[str]) -> None:
+    assert needs(text) == expected
+
+
+@pytest.mark.parametrize("text", ["我们下周备课。", "我们不能防止这种情况。", "这个你备注一下。"])
+def test_stocking_and_properties_need_their_object(text: str) -> None:
+    assert needs(text) == []
