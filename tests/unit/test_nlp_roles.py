@@ -426,3 +426,18 @@ def test_more_surnames_titles_and_a_third_person_after_a_pause() -> None:
     # 好的 羿总 那边 我 下周一 约一下: 羿总 is spoken of, not to.
     got = roles("好的 羿总 那边 我 下周一 约一下", "rep", "building_materials")
     assert [(r[0], r[2]) for r in got] == [("羿总", False)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # The rarer surnames of 百家姓 carry a title as the common ones do.
+        ("到了让机电科的鄂工验一下。", [("鄂工", "technical")]),
+        ("这事得傅总点头。", [("傅总", "decision_maker")]),
+        # …while a word ending in a surname-like character stays a word.
+        ("优惠总价是十二万。", []),
+        ("这个情况总得说清楚。", []),
+    ],
+)
+def test_rarer_surnames_with_a_title(text: str, expected: list) -> None:
+    assert [(m, r) for m, r, *_ in roles(text, speaker="customer")] == expected
