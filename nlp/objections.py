@@ -50,8 +50,11 @@ _PAST = r"(?:上次|上回|上趟|上个月|之前|以前|去年|上年|前阵�
 _BREAKDOWN = frozenset({"坏了", "就坏了", "老是坏", "经常坏", "老出问题", "死机"})
 _REPAIR_WAIT = re.compile(r"才(?:来人|来修|有人|到|派人)|没人管|没人修|找不着人|找不到人|等配件|等了[^，。]{0,8}(?:天|周|礼拜|星期|月)|拖了[^，。]{0,6}才")
 # Another seller named, then its price in the clause after (隔壁厂子买的燃气的，一台才二十万出头).
-_RIVAL = re.compile(r"别家|别的厂家|别人家|人家|隔壁|隔篱|对面|另一家|那家|其他家|同行|同款|批发市场|线上|网上|旗舰店|邻居|外面")
-_RIVAL_AMOUNT = re.compile(r"(?:才|只要|只卖)" + _AMT + r"|" + _AMT + r"多?(?:块|元|万|蚊)?(?:出头|左右)?就(?:有|拿下|拿得到|买到|搞定)")
+_RIVAL = re.compile(r"别家|别的厂家|别人家|人家|隔壁|隔篱|对面|另一家|那家|其他家|同行|同款|批发市场|线上|网上|旗舰店|邻居|外面|"
+                    r"朋友|兄弟(?:学校|单位|医院|公司|厂)|同型号|别个|别的牌子|其他牌子")
+# 才十来万, 只有一万八九, 也就十八万左右: what the other seller charges, said as little.
+_RIVAL_AMOUNT = re.compile(r"(?:才|只要|只卖|只有|也就)" + _AMT + r"(?:来|几|多)?(?:万|千|块|元|蚊)?(?![来几多]?[天个人年月号日次周岁倍分秒层期家])|" + _AMT
+                           + r"(?:来|几|多)?(?:块|元|万|千|蚊)?(?:出头|左右)?就(?:有|拿下|拿得到|买到|搞定)")
 # Objections in the customer's own phrasing, beyond the pack. Strong ones hold even in a question
 # or a condition (交期能保证吗？ 三十万整的话我就签); weak ones only where nothing else matched.
 _STRONG: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -316,10 +319,14 @@ def objection_clauses(text: str, pack: Pack, spans: list[Span] | None = None) ->
                     found = None
             if found is not None and not_ours and found[0] in ("other", "service") and not _OWN_DOUBT.search(found[1]):
                 found = None
-        if found is None and "price" not in seen and i > 0 and spans[i - 1].sentence == c.sentence:
-            # 隔壁厂子买的燃气的，一台才二十万出头: another seller named in the clause before, its price in this one.
+        if found is None and "price" not in seen:
+            # 隔壁厂子买的燃气的，一台才二十万出头: another seller named in the clause before (or earlier in
+            # this one: 网上同型号七八千就有), its price in this one.
             cheap = _RIVAL_AMOUNT.search(t)
-            if cheap is not None and _RIVAL.search(squeeze(spans[i - 1].text)[0]) and not _CONDITIONAL.search(t):
+            before = t[:cheap.start()] if cheap is not None else ""
+            if i > 0 and spans[i - 1].sentence == c.sentence:
+                before = squeeze(spans[i - 1].text)[0] + before
+            if cheap is not None and _RIVAL.search(before) and not _CONDITIONAL.search(t):
                 found = ("price", cheap.group(0))
         if found is not None and found[0] not in seen:
             out.append((c, found[0], found[1]))

@@ -431,3 +431,22 @@ def test_irregularly_spaced_transcripts_and_slow_repairs(text: str, expected: li
 )
 def test_a_breakdown_and_the_wait_for_repair(text: str, expected: list[str]) -> None:
     assert analysed(text, "medical_devices") == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Another seller's price said as little: 才十来万, 只有一万八九, 也就…左右, …就有.
+        "三十六万八哦？你莫开玩笑，我朋友在郫县买的那种半自动的，才十来万。",
+        "十万块出头啊？隔壁街道那家养老院买个，讲一张只有一万八九。",
+        "另外兄弟学校用的进口品牌，一间据说也就十八万左右。",
+        "十二万七 你这也太 黑了吧 网上同 型号七八 千就有",
+    ],
+)
+def test_a_rival_sells_for_less(text: str) -> None:
+    assert "price" in types(text)
+
+
+@pytest.mark.parametrize("text", ["我朋友说你们售后挺好，才十来天就修好了。", "隔壁厂子只有三个人会用。"])
+def test_a_rival_with_a_count_is_no_price(text: str) -> None:
+    assert "price" not in types(text)
