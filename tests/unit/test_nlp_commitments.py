@@ -126,3 +126,12 @@ def test_a_spaced_transcript_keeps_together_and_a_little_apart_from_dates() -> N
     assert [d for _, d in kinds("我 让 产品 经理 出 个 方案 下周 一起 带 过去", "rep")] == ["2026-03-15"]
     assert kinds("从下周一起开始供货", "rep")[0][1] == "2026-03-09"
     assert kinds("我 得 跟 老板 说 一下 月底 前 给 你 个 回复", "customer") == [("other", "2026-03-31")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["好的，我明天把合同和图纸发骆主管邮箱。", "收到，今晚我就电邮俾麦主任。", "冇问题，听日就帮你开账号。",
+     "合同签好，阿拉十二月二十号前运到院里。", "没问题 下周一 实施就 过去"],
+)
+def test_the_reps_own_errand_with_a_day_is_a_promise(text: str) -> None:
+    assert [k for k, _ in kinds(text, "rep")] == ["promised"]
