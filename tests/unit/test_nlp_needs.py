@@ -532,3 +532,20 @@ def test_short_wants_deadlines_and_counts(text: str, expected: list[str]) -> Non
 @pytest.mark.parametrize("text", ["我们下周备课。", "我们不能防止这种情况。", "这个你备注一下。"])
 def test_stocking_and_properties_need_their_object(text: str) -> None:
     assert needs(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A property said with 得 as with 要; what must not be used; 得 + 给我 + the goods.
+        ("新锅子搅拌要匀。", ["新锅子搅拌要匀"]),
+        ("声音得小", ["声音得小"]),
+        ("拉力要在三百公斤以上，不要再生料做的。", ["拉力要在三百公斤以上", "不要再生料做的"]),
+        ("还得给我配三台打酒机", ["还得给我配三台打酒机"]),
+        # 走得快 / 卖得小 describe; 不要你们的 refuses.
+        ("拉拉裤走得快", []),
+        ("我不要你们的", []),
+    ],
+)
+def test_properties_with_de_and_what_must_not_be_used(text: str, expected: list[str]) -> None:
+    assert needs(text) == expected
