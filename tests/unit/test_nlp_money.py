@@ -590,6 +590,10 @@ def test_a_money_word_misheard_is_read_back() -> None:
         # What each gift is worth, said after the gift is counted; a delivery's 送 is no gift.
         ("rep", "一箱算侬一百五十五，再送三只冰酒壶，一只一百二。", [("price", 155, "箱"), ("discount", 120, "只")]),
         ("rep", "我们下周送两台过去，一台一万二。", [("price", 12000, "台")]),
+        # 顶天 caps like 撑死; a gift's worth said 价值大约…; money held back per unit is money off.
+        ("customer", "你给个实在价，我这儿顶天十五万。", [("budget", 150000, None)]),
+        ("rep", "另外可以赠送两年的质控品，价值大约三万六。", [("discount", 36000, None)]),
+        ("rep", "到仓库迟到一个钟头每箱扣两块。", [("discount", 2, "箱")]),
     ],
 )
 def test_ceilings_and_each_gift_worth(speaker: str, text: str, expected: list) -> None:
