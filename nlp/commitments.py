@@ -100,6 +100,11 @@ _YOU_DO_IT = re.compile(r"(?:你们|你哋|您|你|侬)[^，,。？?]{0,10}?(?:�
                         r"|(?:咁|那)(?:你们|你哋|您|你|侬)[^，,。？?]{0,10}?(?:过来|来|送|装|发)")
 # Goods or service reaching the customer: 我们下周一前要收到货 still wants the vendor to deliver.
 _RECEIVE = re.compile(r"收到|到货|到齐|到位|到厂|到店|送到|交货|交付|发过来|送过来|拿到|用上|上线|装好|装完|安装|调试")
+# 前收到, 之前能用上: what the customer must have by the day.
+_RECEIVED_BY = re.compile(r"^(?:之前|以前|前)?(?:就)?(?:能)?(?:收到|拿到|到手|用上|能用|调试好|装好|到)")
+# The rest of the sentence after a date: what must be ready by then (届时设备必须能用, 线必须在那之前调试好).
+_BY_THEN = re.compile(r"^[，,\s]*[^，,。；;！!？?]{0,8}?(?:(?:届时|在那之前|那之前)[^，,。；;！!？?]{0,4}?"
+                      r"(?:必须|一定要|务必|得|要)|(?:必须|一定要|务必|得|要)(?:在)?那之前)")
 _SECOND_PERSON_END = re.compile(r"(?:你们|你哋|您|你|侬|贵司)(?:这边|那边)?$")
 _ASK_VENDOR = re.compile(r"把|给我|发我|给我们|发我们")
 # Where a date's own words start when an unpunctuated clause holds several dates: at the last
@@ -171,6 +176,8 @@ def _kind(clause: str, lead: str, after: str, speaker: str, d: DateMention, on: 
             return "other"
         return "promised" if promises else "other"
     if speaker == CUSTOMER:
+        if _BY_THEN.match(later):
+            return "expected"  # 五月下旬要接一个大单，线必须在那之前调试好: the day, then what must be ready by it
         # The customer promising their own answer (下周五前给你答复) is not an expectation.
         if _RESPOND.search(clause) and not re.search(r"你们|您们|贵司", clause):
             return "other"
@@ -188,8 +195,8 @@ def _kind(clause: str, lead: str, after: str, speaker: str, d: DateMention, on: 
             return "other"  # 我这周内走完审批: the customer's own doing
         if you and (delivers or _ASK_VENDOR.search(clause)) and "了" not in after:
             return "expected"  # 合同您今天发过来, 那你11月15号前把报告给我
-        if _DELIVER_AFTER.match(after) and re.search(r"(?:要|得|必须|务必|一定要)\s*$", lead):
-            return "expected"  # 不过要听日送到: a modal, the day, the delivery
+        if (_DELIVER_AFTER.match(after) or _RECEIVED_BY.match(after)) and re.search(r"(?:要|得|必须|务必|一定要)\s*$", lead):
+            return "expected"  # 不过要听日送到, 我得六月十号前收到: a modal, the day, the delivery
         if wants:
             return "other" if visits and not delivers else "expected"
         if d.deadline and (delivers or re.search(r"你们|您们|贵司", clause)):

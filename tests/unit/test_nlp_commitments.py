@@ -135,3 +135,16 @@ def test_a_spaced_transcript_keeps_together_and_a_little_apart_from_dates() -> N
 )
 def test_the_reps_own_errand_with_a_day_is_a_promise(text: str) -> None:
     assert [k for k, _ in kinds(text, "rep")] == ["promised"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["我们五月下旬要接一个幕墙大单，线必须在那之前调试好。", "七月上旬我们要办暑期师资培训，届时设备必须能用。",
+     "八百六十九 也行 那 我 得 六月十号 前 收到"],
+)
+def test_what_must_be_ready_by_the_customers_day_is_expected(text: str) -> None:
+    assert [k for k, _ in kinds(text, "customer")] == ["expected"]
+
+
+def test_a_plan_at_that_time_is_no_deadline() -> None:
+    assert [k for k, _ in kinds("节后我们新车间开工，到时候还要一批安全帽。", "customer")] == ["other"]
