@@ -549,3 +549,16 @@ def test_stocking_and_properties_need_their_object(text: str) -> None:
 )
 def test_properties_with_de_and_what_must_not_be_used(text: str, expected: list[str]) -> None:
     assert needs(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # The customer's terms: the day and the goods brought there; a formal must-not.
+        ("咁啦，三毫五一粒，八月二十号前送第一批到厂，得就落单。", ["八月二十号前送第一批到厂"]),
+        ("那行，清明前把货铺到店，我就签。", ["清明前把货铺到店"]),
+        ("型材壁厚不得低于一点八毫米。", ["型材壁厚不得低于一点八毫米"]),
+    ],
+)
+def test_terms_by_a_day_and_formal_limits(text: str, expected: list[str]) -> None:
+    assert needs(text) == expected
