@@ -450,3 +450,17 @@ def test_a_rival_sells_for_less(text: str) -> None:
 @pytest.mark.parametrize("text", ["我朋友说你们售后挺好，才十来天就修好了。", "隔壁厂子只有三个人会用。"])
 def test_a_rival_with_a_count_is_no_price(text: str) -> None:
     assert "price" not in types(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["让一万二还是多。", "减三仙都仲系贵。", "下浮后九百九十七块五，仍高于我们的控制价九百五十元。", "十一块八还差点意思。",
+     "一万四的话是十六万八，比区里给的多出八千。", "区里给我们批的钱才十六万，差一大截呢。"],
+)
+def test_still_too_much_after_a_cut(text: str) -> None:
+    assert "price" in types(text)
+
+
+@pytest.mark.parametrize("text", ["今年销量比去年涨了一倍。", "这台比那台多出两个接口。"])
+def test_more_of_something_else_is_no_price(text: str) -> None:
+    assert "price" not in types(text)
