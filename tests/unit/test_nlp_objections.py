@@ -464,3 +464,7 @@ def test_still_too_much_after_a_cut(text: str) -> None:
 @pytest.mark.parametrize("text", ["今年销量比去年涨了一倍。", "这台比那台多出两个接口。"])
 def test_more_of_something_else_is_no_price(text: str) -> None:
     assert "price" not in types(text)
+
+
+def test_a_helper_who_vanished_is_service() -> None:
+    assert "service" in types("还有啊，去年你们那个促销员，说好干一个月，干了十天就没影了。")
