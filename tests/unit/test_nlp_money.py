@@ -594,6 +594,9 @@ def test_a_money_word_misheard_is_read_back() -> None:
         ("customer", "你给个实在价，我这儿顶天十五万。", [("budget", 150000, None)]),
         ("rep", "另外可以赠送两年的质控品，价值大约三万六。", [("discount", 36000, None)]),
         ("rep", "到仓库迟到一个钟头每箱扣两块。", [("discount", 2, "箱")]),
+        # "Not a cent more" names no amount; one yuan off still is one.
+        ("customer", "今年预算得二十万，多一蚊都要老细批。", [("budget", 200000, None)]),
+        ("customer", "能不能再少一块钱？", [("discount", 1, None)]),
     ],
 )
 def test_ceilings_and_each_gift_worth(speaker: str, text: str, expected: list) -> None:
