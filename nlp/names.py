@@ -87,7 +87,8 @@ def _blocked(text: str, s: int, e: int, title: str, freq: Mapping[str, int], tit
              placed: bool = False) -> bool:
     # 施工, 童工, 加工: the pair is itself a common word — unless a department placed a person there
     # (技术部的包工, 信息科的贝工 name people whose surname and title happen to spell a word).
-    if (freq.get(text[s:e]) or 0) >= _WORD_MIN_FREQ and not (placed and _PLACED_AFTER.match(text, e)):
+    # (A two-character title spells no common word with a surname: jieba lists 蒲老板 as a name.)
+    if len(title) == 1 and (freq.get(text[s:e]) or 0) >= _WORD_MIN_FREQ and not (placed and _PLACED_AFTER.match(text, e)):
         return True
     if s > 0:
         prev = text[s - 1]

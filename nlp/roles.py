@@ -48,7 +48,7 @@ _OPENERS = r"(?:您好|你好|喂|哎|诶|嗯|啊|哦|噢|那|好的|好额|好�
            r"[，,\s！!~])*"
 # 请问是白沙镇卫生院的林院长吗: the organisation may come between.
 # Cantonese asks with 系 / 系咪 / 系唔系 (请问系唔系福满楼嘅黎经理).
-_BEFORE_ADDRESS = re.compile(r"^" + _OPENERS + r"(?:请问)?(?:(?:是|您是|你是|系唔系|系咪|系)(?:[^，,。？?！!]{1,14}的?)?)?$")
+_BEFORE_ADDRESS = re.compile(r"^" + _OPENERS + r"(?:请问)?(?:(?:是|您是|你是|系唔系|系咪|系|係唔係|係咪|係)(?:[^，,。？?！!]{1,14}的?)?)?$")
 # 您好 must be the greeting: in 王总您好像… it is 您 + 好像.
 # In a transcript a space after the name is the pause (喂 孙总 是 我).
 _AFTER_ADDRESS = re.compile(r"^(?:[，,！!。.？?…—~～\s]|、[^，,。？?！!\s、]{1,8}[，,！!]|$|(?:您|你|侬)好(?![像几多久些])|好[，,！!。~\s]|好$|早|早上好|上午好|下午好|晚上好|"
@@ -89,7 +89,7 @@ _HONORIFIC = frozenset({"总", "董", "领导", "老板", "姐", "哥", "老总"
 _VENDOR_IN_UTTERANCE = re.compile(r"你们|贵司|你们公司|您们")
 _THIRD_PERSON_NEXT = re.compile(r"^[，,]\s*(?:他|她|他们|她们)")
 # 请问是王总吗; a tag question asks the same (是郝经理吧？, 是冯科长不？, 蔡厂长嗦？, 蒋院长伐？, 邝生呀？).
-_ASKED_ON_PHONE = re.compile(r"^(?:吗|嘛|(?:吧|不|伐|嗦|呀|啊|么|没)(?:\s|[？?，,。！!]|$))")
+_ASKED_ON_PHONE = re.compile(r"^(?:吗|嘛|(?:吧|不|伐|嗦|噻|呀|啊|么|没|咩)(?:\s|[？?，,。！!]|$))")
 _SPECIFIC_AFTER = re.compile(r"^(?:那边|这边|说|觉得|同意|反馈|要求|建议)")  # 设计师那边: that designer
 _VOCATIVE_VERB = re.compile(r"^(?:您|你)(?:看|觉得|放心|说|稍等|这边|那边|先忙|忙)")  # 滕主任您先忙: a goodbye
 _GOVERNED = re.compile(r"(?:跟|和|给|找|问|问问|让|叫|请|向|对|帮|替|陪|同|带|把|被|等|约|见|通知|告诉|转告|汇报给|交给)$")

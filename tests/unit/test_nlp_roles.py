@@ -441,3 +441,15 @@ def test_more_surnames_titles_and_a_third_person_after_a_pause() -> None:
 )
 def test_rarer_surnames_with_a_title(text: str, expected: list) -> None:
     assert [(m, r) for m, r, *_ in roles(text, speaker="customer")] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "mention"),
+    [
+        # A surname and 老板 that jieba lists as a name; a Sichuan 噻 and a Cantonese 係咪 ask who answers.
+        ("喂，是蒲老板噻？我是巴渝食机的小付。", "蒲老板"),
+        ("喂，早晨，係咪司徒生？", "司徒生"),
+    ],
+)
+def test_asked_for_on_the_phone_in_dialect(text: str, mention: str) -> None:
+    assert [(m, t) for m, _, t in roles(text)] == [(mention, True)]
