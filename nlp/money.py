@@ -384,6 +384,8 @@ def _judge(text_h: str, s: int, e: int, clause: Span, speaker: str, value: float
         return None  # 平面度唔好超过零点零三: a fraction with no money word is a measure (cents are said 五毛)
     if _THRESHOLD_AFTER.match(after):
         return None
+    if not cur and re.fullmatch(r"[零〇幺一二三四五六七八九]{3,}", text_h[s:e]):
+        return None  # 三零四, 三一六: a grade or a code read digit by digit (a price says 三百零四)
     if value == 1 and re.search(r"(?:多|超|贵|少)$", text_h[max(0, s - 2):s]) and re.match(r"(?:钱|块钱)?(?:都|也)", after):
         return None  # 多一蚊都要老细批, 超一分钱都要开会: not one yuan, "not a cent more"
     if not cur and _CODE_BEFORE_PRICE.match(after) and text_h[s:e].isascii():

@@ -597,6 +597,9 @@ def test_a_money_word_misheard_is_read_back() -> None:
         # "Not a cent more" names no amount; one yuan off still is one.
         ("customer", "今年预算得二十万，多一蚊都要老细批。", [("budget", 200000, None)]),
         ("customer", "能不能再少一块钱？", [("discount", 1, None)]),
+        # A grade read digit by digit is no price; with a currency word it is one.
+        ("rep", "佢嗰啲係三零四冒充嘅，卡套计十六蚊。", [("price", 16, None)]),
+        ("rep", "一台三零四块。", [("price", 304, "台")]),
     ],
 )
 def test_ceilings_and_each_gift_worth(speaker: str, text: str, expected: list) -> None:
