@@ -129,6 +129,8 @@ _PRODUCT = re.compile(
     r"|(?:很|太|比较|有点|好)糊(?!涂)|糊(?:死|成)|(?<![被最不])(?<![你您我]们)(?<!让[你您我])失望|劝退|(?:不会|不想|再也不|以后不)再?买.{0,6}了|千万别买|不要买|(?:劝|建议)(?:大家|各位)?别买|不(?:太)?建议(?:买|购买|入手)?)"
     r"(?![吗么呢])")
 _WEAK: tuple[tuple[str, re.Pattern[str]], ...] = (
+    # 四百盒太多喇, 一百箱太多了: the order asked for is too large.
+    ("other", re.compile(_AMT + r"(?:盒|箱|包|台|套|件|瓶|桶|袋|只|双|支|吨|罐|条|张)(?:货)?(?:有点|实在)?太多")),
     ("other", re.compile(_PAST + r".{0,28}(?:漏气|漏液|漏水|坏点|不冰|退货|退了|算错|出错|掉线|太小|太大|偏小|偏大|是201|不合格"
                          r"|(?:那个|那批|那台|那套|的)[^，。]{0,4}不太?行)")),
     # Value in forum words: cannot afford it, a tax on fools, fleecing buyers (割韭菜), low specs at a
