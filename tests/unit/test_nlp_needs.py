@@ -562,3 +562,17 @@ def test_properties_with_de_and_what_must_not_be_used(text: str, expected: list[
 )
 def test_terms_by_a_day_and_formal_limits(text: str, expected: list[str]) -> None:
     assert needs(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("面要筋道，还不能加防腐剂。", ["还不能加防腐剂"]),
+        ("设备最晚十一月二十号前要安装验收完。", ["设备最晚十一月二十号前要安装验收完"]),  # installed and accepted
+        ("瓶子必须能回收，冰柜得给配上。", ["瓶子必须能回收", "冰柜得给配上"]),
+        ("厨房一定要防滑同耐油，颜色要浅啲。", ["厨房一定要防滑同耐油", "颜色要浅啲"]),
+        ("下周要组织验收。", []),  # the acceptance process itself
+    ],
+)
+def test_what_must_not_be_added_and_acceptance_by_a_day(text: str, expected: list[str]) -> None:
+    assert needs(text) == expected
