@@ -25,7 +25,7 @@ _SURNAME_ORDER = (
     "梅童凌毕季裴霍涂苗谷盛曲翁冉骆蓝游辛靳柴蒙鲍华喻祁蒲房滕屈饶牟艾穆卓吉缪简项芦麦褚娄窦戚岑景"
     "党宫费卜冷晏席卫米柏宗瞿桂佟臧闵苟邬边卞姬栾隋刁沙巫寇桑郎甄丛仲虞敖巩佘池苑迟邝闻于"
     "阎萧鞠邴奚冀阚鹿邰蒯鄢郜冼邸储裘解"  # rarer, yet said with a title as often as the common ones
-    "荣庾栗诸封蔺乐洪贝仇芮羿"  # also words (光荣, 诸位, 快乐, 洪水, 宝贝): jieba's frequencies keep those apart, as for the others
+    "荣庾栗诸封蔺乐洪贝仇芮羿雍戈燕荆匡巢慕綦"  # also words (光荣, 诸位, 快乐, 洪水, 宝贝): jieba's frequencies keep those apart, as for the others
     # The rest of 百家姓 that speech rarely uses as a word of its own (not 惠 of 优惠, 况 of 情况, 楚 of 清楚).
     "傅尤湛禹狄茅昝宣贲郁杭钮嵇荀汲糜宓郗仰钭厉戎幸韶蓟鄂赖屠胥莘逄郦郤璩濮扈郏茹宦暨殳夔厍晁訾毋乜竺逯桓缑亢佴谯笪阙"
 )
@@ -69,6 +69,8 @@ def _pattern(titles: tuple[str, ...]) -> re.Pattern[str]:
 # What joins a department to its person: 的; 额 / 个 in Shanghainese (财务科个蒋科长), 嘅 in Cantonese
 # (财务部嘅何姐). A transcript may put spaces around it.
 POSSESSIVE = "的|额|嘅|个"
+# …or a place word: 财务那边关姐, 供应科的那个祁科长, 车间里的老周.
+JOINERS = "那边的|这边的|里的|的那个|的那位|那边|这边"
 _DEPARTMENT_END = re.compile(r"(?:部|科|处|室|中心|办|组|班)$")
 # …and only where a person stands: 技术部的包工到我们展厅, not 技术部的施工进度.
 _PLACED_AFTER = re.compile(r"$|[\s，,。.！!？?、：:；;]|[吗嘛呢您你说也都在到来去跟和让一提讲觉]")
@@ -80,7 +82,7 @@ def _prefix_pattern(prefixes: tuple[str, ...]) -> re.Pattern[str] | None:
     if not prefixes:
         return None
     prefix = "|".join(re.escape(p) for p in sorted(set(prefixes), key=lambda p: (-len(p), p)))
-    return re.compile(f"(?P<prefix>{prefix})\\s*(?:(?:{POSSESSIVE}|那边的|这边的|里的)\\s*)?$")
+    return re.compile(f"(?P<prefix>{prefix})\\s*(?:(?:{POSSESSIVE}|{JOINERS})\\s*)?$")
 
 
 def _blocked(text: str, s: int, e: int, title: str, freq: Mapping[str, int], titles: Collection[str],
@@ -157,7 +159,8 @@ _MISHEARD_SHORT_TITLES = ("工", "总", "姐")
 _NOT_A_SURNAME = frozenset("在再的得地是事有又也那哪么吗嘛呢了啦吧就才都还和跟与把被给对向从到这个们老我你他她它您"
                            "找叫请让问帮替陪同带等约见副正总常代前原新"
                            "一二三四五六七八九十两几百千万号"
-                           "市省县镇村区院科部处厂店校局司组班室所队")
+                           "市省县镇村区院科部处厂店校局司组班室所队"
+                           "吓下")  # Cantonese 问吓 / 睇吓 (ask, look a moment): 问吓区域经理 names the rep's own manager
 # A misheard name only for a personal title: 采购 or 财务 after a stray character is an activity.
 _SOUND_WORD_MIN_FREQ = 300
 _PERSONAL_TITLE = re.compile(r"(?:总|工|长|任|理|师|姐|哥|监|板|董|管|秘书|会计)$")

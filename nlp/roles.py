@@ -27,7 +27,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from nlp.names import COMPOUND_SURNAMES, POSSESSIVE, SURNAMES, PersonSpan, person_spans
+from nlp.names import COMPOUND_SURNAMES, JOINERS, POSSESSIVE, SURNAMES, PersonSpan, person_spans
 from nlp.packs import Pack
 from nlp.pinyin import fuzzy_syllable, syllables
 from nlp.segment import Segmenter, segmenter_for
@@ -128,7 +128,7 @@ _NICKNAME = re.compile(r"\s*(?:(?:的|嘅|额)?\s*(?P<nick>[小老阿])\s*(?P<su
 # (阿姨，给孙子买东西啊 to a shopper). Cantonese X生 / X太 (何生, 何太: Mr / Mrs X) and X师傅 only as an
 # address: 生 and 太 after a surname are more often words (姚太贵了), and the rep's own fitter is a 师傅 too.
 _ADDRESS_FORM = re.compile(r"(?P<surname>" + "|".join(COMPOUND_SURNAMES) + r"|[" + "".join(sorted(SURNAMES)) + r"])"
-                           r"\s*(?P<title>小姐|阿姨|阿姐|生|太|师傅)")
+                           r"\s*(?P<title>小姐|阿姨|阿姐|孃孃|生|太|师傅)")
 _ADDRESS_ONLY = frozenset({"生", "太", "师傅"})
 # Surnames names.py leaves out as more often grammar or words (单价, 车间, 管理, 成本): a person only when
 # spoken to at the start of a clause (喂单总吗, 车总，跟您再唠唠, 单工您好).
@@ -191,7 +191,7 @@ def _bare_pattern(pack: Pack) -> tuple[re.Pattern[str], re.Pattern[str]]:
                    key=lambda d: (-len(d), d))
     d = "|".join(re.escape(x) for x in depts)
     t = "|".join(re.escape(x) for x in titles)
-    return re.compile(f"(?P<title>{t})"), re.compile(f"(?P<prefix>{d})\\s*(?:(?:{POSSESSIVE}|那边的|这边的|里的)\\s*)?$")
+    return re.compile(f"(?P<title>{t})"), re.compile(f"(?P<prefix>{d})\\s*(?:(?:{POSSESSIVE}|{JOINERS})\\s*)?$")
 
 
 @lru_cache(maxsize=64)

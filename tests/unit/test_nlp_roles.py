@@ -453,3 +453,28 @@ def test_rarer_surnames_with_a_title(text: str, expected: list) -> None:
 )
 def test_asked_for_on_the_phone_in_dialect(text: str, mention: str) -> None:
     assert [(m, t) for m, _, t in roles(text)] == [(mention, True)]
+
+
+@pytest.mark.parametrize(
+    ("text", "industry", "expected"),
+    [
+        # 雍, 戈, 綦 … from 百家姓 with a title.
+        ("喂，雍工嗦？我是锐川刀具的小旷。", "industrial_distribution", [("雍工", "technical")]),
+        ("这是戈总定的。", None, [("戈总", "decision_maker")]),
+        # Sichuan 孃孃 after a surname is a person, and takes the department before it.
+        ("下个礼拜三我就喊财务的罗孃孃把定金打过来。", None, [("财务的罗孃孃", "finance")]),
+        # 那边 and 的那个 join a department to its person.
+        ("钱是财务那边关姐打。", None, [("财务那边关姐", "finance")]),
+        ("合同你直接找供应科的那个祁科长，他管签字。", None, [("供应科的那个祁科长", "procurement")]),
+        # Departments: a hospital's 药械科 buys, a school's 信息组 runs the network, the warehouse uses.
+        ("行设备 的事你 找药械 科的苟 主任 对接", "medical_devices", [("药械 科的苟 主任", "procurement")]),
+        ("培训的事 你找 信息组的 蒲老师 他管 这个", "education_equipment", [("信息组的 蒲老师", "technical")]),
+        ("你们实施来了先找仓储部的贾经理，他天天用这个。", "fmcg_distribution", [("仓储部的贾经理", "user")]),
+        # Cantonese 问吓 (ask a moment) names no 夏区域经理: the rep asks their own manager.
+        ("六十蚊我要问吓区域经理，不过今个月尾之前落单嘅都按六十二。", "fmcg_distribution", []),
+        ("燕子飞回来了，慕名而来，荆棘丛里有个巢。", None, []),
+    ],
+)
+def test_more_surnames_joiners_and_departments(text: str, industry: str | None, expected: list) -> None:
+    speaker = "rep" if text.startswith(("喂", "六十蚊")) else "customer"
+    assert [(m, r) for m, r, *_ in roles(text, speaker, industry)] == expected
