@@ -39,7 +39,15 @@ _NUM = "[0-9一二两三四五六七八九十百千万]"
 _MEASURE = "(?:台|套|个|批|件|箱|吨|只|盒|罐|副|包|袋|瓶|桶|支|卷|组|根|份|辆|打|把|张|条)"
 # What an order is counted in (四十盘, 五十双 too): 整四十盘, 给我放两箱.
 _ORDER_MEASURE = "(?:台|套|个|批|件|箱|吨|只|盒|罐|副|包|袋|瓶|桶|支|卷|组|根|份|辆|打|把|张|条|盘|双)"
+# How much is used in a day, a month, a year (一个月要打两千多托, 一天要出两吨面条): the volume the
+# goods must cover. Not money (一年要四万多), not a small amount (一个月才走七八十包), not a fault (一天要停两三次).
+_USAGE_MEASURE = "(?:台|套|个|批|件|箱|吨|只|盒|罐|副|包|袋|瓶|桶|支|卷|组|根|份|辆|打|把|张|条|盘|双|米|托|片|斤|公斤|粒|杯|单|方|平方?|升|千克)"
+_USAGE = (rf"(?<![0-9一二两三四五六七八九十百千万第])(?:每(?:天|日|个?月|年|周|个?礼拜|个?星期|个?季度?)|一(?:天|日|个月|年|周|个?礼拜|个?星期|个季度))(?:大概|差不多|起码|少说|至少|大约)?"
+          rf"(?:(?!才|只|也就|就)[^，,。！!？?\s]){{0,3}}?(?<![才只少多就])(?:要|得|需要|能|用|走|打|开|出|卖|消耗|进|造|包|切|洗|封)(?:掉|上|个)?"
+          rf"(?:大概|差不多|小)?\s*{_NUM}+(?:多|来|几)?\s*{_USAGE_MEASURE}(?![块元蚊钱])")
+_USAGE_CUE = re.compile(_USAGE)
 _CUE_BODY = (
+    _USAGE + "|"
     # 别抱太大希望, 没希望, 有希望: hope as a noun, not 希望 (want)
     r"需要|需求|(?:共|还|另|总共|一共)需(?=[\u4e00-\u9fff]{0,8}[0-9一二两三四五六七八九十百千万])|希望(?<![抱大没有]希望)|要求|必须|一定要|一定得|务必|想要|想找|想买|想换|想上|想做|想了解|想看看|想试|想先|关键是|重点是|核心是|"
     r"最重要的是|主要是要|能不能|能否|可不可以|可否|有没有|有无|是否有|是否支持|是否可以|是否能|支不支持|支持不支持|"
@@ -95,8 +103,9 @@ _CUE_BODY = (
 # Every character a cue can begin with. The regex engine tries each of the cue's ~120 branches at
 # every position; a one-character lookahead first skips the positions no cue starts at (3× faster).
 # tests/unit/test_nlp_needs.py checks it against the branches, so a new cue cannot be left out.
-CUE_FIRST_CHARS = "一上不主之也交以你俺先全共关准别到前务勿另可各唔在头完就尽希开得必急总您想我才打投拿支整是最有期来核注看第等给统缺考能至营装要计起越还送都重阿需顶顺首马"
+CUE_FIRST_CHARS = "每一上不主之也交以你俺先全共关准别到前务勿另可各唔在头完就尽希开得必急总您想我才打投拿支整是最有期来核注看第等给统缺考能至营装要计起越还送都重阿需顶顺首马"
 _CUE = re.compile(f"(?=[{CUE_FIRST_CHARS}])(?:{_CUE_BODY})")
+_CUE_BUT_USAGE = re.compile(f"(?=[{CUE_FIRST_CHARS}])(?:{_CUE_BODY.removeprefix(_USAGE + '|')})")
 # A plain 要 (not 需要, 主要, 重要, 要是, 要不要 …) wants something when the clause says what.
 _PLAIN_WANT = re.compile(r"要(?<![需主重想只不还总紧]要)(?!不要|是|么|不然|不|紧|求|点|素|命|好|数)")
 # After a plain 要, the thing wanted comes first: 要三十台, 要304的, 要IP65的 (not 要停两三次).
@@ -213,10 +222,10 @@ def _need_words(pack: Pack) -> re.Pattern[str] | None:
     return re.compile("|".join(re.escape(w) for w in words)) if words else None
 
 
-def _cue(clause: str, speaker: str, pack: Pack) -> str | None:
-    """The requirement cue of a clause, or None."""
+def _cue(clause: str, speaker: str, pack: Pack, usage: bool = True) -> str | None:
+    """The requirement cue of a clause, or None (`usage`: a volume used counts as one)."""
     words = _need_words(pack)
-    for m in _CUE.finditer(clause):
+    for m in (_CUE if usage else _CUE_BUT_USAGE).finditer(clause):
         if _NEGATION.search(clause[:m.start()]) and not m.group(0).startswith(("不能", "不低于", "不超过", "不高于", "不少于")):
             continue
         return m.group(0)
@@ -230,15 +239,17 @@ def _cue(clause: str, speaker: str, pack: Pack) -> str | None:
         return "你们…"
     if _YAO_HEARD.search(clause) or _XIANG_HEARD.search(clause):
         # read once more with the misheard 要/想 put back (the result has none left to put back)
-        return _cue(_XIANG_HEARD.sub("想", _YAO_HEARD.sub("要", clause)), speaker, pack)
+        return _cue(_XIANG_HEARD.sub("想", _YAO_HEARD.sub("要", clause)), speaker, pack, usage)
     return None
 
 
-def is_need(clause: str, speaker: str, pack: Pack) -> str | None:
-    """The cue that makes `clause` a need statement by `speaker`, or None."""
+def is_need(clause: str, speaker: str, pack: Pack, usage: bool = True) -> str | None:
+    """The cue that makes `clause` a need statement by `speaker`, or None.
+
+    Without `usage` a volume used (一个月走八百箱) is no cue: in a turn that objects it is leverage."""
     if speaker != "customer":
         return None  # only the customer states needs; an unattributed voice may be the rep
-    cue = _cue(clause, speaker, pack)
+    cue = _cue(clause, speaker, pack, usage)
     if cue is None:
         return None
     if _NEGATED_CLAUSE.search(clause) or _HYPOTHETICAL.search(clause):
@@ -285,7 +296,8 @@ _WANT_DE = re.compile(r"要(?<![需主重想只不还总紧]要)(?!是|不要|�
 _DATE_ONLY = re.compile(r"(?:[0-9一二两三四五六七八九十]+(?:月份?|号|日)?|最晚|这|下|本|个|周|星期|礼拜|[一二三四五六日天末]|月|底|初|中旬|上旬|下旬)*")
 # An adverb before a cut belongs to the need after it (… 的 | 还 得 是 …, … 的 | 大概 要 三千 个).
 _ASK_CUE = re.compile(r"有没有|有吗|有无|能不能|可不可以|能否|可否|支不支持|支持不支持")
-_ADVERB_WORD = re.compile(r"(?<!\S)(?:还|也|都|就|另|再|大概|大约|差不多|估计|一共|总共)\s*$")
+# A subject goes with it too (… 少 | 我们 一天 要 出 四十 万 个).
+_ADVERB_WORD = re.compile(r"(?<!\S)(?:(?:我们|我|俺们|阿拉|我哋|咱们)\s*(?:(?:还|也|都|就)\s*)?|(?:还|也|都|就|另|再|大概|大约|差不多|估计|一共|总共)\s*)$")
 
 
 def _cue_starts(clause: str, pack: Pack) -> list[tuple[int, str]]:
@@ -327,6 +339,8 @@ def _pieces(span: Span, pack: Pack) -> list[tuple[int, int]]:
                 continue
             if _ASK_CUE.fullmatch(cue) and len(text[keep[q]:b].replace(" ", "")) <= _SHORT_ASK:
                 continue  # … 以上 的 你们 有没有: a short ask at the end asks about the piece before
+            if last is not None and _USAGE_CUE.fullmatch(last[1]) and q < last[0] + len(last[1]):
+                continue  # 一年大概要用六十吨: the 要 inside a volume begins no second need
             if (last is not None and q - last[0] >= _PIECE_GAP and not _TAKES_CLAUSE.fullmatch(last[1])
                     and not _DATE_ONLY.fullmatch(squeezed, last[0] + len(last[1]), q)):
                 start = _word_start(text, keep[q])
@@ -367,7 +381,7 @@ def needs_in(text: str, speaker: str, pack: Pack, ref: str | None = None,
             for a, b in _pieces(c, pack):
                 piece = _LEAD.sub("", strip_punct(c.text[a:b]))
                 said = squeeze(piece)[0]
-                cue = is_need(said, speaker, pack) if piece and not supposed else None
+                cue = is_need(said, speaker, pack, usage=not objecting) if piece and not supposed else None
                 if (cue is None and speaker == "customer" and previous_was_need and not supposed
                         and _LIST_ITEM.match(said) and not _SPREAD.search(said)):
                     cue = "…"  # 要 两万 个 M12 | 五千 个 M16
@@ -377,7 +391,8 @@ def needs_in(text: str, speaker: str, pack: Pack, ref: str | None = None,
                 supposed = supposed or bool(_HYPOTHETICAL.search(said))
             continue
         said = squeeze(c.text)[0]
-        cue = is_need(said, speaker, pack)
+        # 我四个店一个月走八百箱 in a price complaint: volume as leverage, not a need
+        cue = is_need(said, speaker, pack, usage=not objecting)
         if cue is not None and i > 0 and parts[i - 1].sentence == c.sentence and _CONDITION.search(parts[i - 1].text) \
                 and not _HEDGE.search(parts[i - 1].text):
             cue = None  # 如果你们能做到，我们就要一百台: the consequent of a condition is hypothetical too

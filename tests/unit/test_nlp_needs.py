@@ -576,3 +576,30 @@ def test_terms_by_a_day_and_formal_limits(text: str, expected: list[str]) -> Non
 )
 def test_what_must_not_be_added_and_acceptance_by_a_day(text: str, expected: list[str]) -> None:
     assert needs(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # The volume used in a day or a month is what the goods must cover.
+        ("阿拉仓库一个月要打两千多托，膜要二十三个丝厚。", ["阿拉仓库一个月要打两千多托", "膜要二十三个丝厚"]),
+        ("我哋三栋写字楼，一个月大概用一千二百桶。", ["一个月大概用一千二百桶"]),
+        ("每家店一周起码要二十箱。", ["每家店一周起码要二十箱"]),
+        # …not money, a small amount, a fault, January, or volume used as leverage in a price complaint.
+        ("这么算一年要四万多。", []),
+        ("我一家店一个月才走七八十包。", []),
+        ("一条线一天少说也得万把块。", []),
+        ("我们设备科长说现在那台注塑机一天要停两三次。", []),
+        ("你家那啤酒一箱涨到六十二了，太贵了，我四个店一个月走八百箱。", []),
+    ],
+)
+def test_volume_used_is_a_need(text: str, expected: list[str]) -> None:
+    assert needs(text, industry="fmcg_distribution") == expected
+
+
+def test_a_volume_in_a_spaced_transcript_keeps_its_subject_and_its_要() -> None:
+    # The 要 inside 一 年 大概 要用 六十 吨 begins no second need, and 我们 before a cut goes with the need.
+    got = needs("我 跟 你 说我们 这边一 年 大概 要用 六十 吨 叶压油 主要 是 四十六 号 的", industry="industrial_distribution")
+    assert any("一 年 大概 要用 六十 吨" in n for n in got)
+    got = needs("腔数 不能 少 我们 一天 要 出 四十 万 个 盖子")
+    assert "我们 一天 要 出 四十 万 个 盖子" in got
