@@ -603,3 +603,29 @@ def test_a_volume_in_a_spaced_transcript_keeps_its_subject_and_its_要() -> None
     assert any("一 年 大概 要用 六十 吨" in n for n in got)
     got = needs("腔数 不能 少 我们 一天 要 出 四十 万 个 盖子")
     assert "我们 一天 要 出 四十 万 个 盖子" in got
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A measured spec after a plain 要, and a result that must be clear.
+        ("医生话要五升流量。", ["医生话要五升流量"]),
+        ("玻璃要八厘钢化。", ["玻璃要八厘钢化"]),
+        ("颜色缸号要分得清爽。", ["颜色缸号要分得清爽"]),
+        # What is ruled in or out: 只接受, 不接受, 不能是…的, …勿要, …坚决不要, 唔要….
+        ("数控系统只接受发那科或者西门子。", ["数控系统只接受发那科或者西门子"]),
+        ("颜色要和样板一致，不接受拼色。", ["颜色要和样板一致", "不接受拼色"]),
+        ("必须是大品牌原装，不能是分装的。", ["必须是大品牌原装", "不能是分装的"]),
+        ("手工膜勿要。", ["手工膜勿要"]),
+        ("掺陈米的坚决不要。", ["掺陈米的坚决不要"]),
+        ("唔要纯净水。", ["唔要纯净水"]),
+        # …not a refusal of money, of a gift or of what someone else won't take.
+        ("这个价格我们不接受。", []),
+        ("我们现在用的钉钉考勤一分钱都不要。", []),
+        ("上回有一箱瘪了好几罐，餐馆都不要。", []),
+        ("这一项可以不要。", []),
+        ("唔要客气。", []),
+    ],
+)
+def test_specs_and_what_is_ruled_out(text: str, expected: list[str]) -> None:
+    assert needs(text) == expected
