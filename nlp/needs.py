@@ -99,6 +99,10 @@ _CUE_BODY = (
     r"(?:要|得|必须|一定要|务必)(?:在)?(?:今天|今日|明天|明日|听日|后天|后日|(?:下|这|本)?(?:周|礼拜|星期)[一二三四五六日天]|"
     r"[0-9一二三四五六七八九十]{1,3}[号日]|月底|月初)(?:之前|以前|前)?(?:送到|到货|交货|上架|进仓|入仓|铺到|发货|装好|到)|"
     r"越[\u4e00-\u9fff]{1,2}越好|"
+    # 能保证九月二十号前把货全送到吗; 送货前打电话; 老数据要导进去
+    r"保证[^，,。！!？?]{1,10}?(?:之前|以前|前)(?:把[^，,。！!？?]{1,6}?)?(?:全部?|都)?(?:送到|到货|交货|装好|到位|到齐|交付|上线)|"
+    r"(?:送货|送|上门|安装|发货|出发)(?:之?前)(?:先|要|得)?(?:给我|跟我)?(?:打|来|通知)(?:个|一个)?电话|"
+    r"(?:要|得|必须|都要|都得|也要)(?:全部|都)?(?:导进去|导进来|导入|迁移|迁过来|迁过去|转过来)|"
     # 只接受发那科或者西门子, 不接受拼色返工, 不能是分装的, 手工膜勿要, 掺陈米的坚决不要, 唔要纯净水: what is ruled in or out
     r"(?:只|不|不能|唔|勿)接受(?!这|那|你|您|侬|了|吗|嘛|呢|啊)[\u4e00-\u9fff]{2,}|不能是[^，,。.！!？?]{1,8}的[\s。.！!]*$|"
     r"(?<=[\u4e00-\u9fff])(?<!那个|这个|赠品|送的|那些|这些|的话|你们|您的|分钱|毛钱)(?<![都也以])(?<!分钱 )(?:坚决|一律|绝对)?(?:勿要|唔要|不要)[\s。.！!]*$|"
@@ -107,7 +111,7 @@ _CUE_BODY = (
 # Every character a cue can begin with. The regex engine tries each of the cue's ~120 branches at
 # every position; a one-character lookahead first skips the positions no cue starts at (3× faster).
 # tests/unit/test_nlp_needs.py checks it against the branches, so a new cue cannot be left out.
-CUE_FIRST_CHARS = "坚绝每一上不主之也交以你俺先全共关准别到前务勿另可各唔在头完就尽希开得必急总您想我才打投拿支整是最有期来核注看第等给统缺考能至营装要计起越还送都重阿需顶顺首马只仲"
+CUE_FIRST_CHARS = "安保出发坚绝每一上不主之也交以你俺先全共关准别到前务勿另可各唔在头完就尽希开得必急总您想我才打投拿支整是最有期来核注看第等给统缺考能至营装要计起越还送都重阿需顶顺首马只仲"
 _CUE = re.compile(f"(?=[{CUE_FIRST_CHARS}])(?:{_CUE_BODY})")
 _CUE_BUT_USAGE = re.compile(f"(?=[{CUE_FIRST_CHARS}])(?:{_CUE_BODY.removeprefix(_USAGE + '|')})")
 # A plain 要 (not 需要, 主要, 重要, 要是, 要不要 …) wants something when the clause says what.
@@ -135,11 +139,13 @@ _PRICE_CAP = re.compile(r"[0-9一二两三四五六七八九十百千]+(?:\.\d+)
 _MONEY_TERM = re.compile(r"打.{0,2}折|[0-9一二两三四五六七八九]折|抹零|零头|便宜|降(?:点|价|一点|些)|让(?:点|利|一点)|平(?:啲|少少|一啲|一点)|"
                          # 你至少得给我四个点, 你给我七块, 一年要四万多: points, a counter-offer, what it would cost
                          r"[0-9一二两三四五六七八九十]个点|给(?:我|我们)[0-9一二两三四五六七八九十百千万]+(?:块|元|蚊)|"
-                         r"要[0-9一二两三四五六七八九十百千]+(?:万|千)[0-9一二两三四五六七八九十]*(?:多|块|元|了)|"
+                         r"要[0-9一二两三四五六七八九十百千]+(?:万|千)[0-9一二两三四五六七八九十]*(?:多|块|元|了)|留(?:点|些)?钱|"
+                         # 一部平一万五都要二十五万三: what it still costs (not 第一批先要五万, a count)
+                         r"(?:都|也|总共|一共|合共)要[0-9一二两三四五六七八九十百千]+(?:万|千)[0-9一二两三四五六七八九十]*\s*[。.！!]?$|"
                          r"控制在.{0,6}[0-9一二两三四五六七八九十百千万](?:万|千|块|元|w|W)|费.{0,4}(?:得|要)?出|赔|收费|满减|"
                          r"给个.{0,4}价|底价|最低价|实在价|"
                          rf"(?:能不能|可不可以|行不行){_NUM}+(?:块|元|万|千)?{_NUM}?$|再优化|优惠|促销支持|进场费|返点|扣点|账期|"
-                         rf"{_NUM}+(?:来|多|几)?(?:万|千)(?:块|元)?钱?的货|(?:不|唔好|唔可以|不能|别)超过[^，,。！!？?]{{0,4}}?{_NUM}+(?:万|块|元|蚊)|(?:预算|经费|限价)[^，,。！!？?]{{0,8}}{_NUM}")
+                         rf"{_NUM}+(?:来|多|几)?(?:万|千)(?:块|元)?钱?的货|(?:不|唔好|唔可以|不能|别)超过[^，,。！!？?]{{0,4}}?{_NUM}+(?:万|千|块|元|蚊)|(?:预算|经费|限价)[^，,。！!？?]{{0,8}}{_NUM}")
 # 最关心的就是这个, 这是学院最看重的: a pointer back to the need just said, not a second one.
 _POINTER_BACK = re.compile(r"(?:关心|看重|关注|在意|重视|重要)(?:的(?:就)?是)?这(?:个|点|块)?\s*[。！!]?$|^这(?:个|点)?(?:就)?是.{0,6}(?:关心|看重|关注|在意|重视)")
 # 卖得动的话再说, 测完再定: the clause before is put off until then.
@@ -153,6 +159,8 @@ _CONTACT = re.compile(r"发.{0,3}(?:邮箱|微信|短信)")
 # An item of an order, said without a verb after a need: 五千个M16, 蚝油二十箱先, 每季度初送二十吨.
 _LIST_ITEM = re.compile(rf"^(?:(?!不|没|想|再|是|有|要)[^，,。.！!？?]){{0,12}}?{_NUM}+{_MEASURE}"
                         r"(?:[A-Za-z0-9]{1,6})?先?\s*[。.！!]?$")
+# 我想要一台能放八个奶瓶的，带紫外线消毒和烘干: a feature added to the need just said.
+_FEATURE_ITEM = re.compile(r"^(?:还|也)?(?:带|带有|配|配有|支持|具备)(?!来|去|过|走|回|着|上你|你|您|我)[\u4e00-\u9fff、和跟及与]{2,12}[\s。.！!]*$")
 # 一条线一台, 每间一台: how the need just said is spread, not a further item.
 _SPREAD = re.compile(rf"^(?:每|一){_NUM}?.{{0,3}}一{_MEASURE}$|各{_NUM}")
 # 按试用订单走, 按流程走: how the purchase proceeds — unless the goods go that way (配送要按物流中心走).
@@ -160,7 +168,10 @@ _GOES_BY = re.compile(r"按.{1,8}走")
 _DELIVERY = re.compile(r"配送|送货|发货|物流|运输")
 # The customer's own side doing something (上冻之前我们得把外墙封完, 我要把账倒过来, 他得在场) is their
 # plan or errand, not something asked of the vendor. (Without a subject, 春节前要把…执行完 may be either.)
-_OWN_PLAN = re.compile(r"(?:我们|我|他们|他|她|俺们|阿拉)(?:这边|自己)?(?:也|还|就)?(?:得|要|必须)(?:把|去|在场|到场)"
+_OWN_PLAN = re.compile(r"(?:他俩|她俩|他们俩|他们|他|她)(?:都|也)?(?:得|要)(?:看|签字?|过目|审|同意|点头)[\s。.！!]*$|"
+                       # 双十一要做活动: the customer's own promotion
+                       r"^[^，,。！!？?]{0,4}要(?:做|搞)(?:个|场)?(?:活动|促销)[\s。.！!]*$|"
+                       r"(?:我们|我|他们|他|她|俺们|阿拉)(?:这边|自己)?(?:也|还|就)?(?:得|要|必须)(?:把|去|在场|到场)"
                        r"(?!.*(?:打通|对接|集成|同步|兼容|接入))"  # 我们要把库存和ERP打通 asks it of the product
                        # 床垫我自己想买: bought elsewhere, by the customer, not from the vendor
                        r"|自己(?:想|要|会|去)?(?:买|弄|搞|找)")
@@ -183,10 +194,10 @@ _HYPOTHETICAL = re.compile(r"如果|要是(?<![主只还紧重需]要是)|[耀�
 _CONDITION = re.compile(r"如果|假如|万一|要是(?<![主只还紧重需]要是)|[耀腰妖]是|假设|若是|倘若")
 _HEDGE = re.compile(r"(?:如果|要是)?(?:可以|方便|能|行|允许)的话|如果(?:可以|方便|能行)[，,\s]*$")
 _PROCESS = re.compile(r"商量|请示|汇报|问问|研究一下|讨论|开会|走流程|流程|审批|申请|想想|核实|内部|比较一下|对比一下|签字|上会|招标|"
-                      r"考虑一下|评估一下|报备|走个|立项|提需求|比价|过来|讲一下|介绍一下|演示|交流|拜访|见面|参观|考察|咨询|完成采购|(?<!安装)验收|评估|"
+                      r"考虑一下|评估一下|报备|走个|立项|提需求|比价|过来|讲一下|介绍一下|演示|交流|拜访|见面|参观|考察|咨询|完成采购|(?<!安装)(?<!完成)验收|评估|"
                       r"能耗测试|办公会|董事会|例会|党委会|集中采购|政府采购|走.{0,6}采购")
 _SENT_OVER = re.compile(r"[发送寄调拿带运步].{0,6}过来")  # goods coming over, not a visit
-_ERRAND = re.compile(r"发票|抬头|开票|税号|盖章|快递|单号|对账|收据|地址|电话|微信|邮箱|名片|停车|几点|(?:有|没|什么|啥|约个?|定个?|哪个|留出?)时间|时间是|有空|方便(?<!不方便)|会议|资料|彩页|"
+_ERRAND = re.compile(r"(?<!前打)(?<!前先打)(?<!前来)(?<!前通知)电话(?!.{0,3}前)|备注|发票|抬头|开票|税号|盖章|快递|单号|对账|收据|地址|微信|邮箱|名片|停车|几点|(?:有|没|什么|啥|约个?|定个?|哪个|留出?)时间|时间是|有空|方便(?<!不方便)|会议|资料|彩页|"
                      r"报价|方案|合同|签收|回款|付款|打款|钱付|付钱|结清|付清|尾款|定金|账号密码|联系方式|标书|投标文件|准数|给个价|分(?:期|[两三四五]年|[两三四五]次)付")
 _NOT_A_NEED_ASK = re.compile(r"有没有(?:问题|空|时间|收到|看到|消息|进展|反馈|别的问题|其他问题|什么问题|人在|在|做过|用过|案例|合作过|经验|自己的)")
 _PROBE_END = re.compile(r"[吗么呢？?]|什么|哪|几|多少|多久|多长时间|怎么|如何|是否")
@@ -412,6 +423,8 @@ def needs_in(text: str, speaker: str, pack: Pack, ref: str | None = None,
         if cue is None and speaker == "customer" and _LIST_ITEM.match(item) and not _SPREAD.search(item) and (
                 previous_was_need or (nxt is not None and _LIST_ITEM.match(strip_punct(squeeze(nxt.text)[0])))):
             cue = "…"  # 生抽三十箱，蚝油二十箱先: an order said as a list
+        if cue is None and speaker == "customer" and previous_was_need and _FEATURE_ITEM.match(item):
+            cue = "…"
         # 有没有？ and 不换不行 speak of the clause before; 要纯水的 and a list item (湿巾十箱) are as short
         # and needs of their own.
         short = len(strip_punct(c.text)) <= _SHORT_ASK and cue != "…" and not _OWN_WANT.search(said)

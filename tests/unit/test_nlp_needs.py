@@ -629,3 +629,27 @@ def test_a_volume_in_a_spaced_transcript_keeps_its_subject_and_its_要() -> None
 )
 def test_specs_and_what_is_ruled_out(text: str, expected: list[str]) -> None:
     assert needs(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A deadline to finish acceptance, or promised by 保证, is the vendor's to meet.
+        ("机床必须在四月十五号之前到厂完成验收。", ["机床必须在四月十五号之前到厂完成验收"]),
+        ("价格能接受，但你们能保证九月二十号前把货全送到吗？", ["但你们能保证九月二十号前把货全送到吗"]),
+        # B2C: call before delivering; the old data moved into the new system.
+        ("能不能帮我备注一下，送货前打电话。", ["送货前打电话"]),
+        ("十月八号开始一定要用起来，老数据要导进去。", ["十月八号开始一定要用起来", "老数据要导进去"]),
+        # A feature added to the need just said.
+        ("我想要一台能放八个奶瓶的，带紫外线消毒和烘干。", ["我想要一台能放八个奶瓶的", "带紫外线消毒和烘干"]),
+        # Not needs: what it still costs, a cap on money, money kept back, the customer's own
+        # people reading the contract, their own promotion.
+        ("一部平一万五都要二十五万三。", []),
+        ("我老公话马桶唔好超过四千五。", []),
+        ("信息化经费一共才十二万，还得留点钱买网线。", []),
+        ("我签字前他俩都得看。", []),
+        ("双十一要做活动。", []),
+    ],
+)
+def test_deadlines_b2c_requests_and_what_is_not_a_need(text: str, expected: list[str]) -> None:
+    assert needs(text, industry="mother_baby_retail") == expected
