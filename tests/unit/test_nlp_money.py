@@ -604,3 +604,18 @@ def test_a_money_word_misheard_is_read_back() -> None:
 )
 def test_ceilings_and_each_gift_worth(speaker: str, text: str, expected: list) -> None:
     assert shaped(text, speaker) == expected
+
+
+@pytest.mark.parametrize(
+    ("speaker", "text", "expected"),
+    [
+        # 多一分都不行 after an amount: the amount exactly, not "a little more than" it.
+        ("customer", "我这预算就五十五万，多一分都不行。", [("budget", 550000, None)]),
+        ("customer", "我这预算 就五十五万 多一分都不行", [("budget", 550000, None)]),
+        # 退 given back per unit is money off; 一卷就是… the price of a roll.
+        ("rep", "您要是这月底之前下单，每桶我给您退八十。", [("discount", 80, "桶")]),
+        ("rep", "一公斤十一块二，一卷就是两百八。", [("price", 11.2, "公斤"), ("price", 280, "卷")]),
+    ],
+)
+def test_not_a_cent_more_rebates_back_and_a_roll(speaker: str, text: str, expected: list) -> None:
+    assert shaped(text, speaker) == expected
