@@ -474,3 +474,21 @@ def test_a_helper_who_vanished_is_service() -> None:
 def test_an_order_too_large_is_other(text: str) -> None:
     # The later label guides (holdout8–10) count it; holdout4 and nlp_train_e did not.
     assert types(text) == ["other"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["缠膜机阿拉有三台，勿要送。", "耳机我们有，不要送。", "运维我们信息中心可以自行承担，不必赠送。", "奶瓶刷就不要了，家里买过。",
+     "保养我们设备科自己就能做，这一项可以不要。", "胶免喇，我哋有固定供应商。"],
+)
+def test_a_gift_declined_is_other(text: str) -> None:
+    assert types(text) == ["other"]
+
+
+@pytest.mark.parametrize("text", ["咁耐我等唔起。", "侬拉上趟送样品就晏了三日。"])
+def test_dialect_late_is_delivery(text: str) -> None:
+    assert types(text) == ["delivery"]
+
+
+def test_declining_a_payment_option_is_no_objection() -> None:
+    assert types("分期就唔使喇。最紧要系九月中之前搞掂。", industry="saas") == []
