@@ -148,3 +148,23 @@ def test_what_must_be_ready_by_the_customers_day_is_expected(text: str) -> None:
 
 def test_a_plan_at_that_time_is_no_deadline() -> None:
     assert [k for k, _ in kinds("节后我们新车间开工，到时候还要一批安全帽。", "customer")] == ["other"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["网上那都是翻新机，您这月三十号前订，我给您让一万二。",
+     "您九月五号前下单，普通板我给您二十四块。",
+     "若贵校四月十日前完成采购，我们每间让利一千六。"],
+)
+def test_the_customers_deadline_for_an_offer_is_no_promise(text: str) -> None:
+    assert [k for k, _ in kinds(text, "rep")] == ["other"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["没问题，这周四之前给九家店开通账号，会员数据十八号前导完。",
+     "好个，下礼拜一上门装，九月三十号前数据导好。",
+     "没问题 这周六 从天津仓发 二十七号前 十二家全到"],
+)
+def test_data_moved_and_goods_all_arrived_by_a_day_are_promised(text: str) -> None:
+    assert [k for k, _ in kinds(text, "rep")][-1] == "promised"
