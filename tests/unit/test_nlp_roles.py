@@ -478,3 +478,18 @@ def test_asked_for_on_the_phone_in_dialect(text: str, mention: str) -> None:
 def test_more_surnames_joiners_and_departments(text: str, industry: str | None, expected: list) -> None:
     speaker = "rep" if text.startswith(("喂", "六十蚊")) else "customer"
     assert [(m, r) for m, r, *_ in roles(text, speaker, industry)] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker", "expected"),
+    [
+        # X师傅 sought or called is the customer's person; the rep's own fitter sent over is nobody's role.
+        ("好，我今日下昼就打俾卢师傅约时间睇场地。", "rep", [("卢师傅", "other")]),
+        ("验货你找后厨的綦师傅。", "customer", [("綦师傅", "other")]),
+        ("我派王师傅过去。", "rep", []),
+        # 队长 is a title.
+        ("好嘞，我今儿下午就给邸队长打电话。", "rep", [("邸队长", "other")]),
+    ],
+)
+def test_a_master_sought_and_a_team_leader(text: str, speaker: str, expected: list) -> None:
+    assert [(m, r) for m, r, *_ in roles(text, speaker, "fmcg_distribution")] == expected
