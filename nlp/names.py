@@ -293,7 +293,10 @@ def _with_misheard(text: str, found: list[PersonSpan], titles: Collection[str], 
             continue
         # What a homophone of a word reads as: 易共 is 一共, 愿工 员工, 下武工程师 下午 + 工程师.
         sounds = _word_sounds(freq)
-        if (e - s == 2 and syllables(text[s:e]) in sounds) or (s > 0 and syllables(text[s - 1:s + 1]) in sounds):
+        # …unless a surname as written stands where people are named on both sides (喂 伍宗 您好: not 无踪).
+        named_both = m.group("a") is None and bool(_NAMED_BEFORE.search(text, 0, s)) and bool(_NAMED_AFTER.match(text[e:e + 4]))
+        if (e - s == 2 and syllables(text[s:e]) in sounds and not named_both) or (
+                s > 0 and syllables(text[s - 1:s + 1]) in sounds):
             continue
         p = before.search(text, max(0, s - 16), s) if before is not None else None
         if p is None and not (_NAMED_BEFORE.search(text, 0, s) or _NAMED_AFTER.match(text[e:e + 4])):

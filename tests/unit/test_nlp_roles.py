@@ -493,3 +493,10 @@ def test_more_surnames_joiners_and_departments(text: str, industry: str | None, 
 )
 def test_a_master_sought_and_a_team_leader(text: str, speaker: str, expected: list) -> None:
     assert [(m, r) for m, r, *_ in roles(text, speaker, "fmcg_distribution")] == expected
+
+
+def test_a_misheard_title_after_a_surname_named_on_both_sides() -> None:
+    # 伍宗 sounds like the word 无踪, yet 喂…伍宗吧 names a person: 伍总.
+    got = roles("喂 是陆通物流的 伍宗吧 我车联科技的 小路", "rep", "saas")
+    assert [(m, r) for m, r, *_ in got] == [("伍总", "decision_maker")]
+    assert roles("他们早就无踪影了。", "customer", "saas") == []
