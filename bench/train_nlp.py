@@ -39,20 +39,21 @@ CALL_SETS = tuple(SETS) + TRAIN + (CONTRACT,)
 COMPLAINT_SETS = (DATA_DIR / "complaints.jsonl", DATA_DIR / "complaints2.jsonl", DATA_DIR / "complaints3.jsonl",
                   DATA_DIR / "complaints_train.jsonl", DATA_DIR / "complaints_train2.jsonl",
                   DATA_DIR / "complaints4.jsonl", DATA_DIR / "complaints5.jsonl", DATA_DIR / "complaints6.jsonl",
-                  DATA_DIR / "complaints_train3.jsonl", DATA_DIR / "complaints7.jsonl", DATA_DIR / "complaints8.jsonl")
+                  DATA_DIR / "complaints_train3.jsonl", DATA_DIR / "complaints7.jsonl", DATA_DIR / "complaints8.jsonl",
+                  DATA_DIR / "complaints9.jsonl")
 # Never tuned on by the rules (holdout4 and complaints2 were scored once, at the end of round two,
 # and then only their role-prefix misses were fixed; holdout5 and complaints3 at the end of round
 # three, then a dozen money and date forms were fixed on holdout5): the rules' errors there are honest.
 FRESH = frozenset(p.name for p in TRAIN) | {"complaints_train.jsonl", "nlp_holdout4.jsonl", "complaints2.jsonl",
                                             "nlp_holdout5.jsonl", "complaints3.jsonl", "complaints5.jsonl",
                                             "complaints6.jsonl", "complaints_train3.jsonl", "complaints7.jsonl",
-                                            "complaints8.jsonl"}
+                                            "complaints8.jsonl", "complaints9.jsonl"}
 # complaints_train2 is not fresh: round five's objection rules were written on it; nor are holdout7 and
 # complaints4, development data of round six, nor holdout8, development data of round seven.
 # complaints5 (held out in round six) is: no rule was written on it; nor on complaints6 (held out in round
-# seven) or complaints_train3, or complaints7 and complaints8 (held out in rounds eight and nine). holdout9 is
-# not: round eight's rules were written on it; nor holdout10, round nine's development data, nor holdout11,
-# round ten's.
+# seven) or complaints_train3, or complaints7, complaints8 and complaints9 (held out in rounds eight to ten).
+# holdout9 is not: round eight's rules were written on it; nor holdout10, round nine's development data, nor
+# holdout11, round ten's, nor holdout12, round eleven's.
 OBJECTION_TYPES = ("price", "delivery", "service", "other")
 MONEY_KINDS = ("price", "quote", "discount", "budget", "none")
 COMMITMENT_KINDS = ("promised", "expected", "other", "none")
