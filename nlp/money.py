@@ -63,10 +63,12 @@ from nlp.text import Span, clauses, squeeze
 
 _CUR = r"(?:元|块钱|块|圆|蚊|人民币|RMB|rmb)"
 # A number never ends in 零: 一百六十五零售 is 165 then 零售 (retail), not 一百六十五零.
+# 多一分都不行 after an amount: "not a cent more", so the 多 makes no range (五十五万 多一分都不行).
+_NOT_A_CENT_MORE = r"\s*一(?:分|毛|蚊|块|钱|个子|仙)"
 _ANY_NUMERAL = re.compile(r"[0-9０-９" + CN_NUM_CHARS + r"]|半价|对折|减半")
 _AMOUNT = re.compile(
-    r"(?:(?<![\d.A-Za-z])|(?<=[A-Za-z])(?=[^\x00-\x7f]))(?P<num>" + NUMBER_RE + r")(?<![零〇○])(?P<approx>多(?!\s*一(?:分|毛|蚊|块|钱|个子|仙))|来|左右|几)?(?P<unit>万元|万块|万|w|W|千元|千块|千|k|K|百块|百元|亿元|亿)?"
-    r"(?P<approx2>多(?!\s*一(?:分|毛|蚊|块|钱|个子|仙)))?(?P<cur>" + _CUR + r"|毛钱|毛(?![利巾衣毯绒料坯重])|毫(?![米升克秒安伏瓦欧巴无不])|仙(?![人女子境草鹤桃丹])|角钱|角(?![形洲星度落铁架尺码梅楼区钢柜阀色]))?(?P<jiao>(?<=[块蚊])(?:零[一二三四五六七八九\d]|[一二三四五六七八九\d]毛?|半)(?![十百千万]|[0-9一二两三四五六七八九][十百千万]))?"
+    r"(?:(?<![\d.A-Za-z])|(?<=[A-Za-z])(?=[^\x00-\x7f]))(?P<num>" + NUMBER_RE + r")(?<![零〇○])(?P<approx>多(?!" + _NOT_A_CENT_MORE + r")|来|左右|几)?(?P<unit>万元|万块|万|w|W|千元|千块|千|k|K|百块|百元|亿元|亿)?"
+    r"(?P<approx2>多(?!" + _NOT_A_CENT_MORE + r"))?(?P<cur>" + _CUR + r"|毛钱|毛(?![利巾衣毯绒料坯重])|毫(?![米升克秒安伏瓦欧巴无不])|仙(?![人女子境草鹤桃丹])|角钱|角(?![形洲星度落铁架尺码梅楼区钢柜阀色]))?(?P<jiao>(?<=[块蚊])(?:零[一二三四五六七八九\d]|[一二三四五六七八九\d]毛?|半)(?![十百千万]|[0-9一二两三四五六七八九][十百千万]))?"
 )
 _CLASSIFIERS = (r"台|个|件|套|只|箱|吨|米|平(?![台时常安均])|方|人|次|条|张|片|支|盒|瓶|罐|包|袋|辆|家|所|间|本|份|批|天|年|月|周|号|日|小时|"
                 r"分钟|秒|公里|度|瓦|毫升|升|斤|公斤|克|部|延米|匹|兆|模次|%|倍|寸|英寸|毫米|厘米|mm|cm|kg|KG|kw|KW|kW|G|M|T|路|期|层|楼|亩|颗|粒|卷|根|"
@@ -576,7 +578,7 @@ def _approximate(num: str, unit: str, approx: str, approx2: str, value: float, a
         return 0.9 * value, 1.1 * value, 0, len(word)
     if word == "出头":
         return value, 1.1 * value, 0, 2
-    if word == "多" and not re.match(r"\s*多一(?:分|毛|蚊|块|钱|个子|仙)", after):  # 多一分都不行: not a cent more
+    if word == "多" and not re.match(r"\s*多" + _NOT_A_CENT_MORE, after):
         return value, value + step, 0, 1
     if word == "几" and (unit or num[-1:] in "万千百"):
         return value, value + (mult if unit else _mult(num[-1])), 0, 1

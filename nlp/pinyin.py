@@ -95,7 +95,10 @@ class VocabularyMatcher:
         # Words whose homophones are corrected even when those are words of their own (须要 → 需要).
         self._trusted = frozenset(trusted)
         words = [*words, *self._trusted]
-        for w in sorted({w for w in words if len(w) >= 2 and all(_is_han(c) for c in w)}, key=len, reverse=True):
+        self._words = frozenset(w for w in words if len(w) >= 2 and all(_is_han(c) for c in w))
+        # Longest first, then by character: of two words said alike (勿要送, 唔要送) the same one is kept in
+        # every process, whatever the string hash seed.
+        for w in sorted(self._words, key=lambda w: (-len(w), w)):
             syl = syllables(w)
             self._exact.setdefault(syl, w)
             if len(w) >= 4:  # accent-folded keys are only looked up for windows of four or more
@@ -143,8 +146,8 @@ class VocabularyMatcher:
                 if word is None:
                     continue
                 window = text[i:j]
-                if word == window or not all(_is_han(c) for c in window):
-                    continue
+                if window in self._words or not all(_is_han(c) for c in window):
+                    continue  # already a word of the vocabulary as written (勿要送 beside 唔要送)
                 same = sum(a == b for a, b in zip(window, word))
                 if n < 3 and same * 2 < n:
                     continue

@@ -133,6 +133,11 @@ _ADDRESS_ONLY = frozenset({"生", "太", "师傅"})
 # …and X师傅 the customer's person one is sent to or calls (找后厨的綦师傅, 打俾卢师傅): the rep's own
 # fitter is sent, not sought (我派王师傅过去).
 _SOUGHT_BEFORE = re.compile(r"(?:找|揾|打俾|打给|同|问|问下|问问)(?:[^，,。！!？?\s]{1,4}(?:的|嘅|个))?\s*$")
+
+
+def _sought_master(text: str, title: str, start: int) -> bool:
+    """X师傅 at `start` is someone the speaker goes to or calls."""
+    return title == "师傅" and bool(_SOUGHT_BEFORE.search(text, max(0, start - 8), start))
 # Surnames names.py leaves out as more often grammar or words (单价, 车间, 管理, 成本): a person only when
 # spoken to at the start of a clause (喂单总吗, 车总，跟您再唠唠, 单工您好).
 _WEAK_SURNAME = re.compile(r"(?P<surname>[单车管成])(?P<title>总|工|经理|主任|科长|厂长|店长|老板)")
@@ -247,8 +252,8 @@ def _mentions(text: str, pack: Pack, seg: Segmenter | None, persons: list[Person
                 (not compound and known(text[s:s + 2])) or known(text[s:e]):
             continue  # 卫生, 毕生, 如何生, 于小姐姐: words, nobody called 卫 or 何
         p = prefix_re.search(text, max(0, s - 16), s)
-        if m.group("title") in _ADDRESS_ONLY and p is None and not _SANG_AFTER.match(text, e) and not (
-                m.group("title") == "师傅" and _SOUGHT_BEFORE.search(text, max(0, s - 8), s)):
+        if m.group("title") in _ADDRESS_ONLY and p is None and not _SANG_AFTER.match(text, e) \
+                and not _sought_master(text, m.group("title"), s):
             continue  # X生 stands alone as an address, or after the department (财务部嘅谭生倾下)
         start = p.start() if p else s
         found.append(_Found(start, e, text[start:e], m.group("surname"), m.group("title"),
@@ -570,8 +575,8 @@ def roles_in(
         if (evidence == "mentioned" and f.surname is None and _OCCUPATIONAL.search(f.title)
                 and not _SPECIFIC_AFTER.match(text[f.end:])):
             continue
-        if evidence == "mentioned" and (f.address_only or (f.title in _ADDRESS_ONLY and not f.prefix and not (
-                f.title == "师傅" and _SOUGHT_BEFORE.search(text, max(0, f.start - 8), f.start)))):
+        if evidence == "mentioned" and (f.address_only or (f.title in _ADDRESS_ONLY and not f.prefix
+                                                           and not _sought_master(text, f.title, f.start))):
             continue  # X生 only said to the person, or after their department (财务部嘅谭生)
         if evidence == "mentioned" and f.surname is None and not f.prefix and f.title in _DEPARTMENT_WORDS \
                 and not _NAME_AFTER.match(text[f.end:]):

@@ -45,3 +45,12 @@ def test_a_grammar_character_inside_a_longer_word_is_a_mishearing() -> None:
     m = VocabularyMatcher(["护士长", "再考虑"])
     assert [c.word for c in m.find("邢护是长您好")] == ["护士长"]
     assert m.find("我们在考虑") == []  # 在 at the edge: a phrase of its own
+
+
+def test_two_vocabulary_words_said_alike_are_each_left_as_written() -> None:
+    # 勿要送 (Wu) and 唔要送 (Cantonese) sound the same: neither is a mishearing of the other, and which
+    # one a homophone is read as does not depend on the order the words came in (or the hash seed).
+    for words in (["勿要送", "唔要送"], ["唔要送", "勿要送"]):
+        m = VocabularyMatcher(words)
+        assert m.find("勿要送") == [] and m.find("唔要送") == []
+        assert [c.word for c in m.find("物要送")] == ["勿要送"]
