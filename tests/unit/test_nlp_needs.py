@@ -653,3 +653,14 @@ def test_specs_and_what_is_ruled_out(text: str, expected: list[str]) -> None:
 )
 def test_deadlines_b2c_requests_and_what_is_not_a_need(text: str, expected: list[str]) -> None:
     assert needs(text, industry="mother_baby_retail") == expected
+
+
+def test_a_misheard_budget_is_money_not_a_need() -> None:
+    text = "今年 的与算 就给了 两万五 二十桶 一千零七十 就两万一千四 还得 留点 买滤芯"
+    assert [n.text for n in needs_in(text, "customer", load_pack("industrial_distribution"))] == []
+
+
+def test_an_amount_holding_wan_yi_is_not_hypothetical() -> None:
+    # 三万一 holds 万一 ("in case"): the need after it still stands.
+    found = needs_in("总价三万一，我们要三十台带显示的。", "customer", load_pack("industrial_distribution"))
+    assert found and "三十台" in found[-1].text

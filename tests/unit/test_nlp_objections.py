@@ -492,3 +492,44 @@ def test_dialect_late_is_delivery(text: str) -> None:
 
 def test_declining_a_payment_option_is_no_objection() -> None:
     assert types("分期就唔使喇。最紧要系九月中之前搞掂。", industry="saas") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["让完也还要八十六万，超出我们的预算。", "减完 还 四十二万三 还是 多了", "优惠完还三千六，俺们撑死三千。",
+     "打完折都仲要五十一万。"],
+)
+def test_what_a_cut_still_leaves_is_price(text: str) -> None:
+    assert "price" in types(text)
+
+
+def test_what_a_cut_leaves_in_days_is_no_price() -> None:
+    assert "price" not in types("打完折还要三十天才能到货吗？我们无所谓。")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["九千四？对面那家五金店报的八千九。", "俺们村老王家装的才一万一。", "我在别的平台看到同款才六百多。",
+     "嗰间铺头先至三千蚊咋。", "眼下用着的那套系统一年才八千出头。", "我们现在使的是免费版，一分钱不花。",
+     "前年你们才四百二，今年涨了六十。", "比原来那家供应商每箱高出五块。", "两万六，还是有点超。",
+     "六十八万 嗯 这个 冒了 一大截"],
+)
+def test_dearer_than_before_or_elsewhere_is_price(text: str) -> None:
+    assert "price" in types(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["上回修那台空压机磨蹭了大半个月。", "打咗四次电话先有师傅上嚟。", "部机坏咗，维修佬话一日到，结果等咗五日。"],
+)
+def test_a_slow_repair_is_service(text: str) -> None:
+    assert "service" in types(text)
+
+
+def test_late_goods_in_cantonese_is_delivery() -> None:
+    assert "delivery" in types("你哋话八点前送到，结果十点先嚟。")
+
+
+def test_wan_yi_inside_an_amount_is_no_condition() -> None:
+    # 一万一 holds 万一 ("in case"); an amount is not a hypothetical.
+    assert types("俺们村老王家装的才一万一。") == ["price"]
