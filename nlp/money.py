@@ -68,7 +68,7 @@ _NOT_A_CENT_MORE = r"\s*一(?:分|毛|蚊|块|钱|个子|仙)"
 _ANY_NUMERAL = re.compile(r"[0-9０-９" + CN_NUM_CHARS + r"]|半价|对折|减半")
 _AMOUNT = re.compile(
     r"(?:(?<![\d.A-Za-z])|(?<=[A-Za-z])(?=[^\x00-\x7f]))(?P<num>" + NUMBER_RE + r")(?<![零〇○])(?P<approx>多(?!" + _NOT_A_CENT_MORE + r")|来|左右|几)?(?P<unit>万元|万块|万|w|W|千元|千块|千|k|K|百块|百元|亿元|亿)?"
-    r"(?P<approx2>多(?!" + _NOT_A_CENT_MORE + r"))?(?P<cur>" + _CUR + r"|毛钱|毛(?![利巾衣毯绒料坯重])|毫(?![米升克秒安伏瓦欧巴无不])|仙(?![人女子境草鹤桃丹])|角钱|角(?![形洲星度落铁架尺码梅楼区钢柜阀色]))?(?P<jiao>(?<=[块蚊])(?:零[一二三四五六七八九\d]|[一二三四五六七八九\d]毛?|半)(?![十百千万]|[0-9一二两三四五六七八九][十百千万]))?"
+    r"(?P<approx2>多(?!" + _NOT_A_CENT_MORE + r"))?(?P<cur>" + _CUR + r"|毛钱|毛(?![利巾衣毯绒料坯重])|毫(?![米升克秒安伏瓦欧巴无不])|仙(?![人女子境草鹤桃丹])|角钱|角(?![形洲星度落铁架尺码梅楼区钢柜阀色]))?(?P<jiao>(?<=[块蚊])(?:零[一二三四五六七八九\d]|[一二三四五六七八九\d](?:毛[一二三四五六七八九\d]?)?|半)(?![十百千万]|[0-9一二两三四五六七八九][十百千万]))?"
 )
 _CLASSIFIERS = (r"台|个|件|套|只|箱|吨|米|平(?![台时常安均])|方|人|次|条|张|片|支|盒|瓶|罐|包|袋|辆|家|所|间|本|份|批|天|年|月|周|号|日|小时|"
                 r"分钟|秒|公里|度|瓦|毫升|升|斤|公斤|克|部|延米|匹|兆|模次|%|倍|寸|英寸|毫米|厘米|mm|cm|kg|KG|kw|KW|kW|G|M|T|路|期|层|楼|亩|颗|粒|卷|根|"
@@ -667,7 +667,7 @@ def _money_in(text: str, speaker: str, ref: str | None, spans: list[Span] | None
                                           or (num == "一" and not after.startswith(("钱", "多"))
                                               and _nearest_cue(text_h[max(0, s - 8):s])[1] > 1)):
             continue  # 四十块就是十二万八, 装四十块, 门口一块: 块 counts screens or boards, not yuan
-        if jiao and not jiao.endswith("毛") and not jiao.startswith("零") and jiao != "半" and (
+        if jiao and "毛" not in jiao and not jiao.startswith("零") and jiao != "半" and (
                 _NOT_MONEY_AFTER.match(after) or (jiao == "一" and _PER_UNIT_AFTER.match(jiao + after))):
             e -= len(jiao)  # 九十九块三小罐: three cans, not 99.3; 三百五十蚊一部 is 350 a phone
             jiao, after = "", text_h[e:]
@@ -697,6 +697,8 @@ def _money_in(text: str, speaker: str, ref: str | None, spans: list[Span] | None
         elif jiao:
             digit = jiao[-1] if jiao.startswith("零") else jiao[0]
             value += (parse_number(digit) or 0) / (100 if jiao.startswith("零") else 10)  # 一块零五, 三块五
+            if jiao[1:2] == "毛" and jiao[2:]:
+                value += (parse_number(jiao[2]) or 0) / 100  # 一块三毛五 is 1.35
         if not (unit or cur) and value >= 10_000_000:
             continue  # phone or order numbers
         bounds = None if jiao else _approximate(num, unit.replace("元", "").replace("块", ""), m.group("approx") or "",

@@ -71,6 +71,11 @@ def _is_han(ch: str) -> bool:
     return "\u4e00" <= ch <= "\u9fff"
 
 
+_NUMERALS = frozenset("零一二两三四五六七八九十百千万")
+# What a numeral continues an amount after: another numeral, a currency or a tenth (三块五, 二毛五).
+_AMOUNT_CHARS = _NUMERALS | frozenset("块元蚊毛角毫")
+
+
 @dataclass(frozen=True)
 class Correction:
     start: int
@@ -156,6 +161,9 @@ class VocabularyMatcher:
                     # 在考虑 is not 再考虑, 老是 not 老师: a common word's homophone is itself — but a
                     # grammar character inside a longer word is a mishearing (护是长 → 护士长).
                     continue
+                if any(a != b and a in _NUMERALS and (text[i + k - 1] if i + k else "") in _AMOUNT_CHARS
+                       for k, (a, b) in enumerate(zip(window, word))):
+                    continue  # 一块二毛五可以: the 五 ends an amount, it is no 唔 (cannot)
                 if self._known is not None and word not in self._trusted and self._known(window):
                     continue
                 hits.append(Correction(i, window, word, fuzzy))

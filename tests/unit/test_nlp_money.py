@@ -619,3 +619,8 @@ def test_ceilings_and_each_gift_worth(speaker: str, text: str, expected: list) -
 )
 def test_not_a_cent_more_rebates_back_and_a_roll(speaker: str, text: str, expected: list) -> None:
     assert shaped(text, speaker) == expected
+
+
+@pytest.mark.parametrize("text, yuan", [("每片一块三毛五。", 1.35), ("每只两块零五。", 2.05), ("一块二毛钱一个。", 1.2)])
+def test_yuan_tenths_and_cents(text: str, yuan: float) -> None:
+    assert [m.yuan for m in money_in(text, "rep")] == [yuan]

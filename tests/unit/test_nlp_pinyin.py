@@ -54,3 +54,11 @@ def test_two_vocabulary_words_said_alike_are_each_left_as_written() -> None:
         m = VocabularyMatcher(words)
         assert m.find("勿要送") == [] and m.find("唔要送") == []
         assert [c.word for c in m.find("物要送")] == ["勿要送"]
+
+
+def test_a_numeral_ending_an_amount_is_no_homophone() -> None:
+    # 五可以 sounds like the Cantonese 唔可以 (cannot); after 二毛 the 五 is the amount's cents.
+    a = analyze([Utterance("一块二毛五可以接受。", "customer")], on=dt.date(2026, 6, 1), industry="industrial_distribution",
+                models=False)
+    assert [m.yuan for m in a.money] == [1.25]
+    assert not any("唔可以" in n for n in a.notes)
