@@ -147,7 +147,10 @@ _PER_HEAD_PERIOD = re.compile(r"(?:一|每)(?:个)?[\u4e00-\u9fffA-Za-z]{1,3}(?:
 # one before the gap (四百 五千整 is 400 and 5000; 两千 四 stays 2400).
 _ZHE_AFTER_GAP = re.compile(r" ?折")
 _NUMBER_GAP = re.compile(r"(?<=[一二两三四五六七八九]) (?=[二两三四五六七八九]|一(?:共|起|下|样|直|定|般|些|次性|分不|分钱))"
-                         r"|(?<=百) (?=[一二两三四五六七八九][百千万])|(?<=千) (?=[一二两三四五六七八九][千万])")
+                         r"|(?<=百) (?=[一二两三四五六七八九][百千万])|(?<=千) (?=[一二两三四五六七八九][千万])"
+                         # 一万一千八 十台: a count of ten after an amount, not 11 880 units
+                         r"|(?<=[一二两三四五六七八九]) (?=十[一二三四五六七八九]?(?:台|套|个|件|箱|包|家|店|间|部|扇|瓶|盒|吨|只|张|支|条|辆|份|桶|袋|罐)"
+                         r"\s?(?:就是|是|一共|共|总共|要|得|算)?\s?[一二两三四五六七八九十])")
 # 块 counting pieces: 四十块就是十二万八 (a money amount follows), 装四十块 (installed).
 _PIECES_AFTER = re.compile(r"^(?:的话)?(?:就是|就|是|一共|共|总共)?(?:\d+|[一二两三四五六七八九十][一二两三四五六七八九十百]*)[千万kKwW]")
 _INSTALL_BEFORE = re.compile(r"(?:装|安装|铺|(?<!补)贴|挂|送|寄|带)(?:了|个)?$")  # 补贴三百块 is money; 送两块 are samples
@@ -600,7 +603,7 @@ def money_in(text: str, speaker: str, ref: str | None = None, spans: list[Span] 
     squeezed, keep = squeeze(text)
     if len(squeezed) == len(text):
         return _money_in(text, speaker, ref, spans, earlier)
-    gaps = [m.start() for m in _NUMBER_GAP.finditer(text) if _DIGIT[text[m.start() + 1]] != _DIGIT.get(text[m.start() - 1], -9) + 1
+    gaps = [m.start() for m in _NUMBER_GAP.finditer(text) if _DIGIT.get(text[m.start() + 1], -1) != _DIGIT.get(text[m.start() - 1], -9) + 1
             and not _ZHE_AFTER_GAP.match(text, m.start() + 2)]  # 打 九 二 折 is one 九二折
     if gaps:  # two spoken numbers side by side (两千 四 | 四十 块): the gap stays and ends the first
         keep = sorted(keep + gaps)

@@ -624,3 +624,9 @@ def test_not_a_cent_more_rebates_back_and_a_roll(speaker: str, text: str, expect
 @pytest.mark.parametrize("text, yuan", [("每片一块三毛五。", 1.35), ("每只两块零五。", 2.05), ("一块二毛钱一个。", 1.2)])
 def test_yuan_tenths_and_cents(text: str, yuan: float) -> None:
     assert [m.yuan for m in money_in(text, "rep")] == [yuan]
+
+
+def test_a_count_of_ten_after_a_spoken_amount_is_no_part_of_it() -> None:
+    # ASR text: 一千八 | 十台 — 1 800 a unit and ten units, not 1 810 units.
+    got = [(m.kind, m.yuan, m.unit) for m in money_in("一台 一千八 十台 就是 一万八", "rep")]
+    assert got == [("price", 1800.0, "台"), ("quote", 18000.0, None)]
