@@ -34,7 +34,7 @@ REP, CUSTOMER, UNKNOWN = "rep", "customer", "unknown"
 _WANT = re.compile(r"希望|要求|请(?:在|于|务必)|需要|必须|一定要|一定得|务必|(?<!得)最好|尽量|尽快|赶在|着急|急着|等着用|等着|能不能|能否|可不可以|可以吗|"
                    r"行不行|行吗|等(?:你|您)|得要|要在|要到|要货|要装|要交|要用|要上线|要把|想要|想|得在|得把|得给|不能晚于|不能超过|最晚|最迟|截止")
 # A bare 要/得 before an action also wants it done: 月底前要到, 下周得装好, 国庆前要备一批货.
-_WANT_VERB = re.compile(r"(?:要|得)(?:把|给|先|在|全部|全|都|尽快)?(?:到|交|发|送|装|安装|上线|完成|弄好|做好|调试|出来|拿到|用上|报|备|进|订|采购|"
+_WANT_VERB = re.compile(r"(?:要|得)(?:能|把|给|先|在|全部|全|都|统统|尽快)?(?:到|交|发|送|装|安装|上线|完成|弄好|做好|调试|出来|拿到|用上|报|备|进|订|采购|"
                         r"执行|铺)")
 _PROMISE = re.compile(r"预计|保证|承诺|争取|安排|确保|配合|肯定能|一定能|能到|可以到|能发|可以发|能交|可以交|能给|可以给|给您|帮您|为您|"
                       r"跟您|向您|通知您|联系您|回复您|答复您|最快|我们会|我会|会给|会发|会到|放心|保留到|保到|锁到")
@@ -53,6 +53,8 @@ _DELIVER = re.compile(r"发拨|送拨|寄拨|交拨|回(?:侬|你|您)(?:个)?�
                       r"给(?:您|你|侬)(?:们)?(?:换|修|装|调|补|送|发|拉|带|配)|升级|修复|解决|优化|培训|"
                       # Cantonese 晒 / 掂 and northern 利索 finish a job (换晒新货, 搞掂, 装利索).
                       r"(?:送|发|交|装|做|弄|换|补|修|整|搞|铺)(?:晒|掂|利索)|快递|send|"
+                      # 装机九月二十五号搞定, 三栋全部完工, 直配到门店, 接口打通, 二十号早上头一车, 开始迁数据
+                      r"搞定|完工|(?:全部|都)结束|配到|打通|(?:头|第一)一?车|开始(?:迁|进场|施工|供)|"
                       # 我明天把合同发骆主管邮箱, 今晚电邮俾麦主任, 听日帮你开账号, 运到院里, 下周一实施
                       r"把[^，,。？?！!\s]{1,12}?(?:发|寄|送|传)|电邮|发邮件|开(?:账号|账户|户)|运(?:到|过去|过来|抵)|实施|"
                       # 带合同过嚟, 带签好的补充协议过来: papers or goods handed over (a sample, a case study or
@@ -67,7 +69,9 @@ _IMPOSSIBLE = re.compile(r"来不及|赶不上|做不到|不可能|不行|没办
 # 只要…就, 满五十箱返五个点: a condition too.
 # 您这月三十号前订，我给您让一万二: the customer's deadline for an offer, a condition as well.
 _HYPOTHETICAL = re.compile(r"如果|(?<![主只还])要是|的话|假如|(?<![0-9一二两三四五六七八九十百千])万一|假设|只要|满[0-9一二两三四五六七八九十百千]|"
-                           r"(?:您|你|贵校|贵司|贵院|若)[^，,。！!？?]{0,10}?(?:之前|以前|前)\s*(?:下单|订|定下来|定|落定|签|拍板|完成采购|付款)")
+                           r"(?:您|你|贵校|贵司|贵院|若)[^，,。！!？?]{0,10}?(?:之前|以前|前)\s*(?:下单|订|定下来|定|落定|签|拍板|完成采购|付款)"
+                           # 今天定我给您减八百, 赶月底拍板一套给你让四千: an offer that holds if decided by then
+                           r"|(?<![肯一确决约规预])(?:定|订|签|下单|拍板)(?:下来|的话)?(?:我)?(?:就)?(?:一[台套个件])?(?:给(?:您|你|侬))?(?:减|让|优惠|便宜|送(?!到|过|去|来|货))")
 _SECOND_PERSON_WANT = re.compile(r"(?:您|你|你们|贵司|贵方|您那边|你们那边)(?:这边|那边)?(?:是)?(?:说|要|需要|希望|想|打算|计划|要求|定)")
 _QUESTION = re.compile(r"[吗吧呢？?]\s*[，,。]?\s*$|对吧|是吧|是不是|对不对|行吗")
 _DONE = re.compile(r"已经|已|刚|[带发送到给做拿寄]了|(?:过来|过去|出来|好)了")
@@ -105,6 +109,12 @@ _RECEIVE = re.compile(r"收到|到货|到齐|到位|到厂|到店|送到|交货|
 # 前收到, 之前能用上: what the customer must have by the day.
 _RECEIVED_BY = re.compile(r"^(?:之前|以前|前)?(?:就)?(?:能)?(?:收到|拿到|到手|用上|能用|调试好|装好|到)")
 # The rest of the sentence after a date: what must be ready by then (届时设备必须能用, 线必须在那之前调试好).
+# 四月十五号我们有个展会，线得在那之前跑顺了: said later in the same clause.
+_BY_THEN_LATER = re.compile(r"(?:在那之前|那之前|届时)[^，,。；;！!？?]{0,4}?(?:必须|一定要|务必|得|要)|(?:必须|一定要|务必|得|要)(?:在)?那之前")
+# The customer waiting for the vendor on that day: 下周二头午我在厂里候着你们, 下礼拜一上午我在家等,
+# 下礼拜二阮等恁的合同; or saying when to come (后天过了三点再来).
+_CUSTOMER_WAITS = re.compile(r"(?:候着?|等着?)(?:你|您|侬|恁|你们|您们)?(?:的)?(?:合同|报价|货|方案|消息|电话|样品)?[吧啊呀哈嘛]?$"
+                             r"|(?:再|才)(?:来|过来)(?:吧|啦|嘛)?$")
 _BY_THEN = re.compile(r"^[，,\s]*[^，,。；;！!？?]{0,8}?(?:(?:届时|在那之前|那之前)[^，,。；;！!？?]{0,4}?"
                       r"(?:必须|一定要|务必|得|要)|(?:必须|一定要|务必|得|要)(?:在)?那之前)")
 _SECOND_PERSON_END = re.compile(r"(?:你们|你哋|您|你|侬|贵司)(?:这边|那边)?$")
@@ -178,7 +188,7 @@ def _kind(clause: str, lead: str, after: str, speaker: str, d: DateMention, on: 
             return "other"
         return "promised" if promises else "other"
     if speaker == CUSTOMER:
-        if _BY_THEN.match(later):
+        if _BY_THEN.match(later) or _BY_THEN_LATER.search(after):
             return "expected"  # 五月下旬要接一个大单，线必须在那之前调试好: the day, then what must be ready by it
         # The customer promising their own answer (下周五前给你答复) is not an expectation.
         if _RESPOND.search(clause) and not re.search(r"你们|您们|贵司", clause):
@@ -197,8 +207,10 @@ def _kind(clause: str, lead: str, after: str, speaker: str, d: DateMention, on: 
             return "other"  # 我这周内走完审批: the customer's own doing
         if you and (delivers or _ASK_VENDOR.search(clause)) and "了" not in after:
             return "expected"  # 合同您今天发过来, 那你11月15号前把报告给我
-        if (_DELIVER_AFTER.match(after) or _RECEIVED_BY.match(after)) and re.search(r"(?:要|得|必须|务必|一定要)\s*$", lead):
+        if (_DELIVER_AFTER.match(after) or _RECEIVED_BY.match(after)) and re.search(r"(?:要|得|必须|务必|一定要)(?:保证)?\s*$", lead):
             return "expected"  # 不过要听日送到, 我得六月十号前收到: a modal, the day, the delivery
+        if _CUSTOMER_WAITS.search(clause.rstrip("，,。.！! ")) and "了" not in after:
+            return "expected"
         if wants:
             return "other" if visits and not delivers else "expected"
         if d.deadline and (delivers or re.search(r"你们|您们|贵司", clause)):

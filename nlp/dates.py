@@ -27,7 +27,8 @@ import chinese_calendar
 from nlp.numerals import parse_int
 
 _N = r"(?:\d{1,2}|[一二两三四五六七八九十]{1,3})"
-_D = r"(?:\d{1,2}|[一二三四五六七八九十]{1,3})"
+# 廿八号, 卅号: the written forms of twenty and thirty, still said for days of the month.
+_D = r"(?:\d{1,2}|[廿卅][一二三四五六七八九]?|[一二三四五六七八九十]{1,3})"
 _DAY_SUFFIX = r"(?:日|号)"
 _PRE = r"(?P<pre>最晚|最迟|不晚于|截止到|截止|截至|最好在|最快)?"
 _SUF = r"(?P<suf>前后|之前|以前|前|为止|之内|以内|内|之后|以后|过后|后|左右|起)?"

@@ -125,8 +125,8 @@ def parse_number(text: str, *, colloquial: bool = True) -> float | None:
 
 
 def parse_int(text: str) -> int | None:
-    """A whole number such as a day or month (二十五, 25, 十); None otherwise."""
-    v = parse_number(text, colloquial=False)
+    """A whole number such as a day or month (二十五, 25, 十, 廿八); None otherwise."""
+    v = parse_number(text.replace("廿", "二十").replace("卅", "三十"), colloquial=False)
     if v is None or v != int(v):
         return None
     return int(v)

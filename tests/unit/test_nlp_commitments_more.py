@@ -107,3 +107,34 @@ def test_jobs_finished_in_cantonese_and_papers_brought_over_are_promises() -> No
 
 def test_sent_to_arrive_is_a_promise() -> None:
     assert [c.kind for c in commitments_in("好的柏工，明天中午之前一定发到。", "rep", WED)] == ["promised"]
+
+
+def test_the_customer_waiting_for_the_vendor_expects_it() -> None:
+    assert kinds("行 下礼拜二 上午 我 在 仓库 候着 你们", "customer") == [("expected", "2026-03-10")]
+    assert kinds("好，礼拜五我在家等", "customer") == [("expected", "2026-03-06")]
+    assert kinds("那下周一我等你们的报价。", "customer") == [("expected", "2026-03-09")]
+    assert kinds("要得 明天 下午 四点 以后 再来", "customer") == [("expected", "2026-03-05")]
+
+
+def test_what_must_be_ready_by_a_day_named_before() -> None:
+    assert kinds("三月二十号 我们 有个 评审 系统 得 在那之前 调通", "customer") == [("expected", "2026-03-20")]
+    assert kinds("四月十号前 要 能 用 上", "customer") == [("expected", "2026-04-10")]
+    assert kinds("但是 你 要 保证 三月 十六号 开始 送", "customer") == [("expected", "2026-03-16")]
+
+
+def test_finishing_words_are_a_reps_promise() -> None:
+    assert kinds("调试三月二十号搞定。", "rep") == [("promised", "2026-03-20")]
+    assert kinds("四月三号前两栋全部完工。", "rep") == [("promised", "2026-04-03")]
+    assert kinds("接口三月二十号前打通。", "rep") == [("promised", "2026-03-20")]
+    assert kinds("冇问题，九号第一车。", "rep") == [("promised", "2026-03-09")]
+
+
+def test_an_offer_that_holds_if_decided_by_a_day_is_no_promise() -> None:
+    assert kinds("今天 定 我给您 减 五百", "rep") == [("other", "2026-03-04")]
+    assert kinds("赶 月底 拍板 一套 给你 让 两千", "rep") == [("other", "2026-03-31")]
+    assert kinds("月底前肯定给您送到。", "rep") == [("promised", "2026-03-31")]
+
+
+def test_twenty_and_thirty_written_as_nian_and_sa() -> None:
+    assert kinds("廿八号交晒货", "rep") == [("promised", "2026-03-28")]
+    assert [c.date.isoformat() for c in commitments_in("卅号前要到", "customer", WED)] == ["2026-03-30"]
