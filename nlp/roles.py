@@ -66,8 +66,9 @@ _NOT_VOCATIVE_AFTER = re.compile(r"^(?:说|讲|话|那边|这边|那里|的|也|
 # (价格我今晚跟老板再磨一磨, 我回去同经理讲讲; 我帮侬去问问经理 asks on the customer's behalf) — the
 # customer's boss is 你们老板, 你跟老板…
 _REP_ASKS_OWN = re.compile(r"(?:请示|报批)(?:一下|下)?(?:我们|阿拉|我哋)?$")
-_REP_I_ASK = re.compile(r"我(?!们|哋)(?:(?:帮|替|给)(?:你|您|侬)|[^你您侬，,。？?！!]){0,8}(?:跟|同|问|问下|问问|让|叫|找)"
-                        r"(?:我们|阿拉|我哋)?$")
+# 额 / 俺 are 我 in northern speech, 搵 / 揾 Cantonese 找 (额回去跟老板磨一磨, 我要返去搵老板签字).
+_REP_I_ASK = re.compile(r"(?:我|额|俺)(?!们|哋)(?:(?:帮|替|给)(?:你|您|侬)|[^你您侬，,。？?！!]){0,8}(?:跟|同|问|问下|问问|让|叫|找|搵|揾)"
+                        r"(?:我们|阿拉|我哋)?$|(?:回去|返去|回公司)(?:再)?(?:跟|同|问|找|搵|揾)$")
 # …and only a rep's superiors and back office are asked so (我跟店长对接 is the customer's store manager).
 _REP_SUPERIORS = frozenset({"老板", "大老板", "老总", "老细", "领导", "经理", "区域经理", "大区经理", "总监", "财务"})
 # An unnamed back office or manager in the rep's mouth is the rep's own (我去财务那边核一下, 经理那边回复了,
@@ -123,12 +124,12 @@ _LISTED_BEFORE = re.compile(r"^(?:[^，,。？?！!、]{1,8}、)+$")
 _NICKS = frozenset("小老阿")
 _NICKNAME = re.compile(r"\s*(?:(?:的|嘅|额)?\s*(?P<nick>[小老阿])\s*(?P<surname>[" + "".join(sorted(SURNAMES)) + r"])"
                        r"|(?:的|嘅|额)\s*(?P<latin>[A-Z][a-z]{2,})(?![A-Za-z]))")
-# Forms of address after a surname (冼小姐, 包阿姨, 黄阿姐), found here rather than as pack titles: as
+# Forms of address after a surname (冼小姐, 温姑娘, 包阿姨, 黄阿姐), found here rather than as pack titles: as
 # words of the vocabulary they would pull homophones in (肖姐 → 小姐), and alone they are anyone
 # (阿姨，给孙子买东西啊 to a shopper). Cantonese X生 / X太 (何生, 何太: Mr / Mrs X) and X师傅 only as an
 # address: 生 and 太 after a surname are more often words (姚太贵了), and the rep's own fitter is a 师傅 too.
 _ADDRESS_FORM = re.compile(r"(?P<surname>" + "|".join(COMPOUND_SURNAMES) + r"|[" + "".join(sorted(SURNAMES)) + r"])"
-                           r"\s*(?P<title>小姐|阿姨|阿姐|孃孃|生|太|师傅)")
+                           r"\s*(?P<title>小姐|姑娘|阿姨|阿姐|孃孃|生|太|师傅)")
 _ADDRESS_ONLY = frozenset({"生", "太", "师傅"})
 # …and X师傅 the customer's person one is sent to or calls (找后厨的綦师傅, 打俾卢师傅): the rep's own
 # fitter is sent, not sought (我派王师傅过去).

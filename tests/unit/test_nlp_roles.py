@@ -500,3 +500,17 @@ def test_a_misheard_title_after_a_surname_named_on_both_sides() -> None:
     got = roles("喂 是陆通物流的 伍宗吧 我车联科技的 小路", "rep", "saas")
     assert [(m, r) for m, r, *_ in got] == [("伍总", "decision_maker")]
     assert roles("他们早就无踪影了。", "customer", "saas") == []
+
+
+@pytest.mark.parametrize(
+    "text, mention",
+    [("合同抄畀财务部嘅容小姐。", "财务部嘅容小姐"), ("数就搵会计部嘅麦小姐。", "会计部嘅麦小姐"),
+     ("发票 寄 畀 财务部 嘅 温姑娘", "财务部 嘅 温姑娘")],
+)
+def test_cantonese_finance_people(text: str, mention: str) -> None:
+    assert (mention, "finance", False) in roles(text, speaker="customer", industry="medical_devices")
+
+
+@pytest.mark.parametrize("text", ["额回去跟老板磨一磨，您看咋样？", "七十万做唔到，我要返去搵老板签字。", "我回公司再同老板讲讲。"])
+def test_the_reps_own_boss_in_dialect_is_dropped(text: str) -> None:
+    assert roles(text, speaker="rep") == []
