@@ -53,7 +53,7 @@ _CUE_BODY = (
     r"最重要的是|主要是要|能不能|能否|可不可以|可否|有没有|有无|是否有|是否支持|是否可以|是否能|支不支持|支持不支持|"
     r"得要|(?<!得)最好|急需|期望|关注|看重|在意|考虑(?:上|换|采购|引进|买|做)|打算(?:上|换|采购|买|做|引进)|计划(?:采购|上|换|买|引进)|"
     r"准备(?:采购|上|换|买|引进)|要的是|缺(?!货|点|陷|席|勤|口)|不能(?:太(?!贵|便宜)|超过|低于|少于|高于|大于|小于|有|上|影响|出现|含|加|掺|添加|带|少|减|卡|停|混|断|漏|差|直接|送|发)|"
-    r"至少|起码|最紧要|唔可以|唔好(?!意思|提|讲|话)|(?:最|顶顶|最最)?要紧(?:的|额|嘅)?是(?!总?价|价格|价钱)|是要紧|"
+    r"至少|起码|最紧要|唔可以|唔好(?!意思|提|讲|话)|(?:勿好|嫑)(?:有|太|含|加|掺|带|伤|一[推碰拉用洗])|(?:最|顶顶|最最)?要紧(?:的|额|嘅)?是(?!总?价|价格|价钱)|是要紧|"
     # 不换不行, 不带赠品不得行: what cannot be done without.
     r"不[\u4e00-\u9fff]{1,6}不(?:行|得行|可以)(?=[\s，,。！!]|$)|还差(?![0-9一二两三四五六七八九十百千万点多少]|一点|.多)|(?:我们|俺们|阿拉)?也要\s*[，,。！!]?$|"
     r"能(?:长期|稳定|按时|及时)?供(?:应|货)吗|先(?:拿|要|来|订|进|放|发|送|备|配)[0-9一二两三四五六七八九十百千万]|"
@@ -80,7 +80,7 @@ _CUE_BODY = (
     r"(?:你们|您们)(?:必须|得|一定要|务必|最好|要(?!不要|是))|(?:得|要|必须)跟(?:得)?上|"
     r"(?:之前|以前|前)(?:(?:能|要|得|必须)(?:送到|到货|交货|发货|到位|装好)|送到)|"
     # 八月二十号前送第一批到厂, 清明前把货铺到店: the day and the goods brought there (the customer's terms)
-    r"(?:之前|以前|前)(?:把[^，,。！!？?\s]{1,6}?)?(?:送|铺|发|运|交)[^，,。！!？?了过]{0,6}?到(?:厂|店|仓|库|工地|现场|学校|医院|门店)(?!的)|前(?:还|也|仲)?(?:要|得|必须|一定要|务必)(?:再|先|全部|都)?(?:到|送|发|补|备|装|调|交(?!房|工|钱|费|差)|铺|修|换|整|上架|进仓|入仓|上线|开通)|"
+    r"(?:之前|以前|前)(?:把[^，,。！!？?\s]{1,6}?)?(?:送|铺|发|运|交)[^，,。！!？?了过]{0,6}?到(?:厂|店|仓|库|工地|现场|学校|医院|门店)(?!的)|前(?:还|也|仲)?(?:要|得|必须|一定要|务必)(?:再|先|全部|都|统统|全都)?(?:到|送|发|补|备|装|调|交(?!房|工|钱|费|差)|铺|修|换|整|上架|进仓|入仓|上线|开通)|"
     # 我们得四月一号前装好: modal, date, then the deadline verb (我/他/她得… is their own errand).
     r"(?<![我他她])(?:要|得|必须|务必)(?:在|喺)?[^，,。！!？?]{1,10}?(?:之前|以前|前)(?:全部|都)?(?:给|帮)?(?:我|我们)?"
     r"(?:装好|装完|送到|到货|到位|到齐|交付|上线|开通|完成|修好|调好|做完|铺完|交货|发货|到)|"
@@ -101,7 +101,9 @@ _CUE_BODY = (
     r"越[\u4e00-\u9fff]{1,2}越好|"
     # 能保证九月二十号前把货全送到吗; 送货前打电话; 老数据要导进去
     r"保证[^，,。！!？?]{1,10}?(?:之前|以前|前)(?:把[^，,。！!？?]{1,6}?)?(?:全部?|都)?(?:送到|到货|交货|装好|到位|到齐|交付|上线)|"
-    r"(?:送货|送|上门|安装|发货|出发)(?:之?前)(?:先|要|得)?(?:给我|跟我)?(?:打|来|通知)(?:个|一个)?电话|"
+    r"(?:送货|送|上门|安装|发货|出发)(?:之?前)(?:先|要|得)?(?:给我|跟我)?(?:(?:打|来|通知)(?:个|一个|只|一只|通)?电话|打给|打俾|打拨)|"
+    # 剩下的六月二十号前到齐, 二月三号前首批交货: the day and the delivery, without a modal
+    r"(?<=[号日底初旬一二三四五六天])(?:之前|以前|前)(?:首批|头批|第一批|全部|都|全)?(?:到齐|交货|送到|到货|装好|装完|到位|交付|上线)(?![了过]|\s*(?:要得|可以|行|没问题|就行|也行))|"
     r"(?:要|得|必须|都要|都得|也要)(?:全部|都)?(?:导进去|导进来|导入|迁移|迁过来|迁过去|转过来)|"
     # 只接受发那科或者西门子, 不接受拼色返工, 不能是分装的, 手工膜勿要, 掺陈米的坚决不要, 唔要纯净水: what is ruled in or out
     r"(?:只|不|不能|唔|勿)接受(?!这|那|你|您|侬|了|吗|嘛|呢|啊)[\u4e00-\u9fff]{2,}|不能是[^，,。.！!？?]{1,8}的[\s。.！!]*$|"
@@ -111,7 +113,7 @@ _CUE_BODY = (
 # Every character a cue can begin with. The regex engine tries each of the cue's ~120 branches at
 # every position; a one-character lookahead first skips the positions no cue starts at (3× faster).
 # tests/unit/test_nlp_needs.py checks it against the branches, so a new cue cannot be left out.
-CUE_FIRST_CHARS = "安保出发坚绝每一上不主之也交以你俺先全共关准别到前务勿另可各唔在头完就尽希开得必急总您想我才打投拿支整是最有期来核注看第等给统缺考能至营装要计起越还送都重阿需顶顺首马只仲"
+CUE_FIRST_CHARS = "安保出发坚绝每一上不主之也交以你俺先全共关准别到前务勿另可各唔在头完就尽希开得必急总您想我才打投拿支整是最有期来核注看第等给统缺考能至营装要计起越还送都重阿需顶顺首马只仲嫑"
 _CUE = re.compile(f"(?=[{CUE_FIRST_CHARS}])(?:{_CUE_BODY})")
 _CUE_BUT_USAGE = re.compile(f"(?=[{CUE_FIRST_CHARS}])(?:{_CUE_BODY.removeprefix(_USAGE + '|')})")
 # A plain 要 (not 需要, 主要, 重要, 要是, 要不要 …) wants something when the clause says what.
@@ -120,6 +122,8 @@ _PLAIN_WANT = re.compile(r"要(?<![需主重想只不还总紧]要)(?!不要|是
 # 要做外墙真石漆, 要上一套MES: a purchase verb and what is bought.
 _BUY_AFTER = re.compile(r"^(?:买|上|换|采购|配|装(?!修)|做|建|建设|引进|添置|添|备(?!注|案|份|课|考|用)|进|订|铺|刷|补(?!充|贴|签|办|偿|救)|改(?!造))[^，,。.！!？?的了过]{2,}")
 _WANTED_AFTER = re.compile(r"^(?:买|上|用|换|采购|配|装|做|建|建设|引进|添置|增加|进|一个|个|一款|一批|一套|的是)?(?:型号|规格|款|版本|配置|功能|"
+                           # 要虾饺、烧卖、叉烧包三样, 要测肺活量、立定跳远这几项: the items listed
+                           r"(?:测|买|进|配)?[\u4e00-\u9fffA-Za-z0-9]{1,8}(?:、[\u4e00-\u9fffA-Za-z0-9]{1,8})+|"
                            r"[0-9一二两三四五六七八九十百千万]+(?:台|套|个|批|件|箱|吨|只|盒|罐|平|米|账号|席位|块|打|盏|把|间|条|张|副|包|袋|瓶|桶|支|卷|组|根|份|辆)|[A-Za-z0-9]{2,}|"
                            # 要五升流量, 要二十一寸以上, 要八厘钢化, 要恒温三十七度: a measured spec
                            r"(?:恒温|至少|最少)?[0-9一二两三四五六七八九十百千点]+(?:升|寸|厘米?|毫米|公分|分贝|度|丝|瓦|伏|安|公斤|千克|克|毫升|匹|层|级)(?![0-9一二两三四五六七八九十]*(?:块|元|蚊|钱)))")
@@ -145,11 +149,13 @@ _MONEY_TERM = re.compile(r"打.{0,2}折|[0-9一二两三四五六七八九]折|�
                          r"控制在.{0,6}[0-9一二两三四五六七八九十百千万](?:万|千|块|元|w|W)|费.{0,4}(?:得|要)?出|赔|收费|满减|"
                          r"给个.{0,4}价|底价|最低价|实在价|"
                          rf"(?:能不能|可不可以|行不行){_NUM}+(?:块|元|万|千)?{_NUM}?$|再优化|优惠|促销支持|进场费|返点|扣点|账期|"
-                         rf"{_NUM}+(?:来|多|几)?(?:万|千)(?:块|元)?钱?的货|(?:不|唔好|唔可以|不能|别)超过[^，,。！!？?]{{0,4}}?{_NUM}+(?:万|千|块|元|蚊)|(?:[预玉与]算|经费|限价)[^，,。！!？?]{{0,8}}{_NUM}")
+                         rf"{_NUM}+(?:来|多|几)?(?:万|千)(?:块|元)?钱?的货|(?:不|唔好|勿好|唔可以|不能|别)超过[^，,。！!？?]{{0,4}}?{_NUM}+(?:万|千|块|元|蚊)|(?:勿好|唔好|不能)超(?:额|标|预算)|(?:[预玉与]算|经费|限价)[^，,。！!？?]{{0,8}}{_NUM}")
 # 最关心的就是这个, 这是学院最看重的: a pointer back to the need just said, not a second one.
 _POINTER_BACK = re.compile(r"(?:关心|看重|关注|在意|重视|重要)(?:的(?:就)?是)?这(?:个|点|块)?\s*[。！!]?$|^这(?:个|点)?(?:就)?是.{0,6}(?:关心|看重|关注|在意|重视)")
 # 卖得动的话再说, 测完再定: the clause before is put off until then.
 _DEFERRED = re.compile(r"(?:的话|以后|之后|完)再(?:说|定|看)")
+# 五一前装好 可以: the customer accepting a date the rep offered, not setting one.
+_ACCEPTED = re.compile(r"\s*(?:要得|可以|行|没问题|就行|也行)")
 # 薯片同埋坚果礼包都要 before 薯片要五百箱，礼包要两百盒: a preview of the items stated next.
 _BOTH_WANTED = re.compile(r"(?:都|各)要[\s，,。！!]*$")
 # 还要买别的: nothing in particular is wanted.
@@ -170,7 +176,7 @@ _DELIVERY = re.compile(r"配送|送货|发货|物流|运输")
 # plan or errand, not something asked of the vendor. (Without a subject, 春节前要把…执行完 may be either.)
 _OWN_PLAN = re.compile(r"(?:他俩|她俩|他们俩|他们|他|她)(?:都|也)?(?:得|要)(?:看|签字?|过目|审|同意|点头)[\s。.！!]*$|"
                        # 双十一要做活动: the customer's own promotion
-                       r"^[^，,。！!？?]{0,4}要(?:做|搞)(?:个|场)?(?:活动|促销)[\s。.！!]*$|"
+                       r"^[^，,。！!？?]{0,10}要(?:做|搞|办)(?:个|场|次)?(?:活动|促销|体测|体检|店庆|展会|年会|评估|检查)[\s。.！!]*$|"
                        r"(?:我们|我|他们|他|她|俺们|阿拉)(?:这边|自己)?(?:也|还|就)?(?:得|要|必须)(?:把|去|在场|到场)"
                        r"(?!.*(?:打通|对接|集成|同步|兼容|接入))"  # 我们要把库存和ERP打通 asks it of the product
                        # 床垫我自己想买: bought elsewhere, by the customer, not from the vendor
@@ -188,6 +194,8 @@ _PURCHASE = re.compile(r"(?:想|要|需要|打算|准备|计划)(?:找|买|换|�
 _NEGATION = re.compile(r"(?:不|没|没有|不太|并不|暂时不|暂时没|先不|还不|用不着|没什么|无)$")
 _NEGATED_CLAUSE = re.compile(r"不需要|不用了|不用买|没必要|用不着|不要了|不想要|没需求|没有需求|没什么需求|暂时不考虑|不考虑|不打算|"
                              r"没这个需求|没有这个需求|没有这方面|不太需要|不缺")
+# 现在最晚推到3月25号前交货: a date moved, not a requirement stated.
+_POSTPONED = re.compile(r"(?:推|改|延|拖)(?:迟|后)?(?:到|至)")
 _HYPOTHETICAL = re.compile(r"如果|要是(?<![主只还紧重需]要是)|[耀腰妖]是|[得地]话|假如|(?<![0-9一二两三四五六七八九十百千])万一|假设|若是|倘若|的话|到时候|以后再|回头再|等以后|等到|哪天")
 # A clause that sets a condition (如果你们能做到，…) makes the next one hypothetical — unless it only
 # hedges politely (如果可以的话，我们希望下周能到).
@@ -269,7 +277,7 @@ def is_need(clause: str, speaker: str, pack: Pack, usage: bool = True) -> str | 
     cue = _cue(clause, speaker, pack, usage)
     if cue is None:
         return None
-    if _NEGATED_CLAUSE.search(clause) or _HYPOTHETICAL.search(clause):
+    if _NEGATED_CLAUSE.search(clause) or _HYPOTHETICAL.search(clause) or _POSTPONED.search(clause):
         return None
     if (_NOT_A_NEED_ASK.search(clause) or _MONEY_TERM.search(clause) or _POINTER_BACK.search(clause)
             or _VAGUE_OBJECT.search(clause) or _CONTACT.search(clause) or _OWN_PLAN.search(clause)
@@ -399,6 +407,8 @@ def needs_in(text: str, speaker: str, pack: Pack, ref: str | None = None,
                 piece = _LEAD.sub("", strip_punct(c.text[a:b]))
                 said = squeeze(piece)[0]
                 cue = is_need(said, speaker, pack, usage=not objecting) if piece and not supposed else None
+                if cue is not None and _ACCEPTED.match(c.text, b):
+                    cue = None
                 if (cue is None and speaker == "customer" and previous_was_need and not supposed
                         and _LIST_ITEM.match(said) and not _SPREAD.search(said)):
                     cue = "…"  # 要 两万 个 M12 | 五千 个 M16
@@ -416,6 +426,8 @@ def needs_in(text: str, speaker: str, pack: Pack, ref: str | None = None,
         nxt = parts[i + 1] if i + 1 < len(parts) and parts[i + 1].sentence == c.sentence else None
         if cue is not None and nxt is not None and _DEFERRED.search(nxt.text):
             cue = None
+        if cue is not None and c.text.endswith(" ") and _ACCEPTED.match(text, c.end):
+            cue = None  # 五一前装好 可以…: a chat-style pause, then the acceptance
         if (cue is not None and nxt is not None and _BOTH_WANTED.search(said)
                 and is_need(squeeze(nxt.text)[0], speaker, pack)):
             cue = None  # 薯片和礼包都要，薯片要五百箱…: the items that follow state it

@@ -664,3 +664,20 @@ def test_an_amount_holding_wan_yi_is_not_hypothetical() -> None:
     # 三万一 holds 万一 ("in case"): the need after it still stands.
     found = needs_in("总价三万一，我们要三十台带显示的。", "customer", load_pack("industrial_distribution"))
     assert found and "三十台" in found[-1].text
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [("我们要毛巾、浴巾、地巾三样。", ["我们要毛巾、浴巾、地巾三样"]),
+     ("桌脚要稳，勿好一推就倒。", ["桌脚要稳", "勿好一推就倒"]),
+     ("涂层嫑伤漆面。", ["涂层嫑伤漆面"]),
+     ("头批下周三前要到，剩下的七月十号前到齐。", ["头批下周三前要到", "剩下的七月十号前到齐"]),
+     ("上门前先打给我们物业的钟经理。", ["上门前先打给我们物业的钟经理"])],
+)
+def test_needs_round_eleven(text: str, expected: list[str]) -> None:
+    assert needs(text) == expected
+
+
+@pytest.mark.parametrize("text", ["六月中旬学校要做体测。", "国庆前装好 可以那价格呢", "一平方勿好超过两百七。"])
+def test_own_events_accepted_dates_and_caps_are_no_needs(text: str) -> None:
+    assert needs(text) == []
