@@ -681,3 +681,27 @@ def test_needs_round_eleven(text: str, expected: list[str]) -> None:
 @pytest.mark.parametrize("text", ["六月中旬学校要做体测。", "国庆前装好 可以那价格呢", "一平方勿好超过两百七。"])
 def test_own_events_accepted_dates_and_caps_are_no_needs(text: str) -> None:
     assert needs(text) == []
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [("送货之前打只电话拨我老公。", ["送货之前打只电话拨我老公"]),
+     ("临期的我们不收。", ["临期的我们不收"]), ("分店那边不收直送。", ["分店那边不收直送"]),
+     ("我们一天要过八十吨橙子。", ["我们一天要过八十吨橙子"]),
+     ("托盘要拆得下来，手机上也要看得到。", ["托盘要拆得下来", "手机上也要看得到"])],
+)
+def test_needs_round_eleven_more(text: str, expected: list[str]) -> None:
+    assert needs(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["最紧要系你哋上次话七点前送到。", "拿铁的反馈最好。", "这个类目的毛利要求做到四成。", "单价最好控制在五十以内。",
+     "最终定标需要经过分管运营的副总批准。", "关键是九月十号就开始收玉米。", "上回我们质检差点不收。"],
+)
+def test_no_needs_round_eleven(text: str) -> None:
+    assert needs(text) == []
+
+
+def test_a_fine_tolerance_kept_within_is_a_need() -> None:
+    assert needs("孔距要控制在零点零三以内。") == ["孔距要控制在零点零三以内"]

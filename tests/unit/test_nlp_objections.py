@@ -533,3 +533,8 @@ def test_late_goods_in_cantonese_is_delivery() -> None:
 def test_wan_yi_inside_an_amount_is_no_condition() -> None:
     # 一万一 holds 万一 ("in case"); an amount is not a hypothetical.
     assert types("俺们村老王家装的才一万一。") == ["price"]
+
+
+def test_blemishes_as_a_sorting_spec_are_no_complaint() -> None:
+    assert types("要按糖度和果面瑕疵分，分到八个等级。") == []
+    assert types("这批布好多瑕疵。") == ["other"]
