@@ -630,3 +630,8 @@ def test_a_count_of_ten_after_a_spoken_amount_is_no_part_of_it() -> None:
     # ASR text: 一千八 | 十台 — 1 800 a unit and ten units, not 1 810 units.
     got = [(m.kind, m.yuan, m.unit) for m in money_in("一台 一千八 十台 就是 一万八", "rep")]
     assert got == [("price", 1800.0, "台"), ("quote", 18000.0, None)]
+
+
+def test_a_total_for_doors_or_phones_and_cantonese_cheaper_per_unit() -> None:
+    assert [(m.kind, m.yuan) for m in money_in("六扇一万三千八。", "rep")] == [("quote", 13800.0)]
+    assert [(m.kind, m.yuan, m.unit) for m in money_in("每部平一万二，再送一年服务。", "rep")] == [("discount", 12000.0, "部")]
