@@ -249,8 +249,12 @@ def _mentions(text: str, pack: Pack, seg: Segmenter | None, persons: list[Person
     for m in _ADDRESS_FORM.finditer(text):
         s, e = m.span()
         compound = len(m.group("surname")) == 2  # 司徒小姐: the surname is itself a dictionary word
+        # 凌小姐: jieba lists 凌小 and 凌小姐 as words (names it saw); after a title of two characters
+        # only a longer word (于小姐姐) or one across the surname (如何生) rules the person out.
+        long_title = len(m.group("title")) >= 2
         if any(a < e and s < b for a, b in covered) or (s > 0 and known(text[s - 1:s + 1])) or \
-                (not compound and known(text[s:s + 2])) or known(text[s:e]):
+                (not compound and not long_title and known(text[s:s + 2])) or \
+                (known(text[s:e]) and not long_title) or (long_title and known(text[s:e + 1])):
             continue  # 卫生, 毕生, 如何生, 于小姐姐: words, nobody called 卫 or 何
         p = prefix_re.search(text, max(0, s - 16), s)
         if m.group("title") in _ADDRESS_ONLY and p is None and not _SANG_AFTER.match(text, e) \

@@ -514,3 +514,9 @@ def test_cantonese_finance_people(text: str, mention: str) -> None:
 @pytest.mark.parametrize("text", ["额回去跟老板磨一磨，您看咋样？", "七十万做唔到，我要返去搵老板签字。", "我回公司再同老板讲讲。"])
 def test_the_reps_own_boss_in_dialect_is_dropped(text: str) -> None:
     assert roles(text, speaker="rep") == []
+
+
+def test_a_surname_that_jieba_glues_to_xiao_is_still_a_person() -> None:
+    # jieba lists 凌小 and 凌小姐 as words; 凌小姐 after 财务嘅 is finance's Miss Ling.
+    assert roles("你睇完再俾财务嘅凌小姐。", speaker="rep", industry="industrial_distribution") == [
+        ("财务嘅凌小姐", "finance", False)]
