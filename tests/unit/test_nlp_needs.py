@@ -705,3 +705,7 @@ def test_no_needs_round_eleven(text: str) -> None:
 
 def test_a_fine_tolerance_kept_within_is_a_need() -> None:
     assert needs("孔距要控制在零点零三以内。") == ["孔距要控制在零点零三以内"]
+
+
+def test_asking_for_a_cut_after_a_shortfall_is_money_not_a_need() -> None:
+    assert needs("还差两万多，您看能不能再让一让？") == []

@@ -538,3 +538,30 @@ def test_wan_yi_inside_an_amount_is_no_condition() -> None:
 def test_blemishes_as_a_sorting_spec_are_no_complaint() -> None:
     assert types("要按糖度和果面瑕疵分，分到八个等级。") == []
     assert types("这批布好多瑕疵。") == ["other"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["优惠后仍有八十七万，还超七万。", "减完都仲系九万，仲差一万。", "两千一百九十九，仲系超咗三百。", "让价后五十二万，离预算还有六万。",
+     "老板给的数是四十万以内。", "集团批的钱就六十万，再多一个子儿都不行。", "隔壁县有一家才花了七十几万。",
+     "同类国产品牌给我们的供价是八十五。", "比我们的概算每平方高了将近五十块。", "九十八万 哎呀 这 太高了",
+     "我们的经费覆盖不了。", "一年两万多？老板肯定觉得不值。", "可以再压一压吗？", "我们的毛利空间只有两成。"],
+)
+def test_price_against_a_budget_or_another_seller_round_twelve(text: str) -> None:
+    assert "price" in types(text)
+
+
+@pytest.mark.parametrize(
+    "text, kind",
+    [("上回你们给我们修那台烘干机，师傅拖了半个月才来。", "service"), ("报修以后半个月才见人来换。", "service"),
+     ("装好了两个礼拜才来调。", "service"), ("上次网购嘅奶粉，寄咗成个礼拜先到。", "delivery"),
+     ("打包机我们车间已经配齐了，不需要。", "other"), ("推车俺们自己有，不用。", "other"), ("拉篮阮有了，毋免送。", "other"),
+     ("就是担心系统会不会卡住。", "other"), ("合同三年太长，我们只能一年一签。", "other")],
+)
+def test_service_delivery_and_declined_add_ons_round_twelve(text: str, kind: str) -> None:
+    assert kind in types(text)
+
+
+@pytest.mark.parametrize("text", ["那还差不多。", "一百六还差不多。", "分期就唔使喇。"])
+def test_acceptance_is_no_objection(text: str) -> None:
+    assert types(text) == []
