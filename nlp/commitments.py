@@ -54,7 +54,9 @@ _DELIVER = re.compile(r"发拨|送拨|寄拨|交拨|回(?:侬|你|您)(?:个)?�
                       # Cantonese 晒 / 掂 and northern 利索 finish a job (换晒新货, 搞掂, 装利索).
                       r"(?:送|发|交|装|做|弄|换|补|修|整|搞|铺)(?:晒|掂|利索)|快递|send|"
                       # 装机九月二十五号搞定, 三栋全部完工, 直配到门店, 接口打通, 二十号早上头一车, 开始迁数据
-                      r"搞定|完工|(?:全部|都)结束|配到|打通|(?:头|第一)一?车|开始(?:迁|进场|施工|供)|"
+                      r"搞定|完工|(?:全部|都)结束|配到|打通|调通|送达|(?:头|第一)一?车|开始(?:迁|进场|施工|供)|"
+                      # 合同传到你邮箱, 微信上给您, 电子发票发俾你, 把合同拿给阚科长, 全拉到地头
+                      r"传(?:到|给|俾|过去)|(?:发|寄|传)俾|微信上?(?:发|给)|(?:拿|带|递)给|拉(?:到|去|过去|过来|工地)|"
                       # 我明天把合同发骆主管邮箱, 今晚电邮俾麦主任, 听日帮你开账号, 运到院里, 下周一实施
                       r"把[^，,。？?！!\s]{1,12}?(?:发|寄|送|传)|电邮|发邮件|开(?:账号|账户|户)|运(?:到|过去|过来|抵)|实施|"
                       # 带合同过嚟, 带签好的补充协议过来: papers or goods handed over (a sample, a case study or
@@ -65,13 +67,17 @@ _RESPOND = re.compile(r"覆(?:你|您)|给(?:你|您|侬)(?:们)?(?:个|一个)?
                       r"通知(?:你|您|侬)|联系(?:你|您|侬)|回(?:你|您|侬)")
 _VISIT = re.compile(r"开会|会议|评审会|碰一下|碰个头|见面|拜访|参观|考察|过去|过来|来一趟|去一趟|出差|放假|休息|开工|复工|演示|"
                     r"面谈|吃饭|走访|在家|不在|汇报|看看|看一下|聊|谈|交流|介绍|回来")
+# What a visit is for: to see, measure, talk things over or sign (找麻姐签合同), not to deliver or fix.
+_VISIT_FOR = re.compile(r"拜访|当面|找[^，,。？?！!\s]{1,4}(?:签|看|量|聊|谈|对|过|梳理)|看一下|看看|瞅瞅|量一量|量一下|梳理|过一遍|碰一下|聊聊|谈谈")
+# Words that only move the rep somewhere (到厂里, 上门, 过去): no delivery of their own.
+_MOTION = re.compile(r"到(?:贵|你们|您们|你哋)?(?:厂|店|工地|您|你|集团|总部|学校|医院|公司|司|校|院)|上门|进[校厂店园院]|(?:过去|过来)(?!装|修|换|调试|安装|培训)")
 _IMPOSSIBLE = re.compile(r"来不及|赶不上|做不到|不可能|不行|没办法|够呛|有点紧|太紧|紧张|有困难|困难|保证不了|不能保证")
 # 只要…就, 满五十箱返五个点: a condition too.
 # 您这月三十号前订，我给您让一万二: the customer's deadline for an offer, a condition as well.
-_HYPOTHETICAL = re.compile(r"如果|(?<![主只还])要是|的话|假如|(?<![0-9一二两三四五六七八九十百千])万一|假设|只要|满[0-9一二两三四五六七八九十百千]|"
+_HYPOTHETICAL = re.compile(r"如果|如能|若能|(?<![主只还])要是|的话|假如|(?<![0-9一二两三四五六七八九十百千])万一|假设|只要|满[0-9一二两三四五六七八九十百千]|"
                            r"(?:您|你|贵校|贵司|贵院|若)[^，,。！!？?]{0,10}?(?:之前|以前|前)\s*(?:下单|订|定下来|定|落定|签|拍板|完成采购|付款)"
                            # 今天定我给您减八百, 赶月底拍板一套给你让四千: an offer that holds if decided by then
-                           r"|(?<![肯一确决约规预])(?:定|订|签|下单|拍板)(?:下来|的话)?(?:我)?(?:就)?(?:一[台套个件])?(?:给(?:您|你|侬))?(?:减|让|优惠|便宜|送(?!到|过|去|来|货))")
+                           r"|(?<![肯一确决约规预])(?:定|订|签|下单|拍板)(?:下来|的话)?(?:我)?(?:就)?[^，,。！!？?]{0,6}?(?:给(?:您|你|侬))?(?:减|让|优惠|便宜|送(?!到|过|去|来|货))")
 _SECOND_PERSON_WANT = re.compile(r"(?:您|你|你们|贵司|贵方|您那边|你们那边)(?:这边|那边)?(?:是)?(?:说|要|需要|希望|想|打算|计划|要求|定)")
 _QUESTION = re.compile(r"[吗吧呢？?]\s*[，,。]?\s*$|对吧|是吧|是不是|对不对|行吗")
 _DONE = re.compile(r"已经|已|刚|[带发送到给做拿寄]了|(?:过来|过去|出来|好)了")
@@ -110,11 +116,20 @@ _RECEIVE = re.compile(r"收到|到货|到齐|到位|到厂|到店|送到|交货|
 _RECEIVED_BY = re.compile(r"^(?:之前|以前|前)?(?:就)?(?:能)?(?:收到|拿到|到手|用上|能用|调试好|装好|到)")
 # The rest of the sentence after a date: what must be ready by then (届时设备必须能用, 线必须在那之前调试好).
 # 四月十五号我们有个展会，线得在那之前跑顺了: said later in the same clause.
-_BY_THEN_LATER = re.compile(r"(?:在那之前|那之前|届时)[^，,。；;！!？?]{0,4}?(?:必须|一定要|务必|得|要)|(?:必须|一定要|务必|得|要)(?:在)?那之前")
+_BY_THEN_LATER = re.compile(r"赶在[^，,。；;！!？?]{0,6}(?:以前|之前|前)|(?:在那之前|那之前|届时)[^，,。；;！!？?]{0,4}?(?:必须|一定要|务必|得|要)|(?:必须|一定要|务必|得|要)(?:在)?那之前")
 # The customer waiting for the vendor on that day: 下周二头午我在厂里候着你们, 下礼拜一上午我在家等,
 # 下礼拜二阮等恁的合同; or saying when to come (后天过了三点再来).
 _CUSTOMER_WAITS = re.compile(r"(?:候着?|等着?)(?:你|您|侬|恁|你们|您们)?(?:的)?(?:合同|报价|货|方案|消息|电话|样品)?[吧啊呀哈嘛]?$"
-                             r"|(?:再|才)(?:来|过来)(?:吧|啦|嘛)?$")
+                             r"|再(?:来|过来)(?:吧|啦|嘛)?$")
+# The rep's date said back as acceptable: a delivery verb, then 可以 / 能行 / 就来得及 / 就赶得切 / 就得.
+_ACCEPTS_DATE = re.compile(r"^(?:之前|以前|前头?)?[^，,。；;！!？?]{0,4}?(?:调|装|铺|到|送|培训|交|做|弄|搞)(?:完|好|齐|掂)?"
+                           r"(?:就|都|也)?(?:可以|能行|来得及|赶得切|赶得上|得)(?![吗么嘛])"
+                           r"|^(?:之前|以前|前)?(?:就|都|也)?(?:可以|能行|没问题)(?=[，,。.！!\s]|$)")
+_ANOTHER_DATE = re.compile(r"[0-9一二两三四五六七八九十廿]+(?:月|号|日)|(?:周|礼拜|星期)[一二三四五六日天]|[今明后]天|上旬|中旬|下旬|月底|年底")
+_OWN_EVENT_NOUN_AFTER = re.compile(r"^[^，,。；;！!？?]{0,4}?(?:报到|开学|开张|开业|周年庆|店庆|上级检查|有上级|开始报|开始冻|展会|年会|放假)"
+                                   r"(?![^，,。；;！!？?]{0,3}(?:要用|得用|就要))")
+# 我预产期十月尾: the customer's own day named, whatever is wanted next.
+_OWN_DAY_BEFORE = re.compile(r"(?:预产期|生日|婚期|满月)(?:是|在)?$")
 _BY_THEN = re.compile(r"^[，,\s]*[^，,。；;！!？?]{0,8}?(?:(?:届时|在那之前|那之前)[^，,。；;！!？?]{0,4}?"
                       r"(?:必须|一定要|务必|得|要)|(?:必须|一定要|务必|得|要)(?:在)?那之前)")
 _SECOND_PERSON_END = re.compile(r"(?:你们|你哋|您|你|侬|贵司)(?:这边|那边)?$")
@@ -159,6 +174,9 @@ def _kind(clause: str, lead: str, after: str, speaker: str, d: DateMention, on: 
     promises = bool(_PROMISE.search(clause))
     delivers = bool(_DELIVER.search(rest) or _DELIVER_AFTER.match(after))
     visits = bool(_VISIT.search(clause))
+    # The rest of the sentence speaks of this date only when it names no other (…，十一月一号…那之前…).
+    own_later = "" if _ANOTHER_DATE.search(later) else later
+    visits_for = bool(_VISIT_FOR.search(clause + own_later))
     impossible = bool(_IMPOSSIBLE.search(clause))
     # A condition on this date is said before it or right after it (如果九月底前续费的话); a 的话
     # further on belongs to another matter (…给您配专属客服 另外续费的话有活动).
@@ -171,6 +189,8 @@ def _kind(clause: str, lead: str, after: str, speaker: str, d: DateMention, on: 
         if closed is not None:
             near = near[:closed.end()]
     if speaker == REP:
+        if visits_for and not _DELIVER.search(_MOTION.sub("", rest)) and not _DELIVER_AFTER.match(_MOTION.sub("", after)):
+            return "other"  # 下周一我带工程师到厂里当面过一遍参数, 下周五我到总部拜访艾经理: a visit
         if _HYPOTHETICAL.search(near):
             return "other"  # 如果九月底前续费的话: the customer's condition
         if impossible:
@@ -188,8 +208,12 @@ def _kind(clause: str, lead: str, after: str, speaker: str, d: DateMention, on: 
             return "other"
         return "promised" if promises else "other"
     if speaker == CUSTOMER:
-        if _BY_THEN.match(later) or _BY_THEN_LATER.search(after):
-            return "expected"  # 五月下旬要接一个大单，线必须在那之前调试好: the day, then what must be ready by it
+        if _ACCEPTS_DATE.match(after):
+            return "other"  # 一月十五号前调完能行, 十九号装好就赶得切: the rep's date accepted, not a wish set
+        if _BY_THEN.match(later) or _BY_THEN_LATER.search(after + own_later):
+            return "expected"
+        if (not d.deadline and _OWN_EVENT_NOUN_AFTER.match(after)) or _OWN_DAY_BEFORE.search(lead):
+            return "other"  # 八月二十号新生报到, 这月二十号三店搞周年庆, 预产期十月尾: the customer's own day  # 五月下旬要接一个大单，线必须在那之前调试好: the day, then what must be ready by it
         # The customer promising their own answer (下周五前给你答复) is not an expectation.
         if _RESPOND.search(clause) and not re.search(r"你们|您们|贵司", clause):
             return "other"
@@ -209,7 +233,8 @@ def _kind(clause: str, lead: str, after: str, speaker: str, d: DateMention, on: 
             return "expected"  # 合同您今天发过来, 那你11月15号前把报告给我
         if (_DELIVER_AFTER.match(after) or _RECEIVED_BY.match(after)) and re.search(r"(?:要|得|必须|务必|一定要)(?:保证)?\s*$", lead):
             return "expected"  # 不过要听日送到, 我得六月十号前收到: a modal, the day, the delivery
-        if _CUSTOMER_WAITS.search(clause.rstrip("，,。.！! ")) and "了" not in after:
+        if (_CUSTOMER_WAITS.search(clause.rstrip("，,。.！! ")) or _CUSTOMER_WAITS.search(own_later.rstrip("，,。.！! "))) \
+                and "了" not in after:
             return "expected"
         if wants:
             return "other" if visits and not delivers else "expected"

@@ -296,7 +296,7 @@ def _month_part(m: re.Match[str], on: dt.date) -> _Days | None:
     end = month_end(first.year, first.month)
     span = {
         "初": (1, 5), "头": (1, 5), "上旬": (1, 10), "中旬": (11, 20), "中": (11, 20), "下旬": (21, end.day),
-        "底": (end.day, end.day), "末": (end.day, end.day), "": (1, end.day), "份": (1, end.day),
+        "底": (end.day, end.day), "末": (end.day, end.day), "尾": (end.day, end.day), "": (1, end.day), "份": (1, end.day),
     }[part]
     a, b = first.replace(day=span[0]), first.replace(day=span[1])
     if m.group("month") and not m.group("yref"):
@@ -309,7 +309,7 @@ def _bare_month_part(m: re.Match[str], on: dt.date) -> _Days | None:
     end = month_end(on.year, on.month)
     part = m.group("part")
     span = {"月初": (1, 5), "月中": (11, 20), "月中旬": (11, 20), "月底": (end.day, end.day),
-            "月末": (end.day, end.day), "月下旬": (21, end.day), "月上旬": (1, 10),
+            "月末": (end.day, end.day), "月尾": (end.day, end.day), "月下旬": (21, end.day), "月上旬": (1, 10),
             "上旬": (1, 10), "中旬": (11, 20), "下旬": (21, end.day)}[part]
     a, b = first.replace(day=span[0]), first.replace(day=span[1])
     if b < on and (span[0] <= 5 or not part.startswith("月")):
@@ -640,15 +640,16 @@ _RULES: list[tuple[re.Pattern[str], object]] = [
     # 09-01, 6·30: month-day with a hyphen (two digits each, so 15-20万 stays money) or a middle dot.
     (re.compile(_PRE + r"(?<![\d.\-])(?P<mo>0[1-9]|1[0-2])-(?P<d>0[1-9]|[12]\d|3[01])(?![\d\-万元块wWkK%])" + _SUF), _dotted),
     (re.compile(_PRE + r"(?<![\d.])(?P<mo>\d{1,2})[·•](?P<d>\d{1,2})(?![\d万元块wWkK%])[号日]?" + _SUF), _dotted),
-    (re.compile(_PRE + _YREF + r"(?:" + _MONTHREF + r")份?(?P<d>" + _D + r")" + _DAY_SUFFIX + r"?"
-                r"(?![0-9二三四五六七八九十百千万个台套件天]|一(?!块|起|并|早|下|定|律|齐))" + _NOT_AFTER_DAY + _SUF), _month_day),
+    # After 号 / 日 the date has ended (这月二十号三店搞周年庆); without it a numeral may go on (三月二十二).
+    (re.compile(_PRE + _YREF + r"(?:" + _MONTHREF + r")份?(?P<d>" + _D + r")(?:" + _DAY_SUFFIX + r"|"
+                r"(?![0-9二三四五六七八九十百千万个台套件天]|一(?!块|起|并|早|下|定|律|齐)))" + _NOT_AFTER_DAY + _SUF), _month_day),
     # 3.20 / 3/20: only where it cannot be a price or a version (12.5万, 版本3.2).
     (re.compile(_PRE + r"(?<![\d.A-Za-z])(?P<mo>\d{1,2})[./](?P<d>\d{1,2})(?![\d.%万元块wWkK折倍米吨个台件套])"
                 r"(?=号|日|前|之前|以前|左右|当天|那天|交|到|发|送|上线|开工|完成|截止|之内|内)[号日]?" + _SUF), _dotted),
     (re.compile(r"(?<=在|于|是|定|改|推|约|到|止)" + _PRE + r"(?P<mo>\d{1,2})[./](?P<d>\d{1,2})(?![\d.%万元块wWkK折倍米吨个台件套])"
                 r"[号日]?" + _SUF), _dotted),
-    (re.compile(_PRE + _YREF + _MONTHREF + r"(?P<part>份|初|头(?![上里])|上旬|中旬|下旬|中|底|末|月底|月末|月初|月中)?" + _SUF), _month_part),
-    (re.compile(_PRE + r"(?P<part>月初|月中旬|月中|月底|月末|月下旬|月上旬|(?<![月\d一二三四五六七八九十])(?:上旬|中旬|下旬))" + _SUF),
+    (re.compile(_PRE + _YREF + _MONTHREF + r"(?P<part>份|初|头(?![上里])|上旬|中旬|下旬|中|底|末|尾|月底|月末|月尾|月初|月中)?" + _SUF), _month_part),
+    (re.compile(_PRE + r"(?P<part>月初|月中旬|月中|月底|月末|月尾|月下旬|月上旬|(?<![月\d一二三四五六七八九十])(?:上旬|中旬|下旬))" + _SUF),
      _bare_month_part),
     (re.compile(_PRE + r"(?<![A-Za-z月年第\d])(?P<d>" + _D + r")" + _DAY_SUFFIX + _NOT_AFTER_DAY + _SUF), _bare_day),
     # 每月5号: a monthly day, resolved to its next occurrence like a bare 5号.
@@ -772,7 +773,8 @@ def find_dates(text: str, on: dt.date) -> list[DateMention]:
                 elif day < due:
                     day += dt.timedelta(weeks=1)
                 taken[k] = (t[0], t[1], _Days(day, day), t[3], t[4])
-    # 十一月七号进场，二十二号之前交付: a bare day after a dated day, and after it in that month, is of that month.
+    # 十一月七号进场，二十二号之前交付: a bare day after a dated day, and after it in that month, is of that month;
+    # so is one before it that is still to come (八月二十五号分店开张，十九号装好就赶得切: the 19th of August).
     for k, t in enumerate(taken):
         if t[4] is _bare_day and k > 0:
             prev = next((x for x in reversed(taken[:k]) if x[4] in (_month_day, _ymd, _dotted)), None)
@@ -781,7 +783,7 @@ def find_dates(text: str, on: dt.date) -> list[DateMention]:
                     day = prev[2].first.replace(day=parse_int(t[3].group("d")) or 0)
                 except ValueError:
                     continue
-                if day > prev[2].first:
+                if day > prev[2].first or (day > on and prev[2].first > on and day.month != on.month):
                     taken[k] = (t[0], t[1], _Days(day, day), t[3], t[4])
     # 八月中旬之前…，下旬老师们就回来: a bare 上旬 / 中旬 / 下旬 after a named month is of that month.
     for k, t in enumerate(taken):

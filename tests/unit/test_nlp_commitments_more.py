@@ -138,3 +138,41 @@ def test_an_offer_that_holds_if_decided_by_a_day_is_no_promise() -> None:
 def test_twenty_and_thirty_written_as_nian_and_sa() -> None:
     assert kinds("廿八号交晒货", "rep") == [("promised", "2026-03-28")]
     assert [c.date.isoformat() for c in commitments_in("卅号前要到", "customer", WED)] == ["2026-03-30"]
+
+
+def test_a_reps_visit_to_look_or_talk_is_no_promise() -> None:
+    assert kinds("下周一我带工程师到厂里，当面和骆工过一遍参数。", "rep") == [("other", "2026-03-09")]
+    assert kinds("下周五我到贵公司总部拜访艾经理。", "rep") == [("other", "2026-03-13")]
+    assert kinds("明天下午我把合同带给会计，顺便看看冷柜的位置。", "rep") == [("promised", "2026-03-05")]
+
+
+def test_papers_sent_by_chat_or_handed_over_are_promised() -> None:
+    assert kinds("今天下午合同就传到你邮箱头。", "rep") == [("promised", "2026-03-04")]
+    assert kinds("听日将电子发票发俾你。", "rep") == [("promised", "2026-03-05")]
+    assert kinds("礼拜四我把合同拿给科长。", "rep") == [("promised", "2026-03-05")]
+    assert kinds("货在三月二十六号以前全拉到地头。", "rep") == [("promised", "2026-03-26")]
+
+
+def test_the_customer_accepting_the_reps_date_sets_no_expectation() -> None:
+    assert kinds("三月十五号前调完能行。", "customer") == [("other", "2026-03-15")]
+    assert kinds("二十号装好就赶得切。", "customer") == [("other", "2026-03-20")]
+    assert kinds("下礼拜二前到就得。", "customer") == [("other", "2026-03-10")]
+
+
+def test_the_customers_own_day_and_what_must_be_ready_before_it() -> None:
+    assert kinds("行 这月二十号 三店 搞 周年庆 那之前 必须 全弄利索了", "customer") == [("expected", "2026-03-20")]
+    assert kinds("四月一号有上级检查，装机最好赶在检查以前弄完。", "customer") == [("expected", "2026-04-01")]
+    assert kinds("关键是四月二十号新生报到。", "customer") == [("other", "2026-04-20")]
+    assert kinds("九月一号开学就要用。", "customer") == [("expected", "2026-09-01")]
+    assert kinds("好，礼拜四我们都在，我们等你。", "customer") == [("expected", "2026-03-05")]
+
+
+def test_an_offer_on_condition_of_signing_by_a_day() -> None:
+    assert kinds("你哋月尾之前签落嚟嘅话，每张减八千。", "rep") == [("other", "2026-03-31")]
+    assert kinds("贵校如能在三月十日前把招标走完，每套我们可以让一万五。", "rep") == [("other", "2026-03-10")]
+    assert kinds("这个 礼拜六 以前 订 一桶 让 二十", "rep") == [("other", "2026-03-07")]
+
+
+def test_a_bare_day_before_a_dated_one_to_come_is_of_its_month() -> None:
+    assert [c.date.isoformat() for c in commitments_in("四月二十五号分店开张，十九号装好就赶得切。", "customer", WED)] == [
+        "2026-04-25", "2026-04-19"]
