@@ -709,3 +709,19 @@ def test_a_fine_tolerance_kept_within_is_a_need() -> None:
 
 def test_asking_for_a_cut_after_a_shortfall_is_money_not_a_need() -> None:
     assert needs("还差两万多，您看能不能再让一让？") == []
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [("我们一天要喷两千件左右。", ["我们一天要喷两千件左右"]), ("饺子一小时得冻一吨。", ["饺子一小时得冻一吨"]),
+     ("座椅要可以左右换手。", ["座椅要可以左右换手"]), ("重量莫超过二十公斤。", ["重量莫超过二十公斤"]),
+     ("送货尽量放到下午三点过后。", ["送货尽量放到下午三点过后"]), ("先试三桶。", ["先试三桶"]),
+     ("柜门毋要贴皮的。", ["柜门毋要贴皮的"]), ("不要刷清漆那种亮面。", ["不要刷清漆那种亮面"])],
+)
+def test_needs_round_twelve(text: str, expected: list[str]) -> None:
+    assert needs(text) == expected
+
+
+@pytest.mark.parametrize("text", ["今次唔好咁慢。", "三月十号前装好就来得及。"])
+def test_no_needs_round_twelve(text: str) -> None:
+    assert needs(text) == []
