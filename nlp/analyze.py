@@ -167,6 +167,8 @@ def analyze(
         edges |= {k for t in tokens if t.end - t.start > 1 and not seg.known(t.word)
                   and not any(a <= t.start and t.end <= b for a, b in named) for k in range(t.start, t.end)}
         said = text
+        # 伏总 is Mr Fu, the boss: a surname and its title stay as said, not read as a title (副总).
+        edges -= {p.name_start for p in persons}
         fixed_text, fixed = _vocabulary(pack).correct(text, edges)
         if fixed:
             notes.append("homophones read as: " + ", ".join(f"{c.said}→{c.word}" for c in fixed))

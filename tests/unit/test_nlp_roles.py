@@ -520,3 +520,15 @@ def test_a_surname_that_jieba_glues_to_xiao_is_still_a_person() -> None:
     # jieba lists 凌小 and 凌小姐 as words; 凌小姐 after 财务嘅 is finance's Miss Ling.
     assert roles("你睇完再俾财务嘅凌小姐。", speaker="rep", industry="industrial_distribution") == [
         ("财务嘅凌小姐", "finance", False)]
+
+
+@pytest.mark.parametrize("text, mention", [("伏总，我是节水公司的小贺。", "伏总"), ("喂 祖总 好 云汤软件 小宓 啊", "祖总"),
+                                           ("沃总，下午好。", "沃总")])
+def test_rarer_surnames_greeted_are_the_decision_maker(text: str, mention: str) -> None:
+    # 伏总 also sounds like 副总 (deputy GM): a surname with its title stays as said.
+    a = analyze([Utterance(text, "rep")], on=dt.date(2026, 6, 1), industry="saas", models=False)
+    assert [(m.mention, m.role, m.took_part) for m in a.mentions] == [(mention, "decision_maker", True)]
+
+
+def test_a_finance_centre_is_finance() -> None:
+    assert roles("付款归财务中心的韦经理。", speaker="customer", industry="saas") == [("财务中心的韦经理", "finance", False)]
