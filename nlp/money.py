@@ -175,9 +175,15 @@ _MARGIN_BEFORE = re.compile(r"(?:毛利|利润|毛力|税|税点)[^，,。；;�
 # 便宜 / 少 / 低 are a difference only against a 比 (alone, 便宜两千 is money off).
 # 高 / 差 bare are heights and shortfalls of anything (楼高三十, 还差二十个): they need a 了 / 出.
 # 还是超了一千七, 超 三万 六, 还是多六千八: how far the offer is over the budget (超过二十万就… is a cap, see _kind).
-_OVER_BUDGET = re.compile(r"(?:(?<![不没])超(?:了|出|出了)?|还(?:是)?多(?:了|出|出了)?)(?:个)?$")
+_OVER_BUDGET = re.compile(r"(?:(?<![不没])超(?:了|出|出了|咗)?|还(?:是)?多(?:了|出|出了)?)(?:个)?$"
+                          # 离预算还有十四万二, 还差六万, 超出阮预算两千三: how far the offer is over
+                          r"|离预算还(?:有|差)$|(?:还|仲|仲系)差$|超出(?:了)?(?:我们?的?|阮|我)?(?:预算|经费)$")
+# 让价后一百八十九万二, 让了还一万八千三, 减完都要两千四百九十九: the price left after a cut, not the cut.
+_AFTER_CUT = re.compile(r"(?:让|减|降|优惠)(?:价)?(?:后|完|了)(?:都|也|还|仍|仍然)?(?:有|要|是|系)?$")
+# 数据迁移费三千也免了: a fee waived is money off.
+_WAIVED_AFTER = re.compile(r"^(?:也|都|全|我)?(?:免了|全免|免掉)")
 # 送两箱…值三百六, 再搭一套…也值七八百: 值 prices a gift; elsewhere (值不值, 这台值三十万) it names no discount.
-_GIFT = re.compile(r"送|搭|赠|附带|白给")
+_GIFT = re.compile(r"送|搭|赠|附带|白给|外加")
 # A gift counted (再送三只…, 仲送埋两部…) and, in the clause after it, one of them (一只一百二).
 # (再送, not the 送 of a delivery: 下周送两台过去，一台一万二 is a price)
 _GIFT_COUNTED = re.compile(r"(?:(?:再|还|仲|另外|额外|免费|并|加)(?:送|搭)|赠送?)(?:你|您|侬|埋|给你)?[0-9一二两三四五六七八九十]+")
@@ -185,7 +191,7 @@ _EACH_OF = re.compile(r"^\s*(?:一|每)(?:只|套|台|个|张|箱|盒|瓶|件|�
 _GIFT_OR_FREE = re.compile(_GIFT.pattern + r"|免费|免咗|不收钱|不要钱")
 _PERIOD_AFTER = re.compile(r"^\s*(?:一年|每年|/年|一个月|每个月|每月)(?![0-9一二两三四五六七八九十])")
 _FREE_AFTER = re.compile(r"^[^。！!？?]{0,4}?(?:不另收费|不收费|免费|不收钱|不要钱|白送)")  # 价值十二万，不另收费
-_COUPON_AFTER = re.compile(r"^(?:块|元|蚊)?钱?的?(?:优惠|代金|抵用|现金|购物|满减)?券")
+_COUPON_AFTER = re.compile(r"^(?:块|元|蚊)?钱?(?:的|嘅)?(?:优惠|代金|抵用|现金|购物|满减)?券")
 # What something given away would cost: 市场价大概两万, 价值三千.
 _WORTH_BEFORE = re.compile(r"(?:市场价|市面上|市面价|外面|价值|单买|单独买|平时卖)(?:卖|要|得|是|也|都)*(?:大概|大约|差不多|约|起码|至少)?$")
 # 涨了五百多, 又涨了快一百, 高了将近一百: a rise is a difference too, and 快 / 将近 only round it.
@@ -843,8 +849,13 @@ def _kind(speaker: str, value: float, before: str, after: str, cue: str | None, 
     if after_kind:
         word = after_kind.group(0)
         return ("budget" if ("预算" in word or "经费" in word) else "price" if "单价" in word else "quote"), "firm"
+    if _AFTER_CUT.search(before):
+        return ("price" if per_unit or _PER_UNIT_BEFORE.search(before) else "quote"), "firm"
+    if _WAIVED_AFTER.match(after):
+        return "discount", "firm"
     if _OVER_BUDGET.search(before):
-        return "quote", "firm"  # 还是超了一千七: the offer's excess over the budget
+        # 还是超了一千七: the offer's excess over the budget (一间还差八百: per unit)
+        return ("price" if per_unit or _ONE_ITEM.search(before[-6:]) else "quote"), "firm"
     if _difference(before):
         if _PER_UNIT_ANY.search(before):
             return "price", "firm"  # 比进口品牌一吨便宜四千多

@@ -635,3 +635,15 @@ def test_a_count_of_ten_after_a_spoken_amount_is_no_part_of_it() -> None:
 def test_a_total_for_doors_or_phones_and_cantonese_cheaper_per_unit() -> None:
     assert [(m.kind, m.yuan) for m in money_in("六扇一万三千八。", "rep")] == [("quote", 13800.0)]
     assert [(m.kind, m.yuan, m.unit) for m in money_in("每部平一万二，再送一年服务。", "rep")] == [("discount", 12000.0, "部")]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [("让价后一百八十九万二，离预算还有十四万二。", [("quote", 1892000.0), ("quote", 142000.0)]),
+     ("让了还一万八千三，还是超出我们预算两千三。", [("quote", 18300.0), ("quote", 2300.0)]),
+     ("七千八还是超个，一间还差八百。", [("price", 800.0)]),
+     ("我再让六万，外加一整年质控品，价值一万四。", [("discount", 60000.0), ("discount", 14000.0)]),
+     ("我同主管申请多一张一百五嘅券。", [("discount", 150.0)])],
+)
+def test_what_a_cut_leaves_how_far_over_and_gifts_round_twelve(text: str, expected: list) -> None:
+    assert [(m.kind, m.yuan) for m in money_in(text, "customer" if "预算" in text or "超" in text else "rep")] == expected
