@@ -725,3 +725,20 @@ def test_needs_round_twelve(text: str, expected: list[str]) -> None:
 @pytest.mark.parametrize("text", ["今次唔好咁慢。", "三月十号前装好就来得及。"])
 def test_no_needs_round_twelve(text: str) -> None:
     assert needs(text) == []
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [("第一批货五月十号前头要到各家门店。", ["第一批货五月十号前头要到各家门店"]),
+     ("安装得赶在十二月二十号前头做完。", ["安装得赶在十二月二十号前头做完"]),
+     ("二十五号前得帮我们把首层拼完。", ["二十五号前得帮我们把首层拼完"]),
+     ("保质期不能短于九个月。", ["保质期不能短于九个月"]), ("勿要半金属个。", ["勿要半金属个"]),
+     ("包装线尾要加一台码垛机。", ["包装线尾要加一台码垛机"]), ("要睇到实时位置。", ["要睇到实时位置"])],
+)
+def test_needs_round_thirteen(text: str, expected: list[str]) -> None:
+    assert needs(text) == expected
+
+
+@pytest.mark.parametrize("text", ["今次唔好又系咁。", "国庆前我们要做一次会员日。", "模板缺件补了一个多礼拜。"])
+def test_no_needs_round_thirteen(text: str) -> None:
+    assert needs(text) == []
