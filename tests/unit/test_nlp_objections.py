@@ -565,3 +565,27 @@ def test_service_delivery_and_declined_add_ons_round_twelve(text: str, kind: str
 @pytest.mark.parametrize("text", ["那还差不多。", "一百六还差不多。", "分期就唔使喇。"])
 def test_acceptance_is_no_objection(text: str) -> None:
     assert types(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["减完都仲系三十六万，超咗四万。", "优惠完仍然多出四万多。", "十三万 四千 二 嗯 还 差 点 但 能 跟 老板 张嘴 了",
+     "教育局今年下拨个专款只得三十六万。", "我们今年这台设备批的是七十五万。", "我哋老细俾我嘅数系三十二万以内。",
+     "别家都是免押金个。", "我们去年在滨河项目租的才三十一。"],
+)
+def test_price_round_thirteen(text: str) -> None:
+    assert "price" in types(text)
+
+
+@pytest.mark.parametrize(
+    "text, kind",
+    [("去年报修，工程师三天后才到。", "service"), ("旧年买嗰张床，拖咗七日先送到。", "delivery"),
+     ("上回模板缺件补了一个多礼拜。", "delivery"), ("话筒阿拉有了，勿要。", "other"),
+     ("这事儿我说了不算，得我们曾总点头。", "other")],
+)
+def test_service_delivery_other_round_thirteen(text: str, kind: str) -> None:
+    assert kind in types(text)
+
+
+def test_a_phone_a_little_short_of_another_is_no_price() -> None:
+    assert "price" not in types("后置照相的话，感觉小米11都还差点。")
