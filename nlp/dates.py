@@ -699,6 +699,7 @@ _TRIGGER_RE = {resolve: re.compile("|".join(re.escape(t) for t in triggers)) for
 _ANY_TRIGGER = re.compile("|".join(sorted({re.escape(t) for ts in _TRIGGERS.values() for t in ts}, key=len, reverse=True)))
 _CLOCK = (r"(?:(?:凌晨|早上|上午|中午|下午|晚上)?\s*(?:[零〇一二两三四五六七八九十\d]{1,3}\s*(?:时|点|:|：)\s*"
           r"(?:[零〇一二三四五六七八九十\d]{1,3}分?|半|整)?|凌晨|早上|上午|中午|下午|晚上))")
+_DONE_THAT_DAY = re.compile(r"[^，,。？?！!]{0,10}?(?:[问讲说试看来发提聊睇]过|试坐|试用了|发来的|问的|讲的|说的|喺[^，,。]{0,6}(?:问|试|睇)|在[^，,。]{0,6}(?:问|试)(?:的|了|过))")
 _THAT_WEEK = re.compile(r"(?:的)?那(?:个|一)?(?:周|星期|礼拜)(?![一二三四五六日天末1-7])")
 _RANGE_JOIN = re.compile(r"^\s*" + _CLOCK + r"?\s*(?:到|至|~|～|-|—|－)\s*$")
 _ENUM_JOIN = re.compile(r"^\s*(?:[，,、]|和|及|与|还有)\s*$")
@@ -785,6 +786,13 @@ def find_dates(text: str, on: dt.date) -> list[DateMention]:
                     continue
                 if day > prev[2].first or (day > on and prev[2].first > on and day.month != on.month):
                     taken[k] = (t[0], t[1], _Days(day, day), t[3], t[4])
+    # 礼拜三你喺群度问嗰个…, 礼拜四你在门市试坐的那张: a bare weekday told with what was done that day is the
+    # last one gone, not the next.
+    for k, t in enumerate(taken):
+        if t[4] is _weekday and not t[3].group("wref") and t[2].first >= on and _DONE_THAT_DAY.match(text, t[1]):
+            day = t[2].first - dt.timedelta(days=7)
+            if day < on:
+                taken[k] = (t[0], t[1], _Days(day, day), t[3], t[4])
     # 八月中旬之前…，下旬老师们就回来: a bare 上旬 / 中旬 / 下旬 after a named month is of that month.
     for k, t in enumerate(taken):
         if t[4] is _bare_month_part and t[3].group("part") in ("上旬", "中旬", "下旬") and k > 0:

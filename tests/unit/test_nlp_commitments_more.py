@@ -176,3 +176,18 @@ def test_an_offer_on_condition_of_signing_by_a_day() -> None:
 def test_a_bare_day_before_a_dated_one_to_come_is_of_its_month() -> None:
     assert [c.date.isoformat() for c in commitments_in("四月二十五号分店开张，十九号装好就赶得切。", "customer", WED)] == [
         "2026-04-25", "2026-04-19"]
+
+
+def test_a_weekday_told_with_what_was_done_that_day_is_the_last_one() -> None:
+    # Wednesday 2026-03-04: 礼拜一 with 睇过 is the Monday gone (03-02), not the next (03-09).
+    assert kinds("礼拜一你喺展厅睇过嗰款砖。", "rep") == [("other", "2026-03-02")]
+    assert kinds("礼拜五你在群里问的那个系统，我跟你讲下。", "rep") == [("other", "2026-02-27")]
+
+
+def test_round_thirteen_promises_and_requests() -> None:
+    assert kinds("三月十八号前全部到场。", "rep") == [("promised", "2026-03-18")]
+    assert kinds("雪糕十八号以前全部上柜。", "rep") == [("promised", "2026-03-18")]
+    assert kinds("十七号我唔喺屋企，可唔可以改十九号下昼送？", "customer")[-1] == ("expected", "2026-03-19")
+    assert kinds("二十五号前得帮我们把首层拼完。", "customer") == [("expected", "2026-03-25")]
+    assert kinds("我 媳妇儿 下个月 生 要 双边 的", "customer") == [("other", "2026-04-30")]
+    assert kinds("这 礼拜 活动 价 一千 一 百 六", "rep") == [("other", "2026-03-08")]
