@@ -647,3 +647,13 @@ def test_a_total_for_doors_or_phones_and_cantonese_cheaper_per_unit() -> None:
 )
 def test_what_a_cut_leaves_how_far_over_and_gifts_round_twelve(text: str, expected: list) -> None:
     assert [(m.kind, m.yuan) for m in money_in(text, "customer" if "预算" in text or "超" in text else "rep")] == expected
+
+
+def test_round_thirteen_money() -> None:
+    assert [(m.kind, m.yuan_low, m.yuan_high, m.unit) for m in money_in("网上差不多的才卖三四千一只。", "customer")] == [
+        ("price", 3000.0, 4000.0, "只")]
+    assert [(m.kind, m.yuan) for m in money_in("全套 五十 六万 八 安装 另外 收 一万 二", "rep")] == [
+        ("quote", 568000.0), ("quote", 12000.0)]
+    assert [(m.kind, m.yuan) for m in money_in("安装费一万二我给你免了。", "rep")] == [("discount", 12000.0)]
+    # 四十五架 counts trucks (架, Cantonese), it prices nothing
+    assert 45.0 not in [m.yuan for m in money_in("每 架 车 每个 月 六十 蚊 四十五 架 一个 月 两千 七", "rep")]
