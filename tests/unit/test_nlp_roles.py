@@ -532,3 +532,21 @@ def test_rarer_surnames_greeted_are_the_decision_maker(text: str, mention: str) 
 
 def test_a_finance_centre_is_finance() -> None:
     assert roles("付款归财务中心的韦经理。", speaker="customer", industry="saas") == [("财务中心的韦经理", "finance", False)]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [("合同回头发财务中心的满会计就行。", ("财务中心的满会计", "finance", False)),
+     ("用肥方案发给技术员庹工。", ("技术员庹工", "technical", False)),
+     ("合同先给集团财务部的翦姐。", ("财务部的翦姐", "finance", False)),
+     ("前台培训找前厅部的梁主管。", ("前厅部的梁主管", "user", False)),
+     ("东西到了让护理部的钭主任签收。", ("护理部的钭主任", "user", False))],
+)
+def test_round_thirteen_roles(text: str, expected: tuple) -> None:
+    assert expected in roles(text, speaker="customer", industry="saas")
+
+
+def test_a_library_director_decides_and_words_stay_words() -> None:
+    # The education pack keeps 馆长 for the district's 电教馆 (technical); elsewhere a 馆长 runs the place.
+    assert roles("鄢馆长您好，我是书联智能的小司。", speaker="rep", industry="saas") == [("鄢馆长", "decision_maker", True)]
+    assert roles("我们很满意，植物长得好。", speaker="customer") == []
