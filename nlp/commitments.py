@@ -212,9 +212,9 @@ def _kind(clause: str, lead: str, after: str, speaker: str, d: DateMention, on: 
         if _ACCEPTS_DATE.match(after):
             return "other"  # 一月十五号前调完能行, 十九号装好就赶得切: the rep's date accepted, not a wish set
         if _BY_THEN.match(later) or _BY_THEN_LATER.search(after + own_later):
-            return "expected"
+            return "expected"  # 五月下旬要接一个大单，线必须在那之前调试好: the day, then what must be ready by it
         if (not d.deadline and _OWN_EVENT_NOUN_AFTER.match(after)) or _OWN_DAY_BEFORE.search(lead):
-            return "other"  # 八月二十号新生报到, 这月二十号三店搞周年庆, 预产期十月尾: the customer's own day  # 五月下旬要接一个大单，线必须在那之前调试好: the day, then what must be ready by it
+            return "other"  # 八月二十号新生报到, 这月二十号三店搞周年庆, 预产期十月尾: the customer's own day
         # The customer promising their own answer (下周五前给你答复) is not an expectation.
         if _RESPOND.search(clause) and not re.search(r"你们|您们|贵司", clause):
             return "other"

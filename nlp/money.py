@@ -180,7 +180,7 @@ _OVER_BUDGET = re.compile(r"(?:(?<![不没])超(?:了|出|出了|咗)?|还(?:是
                           r"|离预算还(?:有|差)$|(?:还|仲|仲系)差$|超出(?:了)?(?:我们?的?|阮|我)?(?:预算|经费)$")
 # 让价后一百八十九万二, 让了还一万八千三, 减完都要两千四百九十九: the price left after a cut, not the cut.
 _AFTER_CUT = re.compile(r"(?:让|减|降|优惠)(?:价)?(?:后|完|了)(?:都|也|还|仍|仍然)?(?:有|要|是|系)?$")
-# 数据迁移费三千也免了: a fee waived is money off.
+# 安装费一万二我给你免了: a fee waived is money off.
 _WAIVED_AFTER = re.compile(r"^(?:也|都|全|我)?(?:给(?:你|您|侬))?(?:免了|全免|免掉)")
 # 送两箱…值三百六, 再搭一套…也值七八百: 值 prices a gift; elsewhere (值不值, 这台值三十万) it names no discount.
 _GIFT = re.compile(r"送|搭|赠|附带|白给|外加")
