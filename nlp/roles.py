@@ -321,6 +321,42 @@ def _role_sounds(pack: Pack) -> tuple[dict[tuple[str, ...], str], dict[str, tupl
     return sounds, {h: tuple(sorted(ns, reverse=True)) for h, ns in heads.items()}
 
 
+# Two-character titles said after a surname (牛经理, 尤会计, 简师傅): Whisper writes them as any word that sounds
+# the same (牛经历, 简师富, 溶主人). 老师 is left out: 老是 / 老实 follow a name too often.
+_SOUNDED_TITLES = ("经理", "主任", "主管", "总监", "会计", "科长", "处长", "部长", "院长", "校长", "厂长", "店长", "馆长",
+                   "师傅", "律师", "医生", "护士", "老板", "组长", "所长", "站长", "场长")
+# A window that is a word of its own (经历, 不涨) is read as the title only where a name's sentence goes on after it.
+_AFTER_NAME = frozenset("，,。.！!？?；; 说讲那这的嘅个在来去看签审吧吗呢啊呀哈也都和跟同他她我你您")
+
+
+@lru_cache(maxsize=4096)
+def _syllable(ch: str) -> str:
+    return syllables(ch)[0] if "\u4e00" <= ch <= "\u9fff" else ""
+
+
+@lru_cache(maxsize=1)
+def _title_sounds() -> dict[tuple[str, str], str]:
+    return {(_syllable(t[0]), _syllable(t[1])): t for t in _SOUNDED_TITLES}
+
+
+def _as_titles_after_surnames(text: str, known: Callable[[str], bool]) -> str:
+    """`text` with a two-character window after a surname that sounds like a title written as that title."""
+    sounds = _title_sounds()
+    chars = list(text)
+    changed = False
+    for i in range(len(text) - 2):
+        if text[i] not in SURNAMES or text[i + 1:i + 3] in _SOUNDED_TITLES:
+            continue
+        title = sounds.get((_syllable(text[i + 1]), _syllable(text[i + 2])))
+        if title is None or (i > 0 and known(text[i - 1:i + 1])) or known(text[i:i + 3]):
+            continue  # 工作经历: no surname; a name jieba knows whole is no title
+        if known(text[i + 1:i + 3]) and not (i + 3 == len(text) or text[i + 3] in _AFTER_NAME):
+            continue  # 钱总共就三十万, 价钱不涨了: words, not 钱总工, 钱部长
+        chars[i + 1:i + 3] = title
+        changed = True
+    return "".join(chars) if changed else text
+
+
 def _as_role_words(text: str, edges_of: Callable[[], set[int]], pack: Pack, known: Callable[[str], bool]) -> str:
     """`text` with each window that sounds like one of the pack's departments or titles written as it.
 
@@ -511,6 +547,7 @@ def roles_in(
                 k for t in tokens if t.end - t.start > 1 and not seg.known(t.word) for k in range(t.start, t.end)}
 
         plain = _as_role_words(plain, edges_of, pack, seg.known)
+    plain = _as_titles_after_surnames(plain, seg.known)
     if plain == text:
         found = _mentions(text, pack, seg, persons)
     else:

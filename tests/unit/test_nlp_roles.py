@@ -550,3 +550,18 @@ def test_a_library_director_decides_and_words_stay_words() -> None:
     # The education pack keeps 馆长 for the district's 电教馆 (technical); elsewhere a 馆长 runs the place.
     assert roles("鄢馆长您好，我是书联智能的小司。", speaker="rep", industry="saas") == [("鄢馆长", "decision_maker", True)]
     assert roles("我们很满意，植物长得好。", speaker="customer") == []
+
+
+@pytest.mark.parametrize(
+    "text, mention, role",
+    [("下周二送到工地，找项目上的牛经历。", "牛经历", "other"), ("场地你找生产的简师富瞅瞅。", "简师富", "other"),
+     ("合同交给财务的韦会计。", "财务的韦会计", "finance")],
+)
+def test_a_title_misheard_after_a_surname_is_read_by_its_sound(text: str, mention: str, role: str) -> None:
+    found = roles(text, speaker="customer")
+    assert any(m == mention and r == role for m, r, _ in found), found
+
+
+@pytest.mark.parametrize("text", ["我们这批设备的钱总共就八万。", "价钱不涨了吧。", "他的工作经历很丰富。"])
+def test_words_after_a_surname_that_sound_like_titles_stay_words(text: str) -> None:
+    assert roles(text, speaker="customer") == []
