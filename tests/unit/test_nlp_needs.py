@@ -742,3 +742,8 @@ def test_needs_round_thirteen(text: str, expected: list[str]) -> None:
 @pytest.mark.parametrize("text", ["今次唔好又系咁。", "国庆前我们要做一次会员日。", "模板缺件补了一个多礼拜。"])
 def test_no_needs_round_thirteen(text: str) -> None:
     assert needs(text) == []
+
+
+def test_a_rival_that_charges_nothing_and_the_latest_day_round_fourteen() -> None:
+    assert needs("眼下那个软件功能是少点，可人家分文不收。") == []
+    assert needs("顶多拖到八月二十号全都得装好。") == ["顶多拖到八月二十号全都得装好"]
