@@ -191,3 +191,9 @@ def test_round_thirteen_promises_and_requests() -> None:
     assert kinds("二十五号前得帮我们把首层拼完。", "customer") == [("expected", "2026-03-25")]
     assert kinds("我 媳妇儿 下个月 生 要 双边 的", "customer") == [("other", "2026-04-30")]
     assert kinds("这 礼拜 活动 价 一千 一 百 六", "rep") == [("other", "2026-03-08")]
+
+
+def test_asking_whether_it_can_come_by_a_day_expects_it() -> None:
+    # 得 alone is no acceptance: 送得到不 asks for the delivery; 装得完？那敢情好 echoes the rep's offer.
+    assert kinds("真要 买 下礼拜三 前头 送得到 不 我妈 下礼拜四 出院", "customer")[0] == ("expected", "2026-03-11")
+    assert kinds("清明前装得完？那敢情好。", "customer") == [("other", "2026-04-04")]
