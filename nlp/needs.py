@@ -427,7 +427,11 @@ def needs_in(text: str, speaker: str, pack: Pack, ref: str | None = None,
                     out.append(NeedStatement(strip_punct(piece), speaker, ref, cue))
                 supposed = supposed or bool(_HYPOTHETICAL.search(said))
             continue
+        # A clause that ends in a comma ends as much as one that ends in a full stop (不要勾兑的，桶得是…).
+        # (Not after a bare 不要 / 勿要: 讲台椅勿要，… declines an add-on, a need only where the clause ends.)
         said = squeeze(c.text)[0]
+        if not re.search(r"(?:不要|勿要|唔要|毋要)[，,、；;]+$", said):
+            said = said.rstrip("，,、；;")
         # 我四个店一个月走八百箱 in a price complaint: volume as leverage, not a need
         cue = is_need(said, speaker, pack, usage=not objecting)
         if cue is not None and i > 0 and parts[i - 1].sentence == c.sentence and _CONDITION.search(parts[i - 1].text) \

@@ -747,3 +747,11 @@ def test_no_needs_round_thirteen(text: str) -> None:
 def test_a_rival_that_charges_nothing_and_the_latest_day_round_fourteen() -> None:
     assert needs("眼下那个软件功能是少点，可人家分文不收。") == []
     assert needs("顶多拖到八月二十号全都得装好。") == ["顶多拖到八月二十号全都得装好"]
+
+
+def test_a_clause_ending_in_a_comma_ends_like_one_ending_in_a_stop() -> None:
+    # The cues that close a clause (不要…的, 要…的) were missed when a comma, not a full stop, ended it.
+    assert needs("要原浆的，不要勾兑的，桶得是二十升的。", industry="fmcg_distribution") == [
+        "要原浆的", "不要勾兑的", "桶得是二十升的"]
+    # …while a bare 不要 before a comma still declines an add-on, no need.
+    assert needs("讲台椅勿要，老师有椅子个。") == []
