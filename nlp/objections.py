@@ -230,7 +230,7 @@ _PAST_AT = re.compile(_PAST)
 _WAITED = re.compile(r"等(?:了|咗)")
 _BARE_DECLINE = re.compile(r"(?:就|都|也)?(?:不用了?|不需要了?|不要了?|勿要|唔要|毋要|用不到|用不上|用唔着|毋免)(?:吧|啦|喇)?")
 _HAVE_IT = re.compile(r"(?:已经|自己|都|还)?(?:有了?|有嘞|有啦|配齐了?|买了|一大堆)(?:的)?[，,\s]*$")
-_REPAIR_BEFORE = re.compile(r"修|报修|维修")
+_REPAIR_BEFORE = re.compile(r"修")  # 修, 报修, 维修
 # A wait told with a repair (坏了报修，等了四天才来人) is the service's, not a late delivery.
 _REPAIR = re.compile(r"修|坏|配件|来人|上门")
 _NOT_OURS = re.compile(r"[那这几两三四五六七八九十](?:台|套|辆|部|条)(?:老|旧)"

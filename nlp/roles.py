@@ -329,14 +329,9 @@ _SOUNDED_TITLES = ("经理", "主任", "主管", "总监", "会计", "科长", "
 _AFTER_NAME = frozenset("，,。.！!？?；; 说讲那这的嘅个在来去看签审吧吗呢啊呀哈也都和跟同他她我你您")
 
 
-@lru_cache(maxsize=4096)
-def _syllable(ch: str) -> str:
-    return syllables(ch)[0] if "\u4e00" <= ch <= "\u9fff" else ""
-
-
 @lru_cache(maxsize=1)
-def _title_sounds() -> dict[tuple[str, str], str]:
-    return {(_syllable(t[0]), _syllable(t[1])): t for t in _SOUNDED_TITLES}
+def _title_sounds() -> dict[tuple[str, ...], str]:
+    return {syllables(t): t for t in _SOUNDED_TITLES}
 
 
 def _as_titles_after_surnames(text: str, known: Callable[[str], bool]) -> str:
@@ -347,7 +342,7 @@ def _as_titles_after_surnames(text: str, known: Callable[[str], bool]) -> str:
     for i in range(len(text) - 2):
         if text[i] not in SURNAMES or text[i + 1:i + 3] in _SOUNDED_TITLES:
             continue
-        title = sounds.get((_syllable(text[i + 1]), _syllable(text[i + 2])))
+        title = sounds.get(syllables(text[i + 1:i + 3]))
         if title is None or (i > 0 and known(text[i - 1:i + 1])) or known(text[i:i + 3]):
             continue  # 工作经历: no surname; a name jieba knows whole is no title
         if known(text[i + 1:i + 3]) and not (i + 3 == len(text) or text[i + 3] in _AFTER_NAME):
