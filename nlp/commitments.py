@@ -26,7 +26,7 @@ import re
 from dataclasses import dataclass, replace
 
 from nlp.dates import DateMention, find_dates
-from nlp.text import Span, clauses, squeeze
+from nlp.text import IN_CASE, Span, clauses, squeeze
 
 REP, CUSTOMER, UNKNOWN = "rep", "customer", "unknown"
 
@@ -75,7 +75,7 @@ _MOTION = re.compile(r"到(?:贵|你们|您们|你哋)?(?:厂|店|工地|您|你
 _IMPOSSIBLE = re.compile(r"来不及|赶不上|做不到|不可能|不行|没办法|够呛|有点紧|太紧|紧张|有困难|困难|保证不了|不能保证")
 # 只要…就, 满五十箱返五个点: a condition too.
 # 您这月三十号前订，我给您让一万二: the customer's deadline for an offer, a condition as well.
-_HYPOTHETICAL = re.compile(r"如果|如能|若能|(?<![主只还])要是|的话|假如|(?<![0-9一二两三四五六七八九十百千])万一|假设|只要|满[0-9一二两三四五六七八九十百千]|"
+_HYPOTHETICAL = re.compile(r"如果|如能|若能|(?<![主只还])要是|的话|假如|" + IN_CASE + r"|假设|只要|满[0-9一二两三四五六七八九十百千]|"
                            r"(?:您|你|贵校|贵司|贵院|若)[^，,。！!？?]{0,10}?(?:之前|以前|前)\s*(?:下单|订|定下来|定|落定|签|拍板|完成采购|付款)"
                            # 今天定我给您减八百, 赶月底拍板一套给你让四千: an offer that holds if decided by then
                            r"|(?<![肯一确决约规预])(?:定|订|签|下单|拍板)(?:下来|的话)?(?:我)?(?:就)?[^，,。！!？?]{0,6}?(?:给(?:您|你|侬))?(?:减|让|优惠|便宜|送(?!到|过|去|来|货))")

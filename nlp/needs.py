@@ -33,7 +33,7 @@ from functools import lru_cache
 
 from nlp.objections import objection_clauses
 from nlp.packs import Pack
-from nlp.text import Span, clauses, squeeze, strip_punct, word_spaced
+from nlp.text import IN_CASE, Span, clauses, squeeze, strip_punct, word_spaced
 
 _NUM = "[0-9一二两三四五六七八九十百千万]"
 _MEASURE = "(?:台|套|个|批|件|箱|吨|只|盒|罐|副|包|袋|瓶|桶|支|卷|组|根|份|辆|打|把|张|条)"
@@ -205,10 +205,10 @@ _REPORTED_PAST = re.compile(r"(?:上次|上回|上趟|上个月|之前|以前)(?
 # 现在最晚推到3月25号前交货: a date moved, not a requirement stated.
 # 顶多拖到八月二十号全都得装好 is the latest day, a deadline.
 _POSTPONED = re.compile(r"(?:推|改|延)(?:迟|后)?(?:到|至)|(?<!顶多)(?<!最多)拖(?:迟|后)?(?:到|至)")
-_HYPOTHETICAL = re.compile(r"如果|要是(?<![主只还紧重需]要是)|[耀腰妖]是|[得地]话|假如|(?<![0-9一二两三四五六七八九十百千])万一|假设|若是|倘若|的话|到时候|以后再|回头再|等以后|等到|哪天")
+_HYPOTHETICAL = re.compile(r"如果|要是(?<![主只还紧重需]要是)|[耀腰妖]是|[得地]话|假如|" + IN_CASE + r"|假设|若是|倘若|的话|到时候|以后再|回头再|等以后|等到|哪天")
 # A clause that sets a condition (如果你们能做到，…) makes the next one hypothetical — unless it only
 # hedges politely (如果可以的话，我们希望下周能到).
-_CONDITION = re.compile(r"如果|假如|(?<![0-9一二两三四五六七八九十百千])万一|要是(?<![主只还紧重需]要是)|[耀腰妖]是|假设|若是|倘若")
+_CONDITION = re.compile(r"如果|假如|" + IN_CASE + r"|要是(?<![主只还紧重需]要是)|[耀腰妖]是|假设|若是|倘若")
 _HEDGE = re.compile(r"(?:如果|要是)?(?:可以|方便|能|行|允许)的话|如果(?:可以|方便|能行)[，,\s]*$")
 _PROCESS = re.compile(r"商量|请示|汇报|问问|研究一下|讨论|开会|走流程|流程|审批|申请|想想|核实|内部|比较一下|对比一下|签字|上会|招标|"
                       r"考虑一下|评估一下|报备|走个|立项|提需求|比价|过来|讲一下|介绍一下|演示|交流|拜访|见面|参观|考察|咨询|完成采购|(?<!安装)(?<!完成)验收|评估|"

@@ -14,7 +14,7 @@ from functools import lru_cache
 from typing import Any
 
 from nlp.packs import OBJECTION_TYPES, Pack, phrase_pattern
-from nlp.text import Span, clauses, squeeze, strip_punct
+from nlp.text import IN_CASE, Span, clauses, squeeze, strip_punct
 
 try:  # re's parser is internal (Python 3.11+ names): without it only the start-character speed-up is lost
     from re import _constants as _c, _parser
@@ -244,7 +244,7 @@ _PRICE_DOUBT = re.compile(r"考虑|再谂|想想|再看看|这个?(?:也|还是|
 _HESITATION = re.compile(r"考虑|谂|想想|看看")
 # What still holds when the faults talked about are not the seller's: the customer's own hesitation.
 _OWN_DOUBT = re.compile(r"考虑|谂|想想|看看|再说|不需要|不用|放一放|商量")
-_CONDITIONAL = re.compile(r"(?<!不)如果|(?<![主只还])要是|的话|(?<![0-9一二两三四五六七八九十百千])万一|否则|不然|晚了就|慢了就|迟了就")
+_CONDITIONAL = re.compile(r"(?<!不)如果|(?<![主只还])要是|的话|" + IN_CASE + r"|否则|不然|晚了就|慢了就|迟了就")
 # What ends a clause after its words: punctuation, spaces, forum emoticon tags ([doge]) and emoji.
 _TRAILER = re.compile(r"(?:\[[^\[\]]{1,8}\]|[\s,，。.!！~～…]|[\U0001F300-\U0001FAFF])+$")
 _TAG = re.compile(r"\[[^\[\]]{1,8}\]")

@@ -9,6 +9,8 @@ from functools import lru_cache
 # Clause ends: Chinese and ASCII punctuation; a full stop only when it is not a decimal
 # point or a date separator (12.5万, 3.20前); whitespace between Chinese characters, which
 # is how speech recognisers often mark pauses.
+# 万一 ("in case") as a word of its own — not the 万一 inside an amount (一万一, 三万一千四).
+IN_CASE = r"(?<![0-9一二两三四五六七八九十百千])万一"
 _CLAUSE_END = re.compile(r"[，,。！!？?；;：:\n…~～]+|(?<!\d)\.(?!\d)|(?<=[^\x00-\x7f])\s+(?=[^\x00-\x7f])")
 _SENTENCE_END = re.compile(r"[。！!？?；;\n]+|(?<!\d)\.(?!\d)")
 # Transcripts that put a space between every word (三十一万 五 嗯 比 我 想 的 高): there a space is
