@@ -36,7 +36,7 @@ from nlp.packs import Pack
 from nlp.text import IN_CASE, Span, clauses, squeeze, strip_punct, word_spaced
 
 _NUM = "[0-9一二两三四五六七八九十百千万]"
-_MEASURE = "(?:台|套|个|批|件|箱|吨|只|盒|罐|副|包|袋|瓶|桶|支|卷|组|根|份|辆|打|把|张|条)"
+_MEASURE = "(?:台|套|个|批|件|箱|吨|只|盒|罐|副|包|袋|瓶|桶|支|卷|组|根|份|辆|打|把|张|条|樘|扇)"
 # What an order is counted in (四十盘, 五十双 too): 整四十盘, 给我放两箱.
 _ORDER_MEASURE = "(?:台|套|个|批|件|箱|吨|只|盒|罐|副|包|袋|瓶|桶|支|卷|组|根|份|辆|打|把|张|条|盘|双)"
 # How much is used in a day, a month, a year (一个月要打两千多托, 一天要出两吨面条): the volume the
@@ -95,7 +95,10 @@ _CUE_BODY = (
     r"(?<=[\u4e00-\u9fff])(?<![钱费款你您侬])(?:我们|我|阿拉|俺|那边|这边)?(?:坚决|一律|绝对)?(?<!差点)(?<!几乎)(?<!分文)(?<!一分)不收(?:直送|散装|散货|临期)?[\s。.！!]*$|"
     r"(?:要|得|必须|能)(?:通)?过(?!来|去).{0,6}(?:验收|检测|认证|检验|评审)|"
     # 屏幕要大一点, 噪音得控制在六十分贝以下, 颜色要跟样板一致, 货最晚下周五要到: a spec or a deadline.
-    r"要再?[大小高低长短厚薄轻快亮宽窄软硬稳矮浅深]一?(?:点|啲|些)|(?:要|得|必须|务必)控制在|(?:要|得|必须)(?:跟|和|与).{1,8}(?:一致|一样|相同|匹配|配套)|"
+    r"(?:要|(?<![拿买找做办看听收接受用搞弄见说记觉懂值晓认舍显免难获取赢使省卖长跑走来去过活吃穿睡价])得)再?[大小高低长短厚薄轻快亮宽窄软硬稳矮浅深]一?(?:点|啲|些)|"
+    # 鱼肉含量要六成以上, 扫全口要三分钟以内: a figure the goods must reach or stay within.
+    rf"要(?=(?:在|达到|做到)?{_NUM}+[^，,。.！!？?]{{0,4}}?(?:以上|以内|以下|之内))|"
+    r"(?:要|得|必须|务必)控制在|(?:要|得|必须)(?:跟|和|与).{1,8}(?:一致|一样|相同|匹配|配套)|"
     r"最(?:晚|迟)[^，,。！!？?]{0,8}?(?:要|得|必须|一定要)|最(?:晚|迟)(?![^，,。！!？?]{0,3}(?:推|改|延))[^，,。！!？?]{0,10}?(?:送到|到货|交货|上架|进仓|入仓|铺到|铺货)|"
     # 要听日送到, 得下周二前到货: a deadline named by its day, without 之前.
     r"(?:要|得|必须|一定要|务必)(?:在)?(?:今天|今日|明天|明日|听日|后天|后日|(?:下|这|本)?(?:周|礼拜|星期)[一二三四五六日天]|"
@@ -108,7 +111,7 @@ _CUE_BODY = (
     r"(?:送货|配送|到货)(?:时间)?(?:尽量|最好|要|得)?(?:放到|放在|安排在|安排到|改到|定在)|"
     # 剩下的六月二十号前到齐, 二月三号前首批交货: the day and the delivery, without a modal
     r"(?<=[号日底初旬一二三四五六天])(?:之前|以前|前)(?:首批|头批|第一批|全部|都|全)?(?:到齐|交货|送到|到货|装好|装完|到位|交付|上线)(?![了过]|\s*(?:要得|可以|行|没问题|就行|也行|就来得及|就赶得切|就赶得上))|"
-    r"(?:要|得|必须|都要|都得|也要)(?:全部|都)?(?:导进去|导进来|导入|迁移|迁过来|迁过去|转过来)|"
+    r"(?:要|得|必须|都要|都得|也要)(?:全部|都)?(?:导进去|导进来|导入|录进去|录入|迁移|迁过来|迁过去|转过来)|"
     # 只接受发那科或者西门子, 不接受拼色返工, 不能是分装的, 手工膜勿要, 掺陈米的坚决不要, 唔要纯净水: what is ruled in or out
     r"(?:只|不|不能|唔|勿)接受(?!这|那|你|您|侬|了|吗|嘛|呢|啊)[\u4e00-\u9fff]{2,}|不能是[^，,。.！!？?]{1,8}的[\s。.！!]*$|"
     r"(?<=[\u4e00-\u9fff])(?<!那个|这个|赠品|送的|那些|这些|的话|你们|您的|分钱|毛钱)(?<![都也以])(?<!分钱 )(?:坚决|一律|绝对)?(?:勿要|唔要|不要)[\s。.！!]*$|"
@@ -132,6 +135,11 @@ _WANTED_AFTER = re.compile(r"^(?:买|上|用|换|采购|配|装|做|建|建设|�
                            # 要五升流量, 要二十一寸以上, 要八厘钢化, 要恒温三十七度: a measured spec
                            r"(?:恒温|至少|最少)?[0-9一二两三四五六七八九十百千点]+(?:升|寸|厘米?|毫米|公分|分贝|度|丝|瓦|伏|安|公斤|千克|克|毫升|匹|层|级)(?![0-9一二两三四五六七八九十]*(?:块|元|蚊|钱)))")
 # 要三十抬, 要两千钛: a quantity whose measure word was misheard — a number and one character ending the clause.
+# 要甲级防火门四百二十樘, 还要一只八十公分的浴室柜, 要从十六台扩到二十八台: goods wanted with their count
+# (not a time or a headcount: 要两个小时, 要三个人; nor a past order: 要了三十箱).
+_COUNTED_WANT = re.compile(rf"(?<![需主重想只不总紧])要(?!是|不|了|过|\s)(?!(?:再|先|还)?(?:赶|接|出|开|新开|倒|搞|办|改造))(?:[^，,。.！!？?了过]{{0,12}}?)"
+                           rf"(?<![0-9一二两三四五六七八九十百千万第每钱]){_NUM}+(?:{_ORDER_MEASURE}|樘|扇|间)"
+                           r"(?!小时|个?月|个?星期|个?礼拜|钟|工作日|人|天|日|年|周|次|点|左右就)")
 _HEARD_QUANTITY = re.compile(r"^[0-9二两三四五六七八九十百千万][0-9一二两三四五六七八九十百千万]*(?![0-9一二两三四五六七八九十百千万块元毛分角])[\u4e00-\u9fff]\s*[，,。.！!？?]?\s*$")
 _FEATURE_QUESTION = re.compile(r"(?:能|支持|可以|有|带|兼容|对接|适配|符合|达到).{0,12}(?:吗|么|没有|没)\s*[？?]?\s*$")
 # The customer telling the vendor what to deliver: 你们先发十台过来, 你们下周三前送到, 侬…寄过来,
@@ -157,7 +165,7 @@ _MONEY_TERM = re.compile(r"打.{0,2}折|让一让|[0-9一二两三四五六七�
 # 最关心的就是这个, 这是学院最看重的: a pointer back to the need just said, not a second one.
 _POINTER_BACK = re.compile(r"(?:关心|看重|关注|在意|重视|重要)(?:的(?:就)?是)?这(?:个|点|块)?\s*[。！!]?$|^这(?:个|点)?(?:就)?是.{0,6}(?:关心|看重|关注|在意|重视)")
 # 卖得动的话再说, 测完再定: the clause before is put off until then.
-_DEFERRED = re.compile(r"(?:的话|以后|之后|完)再(?:说|定|看)")
+_DEFERRED = re.compile(r"(?:的话|以后|之后|完|到时候?)再(?:说|定|看|搵|找|联系)")
 # 五一前装好 可以: the customer accepting a date the rep offered, not setting one.
 _ACCEPTED = re.compile(r"\s*(?:要得|可以|行|没问题|就行|也行)")
 # 薯片同埋坚果礼包都要 before 薯片要五百箱，礼包要两百盒: a preview of the items stated next.
@@ -267,6 +275,8 @@ def _cue(clause: str, speaker: str, pack: Pack, usage: bool = True) -> str | Non
         rest = clause[m.end():]
         if _WANTED_AFTER.match(rest) or _BUY_AFTER.match(rest) or (words and words.match(rest)) or _HEARD_QUANTITY.match(rest):
             return "要"
+    if _COUNTED_WANT.search(clause):
+        return "要"
     if words and words.search(clause) and _FEATURE_QUESTION.search(clause):
         return "?"
     if speaker == "customer" and _DEMAND.search(clause) and _DEMAND_WHAT.search(clause) and not _PROBE_END.search(clause):

@@ -43,15 +43,20 @@ _PERSON_AFTER = re.compile(r"^(?:那边|这边|说|觉得|同意|不同意|审�
 # Acknowledgements a name may run into (没问题戴院长, 晓得了蒋园长): an address, like 好的.
 _ACKS = r"没问题|冇问题|晓得了|知道了|得嘞|要得|妥了"
 _OPENERS = r"(?:您好|你好|喂|哎|诶|嗯|啊|哦|噢|那|好的|好额|好嘞|好咧|好|行|对|是的|谢谢|感谢|多谢|麻烦|辛苦|拜托|不好意思|打扰了|打扰一下|请问|" \
-           r"早上好|上午好|下午好|晚上好|早晨|再见|欢迎|恭喜|哈喽|嗨|实在对不起|对不起|实在抱歉|真抱歉|抱歉|放心吧|明白|收到|" \
+           r"早上好|上午好|下午好|晚上好|侬好|早晨|再见|欢迎|恭喜|哈喽|嗨|实在对不起|对不起|实在抱歉|真抱歉|抱歉|放心吧|明白|收到|" \
            + _ACKS + r"|" \
-           r"[，,\s！!~])*"
+           r"[，,\s！!~～])*"
 # 请问是白沙镇卫生院的林院长吗: the organisation may come between.
 # Cantonese asks with 系 / 系咪 / 系唔系 (请问系唔系福满楼嘅黎经理).
-_BEFORE_ADDRESS = re.compile(r"^" + _OPENERS + r"(?:请问)?(?:(?:是|您是|你是|系唔系|系咪|系|係唔係|係咪|係)(?:[^，,。？?！!]{1,14}的?)?)?$")
+# 对，是我我爸… answers; it asks nobody.
+_ASKING_IS = r"(?:请问)?(?:(?:是|您是|你是|系唔系|系咪|系|係唔係|係咪|係)(?!我)"
+_BEFORE_ADDRESS = re.compile(r"^" + _OPENERS + _ASKING_IS + r"(?:[^，,。？?！!]{1,14}的?)?)?$")
+# Asked with a tag question, the one called may come after a longer account of how they got in
+# touch (是昨儿个在咱们店小程序上咨询制氧机的钟女士吧).
+_BEFORE_ASKED = re.compile(r"^" + _OPENERS + _ASKING_IS + r"[^，,。？?！!]{1,30}的)$")
 # 您好 must be the greeting: in 王总您好像… it is 您 + 好像.
 # In a transcript a space after the name is the pause (喂 孙总 是 我).
-_AFTER_ADDRESS = re.compile(r"^(?:[，,！!。.？?…—~～\s]|、[^，,。？?！!\s、]{1,8}[，,！!]|$|(?:您|你|侬)好(?![像几多久些])|好[，,！!。~\s]|好$|早|早上好|上午好|下午好|晚上好|"
+_AFTER_ADDRESS = re.compile(r"^(?:[，,！!。.？?…—~～\s]|、[^，,。？?！!\s、]{1,8}[，,！!]|$|(?:您|你|侬)好(?![像几多久些])|好[，,！!。~～\s]|好$|早|早上好|上午好|下午好|晚上好|"
                             r"辛苦|久等|再见|放心|请|稍等|别担心|别着急|别急|莫着急|莫急|不着急|见谅|留步|慢走|过奖|"
                             r"(?:您|你)(?!好像|好几|好多|好久|好些))")
 # Asking the listener for something puts the listener right after the verb: 麻烦店长跟老板娘说一声.
@@ -93,7 +98,7 @@ _THIRD_PERSON_NEXT = re.compile(r"^[，,]\s*(?:他|她|他们|她们)")
 _ASKED_ON_PHONE = re.compile(r"^(?:吗|嘛|(?:吧|不|伐|嗦|噻|呀|啊|么|没|咩)(?:\s|[？?，,。！!]|$))")
 _SPECIFIC_AFTER = re.compile(r"^(?:那边|这边|说|觉得|同意|反馈|要求|建议)")  # 设计师那边: that designer
 _VOCATIVE_VERB = re.compile(r"^(?:您|你)(?:看|觉得|放心|说|稍等|这边|那边|先忙|忙)")  # 滕主任您先忙: a goodbye
-_GOVERNED = re.compile(r"(?:跟|和|给|找|问|问问|让|叫|请|向|对|帮|替|陪|同|带|把|被|等|约|见|通知|告诉|转告|汇报给|交给)$")
+_GOVERNED = re.compile(r"(?:跟|和|给|找|问|问问|让|叫|请|向|对|帮|替|陪|同|带|把|被|等|约|见|联系|联络|通知|告诉|转告|汇报给|交给)$")
 # Cantonese 我系. 我叫 + a title summons someone (我叫会计打过去, 我叫我们店长小郑跟你核): one's name is no
 # title, so 叫 introduces nobody here.
 _SELF_INTRO = re.compile(r"(?:我|本人)(?:这边|就|呢)?(?:是|系|姓)[^，,。.？?！!]{0,10}$")
@@ -129,7 +134,7 @@ _NICKNAME = re.compile(r"\s*(?:(?:的|嘅|额)?\s*(?P<nick>[小老阿])\s*(?P<su
 # (阿姨，给孙子买东西啊 to a shopper). Cantonese X生 / X太 (何生, 何太: Mr / Mrs X) and X师傅 only as an
 # address: 生 and 太 after a surname are more often words (姚太贵了), and the rep's own fitter is a 师傅 too.
 _ADDRESS_FORM = re.compile(r"(?P<surname>" + "|".join(COMPOUND_SURNAMES) + r"|[" + "".join(sorted(SURNAMES)) + r"])"
-                           r"\s*(?P<title>小姐|姑娘|阿姨|阿姐|孃孃|生|太|师傅)")
+                           r"\s*(?P<title>小姐|姑娘|阿姨|阿姐|大姐|孃孃|生|太|师傅)")
 _ADDRESS_ONLY = frozenset({"生", "太", "师傅"})
 # …and X师傅 the customer's person one is sent to or calls (找后厨的綦师傅, 打俾卢师傅): the rep's own
 # fitter is sent, not sought (我派王师傅过去).
@@ -417,6 +422,8 @@ def _addressed(text: str, f: _Found, speaker: str = "unknown") -> bool:
     if _LISTED_BEFORE.match(before):
         before = ""  # 钱总、孙工，…: the second of two addressed at once
     if _REQUEST_BEFORE.search(before):
+        return True
+    if _BEFORE_ASKED.match(before) and _ASKED_ON_PHONE.match(after.lstrip(" ")):
         return True
     if _BEFORE_ADDRESS.match(before):
         if _ASKED_ON_PHONE.match(after.lstrip(" ")):

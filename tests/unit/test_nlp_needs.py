@@ -755,3 +755,27 @@ def test_a_clause_ending_in_a_comma_ends_like_one_ending_in_a_stop() -> None:
         "要原浆的", "不要勾兑的", "桶得是二十升的"]
     # …while a bare 不要 before a comma still declines an add-on, no need.
     assert needs("讲台椅勿要，老师有椅子个。") == []
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [("我们要乙级防火门三百樘。", ["我们要乙级防火门三百樘"]),  # goods wanted with their count
+     ("机房要从八台扩到十四台。", ["机房要从八台扩到十四台"]),
+     ("果仁含量要四成以上。", ["果仁含量要四成以上"]),  # a figure the goods must reach
+     ("出胶要两秒以内。", ["出胶要两秒以内"]),
+     ("风扇声音得小点。", ["风扇声音得小点"]),
+     ("老客户的档案大概两千份得录进去。", ["老客户的档案大概两千份得录进去"])],
+)
+def test_needs_round_fourteen(text: str, expected: list[str]) -> None:
+    assert needs(text, industry="building_materials") == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["我们下个月要赶一批出口单子。",  # their own business, not goods wanted
+     "上回要了三十箱。",  # a past order
+     "你这出厂价得再低点。",  # haggling
+     "下个月可能还要一批安全帽，到时候再说。"],  # deferred
+)
+def test_no_needs_round_fourteen(text: str) -> None:
+    assert needs(text, industry="building_materials") == []

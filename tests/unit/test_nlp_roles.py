@@ -565,3 +565,30 @@ def test_a_title_misheard_after_a_surname_is_read_by_its_sound(text: str, mentio
 @pytest.mark.parametrize("text", ["我们这批设备的钱总共就八万。", "价钱不涨了吧。", "他的工作经历很丰富。"])
 def test_words_after_a_surname_that_sound_like_titles_stay_words(text: str) -> None:
     assert roles(text, speaker="customer") == []
+
+
+@pytest.mark.parametrize(
+    "text, mention",
+    [("欧总好～我是恒远包装的小米，上周您在展会留的名片。", "欧总"),  # a full-width tilde after the greeting
+     ("下午好～是城南花店的严老板吗？我是花满楼供应链的阿杰。", "严老板"),
+     ("喂 侬好 是 申江 印务 庞总 伐 阿拉 是 彩印 设备 小顾", "庞总"),  # Wu 侬好 opens the call
+     ("您好 是 上个月 在 咱们 网店 留言 问过 按摩椅 的 滕女士 吧 我 是 客服 小齐", "滕女士")],  # a long account, then 吧
+)
+def test_the_one_the_rep_calls_took_part_round_fourteen(text: str, mention: str) -> None:
+    assert any(m == mention and took for m, _, took in roles(text, speaker="rep")), roles(text, speaker="rep")
+
+
+def test_who_is_named_but_not_spoken_to_round_fourteen() -> None:
+    # 联系 takes its object: the one to call before delivery is not the one on the line.
+    assert roles("好的 送货 前 先 联系 葛先生", speaker="rep") == [("葛先生", "other", False)]
+    # 对，是我我爸… answers the call; the doctor after it is only talked about.
+    assert [t for *_, t in roles("对 是我 我妈 糖尿病 医生 说 要 每天 测", speaker="customer",
+                                 industry="medical_devices")] == [False] * len(
+        roles("对 是我 我妈 糖尿病 医生 说 要 每天 测", speaker="customer", industry="medical_devices"))
+
+
+def test_a_surname_missing_from_the_list_is_not_rewritten_by_sound() -> None:
+    # 文 was not a surname, so 文主任 was "corrected" to 温主任 — a name nobody said.
+    assert [m for m, *_ in roles("方案找总务处的文主任。", speaker="customer", industry="education_equipment")] == [
+        "总务处的文主任"]
+    assert roles("合同先给尚大姐看。", speaker="customer") == [("尚大姐", "other", False)]  # 大姐 after a surname
