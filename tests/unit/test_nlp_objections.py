@@ -589,3 +589,20 @@ def test_service_delivery_other_round_thirteen(text: str, kind: str) -> None:
 
 def test_a_phone_a_little_short_of_another_is_no_price() -> None:
     assert "price" not in types("后置照相的话，感觉小米11都还差点。")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["三十八万？佛山有间厂报紧我廿几万，点解你哋贵成咁多？",  # another seller's quote, then why so much dearer
+     "厦门那间才九十左右，一箱差十几块。",
+     "成都一个厂跟我讲全套十二三万就拿得下。",
+     "隔壁区做的才十来万，你们凭啥子多出三万？",
+     "八万二 再加 两万 服务费 老板 只肯 出 九万 上下",  # the ceiling the boss allows
+     "我们今年这块只批了三十万。"],
+)
+def test_price_objections_round_fourteen(text: str) -> None:
+    assert "price" in types(text)
+
+
+def test_a_count_from_a_factory_is_no_price_round_fourteen() -> None:
+    assert "price" not in types("有间厂一个月要我们三百箱。")
