@@ -50,12 +50,12 @@ _DELIVER = re.compile(r"发拨|送拨|寄拨|交拨|回(?:侬|你|您)(?:个)?�
                       r"[送发交寄补][0-9一二两三四五六七八九十百千半]|(?:我们|我).{0,8}?返(?:[0-9一二两三四五六七八九十百千半]|点|利|现)|"
                       r"从.{1,6}?[发送调出]|交给|送给|进场|进[校厂店园院]|铺货|上架|启动(?!会)|"
                       r"(?:送|发|交|装|做|弄|办|铺|调|修|改|换|补|寄|运|对|签|盖|备|准备|整理|写|处理|导|迁|录)(?:完|好|齐|出来)|(?:全|都)到|点火|"
-                      r"(?:送|发|补|寄|运|调|拿|带|打|转|汇|拉)(?:[0-9一二两三四五六七八九十几]+[^\s，,。？?！!过]{0,2})?(?:过去|过来|过嚟)|"
+                      r"(?:送|发|补|寄|运|调|拿|带|打|转|汇|拉|载)(?:[0-9一二两三四五六七八九十几]+[^\s，,。？?！!过]{0,2})?(?:过去|过来|过嚟)|"
                       r"给(?:您|你|侬)(?:们)?(?:换|修|装|调|补|送|发|拉|带|配)|升级|修复|解决|优化|培训|"
                       # Cantonese 晒 / 掂 and northern 利索 finish a job (换晒新货, 搞掂, 装利索).
                       r"(?:送|发|交|装|做|弄|换|补|修|整|搞|铺)(?:晒|掂|利索)|快递|send|"
                       # 装机九月二十五号搞定, 三栋全部完工, 直配到门店, 接口打通, 二十号早上头一车, 开始迁数据
-                      r"搞定|完工|(?:全部|都)结束|配到|打通|调通|送达|到场|上柜|入(?:贵司|你们|您)?仓|(?:头|第一)一?车|开始(?:迁|进场|施工|供)|"
+                      r"搞定|完工|(?:全部|都)结束|配到|打通|调通|送达|到场|到仓|到院|到校|发运|入场|上柜|入(?:贵司|你们|您)?仓|(?:头|第一)一?车|开始(?:迁|进场|施工|供)|"
                       # 合同传到你邮箱, 微信上给您, 电子发票发俾你, 把合同拿给阚科长, 全拉到地头
                       r"传(?:到|给|俾|过去)|(?:发|寄|传)俾|微信上?(?:发|给)|(?:拿|带|递)给|拉(?:到|去|过去|过来|工地)|"
                       # 我明天把合同发骆主管邮箱, 今晚电邮俾麦主任, 听日帮你开账号, 运到院里, 下周一实施
@@ -93,6 +93,8 @@ _LABEL_AFTER = re.compile(r"^的(?![话时]|消息|答复|回复|回话|电话|�
 _OWN_EVENT_AFTER = re.compile(r"^(?:我们|我)?(?:这边)?(?:还|也)?有(?!没有)")
 _OWN_PROCESS = re.compile(r"(?<![给到向找])(?:采购|审批|招标|立项|报批|盘库|迎检|开分公司|开业|开工|交房)")
 _HEDGE = re.compile(r"可能|也许|或许|说不定")
+# 货的话, 合同嘛: a short topic set off just before the date (not 如果…的话, a condition).
+_TOPIC = re.compile(r"(?:^|[，,\s])(?!如果|要是|假如)[^，,。？?！!\s的]{1,4}的话$")
 # …，卖得动的话再说: the sentence puts the whole wish off.
 _DEFER = re.compile(r"再说|到时候再")
 _FIRST_PERSON_END = re.compile(r"(?:我们|咱们|我|阿拉)(?:这边)?(?:尽量|争取|会|就|先|再|一定|可以|能)?$")
@@ -192,7 +194,9 @@ def _kind(clause: str, lead: str, after: str, speaker: str, d: DateMention, on: 
     if speaker == REP:
         if visits_for and not _DELIVER.search(_MOTION.sub("", rest)) and not _DELIVER_AFTER.match(_MOTION.sub("", after)):
             return "other"  # 下周一我带工程师到厂里当面过一遍参数, 下周五我到总部拜访艾经理: a visit
-        if _HYPOTHETICAL.search(near):
+        # 货的话七月三号首批发出: a topic right before the date, no condition.
+        if _HYPOTHETICAL.search(near.replace("的话" + d.phrase, d.phrase, 1) if at >= 0 and _TOPIC.search(clause[:at])
+                                else near):
             return "other"  # 如果九月底前续费的话: the customer's condition
         if impossible:
             return "other"

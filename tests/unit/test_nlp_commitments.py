@@ -168,3 +168,19 @@ def test_the_customers_deadline_for_an_offer_is_no_promise(text: str) -> None:
 )
 def test_data_moved_and_goods_all_arrived_by_a_day_are_promised(text: str) -> None:
     assert [k for k, _ in kinds(text, "rep")][-1] == "promised"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("机器的话3月9号首批发出，合同明天给您。", [("promised", "2026-03-09"), ("promised", "2026-03-03")]),  # a topic, no condition
+     ("三月十号设备发运，十五号前装好。", [("promised", "2026-03-10"), ("promised", "2026-03-15")]),
+     ("三月六号全部到仓。", [("promised", "2026-03-06")]), ("三月九号设备到院。", [("promised", "2026-03-09")]),
+     ("三月十一号入场。", [("promised", "2026-03-11")]),
+     ("会 啦 三月 七号 就 载 过去", [("promised", "2026-03-07")])],
+)
+def test_rep_delivery_promises_round_fourteen(text: str, expected: list) -> None:
+    assert kinds(text, "rep") == expected
+
+
+def test_a_condition_before_the_topic_still_conditions() -> None:
+    assert kinds("如果货的话3月9号发出，我们就签。", "rep") == [("other", "2026-03-09")]

@@ -367,3 +367,10 @@ def test_a_bare_third_of_a_month_after_a_named_month_is_of_that_month() -> None:
 @pytest.mark.parametrize("text", ["装完 一周内 回访", "报修以后必须两天内有人来修", "签约后六周内可以完成安装"])
 def test_a_window_counted_from_an_event_is_no_date(text: str) -> None:
     assert find_dates(text, dt.date(2026, 7, 6)) == []
+
+
+def test_the_afternoon_of_a_day_is_no_half_day_from_now() -> None:
+    # Wu 下半天 / 上半天 is the afternoon / morning of the day named before it, not "in half a day".
+    assert [(d.phrase, d.date) for d in find_dates("下礼拜二下半天送到", MON)] == [("下礼拜二", dt.date(2026, 3, 10))]
+    assert [d.phrase for d in find_dates("今天上半天有门诊", MON)] == ["今天"]
+    assert [(d.phrase, d.date) for d in find_dates("半天就能到", MON)] == [("半天", MON)]
