@@ -71,7 +71,7 @@ _AMOUNT = re.compile(
     r"(?P<approx2>多(?!" + _NOT_A_CENT_MORE + r"))?(?P<cur>" + _CUR + r"|毛钱|毛(?![利巾衣毯绒料坯重])|毫(?![米升克秒安伏瓦欧巴无不])|仙(?![人女子境草鹤桃丹])|角钱|角(?![形洲星度落铁架尺码梅楼区钢柜阀色]))?(?P<jiao>(?<=[块蚊])(?:零[一二三四五六七八九\d]|[一二三四五六七八九\d](?:毛[一二三四五六七八九\d]?)?|半)(?![十百千万]|[0-9一二两三四五六七八九][十百千万]))?"
 )
 _CLASSIFIERS = (r"台|个|件|套|只|箱|吨|米|平(?![台时常安均])|方|人|次|条|张|片|支|盒|瓶|罐|包|袋|辆|家|所|间|本|份|批|天|年|月|周|号|日|小时|"
-                r"分钟|秒|公里|度|瓦|毫升|升|斤|公斤|克|部|延米|匹|兆|模次|%|倍|寸|英寸|毫米|厘米|mm|cm|kg|KG|kw|KW|kW|G|M|T|路|期|层|楼|亩|颗|粒|卷|根|"
+                r"分钟|秒|公里|度|瓦|毫升|升|斤|公斤|克|部|延米|匹|兆|模次|%|倍|寸|英寸|毫米|厘米|公分|型|樘|趟|mm|cm|kg|KG|kw|KW|kW|G|M|T|路|期|层|楼|亩|颗|粒|卷|根|"
                 r"桶|名|位|级|段|码|分|岁|床|栋|户|节|架|伏|V|A|Hz|帧|核|线|转|样|盏|盘|扇|座|把|副|双|抽(?![成奖检查样签烟屉])|对(?![吧吗不啊？?])|打(?![完个了折掉一二三四五六七八九])|捆|顶|枚|款|种|项|届|季|代|单|笔|份|工位")
 # What follows a quantity, a date or a measure rather than money.
 _NOT_MONEY_AFTER = re.compile(r"^(?:多)?(?:小|大)?(?:" + _CLASSIFIERS + r"|点(?![" + CN_DIGIT_CHARS + r"\d]))")
@@ -199,6 +199,10 @@ _DIFF_BEFORE = re.compile(r"(?:贵(?:了|出|出了)?|(?<![最提])(?:高|差)(?
                           r"(?:快|近|将近|差不多|大概)?$")
 # A physical spec in the sentence (主轴转速一万二, 六千瓦切碳钢能到二十五, 耐温二百五): a bare number
 # there with no money word is the spec's figure, not money.
+# An engine oil's viscosity grade (15W40, 十五W四十, 5W-30) reads like 十五万四.
+_NOT_AN_AMOUNT_AT = re.compile(r"[0-9一二三四五六七八九十]{1,3}[wW]-?(?:\d{2}|[二三四五六]十)")
+_STEEL_GRADES = frozenset({"201", "304", "316", "430"})
+_STEEL_AFTER = re.compile(r"^L?(?:不锈钢|钢|的|材质|料|板|管|冒充)")
 _MEASURE_WORD = re.compile(r"(?:转速|耐温|温度|功率|厚度|精度|扭矩|电压|电流|硬度|隔音|噪音|含水率|含水律|水分|湿度|浓度)[^，,。；;！!？?]{0,5}$")
 _MEASURE = re.compile(r"[\d零一二两三四五六七八九十百千万](?:转(?![账给款让手卖])|千瓦|瓦|毫米|公分|厘米|微米|mm|伏|马力|分贝)")
 # 一个月才卖一万出头: the shop's turnover, not an amount of this deal.
@@ -682,6 +686,9 @@ def _money_in(text: str, speaker: str, ref: str | None, spans: list[Span] | None
             jiao, after = "", text_h[e:]
         if num == "五一" and not (unit or cur):
             continue  # 五一 alone is the holiday: fifty-one is said 五十一
+        if _NOT_AN_AMOUNT_AT.match(text_h, s) or text_h[s - 1:s] in ("×", "*", "x", "X") or (
+                num in _STEEL_GRADES and (_STEEL_AFTER.match(after) or text_h[:s].endswith("冒充"))):
+            continue  # 15W40 engine oil, M10×30 bolts, 304 stainless: grades and sizes, not money
         if num in ("五一", "十一", "双十一", "十二") and re.match(r"^(?:月|号|日|前|后|之前|之后|以前|以后|期间|假期|节|长假|黄金周|人多|活动|大促|那天)", after):
             continue  # 五一前, 十一月: holidays and months
         if (not cur and not unit and len(num) > 1 and _NOT_MONEY_AFTER.match(after)

@@ -27,7 +27,8 @@ NUMBER_RE = (
     r"(?:[万千百wWkK亿](?:\d|[" + CN_DIGIT_CHARS + r"])?)?"
 )
 
-_FULLWIDTH = str.maketrans("０１２３４５６７８９．，", "0123456789.,")
+# Not the full-width comma: in Chinese text it ends a clause (再减30，738到手), it groups no digits.
+_FULLWIDTH = str.maketrans("０１２３４５６７８９．", "0123456789.")
 _TOKEN = re.compile(r"\d+(?:\.\d+)?|点|[" + CN_DIGIT_CHARS + r"]|[十拾百佰千仟kK]|[万wW亿]")
 
 

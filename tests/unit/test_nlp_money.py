@@ -657,3 +657,18 @@ def test_round_thirteen_money() -> None:
     assert [(m.kind, m.yuan) for m in money_in("安装费一万二我给你免了。", "rep")] == [("discount", 12000.0)]
     # 四十五架 counts trucks (架, Cantonese), it prices nothing
     assert 45.0 not in [m.yuan for m in money_in("每 架 车 每个 月 六十 蚊 四十五 架 一个 月 两千 七", "rep")]
+
+
+def test_round_fourteen_amounts() -> None:
+    # A trailing 一 before a measure word (樘, 趟) counts the goods: 1 260 a door, not 1 261.
+    assert found("乙级单价一千二百六一樘。", "rep") == [("price", 1260)]
+    assert [y for _, y in found("一桶卖六百四一趟。", "rep")] == [640]
+    # The full-width comma ends a clause; it groups no digits (30，738 is 30, then 738).
+    assert 30738 not in [y for _, y in found("再减30，738到手。", "rep")]
+    assert parse_number("1,200") == 1200
+
+
+@pytest.mark.parametrize("text", ["机油要CF4以上十五W四十的。", "机油用5W-30的。", "要304不锈钢的螺栓。",
+                                  "他们那个是201冒充304的。", "M10×30的螺栓。", "要一只八十公分的柜子。", "配一台八十型的滚筒。"])
+def test_grades_and_sizes_are_no_money(text: str) -> None:
+    assert found(text) == []
