@@ -67,8 +67,9 @@ def _pattern(titles: tuple[str, ...]) -> re.Pattern[str]:
 
 
 # What joins a department to its person: 的; 额 / 个 in Shanghainese (财务科个蒋科长), 嘅 in Cantonese
-# (财务部嘅何姐). A transcript may put spaces around it.
-POSSESSIVE = "的|额|嘅|个"
+# (财务部嘅何姐). A transcript may put spaces around it, and a transcript or a hurried chat may write
+# 的 as its homophones 得 / 德 / 地 (采购部得饶经理).
+POSSESSIVE = "的|额|嘅|个|得|德|地"
 # …or a place word: 财务那边关姐, 供应科的那个祁科长, 车间里的老周.
 JOINERS = "那边的|这边的|里的|的那个|的那位|那边|这边"
 _DEPARTMENT_END = re.compile(r"(?:部|科|处|室|中心|办|组|班)$")
@@ -166,8 +167,10 @@ _SOUND_WORD_MIN_FREQ = 300
 _PERSONAL_TITLE = re.compile(r"(?:总|工|长|任|理|师|姐|哥|监|板|董|管|秘书|会计)$")
 # …and only where people are named: at a clause start, after a verb that governs a person or a
 # possessive, or before an address or a report (下物工程师 is 下午 + 工程师, nobody named 吴).
-_NAMED_BEFORE = re.compile(r"(?:^|[\s，,。.！!？?、：:；;]|喂|您好|你好|跟|和|给|找|问|叫|让|请|向|对|帮|的|们|是)$")
-_NAMED_AFTER = re.compile(r"^(?:[\s，,。.！!？?：:；;]|$|您|你|说|那边|这边|的|吗|嘛|好|他|她|也|都|在|要|让|同意|觉得|负责)")
+# Cantonese 同 / 揾 (with, find) and 喺 / 睇 (at, look) name people as 跟 / 找 and 在 / 看 do.
+_NAMED_BEFORE = re.compile(r"(?:^|[\s，,。.！!？?、：:；;]|喂|您好|你好|跟|和|同|给|找|揾|问|叫|让|请|向|对|帮|的|们|是)$")
+_NAMED_AFTER = re.compile(r"^(?:[\s，,。.！!？?：:；;]|$|您|你|说|那边|这边|的|吗|嘛|好|他|她|也|都|在|喺|要|让|同意|觉得|负责|"
+                          r"确认|对一|睇|看)")
 
 
 @lru_cache(maxsize=1)
@@ -295,8 +298,9 @@ def _with_misheard(text: str, found: list[PersonSpan], titles: Collection[str], 
         sounds = _word_sounds(freq)
         # …unless a surname as written stands where people are named on both sides (喂 伍宗 您好: not 无踪).
         named_both = m.group("a") is None and bool(_NAMED_BEFORE.search(text, 0, s)) and bool(_NAMED_AFTER.match(text[e:e + 4]))
-        if (e - s == 2 and syllables(text[s:e]) in sounds and not named_both) or (
-                s > 0 and syllables(text[s - 1:s + 1]) in sounds):
+        # (和段宫确认 sounds like 河段 too; named on both sides it is 和 + 段工.)
+        if not named_both and ((e - s == 2 and syllables(text[s:e]) in sounds) or (
+                s > 0 and syllables(text[s - 1:s + 1]) in sounds)):
             continue
         p = before.search(text, max(0, s - 16), s) if before is not None else None
         if p is None and not (_NAMED_BEFORE.search(text, 0, s) or _NAMED_AFTER.match(text[e:e + 4])):

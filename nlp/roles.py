@@ -138,7 +138,7 @@ _ADDRESS_FORM = re.compile(r"(?P<surname>" + "|".join(COMPOUND_SURNAMES) + r"|["
 _ADDRESS_ONLY = frozenset({"生", "太", "师傅"})
 # …and X师傅 the customer's person one is sent to or calls (找后厨的綦师傅, 打俾卢师傅): the rep's own
 # fitter is sent, not sought (我派王师傅过去).
-_SOUGHT_BEFORE = re.compile(r"(?:找|揾|打俾|打给|同|问|问下|问问)(?:[^，,。！!？?\s]{1,4}(?:的|嘅|个))?\s*$")
+_SOUGHT_BEFORE = re.compile(r"(?:找|揾|打俾|打给|同|问|问下|问问)(?:[^，,。！!？?\s]{1,4}(?:的|嘅|个|得|德))?\s*$")
 
 
 def _sought_master(text: str, title: str, start: int) -> bool:
@@ -329,7 +329,9 @@ def _role_sounds(pack: Pack) -> tuple[dict[tuple[str, ...], str], dict[str, tupl
 # Two-character titles said after a surname (牛经理, 尤会计, 简师傅): Whisper writes them as any word that sounds
 # the same (牛经历, 简师富, 溶主人). 老师 is left out: 老是 / 老实 follow a name too often.
 _SOUNDED_TITLES = ("经理", "主任", "主管", "总监", "会计", "科长", "处长", "部长", "院长", "校长", "厂长", "店长", "馆长",
-                   "师傅", "律师", "医生", "护士", "老板", "组长", "所长", "站长", "场长")
+                   "师傅", "律师", "医生", "护士", "老板", "组长", "所长", "站长", "场长",
+                   # forms of address (蓝销解 → 蓝小姐, 宓阿议 → 宓阿姨, 侯娘孃 → 侯孃孃)
+                   "小姐", "阿姨", "孃孃")
 # A window that is a word of its own (经历, 不涨) is read as the title only where a name's sentence goes on after it.
 _AFTER_NAME = frozenset("，,。.！!？?；; 说讲那这的嘅个在来去看签审吧吗呢啊呀哈也都和跟同他她我你您")
 

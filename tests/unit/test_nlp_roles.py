@@ -592,3 +592,21 @@ def test_a_surname_missing_from_the_list_is_not_rewritten_by_sound() -> None:
     assert [m for m, *_ in roles("方案找总务处的文主任。", speaker="customer", industry="education_equipment")] == [
         "总务处的文主任"]
     assert roles("合同先给尚大姐看。", speaker="customer") == [("尚大姐", "other", False)]  # 大姐 after a surname
+
+
+@pytest.mark.parametrize(
+    "text, mention, role",
+    [("合同先给采购部得饶经理过一遍。", "采购部得饶经理", "procurement"),  # 的 written as its homophone 得
+     ("收货找后厨德庾师傅。", "庾师傅", "other"),  # sought after a place + 德: someone one goes to
+     ("合同你抄送俾财务部嘅蓝销解。", "财务部嘅蓝销解", "finance"),  # 小姐 misheard, read by its sound
+     ("发票寄到总店的宓阿议。", "宓阿议", "other"),
+     ("下周三和段宫确认服务器配置。", "段工", "technical")],  # 工 misheard, named on both sides (not 河段)
+)
+def test_misheard_joins_forms_of_address_and_titles(text: str, mention: str, role: str) -> None:
+    found = roles(text, speaker="customer", industry="manufacturing")
+    assert any(m == mention and r == role for m, r, _ in found), found
+
+
+@pytest.mark.parametrize("text", ["财务部得审一下再说。", "这个施工得抓紧。", "我们要个小结。"])
+def test_homophone_joins_name_nobody(text: str) -> None:
+    assert roles(text, speaker="customer") == []
