@@ -134,16 +134,18 @@ _NICKNAME = re.compile(r"\s*(?:(?:的|嘅|额)?\s*(?P<nick>[小老阿])\s*(?P<su
 # (阿姨，给孙子买东西啊 to a shopper). Cantonese X生 / X太 (何生, 何太: Mr / Mrs X) and X师傅 only as an
 # address: 生 and 太 after a surname are more often words (姚太贵了), and the rep's own fitter is a 师傅 too.
 _ADDRESS_FORM = re.compile(r"(?P<surname>" + "|".join(COMPOUND_SURNAMES) + r"|[" + "".join(sorted(SURNAMES)) + r"])"
-                           r"\s*(?P<title>小姐|姑娘|阿姨|阿姐|大姐|孃孃|生|太|师傅)")
+                           r"\s*(?P<title>小姐|姑娘|阿姨|阿姐|大姐|孃孃|生|太|师傅|叔)")
 _ADDRESS_ONLY = frozenset({"生", "太", "师傅"})
 # …and X师傅 the customer's person one is sent to or calls (找后厨的綦师傅, 打俾卢师傅): the rep's own
 # fitter is sent, not sought (我派王师傅过去).
-_SOUGHT_BEFORE = re.compile(r"(?:找|揾|打俾|打给|同|问|问下|问问)(?:[^，,。！!？?\s]{1,4}(?:的|嘅|个|得|德))?\s*$")
+# The one called may be named as kin first (打俾我老公黎生).
+_SOUGHT_BEFORE = re.compile(r"(?:找|揾|打俾|打给|同|和|跟|问|问下|问问|拜访|联系|约)"
+                            r"(?:[^，,。！!？?\s]{1,4}(?:的|嘅|个|得|德)|\s*(?:我|阮)?\s*(?:老公|老婆|爱人|先生|太太))?\s*$")
 
 
 def _sought_master(text: str, title: str, start: int) -> bool:
-    """X师傅 at `start` is someone the speaker goes to or calls."""
-    return title == "师傅" and bool(_SOUGHT_BEFORE.search(text, max(0, start - 8), start))
+    """X师傅 (or Cantonese X生 / X太) at `start` is someone the speaker goes to or calls."""
+    return title in ("师傅", "生", "太") and bool(_SOUGHT_BEFORE.search(text, max(0, start - 10), start))
 # Surnames names.py leaves out as more often grammar or words (单价, 车间, 管理, 成本): a person only when
 # spoken to at the start of a clause (喂单总吗, 车总，跟您再唠唠, 单工您好).
 _WEAK_SURNAME = re.compile(r"(?P<surname>[单车管成])(?P<title>总|工|经理|主任|科长|厂长|店长|老板)")
@@ -262,8 +264,9 @@ def _mentions(text: str, pack: Pack, seg: Segmenter | None, persons: list[Person
                 (known(text[s:e]) and not long_title) or (long_title and known(text[s:e + 1])):
             continue  # 卫生, 毕生, 如何生, 于小姐姐: words, nobody called 卫 or 何
         p = prefix_re.search(text, max(0, s - 16), s)
-        if m.group("title") in _ADDRESS_ONLY and p is None and not _SANG_AFTER.match(text, e) \
-                and not _sought_master(text, m.group("title"), s):
+        # (X师傅 goes on: whose it is, the customer's or the rep's fitter, is judged with the speaker.)
+        if m.group("title") in _ADDRESS_ONLY and m.group("title") != "师傅" and p is None \
+                and not _SANG_AFTER.match(text, e) and not _sought_master(text, m.group("title"), s):
             continue  # X生 stands alone as an address, or after the department (财务部嘅谭生倾下)
         start = p.start() if p else s
         found.append(_Found(start, e, text[start:e], m.group("surname"), m.group("title"),
@@ -621,7 +624,9 @@ def roles_in(
         if (evidence == "mentioned" and f.surname is None and _OCCUPATIONAL.search(f.title)
                 and not _SPECIFIC_AFTER.match(text[f.end:])):
             continue
+        # The customer's own 师傅 (亢师傅在中央厨房等你) is the customer's person; the rep's is the rep's fitter.
         if evidence == "mentioned" and (f.address_only or (f.title in _ADDRESS_ONLY and not f.prefix
+                                                           and not (speaker == "customer" and f.title == "师傅")
                                                            and not _sought_master(text, f.title, f.start))):
             continue  # X生 only said to the person, or after their department (财务部嘅谭生)
         if evidence == "mentioned" and f.surname is None and not f.prefix and f.title in _DEPARTMENT_WORDS \

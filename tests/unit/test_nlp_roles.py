@@ -610,3 +610,22 @@ def test_misheard_joins_forms_of_address_and_titles(text: str, mention: str, rol
 @pytest.mark.parametrize("text", ["财务部得审一下再说。", "这个施工得抓紧。", "我们要个小结。"])
 def test_homophone_joins_name_nobody(text: str) -> None:
     assert roles(text, speaker="customer") == []
+
+
+@pytest.mark.parametrize(
+    "text, mention",
+    [("食堂那边找膳食科的粟科长。", "粟科长"),  # 粟 was "corrected" by sound to 苏
+     ("合同发拨采购科个揭科长。", "采购科个揭科长"), ("问车间的扶主任。", "车间的扶主任"),
+     ("合同快递到财务科的苍会计。", "财务科的苍会计"), ("合同寄拨财务个蒉会计。", "财务个蒉会计")],
+)
+def test_rarer_surnames_round_fifteen(text: str, mention: str) -> None:
+    assert mention in [m for m, *_ in roles(text, speaker="customer")]
+
+
+def test_masters_and_uncles_sought_or_named_by_the_customer() -> None:
+    assert [m for m, *_ in roles("后日昝师傅整天都在码头。", speaker="customer")] == ["昝师傅"]
+    assert [m for m, *_ in roles("顺便和亢师傅确认下电箱位置。", speaker="rep")] == ["亢师傅"]
+    assert [m for m, *_ in roles("你打俾我老公黎生。", speaker="customer")] == ["黎生"]
+    assert [m for m, *_ in roles("装探头搵仓库嘅甘叔。", speaker="customer")] == ["仓库嘅甘叔"]
+    # …while the rep's own fitter sent along is no customer person.
+    assert roles("我派王师傅过去。", speaker="rep") == []
