@@ -779,3 +779,27 @@ def test_needs_round_fourteen(text: str, expected: list[str]) -> None:
 )
 def test_no_needs_round_fourteen(text: str) -> None:
     assert needs(text, industry="building_materials") == []
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [("飞溅要少。", ["飞溅要少"]), ("避震要好。", ["避震要好"]),  # a property the goods must have
+     ("床宽不要超过九十公分。", ["床宽不要超过九十公分"]), ("推车勿好超过七公斤。", ["推车勿好超过七公斤"]),
+     ("材料不要有甲醛。", ["材料不要有甲醛"]), ("要实时睇到温度。", ["要实时睇到温度"]),
+     ("第一车二月十二号以前着送到。", ["第一车二月十二号以前着送到"]),  # Hokkien 着: must
+     ("装机顶迟八月二十号要搞掂。", ["装机顶迟八月二十号要搞掂"]),  # Cantonese 顶迟: at the latest
+     ("头一批得十一月十号以前拉到矿上。", ["头一批得十一月十号以前拉到矿上"]),
+     ("一个钟头要灌两千瓶。", ["一个钟头要灌两千瓶"])],
+)
+def test_needs_round_fifteen(text: str, expected: list[str]) -> None:
+    assert needs(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["一个平方勿好超过两百七。",  # a price ceiling, not a spec
+     "前年问你们买过一批皮带。",  # 皮带 is a belt, not 带 (bring)
+     "下礼拜四我要带小囡去打预防针。", "价格要低。", "你不要太担心。", "不要有什么顾虑。"],
+)
+def test_no_needs_round_fifteen(text: str) -> None:
+    assert needs(text) == []
