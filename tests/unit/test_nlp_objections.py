@@ -606,3 +606,22 @@ def test_price_objections_round_fourteen(text: str) -> None:
 
 def test_a_count_from_a_factory_is_no_price_round_fourteen() -> None:
     assert "price" not in types("有间厂一个月要我们三百箱。")
+
+
+@pytest.mark.parametrize(
+    "text, kind",
+    [("返三个点也是十八万外。", "price"),  # what a rebate still leaves
+     ("维修预算只有六万，超出来五千多。", "price"), ("你哋贵成十几万。", "price"), ("隔离街嗰间先至廿几万，你哋凭咩贵咁多？", "price"),
+     ("侬这个贵出来一千多，做啥？", "price"), ("一年要两万多，有点肉痛。", "price"), ("这也太黑了吧。", "price"),
+     ("超得太多哒，价钱还要松一松咯。", "price"), ("九折后仍高出一点。", "price"),
+     ("学院给的额度是三十五万。", "price"),
+     ("合同要先付一半定金？这个我们不接受。", "other"), ("三年我可不敢。", "other"),
+     ("半年我做不得主。", "other"), ("阿姨年纪大，怕伊拉学勿会。", "other")],
+)
+def test_objections_round_fifteen(text: str, kind: str) -> None:
+    assert kind in types(text)
+
+
+@pytest.mark.parametrize("text", ["你们要是还这么整，我可不敢再推荐了。", "黑色的有货吗？"])
+def test_no_objection_round_fifteen(text: str) -> None:
+    assert "other" not in types(text) and "price" not in types(text)
