@@ -611,7 +611,7 @@ def test_a_count_from_a_factory_is_no_price_round_fourteen() -> None:
 @pytest.mark.parametrize(
     "text, kind",
     [("返三个点也是十八万外。", "price"),  # what a rebate still leaves
-     ("维修预算只有六万，超出来五千多。", "price"), ("你哋贵成十几万。", "price"), ("隔离街嗰间先至廿几万，你哋凭咩贵咁多？", "price"),
+     ("维修预算只有六万，超出来五千多。", "price"), ("你哋贵成十几万。", "price"), ("你们凭啥子一间多出五万多喃？", "price"), ("凭咩你哋贵咁多？", "price"),
      ("侬这个贵出来一千多，做啥？", "price"), ("一年要两万多，有点肉痛。", "price"), ("这也太黑了吧。", "price"),
      ("超得太多哒，价钱还要松一松咯。", "price"), ("九折后仍高出一点。", "price"),
      ("学院给的额度是三十五万。", "price"),
