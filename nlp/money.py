@@ -68,7 +68,7 @@ _NOT_A_CENT_MORE = r"\s*一(?:分|毛|蚊|块|钱|个子|仙)"
 _ANY_NUMERAL = re.compile(r"[0-9０-９" + CN_NUM_CHARS + r"]|半价|对折|减半")
 _AMOUNT = re.compile(
     r"(?:(?<![\d.A-Za-z])|(?<=[A-Za-z])(?=[^\x00-\x7f]))(?P<num>" + NUMBER_RE + r")(?<![零〇○])(?P<approx>多(?!" + _NOT_A_CENT_MORE + r")|来|左右|几)?(?P<unit>万元|万块|万|w|W|千元|千块|千|k|K|百块|百元|亿元|亿)?"
-    r"(?P<approx2>多(?!" + _NOT_A_CENT_MORE + r"))?(?P<cur>" + _CUR + r"|毛钱|毛(?![利巾衣毯绒料坯重])|毫(?![米升克秒安伏瓦欧巴无不])|仙(?![人女子境草鹤桃丹])|角钱|角(?![形洲星度落铁架尺码梅楼区钢柜阀色]))?(?P<jiao>(?<=[块蚊])(?:零[一二三四五六七八九\d]|[一二三四五六七八九\d](?:毛[一二三四五六七八九\d]?)?|半)(?![十百千万]|[0-9一二两三四五六七八九][十百千万]))?"
+    r"(?P<approx2>多(?!" + _NOT_A_CENT_MORE + r"))?(?P<cur>" + _CUR + r"|毛钱|毛(?![利巾衣毯绒料坯重])|毫(?![米升克秒安伏瓦欧巴无不])|仙(?![人女子境草鹤桃丹])|角钱|角(?![形洲星度落铁架尺码梅楼区钢柜阀色]))?(?P<jiao>(?<=[块蚊])(?:零[一二三四五六七八九\d]|[一二三四五六七八九\d](?:毛[一二三四五六七八九\d]?)?|半)(?![十百千万.\d]|[0-9一二两三四五六七八九][十百千万]))?"
 )
 _CLASSIFIERS = (r"台|个|件|套|只|箱|吨|米|平(?![台时常安均])|方|人|次|条|张|片|支|盒|瓶|罐|包|袋|辆|家|所|间|本|份|批|天|年|月|周|号|日|小时|"
                 r"分钟|秒|公里|度|瓦|毫升|升|斤|公斤|克|部|延米|匹|兆|模次|%|倍|寸|英寸|毫米|厘米|公分|型|樘|趟|mm|cm|kg|KG|kw|KW|kW|G|M|T|路|期|层|楼|亩|颗|粒|卷|根|"
@@ -152,7 +152,7 @@ _NUMBER_GAP = re.compile(r"(?<=[一二两三四五六七八九]) (?=[二两三�
                          r"|(?<=[一二两三四五六七八九]) (?=十[一二三四五六七八九]?(?:台|套|个|件|箱|包|家|店|间|部|扇|瓶|盒|吨|只|张|支|条|辆|份|桶|袋|罐)"
                          r"\s?(?:就是|是|一共|共|总共|要|得|算)?\s?[一二两三四五六七八九十])")
 # 块 counting pieces: 四十块就是十二万八 (a money amount follows), 装四十块 (installed).
-_PIECES_AFTER = re.compile(r"^(?:的话)?(?:就是|就|是|一共|共|总共)?(?:\d+|[一二两三四五六七八九十][一二两三四五六七八九十百]*)[千万kKwW]")
+_PIECES_AFTER = re.compile(r"^(?:的话)?(?:就是|就|是|一共|共|总共)?(?:\d+(?:\.\d+)?|[一二两三四五六七八九十][一二两三四五六七八九十百]*)[千万kKwW]")
 _INSTALL_BEFORE = re.compile(r"(?:装|安装|铺|(?<!补)贴|挂|送|寄|带)(?:了|个)?$")  # 补贴三百块 is money; 送两块 are samples
 # 百分之三十八 is a rate; 发一万五 / 第三十 count goods and places.
 _QUANTITY_BEFORE = re.compile(r"(?:百分之|发|先发|第)$")
@@ -293,9 +293,9 @@ _ADJACENT = re.compile(
     r"(?P<x>[一二两三四五六七八九])(?P<y>[二三四五六七八九])(?P<place>[十百千万])?(?P<big>(?<![万])[万千]|w|W)?(?P<cur>" + _CUR + r")?"
     r"(?![\d零〇二两三四五六七八九十百千]|一(?![只个台套件箱包瓶张支条双副盒桶块片]))"  # 三四千一只: 一只 is per unit
 )
-# 七千六七, 两万四五: two neighbouring digits after a 千 / 万 head are the range of the place below it.
+# 七千六七, 两万四五, 二百五六: two neighbouring digits after a 百 / 千 / 万 head are the range of the place below it.
 _TAIL_RANGE = re.compile(
-    r"(?<![\d.零〇一二两三四五六七八九十百千万])(?P<head>(?:[一二两三四五六七八九]?十[一二两三四五六七八九]?|[一二两三四五六七八九])(?P<hu>[万千]))"
+    r"(?<![\d.零〇一二两三四五六七八九十百千万])(?P<head>(?:[一二两三四五六七八九]?十[一二两三四五六七八九]?|[一二两三四五六七八九])(?P<hu>[万千百]))"
     r"(?P<x>[一二两三四五六七八九])(?P<y>[二三四五六七八九])(?P<cur>" + _CUR + r")?(?![\d零〇一二两三四五六七八九十百千万])"
 )
 # 四十六、七元: the last digit said again, one higher.
@@ -577,6 +577,7 @@ _ROUND = re.compile(r"[一二两三四五六七八九]?[十百千万]+|\d+[万�
 def _approximate(num: str, unit: str, approx: str, approx2: str, value: float, after: str, before: str
                  ) -> tuple[float, float, int, int] | None:
     """The bounds of an approximate amount, and how many characters it takes before / after; None if exact."""
+    num = num.replace("廿", "二十").replace("卅", "三十")  # 廿几万 steps as 二十几万
     mult = _mult(unit) if unit else 1.0
     step = _step(num.rstrip("万千百亿wWkK")) * (_mult(num[-1]) if num[-1:] in "万千百亿wWkK" else 1.0) * mult
     if len(num) >= 2 and num[-2] in _COLLOQUIAL_PLACE and (num[-1].isdigit() or num[-1] in _DIGIT):

@@ -19,7 +19,7 @@ _BIG_UNITS: dict[str, int] = {"万": 10_000, "w": 10_000, "W": 10_000, "亿": 10
 
 # Character classes for building regexes elsewhere.
 CN_DIGIT_CHARS = "零〇○一幺二两俩三四五六七八九"
-CN_NUM_CHARS = CN_DIGIT_CHARS + "十拾百佰千仟万亿"
+CN_NUM_CHARS = CN_DIGIT_CHARS + "十拾百佰千仟万亿廿卅"  # 廿 / 卅: twenty / thirty (廿八蚊, 廿几万)
 # A number as written in speech or chat: Arabic (with thousands separators and decimals)
 # or Chinese numerals, optionally mixed with units (12万5, 3千5, 十二点五万).
 NUMBER_RE = (
@@ -43,7 +43,7 @@ def parse_number(text: str, *, colloquial: bool = True) -> float | None:
     `colloquial` reads a trailing digit after a unit in the next lower unit
     (八百八 = 880, 一万二 = 12000); 八百零八 keeps its 零 and means 808.
     """
-    s = to_halfwidth(text).replace(",", "").strip()
+    s = to_halfwidth(text).replace(",", "").replace("廿", "二十").replace("卅", "三十").strip()
     if not s:
         return None
     tokens = _TOKEN.findall(s)

@@ -672,3 +672,14 @@ def test_round_fourteen_amounts() -> None:
                                   "他们那个是201冒充304的。", "M10×30的螺栓。", "要一只八十公分的柜子。", "配一台八十型的滚筒。"])
 def test_grades_and_sizes_are_no_money(text: str) -> None:
     assert found(text) == []
+
+
+def test_round_fifteen_amounts() -> None:
+    # 廿 / 卅 are twenty / thirty, also before 几 (廿几万 is 200 000–300 000).
+    assert parse_number("廿八") == 28 and parse_number("卅五") == 35
+    assert found("一个月要廿八蚊。", "rep") == [("quote", 28)]
+    assert [(m.yuan_low, m.yuan_high) for m in money_in("别家先至廿几万。", "customer")] == [(200_000, 300_000)]
+    # Two neighbouring digits after 百 are a range of tens: 二百五六 is 250–260, not 256.
+    assert [(m.yuan_low, m.yuan_high) for m in money_in("一平才二百五六。", "customer")] == [(250, 260)]
+    # An Arabic number after 块 that goes on with a decimal is no 毛: 一块1.18w is a screen at 11 800.
+    assert found("86寸一块1.18w，30块35.4w。", "rep") == [("price", 11_800), ("quote", 354_000)]
