@@ -57,7 +57,7 @@ _DELIVER = re.compile(r"发拨|送拨|寄拨|交拨|回(?:侬|你|您)(?:个)?�
                       # 装机九月二十五号搞定, 三栋全部完工, 直配到门店, 接口打通, 二十号早上头一车, 开始迁数据
                       r"搞定|完工|(?:全部|都)结束|配到|打通|调通|送达|到场|到仓|到院|到校|发运|入场|上柜|入(?:贵司|你们|您)?仓|(?:头|第一)一?车|开始(?:迁|进场|施工|供)|"
                       # 合同传到你邮箱, 微信上给您, 电子发票发俾你, 把合同拿给阚科长, 全拉到地头
-                      r"传(?:到|给|俾|过去)|(?:发|寄|传)俾|微信上?(?:发|给)|(?:拿|带|递)给|拉(?:到|去|过去|过来|工地)|"
+                      r"传(?:到|给|俾|过去)|传真|甩给|(?:发|寄|传)俾|微信上?(?:发|给|甩)|(?:拿|带|递)给|拉(?:到|去|过去|过来|工地)|"
                       # 我明天把合同发骆主管邮箱, 今晚电邮俾麦主任, 听日帮你开账号, 运到院里, 下周一实施
                       r"把[^，,。？?！!\s]{1,12}?(?:发|寄|送|传)|电邮|发邮件|开(?:账号|账户|户)|运(?:到|过去|过来|抵)|实施|"
                       # 带合同过嚟, 带签好的补充协议过来: papers or goods handed over (a sample, a case study or
@@ -135,6 +135,8 @@ _OWN_EVENT_NOUN_AFTER = re.compile(r"^[^，,。；;！!？?]{0,4}?(?:报到|开�
 _OWN_DAY_BEFORE = re.compile(r"(?:预产期|生日|婚期|满月)(?:是|在)?$")
 _BY_THEN = re.compile(r"^[，,\s]*[^，,。；;！!？?]{0,8}?(?:(?:届时|在那之前|那之前)[^，,。；;！!？?]{0,4}?"
                       r"(?:必须|一定要|务必|得|要)|(?:必须|一定要|务必|得|要)(?:在)?那之前)")
+_YOU_MOVED = re.compile(r"(?:你们|你哋|您|你|侬)(?:改|换|就)(?:到|在|喺)?$")
+_COME_THEN = re.compile(r"^" + _TIME_OF_DAY + r"?(?:再)?(?:来|过来|嚟|过嚟|去|过去|上门)(?![了过])")
 _SECOND_PERSON_END = re.compile(r"(?:你们|你哋|您|你|侬|贵司)(?:这边|那边)?$")
 _ASK_VENDOR = re.compile(r"把|给我|发我|给我们|发我们")
 # Where a date's own words start when an unpunctuated clause holds several dates: at the last
@@ -225,6 +227,8 @@ def _kind(clause: str, lead: str, after: str, speaker: str, d: DateMention, on: 
         if (_YOU_AFTER.match(after) and "了" not in after[:6]) or _YOU_DO_IT.search(clause):
             return "expected"
         you = bool(_SECOND_PERSON_END.search(lead))
+        if (you or _YOU_MOVED.search(lead)) and _COME_THEN.match(after):
+            return "expected"  # 侬下礼拜二来好了, 你改下个礼拜五嚟啦: the day the customer asks the rep to come
         if _OWN_EVENT_AFTER.match(after) or (_OWN_PROCESS.search(after) and not you):
             return "other"
         # 先把钱给了再说 货最晚一月十号进仓: a 再说 before the date puts off what came before, not the date.

@@ -355,7 +355,8 @@ def _week(m: re.Match[str], on: dt.date) -> _Days | None:
 _RELATIVE_DAY = {"今天": 0, "今日": 0, "今儿": 0, "今晚": 0, "今早": 0, "当晚": 0, "本日": 0, "明天": 1,
                  "今朝": 0, "今儿个": 0, "明儿个": 1, "昨儿": -1, "昨儿个": -1, "前儿": -2, "前儿个": -2,
                  "明日": 1, "明儿": 1, "明早": 1, "明晚": 1, "听日": 1, "听朝": 1, "明朝": 1, "后天": 2, "后日": 2,
-                 "大后天": 3, "大大后天": 4, "昨天": -1, "昨日": -1, "琴日": -1, "寻日": -1, "前天": -2, "前日": -2}
+                 "大后天": 3, "大大后天": 4, "昨天": -1, "昨日": -1, "琴日": -1, "寻日": -1, "前天": -2, "前日": -2,
+                 "明仔载": 1, "今仔日": 0}  # Hokkien: tomorrow, today
 
 
 def _relative_day(m: re.Match[str], on: dt.date) -> _Days | None:
@@ -366,6 +367,10 @@ def _relative_day(m: re.Match[str], on: dt.date) -> _Days | None:
 # 下单以后十天, 报修以后必须两天内, 装完 一周内 回访: counted from an event (a modal may come between).
 _EVENT_BEFORE = re.compile(r"(?:(?<![0-9一二两三四五六七八九十半个天周月年期节])(?:以后|之后|后)|(?<=[装修签做收验弄搞])\s*完)"
                            r"\s*(?:(?:必须|要|得|就|会|能|可以|保证|都)\s*)*$")
+
+
+_SERVICE_AFTER = re.compile(r"(?:免费|包换|换件|保修|包修|保养|质保|不收钱|不收费)")
+_SERVICE_BEFORE = re.compile(r"报修|接报|保修|质保|售后")
 
 
 def _count(m: re.Match[str], on: dt.date) -> _Days | None:
@@ -380,6 +385,9 @@ def _count(m: re.Match[str], on: dt.date) -> _Days | None:
     if _EVENT_BEFORE.search(m.string, 0, m.start()):
         return None  # 下单以后十天, 验收后一个月内: counted from an event, not from today
     after = m.string[m.end():]
+    sentence = m.string[max(m.string.rfind(c, 0, m.start()) for c in "。！？!?\n") + 1:m.start()]
+    if _SERVICE_AFTER.match(after) or _SERVICE_BEFORE.search(sentence):
+        return None  # 三年内免费保养, 接报四个钟头内给回音，一天以内派人上门: a service term, not a date
     if not suf and re.match(r"就能|就可以", after) and not re.match(r"(?:就能|就可以)(?:到|发|交|送|装|完成|上线|用上|投产)", after):
         return None  # 两年就能回本: a payback time, not a date
     if n_text in ("半",):
@@ -657,7 +665,7 @@ _RULES: list[tuple[re.Pattern[str], object]] = [
     (re.compile(r"(?<!每)" + _PRE + r"(?:" + _WEEKREF + r")?" + _WEEK + r"(?:的?" + _WEEK + r")?(?P<x>[一二三四五六日天末1-7])" + _SUF),
      _weekday),
     (re.compile(_PRE + _WEEKREF + _WEEK + r"(?![二三四五六日天末1-7]|一(?!起))" + _SUF), _week),
-    (re.compile(_PRE + r"(?P<rd>大大后天|大后天|后天|今天|今日|今儿个|明儿个|昨儿个|前儿个|昨儿|(?<![之以])前儿|今儿|今晚|今早|当晚|本日|明天|明日|明儿|明早|明晚|听日|听朝|(?<![说证表声标透发查])明朝|(?<![如])今朝|"
+    (re.compile(_PRE + r"(?P<rd>明仔载|今仔日|大大后天|大后天|后天|今天|今日|今儿个|明儿个|昨儿个|前儿个|昨儿|(?<![之以])前儿|今儿|今晚|今早|当晚|本日|明天|明日|明儿|明早|明晚|听日|听朝|(?<![说证表声标透发查])明朝|(?<![如])今朝|"
                 r"(?<![之以今此然最日])后日|昨天|昨日|琴日|寻日|(?<![之以])前[天日])" + _SUF),
      _relative_day),
     (re.compile(_PRE + r"(?<![\d第])(?P<n>" + _N + r"个半|" + _N + r"|(?<![上下])半)个?(?P<unit>工作日|天|日|周|星期|礼拜|月|年)"

@@ -184,3 +184,21 @@ def test_rep_delivery_promises_round_fourteen(text: str, expected: list) -> None
 
 def test_a_condition_before_the_topic_still_conditions() -> None:
     assert kinds("如果货的话3月9号发出，我们就签。", "rep") == [("other", "2026-03-09")]
+
+
+def test_the_day_the_customer_asks_the_rep_to_come_round_fifteen() -> None:
+    assert kinds("下礼拜一科长出差，侬下礼拜二来好了。", "customer") == [("other", "2026-03-09"), ("expected", "2026-03-10")]
+    assert kinds("下个礼拜四医生放假，你改下个礼拜五嚟啦。", "customer") == [("other", "2026-03-12"),
+                                                                        ("expected", "2026-03-13")]
+    assert kinds("下周三你来过了吧？", "customer") == [("other", "2026-03-11")]
+
+
+def test_hokkien_tomorrow_and_papers_sent_round_fifteen() -> None:
+    assert kinds("合同明仔载寄过去。", "rep") == [("promised", "2026-03-03")]
+    assert kinds("合同今晚微信上甩给你。", "rep") == [("promised", "2026-03-02")]
+    assert kinds("合同明天传真过去。", "rep") == [("promised", "2026-03-03")]
+
+
+@pytest.mark.parametrize("text", ["一年内换件不收钱。", "三年内免费保养。", "接报四个钟头内给回音，一天以内派人上门。"])
+def test_service_terms_are_no_dates(text: str) -> None:
+    assert kinds(text, "rep") == []
