@@ -68,8 +68,8 @@ def _pattern(titles: tuple[str, ...]) -> re.Pattern[str]:
 
 # What joins a department to its person: 的; 额 / 个 in Shanghainese (财务科个蒋科长), 嘅 in Cantonese
 # (财务部嘅何姐). A transcript may put spaces around it, and a transcript or a hurried chat may write
-# 的 as its homophones 得 / 德 / 地 (采购部得饶经理).
-POSSESSIVE = "的|额|嘅|个|得|德|地"
+# 的 as its homophones 得 / 德 / 地, and 个 as 格 (采购部得饶经理).
+POSSESSIVE = "的|额|嘅|个|得|德|地|格"
 # …or a place word: 财务那边关姐, 供应科的那个祁科长, 车间里的老周.
 JOINERS = "那边的|这边的|里的|的那个|的那位|那边|这边"
 _DEPARTMENT_END = re.compile(r"(?:部|科|处|室|中心|办|组|班)$")

@@ -71,8 +71,9 @@ _NOT_VOCATIVE_AFTER = re.compile(r"^(?:说|讲|话|那边|这边|那里|的|也|
 # (价格我今晚跟老板再磨一磨, 我回去同经理讲讲; 我帮侬去问问经理 asks on the customer's behalf) — the
 # customer's boss is 你们老板, 你跟老板…
 _REP_ASKS_OWN = re.compile(r"(?:请示|报批)(?:一下|下)?(?:我们|阿拉|我哋)?$")
-# 额 / 俺 are 我 in northern speech, 搵 / 揾 Cantonese 找 (额回去跟老板磨一磨, 我要返去搵老板签字).
-_REP_I_ASK = re.compile(r"(?:我|额|俺)(?!们|哋)(?:(?:帮|替|给)(?:你|您|侬)|[^你您侬，,。？?！!]){0,8}(?:跟|同|问|问下|问问|让|叫|找|搵|揾)"
+# 额 / 俺 are 我 in northern speech, 搵 / 揾 Cantonese 找 (额回去跟老板磨一磨, 我要返去搵老板签字); 窝 / 涡 / 倭 / 斡
+# are 我 misheard.
+_REP_I_ASK = re.compile(r"(?:我|额|俺|窝|涡|倭|斡)(?!们|哋)(?:(?:帮|替|给)(?:你|您|侬)|[^你您侬，,。？?！!]){0,8}(?:跟|同|问|问下|问问|让|叫|找|搵|揾)"
                         r"(?:我们|阿拉|我哋)?$|(?:回去|返去|回公司)(?:再)?(?:跟|同|问|找|搵|揾)$")
 # …and only a rep's superiors and back office are asked so (我跟店长对接 is the customer's store manager).
 _REP_SUPERIORS = frozenset({"老板", "大老板", "老总", "老细", "领导", "经理", "区域经理", "大区经理", "总监", "财务"})
@@ -344,6 +345,12 @@ def _title_sounds() -> dict[tuple[str, ...], str]:
     return {syllables(t): t for t in _SOUNDED_TITLES}
 
 
+@lru_cache(maxsize=1)
+def _folded_title_sounds() -> dict[tuple[str, ...], str]:
+    """The titles by their accent-folded syllables (院展 → 院长, 医深 → 医生)."""
+    return {tuple(map(fuzzy_syllable, syllables(t))): t for t in _SOUNDED_TITLES}
+
+
 def _as_titles_after_surnames(text: str, known: Callable[[str], bool]) -> str:
     """`text` with a two-character window after a surname that sounds like a title written as that title."""
     sounds = _title_sounds()
@@ -352,7 +359,14 @@ def _as_titles_after_surnames(text: str, known: Callable[[str], bool]) -> str:
     for i in range(len(text) - 2):
         if text[i] not in SURNAMES or text[i + 1:i + 3] in _SOUNDED_TITLES:
             continue
-        title = sounds.get(syllables(text[i + 1:i + 3]))
+        said = syllables(text[i + 1:i + 3])
+        title = sounds.get(said)
+        if title is None:
+            # By the folded sound only where the first character is the title's own and the name's sentence
+            # goes on after it (院展呀 → 院长; not 汤女士 → 律师, 顾总讲下… → 总监).
+            title = _folded_title_sounds().get(tuple(map(fuzzy_syllable, said)))
+            if title is not None and (text[i + 1] != title[0] or not (i + 3 == len(text) or text[i + 3] in _AFTER_NAME)):
+                title = None
         if title is None or (i > 0 and known(text[i - 1:i + 1])) or known(text[i:i + 3]):
             continue  # 工作经历: no surname; a name jieba knows whole is no title
         if known(text[i + 1:i + 3]) and not (i + 3 == len(text) or text[i + 3] in _AFTER_NAME):

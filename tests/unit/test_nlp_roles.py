@@ -629,3 +629,16 @@ def test_masters_and_uncles_sought_or_named_by_the_customer() -> None:
     assert [m for m, *_ in roles("装探头搵仓库嘅甘叔。", speaker="customer")] == ["仓库嘅甘叔"]
     # …while the rep's own fitter sent along is no customer person.
     assert roles("我派王师傅过去。", speaker="rep") == []
+
+
+def test_noise_round_fifteen() -> None:
+    # A title misheard by its folded sound, its first character as said (院展 → 院长)…
+    assert ("宦院展", "decision_maker", True) in roles("喂，系咪宦院展呀？我系康宠医疗嘅阿诺。", speaker="rep",
+                                                       industry="medical_devices")
+    # …but not another title that only sounds alike (女士 is no 律师; 总讲 runs on into 下礼拜四).
+    assert [m for m, *_ in roles("喂 您好 是 汤女士吧 我是门店的小薛", speaker="rep")] == ["汤女士"]
+    assert [m for m, *_ in roles("顾总讲下礼拜四下半天。", speaker="customer")] == ["顾总"]
+    # 我 misheard as 窝: the rep's own boss is still the rep's.
+    assert roles("窝去跟老板磨了半天，到顶了。", speaker="rep") == []
+    # 个 misheard as 格 joins a department to its person.
+    assert [m for m, *_ in roles("合同寄拨财务格蒉会计。", speaker="customer")] == ["财务格蒉会计"]
