@@ -803,3 +803,19 @@ def test_needs_round_fifteen(text: str, expected: list[str]) -> None:
 )
 def test_no_needs_round_fifteen(text: str) -> None:
     assert needs(text) == []
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [("首批货须在五月二十八日前进入十家门店。", ["首批货须在五月二十八日前进入十家门店"]),  # 须: must
+     ("耳标要十一月十号前头全部打好。", ["耳标要十一月十号前头全部打好"]),
+     ("电池得国庆前全部换完。", ["电池得国庆前全部换完"]),
+     ("设备十一月二十号前着全部装好。", ["设备十一月二十号前着全部装好"]),  # Hokkien 着 … 全部
+     ("毋通加味精。", ["毋通加味精"]), ("花生碎要较粗。", ["花生碎要较粗"])],  # Hokkien 毋通, 较
+)
+def test_needs_round_sixteen(text: str, expected: list[str]) -> None:
+    assert needs(text) == expected
+
+
+def test_a_report_to_the_boss_is_no_need() -> None:
+    assert needs("我打个报告给老板看看能不能追加。") == []
