@@ -24,7 +24,7 @@ _SURNAME_ORDER = (
     "戴莫孔向汤常温康施牛樊葛邢齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪"
     "梅童凌毕季裴霍涂苗谷盛曲翁冉骆蓝游辛靳柴蒙鲍华喻祁蒲房滕屈饶牟艾穆卓吉缪简项芦麦褚娄窦戚岑景"
     "党宫费卜冷晏席卫米柏宗瞿桂佟臧闵苟邬边卞姬栾隋刁沙巫寇桑郎甄丛仲虞敖巩佘池苑迟邝闻于"
-    "阎萧鞠邴奚冀阚鹿邰蒯鄢郜冼邸储裘解文劳蒉粟羊浦揭苍尧扶暴相秘"  # rarer, yet said with a title as often as the common ones
+    "阎萧鞠邴奚冀阚鹿邰蒯鄢郜冼邸储裘解文劳蒉粟羊浦揭苍尧扶暴相秘晋鲜战练麻蔚昌"  # rarer, yet said with a title as often as the common ones
     "荣庾栗诸封蔺乐洪贝仇芮羿雍戈燕荆匡巢慕綦容伏祖沃井满植滑辜"  # also words (光荣, 诸位, 快乐, 洪水, 宝贝, 容易, 祖国, 水井, 满意, 植物, 滑动, 无辜): jieba's frequencies keep those apart, as for the others
     # The rest of 百家姓 that speech rarely uses as a word of its own (not 惠 of 优惠, 况 of 情况, 楚 of 清楚).
     "芶庹翦傅尤湛禹狄茅昝宣贲郁杭钮嵇荀汲糜宓郗仰钭厉戎幸韶蓟鄂赖屠胥莘逄郦郤璩濮扈郏茹宦暨殳夔厍晁訾毋乜竺逯桓缑亢佴谯笪阙"

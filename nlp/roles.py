@@ -139,8 +139,8 @@ _ADDRESS_FORM = re.compile(r"(?P<surname>" + "|".join(COMPOUND_SURNAMES) + r"|["
 _ADDRESS_ONLY = frozenset({"生", "太", "师傅"})
 # …and X师傅 the customer's person one is sent to or calls (找后厨的綦师傅, 打俾卢师傅): the rep's own
 # fitter is sent, not sought (我派王师傅过去).
-# The one called may be named as kin first (打俾我老公黎生).
-_SOUGHT_BEFORE = re.compile(r"(?:找|揾|打俾|打给|同|和|跟|问|问下|问问|拜访|联系|约)"
+# The one called may be named as kin first (打俾我老公黎生); Hokkien 揣 / 佮 are 找 / 跟.
+_SOUGHT_BEFORE = re.compile(r"(?:找|揾|揣|打俾|打给|同|和|跟|佮|问|问下|问问|拜访|联系|约)"
                             r"(?:[^，,。！!？?\s]{1,4}(?:的|嘅|个|得|德)|\s*(?:我|阮)?\s*(?:老公|老婆|爱人|先生|太太))?\s*$")
 
 

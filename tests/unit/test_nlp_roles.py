@@ -642,3 +642,12 @@ def test_noise_round_fifteen() -> None:
     assert roles("窝去跟老板磨了半天，到顶了。", speaker="rep") == []
     # 个 misheard as 格 joins a department to its person.
     assert [m for m, *_ in roles("合同寄拨财务格蒉会计。", speaker="customer")] == ["财务格蒉会计"]
+
+
+def test_round_sixteen_roles() -> None:
+    # 鲜 was missing, so 鲜队长 was "corrected" by sound to 冼队长.
+    assert [m for m, *_ in roles("教练那头的事找教练队的鲜队长。", speaker="customer")] == ["鲜队长"]
+    assert [m for m, *_ in roles("顺便同晋师傅对电源。", speaker="rep")] == ["晋师傅"]
+    assert [m for m, *_ in roles("战先生您好，我是橱柜的设计师小贝。", speaker="rep")] == ["战先生"]
+    # Hokkien 揣 (find) and 佮 (with) seek the customer's 师傅.
+    assert [m for m, *_ in roles("顺续佮柳师傅对一下配送路线。", speaker="rep")] == ["柳师傅"]
