@@ -625,3 +625,22 @@ def test_objections_round_fifteen(text: str, kind: str) -> None:
 @pytest.mark.parametrize("text", ["你们要是还这么整，我可不敢再推荐了。", "黑色的有货吗？"])
 def test_no_objection_round_fifteen(text: str) -> None:
     assert "other" not in types(text) and "price" not in types(text)
+
+
+@pytest.mark.parametrize(
+    "text, kind",
+    [("我听人讲你们家旺季送货老拖好几天，是不是真的？", "delivery"),  # what the customer has heard, asked
+     ("我听说你们家橱柜装完老有门板不平的，真假的？", "other"), ("俺听人说你们那压榨机的布老跑偏，是不是真的？", "other"),
+     ("上次买的验光仪，讲好一礼拜，结果拖甲二十工才装好。", "delivery"),  # Hokkien 甲
+     ("去年来修那台老折弯机，工程师拖了九天才上门。", "service"),
+     ("年度协议我勿敢签个。", "other"), ("一年阮毋敢定。", "other"), ("三年太耐啦，我顶多签一年。", "other"),
+     ("你们要求付一半定金，这个比例接受不了。", "other"), ("这个条款我们不接受。", "other"),
+     ("俺怕他们压根不用。", "other"), ("怕他操作不明白。", "other")],
+)
+def test_objections_round_sixteen(text: str, kind: str) -> None:
+    assert kind in types(text)
+
+
+@pytest.mark.parametrize("text", ["我听说你们家新出了一款，有资料吗？", "听说你们要搬厂了。"])
+def test_hearsay_without_a_fault_is_no_objection(text: str) -> None:
+    assert types(text) == []
