@@ -202,3 +202,17 @@ def test_hokkien_tomorrow_and_papers_sent_round_fifteen() -> None:
 @pytest.mark.parametrize("text", ["一年内换件不收钱。", "三年内免费保养。", "接报四个钟头内给回音，一天以内派人上门。"])
 def test_service_terms_are_no_dates(text: str) -> None:
     assert kinds(text, "rep") == []
+
+
+def test_round_sixteen_commitments() -> None:
+    # 给您 / 跟你 is the object of what goes before, not the start of the next date's words.
+    assert kinds("没问题 后天 就从天津仓 给您发顺丰 下礼拜二 准到", "rep") == [("promised", "2026-03-04"),
+                                                                       ("promised", "2026-03-10")]
+    assert kinds("皮带三月底前全部到。", "rep") == [("promised", "2026-03-31")]
+    assert kinds("好，三月二十五号阮车载去中央仓，合约今仔日下晡传予你。", "rep") == [("promised", "2026-03-25"),
+                                                                           ("promised", "2026-03-02")]
+    # The customer moving the rep's day: 改到…吧, Hokkien 恁…才来.
+    assert kinds("九日主任要外出进修，改到十一日吧。", "customer") == [("other", "2026-03-09"), ("expected", "2026-03-11")]
+    assert kinds("下礼拜二主任去开会，恁下礼拜四才来。", "customer") == [("other", "2026-03-10"),
+                                                                  ("expected", "2026-03-12")]
+    assert kinds("我们改到下周再说吧。", "customer") == [("other", "2026-03-15")]  # put off, not asked for
