@@ -19,6 +19,7 @@ Kinds, by the nearest money word before the amount (or a kind word right after i
            rebate is the matter are one whether asked for or not (返点从五个点降到三个点, 反点三个半, 别家都给到
            六个点; a margin's 毛利八个点 is not);
            便宜两千, 赔两千一百六, 每罐补二十块, 再送两箱…值三百六 — a discount in money, `yuan` = 2000 (with its unit).
+           A fee waived (安装费一万二也不收了, 开孔费三百也给您免了) or money wiped off (抹掉一百二) is one too.
 A budget word beats a per-unit word after it (限价是每套一万五 is a budget per 套), and the customer's
 超过二十万就做不了 is a cap. A difference (贵了五百, 高了将近两千, 涨了五百多, 比你们便宜二三十万 — 便宜 / 少
 only against a 比) takes the kind and unit of the amounts it compares: the call's latest price or quote,
@@ -72,7 +73,7 @@ _AMOUNT = re.compile(
 )
 _CLASSIFIERS = (r"台|个|件|套|只|箱|吨|米|平(?![台时常安均])|方|人|次|条|张|片|支|盒|瓶|罐|包|袋|辆|家|所|间|本|份|批|天|年|月|周|号|日|小时|"
                 r"分钟|秒|公里|度|瓦|毫升|升|斤|公斤|克|部|延米|匹|兆|模次|%|倍|寸|英寸|毫米|厘米|公分|型|樘|趟|mm|cm|kg|KG|kw|KW|kW|G|M|T|路|期|层|楼|亩|颗|粒|卷|根|"
-                r"桶|名|位|级|段|码|分|岁|床|栋|户|节|架|伏|V|A|Hz|帧|核|线|转|样|盏|盘|扇|座|把|副|双|抽(?![成奖检查样签烟屉])|对(?![吧吗不啊？?])|打(?![完个了折掉一二三四五六七八九])|捆|顶|枚|款|种|项|届|季|代|单|笔|份|工位")
+                r"桶|名|位|级|段|码|分|岁|床|栋|户|节|架|伏|V|A|Hz|帧|核|线|转|样|盏|盘|扇|座|把|副|双|键|t(?![a-zA-Z])|头(?![款期一二两三几年个回次天批])|抽(?![成奖检查样签烟屉])|对(?![吧吗不啊？?])|打(?![完个了折掉一二三四五六七八九])|捆|顶|枚|款|种|项|届|季|代|单|笔|份|工位")
 # What follows a quantity, a date or a measure rather than money.
 _NOT_MONEY_AFTER = re.compile(r"^(?:多)?(?:小|大)?(?:" + _CLASSIFIERS + r"|点(?![" + CN_DIGIT_CHARS + r"\d]))")
 _QUANTITY_CONTEXT = re.compile(r"产能|产量|销量|人口|用户数|数量|人次|访问量|阅读量|粉丝")
@@ -146,7 +147,7 @@ _PER_HEAD_PERIOD = re.compile(r"(?:一|每)(?:个)?[\u4e00-\u9fffA-Za-z]{1,3}(?:
 # but 一 opening a word (一百二 一共 四千八) ends the number before it, and so does a place no lower than the
 # one before the gap (四百 五千整 is 400 and 5000; 两千 四 stays 2400).
 _ZHE_AFTER_GAP = re.compile(r" ?折")
-_NUMBER_GAP = re.compile(r"(?<=[一二两三四五六七八九]) (?=[二两三四五六七八九]|一(?:共|起|下|样|直|定|般|些|次性|分不|分钱))"
+_NUMBER_GAP = re.compile(r"(?<=[一二两三四五六七八九]) (?=[二两三四五六七八九]|一(?:共|起|下|样|直|定|般|些|次性|分不|分钱|[十百千万]))"
                          r"|(?<=百) (?=[一二两三四五六七八九][百千万])|(?<=千) (?=[一二两三四五六七八九][千万])"
                          # 一万一千八 十台: a count of ten after an amount, not 11 880 units
                          r"|(?<=[一二两三四五六七八九]) (?=十[一二三四五六七八九]?(?:台|套|个|件|箱|包|家|店|间|部|扇|瓶|盒|吨|只|张|支|条|辆|份|桶|袋|罐)"
@@ -180,8 +181,13 @@ _OVER_BUDGET = re.compile(r"(?:(?<![不没])超(?:了|出|出了|咗)?|还(?:是
                           r"|离预算还(?:有|差)$|(?:还|仲|仲系)差$|超出(?:了)?(?:我们?的?|阮|我)?(?:预算|经费)$")
 # 让价后一百八十九万二, 让了还一万八千三, 减完都要两千四百九十九: the price left after a cut, not the cut.
 _AFTER_CUT = re.compile(r"(?:让|减|降|优惠)(?:价)?(?:后|完|了)(?:都|也|还|仍|仍然)?(?:有|要|是|系)?$")
-# 安装费一万二我给你免了: a fee waived is money off.
-_WAIVED_AFTER = re.compile(r"^(?:也|都|全|我)?(?:给(?:你|您|侬))?(?:免了|全免|免掉)")
+# 安装费一万二我给你免了, 接口费一万八全部免脱, 那五千俺也不收了: a fee waived is money off.
+_WAIVED_AFTER = re.compile(r"^\s*(?:我|俺|阿拉|阮|我哋)?(?:也|都|全部|全|就)?(?:给(?:你|您|侬|恁)|同你)?"
+                           r"(?:免了|全免|免掉|免脱|免咗|免去|不收了|唔收了?|勿收了?|袂收了?)")
+# 开孔费三百也给您免了, 零头一千五免掉, 数据迁移那五千俺也不收了: what is waived is money.
+_FEE_BEFORE = re.compile(r"(?:费用?|零头|那|嗰)\s*$")
+# 我再给您抹掉一百二: money wiped off the price (零头抹掉 四十万整 names the price left).
+_WIPED_BEFORE = re.compile(r"(?<!零头)(?<!零头再)(?<!零头都)抹(?:掉|去|咗|脱)\s*$")
 # 送两箱…值三百六, 再搭一套…也值七八百: 值 prices a gift; elsewhere (值不值, 这台值三十万) it names no discount.
 _GIFT = re.compile(r"送|搭|赠|附带|白给|外加")
 # A gift counted (再送三只…, 仲送埋两部…) and, in the clause after it, one of them (一只一百二).
@@ -429,6 +435,7 @@ def _judge(text_h: str, s: int, e: int, clause: Span, speaker: str, value: float
                 or per_unit or after_kind or _PRICE_AFTER.match(after) or _OBJECTION_AFTER.match(after) or _FLOOR_AFTER.match(after)
                 or _PRICE_TARGET.search(before) or _COUNT_BEFORE.search(before) or _AFTER_DISCOUNT.search(before)
                 or after.startswith("整")  # 六千整: a round sum of money (八点整 is a time: 点 is no money)
+                or (_WAIVED_AFTER.match(after) and _FEE_BEFORE.search(before)) or _WIPED_BEFORE.search(before)
                 or _difference(before) or _OVER_BUDGET.search(before)
                 or (cue in ("price", "budget", "quote") and dist <= 12 and _CLAUSE_END.match(after))
             )
@@ -694,9 +701,10 @@ def _money_in(text: str, speaker: str, ref: str | None, spans: list[Span] | None
             continue  # 五一前, 十一月: holidays and months
         if (not cur and not unit and len(num) > 1 and _NOT_MONEY_AFTER.match(after)
                 and (num[-1] == "一" or (num[-1] == "两" and num[-2] in "百千万"))
-                and not (after.startswith(("家", "间")) and num[-2] in "十0123456789")):
+                and not (after.startswith(("家", "间")) and num[-2] in "十0123456789")
+                and not (num == "十一" or re.search(r"(?:一共|总共|共|合共)$", text_h[:s]))):
             # 八百一台 is 800 a unit, not 810 units; 二十万两台 is 200 000 for two; 四百一家 is 400 a store,
-            # but 三十一家店 counts stores
+            # but 三十一家店 counts stores, and so do 十一延米 and 一共二十一台
             num, e = num[:-1], e - 1
             after = text_h[e:]
         value = parse_number(num + unit.replace("元", "").replace("块", ""))
@@ -859,7 +867,7 @@ def _kind(speaker: str, value: float, before: str, after: str, cue: str | None, 
         return ("budget" if ("预算" in word or "经费" in word) else "price" if "单价" in word else "quote"), "firm"
     if _AFTER_CUT.search(before):
         return ("price" if per_unit or _PER_UNIT_BEFORE.search(before) else "quote"), "firm"
-    if _WAIVED_AFTER.match(after):
+    if _WAIVED_AFTER.match(after) or (_WIPED_BEFORE.search(before) and not after.startswith("整")):
         return "discount", "firm"
     if _OVER_BUDGET.search(before):
         # 还是超了一千七: the offer's excess over the budget (一间还差八百: per unit)

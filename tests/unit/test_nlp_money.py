@@ -683,3 +683,36 @@ def test_round_fifteen_amounts() -> None:
     assert [(m.yuan_low, m.yuan_high) for m in money_in("一平才二百五六。", "customer")] == [(250, 260)]
     # An Arabic number after 块 that goes on with a decimal is no 毛: 一块1.18w is a screen at 11 800.
     assert found("86寸一块1.18w，30块35.4w。", "rep") == [("price", 11_800), ("quote", 354_000)]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [("锅炉的安装费一万二也不收了。", [("discount", 12000.0)]),
+     ("接口费一万八全部免脱。", [("discount", 18000.0)]),
+     ("台下盆的开孔费三百也给您免了。", [("discount", 300.0)]),
+     ("价数就照五十万，零头一千五免掉。", [("quote", 500000.0), ("discount", 1500.0)]),
+     ("数据迁移那五千俺也不收了。", [("discount", 5000.0)]),
+     ("价钱 我再给您 抹掉一百二 四千零九十二 包邮", [("discount", 120.0)])],
+)
+def test_fees_waived_and_money_wiped_off_round_sixteen(text: str, expected: list) -> None:
+    """A fee waived (也不收了, 全部免脱, 也给您免了) or money wiped off (抹掉一百二) is a discount in money."""
+    assert [(m.kind, m.yuan) for m in money_in(text, "rep")] == expected
+
+
+def test_the_price_left_after_the_tail_is_wiped_stays_a_quote() -> None:
+    assert [(m.kind, m.yuan) for m in money_in("零头抹掉 四十万整 您看 要得不", "rep")] == [("quote", 400000.0)]
+
+
+@pytest.mark.parametrize("text", ["我们仓里跑着28台3t电叉，铅酸电池想全换成锂电。", "您来展厅试弹的那款88键电钢。",
+                                  "阿拉两只场加起来有一千二百头母猪。"])
+def test_tonnes_keys_and_head_of_livestock_are_no_money(text: str) -> None:
+    assert found(text) == []
+
+
+def test_counts_round_sixteen() -> None:
+    # 一共十一延米 counts eleven metres of cabinet; it is not 10 a metre.
+    assert 10.0 not in [y for _, y in found("地柜一延米两千二，一共十一延米地柜、七延米吊柜，合下来三万五千四。", "rep")]
+    # 一百片 after a price is the next count, not part of the number (三百八 一百片 is not 380 100).
+    assert ("price", 380) in found("纱轮 一片三百八 一百片 三万八", "rep")
+    # 头一年 is the first year: 一千 before it is still the money given off per unit.
+    assert [(m.kind, m.yuan) for m in money_in("一台 让 一千 头一年 的 滤芯 免费 给 换", "rep")] == [("discount", 1000.0)]
