@@ -371,6 +371,23 @@ _EVENT_BEFORE = re.compile(r"(?:(?<![0-9一二两三四五六七八九十半个�
 
 _SERVICE_AFTER = re.compile(r"(?:免费|包换|换件|保修|包修|保养|质保|不收钱|不收费)")
 _SERVICE_BEFORE = re.compile(r"报修|接报|保修|质保|售后")
+_CLAUSE_BREAK = re.compile(r"[，,；;：:]")
+_RESPONSE_TIME = re.compile(r"[0-9一二两三四五六七八九十半]+(?:个)?(?:钟头|小时|天|日|周|星期|礼拜)(?:内|以内|之内)")
+
+
+_REPAIR_AFTER = re.compile(r"(?:必须|就|会|保证)?(?:给(?:您|你))?(?:派人|派工程师|派师傅)?(?:上门)?(?:维修|修好|响应|到场|回复|回音|上门)")
+
+
+def _service_term(before: str, after: str) -> bool:
+    """The count between `before` (its sentence so far) and `after` is a service promise: a service word
+    in its own clause, or in an earlier clause when the count is a repair's or one of several response
+    times (保修期内，三天内上门维修; 接报四个钟头内给回音，一天以内派人上门). 售后没问题，三天内送到 is a
+    delivery date."""
+    hits = list(_SERVICE_BEFORE.finditer(before))
+    if not hits:
+        return False
+    rest = before[hits[-1].end():]
+    return not _CLAUSE_BREAK.search(rest) or bool(_RESPONSE_TIME.search(rest)) or bool(_REPAIR_AFTER.match(after))
 
 
 def _count(m: re.Match[str], on: dt.date) -> _Days | None:
@@ -386,7 +403,7 @@ def _count(m: re.Match[str], on: dt.date) -> _Days | None:
         return None  # 下单以后十天, 验收后一个月内: counted from an event, not from today
     after = m.string[m.end():]
     sentence = m.string[max(m.string.rfind(c, 0, m.start()) for c in "。！？!?\n") + 1:m.start()]
-    if _SERVICE_AFTER.match(after) or _SERVICE_BEFORE.search(sentence):
+    if _SERVICE_AFTER.match(after) or _service_term(sentence, after):
         return None  # 三年内免费保养, 接报四个钟头内给回音，一天以内派人上门: a service term, not a date
     if not suf and re.match(r"就能|就可以", after) and not re.match(r"(?:就能|就可以)(?:到|发|交|送|装|完成|上线|用上|投产)", after):
         return None  # 两年就能回本: a payback time, not a date

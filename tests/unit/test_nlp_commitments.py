@@ -199,9 +199,15 @@ def test_hokkien_tomorrow_and_papers_sent_round_fifteen() -> None:
     assert kinds("合同明天传真过去。", "rep") == [("promised", "2026-03-03")]
 
 
-@pytest.mark.parametrize("text", ["一年内换件不收钱。", "三年内免费保养。", "接报四个钟头内给回音，一天以内派人上门。"])
+@pytest.mark.parametrize("text", ["一年内换件不收钱。", "三年内免费保养。", "接报四个钟头内给回音，一天以内派人上门。",
+                                  "保修期内，三天内上门维修。"])
 def test_service_terms_are_no_dates(text: str) -> None:
     assert kinds(text, "rep") == []
+
+
+def test_a_service_word_in_an_earlier_clause_keeps_a_delivery_date() -> None:
+    # 售后没问题 closes its own clause: 三天内送到 is a delivery promise (Monday + 3 days).
+    assert kinds("售后没问题，三天内送到。", "rep") == [("promised", "2026-03-05")]
 
 
 def test_round_sixteen_commitments() -> None:
