@@ -26,8 +26,8 @@ import numpy as np
 
 from bench.nlp_eval import COMPLAINT_INDUSTRY, DATA_DIR, SETS, load
 from nlp.analyze import Utterance, analyze
-from nlp.learned import (MODELS_DIR, LinearModel, commitment_features, money_features, need_features,
-                         objection_features, save)
+from nlp.learned import (MODELS_DIR, LinearModel, commitment_features, in_clause_kinds, money_features,
+                         need_features, objection_features, save)
 from nlp.text import clauses, strip_punct
 
 TRAIN = tuple(sorted(DATA_DIR.glob("nlp_train_*.jsonl")))
@@ -119,12 +119,15 @@ def examples() -> dict[str, list[Example]]:
                                                      frozenset(r["objections"]), group, fresh, said))
                     parts = [strip_punct(c.text) for c in clauses(text)]
                     rule_needs = [n.text for n in a.needs if n.ref == r["id"]]
+                    said_money = [m for m in a.money if m.ref == r["id"]]
+                    said_dates = [d for d in a.commitments if d.ref == r["id"]]
                     for i, c in enumerate(parts):
                         if not c:
                             continue
                         gold = any(_overlap(c, g) for g in r["needs"])
                         rule = any(_overlap(c, n) for n in rule_needs)
-                        out["needs"].append(Example(need_features(c, parts[i - 1] if i else "", rule),
+                        out["needs"].append(Example(need_features(c, parts[i - 1] if i else "", rule,
+                                                                  *in_clause_kinds(c, said_money, said_dates)),
                                                     frozenset({"need"} if gold else ()), group, fresh,
                                                     frozenset({"need"} if rule else ())))
                 gold_money = [dict(g) for g in r["money"]]

@@ -22,8 +22,8 @@ from functools import lru_cache
 
 from nlp.commitments import Commitment, commitments_in
 from nlp.keywords import Keyword, KeywordSource, rank_keywords
-from nlp.learned import (LinearModel, best_clause, commitment_features, load as load_model, money_features,
-                         need_features, objection_features)
+from nlp.learned import (LinearModel, best_clause, commitment_features, in_clause_kinds, load as load_model,
+                         money_features, need_features, objection_features)
 from nlp.money import HEARD_MONEY_WORDS, Money, money_in
 from nlp.needs import NEED_CUE_WORDS, NeedStatement, needs_in
 from nlp.objections import Objection, objection_clauses, objections_in
@@ -186,7 +186,8 @@ def analyze(
         if models:
             found_objections = _judge_objections(load_model("objections"), text, u.speaker, u.ref, spans,
                                                  found_objections, previous)
-            found_needs = _judge_needs(load_model("needs"), u.speaker, u.ref, spans, found_needs)
+            found_needs = _judge_needs(load_model("needs"), u.speaker, u.ref, spans, found_needs, found_money,
+                                       found_dates)
             found_money = _judge_money(load_model("money"), text, u.speaker, found_money)
             found_dates = _judge_commitments(load_model("commitments"), text, u.speaker, on, found_dates)
         found_needs = _joined_needs(text, found_needs)
@@ -242,14 +243,16 @@ def _judge_objections(model: LinearModel | None, text: str, speaker: str, ref: s
 
 
 def _judge_needs(model: LinearModel | None, speaker: str, ref: str | None, spans: Sequence[Span],
-                 found: list[NeedStatement]) -> list[NeedStatement]:
+                 found: list[NeedStatement], money: Sequence[Money] = (),
+                 dates: Sequence[Commitment] = ()) -> list[NeedStatement]:
     """A customer's needs: the rules' where the model finds the clause a need, and clauses the
-    model is sure of that hold none of the rules' needs."""
+    model is sure of that hold none of the rules' needs. `money` and `dates`: what the rules found
+    in the same turn."""
     if model is None or speaker != "customer" or not spans:
         return found
     parts = [strip_punct(c.text) for c in spans]
-    probs = [model.probabilities(need_features(c, parts[i - 1] if i else "",
-                                               any(_overlap(c, n.text) for n in found)))["need"]
+    probs = [model.probabilities(need_features(c, parts[i - 1] if i else "", any(_overlap(c, n.text) for n in found),
+                                               *in_clause_kinds(c, money, dates)))["need"]
              for i, c in enumerate(parts)]
 
     def clause_p(need: str) -> float:

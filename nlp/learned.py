@@ -147,13 +147,22 @@ def objection_features(text: str, said: Iterable[str] = (), before_money: Iterab
             + tuple(f"PM:{k}" for k in sorted(set(before_money))))
 
 
-def need_features(clause: str, before: str = "", said: bool = False) -> tuple[str, ...]:
-    """One clause of a customer turn, with the clause before it as context and whether the rules
-    found a need in it."""
+def need_features(clause: str, before: str = "", said: bool = False, money: Iterable[str] = (),
+                  dates: Iterable[str] = ()) -> tuple[str, ...]:
+    """One clause of a customer turn, with the clause before it as context, whether the rules found a
+    need in it, and the kinds of the money and dates the rules found in it (预算大概二三十万 states a
+    budget, 希望三月二十日前交付 a deadline the customer needs)."""
     feats = text_features(clause) + (("K:need",) if said else ())
+    feats += tuple(sorted({f"$:{k}" for k in money})) + tuple(sorted({f"D:{k}" for k in dates}))
     if before:
         feats = feats + text_features(before[-8:], "b:", trigrams=False, sounds=False)
     return feats
+
+
+def in_clause_kinds(clause: str, money: Iterable, dates: Iterable) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The kinds of the amounts (`.phrase`, `.kind`) and dates said inside `clause`, for need_features."""
+    return (tuple(m.kind for m in money if m.phrase and m.phrase in clause),
+            tuple(d.kind for d in dates if d.phrase and d.phrase in clause))
 
 
 def money_features(text: str, start: int, end: int, speaker: str, unit: str | None,

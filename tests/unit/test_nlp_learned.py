@@ -11,7 +11,9 @@ import pytest
 
 from nlp import analyze as analyze_mod
 from nlp.analyze import Utterance, analyze
-from nlp.learned import LinearModel, load, normalise, objection_features, save, text_features
+from nlp.commitments import Commitment
+from nlp.learned import (LinearModel, in_clause_kinds, load, need_features, normalise, objection_features, save,
+                         text_features)
 from nlp.money import Money
 from nlp.needs import NeedStatement
 from nlp.objections import Objection
@@ -95,6 +97,21 @@ def test_needs_judged_by_clause() -> None:
     # 天气 sinks the first; 我们要三台 stays (p 0.5 ≥ keep); 得有 adds its clause.
     assert [n.text for n in out] == ["我们要三台", "关键是得有售后"]
     assert out[1].cue == "model"
+
+
+def test_a_need_clause_is_read_with_the_money_and_dates_the_rules_found_in_it() -> None:
+    budget = Money("二三十万", "customer", "budget", None, None, None, 4, 8, 200000.0, 300000.0)
+    date = Commitment("三月二十日前", "customer", "expected", dt.date(2026, 3, 20), None, None)
+    assert in_clause_kinds("预算大概二三十万", [budget], [date]) == (("budget",), ())
+    assert in_clause_kinds("希望三月二十日前交付", [budget], [date]) == ((), ("expected",))
+    assert {"$:budget"} <= set(need_features("预算大概二三十万", money=("budget",)))
+    assert {"D:expected"} <= set(need_features("希望三月二十日前交付", dates=("expected",)))
+    # A budget clause the model has learned to doubt is dropped; the same words without the budget stay.
+    model = LinearModel("needs", ("need",), {"$:budget": (-6.0,)}, (0.0,), keep=0.3, add=0.9)
+    text = "预算大概二三十万"
+    found = [NeedStatement(text, "customer")]
+    assert analyze_mod._judge_needs(model, "customer", None, clauses(text), found, [budget]) == []
+    assert analyze_mod._judge_needs(model, "customer", None, clauses(text), found) == found
 
 
 def test_money_kind_changed_only_where_the_model_is_sure_and_ratios_kept() -> None:
