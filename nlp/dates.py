@@ -375,17 +375,20 @@ _CLAUSE_BREAK = re.compile(r"[，,；;：:]")
 _RESPONSE_TIME = re.compile(r"[0-9一二两三四五六七八九十半]+(?:个)?(?:钟头|小时|天|日|周|星期|礼拜)(?:内|以内|之内)")
 
 
-_REPAIR_AFTER = re.compile(r"(?:必须|就|会|保证)?(?:给(?:您|你))?(?:派人|派工程师|派师傅)?(?:上门)?(?:维修|修好|响应|到场|回复|回音|上门)")
+_REPAIR_AFTER = re.compile(r"(?:必须|就|会|保证|才)?(?:给(?:您|你))?(?:派人|派工程师|派师傅)?(?:上门)?(?:维修|修好|响应|到场|回复|回音|上门)"
+                           r"|才(?:到|来|派人|上门)")
 
 
 def _service_term(before: str, after: str) -> bool:
-    """The count between `before` (its sentence so far) and `after` is a service promise: a service word
-    in its own clause, or in an earlier clause when the count is a repair's or one of several response
-    times (保修期内，三天内上门维修; 接报四个钟头内给回音，一天以内派人上门). 售后没问题，三天内送到 is a
-    delivery date."""
+    """The count between `before` (its sentence so far) and `after` is a service term: after 报修 / 保修 /
+    质保 anywhere in the sentence; after 售后 in its own clause, or in an earlier clause when the count
+    is a repair's or one of several response times (售后响应…，工程师一周后才到). 售后没问题，三天内送到 is
+    a delivery date."""
     hits = list(_SERVICE_BEFORE.finditer(before))
     if not hits:
         return False
+    if hits[-1].group(0) != "售后":
+        return True  # 报修, 保修, 质保 set the terms of the whole sentence (…报修，工程师三天后才到; …质保金，一年后支付)
     rest = before[hits[-1].end():]
     return not _CLAUSE_BREAK.search(rest) or bool(_RESPONSE_TIME.search(rest)) or bool(_REPAIR_AFTER.match(after))
 

@@ -221,9 +221,29 @@ def _nickname_pattern(pack: Pack) -> re.Pattern[str]:
     return re.compile("(?P<prefix>" + "|".join(re.escape(x) for x in depts) + ")" + _NICKNAME.pattern)
 
 
-def _role_of(found: _Found, pack: Pack) -> str:
-    """The head title's role when it names a function (总部采购, 电工班长), else the prefix's."""
+# A unit the pack does not list that uses what is bought — a workshop, a teaching group or faculty, a
+# team, a station or centre (汽车系的敖主任, 体育组个俞老师, 教练队的鲜队长, 兽医站个虞医生, 视光中心的符主任) —
+# and, in hospitals, a clinical department (血透室的芮护士长); offices that run things are not users.
+_USING_UNIT_BEFORE = re.compile(r"(?P<unit>[\u4e00-\u9fff]{1,6}?(?:车间|系|组|队|站|中心))\s*(?:的|个|嘅|嗰)\s*$")
+_CLINICAL_UNIT_BEFORE = re.compile(r"(?P<unit>[\u4e00-\u9fff]{1,5}?(?:科|室))\s*(?:的|个|嘅|嗰)\s*$")
+_RUNNING_UNIT = re.compile(r"办公|行政|总务|资产|基建|后勤|财务|采购|人事|营运|运营|市场|销售|设备|信息|医务|党|工会|招生|"
+                           r"项目|工作|领导|小组|保卫|宣传|教务|学生|团委|质控|审计|法务|综合|管理|客服|售后|物流|配送|调度")
+
+
+def _using_unit(text_before: str, pack: Pack) -> bool:
+    """Whether the words right before a person name a unit that uses the product (see _USING_UNIT_BEFORE)."""
+    m = _USING_UNIT_BEFORE.search(text_before) or (
+        _CLINICAL_UNIT_BEFORE.search(text_before) if pack.id == "medical_devices" else None)
+    return bool(m) and not _RUNNING_UNIT.search(m.group("unit"))
+
+
+def _role_of(found: _Found, pack: Pack, text_before: str = "") -> str:
+    """The head title's role when it names a function (总部采购, 电工班长), else the prefix's — or
+    user after a unit the pack does not list that uses the product (汽车系的敖主任)."""
     head = pack.titles.get(found.title, "other")
+    if not found.prefix and (head == "other" or found.title in _HONORIFIC) and text_before and \
+            _using_unit(text_before, pack):
+        return "user"
     if found.prefix:
         prefix_role = pack.departments.get(found.prefix) or pack.titles.get(found.prefix)
         if prefix_role and (head == "other" or found.title in _HONORIFIC):
@@ -614,7 +634,7 @@ def roles_in(
             continue  # 运维费, 采购价: the title names a cost, not a person
         if speaker == "rep" and (f.surname is None or f.title in _NICKS) and _SELF_INTRO.search(clause_before):
             continue  # 我是远景数字教育的项目经理, 我系…嘅阿杰: the rep's own title or name
-        role = _role_of(f, pack)
+        role = _role_of(f, pack, text[max(0, f.start - 12):f.start])
         contact = match_contact(f.text, f.surname, f.title, role, contacts, pack) if contacts else None
         if contact is not None:
             role = contact_role(contact, pack) or role

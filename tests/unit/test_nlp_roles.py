@@ -651,3 +651,28 @@ def test_round_sixteen_roles() -> None:
     assert [m for m, *_ in roles("战先生您好，我是橱柜的设计师小贝。", speaker="rep")] == ["战先生"]
     # Hokkien 揣 (find) and 佮 (with) seek the customer's 师傅.
     assert [m for m, *_ in roles("顺续佮柳师傅对一下配送路线。", speaker="rep")] == ["柳师傅"]
+
+
+@pytest.mark.parametrize(
+    ("text", "industry", "mention"),
+    [("设备个事体寻体育组个俞老师。", "education_equipment", "俞老师"),
+     ("设备的事找汽车系的敖主任。", "education_equipment", "敖主任"),
+     ("教练那头的事找教练队的鲜队长。", "saas", "鲜队长"),
+     ("设备的代志揣视光中心的符主任。", "medical_devices", "符主任"),
+     ("透析机的事找血透室的芮护士长。", "medical_devices", "芮护士长")],
+)
+def test_a_person_of_a_unit_that_uses_the_product_is_a_user(text: str, industry: str, mention: str) -> None:
+    """A unit the pack does not list, named before a person with a generic title: a workshop, teaching
+    group, faculty, team, station or centre (in hospitals also a clinical 科 / 室) uses what is bought."""
+    assert [(m, r) for m, r, _ in roles(text, "customer", industry)] == [(mention, "user")]
+
+
+@pytest.mark.parametrize(("text", "industry"), [("合同给办公室的柳主任。", "medical_devices"),
+                                                ("这事找总务处个荆主任。", "education_equipment"),
+                                                ("找项目组的王老师。", "education_equipment")])
+def test_offices_that_run_things_are_not_users(text: str, industry: str) -> None:
+    assert all(r != "user" for _, r, _ in roles(text, "customer", industry))
+
+
+def test_the_unit_person_said_bare_later_is_other() -> None:
+    assert [r for _, r, _ in roles("敖主任讲下礼拜再看。", "customer", "education_equipment")] == ["other"]
