@@ -200,7 +200,8 @@ def test_hokkien_tomorrow_and_papers_sent_round_fifteen() -> None:
 
 
 @pytest.mark.parametrize("text", ["一年内换件不收钱。", "三年内免费保养。", "接报四个钟头内给回音，一天以内派人上门。",
-                                  "保修期内，三天内上门维修。"])
+                                  "保修期内，三天内上门维修。", "去年贵司的监护仪报修，工程师三天后才到。",
+                                  "我们对售后响应有顾虑：去年采购的监护仪，坏了一台，厂家工程师一周后才到。"])
 def test_service_terms_are_no_dates(text: str) -> None:
     assert kinds(text, "rep") == []
 
