@@ -25,7 +25,7 @@ _SURNAME_ORDER = (
     "梅童凌毕季裴霍涂苗谷盛曲翁冉骆蓝游辛靳柴蒙鲍华喻祁蒲房滕屈饶牟艾穆卓吉缪简项芦麦褚娄窦戚岑景"
     "党宫费卜冷晏席卫米柏宗瞿桂佟臧闵苟邬边卞姬栾隋刁沙巫寇桑郎甄丛仲虞敖巩佘池苑迟邝闻于"
     "阎萧鞠邴奚冀阚鹿邰蒯鄢郜冼邸储裘解文劳蒉粟羊浦揭苍尧扶暴相秘晋鲜战练麻蔚昌"  # rarer, yet said with a title as often as the common ones
-    "荣庾栗诸封蔺乐洪贝仇芮羿雍戈燕荆匡巢慕綦容伏祖沃井满植滑辜"  # also words (光荣, 诸位, 快乐, 洪水, 宝贝, 容易, 祖国, 水井, 满意, 植物, 滑动, 无辜): jieba's frequencies keep those apart, as for the others
+    "荣庾栗诸封蔺乐洪贝仇芮羿雍戈燕荆匡巢慕綦容伏祖沃井满植滑辜税铁帅门权"  # also words (光荣, 诸位, 快乐, 洪水, 宝贝, 容易, 祖国, 水井, 满意, 植物, 滑动, 无辜, 含税, 钢铁, 帅气, 部门, 权利): jieba's frequencies keep those apart, as for the others
     # The rest of 百家姓 that speech rarely uses as a word of its own (not 惠 of 优惠, 况 of 情况, 楚 of 清楚).
     "芶庹翦傅尤湛禹狄茅昝宣贲郁杭钮嵇荀汲糜宓郗仰钭厉戎幸韶蓟鄂赖屠胥莘逄郦郤璩濮扈郏茹宦暨殳夔厍晁訾毋乜竺逯桓缑亢佴谯笪阙"
 )
@@ -70,8 +70,8 @@ def _pattern(titles: tuple[str, ...]) -> re.Pattern[str]:
 # (财务部嘅何姐). A transcript may put spaces around it, and a transcript or a hurried chat may write
 # 的 as its homophones 得 / 德 / 地, and 个 as 格 (采购部得饶经理).
 POSSESSIVE = "的|额|嘅|个|得|德|地|格"
-# …or a place word: 财务那边关姐, 供应科的那个祁科长, 车间里的老周.
-JOINERS = "那边的|这边的|里的|的那个|的那位|那边|这边"
+# …or a place word: 财务那边关姐, 供应科的那个祁科长, 车间里的老周, Cantonese 财务嗰边嘅容小姐.
+JOINERS = "那边的|这边的|里的|的那个|的那位|那边|这边|嗰边嘅|嗰便嘅|嗰边|那头的"
 _DEPARTMENT_END = re.compile(r"(?:部|科|处|室|中心|办|组|班)$")
 # …and only where a person stands: 技术部的包工到我们展厅, not 技术部的施工进度.
 _PLACED_AFTER = re.compile(r"$|[\s，,。.！!？?、：:；;]|[吗嘛呢您你说也都在到来去跟和让一提讲觉]")

@@ -49,7 +49,7 @@ _OPENERS = r"(?:您好|你好|喂|哎|诶|嗯|啊|哦|噢|那|好的|好额|好�
 # 请问是白沙镇卫生院的林院长吗: the organisation may come between.
 # Cantonese asks with 系 / 系咪 / 系唔系 (请问系唔系福满楼嘅黎经理).
 # 对，是我我爸… answers; it asks nobody.
-_ASKING_IS = r"(?:请问)?(?:(?:是|您是|你是|系唔系|系咪|系|係唔係|係咪|係)(?!我)"
+_ASKING_IS = r"(?:请问)?(?:(?:是|您是|你是|系唔系|系咪|系(?![统列数])|係唔係|係咪|係)(?!我)"  # 系统培训找…: no 系 (is)
 _BEFORE_ADDRESS = re.compile(r"^" + _OPENERS + _ASKING_IS + r"(?:[^，,。？?！!]{1,14}的?)?)?$")
 # Asked with a tag question, the one called may come after a longer account of how they got in
 # touch (是昨儿个在咱们店小程序上咨询制氧机的钟女士吧).
@@ -93,6 +93,7 @@ _VERB_LIKE = frozenset({"采购", "审计", "销售", "监理"})
 # An honorific rather than a job: 采购部的王总 is procurement's head.
 # 老师 too: schools call any staff 老师 (财务的符老师 is finance).
 _HONORIFIC = frozenset({"总", "董", "领导", "老板", "姐", "哥", "老总", "老师"})
+_CRAFT = frozenset({"师傅", "师父"})
 _VENDOR_IN_UTTERANCE = re.compile(r"你们|贵司|你们公司|您们")
 _THIRD_PERSON_NEXT = re.compile(r"^[，,]\s*(?:他|她|他们|她们)")
 # 请问是王总吗; a tag question asks the same (是郝经理吧？, 是冯科长不？, 蔡厂长嗦？, 蒋院长伐？, 邝生呀？).
@@ -215,8 +216,9 @@ def _bare_pattern(pack: Pack) -> tuple[re.Pattern[str], re.Pattern[str]]:
 def _nickname_pattern(pack: Pack) -> re.Pattern[str]:
     """A department or functional title, then a nickname or an English name (财务部小齐)."""
     # A person's own title before a name is apposition (导购小霍, 工程师小段), not whose person it is.
-    depts = sorted({*pack.departments, *(t for t, r in pack.titles.items()
-                                         if len(t) > 1 and r != "other" and not _PERSON_SUFFIX.search(t))},
+    # An office that runs things (运营部嘅Jason) makes no role of a bare name.
+    depts = sorted({*(d for d, r in pack.departments.items() if r != "other"),
+                    *(t for t, r in pack.titles.items() if len(t) > 1 and r != "other" and not _PERSON_SUFFIX.search(t))},
                    key=lambda d: (-len(d), d))
     return re.compile("(?P<prefix>" + "|".join(re.escape(x) for x in depts) + ")" + _NICKNAME.pattern)
 
@@ -241,11 +243,17 @@ def _role_of(found: _Found, pack: Pack, text_before: str = "") -> str:
     """The head title's role when it names a function (总部采购, 电工班长), else the prefix's — or
     user after a unit the pack does not list that uses the product (汽车系的敖主任)."""
     head = pack.titles.get(found.title, "other")
+    if found.title in _CRAFT and not (found.prefix and found.prefix in pack.titles):
+        # 车间的苏师傅, 后厨的韩师傅: a craftsman of the unit, not the one who runs or uses the purchase
+        # (行政总厨龙师傅 is the head chef: the functional title says what they do)
+        return head
     if not found.prefix and (head == "other" or found.title in _HONORIFIC) and text_before and \
             _using_unit(text_before, pack):
         return "user"
     if found.prefix:
         prefix_role = pack.departments.get(found.prefix) or pack.titles.get(found.prefix)
+        if prefix_role == "other":
+            return head  # 运营部的滕总: an office that runs things says nothing; the title does
         if prefix_role and (head == "other" or found.title in _HONORIFIC):
             return prefix_role
         if prefix_role and found.prefix in pack.departments and found.prefix not in pack.titles and head != "other":

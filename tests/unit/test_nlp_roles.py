@@ -676,3 +676,49 @@ def test_offices_that_run_things_are_not_users(text: str, industry: str) -> None
 
 def test_the_unit_person_said_bare_later_is_other() -> None:
     assert [r for _, r, _ in roles("敖主任讲下礼拜再看。", "customer", "education_equipment")] == ["other"]
+
+
+@pytest.mark.parametrize(
+    ("text", "industry", "expected"),
+    [("现场的事你找涂装车间的税主任。", "manufacturing", [("车间的税主任", "user")]),
+     ("现场怎么用找装卸队的 铁队长", "industrial_distribution", [("铁队长", "user")]),
+     ("帅总您好，方案出好了。", "saas", [("帅总", "decision_maker")]),
+     ("合同您送计财处的门老师。", "education_equipment", [("计财处的门老师", "finance")]),
+     ("合同 给 财务部 权会计 发一份", "industrial_distribution", [("财务部 权会计", "finance")]),
+     ("含税总价三十万。", "manufacturing", []),
+     ("我们是授权总代理。", "manufacturing", [])],
+)
+def test_round_seventeen_surnames(text: str, industry: str, expected: list) -> None:
+    """税 铁 帅 门 权 are surnames too; jieba's words (含税, 授权) keep them apart where they are not."""
+    assert [(m, r) for m, r, _ in roles(text, "customer", industry)] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "industry", "expected"),
+    [("合同给我们管账的常姐就行。", "fmcg_distribution", [("管账的常姐", "finance")]),
+     ("合同寄去财务嗰边嘅容小姐。", "medical_devices", [("财务嗰边嘅容小姐", "finance")]),
+     ("仪器点用就搵治疗部嘅植主任。", "medical_devices", [("治疗部嘅植主任", "user")]),
+     # A craftsman of a unit stays other; a functional title before 师傅 still says what they do.
+     ("系统按怎用，恁揣制茶车间的苏师傅。", "saas", [("车间的苏师傅", "other")]),
+     ("行政总厨龙师傅提了个要求。", "fmcg_distribution", [("行政总厨龙师傅", "user")]),
+     # 设备科 / 设备部 buy the equipment in factories; a 工 there is still technical.
+     ("请问是恒川小家电设备科的蒯科长吗？", "manufacturing", [("设备科的蒯科长", "procurement")]),
+     ("是津港物流设备部的秦主管吗？", "industrial_distribution", [("设备部的秦主管", "procurement")]),
+     ("设备部的梁工下午过来。", "manufacturing", [("设备部的梁工", "technical")]),
+     # A school's 总务处 and a SaaS customer's 运营部 run things; they neither buy nor use.
+     ("合同寄给总务处的戴主任。", "education_equipment", [("总务处的戴主任", "other")]),
+     ("系统培训找运营部的景经理。", "saas", [("运营部的景经理", "other")])],
+)
+def test_round_seventeen_departments(text: str, industry: str, expected: list) -> None:
+    assert [(m, r) for m, r, _ in roles(text, "customer", industry)] == expected
+
+
+def test_an_office_that_runs_things_leaves_the_role_to_the_title() -> None:
+    assert [(m, r) for m, r, _ in roles("请问是运营部的滕总吗？", "rep", "saas")] == [("运营部的滕总", "decision_maker")]
+    # …and makes no role of a bare English name (names without a title have no entry).
+    assert roles("好，你同我哋运营部嘅Jason约时间，佢负责。", "customer", "saas") == []
+
+
+def test_a_word_opening_with_xi_is_no_cantonese_question() -> None:
+    # 系统培训找…: 系 of 系统 does not ask 系…吗 (is it…), so the person is talked about, not addressed.
+    assert [m for m, *_ in roles("系统培训找景经理。", "customer", "saas")] == ["景经理"]
