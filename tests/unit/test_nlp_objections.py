@@ -644,3 +644,34 @@ def test_objections_round_sixteen(text: str, kind: str) -> None:
 @pytest.mark.parametrize("text", ["我听说你们家新出了一款，有资料吗？", "听说你们要搬厂了。"])
 def test_hearsay_without_a_fault_is_no_objection(text: str) -> None:
     assert types(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("算下来也14.89w，还超2.89w🤔", ["price"]),
+     ("八五折还有四十九万四千七，超一万四千七。", ["price"]),
+     ("九二折嘛閣四万五千五百四，超阮的数五千外。", ["price"]),
+     ("十二万六 傷贵啦", ["price"]),
+     ("听同行讲，侬拉个机器绕到后头线会断，是真个伐？", ["other"]),
+     ("听讲你哋啲电表停电之后读数会乱，系咪真㗎？", ["other"]),
+     ("年度合同我们不签，先签半年。", ["other"]),
+     ("再讲订金阿拉从来勿付个，供应商侪是货到再结。", ["other"]),
+     ("我们可不接受年年交钱。", ["other"]),
+     ("遮阳篷我不稀罕。", ["other"]),
+     ("另外 冷天 钓带 会不会 发硬 开裂", ["other"]),
+     ("阮茶农大部分五六十岁，手机扫码恐惊袂晓用。", ["other"]),
+     ("华南这边报修要等三五天才来，这一点请您说明一下。", ["service"]),
+     ("搞坏了冇得人修，原来买的天象仪坏了半年冇人管。", ["service"]),
+     ("你们 上一回 供的 卦具 迟了 十来天 才到", ["delivery"]),
+     ("去年另一台仪器坏了，贵公司售后拖了两周才派人。", ["service"])],
+)
+def test_round_seventeen_objections(text: str, expected: list[str]) -> None:
+    assert sorted(types(text)) == expected
+
+
+@pytest.mark.parametrize("text", ["三十一万，超一万，那行吧，俺咬咬牙。", "十五万三，超三千，要得，我自己贴一点。",
+                                  "两万三 还超 一千 行吧 我认了", "贺师傅 五点半 就在 店里 你们 莫迟到 咯",
+                                  "价格倒不是最要紧的，我最怕的是坏了没人管。之前那台老机器的厂家，电话都打不通。"])
+def test_round_seventeen_not_objections(text: str) -> None:
+    """Over the budget and taken in the next breath; an order not to be late; a worry, not a past failure."""
+    assert "price" not in types(text) and "service" not in types(text)
