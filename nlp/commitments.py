@@ -42,7 +42,7 @@ _PROMISE = re.compile(r"预计|保证|承诺|争取|安排|确保|配合|肯定�
 # Delivering goods, fixing things, sending documents or answers (compounds only: a lone
 # 到 in 到年底都有效 delivers nothing).
 # 拨 is 给 and 侬 is 你 in 吴 speech (发拨侬, 回侬电话); 覆你 is 回复你 in Cantonese (听日覆你).
-_DELIVER = re.compile(r"发拨|送拨|寄拨|交拨|回(?:侬|你|您)(?:个)?电话|交付|交货|到货|到齐|到位|到厂|到店|到工地|到您|能到|会到|就到|可以到|一定到|肯定到|准到|发货|发过去|发过来|"
+_DELIVER = re.compile(r"发拨|送拨|寄拨|交拨|出厂|送抵|运抵|发物流|发快递|装埋|送去|试送|传(?:给|俾|拨|互|予)?(?:你|您|侬)|传(?:一|份)|回(?:侬|你|您)(?:个)?电话|交付|交货|到货|到齐|到位|到厂|到店|到工地|到您|能到|会到|就到|可以到|一定到|肯定到|准到|发货|发过去|发过来|"
                       r"入仓|入库|进仓|配送|配好|配置好|设好|(?:过去|过来|去|来)(?:装|修|换|调试|安装|培训)|安排.{0,6}?(?:过去|上门)|"
                       r"发给|发您|发出|发到|发车|装车|送到|送货|送过去|送过来|调过来|调货|补上|补货|装好|装上|装完|安装|调试|上线|完成|做完|"
                       r"做好|走完|办完|签完|寄|提供|出货|出完|出样|打样|备货|排产|开通|部署|开好|开出|报价|出.{0,4}方案|答复|回复|反馈|"
@@ -69,9 +69,13 @@ _RESPOND = re.compile(r"覆(?:你|您)|给(?:你|您|侬)(?:们)?(?:个|一个)?
 _VISIT = re.compile(r"开会|会议|评审会|碰一下|碰个头|见面|拜访|参观|考察|过去|过来|来一趟|去一趟|出差|放假|休息|开工|复工|演示|"
                     r"面谈|吃饭|走访|在家|不在|汇报|看看|看一下|聊|谈|交流|介绍|回来")
 # What a visit is for: to see, measure, talk things over or sign (找麻姐签合同), not to deliver or fix.
-_VISIT_FOR = re.compile(r"拜访|当面|找[^，,。？?！!\s]{1,4}(?:签|看|量|聊|谈|对|过|梳理)|看一下|看看|瞅瞅|量一量|量一下|梳理|过一遍|碰一下|聊聊|谈谈")
+_VISIT_FOR = re.compile(r"拜访|当面|找[^，,。？?！!\s]{1,4}(?:签|看|量|聊|谈|对|过|梳理)|看一下|看看|瞅瞅|量一量|量一下|梳理|过一遍|碰一下|聊聊|谈谈"
+                        # 派工程师过来量场地, 到院勘察布线, 上门复尺, 跟铁队长讲讲, 同治疗师上一堂操作课
+                        # (给老师做培训 after installing is a service delivered: promised)
+                        r"|量场地|量尺寸|勘察|复尺|对一对|讲讲|讲一讲|上一堂|上堂|先讲")
 # Words that only move the rep somewhere (到厂里, 上门, 过去): no delivery of their own.
-_MOTION = re.compile(r"到(?:贵|你们|您们|你哋)?(?:厂|店|工地|您|你|集团|总部|学校|医院|公司|司|校|院)|上门|进[校厂店园院]|(?:过去|过来)(?!装|修|换|调试|安装|培训)")
+_MOTION = re.compile(r"到(?:贵|你们|您们|你哋)?(?:厂|店|工地|您|你|集团|总部|学校|医院|公司|司|校|院)|上门|进[校厂店园院]|(?:过去|过来)(?!装|修|换|调试|安装|培训)"
+                     r"|派(?:工程师|师傅|技术员|技术|人|培训师)?(?=过来|过去|过嚟|上门|到)")
 _IMPOSSIBLE = re.compile(r"来不及|赶不上|做不到|不可能|不行|没办法|够呛|有点紧|太紧|紧张|有困难|困难|保证不了|不能保证")
 # 只要…就, 满五十箱返五个点: a condition too.
 # 您这月三十号前订，我给您让一万二: the customer's deadline for an offer, a condition as well.
@@ -128,7 +132,7 @@ _CUSTOMER_WAITS = re.compile(r"(?:候着?|等着?)(?:你|您|侬|恁|你们|您�
 _ACCEPTS_DATE = re.compile(r"^(?:之前|以前|前头?)?[^，,。；;！!？?]{0,4}?(?:调|装|铺|到|送|培训|交|做|弄|搞)(?:完|好|齐|掂)?"
                            r"(?:(?:就|都|也)?(?:可以|能行|来得及|赶得切|赶得上)|就得|(?<=[调装铺送交做弄搞])得(?:完|好)(?=[？?]))(?![吗么嘛])"
                            r"|^(?:之前|以前|前)?(?:就|都|也)?(?:可以|能行|没问题)(?=[，,。.！!\s]|$)")
-_ANOTHER_DATE = re.compile(r"[0-9一二两三四五六七八九十廿]+(?:月|号|日)|(?:周|礼拜|星期)[一二三四五六日天]|[今明后]天|上旬|中旬|下旬|月底|年底")
+_ANOTHER_DATE = re.compile(r"[0-9一二两三四五六七八九十廿]+(?:月|号|日(?!到夜))|(?:周|礼拜|星期)[一二三四五六日天]|[今明后](?:天|儿|日|晚|早)|上旬|中旬|下旬|月底|年底")
 _OWN_EVENT_NOUN_AFTER = re.compile(r"^[^，,。；;！!？?]{0,4}?(?:报到|开学|开张|开业|周年庆|店庆|上级检查|有上级|开始报|开始冻|展会|年会|放假|生(?!产|意|效))"
                                    r"(?![^，,。；;！!？?]{0,3}(?:要用|得用|就要))")
 # 我预产期十月尾: the customer's own day named, whatever is wanted next.
@@ -138,6 +142,10 @@ _BY_THEN = re.compile(r"^[，,\s]*[^，,。；;！!？?]{0,8}?(?:(?:届时|在�
 # Hokkien 恁 is 你; 改到十一日吧 moves the day with no 你 at all.
 _YOU_MOVED = re.compile(r"(?:你们|你哋|您|你|侬|恁)(?:改|换|就)?(?:到|在|喺)?$|(?:^|[，,\s])改(?:到|成|在)$")
 _COME_THEN = re.compile(r"^" + _TIME_OF_DAY + r"?(?:再|才)?(?:来|过来|嚟|过嚟|去|过去|上门)(?![了过])|^吧")
+# The customer telling the rep, after naming the day, to come (你10点前过来哈, 你们下午三点以后来咯, 请您上午十点前到,
+# 缪主任…等侬拉, 下午2点后过来就行).
+_COME_LATER = re.compile(r"(?:你们|你哋|您|你|侬拉|侬|恁)[^，,。？?！!]{0,10}?(?:过来|过嚟|来|嚟|到)(?![过了])[^，,。？?！!]{0,5}?(?:就好|就行|就得|噻|咯|哈|吧|啦|嘛|喇|找我)"
+                         r"|等(?:你们|你哋|您|你|侬拉|侬|恁)|请(?:您|你)[^，,。？?]{0,8}(?:到|来)|(?<!能)(?:过来|来)就(?:行|好)")
 _SECOND_PERSON_END = re.compile(r"(?:你们|你哋|您|你|侬|贵司)(?:这边|那边)?$")
 _ASK_VENDOR = re.compile(r"把|给我|发我|给我们|发我们")
 # Where a date's own words start when an unpunctuated clause holds several dates: at the last
@@ -196,7 +204,8 @@ def _kind(clause: str, lead: str, after: str, speaker: str, d: DateMention, on: 
         if closed is not None:
             near = near[:closed.end()]
     if speaker == REP:
-        if visits_for and not _DELIVER.search(_MOTION.sub("", rest)) and not _DELIVER_AFTER.match(_MOTION.sub("", after)):
+        if visits_for and not _DELIVER.search(_VISIT_FOR.sub("", _MOTION.sub("", rest))) and \
+                not _DELIVER_AFTER.match(_MOTION.sub("", after)):
             return "other"  # 下周一我带工程师到厂里当面过一遍参数, 下周五我到总部拜访艾经理: a visit
         # 货的话七月三号首批发出: a topic right before the date, no condition.
         if _HYPOTHETICAL.search(near.replace("的话" + d.phrase, d.phrase, 1) if at >= 0 and _TOPIC.search(clause[:at])
@@ -219,6 +228,8 @@ def _kind(clause: str, lead: str, after: str, speaker: str, d: DateMention, on: 
     if speaker == CUSTOMER:
         if _ACCEPTS_DATE.match(after):
             return "other"  # 一月十五号前调完能行, 十九号装好就赶得切: the rep's date accepted, not a wish set
+        if _COME_LATER.search(after + own_later):
+            return "expected"  # 下周二我请假，满师傅上午在，你10点前过来哈: the day, then when the rep is to come
         if _BY_THEN.match(later) or _BY_THEN_LATER.search(after + own_later):
             return "expected"  # 五月下旬要接一个大单，线必须在那之前调试好: the day, then what must be ready by it
         if (not d.deadline and _OWN_EVENT_NOUN_AFTER.match(after)) or _OWN_DAY_BEFORE.search(lead):

@@ -223,3 +223,32 @@ def test_round_sixteen_commitments() -> None:
     assert kinds("下礼拜二主任去开会，恁下礼拜四才来。", "customer") == [("other", "2026-03-10"),
                                                                   ("expected", "2026-03-12")]
     assert kinds("我们改到下周再说吧。", "customer") == [("other", "2026-03-15")]  # put off, not asked for
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("下周二我请假，满师傅上午在，你10点前过来哈", [("expected", "2026-03-10")]),
+     ("下个礼拜二我要去义乌，缪主任一日到夜勒厂里等侬拉。", [("expected", "2026-03-10")]),
+     ("下周四上午我要参加院周会，下午两点后你们来设备科找我。", [("expected", "2026-03-12")]),
+     ("下周一我也在现场，下午2点后过来就行", [("expected", "2026-03-09")]),
+     # 能来就行 takes a day the rep offered; a day named before the one the rep is to come keeps its own kind.
+     ("明天能来就行。", [("other", "2026-03-03")])],
+)
+def test_the_customer_naming_the_day_then_when_the_rep_is_to_come(text: str, expected: list) -> None:
+    assert kinds(text, "customer") == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("六月二十六号设备出厂。", [("promised", "2026-06-26")]),
+     ("五月二十六日设备送抵医院。", [("promised", "2026-05-26")]),
+     ("冇问题，八月十八号送货，二十五号之前四间都装埋。", [("promised", "2026-08-18"), ("promised", "2026-08-25")]),
+     ("合同我今晚先传份草稿俾你睇。", [("promised", "2026-03-02")]),
+     ("合同今朝夜快我用微信传拨侬。", [("promised", "2026-03-02")]),
+     # a visit to measure, survey, show or train is no delivery
+     ("下个礼拜二阿拉派工程师过来量场地，顺带搭缪主任对一对电源。", [("other", "2026-03-10")]),
+     ("下周四我们工程师到院勘察布线。", [("other", "2026-03-12")]),
+     ("没问题，下礼拜四师傅上门复尺，六月八号前给您装好。", [("other", "2026-03-12"), ("promised", "2026-06-08")])],
+)
+def test_round_seventeen_rep_dates(text: str, expected: list) -> None:
+    assert kinds(text, "rep") == expected
