@@ -69,11 +69,11 @@ _NOT_A_CENT_MORE = r"\s*一(?:分|毛|蚊|块|钱|个子|仙)"
 _ANY_NUMERAL = re.compile(r"[0-9０-９" + CN_NUM_CHARS + r"]|半价|对折|减半")
 _AMOUNT = re.compile(
     r"(?:(?<![\d.A-Za-z])|(?<=[A-Za-z])(?=[^\x00-\x7f]))(?P<num>" + NUMBER_RE + r")(?<![零〇○])(?P<approx>多(?!" + _NOT_A_CENT_MORE + r")|来|左右|几)?(?P<unit>万元|万块|万|w|W|千元|千块|千|k|K|百块|百元|亿元|亿)?"
-    r"(?P<approx2>多(?!" + _NOT_A_CENT_MORE + r"))?(?P<cur>" + _CUR + r"|毛钱|毛(?![利巾衣毯绒料坯重])|毫(?![米升克秒安伏瓦欧巴无不])|仙(?![人女子境草鹤桃丹])|角钱|角(?![形洲星度落铁架尺码梅楼区钢柜阀色]))?(?P<jiao>(?<=[块蚊])(?:零[一二三四五六七八九\d]|[一二三四五六七八九\d](?:毛[一二三四五六七八九\d]?)?|半)(?![十百千万.\d]|[0-9一二两三四五六七八九][十百千万]))?"
+    r"(?P<approx2>多(?!" + _NOT_A_CENT_MORE + r"))?(?P<cur>" + _CUR + r"|毛钱|毛(?![利巾衣毯绒料坯重])|毫(?![米升克秒安伏瓦欧巴无不])|仙(?![人女子境草鹤桃丹])|角钱|角(?![形洲星度落铁架尺码梅楼区钢柜阀色]))?(?P<jiao>(?<=[块蚊元])(?:零[一二三四五六七八九\d]|[一二三四五六七八九\d](?:毛[一二三四五六七八九\d]?)?|半)(?![十百千万.\d]|[0-9一二两三四五六七八九][十百千万]))?"
 )
 _CLASSIFIERS = (r"台|个|件|套|只|箱|吨|米|平(?![台时常安均])|方|人|次|条|张|片|支|盒|瓶|罐|包|袋|辆|家|所|间|本|份|批|天|年|月|周|号|日|小时|"
                 r"分钟|秒|公里|度|瓦|毫升|升|斤|公斤|克|部|延米|匹|兆|模次|%|倍|寸|英寸|毫米|厘米|公分|型|樘|趟|mm|cm|kg|KG|kw|KW|kW|G|M|T|路|期|层|楼|亩|颗|粒|卷|根|"
-                r"桶|名|位|级|段|码|分|岁|床|栋|户|节|架|伏|V|A|Hz|帧|核|线|转|样|盏|盘|扇|座|把|副|双|键|t(?![a-zA-Z])|头(?![款期一二两三几年个回次天批])|抽(?![成奖检查样签烟屉])|对(?![吧吗不啊？?])|打(?![完个了折掉一二三四五六七八九])|捆|顶|枚|款|种|项|届|季|代|单|笔|份|工位")
+                r"桶|名|位|级|段|码|分|岁|床|栋|户|节|架|伏|V|A|Hz|帧|核|线|转|样|盏|盘|扇|座|把|副|双|键|泡(?![沫面水])|学生|学员|员工|会员|病人|患者|t(?![a-zA-Z])|头(?![款期一二两三几年个回次天批])|抽(?![成奖检查样签烟屉])|对(?![吧吗不啊？?])|打(?![完个了折掉一二三四五六七八九])|捆|顶|枚|款|种|项|届|季|代|单|笔|份|工位")
 # What follows a quantity, a date or a measure rather than money.
 _NOT_MONEY_AFTER = re.compile(r"^(?:多)?(?:小|大)?(?:" + _CLASSIFIERS + r"|点(?![" + CN_DIGIT_CHARS + r"\d]))")
 _QUANTITY_CONTEXT = re.compile(r"产能|产量|销量|人口|用户数|数量|人次|访问量|阅读量|粉丝")
@@ -94,6 +94,7 @@ _BUDGET = ("预算", "经费", "资金", "批了", "批的", "批下来", "拨�
            "准备了", "额度", "心理价位", "能接受", "出得起", "能出", "申请了", "上限", "限价", "只批了", "只能给到", "只能出",
            "只能接受", "先进", "先拿", "先订", "目标成本", "成本控制", "控制价", "拦标价", "最高限价", "留的是", "留了", "就给", "只给",
            "勿好超过", "唔好超过", "不好超过", "别超过", "不能超过",  # Wu 勿好, Cantonese 唔好: must not
+           "干焦", "只肯出", "只肯给", "只肯花",  # Hokkien 干焦: only (阮这季度刀具的钱干焦四万); 股东只肯出二十五万
            "撑死", "顶天", "心里价", "心理价", "专项")  # 撑死三十八万: at the very most; 心里价是三十万: the price in mind
 _QUOTE = ("报价", "报", "总价", "总共", "一共", "合计", "全部", "整体", "打包", "合同", "含税", "价格是", "下来", "方案价",
           "这套", "这批", "算下来", "标价", "要价", "开价", "总额", "费用", "首付", "尾款", "定金", "订金", "合同额", "年费", "续费",
@@ -156,7 +157,7 @@ _NUMBER_GAP = re.compile(r"(?<=[一二两三四五六七八九]) (?=[二两三�
 _PIECES_AFTER = re.compile(r"^(?:的话)?(?:就是|就|是|一共|共|总共)?(?:\d+(?:\.\d+)?|[一二两三四五六七八九十][一二两三四五六七八九十百]*)[千万kKwW]")
 _INSTALL_BEFORE = re.compile(r"(?:装|安装|铺|(?<!补)贴|挂|送|寄|带)(?:了|个)?$")  # 补贴三百块 is money; 送两块 are samples
 # 百分之三十八 is a rate; 发一万五 / 第三十 count goods and places.
-_QUANTITY_BEFORE = re.compile(r"(?:百分之|发|先发|第)$")
+_QUANTITY_BEFORE = re.compile(r"(?:百分之|发|先发|第|量在|量是|量有|量大概)$")  # 分娩量在六千左右: a volume
 _GOODS_AFTER = re.compile(r"^(?:蚊|块|元)?(?:的)?货")
 _STRONG_BUDGET = re.compile(r"(?:预算|经费|目标成本|额度|限价|控制价|拦标价)(?P<gap>[^，,。；;！!？?]{0,8})$")
 # 对折的话就是两百一: the price once the discount is taken.
@@ -181,6 +182,12 @@ _OVER_BUDGET = re.compile(r"(?:(?<![不没])超(?:了|出|出了|咗)?|还(?:是
                           r"|离预算还(?:有|差)$|(?:还|仲|仲系)差$|超出(?:了)?(?:我们?的?|阮|我)?(?:预算|经费)$")
 # 让价后一百八十九万二, 让了还一万八千三, 减完都要两千四百九十九: the price left after a cut, not the cut.
 _AFTER_CUT = re.compile(r"(?:让|减|降|优惠)(?:价)?(?:后|完|了)(?:都|也|还|仍|仍然)?(?:有|要|是|系)?$")
+# The rep listing items before their sum (座椅两千六百八，再配个遮阳篷一百二，一共两千八): each item's price.
+_TOTAL_LATER = re.compile(r"一共|总共|合计|加起来|两样|三样|一起算|合埋")
+_COUNT_OR_CUT = re.compile(r"[0-9一二两三四五六七八九十百千万]|折|让|减")  # 三万张四千五, 打完折四千七百八: a line's total
+_ITEM_END = re.compile(r"^(?:[，,、；;\s]|再|加)")  # the item's price ends there (not 22228的一套, 十二参数)
+# The rep's own side approving a price (我找老板批了, 我找经理又申请了一回): what is offered, not a budget.
+_REP_APPROVED = re.compile(r"(?:老板|经理|领导|总监|公司|老细|上面)[^，,。；;！!？?]{0,4}(?:批了|批的|批下来|申请了|申请)|(?:我|我们)(?:又|再)?申请了")
 # 安装费一万二我给你免了, 接口费一万八全部免脱, 那五千俺也不收了: a fee waived is money off.
 _WAIVED_AFTER = re.compile(r"^\s*(?:我|俺|阿拉|阮|我哋)?(?:也|都|全部|全|就)?(?:给(?:你|您|侬|恁)|同你)?"
                            r"(?:免了|全免|免掉|免脱|免咗|免去|不收了|唔收了?|勿收了?|袂收了?)")
@@ -436,6 +443,8 @@ def _judge(text_h: str, s: int, e: int, clause: Span, speaker: str, value: float
                 or _PRICE_TARGET.search(before) or _COUNT_BEFORE.search(before) or _AFTER_DISCOUNT.search(before)
                 or after.startswith("整")  # 六千整: a round sum of money (八点整 is a time: 点 is no money)
                 or (_WAIVED_AFTER.match(after) and _FEE_BEFORE.search(before)) or _WIPED_BEFORE.search(before)
+                or (speaker == "rep" and not unit and bool(_ITEM_END.match(after)) and not _COUNT_OR_CUT.search(before)
+                    and bool(_TOTAL_LATER.search(text_h, e, e + 30)))
                 or _difference(before) or _OVER_BUDGET.search(before)
                 or (cue in ("price", "budget", "quote") and dist <= 12 and _CLAUSE_END.match(after))
             )
@@ -443,6 +452,8 @@ def _judge(text_h: str, s: int, e: int, clause: Span, speaker: str, value: float
             return None if big else (None if _spec_sentence(text_h, s, e, value) else ("price", _unit_of(before, after), "maybe"))
     opening = len(text_h[:s]) - len(before) <= 6 and len(before) <= 6  # after at most a form of address
     kind, how = _kind(speaker, value, before, after, cue, dist, cue_word, after_kind, per_unit, big, opening)
+    if kind == "budget" and speaker == "rep" and _REP_APPROVED.search(before):
+        kind, how = "quote", "firm"  # 价钱我找老板批了 最后两万三整: the price the rep's boss approved, not a budget
     if not cur and (_MEASURE_WORD.search(before[len(before) - dist:] if cue else before)
                     or how == "weak" and _spec_sentence(text_h, s, e, value)):
         return None  # 这款耐温三百五: the spec word after the money word names what the number is
@@ -576,7 +587,8 @@ _COLLOQUIAL_PLACE = {"百": 100.0, "千": 1000.0, "k": 1000.0, "K": 1000.0, "万
 _TENTHS = ("毛", "毫", "角")  # a tenth of a yuan: Mandarin 毛 / 角, Cantonese 毫
 _JIAO_VERB = re.compile(r"(?:让|减|便宜|降|涨|贵|补|返|加|少|多|差)(?:了|咗)?$")
 _FEN_AFTER = re.compile(r"[一二两三四五六七八九](?![十百千万0-9]|[一二两三四五六七八九][十百千万])")
-_APPROX_AFTER = re.compile(r"^(?:左右|上下|出头|多|几)")
+# Hokkien 外 is 多 (贵六百外, 超阮的数五千外), not 外加 / 外面 / 外地.
+_APPROX_AFTER = re.compile(r"^(?:左右|上下|出头|多|几|外(?![加面边地省国包卖资企贸观形套壳头婆公科伤语汇快部来出带]))")
 # 小七十万, 小两千: a round number (one digit and its places) that 小 says is nearly reached.
 _ROUND = re.compile(r"[一二两三四五六七八九]?[十百千万]+|\d+[万千wWkK]?")
 
@@ -599,7 +611,7 @@ def _approximate(num: str, unit: str, approx: str, approx2: str, value: float, a
         return 0.9 * value, 1.1 * value, 0, len(word)
     if word == "出头":
         return value, 1.1 * value, 0, 2
-    if word == "多" and not re.match(r"\s*多" + _NOT_A_CENT_MORE, after):
+    if word == "外" or word == "多" and not re.match(r"\s*多" + _NOT_A_CENT_MORE, after):
         return value, value + step, 0, 1
     if word == "几" and (unit or num[-1:] in "万千百"):
         return value, value + (mult if unit else _mult(num[-1])), 0, 1

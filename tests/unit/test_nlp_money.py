@@ -716,3 +716,28 @@ def test_counts_round_sixteen() -> None:
     assert ("price", 380) in found("纱轮 一片三百八 一百片 三万八", "rep")
     # 头一年 is the first year: 一千 before it is still the money given off per unit.
     assert [(m.kind, m.yuan) for m in money_in("一台 让 一千 头一年 的 滤芯 免费 给 换", "rep")] == [("discount", 1000.0)]
+
+
+def test_round_seventeen_money() -> None:
+    # The rep's boss approving a price makes it the offer, not a budget.
+    assert found("价钱 我找 老板 批了 最后 两万三 整", "rep") == [("quote", 23000)]
+    assert found("价钱 我找 经理 又申请了 一回 整条线 五十七万 真的 到底了", "rep") == [("quote", 570000)]
+    # Hokkien 干焦 (only) and 只肯出 cap what the customer can spend.
+    assert found("阮这季度刀具的钱干焦四万。") == [("budget", 40000)]
+    assert found("我哋股东只肯出二十五万。") == [("budget", 250000)]
+    # Hokkien 外 is 多: 六百外 is 600–700.
+    assert [(m.kind, m.yuan_low, m.yuan_high, m.unit) for m in money_in("恁一片贵六百外。", "customer")] == [
+        ("price", 600.0, 700.0, "片")]
+    assert [(m.yuan, m.yuan_low) for m in money_in("报价五千外加运费。", "rep")] == [(5000.0, None)]
+    # 元 then a digit is jiao, as after 块: 三十三元六 is 33.6.
+    assert ("price", 33.6) in found("定制款一箱三十三元六。", "rep")
+    # The rep listing items before their sum: each is a price; a line's total after a count or a cut is not.
+    assert found("那您看这款能转的，座椅两千六百八，再配个遮阳篷一百二，一共两千八。", "rep") == [
+        ("price", 2680), ("price", 120), ("quote", 2800)]
+    assert 22228 not in [y for _, y in found("22320那个型号一套一千八百六，22228的一套一千二百四，一共差不多六万二。", "rep")]
+    assert 25000 not in [y for _, y in found("25kg一袋，一袋285，按每亩两袋算，一共2400袋，合计68.4w。", "rep")]
+
+
+@pytest.mark.parametrize("text", ["我们产科一年分娩量在六千左右。", "我们护理系一年招八百多学生。", "阮合作社一年出铁观音四十万泡。"])
+def test_volumes_and_headcounts_are_no_money(text: str) -> None:
+    assert found(text) == []
