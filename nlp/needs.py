@@ -36,7 +36,7 @@ from nlp.packs import Pack
 from nlp.text import IN_CASE, Span, clauses, squeeze, strip_punct, word_spaced
 
 _NUM = "[0-9一二两三四五六七八九十百千万]"
-_MEASURE = "(?:台|套|个|批|件|箱|吨|只|盒|罐|副|包|袋|瓶|桶|支|卷|组|根|份|辆|打|把|张|条|樘|扇)"
+_MEASURE = "(?:台|套|个|批|件|箱|吨|只|盒|罐|副|包|袋|瓶|桶|支|卷|组|根|份|辆|打|把|张|条|樘|扇|粒)"
 # What an order is counted in (四十盘, 五十双 too): 整四十盘, 给我放两箱.
 _ORDER_MEASURE = "(?:台|套|个|批|件|箱|吨|只|盒|罐|副|包|袋|瓶|桶|支|卷|组|根|份|辆|打|把|张|条|盘|双)"
 # How much is used in a day, a month, a year (一个月要打两千多托, 一天要出两吨面条): the volume the
@@ -53,7 +53,7 @@ _CUE_BODY = (
     r"最重要的是|主要是要|能不能|能否|可不可以|可否|有没有|有无|是否有|是否支持|是否可以|是否能|支不支持|支持不支持|"
     r"得要|(?<!得)(?<!反馈)(?<!效果)(?<!卖的)最好|急需|期望|关注|看重|在意|考虑(?:上|换|采购|引进|买|做)|打算(?:上|换|采购|买|做|引进)|计划(?:采购|上|换|买|引进)|"
     r"准备(?:采购|上|换|买|引进)|要的是|缺(?!货|点|陷|席|勤|口|件)|不能(?:太(?!贵|便宜)|超过|低于|少于|高于|大于|小于|短于|长于|有|上|影响|出现|含|加|掺|添加|带|少|减|卡|停|混|断|漏|差|直接|送|发)|"
-    r"至少|起码|最紧要|唔可以|唔好(?!意思|提|讲|话|咁|再|又)|(?:莫|毋|勿)超过|(?:不要|勿好|唔好|别)超过(?=[^，,。！!？?]{0,8}?(?:公分|公斤|厘米|毫米|米|斤|克|度|分贝|寸|小时|分钟|秒|天|kg|KG|cm|mm))|要可以|得可以|(?:勿好|嫑|毋通|勿通)(?:有|太|含|加|掺|带|伤|一[推碰拉用洗])|不要(?:有(?!点|些|什么|啥|问题)|含|加|掺)|(?:最|顶顶|最最)?要紧(?:的|额|嘅)?是(?!总?价|价格|价钱)|是要紧|"
+    r"至少|起码|最紧要|唔可以|唔好(?!意思|提|讲|话|咁|再|又)|(?:莫|毋|勿)超过|(?:不要|勿好|唔好|别)超过(?=[^，,。！!？?]{0,8}?(?:公分|公斤|厘米|毫米|米|斤|克|度|分贝|寸|小时|分钟|秒|天|kg|KG|cm|mm))|要可以|得可以|(?:勿好|嫑|毋通|勿通)(?:有|太|含|加|掺|带|伤|用|一[推碰拉用洗])|不要(?:有(?!点|些|什么|啥|问题)|含|加|掺)|(?:最|顶顶|最最)?要紧(?:的|额|嘅)?是(?!总?价|价格|价钱)|是要紧|"
     # 不换不行, 不带赠品不得行: what cannot be done without.
     r"不[\u4e00-\u9fff]{1,6}不(?:行|得行|可以)(?=[\s，,。！!]|$)|还差(?![0-9一二两三四五六七八九十百千万点多少]|一点|.多)|(?:我们|俺们|阿拉)?也要\s*[，,。！!]?$|"
     r"能(?:长期|稳定|按时|及时)?供(?:应|货)吗|先(?:拿|要|来|订|进|放|发|送|备|配|试)[0-9一二两三四五六七八九十百千万]|"
@@ -107,7 +107,11 @@ _CUE_BODY = (
     r"越[\u4e00-\u9fff]{1,2}越好|"
     # 能保证九月二十号前把货全送到吗; 送货前打电话; 老数据要导进去
     r"保证[^，,。！!？?]{1,10}?(?:之前|以前|前)(?:把[^，,。！!？?]{1,6}?)?(?:全部?|都)?(?:送到|到货|交货|装好|到位|到齐|交付|上线)|"
-    r"(?:送货|送|上门|安装|发货|出发)(?:之?前)(?:先|要|得)?(?:给我|跟我)?(?:(?:打|来|通知)(?:个|一个|只|一只|通)?电话|打给|打俾|打拨)|"
+    r"(?:送货|送|送嚟|上门|安装|发货|出发)(?:之?前)(?:先|要|得)?(?:给我|跟我)?(?:(?:打|来|通知)(?:个|一个|只|一只|通)?电话|打给|打俾|打拨|打我)|"
+    # 装门那天先给我媳妇打电话: the day of the job, a call first
+    r"(?:那天|当天|到了)(?:先|要|得)?(?:给|跟|打给)[^，,。！!？?]{1,6}?(?:打(?:个|只)?电话|打手机)|"
+    # 矿物油基的不要哈, 油温的我们不考虑, 那种贴纸的免谈, 翻新机阿拉一律勿收, …的就甭拿来了: what is ruled out
+    r"(?<=[的个嘅])(?:我们?|阿拉|我哋|阮|俺)?(?:就|一律)?(?:不要|不考虑|免谈|甭拿来|别拿来|勿收|唔收)(?:了|哈|啊|哦)?[\s。.！!]*$|一律(?:勿收|不收|不要)|"
     # 送货尽量放到下午两点过后: when deliveries may come
     r"(?:送货|配送|到货)(?:时间)?(?:尽量|最好|要|得)?(?:放到|放在|安排在|安排到|改到|定在)|"
     # 剩下的六月二十号前到齐, 二月三号前首批交货: the day and the delivery, without a modal
@@ -121,7 +125,7 @@ _CUE_BODY = (
 # Every character a cue can begin with. The regex engine tries each of the cue's ~120 branches at
 # every position; a one-character lookahead first skips the positions no cue starts at (3× faster).
 # tests/unit/test_nlp_needs.py checks it against the branches, so a new cue cannot be left out.
-CUE_FIRST_CHARS = "安保出发坚绝每一上不主之也交以你俺先全共关准别到前务勿另可各唔在头完就尽希开得必急总您想我才打投拿支整是最有期来核注看第等给统缺考能至营装要计起越还送都重阿需顶顺首马只仲嫑那这莫毋配赶进须"
+CUE_FIRST_CHARS = "安保出发坚绝每一上不主之也交以你俺先全共关准别到前务勿另可各唔在头完就尽希开得必急总您想我才打投拿支整是最有期来核注看第等给统缺考能至营装要计起越还送都重阿需顶顺首马只仲嫑那这莫毋配赶进须免甭当阮"
 _CUE = re.compile(f"(?=[{CUE_FIRST_CHARS}])(?:{_CUE_BODY})")
 _CUE_BUT_USAGE = re.compile(f"(?=[{CUE_FIRST_CHARS}])(?:{_CUE_BODY.removeprefix(_USAGE + '|')})")
 # A plain 要 (not 需要, 主要, 重要, 要是, 要不要 …) wants something when the clause says what.
@@ -132,7 +136,7 @@ _BUY_AFTER = re.compile(r"^(?:买|上|换|采购|配|加(?=一|[两三四五六�
 _WANTED_AFTER = re.compile(r"^(?:买|上|用|换|采购|配|装|做|建|建设|引进|添置|增加|进|一个|个|一款|一批|一套|的是)?(?:型号|规格|款|版本|配置|功能|"
                            # 要虾饺、烧卖、叉烧包三样, 要测肺活量、立定跳远这几项: the items listed
                            r"(?:测|买|进|配)?[\u4e00-\u9fffA-Za-z0-9]{1,8}(?:、[\u4e00-\u9fffA-Za-z0-9]{1,8})+|"
-                           r"[0-9一二两三四五六七八九十百千万]+(?:台|套|个|批|件|箱|吨|只|盒|罐|平|米|账号|席位|块|打|盏|把|间|条|张|副|包|袋|瓶|桶|支|卷|组|根|份|辆)|[A-Za-z0-9]{2,}|"
+                           r"[0-9一二两三四五六七八九十百千万]+(?:台|套|个|批|件|箱|吨|只|盒|罐|平|米|账号|席位|块|打|盏|把|间|条|张|副|包|袋|瓶|桶|支|卷|组|根|份|辆|粒)|[A-Za-z0-9]{2,}|"
                            # 要五升流量, 要二十一寸以上, 要八厘钢化, 要恒温三十七度: a measured spec
                            r"(?:恒温|至少|最少)?[0-9一二两三四五六七八九十百千点]+(?:升|寸|厘米?|毫米|公分|分贝|度|丝|瓦|伏|安|公斤|千克|克|毫升|匹|层|级)(?![0-9一二两三四五六七八九十]*(?:块|元|蚊|钱)))")
 # 要三十抬, 要两千钛: a quantity whose measure word was misheard — a number and one character ending the clause.
@@ -288,6 +292,14 @@ def _cue(clause: str, speaker: str, pack: Pack, usage: bool = True) -> str | Non
     return None
 
 
+# 快递员上门前先打我手机, 装门那天先给我媳妇打电话: a call before the job (not a contact errand).
+_CALL_FIRST = re.compile(r"(?:送货|送|送嚟|上门|安装|发货|出发|装)[^，,。！!？?]{0,2}?(?:之?前|那天|当天)(?:先|要|得)?[^，,。！!？?]{0,6}?"
+                         r"(?:打(?:个|一个|只|一只|通)?电话|打给|打俾|打拨|打我(?:手机|电话))")
+# 矿物油基的不要哈, 油温的我们不考虑, 翻新机阿拉一律勿收: a kind of goods ruled out (not 不考虑 a purchase).
+_RULED_OUT = re.compile(r"(?<=[的个嘅])(?:我们?|阿拉|我哋|阮|俺)?(?:就|一律)?(?:不要|不考虑|免谈|甭拿来|别拿来|勿收|唔收)(?:了|哈|啊|哦)?[\s。.！!]*$"
+                        r"|一律(?:勿收|不收|不要)")
+
+
 def is_need(clause: str, speaker: str, pack: Pack, usage: bool = True) -> str | None:
     """The cue that makes `clause` a need statement by `speaker`, or None.
 
@@ -297,6 +309,9 @@ def is_need(clause: str, speaker: str, pack: Pack, usage: bool = True) -> str | 
     cue = _cue(clause, speaker, pack, usage)
     if cue is None:
         return None
+    firm = _CALL_FIRST.search(clause) or _RULED_OUT.search(clause)
+    if firm is not None and not _HYPOTHETICAL.search(clause):
+        return firm.group(0)  # a call before the delivery, a kind ruled out: no contact errand, no negated want
     if (_NEGATED_CLAUSE.search(clause) or _HYPOTHETICAL.search(clause) or _POSTPONED.search(clause)
             or _REPORTED_PAST.search(clause)):
         return None
@@ -402,6 +417,15 @@ def _pieces(span: Span, pack: Pack) -> list[tuple[int, int]]:
     return [(a, b) for a, b in zip(edges, edges[1:]) if text[a:b].strip()]
 
 
+# Hokkien 欲 is 要 (阮欲一套溯源系统, 刀头欲高频焊的, 一定欲送到) — not 欲望, 食欲, 随心所欲.
+_HOKKIEN_WANT = re.compile(r"(?<![食所情贪求])欲(?![望速])")
+
+
+def _as_mandarin(said: str) -> str:
+    """The clause as the need cues read it (same length: offsets stay)."""
+    return _HOKKIEN_WANT.sub("要", said) if "欲" in said else said
+
+
 def needs_in(text: str, speaker: str, pack: Pack, ref: str | None = None,
              spans: list[Span] | None = None,
              objecting_clauses: list[tuple[Span, str, str]] | None = None) -> list[NeedStatement]:
@@ -426,7 +450,7 @@ def needs_in(text: str, speaker: str, pack: Pack, ref: str | None = None,
             supposed = False  # 到时候 …, 如果 … : what follows the condition is hypothetical too
             for a, b in _pieces(c, pack):
                 piece = _LEAD.sub("", strip_punct(c.text[a:b]))
-                said = squeeze(piece)[0]
+                said = _as_mandarin(squeeze(piece)[0])
                 cue = is_need(said, speaker, pack, usage=not objecting) if piece and not supposed else None
                 if cue is not None and _ACCEPTED.match(c.text, b):
                     cue = None
@@ -440,7 +464,7 @@ def needs_in(text: str, speaker: str, pack: Pack, ref: str | None = None,
             continue
         # A clause that ends in a comma ends as much as one that ends in a full stop (不要勾兑的，桶得是…).
         # (Not after a bare 不要 / 勿要: 讲台椅勿要，… declines an add-on, a need only where the clause ends.)
-        said = squeeze(c.text)[0]
+        said = _as_mandarin(squeeze(c.text)[0])
         if not re.search(r"(?:不要|勿要|唔要|毋要)[，,、；;]+$", said):
             said = said.rstrip("，,、；;")
         # 我四个店一个月走八百箱 in a price complaint: volume as leverage, not a need

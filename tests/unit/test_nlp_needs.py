@@ -819,3 +819,25 @@ def test_needs_round_sixteen(text: str, expected: list[str]) -> None:
 
 def test_a_report_to_the_boss_is_no_need() -> None:
     assert needs("我打个报告给老板看看能不能追加。") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [# Hokkien 欲 is 要; 毋通用 (must not use)
+     ("这摆欲买直径一米六的大锯片十片，刀头欲高频焊的，毋通用银焊；另外欲一百粒备用刀头。",
+      ["这摆欲买直径一米六的大锯片十片", "刀头欲高频焊的", "毋通用银焊", "另外欲一百粒备用刀头"]),
+     # a call before the job
+     ("快递员上门前先打我手机，我白天上班。", ["快递员上门前先打我手机"]),
+     ("装门那天先给我媳妇打电话，她白天在家。", ["装门那天先给我媳妇打电话"]),
+     # a kind ruled out
+     ("油温的我们不考虑。", ["油温的我们不考虑"]),
+     ("翻新机阿拉一律勿收。", ["翻新机阿拉一律勿收"]),
+     ("那种贴纸的免谈。", ["那种贴纸的免谈"])],
+)
+def test_round_seventeen_needs(text: str, expected: list[str]) -> None:
+    assert needs(text) == expected
+
+
+@pytest.mark.parametrize("text", ["食欲不太好。", "如果要装的话，装之前先打个电话。", "这批货我们不考虑了。"])
+def test_round_seventeen_not_needs(text: str) -> None:
+    assert needs(text) == []
