@@ -133,7 +133,7 @@ _PLAIN_WANT = re.compile(r"要(?<![需主重想只不还总紧]要)(?!不要|是
 # After a plain 要, the thing wanted comes first: 要三十台, 要304的, 要IP65的 (not 要停两三次).
 # 要做外墙真石漆, 要上一套MES: a purchase verb and what is bought.
 _BUY_AFTER = re.compile(r"^(?:买|上|换|采购|配|加(?=一|[两三四五六七八九十]|个|套|台)|装(?!修)|做|建|建设|引进|添置|添|备(?!注|案|份|课|考|用)|进|订|铺|刷|补(?!充|贴|签|办|偿|救)|改(?!造))[^，,。.！!？?的了过]{2,}")
-_WANTED_AFTER = re.compile(r"^(?:买|上|用|换|采购|配|装|做|建|建设|引进|添置|增加|进|一个|个|一款|一批|一套|的是)?(?:型号|规格|款|版本|配置|功能|"
+_WANTED_AFTER = re.compile(r"^(?:买|上|用|换|采购|配|装|挂|贴|做|建|建设|引进|添置|增加|进|一个|个|一款|一批|一套|的是)?(?:型号|规格|款|版本|配置|功能|"
                            # 要虾饺、烧卖、叉烧包三样, 要测肺活量、立定跳远这几项: the items listed
                            r"(?:测|买|进|配)?[\u4e00-\u9fffA-Za-z0-9]{1,8}(?:、[\u4e00-\u9fffA-Za-z0-9]{1,8})+|"
                            r"[0-9一二两三四五六七八九十百千万]+(?:台|套|个|批|件|箱|吨|只|盒|罐|平|米|账号|席位|块|打|盏|把|间|条|张|副|包|袋|瓶|桶|支|卷|组|根|份|辆|粒)|[A-Za-z0-9]{2,}|"
@@ -223,7 +223,7 @@ _HYPOTHETICAL = re.compile(r"如果|要是(?<![主只还紧重需]要是)|[耀�
 # hedges politely (如果可以的话，我们希望下周能到).
 _CONDITION = re.compile(r"如果|假如|" + IN_CASE + r"|要是(?<![主只还紧重需]要是)|[耀腰妖]是|假设|若是|倘若")
 _HEDGE = re.compile(r"(?:如果|要是)?(?:可以|方便|能|行|允许)的话|如果(?:可以|方便|能行)[，,\s]*$")
-_PROCESS = re.compile(r"商量|请示|汇报|打(?:个)?报告|问问|研究一下|讨论|开会|走流程|流程|审批|申请|想想|核实|内部|比较一下|对比一下|签字|上会|招标|"
+_PROCESS = re.compile(r"商量|请示|汇报|打(?:个)?报告|问问|研究一下|讨论|开会|走流程|(?<![全业])流程|审批|申请|想想|核实|内部|比较一下|对比一下|签字|上会|招标|"
                       r"考虑一下|评估一下|报备|走个|立项|提需求|比价|过来|讲一下|介绍一下|演示|交流|拜访|见面|参观|考察|咨询|完成采购|(?<!安装)(?<!完成)验收|评估|"
                       r"能耗测试|办公会|董事会|例会|党委会|集中采购|政府采购|走.{0,6}采购|批准|定标")
 _SENT_OVER = re.compile(r"[发送寄调拿带运步].{0,6}过来")  # goods coming over, not a visit
@@ -426,6 +426,11 @@ def _as_mandarin(said: str) -> str:
     return _HOKKIEN_WANT.sub("要", said) if "欲" in said else said
 
 
+# The customer's own size: 我们在成都有15家干洗店, 阮合作社有三百二十户茶农, 我哋喺广州开咗四间诊所.
+_SCALE = re.compile(r"^(?:我们|我哋|阮|阿拉|俺们?|我|咱们?)[^，,。！!？?]{0,10}?(?:有|开了|开咗|跑着|管着|养了)"
+                    rf"{_NUM}+(?:多|来|几)?(?:家|间|个|台|所|头|层|栋|户|条|辆|座|位|名|张|套|亩|平|校区|门店|分店)")
+
+
 def needs_in(text: str, speaker: str, pack: Pack, ref: str | None = None,
              spans: list[Span] | None = None,
              objecting_clauses: list[tuple[Span, str, str]] | None = None) -> list[NeedStatement]:
@@ -439,6 +444,7 @@ def needs_in(text: str, speaker: str, pack: Pack, ref: str | None = None,
     found = objecting_clauses if objecting_clauses is not None else objection_clauses(text, pack, parts)
     objecting = {(c.start, c.end) for c, _, _ in found}
     out: list[NeedStatement] = []
+    scale: list[NeedStatement] = []
     previous_was_need = False
     asr_spaced = word_spaced(text)
     for i, c in enumerate(parts):
@@ -500,5 +506,10 @@ def needs_in(text: str, speaker: str, pack: Pack, ref: str | None = None,
                 continue
         if cue is not None:
             out.append(NeedStatement(strip_punct(c.text), speaker, ref, cue))
+        elif speaker == "customer" and _SCALE.search(said) and (c.start, c.end) not in objecting:
+            scale.append(NeedStatement(strip_punct(c.text), speaker, ref, "scale"))
         previous_was_need = cue is not None
+    if scale and out:
+        # 我们在成都有15家干洗店 beside what the customer wants sizes the need; alone it is no need.
+        out = sorted(out + scale, key=lambda n: text.find(n.text))
     return out

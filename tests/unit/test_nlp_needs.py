@@ -841,3 +841,11 @@ def test_round_seventeen_needs(text: str, expected: list[str]) -> None:
 @pytest.mark.parametrize("text", ["食欲不太好。", "如果要装的话，装之前先打个电话。", "这批货我们不考虑了。"])
 def test_round_seventeen_not_needs(text: str) -> None:
     assert needs(text) == []
+
+
+def test_the_customers_size_beside_a_need_sizes_it() -> None:
+    """我们在成都有15家干洗店 beside what the customer wants is part of the need (the label guides since
+    holdout14); said alone it states no need, so a touch is not need-anchored by it."""
+    assert needs("我们在成都有15家干洗店。需要一套收衣、洗涤、取衣全流程的系统。", industry="saas") == [
+        "我们在成都有15家干洗店", "需要一套收衣、洗涤、取衣全流程的系统"]
+    assert needs("我们在成都有15家干洗店。", industry="saas") == []
