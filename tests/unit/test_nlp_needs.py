@@ -849,3 +849,9 @@ def test_the_customers_size_beside_a_need_sizes_it() -> None:
     assert needs("我们在成都有15家干洗店。需要一套收衣、洗涤、取衣全流程的系统。", industry="saas") == [
         "我们在成都有15家干洗店", "需要一套收衣、洗涤、取衣全流程的系统"]
     assert needs("我们在成都有15家干洗店。", industry="saas") == []
+
+
+def test_round_seventeen_deadlines() -> None:
+    # A month before the day, and 进厂 / 装晒 / 上线 finishing it; Cantonese 送埋 after 最迟.
+    assert needs("机器要十一月五号前进厂调好，十一月二十号有批外贸单子要出。") == ["机器要十一月五号前进厂调好"]
+    assert needs("最迟下个礼拜二帮我送埋屋企。") == ["最迟下个礼拜二帮我送埋屋企"]
