@@ -408,8 +408,10 @@ def _judge(text_h: str, s: int, e: int, clause: Span, speaker: str, value: float
     after = text_h[e:]
     if not cur and _NOT_MONEY_AFTER.match(after):
         return None
-    if not cur and not unit and value < 1:
-        return None  # 平面度唔好超过零点零三: a fraction with no money word is a measure (cents are said 五毛)
+    if not cur and not unit and value < 1 and not (_PER_UNIT_AFTER.match(after) or re.search(r"(?:按|报|算|卖)$", text_h[max(0, s - 2):s])):
+        # 平面度唔好超过零点零三: a fraction with no money word is a measure (cents are said 五毛) —
+        # unless it is a price a unit (芯片按0.75一个, 别家报0.6左右)
+        return None
     if _THRESHOLD_AFTER.match(after):
         return None
     if not cur and re.fullmatch(r"[零〇幺一二三四五六七八九]{3,}", text_h[s:e]):
@@ -692,8 +694,8 @@ def _money_in(text: str, speaker: str, ref: str | None, spans: list[Span] | None
         num, unit, cur, jiao = m.group("num"), m.group("unit") or "", m.group("cur") or "", m.group("jiao") or ""
         if num in CN_DIGITS and not (unit or cur):
             continue  # a lone 一 / 两 is a quantity word
-        if cur == "角" and not _JIAO_VERB.search(text_h, max(0, s - 3), s):
-            continue  # 三角 is a triangle unless money moves by it (每杯让三角, 便宜五角)
+        if cur == "角" and not _JIAO_VERB.search(text_h, max(0, s - 3), s) and not _PER_UNIT_BEFORE.search(text_h[max(0, s - 6):s]):
+            continue  # 三角 is a triangle unless money moves by it (每杯让三角, 便宜五角) or it prices a unit (一张一角二)
         after = text_h[e:]
         if cur == "块" and not jiao and ((_PIECES_AFTER.match(after) and not _UNIT_BEFORE.search(text_h, max(0, s - 12), s))
                                           or _INSTALL_BEFORE.search(text_h[:s])

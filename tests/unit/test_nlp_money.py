@@ -741,3 +741,11 @@ def test_round_seventeen_money() -> None:
 @pytest.mark.parametrize("text", ["我们产科一年分娩量在六千左右。", "我们护理系一年招八百多学生。", "阮合作社一年出铁观音四十万泡。"])
 def test_volumes_and_headcounts_are_no_money(text: str) -> None:
     assert found(text) == []
+
+
+def test_fractions_of_a_yuan_priced_per_unit() -> None:
+    assert found("芯片按0.75一个。", "rep") == [("price", 0.75)]
+    assert [(m.kind, m.yuan, m.unit) for m in money_in("二维码标签一张一角二。", "rep")] == [("price", 0.12, "张")]
+    # a measure stays none: 能到零点零零四, 平面度做到零点零五, 抛光到零点四
+    assert found("精度能到零点零零四。", "rep") == []
+    assert found("内壁要抛光到零点四以下。") == []
