@@ -613,7 +613,7 @@ def _approximate(num: str, unit: str, approx: str, approx2: str, value: float, a
         return 0.9 * value, 1.1 * value, 0, len(word)
     if word == "出头":
         return value, 1.1 * value, 0, 2
-    if word == "外" or word == "多" and not re.match(r"\s*多" + _NOT_A_CENT_MORE, after):
+    if word == "外" or (word == "多" and not re.match(r"\s*多" + _NOT_A_CENT_MORE, after)):
         return value, value + step, 0, 1
     if word == "几" and (unit or num[-1:] in "万千百"):
         return value, value + (mult if unit else _mult(num[-1])), 0, 1
