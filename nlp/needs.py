@@ -46,6 +46,9 @@ _USAGE = (rf"(?<![0-9一二两三四五六七八九十百千万第])(?:每(?:天
           rf"(?:(?!才|只|也就|就)[^，,。！!？?\s]){{0,3}}?(?<![才只少多就])(?:要|得|需要|能|用|走|打|开|出|卖|消耗|进|造|包|切|洗|封)(?:过|处理|加工|灌|喷|冻|供|产|生产|烤|装|做|掉|上|个)?"
           rf"(?:大概|差不多|小)?\s*{_NUM}+(?:多|来|几)?\s*{_USAGE_MEASURE}(?![块元蚊钱])")
 _USAGE_CUE = re.compile(_USAGE)
+# 矿物油基的不要哈, 油温的我们不考虑, 翻新机阿拉一律勿收: a kind of goods ruled out (a cue, and firm: see is_need).
+_RULED_OUT_BODY = (r"(?<=[的个嘅])(?:我们?|阿拉|我哋|阮|俺)?(?:就|一律)?(?:不要|不考虑|免谈|甭拿来|别拿来|勿收|唔收)(?:了|哈|啊|哦)?[\s。.！!]*$"
+                   r"|一律(?:勿收|不收|不要)")
 _CUE_BODY = (
     _USAGE + "|"
     # 别抱太大希望, 没希望, 有希望: hope as a noun, not 希望 (want)
@@ -112,7 +115,7 @@ _CUE_BODY = (
     # 装门那天先给我媳妇打电话: the day of the job, a call first
     r"(?:那天|当天|到了)(?:先|要|得)?(?:给|跟|打给)[^，,。！!？?]{1,6}?(?:打(?:个|只)?电话|打手机)|"
     # 矿物油基的不要哈, 油温的我们不考虑, 那种贴纸的免谈, 翻新机阿拉一律勿收, …的就甭拿来了: what is ruled out
-    r"(?<=[的个嘅])(?:我们?|阿拉|我哋|阮|俺)?(?:就|一律)?(?:不要|不考虑|免谈|甭拿来|别拿来|勿收|唔收)(?:了|哈|啊|哦)?[\s。.！!]*$|一律(?:勿收|不收|不要)|"
+    + _RULED_OUT_BODY + "|"
     # 送货尽量放到下午两点过后: when deliveries may come
     r"(?:送货|配送|到货)(?:时间)?(?:尽量|最好|要|得)?(?:放到|放在|安排在|安排到|改到|定在)|"
     # 剩下的六月二十号前到齐, 二月三号前首批交货: the day and the delivery, without a modal
@@ -296,9 +299,7 @@ def _cue(clause: str, speaker: str, pack: Pack, usage: bool = True) -> str | Non
 # 快递员上门前先打我手机, 装门那天先给我媳妇打电话: a call before the job (not a contact errand).
 _CALL_FIRST = re.compile(r"(?:送货|送|送嚟|上门|安装|发货|出发|装)[^，,。！!？?]{0,2}?(?:之?前|那天|当天)(?:先|要|得)?[^，,。！!？?]{0,6}?"
                          r"(?:打(?:个|一个|只|一只|通)?电话|打给|打俾|打拨|打我(?:手机|电话))")
-# 矿物油基的不要哈, 油温的我们不考虑, 翻新机阿拉一律勿收: a kind of goods ruled out (not 不考虑 a purchase).
-_RULED_OUT = re.compile(r"(?<=[的个嘅])(?:我们?|阿拉|我哋|阮|俺)?(?:就|一律)?(?:不要|不考虑|免谈|甭拿来|别拿来|勿收|唔收)(?:了|哈|啊|哦)?[\s。.！!]*$"
-                        r"|一律(?:勿收|不收|不要)")
+_RULED_OUT = re.compile(_RULED_OUT_BODY)
 
 
 def is_need(clause: str, speaker: str, pack: Pack, usage: bool = True) -> str | None:

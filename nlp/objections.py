@@ -46,6 +46,11 @@ _TOPIC_COMPLAINT: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = (
      re.compile(r"^[0-9一二两三四五六七八九十百千万.]+(?:块|元|万)?(?:[哎呀哟妈嗯哦啊]{1,4})?(?:这个?|那)?(?:还是|也|确实)?(?:有点|有些|稍微|略)?(?:太高|偏高|高了|高(?![度温压端配级清速效])|太贵|贵了|贵|超了|超出|超预算)")),
 )
 _AMT = r"[0-9一二两三四五六七八九十百千万.]+"
+# What the customer has heard (听说, 听同行讲) of a fault of the vendor's goods (你们…老…, 侬拉个机器…会断), in one
+# clause or split over two (听同行讲，侬拉个机器…): not of a delivery, which is its own rule.
+_HEARD = r"(?:听说|听人说|听人讲|听讲|听同行讲|听同行说|听朋友讲|听朋友说)"
+_VENDOR_FAULT = (r"(?:你们|你哋|侬拉|恁)(?![^。？?！!]{0,16}(?:送货|到货|发货|交货|车|物流|快递|迟到))"
+                 r"[^。？?！!]{0,16}(?:老|总是|经常|容易|一[^。？?！!]{1,3}就|会(?:掉|断|乱|坏|裂|漏|卡)|要散|就(?:坏|歹去))")
 # …and not accepted straight after (还超 一千 行吧 我认了, 超三千，要得)
 _NOT_ACCEPTED = r"(?![^，,。！!？?]{0,8}?(?:行吧|那行|认了|算了|算啦|也行|中吧|成吧|好吧|接受|要得|说得过去|咬咬牙|勉强(?!不)))"
 # The next clause takes the price (…超一万，那行吧; 超八千 勉强说得过去; 超三千，要得).
@@ -86,8 +91,7 @@ _STRONG: tuple[tuple[str, re.Pattern[str]], ...] = (
                          r"|凭(?:啥子?|什么|乜|咩)[^，,。？?]{0,10}(?:多出|贵)")),
     # What the customer has heard, asked or not (我听人讲你们家旺季送货老拖好几天, 听说你们家橱柜装完老有门板不平的).
     ("delivery", re.compile(r"(?:听说|听人说|听人讲|听讲)[^。？?！!]{0,12}(?:送货|到货|发货|交货)[^。？?！!]{0,6}(?:拖|慢|晚|迟)")),
-    ("other", re.compile(r"(?:听说|听人说|听人讲|听讲|听同行讲|听同行说|听朋友讲|听朋友说)[，,\s]?(?:你们|你哋|侬拉|恁)(?![^。？?！!]{0,16}(?:送货|到货|发货|交货|车|物流|快递|迟到))"
-                        r"[^。？?！!]{0,16}(?:老|总是|经常|容易|一[^。？?！!]{1,3}就|会(?:掉|断|乱|坏|裂|漏|卡)|要散|就(?:坏|歹去))")),
+    ("other", re.compile(_HEARD + r"[，,\s]?" + _VENDOR_FAULT)),
     # 冷链车经常迟到, 货老是迟到: the goods late, not a person.
     ("delivery", re.compile(r"(?:车|货|送货|物流|冷链|快递)[^，。]{0,6}(?:经常|老是|总是|又|常常)迟到")),
     # 打了三趟电话才来修, 找了好几回才来: a repair that took asking again and again.
@@ -272,9 +276,8 @@ _HAVE_IT = re.compile(r"(?:已经|自己|都|还)?(?:有了?|有嘞|有啦|配�
 _REPAIR_BEFORE = re.compile(r"修")  # 修, 报修, 维修
 # A wait told with a repair (坏了报修，等了四天才来人) is the service's, not a late delivery.
 _REPAIR = re.compile(r"修|坏|配件|来人|上门|派人")
-_HEARD_BEFORE = re.compile(r"听(?:说|讲|人说|人讲|同行讲|同行说|朋友讲|朋友说)[，,]?$")
-_HEARD_FAULT = re.compile(r"^(?:你们|你哋|侬拉|恁)(?![^。？?！!]{0,16}(?:送货|到货|发货|交货|物流|快递))[^。？?！!]{0,16}"
-                          r"(?:老|总是|经常|容易|会(?:掉|断|乱|坏|裂|漏|卡)|就(?:坏|歹去))")
+_HEARD_BEFORE = re.compile(_HEARD + r"[，,]?$")
+_HEARD_FAULT = re.compile(r"^" + _VENDOR_FAULT)
 _NOT_OURS = re.compile(r"[那这几两三四五六七八九十](?:台|套|辆|部|条)(?:老|旧)"
                        r"|(?:我们|咱们|现在|厂里|原来)的?(?:老|旧)(?!板|规矩|客户|样子|地方|是|说|师|总|公|婆|家|乡|朋友)"
                        r"[A-Za-z\u4e00-\u9fff]{0,4}?(?:机|设备|系统|软件|仪|床|车|线)|(?:^|[，。,\s])老[A-Z]|用过(?:的)?(?:一家|别家|一个|的那家|别的|那个|那家)|(?:之前|以前|原来)(?:那家|合作的那家|用的那)"
