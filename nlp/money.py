@@ -68,10 +68,10 @@ _CUR = r"(?:元|块钱|块|圆|蚊|人民币|RMB|rmb)"
 _NOT_A_CENT_MORE = r"\s*一(?:分|毛|蚊|块|钱|个子|仙)"
 _ANY_NUMERAL = re.compile(r"[0-9０-９" + CN_NUM_CHARS + r"]|半价|对折|减半")
 _AMOUNT = re.compile(
-    r"(?:(?<![\d.A-Za-z])|(?<=[A-Za-z])(?=[^\x00-\x7f]))(?P<num>" + NUMBER_RE + r")(?<![零〇○])(?P<approx>多(?!" + _NOT_A_CENT_MORE + r")|来|左右|几)?(?P<unit>万元|万块|万|w|W|千元|千块|千|k|K|百块|百元|亿元|亿)?"
+    r"(?:(?<![\d.A-Za-z])|(?<=[A-Za-z])(?=[^\x00-\x7f]))(?P<num>" + NUMBER_RE + r")(?<![零〇○])(?P<approx>多(?!" + _NOT_A_CENT_MORE + r")|来|左右|几)?(?P<unit>万元|万块|万|w|W|千元|千块|千|k(?![a-zA-Z])|K(?![a-zA-Z])|百块|百元|亿元|亿)?"
     r"(?P<approx2>多(?!" + _NOT_A_CENT_MORE + r"))?(?P<cur>" + _CUR + r"|毛钱|毛(?![利巾衣毯绒料坯重])|毫(?![米升克秒安伏瓦欧巴无不])|仙(?![人女子境草鹤桃丹])|角钱|角(?![形洲星度落铁架尺码梅楼区钢柜阀色]))?(?P<jiao>(?<=[块蚊元])(?:零[一二三四五六七八九\d]|[一二三四五六七八九\d](?:毛[一二三四五六七八九\d]?)?|半)(?![十百千万.\d]|[0-9一二两三四五六七八九][十百千万]))?"
 )
-_CLASSIFIERS = (r"台|个|件|套|只|箱|吨|米|平(?![台时常安均])|方|人|次|条|张|片|支|盒|瓶|罐|包|袋|辆|家|所|间|本|份|批|天|年|月|周|号|日|小时|"
+_CLASSIFIERS = (r"台|个|件|套|只|箱|吨|米|平(?![台时常安均])|立方|方|人|次|条|张|片|支|盒|瓶|罐|包|袋|辆|家|所|间|本|份|批|天|年|月|周|号|日|小时|"
                 r"分钟|秒|公里|度|瓦|毫升|升|斤|公斤|克|部|延米|匹|兆|模次|%|倍|寸|英寸|毫米|厘米|公分|型|樘|趟|mm|cm|kg|KG|kw|KW|kW|G|M|T|路|期|层|楼|亩|颗|粒|卷|根|"
                 r"桶|名|位|级|段|码|分|岁|床|栋|户|节|架|伏|V|A|Hz|帧|核|线|转|样|盏|盘|扇|座|把|副|双|键|泡(?![沫面水])|学生|学员|员工|会员|病人|患者|t(?![a-zA-Z])|头(?![款期一二两三几年个回次天批])|抽(?![成奖检查样签烟屉])|对(?![吧吗不啊？?])|打(?![完个了折掉一二三四五六七八九])|捆|顶|枚|款|种|项|届|季|代|单|笔|份|工位")
 # What follows a quantity, a date or a measure rather than money.
@@ -201,7 +201,9 @@ _GIFT = re.compile(r"送|搭|赠|附带|白给|外加")
 # (再送, not the 送 of a delivery: 下周送两台过去，一台一万二 is a price)
 _GIFT_COUNTED = re.compile(r"(?:(?:再|还|仲|另外|额外|免费|并|加)(?:送|搭)|赠送?)(?:你|您|侬|埋|给你)?[0-9一二两三四五六七八九十]+")
 _EACH_OF = re.compile(r"^\s*(?:一|每)(?:只|套|台|个|张|箱|盒|瓶|件|条|把|支|包|罐|桶|袋|本|部)(?:值|是)?\s*$")
-_GIFT_OR_FREE = re.compile(_GIFT.pattern + r"|免费|免咗|不收钱|不要钱")
+# 质控品我们包了，价值约一万二, 接口费全免，值两万: given or waived, then what it is worth.
+_WORTH_NEXT = re.compile(r"[，,、]\s*(?:也|都|总共)?值(?:约|大概|差不多)?\s*$")  # …全免，值两万 (not 这台值三十万)
+_GIFT_OR_FREE = re.compile(_GIFT.pattern + r"|免费|免咗|不收钱|不要钱|(?:我们|我|俺们|阿拉|我哋)?包了|全免|免了|免掉|免脱")
 _PERIOD_AFTER = re.compile(r"^\s*(?:一年|每年|/年|一个月|每个月|每月)(?![0-9一二两三四五六七八九十])")
 _FREE_AFTER = re.compile(r"^[^。！!？?]{0,4}?(?:不另收费|不收费|免费|不收钱|不要钱|白送)")  # 价值十二万，不另收费
 _COUPON_AFTER = re.compile(r"^(?:块|元|蚊)?钱?(?:的|嘅)?(?:优惠|代金|抵用|现金|购物|满减)?券")
@@ -426,7 +428,8 @@ def _judge(text_h: str, s: int, e: int, clause: Span, speaker: str, value: float
     if not cur and _QUANTITY_BEFORE.search(before) and not _GOODS_AFTER.match(after):
         return None
     cue, dist, cue_word = _nearest_cue(before)
-    if cue_word == "值" and not _GIFT.search(text_h, max(0, s - 40), s):
+    if cue_word == "值" and not (_GIFT.search(text_h, max(0, s - 40), s) or _GIFT_OR_FREE.search(text_h, max(0, s - 16), s)
+                                 and _WORTH_NEXT.search(text_h, max(0, s - 8), s)):
         cue, dist, cue_word = None, 10**6, ""
     if cue_word == "满" and dist == 0 and after.startswith(("减", "立减")):
         return None  # 满三百减三十: a shop's promotion rule, not an amount of this deal
@@ -762,7 +765,29 @@ def _money_in(text: str, speaker: str, ref: str | None, spans: list[Span] | None
     out.sort(key=lambda x: x.start)
     if len(how) != sum(h == "firm" for h in how.values()):
         out = _in_context(out, how, earlier)
+    if speaker == "customer":
+        out = _without_echo(text_h, out, clause_of)
     return _once(out, how)
+
+
+# A customer's reply that opens on the offer just made and works out what it leaves (九二折以后数码机也还要
+# 一百一十七万多, 让两万也还三十六万八, 返五个点一吨嘛是八百出头): the discount is the rep's, said again.
+# Not one asked for (再打九折, 要是九折的话) nor one the customer names first in a new clause.
+_ECHO_LEAD = re.compile(r"[^，,。！？!?；;：:再要能给想如果若是]{0,4}")
+_ECHO_NET = re.compile(r"(?:以后|之后|后|完)?[^，,。！？!?；;：:]{0,5}?(?:也|都|仲|还|是)")
+_ECHO_NOT = re.compile(r"的话|就签|能不能|可不可以|行不行|得唔得")
+
+
+def _without_echo(text_h: str, found: list[Money], clause_of) -> list[Money]:
+    out = []
+    for m in found:
+        net = _ECHO_NET.match(text_h, m.end)
+        if m.kind == "discount" and net and _ECHO_LEAD.fullmatch(text_h[:m.start]) \
+                and not _ECHO_NOT.search(text_h, m.start, clause_of(m.start).end) \
+                and any(x.kind in ("quote", "price") and net.end() <= x.start < clause_of(m.start).end for x in found):
+            continue
+        out.append(m)
+    return out
 
 
 def _once(found: list[Money], how: dict[int, str]) -> list[Money]:
@@ -913,8 +938,9 @@ def _kind(speaker: str, value: float, before: str, after: str, cue: str | None, 
         return ("price" if _PER_UNIT_ANY.search(before) else "quote"), "firm"  # 降到一百六十五万 names the new price
     if cue == "quote" and cue_word in ("降到", "降至") and _PER_UNIT_ANY.search(before):
         return "price", "firm"  # 供价一瓶从三十二降到二十七块五
-    if cue == "discount" and dist > 0 and re.search(r"是|下来|一共|总共|合计|也得|还得|也要|还要|都要|都得|仍然", before[-dist:]):
-        cue = None  # 降五个点是两万零五百二, 让八千也得十四万: the price after it, not the discount
+    if cue == "discount" and dist > 0 and re.search(r"是|下来|一共|总共|合计|也得|还得|也要|还要|都要|都得|仍然|也还|还剩|剩下?$"
+                                                    r"|[\d零一二两三四五六七八九十百千万块]还$", before[-dist:]):
+        cue = None  # 降五个点是两万零五百二, 让八千也得十四万, 减三百还三千一: the price after it, not the discount
     if cue == "discount" and dist > 0 and re.match(r"完|了以后|以后|之后|后", before[-dist:]):
         cue = None  # 抵完也得四十一万多: what is left after the deduction
     if cue == "discount" and cue_word in ("便宜", "少") and "比" in before[:-dist or None] and _PER_UNIT_ANY.search(before):

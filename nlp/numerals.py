@@ -24,7 +24,7 @@ CN_NUM_CHARS = CN_DIGIT_CHARS + "十拾百佰千仟万亿廿卅"  # 廿 / 卅: t
 # or Chinese numerals, optionally mixed with units (12万5, 3千5, 十二点五万).
 NUMBER_RE = (
     r"(?:\d+(?:,\d{3})*(?:\.\d+)?|[" + CN_NUM_CHARS + r"]+(?:点[" + CN_DIGIT_CHARS + r"]+)?)"
-    r"(?:[万千百wWkK亿](?:\d|[" + CN_DIGIT_CHARS + r"])?)?"
+    r"(?:(?:[万千百亿]|[wWkK](?![a-zA-Z]))(?:\d|[" + CN_DIGIT_CHARS + r"])?)?"  # 10kg, 3kW: a weight, a power
 )
 
 # Not the full-width comma: in Chinese text it ends a clause (再减30，738到手), it groups no digits.

@@ -508,7 +508,40 @@ def test_a_part_number_before_its_price_is_not_money() -> None:
 
 
 def test_what_is_left_after_a_discount_is_the_price_not_the_discount() -> None:
-    assert found("让五千也得二十三万", "customer") == [("discount", 5_000), ("quote", 230_000)]
+    assert found("让五千也得二十三万", "rep") == [("discount", 5_000), ("quote", 230_000)]
+    assert found("让两万也还三十六万八", "rep") == [("discount", 20_000), ("quote", 368_000)]
+    assert found("减三百还三千一百八块", "rep") == [("discount", 300), ("price", 3_180)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["九二折以后数码机也还要一百一十七万多，两台加起来还是超了三十多万。", "八五折 都 仲 要 六十 七万 几",
+     "返五个点一吨嘛是八百出头，犹原比厦门贵。", "九折一米也还要十块六毛多", "洗碗机九二折是15.4w多",
+     "打 了 九折 也 要 五十六 万 多", "让两万也还三十六万八呢", "让五千也得二十三万"],
+)
+def test_a_customer_working_out_what_the_offer_leaves_does_not_repeat_the_discount(text: str) -> None:
+    # The rep's offer is reported from the rep's turn; the customer's reply only says it again.
+    kinds = [k for k, _ in found(text)]
+    assert kinds and "discount" not in kinds
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("再打九折也要十万", [("discount", 0.9), ("quote", 100_000)]),      # asks for more
+     ("九折的话就是十万，我就签", [("discount", 0.9), ("quote", 100_000)]),  # a condition of the customer's
+     ("能不能打九折", [("discount", 0.9)])],
+)
+def test_a_discount_the_customer_asks_for_is_reported(text: str, expected: list) -> None:
+    assert found(text) == expected
+
+
+def test_a_gift_or_waived_fee_valued_is_a_discount_and_kg_is_no_thousand() -> None:
+    assert found("另外两年的质控品我们包了，价值约一万二。", "rep") == [("discount", 12_000)]
+    assert found("医保接口费全免，值两万。", "rep") == [("discount", 20_000)]
+    assert found("运费我们包了，这台值三十万", "rep") == [("quote", 300_000)]  # what the machine is worth
+    assert found("每瓶10kg装") == []
+    assert found("储罐欲一个二十立方的") == []
+    assert found("预算5w，3k5一台") == [("budget", 50_000), ("price", 3_500)]
 
 
 @pytest.mark.parametrize(
