@@ -782,3 +782,8 @@ def test_fractions_of_a_yuan_priced_per_unit() -> None:
     # a measure stays none: 能到零点零零四, 平面度做到零点零五, 抛光到零点四
     assert found("精度能到零点零零四。", "rep") == []
     assert found("内壁要抛光到零点四以下。") == []
+
+
+def test_a_whole_set_is_per_set_and_a_rule_not_to_exceed_is_a_budget() -> None:
+    assert [(m.kind, m.yuan, m.unit) for m in money_in("按这个配置，一个学生一整套是四百三十八块", "rep")] == [("price", 438, "套")]
+    assert [(m.kind, m.yuan, m.unit) for m in money_in("教育局规定一套不准超过四百块", "customer")] == [("budget", 400, "套")]
