@@ -48,14 +48,17 @@ _TOPIC_COMPLAINT: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = (
 _AMT = r"[0-9一二两三四五六七八九十百千万.]+"
 # What the customer has heard (听说, 听同行讲) of a fault of the vendor's goods (你们…老…, 侬拉个机器…会断), in one
 # clause or split over two (听同行讲，侬拉个机器…): not of a delivery, which is its own rule.
-_HEARD = r"(?:听说|听人说|听人讲|听讲|听同行讲|听同行说|听朋友讲|听朋友说)"
+_HEARD = r"(?:听说|听讲|听(?![你您不懂到见得过])[^，,。？?！!\s]{1,6}?(?:说|讲))"  # 听俺一哥们儿讲, 听行家讲
 _VENDOR_FAULT = (r"(?:你们|你哋|侬拉|恁)(?![^。？?！!]{0,16}(?:送货|到货|发货|交货|车|物流|快递|迟到))"
-                 r"[^。？?！!]{0,16}(?:老|总是|经常|容易|一[^。？?！!]{1,3}就|会(?:掉|断|乱|坏|裂|漏|卡)|要散|就(?:坏|歹去))")
+                 r"[^。？?！!]{0,16}(?:老|总是|经常|容易|成日|时不时|动不动|一[^。？?！!]{1,6}就|会(?:掉|断|乱|坏|裂|漏|卡)|要散|就(?:坏|歹去))")
 # …and not accepted straight after (还超 一千 行吧 我认了, 超三千，要得)
 _NOT_ACCEPTED = r"(?![^，,。！!？?]{0,8}?(?:行吧|那行|认了|算了|算啦|也行|中吧|成吧|好吧|接受|要得|说得过去|咬咬牙|勉强(?!不)))"
 # The next clause takes the price (…超一万，那行吧; 超八千 勉强说得过去; 超三千，要得).
-_ACCEPTED_NEXT = re.compile(r"^[，,\s]*(?:那|我|俺|阮|阿拉)?(?:就)?(?:行吧|行啦|认了|算了|算啦|也行|中吧|成吧|好吧|要得|勉强(?!不)|咬咬牙|可以接受)")
-_PAST = r"(?:上次|上回|上趟|上一回|上一次|上个月|之前|以前|去年|上年|前阵子|那次|听说|听讲)"
+_ACCEPTED_NEXT = re.compile(r"^[，,\s]*(?:那|我们|俺们|我哋|咱们|我|俺|阮|阿拉)?(?:就)?(?:行吧|行啦|认了|算了|算啦|也行|中吧|成吧|好吧|要得|勉强(?!不)|咬咬牙|可以接受|凑合|都OK|OK)")
+# …or later in the sentence, once the gap is found a home (差额检验科可以从维修预算里腾一点, 问题应该勿大).
+_ACCEPTED_LATER = re.compile(r"认了|凑合吧|挤一挤|腾一点|问题(?:应该)?(?:不大|勿大|唔大)|应该(?:没|冇)问题|估计能通过"
+                             r"|差额[^，,。！!？?]{0,10}?(?:可以从|从|来补|补上|我同|我跟)")
+_PAST = r"(?:上次|上回|上趟|上一回|上一次|上个月|之前|以前|去年|上年|旧年|前年|前阵子|那次|听说|听讲)"
 _BREAKDOWN = frozenset({"坏了", "就坏了", "老是坏", "经常坏", "老出问题", "死机"})
 _REPAIR_WAIT = re.compile(r"才(?:来人|来修|有人|到|派人)|[没冇](?:得)?人管|[没冇](?:得)?人修|找不着人|找不到人|等配件|等(?:了|咗)[^，。]{0,8}(?:天|日|周|礼拜|星期|月)|拖了[^，。]{0,6}才")
 # Another seller named, then its price in the clause after (隔壁厂子买的燃气的，一台才二十万出头).
@@ -73,7 +76,7 @@ _STRONG: tuple[tuple[str, re.Pattern[str]], ...] = (
                             r"(?:能保证吗|能不能保证|保证得了吗|有保障吗|来得及吗|赶得上吗|能按时吗)")),
     ("service", re.compile(r"(?:售后|服务|客服|维修|培训|技术支持).{0,6}(?:怎么保障|怎么保证|有保障吗|能保证吗|跟得上吗|靠谱吗)")),
     # (…售后拖了两周才派人 is a repair: service below)
-    ("delivery", re.compile(_PAST + r"(?![^。]{0,30}(?:售后|派人|维修|报修|来修))\s?.{0,24}(?:拖了|拖咗|晚了|迟了|迟咗|延期|慢了|晚到|拖到|调了.{0,4}月)")),
+    ("delivery", re.compile(_PAST + r"(?![^。]{0,30}(?:售后|派人|维修|报修|来修|包退|退掉|退款|才退))\s?.{0,24}(?:拖了|拖咗|晚了|迟了|迟咗|延期|慢了|晚到|拖到|调了.{0,4}月)")),
     ("delivery", re.compile(r"结果[^，。]{0,8}(?:才|先)(?:到|送|发|嚟)|拖(?:了|咗|甲)[^，。]{0,6}(?:才|先)(?:送到|到|装好)|缺件[^，。]{0,3}补了|(?:寄|发|送)(?:了|咗)[^，。]{0,6}(?:才|先)到|拖到[^，。]{0,6}才|(?:还|都|也|一直)没(?:有)?(?:到货|发货(?!给)|发出来|送到)|迟迟(?:不|没)(?:发|到(?![期账])|送)"
                             r"|(?:货|快递|东西|订单)[^，。]{0,6}(?:还|都|也|一直)(?:没|未)(?:有)?(?:到(?![期账])|发|送)"
                             r"|等了[^，。]{0,6}(?:才到|还没到|都没到)")),
@@ -115,6 +118,7 @@ _QUALITY = re.compile(
     r"|(?:尺寸|规格|型号|颜色|参数|尺码|数量)[^，。]{0,6}(?:不对|不符|不一样|对不上)|(?:跟|和|与)(?:样品|样板|描述|图片)[^，。]{0,3}(?:不一样|不符|差(?:太多|很多|得远|别大))|货不对板"
     r"|裂了|裂开|翘起|起翘|翘边|鼓包|马虎|偷工减料|一[拧碰拉摸用按]就(?:掉|坏|断|开|裂)"
     r"|(?:没(?:多久|几天|两天)|不到[^，。]{1,5})就(?:坏|裂|掉|翘|松|漏|断|不)"
+    r"|(?:装完|装好|用了|买了|才用)[^，。]{0,3}?(?:半年|半个月|[0-9一两三四五六七八九十几]+个?(?:天|月|年|礼拜|星期))就(?:坏|裂|掉|翘|松|漏|断)"
     r"|返工|返修率|次品|残次|(?:有|发现|好多|很多|一堆|全是|都是|不少)瑕疵|瑕疵(?:太多|很多|不少|品)|划痕|破损|漏电|异响|(?:质量|性能|系统|产品|精度|品质)(?:也|很|太|有点)?(?:不稳定|不达标|不过关|参差不齐)"
     r"|(?:别家|别人家|人家|其他家|同行)[^，。]{0,12}比(?:你们|你家|您这|你这)[^，。]{0,4}(?:好|强|耐用|结实|稳定|靠谱)"
     r"|起皮|起泡|脱落|掉色|褪色|发霉|变质|开胶|离过期|快过期|压力不足|用不到一半|色差"
@@ -157,7 +161,9 @@ _WEAK: tuple[tuple[str, re.Pattern[str]], ...] = (
     # 就是担心系统会不会卡住: a worry the product fails
     ("other", re.compile(r"(?:担心|就怕|好惊)[^，。]{0,12}?(?:会不会|会)(?:卡|坏|出问题|掉线|崩|死机|漏|裂)"
                          # 冷天 钓带 会不会 发硬 开裂, 戴了面照 会 透勿过气伐: asked of the goods themselves
-                         r"|会不会\s?(?:发硬|开裂|变形|断|生锈|掉色|褪色|过敏|透不过气)|会\s?透(?:勿|不|唔)过气")),
+                         r"|会不会\s?(?:发硬|开裂|变形|断|生锈|掉色|褪色|过敏|透不过气)|会\s?透(?:勿|不|唔)过气"
+                         # 冬天零下三十度，能不能抗得住，别一冻就掉线
+                         r"|能不能(?:抗|扛|顶)得住|(?:抗|扛|顶)得住(?:吗|不)|别一[^，。]{1,3}就(?:掉线|坏|死机|卡|停)")),
     ("other", re.compile(_PAST + r".{0,28}(?:漏气|漏液|漏水|坏点|不冰|退货|退了|算错|出错|掉线|太小|太大|偏小|偏大|是201|不合格"
                          r"|(?:那个|那批|那台|那套|的)[^，。]{0,4}不太?行)")),
     # Value in forum words: cannot afford it, a tax on fools, fleecing buyers (割韭菜), low specs at a
@@ -239,9 +245,9 @@ _WEAK: tuple[tuple[str, re.Pattern[str]], ...] = (
     # staff cannot learn it (怕伊拉学勿会).
     ("other", re.compile(r"(?:这个|这样|这条|这点)(?:条款|比例|要求|条件)?(?:我们|阿拉|我哋|阮)?(?:不|唔|勿)(?:能)?接受|接受不了|接受唔到"
                          r"|(?:不|勿|毋|唔)敢(?:签|定)|(?:我|阮)可不敢(?!再)|(?:我|阮)?顶多签|做不得主|做不了主|作不了主|话唔到事|[一二两三四五]年太(?:耐|长|久)"
-                         r"|(?:怕|惊|担心)[^，。]{0,8}(?:学不会|学勿会|学唔识|学唔会|不会用|勿会用|唔识用|用不来|用勿来|压根不用|不愿意用|操作不明白|不会操作|搞不懂|袂晓用)"
+                         r"|(?:怕|惊|担心)[^，。]{0,8}(?:学不会|学勿会|学唔识|学唔会|不会用|勿会用|唔识用|用不来|用勿来|压根不用|不愿意用|操作不明白|不会操作|搞不懂|袂晓用|不会摆弄|摆弄不来|弄不来)"
                          # 年度合同我们不签，先签半年; 一签就3年？太长了，最多签1年; 订金阿拉从来勿付个; 不接受年年交钱
-                         r"|先签(?:半年|仨月|[一二两三四五六\d]个月)|一签就(?:[一二两三四五\d]|十)年|(?:年度|长期)合同[^，。]{0,4}(?:不|勿|唔|毋)签"
+                         r"|先(?:签|试)(?:半年|仨月|[一二两三四五六\d]个月)|一签就(?:[一二两三四五\d]|十)年|(?:年度|长期)(?:合同|协议)[^，。]{0,4}(?:不|勿|唔|毋)签"
                          r"|最多签(?:一|1|半)年|(?:订金|定金)[^，。]{0,6}(?:不|勿|唔|袂|毋)付|不接受(?:年年|每年)(?:交|付)钱"
                          # 遮阳篷我不稀罕: a gift turned down
                          r"|不稀罕")),
@@ -268,7 +274,7 @@ _WEAK: tuple[tuple[str, re.Pattern[str]], ...] = (
                          r"|卖得一般|老掉线|还在犹豫|再谂下|(?:糖分|含量|甲醛|噪音|能耗|耗电)" + _DEGREE + r"(?:高|大|厉害)")),
 )
 # A delay told a clause after when it happened (去年你们送的那批管子，说好一周到，结果拖了二十天).
-_DELAY = re.compile(r"拖了|拖咗|迟了|迟咗|延期|晚到|拖到|晚了(?:[0-9一二两三四五六七八九十几]|好几|半)")
+_DELAY = re.compile(r"拖了|拖咗|迟了|迟咗|延期|晚到|拖到|晚了(?:整整|足足)?(?:[0-9一二两三四五六七八九十几]|好几|半)")
 _PAST_AT = re.compile(_PAST)
 _WAITED = re.compile(r"等(?:了|咗)")
 _BARE_DECLINE = re.compile(r"(?:就|都|也)?(?:不用了?|不需要了?|不要了?|勿要|唔要|毋要|用不到|用不上|用唔着|毋免)(?:吧|啦|喇)?")
@@ -277,6 +283,10 @@ _REPAIR_BEFORE = re.compile(r"修")  # 修, 报修, 维修
 # A wait told with a repair (坏了报修，等了四天才来人) is the service's, not a late delivery.
 _REPAIR = re.compile(r"修|坏|配件|来人|上门|派人")
 _HEARD_BEFORE = re.compile(_HEARD + r"[，,]?$")
+# 听说你们去年给河西一个学校做的校服，开学两个礼拜了还有三个年级冒到货: goods late, heard of earlier in the sentence.
+_HEARD_ANYWHERE = re.compile(_HEARD)
+_REFUND = re.compile(r"才退|退掉|退款|包退")  # 结果拖了两个号头才退掉: a refund late, not goods
+_NOT_ARRIVED = re.compile(r"[没冇冒](?:有)?(?:到货|送到|发货)|晚了(?:整整|足足)?[0-9一二两三四五六七八九十几半好]|迟咗|拖咗")
 _HEARD_FAULT = re.compile(r"^" + _VENDOR_FAULT)
 _NOT_OURS = re.compile(r"[那这几两三四五六七八九十](?:台|套|辆|部|条)(?:老|旧)"
                        r"|(?:我们|咱们|现在|厂里|原来)的?(?:老|旧)(?!板|规矩|客户|样子|地方|是|说|师|总|公|婆|家|乡|朋友)"
@@ -344,6 +354,15 @@ def _negated(clause: str, m: re.Match[str], phrase: str) -> bool:
     return False
 
 
+def _sentence_rest(text: str, i: int) -> str:
+    """text[i:] up to the end of its sentence."""
+    end = _SENTENCE_END.search(text, i)
+    return text[i:end.start() if end else len(text)]
+
+
+_SENTENCE_END = re.compile(r"[。！!？?]")
+
+
 def objection_clauses(text: str, pack: Pack, spans: list[Span] | None = None) -> list[tuple[Span, str, str]]:
     """(clause, type, phrase) for each clause that objects, whoever speaks.
 
@@ -370,9 +389,12 @@ def objection_clauses(text: str, pack: Pack, spans: list[Span] | None = None) ->
             strong = [f for f in strong if f[0] != "delivery" or "货" in f[1]]  # 报修拖了三天: a repair, not goods
         if "delivery" not in seen and not any(k == "delivery" for k, _ in strong):
             delay = _DELAY.search(t)
-            if delay is not None and not _REPAIR.search(t) and not _CONDITIONAL.search(t) \
+            if delay is not None and not _REPAIR.search(t) and not _CONDITIONAL.search(t) and not _REFUND.search(t) \
                     and _PAST_AT.search(squeeze(text[sentence_start[c.sentence]:c.start])[0]):
                 strong.append(("delivery", delay.group(0)))
+        if "delivery" not in seen and not any(k == "delivery" for k, _ in strong) and _NOT_ARRIVED.search(t) \
+                and _HEARD_ANYWHERE.search(squeeze(text[sentence_start[c.sentence]:c.start])[0][-40:]):
+            strong.append(("delivery", _NOT_ARRIVED.search(t).group(0)))
         if "other" not in seen and _HEARD_FAULT.search(t) and _HEARD_BEFORE.search(squeeze(text[sentence_start[c.sentence]:c.start])[0]):
             strong.append(("other", t))  # 听同行讲，侬拉个机器绕到后头线会断: a fault heard of, in the next clause
         if not _REPAIR.search(t) and _REPAIR_BEFORE.search(squeeze(text[sentence_start[c.sentence]:c.start])[0]):
@@ -403,7 +425,8 @@ def objection_clauses(text: str, pack: Pack, spans: list[Span] | None = None) ->
                     found = ("service", found[1]) if _WAITED.match(found[1]) else None
             if found is not None and not_ours and found[0] in ("other", "service") and not _OWN_DOUBT.search(found[1]):
                 found = None
-            if found is not None and found[0] == "price" and _ACCEPTED_NEXT.match(squeeze(text[c.end:])[0]):
+            if found is not None and found[0] == "price" and (_ACCEPTED_NEXT.match(squeeze(text[c.end:])[0])
+                                                              or _ACCEPTED_LATER.search(squeeze(_sentence_rest(text, c.end))[0])):
                 found = None  # 超一万，那行吧，俺咬咬牙: over, and taken
         if found is None and "other" not in seen and i > 0 and spans[i - 1].sentence == c.sentence \
                 and _BARE_DECLINE.fullmatch(_TRAILER.sub("", t)) and _HAVE_IT.search(squeeze(spans[i - 1].text)[0]):

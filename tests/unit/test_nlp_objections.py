@@ -675,3 +675,34 @@ def test_round_seventeen_objections(text: str, expected: list[str]) -> None:
 def test_round_seventeen_not_objections(text: str) -> None:
     """Over the budget and taken in the next breath; an order not to be late; a worry, not a past failure."""
     assert "price" not in types(text) and "service" not in types(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # goods late in the past, told with 整整 / 足足, Cantonese 旧年, or heard of a clause before
+        ("而且你们去年给我们发的那批限速器钢丝绳，晚了整整一个礼拜，工地上的人天天干等起。", ["delivery"]),
+        ("旧年 喺 你哋 度 订 嘅 整烫机 足足 迟咗 半个月 搞到 我哋 要 加班 追货", ["delivery"]),
+        ("还有个事，听说你们去年给河西一个学校做的校服，开学两个礼拜了还有三个年级冒到货。", ["delivery"]),
+        # a fault heard from anyone (听俺一哥们儿讲, 听行家讲), 成日 = always, 一…就 over a longer gap
+        ("再说了，听俺一哥们儿讲，你们家那机器冬天零下二十多度一开机液压站就趴窝，真有这事儿不？", ["other"]),
+        ("仲有，我听行家讲，你哋个口扫扫到后牙区成日对唔准，系咪真㗎？", ["other"]),
+        # terms refused, worries about use and about the goods, a fault soon after fitting
+        ("再说年度协议我们不签，先试仨月", ["other"]),
+        ("而且 我 怕 我妈 不会 摆弄 那些 按钮 老太太 记性 不好", ["other"]),
+        ("那盒子装在机房里，冬天零下三十度，能不能抗得住，别一冻就掉线。", ["other"]),
+        ("上回我朋友屋里装的吊顶，装完半年就掉了一块板子，这个你们怎么保证？", ["other"]),
+        # how far over, then taken later in the sentence
+        ("四十八万八，超三万八，都OK嘅，差额我同股东倾。", []),
+        ("五十八万，超了三万，差额检验科可以从维修预算里腾一点。", []),
+        ("20.8w，超8k，我们可以从后勤维修的钱里挤一挤。", []),
+        ("四百零五万，超五万，我搭董事会再讲讲，问题应该勿大。", []),
+        ("十块零五还要得，比九块五多五毛，我们认了。", []),
+        ("五十八万，超了三万，这个差额我们出不了。", ["price"]),
+        # a refund that dragged is no late delivery; hearing the rep is no hearsay
+        ("旧年额广式月饼卖剩四十几盒，侬讲好包退额，结果拖了两个号头才退掉。", []),
+        ("听你讲你们的机器很少坏", []),
+    ],
+)
+def test_round_eighteen_objections(text: str, expected: list[str]) -> None:
+    assert [t for t in types(text) if t != "service"] == expected
