@@ -197,3 +197,33 @@ def test_asking_whether_it_can_come_by_a_day_expects_it() -> None:
     # 得 alone is no acceptance: 送得到不 asks for the delivery; 装得完？那敢情好 echoes the rep's offer.
     assert kinds("真要 买 下礼拜三 前头 送得到 不 我妈 下礼拜四 出院", "customer")[0] == ("expected", "2026-03-11")
     assert kinds("清明前装得完？那敢情好。", "customer") == [("other", "2026-04-04")]
+
+
+def test_round_eighteen_the_customers_part_of_an_offer_is_no_promise() -> None:
+    on = dt.date(2026, 3, 10)
+    assert kinds("噉啦，你六月十五号前落实签约，牙椅打九折", "rep", on) == [("other", "2026-06-15")]
+    assert kinds("这样 嘛 你们 九月 底 之前 走完 流程 整单 我 给你 打 个 九折", "rep", on) == [("other", "2026-09-30")]
+    assert kinds("恁 若 六月 三十号 进前 落 三 冬 的 约 一 座 一 年 算 八百", "rep", on) == [("other", "2026-06-30")]
+    assert kinds("我们九月底之前走完流程就发货", "rep", on) == [("promised", "2026-09-30")]
+
+
+def test_round_eighteen_the_reps_deliveries() -> None:
+    on = dt.date(2026, 3, 25)
+    assert kinds("没得问题，四月一号送到你们总店，四月二号前分到六个店。合同我明天拿到你店里来签。", "rep", on) == [
+        ("promised", "2026-04-01"), ("promised", "2026-04-02"), ("promised", "2026-03-26")]
+    assert kinds("要得，明天下午我过来签合同，顺便把展架的位置跟幸师傅看一下。", "rep", on) == [("promised", "2026-03-26")]
+    assert kinds("九月二十号前组件全部装好，九月二十八号前并网。", "rep", on) == [
+        ("promised", "2026-09-20"), ("promised", "2026-09-28")]
+    assert kinds("要得 明天 十点钟 之前 我 喊 店里 的 师傅 给你 扛 过来", "rep", on) == [("promised", "2026-03-26")]
+
+
+def test_round_eighteen_the_customer_sets_the_day() -> None:
+    on = dt.date(2026, 4, 21)
+    # Hokkien 大后日 (大后天), 进前 (之前), 欲 / 爱 (要); the day, then the rep told to come
+    assert kinds("后日欧阳主任去福州开会，恁大后日来，伊规工攏佇车间。", "customer", on) == [
+        ("other", "2026-04-23"), ("expected", "2026-04-24")]
+    assert kinds("储罐上慢六月一号就欲装好", "customer", on) == [("expected", "2026-06-01")]
+    assert kinds("平台 七月 十五号 进前 爱 会 用", "customer", on) == [("expected", "2026-07-15")]
+    assert kinds("下礼拜二行，你上午来，让俺们维保部的牟班长带你去小区机房。", "customer", on) == [("expected", "2026-04-28")]
+    assert kinds("下周一上午我们社区要开会，您下午三点以后过来，单阿姨也在。", "customer", on) == [("expected", "2026-04-27")]
+    assert kinds("下周一我们开会，你们不用来", "customer", on) == [("other", "2026-04-27")]
