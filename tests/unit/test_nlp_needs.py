@@ -855,3 +855,26 @@ def test_round_seventeen_deadlines() -> None:
     # A month before the day, and 进厂 / 装晒 / 上线 finishing it; Cantonese 送埋 after 最迟.
     assert needs("机器要十一月五号前进厂调好，十一月二十号有批外贸单子要出。") == ["机器要十一月五号前进厂调好"]
     assert needs("最迟下个礼拜二帮我送埋屋企。") == ["最迟下个礼拜二帮我送埋屋企"]
+
+
+@pytest.mark.parametrize(
+    ("industry", "text", "expected"),
+    [
+        ("medical_devices", "要添四张牙椅，仲要一部口内扫描仪", ["要添四张牙椅", "仲要一部口内扫描仪"]),  # 部 counts goods
+        ("education_equipment", "面料要纯棉的，有荧光剂的莫拿来。", ["面料要纯棉的", "有荧光剂的莫拿来"]),
+        ("industrial_distribution", "冷机回油滤芯要120个，必须原厂件，副厂的别发。",
+         ["冷机回油滤芯要120个", "必须原厂件", "副厂的别发"]),
+        ("building_materials", "浴霸要能除湿的，灯暖的莫搞，晃眼睛。", ["浴霸要能除湿的", "灯暖的莫搞"]),
+        ("building_materials", "要平层入户的，不要半层入户；轿厢得能放下担架。", ["要平层入户的", "不要半层入户", "轿厢得能放下担架"]),
+        ("medical_devices", "不能被原厂试剂绑死。", ["不能被原厂试剂绑死"]),
+        ("mother_baby_retail", "欲进恁的有机高铁米粉佮溶豆。", ["欲进恁的有机高铁米粉佮溶豆"]),
+        # the customer's size beside a need; 半成品 is the goods here, 师傅不好找 the customer's own trouble
+        ("fmcg_distribution", "我们在天津有二十四家早点铺，一天油条能卖一万多根，现在都是店里现和面现炸，师傅不好找。想换成冷冻油条半成品，一天得四十箱",
+         ["我们在天津有二十四家早点铺", "一天油条能卖一万多根", "想换成冷冻油条半成品", "一天得四十箱"]),
+        ("industrial_distribution", "郑州这边有86台冷藏车，这次要R404A冷媒200瓶。", ["郑州这边有86台冷藏车", "这次要R404A冷媒200瓶"]),
+        ("education_equipment", "我们学校寄宿生1600人，要2台燃气蒸饭柜", ["我们学校寄宿生1600人", "要2台燃气蒸饭柜"]),
+        ("building_materials", "不要着急，慢慢来", []),
+    ],
+)
+def test_round_eighteen_needs(industry: str, text: str, expected: list[str]) -> None:
+    assert needs(text, industry=industry) == expected
