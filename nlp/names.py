@@ -25,7 +25,7 @@ _SURNAME_ORDER = (
     "梅童凌毕季裴霍涂苗谷盛曲翁冉骆蓝游辛靳柴蒙鲍华喻祁蒲房滕屈饶牟艾穆卓吉缪简项芦麦褚娄窦戚岑景"
     "党宫费卜冷晏席卫米柏宗瞿桂佟臧闵苟邬边卞姬栾隋刁沙巫寇桑郎甄丛仲虞敖巩佘池苑迟邝闻于"
     "阎萧鞠邴奚冀阚鹿邰蒯鄢郜冼邸储裘解文劳蒉粟羊浦揭苍尧扶暴相秘晋鲜战练麻蔚昌"  # rarer, yet said with a title as often as the common ones
-    "荣庾栗诸封蔺乐洪贝仇芮羿雍戈燕荆匡巢慕綦容伏祖沃井满植滑辜税铁帅门权"  # also words (光荣, 诸位, 快乐, 洪水, 宝贝, 容易, 祖国, 水井, 满意, 植物, 滑动, 无辜, 含税, 钢铁, 帅气, 部门, 权利): jieba's frequencies keep those apart, as for the others
+    "荣庾栗诸封蔺乐洪贝仇芮羿雍戈燕荆匡巢慕綦容伏祖沃井满植滑辜税铁帅门权卿锺"  # also words (光荣, 诸位, 快乐, 洪水, 宝贝, 容易, 祖国, 水井, 满意, 植物, 滑动, 无辜, 含税, 钢铁, 帅气, 部门, 权利): jieba's frequencies keep those apart, as for the others
     # The rest of 百家姓 that speech rarely uses as a word of its own (not 惠 of 优惠, 况 of 情况, 楚 of 清楚).
     "芶庹翦傅尤湛禹狄茅昝宣贲郁杭钮嵇荀汲糜宓郗仰钭厉戎幸韶蓟鄂赖屠胥莘逄郦郤璩濮扈郏茹宦暨殳夔厍晁訾毋乜竺逯桓缑亢佴谯笪阙"
 )
@@ -143,6 +143,9 @@ def person_spans(
                                            placed=_DEPARTMENT_END.search(p.group("prefix")) is not None)):
             pos = s + 1
             continue
+        if m.group("surname") == "阮" and _HOKKIEN.search(text):
+            pos = s + 1  # 阮 is Hokkien "our" (阮经理, 阮会计室的施小姐) where the text speaks Hokkien
+            continue
         start = p.start() if p is not None else s
         found.append(PersonSpan(start, e, s, m.group("surname"), m.group("title"), p.group("prefix") if p else None,
                                 text[start:e]))
@@ -150,6 +153,10 @@ def person_spans(
     if freq:
         found = _with_misheard(text, found, titles, prefixes, before, freq)
     return found
+
+
+# Words only Hokkien speech uses: there 阮 is "we / our" far more often than the surname.
+_HOKKIEN = re.compile(r"佮|恁|毋|攏|揣|佇|代志|予(?:你|阮|伊)|早起|看觅|啥物|按呢|这马|即阵|犹原|伊(?:叫|讲|规)|会使|袂")
 
 
 # Whisper writes a name's surname or its title as a homophone (督主任 for 杜主任, 罗功 for 罗工,

@@ -722,3 +722,12 @@ def test_an_office_that_runs_things_leaves_the_role_to_the_title() -> None:
 def test_a_word_opening_with_xi_is_no_cantonese_question() -> None:
     # 系统培训找…: 系 of 系统 does not ask 系…吗 (is it…), so the person is talked about, not addressed.
     assert [m for m, *_ in roles("系统培训找景经理。", "customer", "saas")] == ["景经理"]
+
+
+def test_hokkien_ruan_is_our_not_a_surname_and_rarer_surnames() -> None:
+    # 阮 is "we / our" where the text speaks Hokkien; elsewhere it stays the surname
+    assert [r[0] for r in roles("发票开予阮会计阿雪。", "customer", "mother_baby_retail")] == ["会计"]
+    assert [r[0] for r in roles("阮经理下午到", "customer", "mother_baby_retail")] == ["阮经理"]
+    assert [r[:2] for r in roles("合同先给学校财务室的卿会计看", "customer", "education_equipment")] == [
+        ("财务室的卿会计", "finance")]
+    assert [r[0] for r in roles("你送到就搵大良店水吧嘅锺师傅", "customer", "fmcg_distribution")] == ["锺师傅"]
