@@ -787,3 +787,11 @@ def test_fractions_of_a_yuan_priced_per_unit() -> None:
 def test_a_whole_set_is_per_set_and_a_rule_not_to_exceed_is_a_budget() -> None:
     assert [(m.kind, m.yuan, m.unit) for m in money_in("按这个配置，一个学生一整套是四百三十八块", "rep")] == [("price", 438, "套")]
     assert [(m.kind, m.yuan, m.unit) for m in money_in("教育局规定一套不准超过四百块", "customer")] == [("budget", 400, "套")]
+
+
+def test_round_eighteen_square_metres_cups_and_a_final_offer() -> None:
+    # 个平方 is square metres, not Cantonese 个平 (cheaper by): fourteen of them cost 2 352
+    assert found("十四个平方两千三百五十二", "rep") == [("quote", 2_352)]
+    assert [(m.yuan, m.unit) for m in money_in("三百三都仲系贵过而家嗰只成五毫一罐", "customer")][-1] == (0.5, "罐")  # 一罐 is per can
+    assert found("一日丝袜奶茶卖成两千杯") == []  # cups sold, no money
+    assert found("我们的龙骨是加厚的。最后给您四千二，厨房灯照送。", "rep") == [("quote", 4_200)]
