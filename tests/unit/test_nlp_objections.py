@@ -706,3 +706,17 @@ def test_round_seventeen_not_objections(text: str) -> None:
 )
 def test_round_eighteen_objections(text: str, expected: list[str]) -> None:
     assert [t for t in types(text) if t != "service"] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("返五个点一吨嘛是八百出头，犹原比厦门贵。", ["price"]),   # still dearer than another, Hokkien 犹原
+        ("11.2w，超1.2个w……我得报给宁总批一下", ["price"]),
+        ("算下来还是12w出头，超出2w多。", ["price"]),
+        ("下个礼拜四甘姑娘喺老店返工，你哋下个礼拜五嚟啦", []),  # Cantonese 返工: goes to work
+        ("质量太差又返工了", ["other"]),
+    ],
+)
+def test_round_eighteen_objections_more(text: str, expected: list[str]) -> None:
+    assert types(text) == expected
