@@ -878,3 +878,8 @@ def test_round_seventeen_deadlines() -> None:
 )
 def test_round_eighteen_needs(industry: str, text: str, expected: list[str]) -> None:
     assert needs(text, industry=industry) == expected
+
+
+def test_round_eighteen_billing_module_and_finding_the_money() -> None:
+    assert needs("挂号、开方、煎药、收费全部要打通", industry="saas") == ["挂号、开方、煎药、收费全部要打通"]
+    assert needs("这钱俺自个儿想辙", industry="manufacturing") == []  # 想辙: find a way to pay, no want
