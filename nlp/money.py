@@ -778,7 +778,7 @@ def _money_in(text: str, speaker: str, ref: str | None, spans: list[Span] | None
 # 一百一十七万多, 让两万也还三十六万八, 返五个点一吨嘛是八百出头): the discount is the rep's, said again.
 # Not one asked for (再打九折, 要是九折的话) nor one the customer names first in a new clause.
 _ECHO_LEAD = re.compile(r"[^，,。！？!?；;：:再要能给想如果若是]{0,4}")
-_ECHO_NET = re.compile(r"(?:以后|之后|后|完)?[^，,。！？!?；;：:]{0,5}?(?:也|都|仲|还|是)")
+_ECHO_NET = re.compile(r"(?:以后|之后|后|完)?[^，,。！？!?；;：:]{0,5}?(?:也|都|仲|还|是|仍|閣|阁|犹原)")
 _ECHO_NOT = re.compile(r"的话|就签|能不能|可不可以|行不行|得唔得")
 
 

@@ -517,7 +517,8 @@ def test_what_is_left_after_a_discount_is_the_price_not_the_discount() -> None:
     "text",
     ["九二折以后数码机也还要一百一十七万多，两台加起来还是超了三十多万。", "八五折 都 仲 要 六十 七万 几",
      "返五个点一吨嘛是八百出头，犹原比厦门贵。", "九折一米也还要十块六毛多", "洗碗机九二折是15.4w多",
-     "打 了 九折 也 要 五十六 万 多", "让两万也还三十六万八呢", "让五千也得二十三万"],
+     "打 了 九折 也 要 五十六 万 多", "让两万也还三十六万八呢", "让五千也得二十三万",
+     "九二折嘛閣四万五千五百四", "九折后仍有五十二万三千八"],
 )
 def test_a_customer_working_out_what_the_offer_leaves_does_not_repeat_the_discount(text: str) -> None:
     # The rep's offer is reported from the rep's turn; the customer's reply only says it again.
