@@ -156,7 +156,7 @@ def person_spans(
 
 
 # Words only Hokkien speech uses: there 阮 is "we / our" far more often than the surname.
-_HOKKIEN = re.compile(r"佮|恁|毋|攏|揣|佇|代志|予(?:你|阮|伊)|早起|看觅|啥物|按呢|这马|即阵|犹原|伊(?:叫|讲|规)|会使|袂")
+_HOKKIEN = re.compile(r"佮|恁|毋|攏|揣|佇|代志|头家|参详|彼(?:家|个|款|间)|上济|予(?:你|阮|伊)|早起|看觅|啥物|按呢|这马|即阵|犹原|伊(?:叫|讲|规)|会使|袂")
 
 
 # Whisper writes a name's surname or its title as a homophone (督主任 for 杜主任, 罗功 for 罗工,

@@ -141,16 +141,26 @@ _ADDRESS_ONLY = frozenset({"生", "太", "师傅"})
 # …and X师傅 the customer's person one is sent to or calls (找后厨的綦师傅, 打俾卢师傅): the rep's own
 # fitter is sent, not sought (我派王师傅过去).
 # The one called may be named as kin first (打俾我老公黎生); Hokkien 揣 / 佮 are 找 / 跟.
-_SOUGHT_BEFORE = re.compile(r"(?:找|揾|揣|打俾|打给|同|和|跟|佮|问|问下|问问|拜访|联系|约)"
+# Hokkien 共 is 跟 too; Wu 打电话拨 is 打电话给.
+_SOUGHT_BEFORE = re.compile(r"(?:找|揾|揣|打俾|打给|打电话(?:拨|给|俾)|同|和|跟|佮|共|问|问下|问问|拜访|联系|约)"
                             r"(?:[^，,。！!？?\s]{1,4}(?:的|嘅|个|得|德)|\s*(?:我|阮)?\s*(?:老公|老婆|爱人|先生|太太))?\s*$")
 
 
 def _sought_master(text: str, title: str, start: int) -> bool:
     """X师傅 (or Cantonese X生 / X太) at `start` is someone the speaker goes to or calls."""
-    return title in ("师傅", "生", "太") and bool(_SOUGHT_BEFORE.search(text, max(0, start - 10), start))
-# Surnames names.py leaves out as more often grammar or words (单价, 车间, 管理, 成本): a person only when
+    if title not in ("师傅", "生", "太"):
+        return False
+    if _SOUGHT_BEFORE.search(text, max(0, start - 10), start):
+        return True
+    # 给吕师傅打电话: called, the 给 before and the call after
+    end = start + 1 + len(title)
+    return text[max(0, start - 1):start] == "给" and bool(_CALLED_AFTER.match(text, end))
+
+
+_CALLED_AFTER = re.compile(r"\s*(?:打(?:个|只|一个)?电话|打手机|打个招呼)")
+# Surnames names.py leaves out as more often grammar or words (单价, 车间, 管理, 成本, 应该): a person only when
 # spoken to at the start of a clause (喂单总吗, 车总，跟您再唠唠, 单工您好).
-_WEAK_SURNAME = re.compile(r"(?P<surname>[单车管成])(?P<title>总|工|经理|主任|科长|厂长|店长|老板)")
+_WEAK_SURNAME = re.compile(r"(?P<surname>[单车管成应])(?P<title>总|工|经理|主任|科长|厂长|店长|老板)")
 _SANG_AFTER = re.compile(r"\s*(?:[，,！!？?。\s]|呀|啊|吗|嗎|嗦|你好|您好|早晨|下昼好|唔好意思|$)")
 # With the dialects' possessives: Cantonese 我哋 / 你哋, Shanghainese 阿拉 (we) / 侬拉 (you).
 _OUR_SIDE = re.compile(r"(?:我们|我司|我们公司|咱们|我哋|阿拉)(?:的|嘅|额|这边的|那边的)?$")

@@ -731,3 +731,15 @@ def test_hokkien_ruan_is_our_not_a_surname_and_rarer_surnames() -> None:
     assert [r[:2] for r in roles("合同先给学校财务室的卿会计看", "customer", "education_equipment")] == [
         ("财务室的卿会计", "finance")]
     assert [r[0] for r in roles("你送到就搵大良店水吧嘅锺师傅", "customer", "fmcg_distribution")] == ["锺师傅"]
+
+
+def test_round_nineteen_masters_called_hokkien_boss_and_weak_surname_greeted() -> None:
+    # the customer's 师傅 the rep will call (给…打电话, Wu 打电话拨, Hokkien 共); the rep's own fitter is sent
+    assert [r[0] for r in roles("货到之前我提前一天给吕师傅打电话。")] == ["吕师傅"]
+    assert [r[0] for r in roles("阿拉司机到之前先打电话拨顾师傅。")] == ["顾师傅"]
+    assert [r[0] for r in roles("下礼拜二阮去总店共施师傅佮前台的人做一摆培训。")][:1] == ["施师傅"]
+    assert roles("我派王师傅过去") == []
+    # Hokkien 头家 is the boss; 应 as a surname only when greeted
+    assert [r[:2] for r in roles("阮头家讲软件一年上济六万。", "customer", "saas")] == [("头家", "decision_maker")]
+    assert [r[:3] for r in roles("应总侬好，我是上海乳香食品个小蒋", "rep", "fmcg_distribution")] == [("应总", "decision_maker", True)]
+    assert roles("这个应总结一下", "rep") == []
