@@ -37,7 +37,7 @@ _TOPIC_COMPLAINT: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = (
      re.compile(r"太?高|贵|接受不了|不批|批不了|太?薄|没利润|低|不够|不多|出不起|付不起|拿不出|花完|用完|超|下不来|[压降]不下(?:来|去)|承受不了|离谱|虚高|吃不消|压力|不合适|不划算|(?:又|还|咋|怎么)没降|"
                 r"没优势|没有优势|起飞|上天|打.{0,2}折|便宜点|便宜一点|少点|让点")),
     ("delivery", re.compile(r"交期|货期|到货|发货|送货|交货|周期|工期|库存|现货|补货|配送|物流|排产|供货|调货"),
-     re.compile(r"太?慢|太?长|晚|来不及|赶不上|等不了|缺|断|拖|延期|不够|跟不上")),
+     re.compile(r"太?慢|太?(?<![店家校院组班队部科处厂行])长|晚|来不及|赶不上|等不了|缺|断|拖|延期|不够|跟不上")),  # not 店长
     ("service", re.compile(r"售后|服务|客服|维修|报修|响应|培训|安装|师傅|工程师|实施|顾问|操作|使用|上手|送货|送的货|发的货|业务员|"
                            r"促销员|保修|质保|返厂|寄修|返修|维修点|维修店"),
      # (师傅不好找, 工程师难招: the customer's own staffing, a reason to buy)
@@ -49,15 +49,18 @@ _TOPIC_COMPLAINT: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = (
 _AMT = r"[0-9一二两三四五六七八九十百千万.]+"
 # What the customer has heard (听说, 听同行讲) of a fault of the vendor's goods (你们…老…, 侬拉个机器…会断), in one
 # clause or split over two (听同行讲，侬拉个机器…): not of a delivery, which is its own rule.
+# 戴个帽子、出了汗就认不出来, 戴了仨月就吱吱响: a fault that comes at once
+_SOON_FAULT = r"就(?:认不出|坏|不行|不灵|掉线|卡|断|歹去|漏|吱吱响)"
 _HEARD = r"(?:听说|听讲|听(?![你您不懂到见得过])[^，,。？?！!\s]{1,6}?(?:说|讲))"  # 听俺一哥们儿讲, 听行家讲
 _VENDOR_FAULT = (r"(?:你们|你哋|侬拉|恁)(?![^。？?！!]{0,16}(?:送货|到货|发货|交货|车|物流|快递|迟到))"
                  r"[^。？?！!]{0,16}(?:老|总是|经常|容易|成日|时不时|动不动|一[^。？?！!]{1,6}就|会(?:掉|断|乱|坏|裂|漏|卡)|要散|就(?:坏|歹去))")
 # …and not accepted straight after (还超 一千 行吧 我认了, 超三千，要得)
 _NOT_ACCEPTED = r"(?![^，,。！!？?]{0,8}?(?:行吧|那行|认了|算了|算啦|也行|中吧|成吧|好吧|接受|要得|说得过去|咬咬牙|勉强(?!不)))"
 # The next clause takes the price (…超一万，那行吧; 超八千 勉强说得过去; 超三千，要得).
-_ACCEPTED_NEXT = re.compile(r"^[，,\s]*(?:那|我们|俺们|我哋|咱们|我|俺|阮|阿拉)?(?:就)?(?:行吧|行啦|认了|算了|算啦|也行|中吧|成吧|好吧|要得|勉强(?!不)|咬咬牙|可以接受|凑合|都OK|OK)")
+_ACCEPTED_NEXT = re.compile(r"^[，,\s]*(?:那|我们|俺们|我哋|咱们|我|俺|阮|阿拉)?(?:就)?(?:行吧|行啦|认了|算了|算啦|也行|中吧|成吧|好吧|要得|勉强(?!不)|咬咬牙|可以接受|凑合|都OK|OK|好个|好啦|中(?=[，,。！!\s]|$))")
 # …or later in the sentence, once the gap is found a home (差额检验科可以从维修预算里腾一点, 问题应该勿大).
-_ACCEPTED_LATER = re.compile(r"认了|凑合吧|挤一挤|腾一点|问题(?:应该)?(?:不大|勿大|唔大)|应该(?:没|冇)问题|估计能通过"
+_ACCEPTED_LATER = re.compile(r"认了|凑合吧|挤一挤|挤点|腾一点|问题(?:应该)?(?:不大|勿大|唔大)|应该(?:没|冇)问题|估计能(?:通过|批)"
+                             r"|(?:^|[，,。\s])(?:好个|好啦|好吧|得|中|要得|行)(?=[，,。！!\s]|$)|就这么地|也将就|调剂|列支"
                              r"|差额[^，,。！!？?]{0,10}?(?:可以从|从|来补|补上|我同|我跟)")
 _PAST = r"(?:上次|上回|上趟|上一回|上一次|上个月|之前|以前|去年|上年|旧年|前年|前阵子|那次|听说|听讲)"
 _BREAKDOWN = frozenset({"坏了", "就坏了", "老是坏", "经常坏", "老出问题", "死机"})
@@ -81,7 +84,9 @@ _STRONG: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("delivery", re.compile(r"结果[^，。]{0,8}(?:才|先)(?:到|送|发|嚟)|拖(?:了|咗|甲)[^，。]{0,6}(?:才|先)(?:送到|到|装好)|缺件[^，。]{0,3}补了|(?:寄|发|送)(?:了|咗)[^，。]{0,6}(?:才|先)到|拖到[^，。]{0,6}才|(?:还|都|也|一直)没(?:有)?(?:到货|发货(?!给)|发出来|送到)|迟迟(?:不|没)(?:发|到(?![期账])|送)"
                             r"|(?:货|快递|东西|订单)[^，。]{0,6}(?:还|都|也|一直)(?:没|未)(?:有)?(?:到(?![期账])|发|送)"
                             r"|等了[^，。]{0,6}(?:才到|还没到|都没到)")),
-    ("service", re.compile(_PAST + r".{0,28}(?:一次都没来|没来过|没人来|没人管|没补|还没补|没退|还没退|没给.{0,6}换|没换|少了.{0,3}[箱件个包])")),
+    ("service", re.compile(_PAST + r".{0,28}(?:一次都没来|没来过|没人来|没人管|没人回|冇人回|没人理|没补|还没补|没退|还没退|没给.{0,6}换|没换|少了.{0,3}[箱件个包])"
+                           # 讲系统出问题敲电话，客服两工才回: support answered late
+                           r"|(?:客服|售后|打电话|敲电话)[^，。]{0,8}(?:才回|没人回|冇人回|没人接)")),
     ("service", re.compile(r"(?:到现在|至今|到今天|到而家|一直)(?:都|也)?还?(?:没|未)(?:有)?"
                            r"(?:补|退|换|解决|处理|回复|给|赔|送|来(?!得及)|修|派|打|兑现|见)")),
     ("price", re.compile(r"(?:能不能|可不可以|能否|看能不能|您看能不能|你看能不能|再).{0,10}(?:便宜|优惠|打.{0,3}折|降|让一让|让一眼|让点|抹|少点|包进去)"
@@ -96,6 +101,7 @@ _STRONG: tuple[tuple[str, re.Pattern[str]], ...] = (
     # What the customer has heard, asked or not (我听人讲你们家旺季送货老拖好几天, 听说你们家橱柜装完老有门板不平的).
     ("delivery", re.compile(r"(?:听说|听人说|听人讲|听讲)[^。？?！!]{0,12}(?:送货|到货|发货|交货)[^。？?！!]{0,6}(?:拖|慢|晚|迟)")),
     ("other", re.compile(_HEARD + r"[，,\s]?" + _VENDOR_FAULT)),
+    ("other", re.compile(_HEARD + r"[^。？?！!]{0,24}?" + _SOON_FAULT)),
     # 冷链车经常迟到, 货老是迟到: the goods late, not a person.
     ("delivery", re.compile(r"(?:车|货|送货|物流|冷链|快递)[^，。]{0,6}(?:经常|老是|总是|又|常常)迟到")),
     # 打了三趟电话才来修, 找了好几回才来: a repair that took asking again and again.
@@ -123,7 +129,7 @@ _QUALITY = re.compile(
     r"|(?:又|要|得|全部|全|都|重新|还得|只能|拿回去)返工|返工(?:了|过|率)|返了工|返修率|次品|残次|(?:有|发现|好多|很多|一堆|全是|都是|不少)瑕疵|瑕疵(?:太多|很多|不少|品)|划痕|破损|漏电|异响|(?:质量|性能|系统|产品|精度|品质)(?:也|很|太|有点)?(?:不稳定|不达标|不过关|参差不齐)"
     r"|(?:别家|别人家|人家|其他家|同行)[^，。]{0,12}比(?:你们|你家|您这|你这)[^，。]{0,4}(?:好|强|耐用|结实|稳定|靠谱)"
     r"|起皮|起泡|脱落|掉色|褪色|发霉|变质|开胶|离过期|快过期|压力不足|用不到一半|色差"
-    r"|(?:用了|才用|没用)[^，。]{0,8}就(?:坏|裂|断|起|掉|脱|松|漏|锈|变形|不(?:行|亮|转|动|灵|好使))"
+    r"|(?:用了|才用|没用|戴了|穿了)[^，。]{0,8}就(?:坏|裂|断|起|掉|脱|松|漏|锈|变形|吱吱响|不(?:行|亮|转|动|灵|好使)|没(?:得|有)?(?:吸力|劲|电|声音?|反应)了?)"
     r"|(?:很|太|非常|比较|特别|挺)一般|一般般|难受|不舒服|吵死|太吵|很吵|很臭|太臭|好臭|臭(?:死|味)|^臭"
     r"|越来越(?:差|难吃|难喝|少|烂|不行|不好)|又[硬柴咸油腻辣苦酸涩脏乱差吵小旧破]又[硬柴咸油腻辣苦酸涩脏乱差吵小旧破]"
     r"|没有(?!比|什么)[^，。]{1,8}(?:好吃|舒服|好用)|没有[^，。]{1,6}的(?:味道|效果|质量)?好(?![办方主选处])|(?:都|还)比(?:这|你们|你家|这里|这家)[个儿里家]?(?:好|强)"
@@ -250,6 +256,8 @@ _WEAK: tuple[tuple[str, re.Pattern[str]], ...] = (
                          # 年度合同我们不签，先签半年; 一签就3年？太长了，最多签1年; 订金阿拉从来勿付个; 不接受年年交钱
                          r"|先(?:签|试)(?:半年|仨月|[一二两三四五六\d]个月)|一签就(?:[一二两三四五\d]|十)年|(?:年度|长期)(?:合同|协议)[^，。]{0,4}(?:不|勿|唔|毋)签"
                          r"|最多签(?:一|1|半)年|(?:订金|定金)[^，。]{0,6}(?:不|勿|唔|袂|毋)付|不接受(?:年年|每年)(?:交|付)钱"
+                         r"|(?:这一?条|这个条款|这款条款)[^，。]{0,4}(?:不得|不能|不会|不|勿|唔|毋)签|(?:一年|三年|两年)(?:个|的)?(?:合同|协议)[^，。]{0,4}(?:不|勿|唔|毋)签"
+                         r"|(?:延保|保险|赠品|套餐|服务包)[^，。]{0,2}(?:我|我们|阿拉|我哋)?(?:唔|不|勿)需要|(?:惊|怕|担心)被[^，。]{0,6}绑死"
                          # 遮阳篷我不稀罕: a gift turned down
                          r"|不稀罕")),
     ("other", re.compile(r"(?:环境|卫生|设施|房间|质量|味道|口味|效果|做工|隔音|空间|位置|交通|造型|技术|水平|品质|东西|地方|种类|分量|"
@@ -263,7 +271,7 @@ _WEAK: tuple[tuple[str, re.Pattern[str]], ...] = (
                             r"(?![^，。]{0,3}(?:来人|有人|修|上门|处理|回复|回我|终于|批))")),
     # After-sales refusing to act, a shop that cheated, a repair trip that drags on.
     ("service", re.compile(r"(?:不给|不去|不肯|不愿意?|拒绝)(?:解决|处理|修|换|退|保修)|被(?:店|实体店|商家|卖家|客服|售后|门店|经销商|代理)[^，。]{0,6}坑"
-                           r"|(?:寄修|返厂|返修)[^，。]{0,4}(?:来回|一来一回|太?麻烦|很麻烦|好久|半个月|一周)"
+                           r"|(?:寄修|送修|返厂|返修)[^，。]{0,6}(?:来回|一来一回|太?麻烦|很麻烦|好久|半个月|一周|个多?月)"
                            r"|没(?:有)?(?:给我们?|帮我们?)(?:弄|修|处理|搞|调)好")),
     # A review's "but": the fault after praise (…就是没有电梯, 缺点是人多, 只是远了点).
     ("other", re.compile(r"(?:就是|只是|可惜)(?:有点|有些|比较|太|稍微|略|偏)(?!忙|急|赶|担心)|缺点是|美中不足|唯一(?:的)?(?:缺点|不足|遗憾|可惜)|(?:就是|只是|可惜)(?:没有|没)(?!问题|关系|事|什么|必要)"
@@ -286,6 +294,7 @@ _REPAIR = re.compile(r"修|坏|配件|来人|上门|派人")
 _HEARD_BEFORE = re.compile(_HEARD + r"[，,]?$")
 # 听说你们去年给河西一个学校做的校服，开学两个礼拜了还有三个年级冒到货: goods late, heard of earlier in the sentence.
 _HEARD_ANYWHERE = re.compile(_HEARD)
+_SOON_FAULT_AT = re.compile(_SOON_FAULT)
 _REFUND = re.compile(r"才退|退掉|退款|包退")  # 结果拖了两个号头才退掉: a refund late, not goods
 _NOT_ARRIVED = re.compile(r"[没冇冒](?:有)?(?:到货|送到|发货)|晚了(?:整整|足足)?[0-9一二两三四五六七八九十几半好]|迟咗|拖咗")
 _HEARD_FAULT = re.compile(r"^" + _VENDOR_FAULT)
@@ -355,8 +364,15 @@ def _negated(clause: str, m: re.Match[str], phrase: str) -> bool:
     return False
 
 
+def _accepted_next(text: str, i: int) -> bool:
+    """The clause from `i` takes the price just said (…超一万，那行吧) — within the same sentence."""
+    return not (i > 0 and _SENTENCE_END.match(text, i - 1)) and bool(_ACCEPTED_NEXT.match(squeeze(text[i:])[0]))
+
+
 def _sentence_rest(text: str, i: int) -> str:
-    """text[i:] up to the end of its sentence."""
+    """text[i:] up to the end of its sentence (nothing when text[:i] closed it)."""
+    if i > 0 and _SENTENCE_END.match(text, i - 1):
+        return ""
     end = _SENTENCE_END.search(text, i)
     return text[i:end.start() if end else len(text)]
 
@@ -396,11 +412,16 @@ def objection_clauses(text: str, pack: Pack, spans: list[Span] | None = None) ->
         if "delivery" not in seen and not any(k == "delivery" for k, _ in strong) and _NOT_ARRIVED.search(t) \
                 and _HEARD_ANYWHERE.search(squeeze(text[sentence_start[c.sentence]:c.start])[0][-40:]):
             strong.append(("delivery", _NOT_ARRIVED.search(t).group(0)))
+        if "other" not in seen and not any(k == "other" for k, _ in strong) and _SOON_FAULT_AT.search(t) \
+                and _HEARD_ANYWHERE.search(squeeze(text[sentence_start[c.sentence]:c.start])[0][-40:]):
+            strong.append(("other", t))  # 我听说那种人脸闸机，戴个帽子、出了汗就认不出来
         if "other" not in seen and _HEARD_FAULT.search(t) and _HEARD_BEFORE.search(squeeze(text[sentence_start[c.sentence]:c.start])[0]):
             strong.append(("other", t))  # 听同行讲，侬拉个机器绕到后头线会断: a fault heard of, in the next clause
         if not _REPAIR.search(t) and _REPAIR_BEFORE.search(squeeze(text[sentence_start[c.sentence]:c.start])[0]):
             # 上回给俺们修那台隧道炉，工程师拖了十来天才来: the repair named just before
             strong = [("service", p) if k == "delivery" and "货" not in p else (k, p) for k, p in strong]
+        if any(k == "price" for k, _ in strong) and _accepted_next(text, c.end):
+            strong = [(k, p) for k, p in strong if k != "price"]  # 一箱也就贵十五，中，就这么地: over, and taken
         for kind, phrase in strong:
             if kind not in seen:
                 out.append((c, kind, phrase))
@@ -426,7 +447,7 @@ def objection_clauses(text: str, pack: Pack, spans: list[Span] | None = None) ->
                     found = ("service", found[1]) if _WAITED.match(found[1]) else None
             if found is not None and not_ours and found[0] in ("other", "service") and not _OWN_DOUBT.search(found[1]):
                 found = None
-            if found is not None and found[0] == "price" and (_ACCEPTED_NEXT.match(squeeze(text[c.end:])[0])
+            if found is not None and found[0] == "price" and (_accepted_next(text, c.end)
                                                               or _ACCEPTED_LATER.search(squeeze(_sentence_rest(text, c.end))[0])):
                 found = None  # 超一万，那行吧，俺咬咬牙: over, and taken
         if found is None and "other" not in seen and i > 0 and spans[i - 1].sentence == c.sentence \

@@ -720,3 +720,24 @@ def test_round_eighteen_objections(text: str, expected: list[str]) -> None:
 )
 def test_round_eighteen_objections_more(text: str, expected: list[str]) -> None:
     assert types(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("二十一万二，超一万二，好个，阿拉从维修费里匀一点。", []),            # over, and taken (Wu 好个)
+        ("19.6w，超1.6w，我跟分管的鲁副总申请一下，估计能批。", []),
+        ("五百四，一箱也就贵十五，中，就这么地。", []),
+        ("一吨七千四，还是比人家贵两百。要得嘛，价格我先报上去", ["price"]),  # the next sentence takes no price
+        ("超了两万，这个差额我们出不了。", ["price"]),
+        ("你们合同上写的临期品不退不换，这一条我不得签。", ["other"]),     # a clause of the contract refused
+        ("延保我唔需要啦，直接再平啲得唔得？", ["other", "price"]),        # an add-on declined
+        ("而且我听说那种人脸闸机，戴个帽子、出了汗就认不出来", ["other"]),  # a fault heard of, at once
+        ("我表姐买的那个用了两个月就没得吸力了", ["other"]),
+        ("阮隔壁店用过恁的系统，讲系统出问题敲电话，客服两工才回。", ["service"]),
+        ("贵司的镜子送修以后返回要一个多月，这段时间检查只能停。", ["service"]),
+        ("送货你跟各家店长对接", []),                                      # 店长 is no 长 (long)
+    ],
+)
+def test_round_nineteen_objections(text: str, expected: list[str]) -> None:
+    assert sorted(types(text)) == sorted(expected)
