@@ -227,3 +227,13 @@ def test_round_eighteen_the_customer_sets_the_day() -> None:
     assert kinds("下礼拜二行，你上午来，让俺们维保部的牟班长带你去小区机房。", "customer", on) == [("expected", "2026-04-28")]
     assert kinds("下周一上午我们社区要开会，您下午三点以后过来，单阿姨也在。", "customer", on) == [("expected", "2026-04-27")]
     assert kinds("下周一我们开会，你们不用来", "customer", on) == [("other", "2026-04-27")]
+
+
+def test_round_nineteen_hokkien_must_and_morning_and_a_moved_day() -> None:
+    on = dt.date(2026, 10, 2)
+    assert kinds("DR上慢十一月二十号着装好，十一月底阮的新店欲开张。", "customer", on)[0] == ("expected", "2026-11-20")
+    assert kinds("礼拜五涂医生休假，你下礼拜一早起来，伊八点半就佇病院。", "customer", on)[-1] == ("expected", "2026-10-05")
+    assert kinds("下个礼拜二我哋开年会，你改下个礼拜三啦，下昼三点前到就得。", "customer", on)[-1] == ("expected", "2026-10-07")
+    # sent on to someone else is no expectation (the guides make 你们直接去找他 other)
+    assert kinds("后天陶经理在双流店，你直接去双流店找他，上午十点以后都在。", "customer", on) == [("other", "2026-10-04")]
+    assert kinds("侬 这个月 底 前头 签 我 帮 侬 打 八八折", "rep", on) == [("other", "2026-10-31")]
