@@ -66,11 +66,10 @@ SETS = (DATA, DATA_DIR / "nlp_dev_calls.jsonl", DATA_DIR / "nlp_holdout.jsonl", 
         DATA_DIR / "nlp_holdout9.jsonl", DATA_DIR / "nlp_holdout10.jsonl", DATA_DIR / "nlp_holdout11.jsonl",
         DATA_DIR / "nlp_holdout12.jsonl", DATA_DIR / "nlp_holdout13.jsonl",
         DATA_DIR / "nlp_holdout14.jsonl", DATA_DIR / "nlp_holdout15.jsonl", DATA_DIR / "nlp_holdout16.jsonl",
-        DATA_DIR / "nlp_holdout17.jsonl", DATA_DIR / "nlp_holdout18.jsonl", DATA_DIR / "nlp_holdout19.jsonl")
+        DATA_DIR / "nlp_holdout17.jsonl", DATA_DIR / "nlp_holdout18.jsonl", DATA_DIR / "nlp_holdout19.jsonl",
+        DATA_DIR / "nlp_holdout20.jsonl")
 # Held out: scored once before a round of rule changes and once at its end (--held-out), never in between.
 HELD_OUT = (DATA_DIR / "nlp_holdout21.jsonl",)
-# nlp_holdout20 (round eighteen's held-out set, scored at its end) joins SETS, and the models' training data,
-# with round nineteen's first change.
 COMPLAINTS = DATA_DIR / "complaints.jsonl"      # both splits are development data since the first round
 # The real complaint texts held out this round: none in rounds eleven to fourteen (docs/nlp.md, tenth round: no licensed
 # source of real complaints is left unread).
