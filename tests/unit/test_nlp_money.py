@@ -796,3 +796,11 @@ def test_round_eighteen_square_metres_cups_and_a_final_offer() -> None:
     assert [(m.yuan, m.unit) for m in money_in("三百三都仲系贵过而家嗰只成五毫一罐", "customer")][-1] == (0.5, "罐")  # 一罐 is per can
     assert found("一日丝袜奶茶卖成两千杯") == []  # cups sold, no money
     assert found("我们的龙骨是加厚的。最后给您四千二，厨房灯照送。", "rep") == [("quote", 4_200)]
+
+
+def test_round_nineteen_counts_specs_and_a_conceded_step() -> None:
+    assert found("我再 让 一步 二十五 万 八 是 最低 了", "rep") == [("quote", 258_000)]  # 让一步 concedes, no discount
+    assert found("我们这款十六通道的充电款，一对九千八", "rep") == [("price", 9_800)]       # 十六通道 is no money
+    assert found("今年内镜检查量预计一万二千例") == []
+    assert found("放大倍数得到一千六，得是LED光源的") == []
+    assert found("阮股东讲今年设备的钱上济五十五万。") == [("budget", 550_000)]          # Hokkien 上济: at most
