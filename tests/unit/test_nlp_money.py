@@ -800,7 +800,7 @@ def test_round_eighteen_square_metres_cups_and_a_final_offer() -> None:
 
 def test_round_nineteen_counts_specs_and_a_conceded_step() -> None:
     assert found("我再 让 一步 二十五 万 八 是 最低 了", "rep") == [("quote", 258_000)]  # 让一步 concedes, no discount
-    assert found("我们这款十六通道的充电款，一对九千八", "rep") == [("price", 9_800)]       # 十六通道 is no money
+    assert found("您 看 我们 这款 十六 通道 的 充电 款 一对 九千 八", "rep") == [("price", 9_800)]       # 十六通道 is no money
     assert found("今年内镜检查量预计一万二千例") == []
     assert found("放大倍数得到一千六，得是LED光源的") == []
     assert found("阮股东讲今年设备的钱上济五十五万。") == [("budget", 550_000)]          # Hokkien 上济: at most
