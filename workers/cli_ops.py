@@ -4,7 +4,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import sys
 from typing import Any
 
 from .config import Settings
