@@ -55,7 +55,7 @@ opening 六万的话 followed by an offer (报价五万八) is the customer's bu
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
@@ -783,14 +783,15 @@ _ECHO_NET = re.compile(r"(?:以后|之后|后|完)?[^，,。！？!?；;：:]{0,
 _ECHO_NOT = re.compile(r"的话|就签|能不能|可不可以|行不行|得唔得")
 
 
-def _without_echo(text_h: str, found: list[Money], clause_of) -> list[Money]:
+def _without_echo(text_h: str, found: list[Money], clause_of: Callable[[int], Span]) -> list[Money]:
     out = []
     for m in found:
         net = _ECHO_NET.match(text_h, m.end)
-        if m.kind == "discount" and net and _ECHO_LEAD.fullmatch(text_h[:m.start]) \
-                and not _ECHO_NOT.search(text_h, m.start, clause_of(m.start).end) \
-                and any(x.kind in ("quote", "price") and net.end() <= x.start < clause_of(m.start).end for x in found):
-            continue
+        if m.kind == "discount" and net and _ECHO_LEAD.fullmatch(text_h[:m.start]):
+            end = clause_of(m.start).end
+            if not _ECHO_NOT.search(text_h, m.start, end) \
+                    and any(x.kind in ("quote", "price") and net.end() <= x.start < end for x in found):
+                continue
         out.append(m)
     return out
 

@@ -404,20 +404,21 @@ def objection_clauses(text: str, pack: Pack, spans: list[Span] | None = None) ->
         strong = [f for f in (_first((r,), t) for r in _STRONG) if f is not None] if _ANY_STRONG.search(t) else []
         if _REPAIR.search(t):
             strong = [f for f in strong if f[0] != "delivery" or "货" in f[1]]  # 报修拖了三天: a repair, not goods
+        said_before = squeeze(text[sentence_start[c.sentence]:c.start])[0]  # this sentence up to the clause
         if "delivery" not in seen and not any(k == "delivery" for k, _ in strong):
             delay = _DELAY.search(t)
             if delay is not None and not _REPAIR.search(t) and not _CONDITIONAL.search(t) and not _REFUND.search(t) \
-                    and _PAST_AT.search(squeeze(text[sentence_start[c.sentence]:c.start])[0]):
+                    and _PAST_AT.search(said_before):
                 strong.append(("delivery", delay.group(0)))
         if "delivery" not in seen and not any(k == "delivery" for k, _ in strong) and _NOT_ARRIVED.search(t) \
-                and _HEARD_ANYWHERE.search(squeeze(text[sentence_start[c.sentence]:c.start])[0][-40:]):
+                and _HEARD_ANYWHERE.search(said_before[-40:]):
             strong.append(("delivery", _NOT_ARRIVED.search(t).group(0)))
         if "other" not in seen and not any(k == "other" for k, _ in strong) and _SOON_FAULT_AT.search(t) \
-                and _HEARD_ANYWHERE.search(squeeze(text[sentence_start[c.sentence]:c.start])[0][-40:]):
+                and _HEARD_ANYWHERE.search(said_before[-40:]):
             strong.append(("other", t))  # 我听说那种人脸闸机，戴个帽子、出了汗就认不出来
-        if "other" not in seen and _HEARD_FAULT.search(t) and _HEARD_BEFORE.search(squeeze(text[sentence_start[c.sentence]:c.start])[0]):
+        if "other" not in seen and _HEARD_FAULT.search(t) and _HEARD_BEFORE.search(said_before):
             strong.append(("other", t))  # 听同行讲，侬拉个机器绕到后头线会断: a fault heard of, in the next clause
-        if not _REPAIR.search(t) and _REPAIR_BEFORE.search(squeeze(text[sentence_start[c.sentence]:c.start])[0]):
+        if not _REPAIR.search(t) and _REPAIR_BEFORE.search(said_before):
             # 上回给俺们修那台隧道炉，工程师拖了十来天才来: the repair named just before
             strong = [("service", p) if k == "delivery" and "货" not in p else (k, p) for k, p in strong]
         if any(k == "price" for k, _ in strong) and _accepted_next(text, c.end):

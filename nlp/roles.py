@@ -152,8 +152,8 @@ def _sought_master(text: str, title: str, start: int) -> bool:
         return False
     if _SOUGHT_BEFORE.search(text, max(0, start - 10), start):
         return True
-    # 给吕师傅打电话: called, the 给 before and the call after
-    end = start + 1 + len(title)
+    # 给吕师傅打电话: called, the 给 before and the call after (the surname may be a compound one)
+    end = text.find(title, start) + len(title)
     return text[max(0, start - 1):start] == "给" and bool(_CALLED_AFTER.match(text, end))
 
 
