@@ -17,13 +17,15 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
+
+import numpy as np
 
 from nlp.commitments import Commitment, commitments_in
 from nlp.keywords import Keyword, KeywordSource, rank_keywords
-from nlp.learned import (LinearModel, best_clause, commitment_features, in_clause_kinds, load as load_model,
-                         money_features, need_features, objection_features)
+from nlp.learned import (LinearModel, Query, best_clause, commitment_query, in_clause_kinds, load as load_model,
+                         money_query, need_query, objection_query)
 from nlp.money import HEARD_MONEY_WORDS, Money, money_in
 from nlp.needs import NEED_CUE_WORDS, NeedStatement, needs_in
 from nlp.objections import Objection, objection_clauses, objections_in
@@ -146,6 +148,8 @@ def analyze(
     objections: list[Objection] = []
     sources: list[KeywordSource] = []
     last: dict[str, tuple[str, ...]] = {}  # speaker → the money kinds of their latest turn
+    money_model = load_model("money") if models else None
+    turns: list[_Turn] = []
     for u in utterances:
         previous = next((v for k, v in reversed(last.items()) if k != u.speaker), ())
         if u.speaker not in SPEAKERS:
@@ -183,31 +187,37 @@ def analyze(
         found_needs = needs_in(text, u.speaker, pack, u.ref, spans, objecting)
         found_objections = objections_in(text, u.speaker, pack, u.ref, spans, objecting)
         money_kinds = tuple(m.kind for m in found_money)  # the rules' kinds, as the models were trained
-        if models:
-            found_objections = _judge_objections(load_model("objections"), text, u.speaker, u.ref, spans,
-                                                 found_objections, previous)
-            found_needs = _judge_needs(load_model("needs"), u.speaker, u.ref, spans, found_needs, found_money,
-                                       found_dates)
-            found_money = _judge_money(load_model("money"), text, u.speaker, found_money)
-            found_dates = _judge_commitments(load_model("commitments"), text, u.speaker, on, found_dates)
-        found_needs = _joined_needs(text, found_needs)
-        if fixed:
+        turn = _Turn(u, text, said, bool(fixed), spans, persons, tokens, found_roles, found_dates, found_money,
+                     found_needs, found_objections, previous)
+        # Money is judged turn by turn: the next turn's rules read the amounts said so far.
+        found_money = _judge_money(money_model, text, u.speaker, found_money)
+        if fixed:  # reported in the words as said (a correction keeps every offset)
+            found_money = [replace(m, phrase=said[m.start:m.end]) for m in found_money]
+        money.extend(found_money)
+        turn.judged_money = found_money
+        turns.append(turn)
+        last.pop(u.speaker, None)  # re-inserted last: the dict's order is who spoke most recently
+        last[u.speaker] = money_kinds
+
+    if models:
+        _judge_turns(turns, on)
+    for t in turns:
+        u, text, said = t.utterance, t.text, t.said
+        found_needs = _joined_needs(text, t.needs)
+        found_objections, found_dates, found_money = t.objections, t.dates, t.judged_money
+        if t.fixed:
             # Read with the corrected words, reported in the words as said (a correction keeps every offset).
             found_needs = [replace(n, text=_as_said(n.text, text, said)) for n in found_needs]
             found_objections = [replace(o, text=_as_said(o.text, text, said)) for o in found_objections]
             found_dates = [replace(c, phrase=_as_said(c.phrase, text, said)) for c in found_dates]
-            found_money = [replace(m, phrase=said[m.start:m.end]) for m in found_money]
-        last.pop(u.speaker, None)  # re-inserted last: the dict's order is who spoke most recently
-        last[u.speaker] = money_kinds
-        mentions.extend(found_roles)
+        mentions.extend(t.roles)
         needs.extend(found_needs)
         commitments.extend(found_dates)
-        money.extend(found_money)
         objections.extend(found_objections)
-        excluded = [(p.name_start, p.end) for p in persons] + [(r.start, r.end) for r in found_roles]
+        excluded = [(p.name_start, p.end) for p in t.persons] + [(r.start, r.end) for r in t.roles]
         excluded += [(m.start, m.end) for m in found_money]
         excluded += [(i, i + len(c.phrase)) for c in found_dates for i in [text.find(c.phrase)] if i >= 0]
-        sources.append(KeywordSource(tokens, u.speaker, u.ref, u.start_s, tuple(excluded)))
+        sources.append(KeywordSource(t.tokens, u.speaker, u.ref, u.start_s, tuple(excluded)))
 
     result = Analysis(
         roles=_merge_roles(mentions),
@@ -224,15 +234,70 @@ def analyze(
     return replace(result, summary=summarize(result, on))
 
 
+@dataclass
+class _Turn:
+    """One utterance between the rules and the models: what the rules found, read again once the
+    models have judged every turn of the touch together (one model pass, not one per clause)."""
+
+    utterance: Utterance
+    text: str                    # as read: the pack's words where Whisper wrote homophones
+    said: str
+    fixed: bool
+    spans: list[Span]
+    persons: Sequence
+    tokens: Sequence
+    roles: list[RoleMention]
+    dates: list[Commitment]
+    money: list[Money]           # the rules' amounts (the need model reads their kinds)
+    needs: list[NeedStatement]
+    objections: list[Objection]
+    previous: tuple[str, ...]    # the money kinds of the other side's turn just before
+    judged_money: list[Money] = field(default_factory=list)
+
+
+def _judge_turns(turns: list[_Turn], on: dt.date) -> None:
+    """The objection, need and date models over every turn of a touch: one scoring pass each."""
+    jobs = (
+        ("objections", lambda t: _objection_queries(t.text, t.utterance.speaker, t.objections, t.previous)),
+        ("needs", lambda t: _need_queries(t.utterance.speaker, t.spans, t.needs, t.money, t.dates)),
+        ("commitments", lambda t: _commitment_queries(t.text, t.utterance.speaker, on, t.dates)),
+    )
+    for name, queries_of in jobs:
+        model = load_model(name)
+        if model is None:
+            continue
+        asked = [queries_of(t) for t in turns]
+        probs = model.score([q for qs in asked for q in qs])
+        at = 0
+        for t, qs in zip(turns, asked):
+            p, at = probs[at:at + len(qs)], at + len(qs)
+            speaker = t.utterance.speaker
+            if name == "objections":
+                t.objections = _judge_objections(model, t.text, speaker, t.utterance.ref, t.spans, t.objections,
+                                                 t.previous, p)
+            elif name == "needs":
+                t.needs = _judge_needs(model, speaker, t.utterance.ref, t.spans, t.needs, t.money, t.dates, p)
+            else:
+                t.dates = _judge_commitments(model, t.text, speaker, on, t.dates, p)
+
+
+def _objection_queries(text: str, speaker: str, found: Sequence[Objection],
+                       previous: tuple[str, ...] = ()) -> list[Query]:
+    return [objection_query(text, (o.type for o in found), previous)] if speaker == "customer" else []
+
+
 def _judge_objections(model: LinearModel | None, text: str, speaker: str, ref: str | None,
                       spans: Sequence[Span], found: list[Objection],
-                      previous: tuple[str, ...] = ()) -> list[Objection]:
+                      previous: tuple[str, ...] = (), probs: np.ndarray | None = None) -> list[Objection]:
     """A customer's objections: the rules' where the model agrees enough, and the types the
     model is sure of that the rules missed, pointed at the clause that says it most. `previous`:
-    the kinds of money in the other side's turn just before."""
+    the kinds of money in the other side's turn just before; `probs`: the model's scores of
+    `_objection_queries`, when already taken."""
     if model is None or speaker != "customer":
         return found
-    p = model.probabilities(objection_features(text, (o.type for o in found), previous))
+    if probs is None:
+        probs = model.score(_objection_queries(text, speaker, found, previous))
+    p = dict(zip(model.labels, probs[0].tolist()))
     kept = [o for o in found if p.get(o.type, 1.0) >= model.keep]
     parts = [t for t in (strip_punct(c.text) for c in spans) if t]
     said = {o.type for o in found}
@@ -242,24 +307,33 @@ def _judge_objections(model: LinearModel | None, text: str, speaker: str, ref: s
     return kept
 
 
+def _need_queries(speaker: str, spans: Sequence[Span], found: Sequence[NeedStatement],
+                  money: Sequence[Money] = (), dates: Sequence[Commitment] = ()) -> list[Query]:
+    if speaker != "customer":
+        return []
+    parts = [strip_punct(c.text) for c in spans]
+    return [need_query(c, parts[i - 1] if i else "", any(_overlap(c, n.text) for n in found),
+                       *in_clause_kinds(c, money, dates)) for i, c in enumerate(parts)]
+
+
 def _judge_needs(model: LinearModel | None, speaker: str, ref: str | None, spans: Sequence[Span],
                  found: list[NeedStatement], money: Sequence[Money] = (),
-                 dates: Sequence[Commitment] = ()) -> list[NeedStatement]:
+                 dates: Sequence[Commitment] = (), probs: np.ndarray | None = None) -> list[NeedStatement]:
     """A customer's needs: the rules' where the model finds the clause a need, and clauses the
     model is sure of that hold none of the rules' needs. `money` and `dates`: what the rules found
-    in the same turn."""
+    in the same turn; `probs`: the model's scores of `_need_queries`, when already taken."""
     if model is None or speaker != "customer" or not spans:
         return found
     parts = [strip_punct(c.text) for c in spans]
-    probs = [model.probabilities(need_features(c, parts[i - 1] if i else "", any(_overlap(c, n.text) for n in found),
-                                               *in_clause_kinds(c, money, dates)))["need"]
-             for i, c in enumerate(parts)]
+    if probs is None:
+        probs = model.score(_need_queries(speaker, spans, found, money, dates))
+    p_need: list[float] = probs[:, model.labels.index("need")].tolist()
 
     def clause_p(need: str) -> float:
-        return max((p for c, p in zip(parts, probs) if c and (need in c or c in need)), default=1.0)
+        return max((p for c, p in zip(parts, p_need) if c and (need in c or c in need)), default=1.0)
 
     kept = [n for n in found if clause_p(n.text) >= model.keep]
-    for c, p in zip(parts, probs):
+    for c, p in zip(parts, p_need):
         if c and p >= model.add and not any(n.text in c or c in n.text for n in found):
             kept.append(NeedStatement(_LEADING.sub("", c) or c, speaker, ref, "model"))
     return kept
@@ -323,19 +397,25 @@ def _overlap(a: str, b: str) -> bool:
 _LEADING = re.compile(r"^(?:嗯|呃|啊|哦|那个|还有|另外|就是|然后|对了|\s)+")
 
 
+def _money_query(text: str, speaker: str, m: Money) -> Query:
+    ranged = m.yuan_low is not None and m.yuan_high is not None and m.yuan_low != m.yuan_high
+    return money_query(text, m.start, m.end, speaker, m.unit, ranged, m.yuan if m.yuan is not None else m.yuan_low,
+                       m.kind)
+
+
 def _judge_money(model: LinearModel | None, text: str, speaker: str, found: list[Money]) -> list[Money]:
     """The kind of each amount in yuan as the model reads its context, where it is sure; an amount
     the model is sure is no money at all (十一个档口) is dropped. Ratios stay discounts."""
     if model is None or not found:
         return found
+    judged = [m for m in found if m.ratio is None]
+    rows = iter(model.score([_money_query(text, speaker, m) for m in judged]).tolist())
     out = []
     for m in found:
         if m.ratio is not None:
             out.append(m)
             continue
-        ranged = m.yuan_low is not None and m.yuan_high is not None and m.yuan_low != m.yuan_high
-        p = model.probabilities(money_features(text, m.start, m.end, speaker, m.unit, ranged,
-                                               m.yuan if m.yuan is not None else m.yuan_low, m.kind))
+        p = dict(zip(model.labels, next(rows)))
         best = max(p, key=p.get)
         if best != m.kind and p[best] >= model.add:
             if best == "none":
@@ -350,20 +430,33 @@ def _judge_money(model: LinearModel | None, text: str, speaker: str, found: list
 _KINDS_BY_SPEAKER = {"customer": ("expected", "other", "none"), "rep": ("promised", "other", "none")}
 
 
+def _commitment_queries(text: str, speaker: str, on: dt.date, found: Sequence[Commitment]) -> list[Query]:
+    """One query a judged date: not a vague window, nor one not found as said."""
+    out = []
+    for c in found:
+        start = text.find(c.phrase)
+        if start >= 0 and not c.vague:
+            out.append(commitment_query(text, start, start + len(c.phrase), speaker, c.date < on, c.kind))
+    return out
+
+
 def _judge_commitments(model: LinearModel | None, text: str, speaker: str, on: dt.date,
-                       found: list[Commitment]) -> list[Commitment]:
+                       found: list[Commitment], probs: np.ndarray | None = None) -> list[Commitment]:
     """Whose each date is (promised, expected or just said) as the model reads its context, where
-    it is sure; the dates themselves stay the rules'. A date the model is sure is none is dropped."""
+    it is sure; the dates themselves stay the rules'. A date the model is sure is none is dropped.
+    `probs`: the model's scores of `_commitment_queries`, when already taken."""
     if model is None or not found:
         return found
+    if probs is None:
+        probs = model.score(_commitment_queries(text, speaker, on, found))
+    rows = iter(probs.tolist())
     out = []
     for c in found:
         start = text.find(c.phrase)
         if start < 0 or c.vague:  # 这两天 / 年前: the labels leave most vague windows out, the product keeps them
             out.append(c)
             continue
-        p = model.probabilities(commitment_features(text, start, start + len(c.phrase), speaker, c.date < on,
-                                                    c.kind))
+        p = dict(zip(model.labels, next(rows)))
         best = max(_KINDS_BY_SPEAKER.get(speaker, ()), key=p.get, default=c.kind)
         if best != c.kind and p[best] >= model.add:
             if best == "none":

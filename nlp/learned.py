@@ -19,6 +19,7 @@ import gzip
 import json
 import math
 import re
+import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
@@ -31,19 +32,16 @@ from nlp.pinyin import fuzzy_syllable, syllables
 
 MODELS_DIR = Path(__file__).parent / "models"
 
-_SPACES = re.compile(r"\s+")
 _DIGITS = re.compile(r"[0-9]+(?:\.[0-9]+)?")
-_QUESTION = re.compile(r"[？?]")
 _PUNCT = re.compile(r"[，,。.！!；;：:、…~～\"“”‘’'()（）\[\]【】《》<>-]+")
-_FILLER = re.compile(r"[嗯呃啊哦噢诶欸哎]")
+
+
+_DROP = re.compile(r"[\s嗯呃啊哦噢诶欸哎]+")
 
 
 def normalise(text: str) -> str:
     """The text as the models read it: no spaces or fillers, digits as 0, one mark per pause."""
-    t = _SPACES.sub("", text).lower()
-    t = _FILLER.sub("", t)
-    t = _DIGITS.sub("0", t)
-    t = _QUESTION.sub("?", t)
+    t = _DIGITS.sub("0", _DROP.sub("", text).lower()).replace("？", "?")
     return _PUNCT.sub("|", t)
 
 
@@ -71,6 +69,151 @@ def _folded(ch: str) -> str:
 
 
 @dataclass(frozen=True)
+class Query:
+    """What a model reads of one case: texts cut into n-grams (text, prefix, trigrams, sounds) and
+    whole features (K:price, S:customer). `features()` spells them out as strings, as training reads
+    them; `LinearModel.score` reads many queries at once from their hashes, never making the strings."""
+
+    texts: tuple[tuple[str, str, bool, bool], ...]
+    words: tuple[str, ...] = ()
+
+    def features(self) -> tuple[str, ...]:
+        out: tuple[str, ...] = ()
+        for text, prefix, trigrams, sounds in self.texts:
+            out += text_features(text, prefix, trigrams, sounds)
+        return out + self.words
+
+
+# A feature's hash is the polynomial hash of its string, mod 2**64: the hash of a string's n-grams
+# can then be grown character by character, in numpy, over every text of a batch at once. Analysis
+# spent a third of its time making feature strings and looking them up one by one (issue #16).
+_MASK = (1 << 64) - 1
+_P = 0x100000001B3
+_SEED = 0xCBF29CE484222325
+
+
+def _grow(state: int, text: str) -> int:
+    for ch in text:
+        state = (state * _P + ord(ch)) & _MASK
+    return state
+
+
+@lru_cache(maxsize=1 << 16)
+def feature_hash(feature: str) -> int:
+    """The hash `LinearModel.score` gives the feature string `feature`."""
+    return _grow(_SEED, feature)
+
+
+@lru_cache(maxsize=1 << 12)
+def _state(prefix: str) -> int:
+    return _grow(_SEED, prefix)
+
+
+class _Sounds:
+    """Each character's folded syllable as (its polynomial from state 0, _P to its length), the two
+    numbers that append the syllable to a hash; kept as arrays indexed by a per-character id."""
+
+    def __init__(self) -> None:
+        self._ids: dict[str, int] = {}
+        self._poly: list[int] = []
+        self._power: list[int] = []
+        self._arrays = (np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.uint64))
+        self._lock = threading.Lock()
+
+    def of(self, text: str) -> tuple[np.ndarray, np.ndarray]:
+        ids = list(map(self._ids.get, text))
+        if None in ids:
+            with self._lock:
+                for i, ch in enumerate(text):
+                    if ids[i] is None:
+                        ids[i] = self._ids.get(ch)
+                        if ids[i] is None:
+                            s = _folded(ch)
+                            self._poly.append(_grow(0, s))
+                            self._power.append(pow(_P, len(s), 1 << 64))
+                            ids[i] = self._ids[ch] = len(self._poly) - 1
+                self._arrays = (np.asarray(self._poly, dtype=np.uint64), np.asarray(self._power, dtype=np.uint64))
+        poly, power = self._arrays
+        at = np.fromiter(ids, dtype=np.int64, count=len(ids))
+        return poly[at], power[at]
+
+
+_sounds = _Sounds()
+
+
+_U64 = np.uint64
+_FEW = 2  # queries a batch holds at most to be scored from feature strings instead of hashes
+
+
+def _slot(h: np.ndarray, mask: int) -> np.ndarray:
+    """Where a hash's search starts: its top bits after a Fibonacci multiply (a polynomial hash's low
+    bits are poorly mixed, and runs of neighbours make long searches)."""
+    return ((h * _U64(0x9E3779B97F4A7C15)) >> _U64(64 - mask.bit_length())).astype(np.int64)
+
+
+def _find(slots: np.ndarray, rows_of: np.ndarray, reach: int, h: np.ndarray) -> np.ndarray:
+    """The weight row of each hash in an open-addressed table (`_hashed`), -1 where it is absent.
+    Every key sits at most `reach` slots after its start, so all of them are read at once."""
+    mask = len(slots) - 1
+    window = (_slot(h, mask)[:, None] + np.arange(reach + 1)) & mask
+    same = slots[window] == h[:, None]
+    first = same.argmax(axis=1)
+    at = window[np.arange(len(h)), first]
+    return np.where(same[np.arange(len(h)), first], rows_of[at], -1)
+
+
+def _hashes(queries: Sequence[Query]) -> tuple[np.ndarray, np.ndarray]:
+    """(query index, feature hash) of every feature of every query (a feature may come twice)."""
+    parts: list[str] = []
+    owner: list[int] = []
+    prefixes: list[str] = []
+    flags: list[tuple[bool, bool]] = []
+    word_q: list[int] = []
+    word_h: list[int] = []
+    for q, query in enumerate(queries):
+        for text, prefix, trigrams, sounds in query.texts:
+            parts.append("^" + normalise(text) + "$")
+            owner.append(q)
+            prefixes.append(prefix)
+            flags.append((trigrams, sounds))
+        for w in query.words:
+            word_q.append(q)
+            word_h.append(feature_hash(w))
+    qs = [np.asarray(word_q, dtype=np.int64)]
+    hs = [np.asarray(word_h, dtype=_U64)]
+    if parts:
+        big = "".join(parts)
+        n = len(big)
+        lengths = np.fromiter(map(len, parts), dtype=np.int64, count=len(parts))
+        part = np.repeat(np.arange(len(parts)), lengths)
+        end = np.cumsum(lengths)[part]  # each position's part ends before this position
+        pos = np.arange(n)
+        q_of = np.asarray(owner, dtype=np.int64)[part]
+        code = np.frombuffer(big.encode("utf-32-le"), dtype=np.uint32).astype(_U64)
+        p = _U64(_P)
+        g1 = np.asarray([_state(x) for x in prefixes], dtype=_U64)[part] * p + code
+        two = pos[:-1] + 1 < end[:-1]
+        g2 = g1[:-1] * p + code[1:]
+        tri = np.asarray([t for t, _ in flags], dtype=bool)[part]
+        snd = np.asarray([s for _, s in flags], dtype=bool)[part]
+        three = (pos[:-2] + 2 < end[:-2]) & tri[:-2]
+        g3 = g2[:-1] * p + code[2:]
+        sounds = two & snd[:-1]
+        qs += [q_of, q_of[:-1][two], q_of[:-2][three]]
+        hs += [g1, g2[two], g3[three]]
+        if sounds.any():
+            # Only the texts read for their sounds: the long context texts (C:) are not.
+            poly, power = (np.zeros(n, dtype=_U64), np.zeros(n, dtype=_U64))
+            idx = np.flatnonzero(snd)
+            poly[idx], power[idx] = _sounds.of("".join(t for t, (_, x) in zip(parts, flags) if x))
+            head = np.asarray([_state(x + "p:") for x in prefixes], dtype=_U64)[part]
+            gp = ((head[:-1] * power[:-1] + poly[:-1]) * p + _U64(ord("_"))) * power[1:] + poly[1:]
+            qs.append(q_of[:-1][sounds])
+            hs.append(gp[sounds])
+    return np.concatenate(qs), np.concatenate(hs)
+
+
+@dataclass(frozen=True)
 class LinearModel:
     """One logistic regression per label (one-vs-rest) over sparse binary features."""
 
@@ -88,6 +231,53 @@ class LinearModel:
     def add_for(self, label: str) -> float:
         """The probability at or above which the model adds a finding of `label` of its own."""
         return self.adds.get(label, self.add)
+
+    def score(self, queries: Sequence[Query]) -> np.ndarray:
+        """The probability of every label (columns) for each query (rows), all in one pass."""
+        if not queries:
+            return np.zeros((0, len(self.labels)))
+        if len(queries) <= _FEW:
+            # numpy's fixed cost per call outweighs the strings of one or two queries
+            return np.array([list(self.probabilities(q.features()).values()) for q in queries])
+        slots, rows_of, reach, matrix = self._hashed
+        if not len(matrix):
+            return np.tile(1.0 / (1.0 + np.exp(-np.asarray(self.bias))), (len(queries), 1))
+        q, h = _hashes(queries)
+        row = _find(slots, rows_of, reach, h)
+        hit = row >= 0
+        # A feature counts once per query, as in training: one sort of (query, row) pairs.
+        width = len(matrix)
+        pair = np.sort(q[hit] * width + row[hit], kind="stable")
+        if len(pair) > 1:
+            pair = pair[np.concatenate(([True], pair[1:] != pair[:-1]))]
+        q, rows = pair // width, pair % width
+        z = np.stack([np.bincount(q, weights=matrix[rows, j], minlength=len(queries))
+                      for j in range(len(self.labels))], axis=1) + np.asarray(self.bias)
+        return 1.0 / (1.0 + np.exp(-z))
+
+    @cached_property
+    def _hashed(self) -> tuple[np.ndarray, np.ndarray, int, np.ndarray]:
+        # An open-addressed table at most a quarter full: a lookup reads a few neighbouring slots,
+        # where a binary search over sorted hashes was a dozen random reads (memory, not
+        # arithmetic, is the cost here).
+        hashes = np.fromiter(map(feature_hash, self.weights), dtype=_U64, count=len(self.weights))
+        size = 1 << max(4, (4 * len(hashes) - 1).bit_length())
+        slots = np.zeros(size, dtype=_U64)
+        rows_of = np.full(size, -1, dtype=np.int32)
+        mask = size - 1
+        starts = _slot(hashes, mask).tolist()
+        taken: dict[int, int] = {}
+        reach = 0
+        for i, h in enumerate(hashes.tolist()):
+            at = starts[i]
+            while at in taken:
+                if int(slots[at]) == h:
+                    raise ValueError(f"model {self.name!r}: two features share a hash; rename one")
+                at = (at + 1) & mask
+            slots[at], rows_of[at], taken[at] = h, i, i
+            reach = max(reach, (at - starts[i]) & mask)
+        matrix = np.array(list(self.weights.values()), dtype=np.float64).reshape(-1, len(self.labels))
+        return slots, rows_of, reach, matrix
 
     def probabilities(self, features: Iterable[str]) -> dict[str, float]:
         index, matrix = self._matrix
@@ -139,24 +329,32 @@ def load(name: str, directory: Path = MODELS_DIR) -> LinearModel | None:
 
 # ---- what each model reads ----------------------------------------------------------------------
 
-def objection_features(text: str, said: Iterable[str] = (), before_money: Iterable[str] = ()) -> tuple[str, ...]:
+def objection_query(text: str, said: Iterable[str] = (), before_money: Iterable[str] = ()) -> Query:
     """A customer utterance (or a clause of it), for the objection-type model, with the types the
     rules found in it (the model learns how far to trust them) and the kinds of money the other side
     named in the turn just before it (六十八万？ after a quote is haggling)."""
-    return (text_features(text) + tuple(f"K:{t}" for t in sorted(set(said)))
-            + tuple(f"PM:{k}" for k in sorted(set(before_money))))
+    return Query(((text, "", True, True),),
+                 tuple(f"K:{t}" for t in sorted(set(said))) + tuple(f"PM:{k}" for k in sorted(set(before_money))))
+
+
+def objection_features(text: str, said: Iterable[str] = (), before_money: Iterable[str] = ()) -> tuple[str, ...]:
+    return objection_query(text, said, before_money).features()
+
+
+def need_query(clause: str, before: str = "", said: bool = False, money: Iterable[str] = (),
+               dates: Iterable[str] = ()) -> Query:
+    """One clause of a customer turn, with the clause before it as context, whether the rules found a
+    need in it, and the kinds of the money and dates the rules found in it (预算大概二三十万 states a
+    budget, 希望三月二十日前交付 a deadline the customer needs)."""
+    texts = ((clause, "", True, True),) + (((before[-8:], "b:", False, False),) if before else ())
+    words = (("K:need",) if said else ()) + tuple(sorted({f"$:{k}" for k in money})) + \
+        tuple(sorted({f"D:{k}" for k in dates}))
+    return Query(texts, words)
 
 
 def need_features(clause: str, before: str = "", said: bool = False, money: Iterable[str] = (),
                   dates: Iterable[str] = ()) -> tuple[str, ...]:
-    """One clause of a customer turn, with the clause before it as context, whether the rules found a
-    need in it, and the kinds of the money and dates the rules found in it (预算大概二三十万 states a
-    budget, 希望三月二十日前交付 a deadline the customer needs)."""
-    feats = text_features(clause) + (("K:need",) if said else ())
-    feats += tuple(sorted({f"$:{k}" for k in money})) + tuple(sorted({f"D:{k}" for k in dates}))
-    if before:
-        feats = feats + text_features(before[-8:], "b:", trigrams=False, sounds=False)
-    return feats
+    return need_query(clause, before, said, money, dates).features()
 
 
 def in_clause_kinds(clause: str, money: Iterable, dates: Iterable) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -165,35 +363,38 @@ def in_clause_kinds(clause: str, money: Iterable, dates: Iterable) -> tuple[tupl
             tuple(d.kind for d in dates if d.phrase and d.phrase in clause))
 
 
-def money_features(text: str, start: int, end: int, speaker: str, unit: str | None,
-                   ranged: bool, amount: float | None, kind: str = "") -> tuple[str, ...]:
+def money_query(text: str, start: int, end: int, speaker: str, unit: str | None,
+                ranged: bool, amount: float | None, kind: str = "") -> Query:
     """An amount in its utterance: the words just before and after it, its clause, unit, size and speaker."""
     left, right = text[max(0, start - 10):start], text[end:end + 8]
-    feats = list(text_features(left[-6:], "L:")) + list(text_features(right[:6], "R:"))
-    feats += text_features(text[max(0, start - 24):end + 16], "C:", trigrams=False, sounds=False)
-    feats += [f"S:{speaker}", f"U:{unit or '-'}", f"G:{int(ranged)}", f"A:{normalise(text[start:end])[-2:]}",
-              f"K:{kind}"]
+    words = [f"S:{speaker}", f"U:{unit or '-'}", f"G:{int(ranged)}", f"A:{normalise(text[start:end])[-2:]}",
+             f"K:{kind}"]
     if amount is not None and amount > 0:
-        feats.append(f"M:{int(math.floor(math.log10(amount)))}")
-    return tuple(feats)
+        words.append(f"M:{int(math.floor(math.log10(amount)))}")
+    return Query(((left[-6:], "L:", True, True), (right[:6], "R:", True, True),
+                  (text[max(0, start - 24):end + 16], "C:", False, False)), tuple(words))
+
+
+def money_features(text: str, start: int, end: int, speaker: str, unit: str | None,
+                   ranged: bool, amount: float | None, kind: str = "") -> tuple[str, ...]:
+    return money_query(text, start, end, speaker, unit, ranged, amount, kind).features()
+
+
+def commitment_query(text: str, start: int, end: int, speaker: str, past: bool, kind: str = "") -> Query:
+    """A date in its utterance: the words around it, its clause and who said it."""
+    left, right = text[max(0, start - 10):start], text[end:end + 10]
+    words = (f"S:{speaker}", f"D:{normalise(text[start:end])[-2:]}", f"T:{int(past)}", f"K:{kind}",
+             f"SK:{speaker}:{kind}")
+    return Query(((left[-6:], "L:", True, True), (right[:8], "R:", True, True),
+                  (text[max(0, start - 20):end + 20], "C:", False, False)), words)
 
 
 def commitment_features(text: str, start: int, end: int, speaker: str, past: bool,
                         kind: str = "") -> tuple[str, ...]:
-    """A date in its utterance: the words around it, its clause and who said it."""
-    left, right = text[max(0, start - 10):start], text[end:end + 10]
-    feats = list(text_features(left[-6:], "L:")) + list(text_features(right[:8], "R:"))
-    feats += text_features(text[max(0, start - 20):end + 20], "C:", trigrams=False, sounds=False)
-    feats += [f"S:{speaker}", f"D:{normalise(text[start:end])[-2:]}", f"T:{int(past)}", f"K:{kind}",
-              f"SK:{speaker}:{kind}"]
-    return tuple(feats)
+    return commitment_query(text, start, end, speaker, past, kind).features()
 
 
 def best_clause(model: LinearModel, label: str, clauses: Sequence[str]) -> int:
     """The index of the clause the model finds most `label`: where to point a finding of the whole turn."""
-    best, index = -1.0, 0
-    for i, c in enumerate(clauses):
-        p = model.probabilities(objection_features(c))[label]
-        if p > best:
-            best, index = p, i
-    return index
+    p = model.score([objection_query(c) for c in clauses])[:, model.labels.index(label)]
+    return int(np.argmax(p)) if len(p) else 0

@@ -151,3 +151,44 @@ def test_shipped_models_follow_from_the_current_training_data(name: str, labels:
     for file, digest in digests.items():
         now = hashlib.sha256((data / file).read_bytes()).hexdigest()[:16]
         assert now == digest, f"{file} changed since the models were trained: run python -m bench.train_nlp"
+
+
+def test_a_batch_scored_from_hashes_matches_the_feature_strings() -> None:
+    # score() reads many queries at once from polynomial hashes grown in numpy; probabilities() reads
+    # the spelled-out strings one query at a time. Both must give every shipped model the same numbers.
+    from nlp.learned import commitment_query, money_query, need_query, objection_query
+    texts = ["交期能保证吗？上次晚了半个月", "预算大概二三十万，最好下个月能装好", "嗯 你们 15 号 之前 能 到 吗", "别家才卖八万",
+             "我们 王总 说 价格 还得 再谈", "ABC型号的 3.5 折？", ""]
+    cases = {
+        "objections": [objection_query(t, ["price"], ["quote"]) for t in texts],
+        "needs": [need_query(t, texts[i - 1], bool(i % 2), ["budget"], ["expected"]) for i, t in enumerate(texts)],
+        "money": [money_query(t, 2, 5, "customer", "台", True, 2e5, "budget") for t in texts],
+        "commitments": [commitment_query(t, 1, 4, "rep", False, "promised") for t in texts],
+    }
+    for name, queries in cases.items():
+        model = load(name)
+        assert model is not None, name
+        batch = model.score(queries)
+        assert batch.shape == (len(queries), len(model.labels))
+        for row, q in zip(batch, queries):
+            p = model.probabilities(q.features())
+            assert row.tolist() == pytest.approx([p[label] for label in model.labels], abs=1e-12), (name, q)
+        # a batch of one or two is scored from the strings: the same numbers
+        assert model.score(queries[:1])[0].tolist() == pytest.approx(batch[0].tolist(), abs=1e-12)
+
+
+def test_the_hash_of_a_feature_is_the_hash_score_grows_for_it() -> None:
+    from nlp.learned import Query, feature_hash, _hashes
+    q, h = _hashes([Query((("交期", "L:", True, True),), ("S:customer",))])
+    expected = {feature_hash(f) for f in Query((("交期", "L:", True, True),), ("S:customer",)).features()}
+    assert set(h.tolist()) == expected and set(q.tolist()) == {0}
+
+
+def test_two_features_with_one_hash_are_refused() -> None:
+    from nlp.learned import Query, feature_hash
+    m = LinearModel("dup", ("a",), {"x": (1.0,), "y": (1.0,)}, (0.0,))
+    h = feature_hash("x")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr("nlp.learned.feature_hash", lambda f: h)
+        with pytest.raises(ValueError, match="share a hash"):
+            m.score([Query((("x",  "", True, True),))] * 3)
