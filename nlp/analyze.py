@@ -144,11 +144,10 @@ def analyze(
     mentions: list[RoleMention] = []
     needs: list[NeedStatement] = []
     commitments: list[Commitment] = []
-    money: list[Money] = []
+    money = _MoneySoFar(load_model("money") if models else None)
     objections: list[Objection] = []
     sources: list[KeywordSource] = []
     last: dict[str, tuple[str, ...]] = {}  # speaker → the money kinds of their latest turn
-    money_model = load_model("money") if models else None
     turns: list[_Turn] = []
     for u in utterances:
         previous = next((v for k, v in reversed(last.items()) if k != u.speaker), ())
@@ -189,16 +188,12 @@ def analyze(
         money_kinds = tuple(m.kind for m in found_money)  # the rules' kinds, as the models were trained
         turn = _Turn(u, text, said, bool(fixed), spans, persons, tokens, found_roles, found_dates, found_money,
                      found_needs, found_objections, previous)
-        # Money is judged turn by turn: the next turn's rules read the amounts said so far.
-        found_money = _judge_money(money_model, text, u.speaker, found_money)
-        if fixed:  # reported in the words as said (a correction keeps every offset)
-            found_money = [replace(m, phrase=said[m.start:m.end]) for m in found_money]
-        money.extend(found_money)
-        turn.judged_money = found_money
+        money.add(turn)
         turns.append(turn)
         last.pop(u.speaker, None)  # re-inserted last: the dict's order is who spoke most recently
         last[u.speaker] = money_kinds
 
+    all_money = tuple(money.judged())
     if models:
         _judge_turns(turns, on)
     for t in turns:
@@ -223,7 +218,7 @@ def analyze(
         roles=_merge_roles(mentions),
         needs=tuple(needs),
         commitments=tuple(commitments),
-        money=tuple(money),
+        money=all_money,
         objections=tuple(objections),
         keywords=tuple(rank_keywords(sources, pack, known=seg.known)),
         has_need=bool(needs),
@@ -232,6 +227,48 @@ def analyze(
         notes=tuple(notes),
     )
     return replace(result, summary=summarize(result, on))
+
+
+class _MoneySoFar(Sequence[Money]):
+    """The touch's money so far, as the money rules of a later turn read it (`earlier`), judged by
+    the money model in batches: a turn's amounts wait until a later turn's rules read them — most
+    never do — or the touch ends. Each amount's judgement reads only its own turn, so the batches
+    change no result."""
+
+    def __init__(self, model: LinearModel | None) -> None:
+        self._model = model
+        self._judged: list[Money] = []
+        self._waiting: list[_Turn] = []
+
+    def add(self, turn: _Turn) -> None:
+        self._waiting.append(turn)
+
+    def judged(self) -> list[Money]:
+        """Every turn's amounts judged (the waiting ones now), in the order said."""
+        turns, self._waiting = self._waiting, []
+        model = self._model
+        asked = [_money_queries(t.text, t.utterance.speaker, t.money) if model else [] for t in turns]
+        probs = model.score([q for qs in asked for q in qs]) if model and any(asked) else None
+        at = 0
+        for t, qs in zip(turns, asked):
+            found = t.money
+            if probs is not None and qs:
+                found = _judge_money(model, t.text, t.utterance.speaker, found, probs[at:at + len(qs)])
+                at += len(qs)
+            if t.fixed:  # reported in the words as said (a correction keeps every offset)
+                found = [replace(m, phrase=t.said[m.start:m.end]) for m in found]
+            t.judged_money = found
+            self._judged.extend(found)
+        return self._judged
+
+    def __getitem__(self, i):  # type: ignore[override]
+        return self.judged()[i]
+
+    def __len__(self) -> int:
+        return len(self.judged())
+
+    def __iter__(self):
+        return iter(self.judged())
 
 
 @dataclass
@@ -403,13 +440,21 @@ def _money_query(text: str, speaker: str, m: Money) -> Query:
                        m.kind)
 
 
-def _judge_money(model: LinearModel | None, text: str, speaker: str, found: list[Money]) -> list[Money]:
+def _money_queries(text: str, speaker: str, found: Sequence[Money]) -> list[Query]:
+    """One query an amount in yuan (a ratio is a discount, never judged)."""
+    return [_money_query(text, speaker, m) for m in found if m.ratio is None]
+
+
+def _judge_money(model: LinearModel | None, text: str, speaker: str, found: list[Money],
+                 probs: np.ndarray | None = None) -> list[Money]:
     """The kind of each amount in yuan as the model reads its context, where it is sure; an amount
-    the model is sure is no money at all (十一个档口) is dropped. Ratios stay discounts."""
+    the model is sure is no money at all (十一个档口) is dropped. Ratios stay discounts. `probs`: the
+    model's scores of `_money_queries`, when already taken."""
     if model is None or not found:
         return found
-    judged = [m for m in found if m.ratio is None]
-    rows = iter(model.score([_money_query(text, speaker, m) for m in judged]).tolist())
+    if probs is None:
+        probs = model.score(_money_queries(text, speaker, found))
+    rows = iter(probs.tolist())
     out = []
     for m in found:
         if m.ratio is not None:
