@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from itertools import accumulate
 from typing import NamedTuple
 
 import jieba
@@ -82,14 +83,12 @@ class Segmenter:
 
     def tokens(self, text: str, persons=None) -> tuple[Token, ...]:
         """Tokens with character offsets; every surname + title stays one token."""
-        out = []
-        pos = 0
-        for word in self._tk.cut(text):
-            out.append(Token(word, pos, pos + len(word)))
-            pos += len(word)
+        words = self._tk.lcut(text)
+        ends = list(accumulate(map(len, words)))
+        out = tuple(map(Token, words, [0, *ends[:-1]], ends))
         people = persons if persons is not None else self.persons(text)
         if not people:
-            return tuple(out)
+            return out
         cuts = {t.end for t in out} | {0}
         for p in people:
             cuts = {c for c in cuts if not p.name_start < c < p.end}
