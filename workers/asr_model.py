@@ -340,6 +340,7 @@ def model_info(spec: str, cache_dir: Path, *, device: str = "cpu", compute_type:
 
 
 # ---- loading, once per process ------------------------------------------------------------------
+SAMPLING_SEED = 20261206
 _loaded: dict[tuple[str, str, str, str, int, int], tuple[Any, ModelInfo]] = {}
 _load_lock = threading.Lock()
 
@@ -364,6 +365,11 @@ def load_model(spec: str, cache_dir: Path, device: str = "cpu", compute_type: st
                               checksum=False)
         else:
             folder = where  # faster-whisper downloads it into the cache (network permitting)
+        # Whisper falls back to sampling where a window's text loops or is improbable; ctranslate2 seeds
+        # each decoding thread from this once, so the same audio gives the same transcript in a
+        # fresh process (an audit can be re-run) instead of one drawn from the device's entropy.
+        import ctranslate2
+        ctranslate2.set_random_seed(SAMPLING_SEED)
         try:
             model = WhisperModel(folder, **whisper_kwargs(device, compute_type, threads, device_index),
                                  download_root=str(_hub_dir(cache_dir)) if kind == "hub" else None)

@@ -147,6 +147,8 @@ def apply_guards(segments: Sequence[S], options: GuardOptions = GuardOptions(),
         removed.append(Removal(guard, seg.start_s, seg.end_s, seg.speaker, seg.text if text is None else text))
 
     run_key, run_len = None, 0
+    last: S | None = None  # the segment kept just before, and its text as kept
+    last_text = ""
     for seg in segments:
         if (options.no_speech_prob is not None and seg.no_speech_prob > options.no_speech_prob
                 and seg.avg_logprob < options.no_speech_logprob):
@@ -172,6 +174,16 @@ def apply_guards(segments: Sequence[S], options: GuardOptions = GuardOptions(),
         if collapsed != text:
             drop("repetition", seg, text)
             text = collapsed
+        elif options.max_char_run is not None and last is not None and last.speaker == seg.speaker and text:
+            # A loop cut into segments (…有有有有 | 有有有有有 | 有有有有有有): the run goes on across the edge.
+            c = text[0]
+            before = len(last_text) - len(last_text.rstrip(c))
+            now = len(text) - len(text.lstrip(c))
+            if before and c.isalnum() and before + now > options.max_char_run:
+                drop("repetition", seg, text)
+                text = (c * max(0, options.keep_char_run - before) + text[now:]).strip()
+                if not text:
+                    continue
         if options.max_duplicates is not None:
             key = (seg.speaker, _key(text))
             if len(key[1]) >= options.min_duplicate_chars and key == run_key:
@@ -182,4 +194,5 @@ def apply_guards(segments: Sequence[S], options: GuardOptions = GuardOptions(),
             else:
                 run_key, run_len = key, 1
         kept.append(seg if text == seg.text else replace(seg, text=text))
+        last, last_text = seg, text
     return kept, removed

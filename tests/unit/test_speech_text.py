@@ -83,6 +83,23 @@ def test_repetition_loops_collapsed() -> None:
     assert texts(kept) == ["价格太贵了太贵了"] and removed[0].guard == "repetition"
 
 
+def test_a_loop_cut_into_segments_is_collapsed_across_their_edges() -> None:
+    # Whisper over silence with the VAD off once gave 我有有有有有 | 有有有有有有 | 有有有有有有有: no segment
+    # alone runs past eight, the three together run seventeen.
+    segs = [Seg(0, 1, "unknown", "有什么事没有"), Seg(1, 2, "unknown", "我有有有有有"), Seg(2, 3, "unknown", "有有有有有有"),
+            Seg(3, 4, "unknown", "有有有有有有有")]
+    kept, removed = apply_guards(segs)
+    assert texts(kept) == ["有什么事没有", "我有有有有有"]
+    assert [(r.guard, r.text) for r in removed] == [("repetition", "有有有有有有"), ("repetition", "有有有有有有有")]
+    # the run is cut to what one segment may keep; what follows it stays
+    kept, _ = apply_guards([Seg(0, 1, "rep", "好有有有"), Seg(1, 2, "rep", "有有有有有有好的")])
+    assert texts(kept) == ["好有有有", "有好的"]
+    # short answers of one speaker, each a segment, and another speaker's words between, are speech
+    short = [Seg(0, 1, "rep", "对对对"), Seg(1, 2, "rep", "对对对对"), Seg(2, 3, "customer", "对对对对"),
+             Seg(3, 4, "rep", "好的")]
+    assert apply_guards(short) == (short, [])
+
+
 @pytest.mark.parametrize("text", ["对对对对连接各种设备", "好的好的好的", "谢谢谢谢", "嗯嗯嗯", "哈哈哈哈哈",
                                   "一百一十一", "8888元", "呃，还有一个就是要跟大家纠正一点"])
 def test_what_people_say_is_not_a_loop(text: str) -> None:
