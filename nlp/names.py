@@ -25,9 +25,9 @@ _SURNAME_ORDER = (
     "梅童凌毕季裴霍涂苗谷盛曲翁冉骆蓝游辛靳柴蒙鲍华喻祁蒲房滕屈饶牟艾穆卓吉缪简项芦麦褚娄窦戚岑景"
     "党宫费卜冷晏席卫米柏宗瞿桂佟臧闵苟邬边卞姬栾隋刁沙巫寇桑郎甄丛仲虞敖巩佘池苑迟邝闻于"
     "阎萧鞠邴奚冀阚鹿邰蒯鄢郜冼邸储裘解文劳蒉粟羊浦揭苍尧扶暴相秘晋鲜战练麻蔚昌"  # rarer, yet said with a title as often as the common ones
-    "荣庾栗诸封蔺乐洪贝仇芮羿雍戈燕荆匡巢慕綦容伏祖沃井满植滑辜税铁帅门权卿锺"  # also words (光荣, 诸位, 快乐, 洪水, 宝贝, 容易, 祖国, 水井, 满意, 植物, 滑动, 无辜, 含税, 钢铁, 帅气, 部门, 权利): jieba's frequencies keep those apart, as for the others
+    "荣庾栗诸封蔺乐洪贝仇芮羿雍戈燕荆匡巢慕綦容伏祖沃井满植滑辜税铁帅门权卿锺衡萨乌"  # also words (光荣, 诸位, 快乐, 洪水, 宝贝, 容易, 祖国, 水井, 满意, 植物, 滑动, 无辜, 含税, 钢铁, 帅气, 部门, 权利): jieba's frequencies keep those apart, as for the others
     # The rest of 百家姓 that speech rarely uses as a word of its own (not 惠 of 优惠, 况 of 情况, 楚 of 清楚).
-    "芶庹翦傅尤湛禹狄茅昝宣贲郁杭钮嵇荀汲糜宓郗仰钭厉戎幸韶蓟鄂赖屠胥莘逄郦郤璩濮扈郏茹宦暨殳夔厍晁訾毋乜竺逯桓缑亢佴谯笪阙"
+    "芶庹翦傅尤湛禹狄茅昝宣贲郁杭钮嵇荀汲糜宓郗仰钭厉戎幸韶蓟鄂赖屠胥莘逄郦郤璩濮扈郏茹宦暨殳夔厍晁訾毋乜竺逯桓缑亢佴谯笪阙禤亓"
 )
 SURNAMES = frozenset(_SURNAME_ORDER)
 COMPOUND_SURNAMES = ("欧阳", "司马", "诸葛", "上官", "东方", "皇甫", "慕容", "司徒", "令狐", "夏侯",
@@ -143,8 +143,12 @@ def person_spans(
                                            placed=_DEPARTMENT_END.search(p.group("prefix")) is not None)):
             pos = s + 1
             continue
-        if m.group("surname") == "阮" and _HOKKIEN.search(text):
+        if m.group("surname") == "阮" and HOKKIEN.search(text):
             pos = s + 1  # 阮 is Hokkien "our" (阮经理, 阮会计室的施小姐) where the text speaks Hokkien
+            continue
+        if m.group("surname") == "向" and p is None and _TOWARD_AFTER.match(text, e) and \
+                not _NAMED_BY.search(text, max(0, s - 2), s):
+            pos = s + 1  # 我向总经理申请, 向分管副院长汇报: "to", not a Mr Xiang (跟向总汇报 still names him)
             continue
         start = p.start() if p is not None else s
         found.append(PersonSpan(start, e, s, m.group("surname"), m.group("title"), p.group("prefix") if p else None,
@@ -155,8 +159,12 @@ def person_spans(
     return found
 
 
+# What one does "to" (向) a superior: ask, report, apply.
+_TOWARD_AFTER = re.compile(r"\s*(?:了|过|一下|下)?\s*(?:申请|汇报|请示|反映|报告|报批|争取|打报告|提出|说明|解释|要)")
+_NAMED_BY = re.compile(r"(?:跟|和|同|找|给|问|叫|让|请|对|帮|的|与)$")
+
 # Words only Hokkien speech uses: there 阮 is "we / our" far more often than the surname.
-_HOKKIEN = re.compile(r"佮|恁|毋|攏|揣|佇|代志|头家|参详|彼(?:家|个|款|间)|上济|予(?:你|阮|伊)|早起|看觅|啥物|按呢|这马|即阵|犹原|伊(?:叫|讲|规)|会使|袂")
+HOKKIEN = re.compile(r"佮|恁|毋|攏|揣|佇|代志|头家|参详|彼(?:家|个|款|间)|上济|予(?:你|阮|伊)|早起|看觅|啥物|按呢|这马|即阵|犹原|伊(?:叫|讲|规)|会使|袂")
 
 
 # Whisper writes a name's surname or its title as a homophone (督主任 for 杜主任, 罗功 for 罗工,
@@ -168,7 +176,8 @@ _NOT_A_SURNAME = frozenset("在再的得地是事有又也那哪么吗嘛呢了�
                            "找叫请让问帮替陪同带等约见副正总常代前原新"
                            "一二三四五六七八九十两几百千万号"
                            "市省县镇村区院科部处厂店校局司组班室所队"
-                           "吓下")  # Cantonese 问吓 / 睇吓 (ask, look a moment): 问吓区域经理 names the rep's own manager
+                           "吓下"  # Cantonese 问吓 / 睇吓 (ask, look a moment): 问吓区域经理 names the rep's own manager
+                           "隔")  # 隔天, 隔壁, Hokkien 隔工 (the next day): no 葛工
 # A misheard name only for a personal title: 采购 or 财务 after a stray character is an activity.
 _SOUND_WORD_MIN_FREQ = 300
 _PERSONAL_TITLE = re.compile(r"(?:总|工|长|任|理|师|姐|哥|监|板|董|管|秘书|会计)$")

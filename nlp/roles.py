@@ -27,7 +27,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from nlp.names import COMPOUND_SURNAMES, JOINERS, POSSESSIVE, SURNAMES, PersonSpan, person_spans
+from nlp.names import COMPOUND_SURNAMES, HOKKIEN, JOINERS, POSSESSIVE, SURNAMES, PersonSpan, person_spans
 from nlp.packs import Pack
 from nlp.pinyin import fuzzy_syllable, syllables
 from nlp.segment import Segmenter, segmenter_for
@@ -76,7 +76,8 @@ _REP_ASKS_OWN = re.compile(r"(?:请示|报批)(?:一下|下)?(?:我们|阿拉|�
 _REP_I_ASK = re.compile(r"(?:我|额|俺|窝|涡|倭|斡)(?!们|哋)(?:(?:帮|替|给)(?:你|您|侬)|[^你您侬，,。？?！!]){0,8}(?:跟|同|问|问下|问问|让|叫|找|搵|揾)"
                         r"(?:我们|阿拉|我哋)?$|(?:回去|返去|回公司)(?:再)?(?:跟|同|问|找|搵|揾)$")
 # …and only a rep's superiors and back office are asked so (我跟店长对接 is the customer's store manager).
-_REP_SUPERIORS = frozenset({"老板", "大老板", "老总", "老细", "领导", "经理", "区域经理", "大区经理", "总监", "财务"})
+_REP_SUPERIORS = frozenset({"老板", "大老板", "老总", "老细", "领导", "经理", "区域经理", "大区经理", "总监", "财务",
+                            "总经理", "厂长"})
 # An unnamed back office or manager in the rep's mouth is the rep's own (我去财务那边核一下, 经理那边回复了,
 # 这是总监特批的价): the customer's is 您让财务…, and the rep calls a customer's manager by name.
 _BACK_OFFICE = frozenset({"财务", "会计", "出纳", "经理", "总监", "区域经理", "大区经理"})
@@ -120,11 +121,15 @@ _DEPARTMENT_WORDS = frozenset({"财务", "会计", "出纳"})
 _NAME_AFTER = re.compile(r"^\s*(?:的|嘅|个|额)?\s*(?:[小老阿]\s*(?:[\u4e00-\u9fff]|[A-Z])|[A-Z]|[\u4e00-\u9fff]\s*(?:姐|哥|孃孃|阿姨|师傅|总|工))")
 _REP_ASKS_STORE = re.compile(r"我(?:要|得|去|再|先)?(?:问|问下|问问|请示|申请)(?:一下|下)?(?:我们|我哋)?$")
 _STORE_SAYS = re.compile(r"^(?:话|说|讲|同意|最低|只能|批)")
-_REP_STAFF_BEFORE = re.compile(r"(?:常驻|专属|配了?|派了?|驻点|驻场|安排了?)(?:的|一个|一位|两个|两位|俩)?[^，,。？?！!]{0,3}$")
+_REP_STAFF_BEFORE = re.compile(r"(?:常驻|专属|配了?|派了?|驻点|驻场|安排了?|我(?:们)?带(?:上|着|了)?)(?:的|一个|一位|两个|两位|俩)?"
+                               r"[^，,。？?！!]{0,3}$")
 _REP_STAFF_AFTER = re.compile(r"^(?:常驻|驻场|驻点|上门|过去|过来)")
 _REP_OWN_AFTER = re.compile(r"^(?:\s*(?:协调|申请|请示|商量|沟通|汇报|批|报批|确认一下))")
 _REP_OWN_BEFORE = re.compile(r"(?:我们|我司|公司|咱们)[^，,。？?！!\s]{0,4}$")
 # A list of people addressed at once: 钱总、孙工，…
+_OF_THE_NEXT = re.compile(r"\s*(?:的|嘅|个|嗰)\s*")
+# Titles that also name an office (前台的汤组长, 财务的初姐): before another person, the office.
+_OFFICE_TITLES = frozenset({"前台", "行政", "财务", "会计", "出纳", "客服", "售后", "后勤"})
 _LISTED_BEFORE = re.compile(r"^(?:[^，,。？?！!、]{1,8}、)+$")
 # A department's person by nickname or English name (财务部小齐, 设备科的老常, IT部嘅Ricky); an English
 # word needs the possessive (技术部Java工程师 names a skill).
@@ -142,7 +147,7 @@ _ADDRESS_ONLY = frozenset({"生", "太", "师傅"})
 # fitter is sent, not sought (我派王师傅过去).
 # The one called may be named as kin first (打俾我老公黎生); Hokkien 揣 / 佮 are 找 / 跟.
 # Hokkien 共 is 跟 too; Wu 打电话拨 is 打电话给.
-_SOUGHT_BEFORE = re.compile(r"(?:找|揾|揣|打俾|打给|打电话(?:拨|给|俾)|同|和|跟|佮|共|问|问下|问问|拜访|联系|约)"
+_SOUGHT_BEFORE = re.compile(r"(?:找|寻|揾|揣|打俾|打给|打电话(?:拨|给|俾)|同|和|跟|佮|共|问|问下|问问|拜访|联系|约)"
                             r"(?:[^，,。！!？?\s]{1,4}(?:的|嘅|个|得|德)|\s*(?:我|阮)?\s*(?:老公|老婆|爱人|先生|太太))?\s*$")
 
 
@@ -236,7 +241,8 @@ def _nickname_pattern(pack: Pack) -> re.Pattern[str]:
 # A unit the pack does not list that uses what is bought — a workshop, a teaching group or faculty, a
 # team, a station or centre (汽车系的敖主任, 体育组个俞老师, 教练队的鲜队长, 兽医站个虞医生, 视光中心的符主任) —
 # and, in hospitals, a clinical department (血透室的芮护士长); offices that run things are not users.
-_USING_UNIT_BEFORE = re.compile(r"(?P<unit>[\u4e00-\u9fff]{1,6}?(?:车间|系|组|队|站|中心))\s*(?:的|个|嘅|嗰)\s*$")
+_USING_UNIT_BEFORE = re.compile(r"(?P<unit>前台|[\u4e00-\u9fff]{1,6}?(?:车间|系|组|队|站|中心|舍))"
+                                r"\s*(?:的|个|嘅|嗰)\s*$")
 _CLINICAL_UNIT_BEFORE = re.compile(r"(?P<unit>[\u4e00-\u9fff]{1,5}?(?:科|室))\s*(?:的|个|嘅|嗰)\s*$")
 _RUNNING_UNIT = re.compile(r"办公|行政|总务|资产|基建|后勤|财务|采购|人事|营运|运营|市场|销售|设备|信息|医务|党|工会|招生|"
                            r"项目|工作|领导|小组|保卫|宣传|教务|学生|团委|质控|审计|法务|综合|管理|客服|售后|物流|配送|调度")
@@ -244,6 +250,7 @@ _RUNNING_UNIT = re.compile(r"办公|行政|总务|资产|基建|后勤|财务|�
 
 def _using_unit(text_before: str, pack: Pack) -> bool:
     """Whether the words right before a person name a unit that uses the product (see _USING_UNIT_BEFORE)."""
+    text_before = text_before.replace(" ", "")  # 配种 舍 的: a transcript's word spaces
     m = _USING_UNIT_BEFORE.search(text_before) or (
         _CLINICAL_UNIT_BEFORE.search(text_before) if pack.id == "medical_devices" else None)
     return bool(m) and not _RUNNING_UNIT.search(m.group("unit"))
@@ -394,9 +401,14 @@ def _as_titles_after_surnames(text: str, known: Callable[[str], bool]) -> str:
     sounds = _title_sounds()
     chars = list(text)
     changed = False
+    hokkien: bool | None = None
     for i in range(len(text) - 2):
         if text[i] not in SURNAMES or text[i + 1:i + 3] in _SOUNDED_TITLES:
             continue
+        if text[i] == "阮":
+            hokkien = bool(HOKKIEN.search(text)) if hokkien is None else hokkien
+            if hokkien:
+                continue  # 阮管账的: Hokkien "our bookkeeper", no 阮馆长
         said = syllables(text[i + 1:i + 3])
         title = sounds.get(said)
         if title is None:
@@ -628,7 +640,10 @@ def roles_in(
                 if not any(f.start <= m.start() < f.end for f in found):
                     found.append(_Found(m.start(), m.end(), c.name, c.name[:1], c.title or "", None, m.start()))
     found.sort(key=lambda f: f.start)
-    for f in found:
+    for k, f in enumerate(found):
+        if f.surname is None and f.title in _OFFICE_TITLES and k + 1 < len(found) and \
+                _OF_THE_NEXT.fullmatch(text[f.end:found[k + 1].start]):
+            continue  # 前台的汤组长: the unit of the person named next, not a person of its own
         before = text[:f.start].rstrip(" ")  # 找 我们 老板: a transcript's word spaces
         clause_before = text[_clause_bounds(text, f.start)[0]:f.start].replace(" ", "")
         if speaker == "rep" and _OUR_SIDE.search(before):

@@ -743,3 +743,28 @@ def test_round_nineteen_masters_called_hokkien_boss_and_weak_surname_greeted() -
     assert [r[:2] for r in roles("阮头家讲软件一年上济六万。", "customer", "saas")] == [("头家", "decision_maker")]
     assert [r[:3] for r in roles("应总侬好，我是上海乳香食品个小蒋", "rep", "fmcg_distribution")] == [("应总", "decision_maker", True)]
     assert roles("这个应总结一下", "rep") == []
+
+
+def test_round_twenty_the_reps_own_superiors_offices_and_rarer_surnames() -> None:
+    # 向 before a superior one applies or reports to is "to", not Mr Xiang; named after 跟 it is him
+    assert roles("价格方面我向总经理申请了特别审批，两台合计一百三十九万。") == []
+    assert [r[:2] for r in roles("你跟向总汇报一下")] == [("向总", "decision_maker")]
+    assert [r[:2] for r in roles("我会向分管副院长汇报，差额可以列支。", "customer", "medical_devices")] == [
+        ("分管副院长", "approver")]
+    # the vendor's 厂长 / 总经理 asked for a price, and the staff the rep brings, are the rep's own
+    assert roles("价格我跟厂长磨了好久，两台五十三万八，真的不能再少了。") == []
+    assert [r[0] for r in roles("我跟你们厂长约了周三")] == ["厂长"]
+    assert [r[0] for r in roles("下周二我带安装主管到厂里，先和亓主任确认地基。")] == ["亓主任"]
+    # Hokkien 隔工 is the next day, no 葛工; 阮管账 is "our bookkeeper", no 阮馆长
+    assert roles("彼摆是物流塞车，阮这马佇莆田设仓库矣，隔工就到。", "rep", "industrial_distribution") == []
+    assert [r[:2] for r in roles("合同发予阮管账的乌大姐。系统是前台的汤组长逐工咧用，操作的代志你揣伊。", "customer",
+                                 "saas")] == [("管账的乌大姐", "finance"), ("汤组长", "user")]
+    # a team's house that uses the system, said with a transcript's spaces
+    assert [r[:2] for r in roles("系统 以后 是 配种 舍 的 毛 组长 在 用", "customer", "saas")] == [("毛 组长", "user")]
+    # rarer surnames before a finance title; Wu 寻 is 找
+    assert [r[:2] for r in roles("合同副本请送财务处的萨会计。", "customer", "medical_devices")] == [
+        ("财务处的萨会计", "finance")]
+    assert [r[:2] for r in roles("合同交俾财务部嘅禤小姐。", "customer", "fmcg_distribution")] == [
+        ("财务部嘅禤小姐", "finance")]
+    assert [r[:3] for r in roles("礼拜五我去仓库复一复洞口尺寸，寻樊师傅对接。", "rep", "building_materials")] == [
+        ("樊师傅", "other", False)]
