@@ -127,6 +127,11 @@ _REP_STAFF_AFTER = re.compile(r"^(?:常驻|驻场|驻点|上门|过去|过来)")
 _REP_OWN_AFTER = re.compile(r"^(?:\s*(?:协调|申请|请示|商量|沟通|汇报|批|报批|确认一下))")
 _REP_OWN_BEFORE = re.compile(r"(?:我们|我司|公司|咱们)[^，,。？?！!\s]{0,4}$")
 # A list of people addressed at once: 钱总、孙工，…
+# Who uses what is bought, said of a person named: before (平时用系统的是…) or after (…在用, …，佢负责日常用).
+_USER_BEFORE = re.compile(r"(?:平时|日常|天天|每天|以后|主要)?(?:用|使用|操作)(?:系统|设备|机器|仪器|这个|这套|它)?(?:的|嘅)(?:是|系|就是)"
+                          r"[^，,。？?！!；;]{0,8}$")
+_USES_AFTER = re.compile(r"(?:(?:主要)?(?:在|喺)(?:用|使用|操作)|[，,]?(?:他|她|佢|伊)?(?:负责)?(?:日常|平时|天天|每天)(?:在|喺)?(?:用|使用|操作))"
+                         r"(?![餐饭膳心力功])")
 _OF_THE_NEXT = re.compile(r"\s*(?:的|嘅|个|嗰)\s*")
 # Titles that also name an office (前台的汤组长, 财务的初姐): before another person, the office.
 _OFFICE_TITLES = frozenset({"前台", "行政", "财务", "会计", "出纳", "客服", "售后", "后勤"})
@@ -668,6 +673,8 @@ def roles_in(
         if speaker == "rep" and (f.surname is None or f.title in _NICKS) and _SELF_INTRO.search(clause_before):
             continue  # 我是远景数字教育的项目经理, 我系…嘅阿杰: the rep's own title or name
         role = _role_of(f, pack, text[max(0, f.start - 12):f.start])
+        if role == "other" and (_USER_BEFORE.search(clause_before) or _USES_AFTER.match(text[f.end:].replace(" ", ""))):
+            role = "user"  # 平时用系统的是调度室的商主任, 叉车班的衡班长在用, 荀主任，佢负责日常用: the one who uses it
         contact = match_contact(f.text, f.surname, f.title, role, contacts, pack) if contacts else None
         if contact is not None:
             role = contact_role(contact, pack) or role

@@ -768,3 +768,14 @@ def test_round_twenty_the_reps_own_superiors_offices_and_rarer_surnames() -> Non
         ("财务部嘅禤小姐", "finance")]
     assert [r[:3] for r in roles("礼拜五我去仓库复一复洞口尺寸，寻樊师傅对接。", "rep", "building_materials")] == [
         ("樊师傅", "other", False)]
+
+
+def test_the_one_who_uses_what_is_bought_is_a_user() -> None:
+    assert [r[:2] for r in roles("托盘到了主要是叉车班的衡班长在用，有问题找他。", "customer", "industrial_distribution")] == [
+        ("衡班长", "user")]
+    assert [r[:2] for r in roles("仪器到咗就揾总店视光部嘅荀主任，佢负责日常用。", "customer", "medical_devices")] == [
+        ("荀主任", "user")]
+    assert [r[1] for r in roles("平时用系统的是调度室的尚主任，排班都是他弄。", "customer", "saas")] == ["user"]
+    # eating (用餐) is no use of the product; a title that says more keeps its role
+    assert [r[:2] for r in roles("王经理在用餐", "customer", "saas")] == [("王经理", "other")]
+    assert [r[:2] for r in roles("用的是张总的钱", "customer", "saas")] == [("张总", "decision_maker")]
