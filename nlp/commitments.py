@@ -155,6 +155,10 @@ _COME_LATER = re.compile(r"(?:你们|你哋|您|你|侬拉|侬|恁)[^，,。？?
                          # 下礼拜二行，你上午来; …，您下午三点以后过来，单阿姨也在: the clause ends on the coming
                          r"|(?:^|[，,\s])(?:你们|你哋|您|你|侬拉|侬|恁)[^，,。？?！!不别甭唔勿冇没]{0,8}?(?:过来|过嚟|来|嚟)(?=[，,。！!]|$)")
 # 明天下午我过来签合同，顺便…看一下: the rep comes with the contract, a promise whatever else is looked at.
+# The rep bringing or sending the papers on a day (合同我下礼拜一带到学校来, 合同明儿我带去您公司签, 投标文件今天下班前
+# 发送至您的邮箱): a promise, even where it takes a visit.
+_BRINGS_PAPERS = re.compile(r"(?:合同|协议|文件|资料|发票|报价单|方案|清单|标书|样品)[^，,。？?！!；;]{0,12}?"
+                            r"(?:带|拎|拿|送|捎|寄|发送?)(?:到|去|来|过去|过来|给|至|俾|拨)")
 _SIGN_VISIT = re.compile(r"(?:过来|过去|来|去)签(?:合同|协议)")
 _SECOND_PERSON_END = re.compile(r"(?:你们|你哋|您|你|侬|贵司)(?:这边|那边)?$")
 _ASK_VENDOR = re.compile(r"把|给我|发我|给我们|发我们")
@@ -197,7 +201,7 @@ def _kind(clause: str, lead: str, after: str, speaker: str, d: DateMention, on: 
     rest = clause.replace(d.phrase, " ")
     wants = bool(_WANT.search(clause) or _WANT_VERB.search(clause))
     promises = bool(_PROMISE.search(clause))
-    delivers = bool(_DELIVER.search(rest) or _DELIVER_AFTER.match(after))
+    delivers = bool(_DELIVER.search(rest) or _DELIVER_AFTER.match(after) or _BRINGS_PAPERS.search(rest))
     visits = bool(_VISIT.search(clause))
     # The rest of the sentence speaks of this date only when it names no other (…，十一月一号…那之前…).
     own_later = "" if _ANOTHER_DATE.search(later) else later

@@ -252,3 +252,16 @@ def test_the_customer_naming_the_day_then_when_the_rep_is_to_come(text: str, exp
 )
 def test_round_seventeen_rep_dates(text: str, expected: list) -> None:
     assert kinds(text, "rep") == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("合同我下礼拜一带到学校来。", [("promised", "2026-03-09")]),
+     ("合同听日下昼我拎去你总店。", [("promised", "2026-03-03")]),
+     ("合同明儿我带去您公司签。", [("promised", "2026-03-03")]),
+     ("投标文件和配置清单今天下班前发送至您的邮箱。", [("promised", "2026-03-02")]),
+     # a visit with no papers stays a visit
+     ("下周一我带工程师到厂里当面过一遍参数。", [("other", "2026-03-09")])],
+)
+def test_round_twenty_the_rep_bringing_the_papers_promises(text: str, expected: list) -> None:
+    assert kinds(text, "rep") == expected
