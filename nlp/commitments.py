@@ -101,6 +101,8 @@ _LABEL_AFTER = re.compile(r"^的(?![话时]|消息|答复|回复|回话|电话|�
 # The customer's own affairs on that day, not the vendor's: 这周末有个活动, 七月一号有一批活要开工,
 # 今年内必须完成采购, 四月底前我们还要盘库.
 _OWN_EVENT_AFTER = re.compile(r"^(?:我们|我)?(?:这边)?(?:还|也)?有(?!没有)")
+# The day, then what the customer's side does on it (二十八号阮欲交一批货予客人, 15号开始我们要冲发货高峰).
+_OWN_DOING_AFTER = re.compile(r"^(?:开始|起)?(?:我们|我哋|阮|阿拉|俺们|咱们)(?:这边|店里|总店|厂里)?(?:就|要|欲|得|会|还)")
 _OWN_PROCESS = re.compile(r"(?<![给到向找])(?:采购|审批|招标|立项|报批|盘库|迎检|开分公司|开业|开工|交房)")
 _HEDGE = re.compile(r"可能|也许|或许|说不定")
 # 货的话, 合同嘛: a short topic set off just before the date (not 如果…的话, a condition).
@@ -256,7 +258,8 @@ def _kind(clause: str, lead: str, after: str, speaker: str, d: DateMention, on: 
         you = bool(_SECOND_PERSON_END.search(lead))
         if (you or _YOU_MOVED.search(lead)) and _COME_THEN.match(after):
             return "expected"  # 侬下礼拜二来好了, 你改下个礼拜五嚟啦: the day the customer asks the rep to come
-        if _OWN_EVENT_AFTER.match(after) or (_OWN_PROCESS.search(after) and not you):
+        if _OWN_EVENT_AFTER.match(after) or (_OWN_PROCESS.search(after) and not you) or \
+                (not d.deadline and _OWN_DOING_AFTER.match(after.replace(" ", "")) and not _RECEIVE.search(after)):
             return "other"
         # 先把钱给了再说 货最晚一月十号进仓: a 再说 before the date puts off what came before, not the date.
         deferred = _DEFER.search(clause[at:] if at >= 0 else clause) or _DEFER.search(later)

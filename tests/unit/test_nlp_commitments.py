@@ -265,3 +265,13 @@ def test_round_seventeen_rep_dates(text: str, expected: list) -> None:
 )
 def test_round_twenty_the_rep_bringing_the_papers_promises(text: str, expected: list) -> None:
     assert kinds(text, "rep") == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("毋过头一批砂带九月二十五号进前一定着到，二十八号阮欲交一批货予客人。", [("expected", "2026-09-25"), ("other", "2026-09-28")]),
+     # a deadline for the customer's own stocking is still the day they need the goods by
+     ("五一前我们要备一批饮料，常温的冰的都要。", [("expected", "2026-05-01")])],
+)
+def test_round_twenty_the_day_then_what_the_customers_side_does_on_it(text: str, expected: list) -> None:
+    assert kinds(text, "customer", dt.date(2026, 3, 2)) == expected
