@@ -100,6 +100,7 @@ _QUOTE = ("报价", "报", "总价", "总共", "一共", "合计", "全部", "�
           "这套", "这批", "算下来", "标价", "要价", "开价", "总额", "费用", "首付", "尾款", "定金", "订金", "合同额", "年费", "续费",
           "首年", "首批", "降到", "降至", "进货", "任务", "一年", "每年", "一个月", "每月", "包年", "年费", "加起来",
           "加一起", "加在一起", "总的", "满", "合共", "全套", "整套", "另外收",
+          "加一块", "加一块儿", "俩一块", "俩一块儿",  # 俩加一块儿八千一百六: the sum of the items
           "最后给您", "最后给你", "最低给您", "最低给你", "最终给您", "最终给你")  # 最后给您四千二: the final offer  # 满五千返三百: the order size a deal is counted on
 _PRICE = ("单价", "零售价", "进价", "供价", "批发价", "出厂价", "售价", "卖", "终端价", "建议零售", "拿货", "才", "只要", "工程价",
           "一台", "每台", "一个", "每个", "一套", "每套", "一平", "每平", "一吨", "每吨", "一箱", "每箱", "一件", "每件", "一盒",
@@ -700,6 +701,8 @@ def _money_in(text: str, speaker: str, ref: str | None, spans: list[Span] | None
         if any(a < e and s < b for a, b in taken):
             continue
         num, unit, cur, jiao = m.group("num"), m.group("unit") or "", m.group("cur") or "", m.group("jiao") or ""
+        if not cur and s > 0 and text_h[s - 1] in "¥￥" and not any(a < s and s - 1 < b for a, b in taken):
+            cur, s = "¥", s - 1  # ¥1599: the sign before the number says yuan as 元 after it does
         if num in CN_DIGITS and not (unit or cur):
             continue  # a lone 一 / 两 is a quantity word
         if cur == "角" and not _JIAO_VERB.search(text_h, max(0, s - 3), s) and not _PER_UNIT_BEFORE.search(text_h[max(0, s - 6):s]):

@@ -804,3 +804,11 @@ def test_round_nineteen_counts_specs_and_a_conceded_step() -> None:
     assert found("今年内镜检查量预计一万二千例") == []
     assert found("放大倍数得到一千六，得是LED光源的") == []
     assert found("阮股东讲今年设备的钱上济五十五万。") == [("budget", 550_000)]          # Hokkien 上济: at most
+
+
+def test_round_twenty_a_yuan_sign_before_the_number_and_the_items_summed() -> None:
+    said = [(m.phrase, m.kind, m.yuan) for m in money_in("推荐这款～床¥1599，床垫¥459，全部¥2058哦", "rep")]
+    assert said == [("¥1599", "price", 1599.0), ("¥459", "price", 459.0), ("¥2058", "quote", 2058.0)]
+    assert [(m.yuan, m.kind) for m in money_in("价值￥129", "rep")] == [(129.0, "price")]
+    said = [(m.yuan, m.kind) for m in money_in("轮椅六千八百八，气垫床一千二百八，俩加一块儿八千一百六。", "rep")]
+    assert said[-1] == (8160.0, "quote")
