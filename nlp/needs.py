@@ -47,8 +47,12 @@ _USAGE = (rf"(?<![0-9一二两三四五六七八九十百千万第])(?:每(?:天
           rf"(?:大概|差不多|小)?\s*{_NUM}+(?:多|来|几)?\s*{_USAGE_MEASURE}(?![块元蚊钱])")
 _USAGE_CUE = re.compile(_USAGE)
 # 矿物油基的不要哈, 油温的我们不考虑, 翻新机阿拉一律勿收: a kind of goods ruled out (a cue, and firm: see is_need).
-_RULED_OUT_BODY = (r"(?<=[的个嘅])(?:我们?|阿拉|我哋|阮|俺)?(?:就|一律)?(?:不要|不考虑|免谈|甭拿来|别拿来|莫拿来|莫搞|莫要|别发|勿收|唔收)(?:了|哈|啊|哦)?[\s。.！!]*$"
-                   r"|一律(?:勿收|不收|不要)")
+# …的您就甭推荐了, 的门锁毋通拿来, 的可别往俺这儿发, 的就拉倒吧, 就唔使提喇, 翻新机不在考虑范围: the same, as said elsewhere.
+_RULED_OUT_BODY = (r"(?:(?<=[的个嘅])|(?<=[的个嘅][\u4e00-\u9fff])|(?<=[的个嘅][\u4e00-\u9fff]{2})|(?<=[的个嘅][\u4e00-\u9fff]{3}))"
+                   r"(?:我们?|阿拉|我哋|阮|俺)?(?:您|你|侬)?(?:就|一律|可)?"
+                   r"(?:不要|不考虑|免谈|甭拿来|别拿来|莫拿来|莫搞|莫要|别发|勿收|唔收|毋通(?:拿来)?|甭推荐|甭提|(?<=的就)拉倒|唔使提|免了|"
+                   r"别往[^，,。！!？?]{0,5}(?:整|发|送|拿))(?:了|哈|啊|哦|喇|吧|啦|嘞)*[^\u4e00-\u9fff，,？?]*$"
+                   r"|一律(?:勿收|不收|不要)|(?:不在|唔在)考虑范围(?:内|之内)?[\s。.！!]*$|(?<=[\u4e00-\u9fff])就唔使提(?:喇|啦)?[\s。.！!]*$")
 _CUE_BODY = (
     _USAGE + "|"
     # 别抱太大希望, 没希望, 有希望: hope as a noun, not 希望 (want)
@@ -129,7 +133,7 @@ _CUE_BODY = (
 # Every character a cue can begin with. The regex engine tries each of the cue's ~120 branches at
 # every position; a one-character lookahead first skips the positions no cue starts at (3× faster).
 # tests/unit/test_nlp_needs.py checks it against the branches, so a new cue cannot be left out.
-CUE_FIRST_CHARS = "安保出发坚绝每一上不主之也交以你俺先全共关准别到前务勿另可各唔在头完就尽希开得必急总您想我才打投拿支整是最有期来核注看第等给统缺考能至营装要计起越还送都重阿需顶顺首马只仲嫑那这莫毋配赶进须免甭当阮"
+CUE_FIRST_CHARS = "安保出发坚绝每一上不主之也交以你俺先全共关准别到前务勿另可各唔在头完就尽希开得必急总您想我才打投拿支整是最有期来核注看第等给统缺考能至营装要计起越还送都重阿需顶顺首马只仲嫑那这莫毋配赶进须免甭当阮侬拉"
 _CUE = re.compile(f"(?=[{CUE_FIRST_CHARS}])(?:{_CUE_BODY})")
 _CUE_BUT_USAGE = re.compile(f"(?=[{CUE_FIRST_CHARS}])(?:{_CUE_BODY.removeprefix(_USAGE + '|')})")
 # A plain 要 (not 需要, 主要, 重要, 要是, 要不要 …) wants something when the clause says what.

@@ -883,3 +883,18 @@ def test_round_eighteen_needs(industry: str, text: str, expected: list[str]) -> 
 def test_round_eighteen_billing_module_and_finding_the_money() -> None:
     assert needs("挂号、开方、煎药、收费全部要打通", industry="saas") == ["挂号、开方、煎药、收费全部要打通"]
     assert needs("这钱俺自个儿想辙", industry="manufacturing") == []  # 想辙: find a way to pay, no want
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["那种手动调簧的老机器莫拿来哈。", "翻新机不在考虑范围。", "网络一断就开袂开的门锁毋通拿来。",
+     "那种只能电脑上看、手机看不了的就拉倒吧。", "翻新机就唔使提喇。", "那种胶味儿冲的可别往俺这儿发。", "刷了漆有味道的不要哦❗",
+     "有 塑胶 味 的 毋通"],
+)
+def test_round_twenty_a_kind_ruled_out_as_said_across_the_regions(text: str) -> None:
+    found = needs(text)
+    assert len(found) == 1 and text.startswith(found[0].rstrip("❗")[:-1]), found
+
+
+def test_forget_it_alone_rules_nothing_out() -> None:
+    assert needs("我的天就拉倒吧") == []
