@@ -53,6 +53,9 @@ _RULED_OUT_BODY = (r"(?:(?<=[的个嘅])|(?<=[的个嘅][\u4e00-\u9fff])|(?<=[�
                    r"(?:不要|不考虑|免谈|甭拿来|别拿来|莫拿来|莫搞|莫要|别发|勿收|唔收|毋通(?:拿来)?|甭推荐|甭提|(?<=的就)拉倒|唔使提|免了|"
                    r"别往[^，,。！!？?]{0,5}(?:整|发|送|拿))(?:了|哈|啊|哦|喇|吧|啦|嘞)*[^\u4e00-\u9fff，,？?]*$"
                    r"|一律(?:勿收|不收|不要)|(?:不在|唔在)考虑范围(?:内|之内)?[\s。.！!]*$|(?<=[\u4e00-\u9fff])就唔使提(?:喇|啦)?[\s。.！!]*$")
+# A side of a size said in words: hundreds or thousands (of millimetres), or metres (一千三, 九百, 一米五) — not
+# the small count of a price multiplied out (两百九十五乘四十).
+_SIDE = r"(?:[一二两三四五六七八九十]+[百千][一二两三四五六七八九十百千]*|[一二两三四五六七八九十]{1,2}米[一二两三四五六七八九]?)"
 _CUE_BODY = (
     _USAGE + "|"
     # 别抱太大希望, 没希望, 有希望: hope as a noun, not 希望 (want)
@@ -120,6 +123,11 @@ _CUE_BODY = (
     r"(?:那天|当天|到了)(?:先|要|得)?(?:给|跟|打给)[^，,。！!？?]{1,6}?(?:打(?:个|只)?电话|打手机)|"
     # 矿物油基的不要哈, 油温的我们不考虑, 那种贴纸的免谈, 翻新机阿拉一律勿收, …的就甭拿来了: what is ruled out
     + _RULED_OUT_BODY + "|"
+    # 规格一千三乘两千六百二, 幅宽两米六, 一樘一米五乘两米一: the size of what is wanted
+    # (not a size priced or multiplied out: 八百乘八百的那款一百三一片, 三千八乘二十四也要九万一千二, 4×185 cable)
+    r"(?:(?<!同样)(?:规格|尺寸|幅宽|门幅|线径|目数)(?:最大|最小|要|得|是|在)?[0-9一二两三四五六七八九十]|"
+    r"(?<![0-9一二两三四五六七八九十百千万点.A-Za-z\s])" + _SIDE + "(?:米|毫米|厘米|公分)?乘" + _SIDE + ")"
+    r"(?![^。！!？?；;]*(?:块|元|万|价|钱|片|一平|也要|就要|等于|超))|"
     # 送货尽量放到下午两点过后: when deliveries may come
     r"(?:送货|配送|到货)(?:时间)?(?:尽量|最好|要|得)?(?:放到|放在|安排在|安排到|改到|定在)|"
     # 剩下的六月二十号前到齐, 二月三号前首批交货: the day and the delivery, without a modal
@@ -133,7 +141,7 @@ _CUE_BODY = (
 # Every character a cue can begin with. The regex engine tries each of the cue's ~120 branches at
 # every position; a one-character lookahead first skips the positions no cue starts at (3× faster).
 # tests/unit/test_nlp_needs.py checks it against the branches, so a new cue cannot be left out.
-CUE_FIRST_CHARS = "安保出发坚绝每一上不主之也交以你俺先全共关准别到前务勿另可各唔在头完就尽希开得必急总您想我才打投拿支整是最有期来核注看第等给统缺考能至营装要计起越还送都重阿需顶顺首马只仲嫑那这莫毋配赶进须免甭当阮侬拉"
+CUE_FIRST_CHARS = "安保出发坚绝每一上不主之也交以你俺先全共关准别到前务勿另可各唔在头完就尽希开得必急总您想我才打投拿支整是最有期来核注看第等给统缺考能至营装要计起越还送都重阿需顶顺首马只仲嫑那这莫毋配赶进须免甭当阮侬拉规尺幅门线目直口二两三四五六七八九十"
 _CUE = re.compile(f"(?=[{CUE_FIRST_CHARS}])(?:{_CUE_BODY})")
 _CUE_BUT_USAGE = re.compile(f"(?=[{CUE_FIRST_CHARS}])(?:{_CUE_BODY.removeprefix(_USAGE + '|')})")
 # A plain 要 (not 需要, 主要, 重要, 要是, 要不要 …) wants something when the clause says what.

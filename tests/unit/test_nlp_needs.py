@@ -898,3 +898,13 @@ def test_round_twenty_a_kind_ruled_out_as_said_across_the_regions(text: str) -> 
 
 def test_forget_it_alone_rules_nothing_out() -> None:
     assert needs("我的天就拉倒吧") == []
+
+
+def test_round_twenty_the_size_of_what_is_wanted() -> None:
+    assert needs("规格一千三乘两千六百二，目数一百二佮一百八各半") == ["规格一千三乘两千六百二", "目数一百二佮一百八各半"]
+    assert needs("还要一台电脑绗缝机，幅宽两米六。") == ["还要一台电脑绗缝机", "幅宽两米六"]
+    assert needs("一樘一米五乘两米一") == ["一樘一米五乘两米一"]
+    # a price multiplied out, or a size priced, is no size wanted
+    assert needs("十四万六乘十，还是超了六万。") == []
+    assert needs("两百九十五乘四十，一万一千八，还是超一千来块。") == []
+    assert needs("八百乘八百的那款一百三一片") == []
