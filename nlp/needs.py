@@ -42,8 +42,9 @@ _ORDER_MEASURE = "(?:台|套|个|批|件|箱|吨|只|盒|罐|副|包|袋|瓶|桶
 # How much is used in a day, a month, a year (一个月要打两千多托, 一天要出两吨面条): the volume the
 # goods must cover. Not money (一年要四万多), not a small amount (一个月才走七八十包), not a fault (一天要停两三次).
 _USAGE_MEASURE = "(?:台|套|个|批|件|箱|吨|只|盒|罐|副|包|袋|瓶|桶|支|卷|组|根|份|辆|打|把|张|条|盘|双|米|托|片|斤|公斤|粒|杯|单|方|平方?|升|千克)"
-_USAGE = (rf"(?<![0-9一二两三四五六七八九十百千万第])(?:每(?:天|日|个?月|年|周|个?礼拜|个?星期|个?季度?|小时|个?钟头?|个?班)|一(?:天|日|个月|年|周|个?礼拜|个?星期|个季度|小时|个钟头?|个班))(?:大概|差不多|起码|少说|至少|大约)?"
-          rf"(?:(?!才|只|也就|就)[^，,。！!？?\s]){{0,3}}?(?<![才只少多就])(?:要|得|需要|能|用|走|打|开|出|卖|消耗|进|造|包|切|洗|封)(?:过|处理|加工|灌|喷|冻|供|产|生产|烤|装|做|掉|上|个)?"
+_USAGE = (rf"(?:日|月|年)产(?:量)?(?:大约|大概|差不多|约)?\s*{_NUM}+(?:多|来|几)?\s*{_USAGE_MEASURE}(?![块元蚊钱])|"
+          rf"(?<![0-9一二两三四五六七八九十百千万第])(?:每(?:天|日|个?月|年|周|个?礼拜|个?星期|个?季度?|小时|个?钟头?|个?班)|一(?:天|日|个月|年|周|个?礼拜|个?星期|个季度|小时|个钟头?|个班))(?:大概|差不多|起码|少说|至少|大约)?"
+          rf"(?:(?!才|只|也就|就)[^，,。！!？?\s]){{0,3}}?(?<![才只少多就])(?:要|得|需要|能|用|走|打|开|出库|出|卖|消耗|进|造|包|切|洗|封)(?:过|处理|加工|灌|喷|冻|供|产|生产|烤|装|做|掉|上|个|出|卖|走)?"
           rf"(?:大概|差不多|小)?\s*{_NUM}+(?:多|来|几)?\s*{_USAGE_MEASURE}(?![块元蚊钱])")
 _USAGE_CUE = re.compile(_USAGE)
 # 矿物油基的不要哈, 油温的我们不考虑, 翻新机阿拉一律勿收: a kind of goods ruled out (a cue, and firm: see is_need).
@@ -141,7 +142,7 @@ _CUE_BODY = (
 # Every character a cue can begin with. The regex engine tries each of the cue's ~120 branches at
 # every position; a one-character lookahead first skips the positions no cue starts at (3× faster).
 # tests/unit/test_nlp_needs.py checks it against the branches, so a new cue cannot be left out.
-CUE_FIRST_CHARS = "安保出发坚绝每一上不主之也交以你俺先全共关准别到前务勿另可各唔在头完就尽希开得必急总您想我才打投拿支整是最有期来核注看第等给统缺考能至营装要计起越还送都重阿需顶顺首马只仲嫑那这莫毋配赶进须免甭当阮侬拉规尺幅门线目直口二两三四五六七八九十"
+CUE_FIRST_CHARS = "安保出发坚绝每一上不主之也交以你俺先全共关准别到前务勿另可各唔在头完就尽希开得必急总您想我才打投拿支整是最有期来核注看第等给统缺考能至营装要计起越还送都重阿需顶顺首马只仲嫑那这莫毋配赶进须免甭当阮侬拉规尺幅门线目直口二两三四五六七八九十日月年"
 _CUE = re.compile(f"(?=[{CUE_FIRST_CHARS}])(?:{_CUE_BODY})")
 _CUE_BUT_USAGE = re.compile(f"(?=[{CUE_FIRST_CHARS}])(?:{_CUE_BODY.removeprefix(_USAGE + '|')})")
 # A plain 要 (not 需要, 主要, 重要, 要是, 要不要 …) wants something when the clause says what.

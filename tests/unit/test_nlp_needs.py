@@ -908,3 +908,10 @@ def test_round_twenty_the_size_of_what_is_wanted() -> None:
     assert needs("十四万六乘十，还是超了六万。") == []
     assert needs("两百九十五乘四十，一万一千八，还是超一千来块。") == []
     assert needs("八百乘八百的那款一百三一片") == []
+
+
+def test_round_twenty_volumes_made_and_shipped() -> None:
+    assert needs("目前日产大约三万五千个箱子") == ["目前日产大约三万五千个箱子"]
+    assert needs("一天出库6000多单") == ["一天出库6000多单"]
+    assert needs("一个月要出两千多张") == ["一个月要出两千多张"]
+    assert needs("日产不高") == []
