@@ -16,9 +16,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from itertools import accumulate
 
 import numpy as np
 
@@ -247,14 +248,12 @@ class _MoneySoFar(Sequence[Money]):
         """Every turn's amounts judged (the waiting ones now), in the order said."""
         turns, self._waiting = self._waiting, []
         model = self._model
-        asked = [_money_queries(t.text, t.utterance.speaker, t.money) if model else [] for t in turns]
-        probs = model.score([q for qs in asked for q in qs]) if model and any(asked) else None
-        at = 0
-        for t, qs in zip(turns, asked):
+        scored = _scored(model, turns, lambda t: _money_queries(t.text, t.utterance.speaker, t.money)) if model \
+            else [(t, None) for t in turns]
+        for t, p in scored:
             found = t.money
-            if probs is not None and qs:
-                found = _judge_money(model, t.text, t.utterance.speaker, found, probs[at:at + len(qs)])
-                at += len(qs)
+            if p is not None and len(p):
+                found = _judge_money(model, t.text, t.utterance.speaker, found, p)
             if t.fixed:  # reported in the words as said (a correction keeps every offset)
                 found = [replace(m, phrase=t.said[m.start:m.end]) for m in found]
             t.judged_money = found
@@ -292,30 +291,32 @@ class _Turn:
     judged_money: list[Money] = field(default_factory=list)
 
 
+def _scored(model: LinearModel, turns: Sequence[_Turn],
+            queries_of: Callable[[_Turn], list[Query]]) -> list[tuple[_Turn, np.ndarray]]:
+    """Each turn with the model's scores of its queries, all turns scored in one pass."""
+    asked = [queries_of(t) for t in turns]
+    probs = model.score([q for qs in asked for q in qs])
+    ends = list(accumulate(map(len, asked)))
+    return [(t, probs[end - len(qs):end]) for t, qs, end in zip(turns, asked, ends)]
+
+
 def _judge_turns(turns: list[_Turn], on: dt.date) -> None:
     """The objection, need and date models over every turn of a touch: one scoring pass each."""
-    jobs = (
-        ("objections", lambda t: _objection_queries(t.text, t.utterance.speaker, t.objections, t.previous)),
-        ("needs", lambda t: _need_queries(t.utterance.speaker, t.spans, t.needs, t.money, t.dates)),
-        ("commitments", lambda t: _commitment_queries(t.text, t.utterance.speaker, on, t.dates)),
-    )
-    for name, queries_of in jobs:
-        model = load_model(name)
-        if model is None:
-            continue
-        asked = [queries_of(t) for t in turns]
-        probs = model.score([q for qs in asked for q in qs])
-        at = 0
-        for t, qs in zip(turns, asked):
-            p, at = probs[at:at + len(qs)], at + len(qs)
-            speaker = t.utterance.speaker
-            if name == "objections":
-                t.objections = _judge_objections(model, t.text, speaker, t.utterance.ref, t.spans, t.objections,
-                                                 t.previous, p)
-            elif name == "needs":
-                t.needs = _judge_needs(model, speaker, t.utterance.ref, t.spans, t.needs, t.money, t.dates, p)
-            else:
-                t.dates = _judge_commitments(model, t.text, speaker, on, t.dates, p)
+    model = load_model("objections")
+    if model is not None:
+        for t, p in _scored(model, turns,
+                            lambda t: _objection_queries(t.text, t.utterance.speaker, t.objections, t.previous)):
+            t.objections = _judge_objections(model, t.text, t.utterance.speaker, t.utterance.ref, t.spans,
+                                             t.objections, t.previous, p)
+    model = load_model("needs")
+    if model is not None:
+        for t, p in _scored(model, turns, lambda t: _need_queries(t.utterance.speaker, t.spans, t.needs, t.money,
+                                                                  t.dates)):
+            t.needs = _judge_needs(model, t.utterance.speaker, t.utterance.ref, t.spans, t.needs, t.money, t.dates, p)
+    model = load_model("commitments")
+    if model is not None:
+        for t, p in _scored(model, turns, lambda t: _commitment_queries(t.text, t.utterance.speaker, on, t.dates)):
+            t.dates = _judge_commitments(model, t.text, t.utterance.speaker, on, t.dates, p)
 
 
 def _objection_queries(text: str, speaker: str, found: Sequence[Objection],

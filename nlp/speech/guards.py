@@ -147,8 +147,7 @@ def apply_guards(segments: Sequence[S], options: GuardOptions = GuardOptions(),
         removed.append(Removal(guard, seg.start_s, seg.end_s, seg.speaker, seg.text if text is None else text))
 
     run_key, run_len = None, 0
-    last: S | None = None  # the segment kept just before, and its text as kept
-    last_text = ""
+    last_speaker, last_text = None, ""  # the segment kept just before: its speaker and its text as kept
     for seg in segments:
         if (options.no_speech_prob is not None and seg.no_speech_prob > options.no_speech_prob
                 and seg.avg_logprob < options.no_speech_logprob):
@@ -174,7 +173,7 @@ def apply_guards(segments: Sequence[S], options: GuardOptions = GuardOptions(),
         if collapsed != text:
             drop("repetition", seg, text)
             text = collapsed
-        elif options.max_char_run is not None and last is not None and last.speaker == seg.speaker and text:
+        elif options.max_char_run is not None and last_speaker == seg.speaker and text:
             # A loop cut into segments (…有有有有 | 有有有有有 | 有有有有有有): the run goes on across the edge.
             c = text[0]
             before = len(last_text) - len(last_text.rstrip(c))
@@ -194,5 +193,5 @@ def apply_guards(segments: Sequence[S], options: GuardOptions = GuardOptions(),
             else:
                 run_key, run_len = key, 1
         kept.append(seg if text == seg.text else replace(seg, text=text))
-        last, last_text = seg, text
+        last_speaker, last_text = seg.speaker, text
     return kept, removed
