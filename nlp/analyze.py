@@ -26,7 +26,7 @@ import numpy as np
 from nlp.commitments import Commitment, commitments_in
 from nlp.keywords import Keyword, KeywordSource, rank_keywords
 from nlp.learned import (LinearModel, Query, best_clause, commitment_query, in_clause_kinds, load as load_model,
-                         money_query, need_query, objection_query)
+                         money_query, need_query, objection_query, score_together)
 from nlp.money import HEARD_MONEY_WORDS, Money, money_in
 from nlp.needs import NEED_CUE_WORDS, NeedStatement, needs_in
 from nlp.objections import Objection, objection_clauses, objections_in
@@ -194,9 +194,9 @@ def analyze(
         last.pop(u.speaker, None)  # re-inserted last: the dict's order is who spoke most recently
         last[u.speaker] = money_kinds
 
-    all_money = tuple(money.judged())
     if models:
-        _judge_turns(turns, on)
+        _judge_turns(turns, on, money)
+    all_money = tuple(money.judged())
     for t in turns:
         u, text, said = t.utterance, t.text, t.said
         found_needs = _joined_needs(text, t.needs)
@@ -244,12 +244,25 @@ class _MoneySoFar(Sequence[Money]):
     def add(self, turn: _Turn) -> None:
         self._waiting.append(turn)
 
+    @property
+    def model(self) -> LinearModel | None:
+        return self._model
+
+    def waiting(self) -> list[_Turn]:
+        """The turns whose amounts are not judged yet; the caller judges them through `settle`."""
+        turns, self._waiting = self._waiting, []
+        return turns
+
     def judged(self) -> list[Money]:
         """Every turn's amounts judged (the waiting ones now), in the order said."""
-        turns, self._waiting = self._waiting, []
+        turns = self.waiting()
         model = self._model
-        scored = _scored(model, turns, lambda t: _money_queries(t.text, t.utterance.speaker, t.money)) if model \
-            else [(t, None) for t in turns]
+        self.settle(_scored(model, turns, _money_queries_of) if model else [(t, None) for t in turns])
+        return self._judged
+
+    def settle(self, scored: Sequence[tuple[_Turn, np.ndarray | None]]) -> None:
+        """Each turn's amounts judged by the money model's scores of its `_money_queries_of`."""
+        model = self._model
         for t, p in scored:
             found = t.money
             if p is not None and len(p):
@@ -258,7 +271,6 @@ class _MoneySoFar(Sequence[Money]):
                 found = [replace(m, phrase=t.said[m.start:m.end]) for m in found]
             t.judged_money = found
             self._judged.extend(found)
-        return self._judged
 
     def __getitem__(self, i):  # type: ignore[override]
         return self.judged()[i]
@@ -294,29 +306,52 @@ class _Turn:
 def _scored(model: LinearModel, turns: Sequence[_Turn],
             queries_of: Callable[[_Turn], list[Query]]) -> list[tuple[_Turn, np.ndarray]]:
     """Each turn with the model's scores of its queries, all turns scored in one pass."""
-    asked = [queries_of(t) for t in turns]
-    probs = model.score([q for qs in asked for q in qs])
+    return _split(turns, [queries_of(t) for t in turns], model.score)
+
+
+def _split(turns: Sequence[_Turn], asked: list[list[Query]],
+           score: Callable[[list[Query]], np.ndarray]) -> list[tuple[_Turn, np.ndarray]]:
+    """Each turn with the scores of its own queries, from one scoring of all of them."""
+    probs = score([q for qs in asked for q in qs])
     ends = list(accumulate(map(len, asked)))
     return [(t, probs[end - len(qs):end]) for t, qs, end in zip(turns, asked, ends)]
 
 
-def _judge_turns(turns: list[_Turn], on: dt.date) -> None:
-    """The objection, need and date models over every turn of a touch: one scoring pass each."""
+def _judge_turns(turns: list[_Turn], on: dt.date, money: _MoneySoFar) -> None:
+    """The money, objection, need and date models over every turn of a touch, all four read in one
+    scoring pass (the money of turns a later turn's rules already read is judged)."""
+    waiting = money.waiting()
+    asked: list[tuple[str, LinearModel | None, Sequence[_Turn], list[list[Query]]]] = [
+        ("money", money.model, waiting, [_money_queries_of(t) for t in waiting])]
+    for name, queries_of in (("objections", _objection_queries_of), ("needs", _need_queries_of),
+                             ("commitments", lambda t: _commitment_queries(t.text, t.utterance.speaker, on, t.dates))):
+        asked.append((name, load_model(name), turns, [queries_of(t) for t in turns]))
+    present = [(m, [q for qs in a for q in qs]) for _, m, _, a in asked if m is not None]
+    probs = iter(score_together(present))
+    scored = {name: _split(ts, a, lambda _: next(probs)) if m is not None else None for name, m, ts, a in asked}
+    money.settle(scored["money"] or [(t, None) for t in waiting])
     model = load_model("objections")
-    if model is not None:
-        for t, p in _scored(model, turns,
-                            lambda t: _objection_queries(t.text, t.utterance.speaker, t.objections, t.previous)):
-            t.objections = _judge_objections(model, t.text, t.utterance.speaker, t.utterance.ref, t.spans,
-                                             t.objections, t.previous, p)
+    for t, p in scored["objections"] or ():
+        t.objections = _judge_objections(model, t.text, t.utterance.speaker, t.utterance.ref, t.spans,
+                                         t.objections, t.previous, p)
     model = load_model("needs")
-    if model is not None:
-        for t, p in _scored(model, turns, lambda t: _need_queries(t.utterance.speaker, t.spans, t.needs, t.money,
-                                                                  t.dates)):
-            t.needs = _judge_needs(model, t.utterance.speaker, t.utterance.ref, t.spans, t.needs, t.money, t.dates, p)
+    for t, p in scored["needs"] or ():
+        t.needs = _judge_needs(model, t.utterance.speaker, t.utterance.ref, t.spans, t.needs, t.money, t.dates, p)
     model = load_model("commitments")
-    if model is not None:
-        for t, p in _scored(model, turns, lambda t: _commitment_queries(t.text, t.utterance.speaker, on, t.dates)):
-            t.dates = _judge_commitments(model, t.text, t.utterance.speaker, on, t.dates, p)
+    for t, p in scored["commitments"] or ():
+        t.dates = _judge_commitments(model, t.text, t.utterance.speaker, on, t.dates, p)
+
+
+def _money_queries_of(t: _Turn) -> list[Query]:
+    return _money_queries(t.text, t.utterance.speaker, t.money)
+
+
+def _objection_queries_of(t: _Turn) -> list[Query]:
+    return _objection_queries(t.text, t.utterance.speaker, t.objections, t.previous)
+
+
+def _need_queries_of(t: _Turn) -> list[Query]:
+    return _need_queries(t.utterance.speaker, t.spans, t.needs, t.money, t.dates)
 
 
 def _objection_queries(text: str, speaker: str, found: Sequence[Objection],

@@ -161,8 +161,9 @@ def _find(slots: np.ndarray, rows_of: np.ndarray, reach: int, h: np.ndarray) -> 
     return np.where(same[np.arange(len(h)), first], rows_of[at], -1)
 
 
-def _hashes(queries: Sequence[Query]) -> tuple[np.ndarray, np.ndarray]:
-    """(query index, feature hash) of every feature of every query (a feature may come twice)."""
+def _hashes(queries: Sequence[Query], salts: Sequence[str] | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """(query index, feature hash) of every feature of every query (a feature may come twice);
+    `salts`: a string each query's features are read after (several models' queries in one table)."""
     parts: list[str] = []
     owner: list[int] = []
     prefixes: list[str] = []
@@ -170,14 +171,15 @@ def _hashes(queries: Sequence[Query]) -> tuple[np.ndarray, np.ndarray]:
     word_q: list[int] = []
     word_h: list[int] = []
     for q, query in enumerate(queries):
+        salt = salts[q] if salts is not None else ""
         for text, prefix, trigrams, sounds in query.texts:
             parts.append("^" + normalise(text) + "$")
             owner.append(q)
-            prefixes.append(prefix)
+            prefixes.append(salt + prefix)
             flags.append((trigrams, sounds))
         for w in query.words:
             word_q.append(q)
-            word_h.append(feature_hash(w))
+            word_h.append(feature_hash(salt + w))
     qs = [np.asarray(word_q, dtype=np.int64)]
     hs = [np.asarray(word_h, dtype=_U64)]
     if parts:
@@ -241,43 +243,22 @@ class LinearModel:
         slots, rows_of, reach, matrix = self._hashed
         if not len(matrix):
             return np.tile(1.0 / (1.0 + np.exp(-np.asarray(self.bias))), (len(queries), 1))
-        q, h = _hashes(queries)
-        row = _find(slots, rows_of, reach, h)
-        hit = row >= 0
-        # A feature counts once per query, as in training: one sort of (query, row) pairs.
-        width = len(matrix)
-        pair = np.sort(q[hit] * width + row[hit], kind="stable")
-        if len(pair) > 1:
-            pair = pair[np.concatenate(([True], pair[1:] != pair[:-1]))]
-        q, rows = pair // width, pair % width
-        z = np.stack([np.bincount(q, weights=matrix[rows, j], minlength=len(queries))
-                      for j in range(len(self.labels))], axis=1) + np.asarray(self.bias)
-        return 1.0 / (1.0 + np.exp(-z))
+        return _sigmoids(_summed(slots, rows_of, reach, matrix, *_hashes(queries), len(queries))
+                         + np.asarray(self.bias))
 
     @cached_property
     def _hashed(self) -> tuple[np.ndarray, np.ndarray, int, np.ndarray]:
-        # An open-addressed table at most a quarter full: a lookup reads a few neighbouring slots,
-        # where a binary search over sorted hashes was a dozen random reads (memory, not
-        # arithmetic, is the cost here).
-        hashes = np.fromiter(map(feature_hash, self.weights), dtype=_U64, count=len(self.weights))
-        size = 1 << max(4, (4 * len(hashes) - 1).bit_length())
-        slots = np.zeros(size, dtype=_U64)
-        rows_of = np.full(size, -1, dtype=np.int32)
-        mask = size - 1
-        starts = _slot(hashes, mask).tolist()
-        taken: set[int] = set()  # the slots in use, read without touching numpy per key
-        reach = 0
-        for i, h in enumerate(hashes.tolist()):
-            at = starts[i]
-            while at in taken:
-                if int(slots[at]) == h:
-                    raise ValueError(f"model {self.name!r}: two features share a hash; rename one")
-                at = (at + 1) & mask
-            slots[at], rows_of[at] = h, i
-            taken.add(at)
-            reach = max(reach, (at - starts[i]) & mask)
-        matrix = np.array(list(self.weights.values()), dtype=np.float64).reshape(-1, len(self.labels))
-        return slots, rows_of, reach, matrix
+        return (*_table(self.feature_hashes, self.name), self.matrix)
+
+    @cached_property
+    def feature_hashes(self) -> np.ndarray:
+        """`feature_hash` of every feature, in the order of `weights`."""
+        return np.fromiter(map(feature_hash, self.weights), dtype=_U64, count=len(self.weights))
+
+    @cached_property
+    def matrix(self) -> np.ndarray:
+        """The weights, a row per feature in the order of `weights`."""
+        return np.array(list(self.weights.values()), dtype=np.float64).reshape(-1, len(self.labels))
 
     def probabilities(self, features: Iterable[str]) -> dict[str, float]:
         index, matrix = self._matrix
@@ -303,6 +284,104 @@ class LinearModel:
         return cls(d["name"], tuple(d["labels"]), {k: tuple(v) for k, v in d["weights"].items()},
                    tuple(d["bias"]), float(d["keep"]), float(d["add"]), dict(d.get("meta", {})),
                    {k: float(v) for k, v in d.get("adds", {}).items()})
+
+
+def _table(hashes: np.ndarray, name: str) -> tuple[np.ndarray, np.ndarray, int]:
+    """An open-addressed table of `hashes` (slots, the row of each slot, the longest search).
+
+    At most a quarter full: a lookup reads a few neighbouring slots, where a binary search over
+    sorted hashes was a dozen random reads (memory, not arithmetic, is the cost here)."""
+    size = 1 << max(4, (4 * len(hashes) - 1).bit_length())
+    slots = np.zeros(size, dtype=_U64)
+    rows_of = np.full(size, -1, dtype=np.int32)
+    mask = size - 1
+    starts = _slot(hashes, mask).tolist()
+    taken: set[int] = set()  # the slots in use, read without touching numpy per key
+    reach = 0
+    for i, h in enumerate(hashes.tolist()):
+        at = starts[i]
+        while at in taken:
+            if int(slots[at]) == h:
+                raise ValueError(f"model {name!r}: two features share a hash; rename one")
+            at = (at + 1) & mask
+        slots[at], rows_of[at] = h, i
+        taken.add(at)
+        reach = max(reach, (at - starts[i]) & mask)
+    return slots, rows_of, reach
+
+
+def _summed(slots: np.ndarray, rows_of: np.ndarray, reach: int, matrix: np.ndarray, q: np.ndarray,
+            h: np.ndarray, queries: int) -> np.ndarray:
+    """Each query's sum of the weight rows its features find (queries × columns)."""
+    row = _find(slots, rows_of, reach, h)
+    hit = row >= 0
+    # A feature counts once per query, as in training: one sort of (query, row) pairs.
+    width = len(matrix)
+    pair = np.sort(q[hit] * width + row[hit], kind="stable")
+    if len(pair) > 1:
+        pair = pair[np.concatenate(([True], pair[1:] != pair[:-1]))]
+    q, rows = pair // width, pair % width
+    return np.stack([np.bincount(q, weights=matrix[rows, j], minlength=queries)
+                     for j in range(matrix.shape[1])], axis=1)
+
+
+def _sigmoids(z: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-z))
+
+
+class _Joint:
+    """Several models' features in one table, each model's hashes salted with its place, so the
+    models of one touch are read in one pass: a pass's fixed cost in numpy calls was most of
+    what scoring a touch took (issue #13's throughput goal)."""
+
+    def __init__(self, models: tuple[LinearModel, ...]) -> None:
+        self.models = models
+        self.salts = tuple(f"{i}\x1f" for i in range(len(models)))  # by place: a model may come twice
+        width = max(len(m.labels) for m in models)
+        hashes, blocks = [], []
+        for m, salt in zip(models, self.salts):
+            hashes.append(_salted(m.feature_hashes, list(map(len, m.weights)), salt))
+            block = np.zeros((len(m.weights), width))
+            block[:, :len(m.labels)] = m.matrix
+            blocks.append(block)
+        self.matrix = np.concatenate(blocks)
+        self.table = _table(np.concatenate(hashes), "+".join(m.name for m in models))
+
+
+def _salted(hashes: np.ndarray, lengths: list[int], salt: str) -> np.ndarray:
+    """The hashes of `salt` + each feature, from the features' own hashes and lengths: a string's
+    polynomial hash is its start state times _P to its length plus its characters' part."""
+    powers = {n: pow(_P, n, 1 << 64) for n in set(lengths)}
+    power = np.fromiter(map(powers.__getitem__, lengths), dtype=_U64, count=len(lengths))
+    return hashes + _U64((_state(salt) - _SEED) & _MASK) * power
+
+
+_joints: dict[tuple[int, ...], _Joint] = {}
+_joint_lock = threading.Lock()
+
+
+def score_together(asked: Sequence[tuple[LinearModel, Sequence[Query]]]) -> list[np.ndarray]:
+    """`LinearModel.score` of each (model, queries) pair, all of them read in one pass."""
+    asked = [(m, qs) for m, qs in asked]
+    total = sum(len(qs) for _, qs in asked)
+    if total <= _FEW or len(asked) < 2:
+        return [m.score(qs) for m, qs in asked]
+    models = tuple(m for m, _ in asked)
+    if not any(len(m.weights) for m in models):
+        return [m.score(qs) for m, qs in asked]
+    key = tuple(map(id, models))
+    joint = _joints.get(key)
+    if joint is None:
+        with _joint_lock:  # the models stay referenced by the joint, so their ids stay theirs
+            joint = _joints.setdefault(key, _Joint(models))
+    salts = [salt for (_, qs), salt in zip(asked, joint.salts) for _ in qs]
+    queries = [q for _, qs in asked for q in qs]
+    z = _summed(*joint.table, joint.matrix, *_hashes(queries, salts), len(queries))
+    out, at = [], 0
+    for m, qs in asked:
+        out.append(_sigmoids(z[at:at + len(qs), :len(m.labels)] + np.asarray(m.bias)))
+        at += len(qs)
+    return out
 
 
 def _sigmoid(z: float) -> float:

@@ -176,6 +176,24 @@ def test_a_batch_scored_from_hashes_matches_the_feature_strings() -> None:
         # a batch of one or two is scored from the strings: the same numbers
         assert model.score(queries[:1])[0].tolist() == pytest.approx(batch[0].tolist(), abs=1e-12)
 
+    # all four models read together in one pass (salted hashes in one table): each model's own numbers
+    import numpy as np
+    from nlp.learned import score_together
+    models = [load(name) for name in cases]
+    together = score_together([(m, cases[m.name]) for m in models] + [(models[0], [])])
+    assert len(together) == len(models) + 1 and together[-1].shape == (0, len(models[0].labels))
+    for m, probs in zip(models, together):
+        assert np.allclose(probs, m.score(cases[m.name]), rtol=0, atol=1e-12), m.name
+
+
+def test_a_salted_hash_is_the_hash_of_the_salted_string() -> None:
+    import numpy as np
+    from nlp.learned import _salted, feature_hash
+    features = ["交期", "K:price", "p:jiao_qi", "L:^上次", "x"]
+    plain = np.array([feature_hash(f) for f in features], dtype=np.uint64)
+    assert _salted(plain, [len(f) for f in features], "needs\x1f").tolist() == \
+        [feature_hash("needs\x1f" + f) for f in features]
+
 
 def test_the_hash_of_a_feature_is_the_hash_score_grows_for_it() -> None:
     from nlp.learned import Query, feature_hash, _hashes
