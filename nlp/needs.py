@@ -450,6 +450,16 @@ _SCALE = re.compile(r"^(?:(?:我们|我哋|阮|阿拉|俺们?|我|咱们?)[^，,
                     rf"|^(?:一天|一日|每天|每日)[^，,。！!？?]{{0,8}}?(?:卖|走|量|接诊|接待)[^，,。！!？?]{{0,4}}?{_NUM}+(?:多|来|几)?(?:万|千|百)?(?:多)?"
                     r"(?:根|杯|份|单|人次|碗|个)")
 
+# The size said as a count that ends the clause, with no subject (一共一百三十台车, 司机两百多个, 房间加起来九十二间,
+# 昆山这边3个仓, 外墙面积大约六千八百平方米, 窗户一共十二扇) — as _SCALE, only beside a need. Not a time
+# (三个月), what was bought or broke before, nor a count refused.
+_COUNT_END = re.compile(
+    r"^(?![^，,。！!？?]*(?:上次|上回|以前|之前|去年|前年|以往|买了|买过|用了|用过|坏了|坏过|报价|报|退|换了|不|没|别|莫|勿|唔|毋|甭|给|送|发|装|卖了|才|只有|只剩|问题|方案|贵|便宜|块|元|钱|价))"
+    rf"[^，,。！!？?]{{0,10}}?(?<![0-9一二两三四五六七八九十百千万])(?!一(?![0-9一二两三四五六七八九十百千万]))"
+    rf"{_NUM}+(?:多|来|几)?(?:万|千|百)?多?"
+    r"(?:个(?!月|小时|星期|礼拜|工作日|点|钟|半|人情)|家|间|台|辆|张|头|扇|樘|所|栋|层|户|亩|名|位|平方米?|平米|人)"
+    r"(?:(?![0-9一二两三四五六七八九十百千万])[\u4e00-\u9fff]){0,3}$")
+
 
 def needs_in(text: str, speaker: str, pack: Pack, ref: str | None = None,
              spans: list[Span] | None = None,
@@ -526,7 +536,9 @@ def needs_in(text: str, speaker: str, pack: Pack, ref: str | None = None,
                 continue
         if cue is not None:
             out.append(NeedStatement(strip_punct(c.text), speaker, ref, cue))
-        elif speaker == "customer" and _SCALE.search(said) and (c.start, c.end) not in objecting:
+        elif speaker == "customer" and (_SCALE.search(said) or (
+                _COUNT_END.search(item) and not _SPREAD.search(item))) \
+                and (c.start, c.end) not in objecting:
             scale.append(NeedStatement(strip_punct(c.text), speaker, ref, "scale"))
         previous_was_need = cue is not None
     if scale and out:

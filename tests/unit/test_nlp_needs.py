@@ -399,7 +399,8 @@ def test_word_spaced_transcripts_keep_the_rules_cuts():
 
 @pytest.mark.parametrize("text,expected", [
     # 要…的 at the clause end with a particle after it
-    ("阀门一共二十个，要不锈钢的哈。", ["要不锈钢的哈"]),
+    # the count of what is wanted is a need too (the size convention of the guides since holdout14)
+    ("阀门一共二十个，要不锈钢的哈。", ["阀门一共二十个", "要不锈钢的哈"]),
     # 得 (děi) + 耐/抗/防: a requirement of the product
     ("地面涂料得耐酸碱。", ["地面涂料得耐酸碱"]),
     # 还有就是得…的: what is wanted after an adverb
@@ -583,7 +584,8 @@ def test_what_must_not_be_added_and_acceptance_by_a_day(text: str, expected: lis
     [
         # The volume used in a day or a month is what the goods must cover.
         ("阿拉仓库一个月要打两千多托，膜要二十三个丝厚。", ["阿拉仓库一个月要打两千多托", "膜要二十三个丝厚"]),
-        ("我哋三栋写字楼，一个月大概用一千二百桶。", ["一个月大概用一千二百桶"]),
+        # the customer's size beside the volume used (the size convention of the guides since holdout14)
+        ("我哋三栋写字楼，一个月大概用一千二百桶。", ["我哋三栋写字楼", "一个月大概用一千二百桶"]),
         ("每家店一周起码要二十箱。", ["每家店一周起码要二十箱"]),
         # …not money, a small amount, a fault, January, or volume used as leverage in a price complaint.
         ("这么算一年要四万多。", []),
@@ -915,3 +917,16 @@ def test_round_twenty_volumes_made_and_shipped() -> None:
     assert needs("一天出库6000多单") == ["一天出库6000多单"]
     assert needs("一个月要出两千多张") == ["一个月要出两千多张"]
     assert needs("日产不高") == []
+
+
+@pytest.mark.parametrize("size", ["一共一百三十台车", "司机两百多个", "昆山这边3个仓", "外墙面积大约六千八百平方米",
+                                  "窗户一共十二扇", "我们学校2800多个学生"])
+def test_round_twenty_a_size_said_as_a_count_beside_a_need(size: str) -> None:
+    assert needs(f"{size}，想整一套车队管理系统。") == [size, "想整一套车队管理系统"]
+    assert needs(f"{size}。") == []  # alone it sizes nothing
+
+
+@pytest.mark.parametrize("clause", ["三个月", "去年买了二十台车", "只有二十台车", "系统那一百二一台也贵", "每间一台",
+                                    "还有一个问题"])
+def test_round_twenty_no_size_in_a_time_a_past_purchase_a_price_or_a_spread(clause: str) -> None:
+    assert clause not in needs(f"想整一套车队管理系统，{clause}。")
