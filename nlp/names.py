@@ -28,6 +28,8 @@ _SURNAME_ORDER = (
     "荣庾栗诸封蔺乐洪贝仇芮羿雍戈燕荆匡巢慕綦容伏祖沃井满植滑辜税铁帅门权卿锺衡萨乌"  # also words (光荣, 诸位, 快乐, 洪水, 宝贝, 容易, 祖国, 水井, 满意, 植物, 滑动, 无辜, 含税, 钢铁, 帅气, 部门, 权利): jieba's frequencies keep those apart, as for the others
     # The rest of 百家姓 that speech rarely uses as a word of its own (not 惠 of 优惠, 况 of 情况, 楚 of 清楚).
     "芶庹翦傅尤湛禹狄茅昝宣贲郁杭钮嵇荀汲糜宓郗仰钭厉戎幸韶蓟鄂赖屠胥莘逄郦郤璩濮扈郏茹宦暨殳夔厍晁訾毋乜竺逯桓缑亢佴谯笪阙禤亓"
+    # and those that are words too (薄, 古, 农, 寿, 丰, 步…), kept apart by the same frequency checks
+    "薄凤廉皮危巴牧隗蓬束印怀索咸籍贡堵宰寿农习鱼古慎居步弘禄隆勾融养须丰盖益"
 )
 SURNAMES = frozenset(_SURNAME_ORDER)
 COMPOUND_SURNAMES = ("欧阳", "司马", "诸葛", "上官", "东方", "皇甫", "慕容", "司徒", "令狐", "夏侯",

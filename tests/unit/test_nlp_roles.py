@@ -779,3 +779,14 @@ def test_the_one_who_uses_what_is_bought_is_a_user() -> None:
     # eating (用餐) is no use of the product; a title that says more keeps its role
     assert [r[:2] for r in roles("王经理在用餐", "customer", "saas")] == [("王经理", "other")]
     assert [r[:2] for r in roles("用的是张总的钱", "customer", "saas")] == [("张总", "decision_maker")]
+
+
+@pytest.mark.parametrize("text, mention", [("设备部的薄科长下午到。", "薄科长"), ("古老板讲过了。", "古老板"),
+                                           ("找农经理签字。", "农经理"), ("寿总同意了。", "寿总")])
+def test_round_twenty_surnames_that_are_words_too(text: str, mention: str) -> None:
+    assert mention in [m.mention.split("的")[-1] for m in roles_in(text, "customer", load_pack("manufacturing"))]
+
+
+@pytest.mark.parametrize("text", ["我们要进一步工作。", "必须经理签字。", "这个要做薄一点。"])
+def test_round_twenty_those_surnames_inside_words_name_nobody(text: str) -> None:
+    assert [m.mention for m in roles_in(text, "customer", load_pack("manufacturing"))] in ([], ["经理"])
