@@ -128,9 +128,11 @@ _REP_OWN_AFTER = re.compile(r"^(?:\s*(?:协调|申请|请示|商量|沟通|汇�
 _REP_OWN_BEFORE = re.compile(r"(?:我们|我司|公司|咱们)[^，,。？?！!\s]{0,4}$")
 # A list of people addressed at once: 钱总、孙工，…
 # Who uses what is bought, said of a person named: before (平时用系统的是…) or after (…在用, …，佢负责日常用).
-_USER_BEFORE = re.compile(r"(?:平时|日常|天天|每天|以后|主要)?(?:用|使用|操作)(?:系统|设备|机器|仪器|这个|这套|它)?(?:的|嘅)(?:是|系|就是)"
+_USER_BEFORE = re.compile(r"(?:平时|日常|天天|每天|以后|主要)?(?:用|使用|操作)(?:这|那|呢|迭)?(?:套|台|个|款|部|批)?"
+                          r"(?:系统|设备|机器|仪器|软件|平台|它)?(?:的|嘅)(?:是|系|就是)"
                           r"[^，,。？?！!；;]{0,8}$")
-_USES_AFTER = re.compile(r"(?:(?:主要)?(?:在|喺)(?:用|使用|操作)|[，,]?(?:他|她|佢|伊)?(?:负责)?(?:日常|平时|天天|每天)(?:在|喺)?(?:用|使用|操作))"
+_USES_AFTER = re.compile(r"(?:(?:主要)?(?:在|喺)(?:用|使用|操作)|[，,]?(?:他|她|佢|伊)?(?:负责)?(?:日常|平时|天天|每天)(?:都)?(?:在|喺)?(?:用|使用|操作)|"
+                         r"[，,]?(?:他|她|佢|伊)?负责(?:操作|使用))"
                          r"(?![餐饭膳心力功])")
 _OF_THE_NEXT = re.compile(r"\s*(?:的|嘅|个|嗰)\s*")
 # Titles that also name an office (前台的汤组长, 财务的初姐): before another person, the office.

@@ -790,3 +790,14 @@ def test_round_twenty_surnames_that_are_words_too(text: str, mention: str) -> No
 @pytest.mark.parametrize("text", ["我们要进一步工作。", "必须经理签字。", "这个要做薄一点。"])
 def test_round_twenty_those_surnames_inside_words_name_nobody(text: str) -> None:
     assert [m.mention for m in roles_in(text, "customer", load_pack("manufacturing"))] in ([], ["经理"])
+
+
+@pytest.mark.parametrize("text, mention", [("检验科的蒙主任负责操作。", "蒙主任"), ("平时用这套系统的是客服部的闫主管。", "闫主管"),
+                                           ("包装车间的奚组长天天都在用。", "奚组长")])
+def test_round_twenty_the_one_who_uses_it_is_a_user(text: str, mention: str) -> None:
+    found = {m.mention.split("的")[-1]: m.role for m in roles_in(text, "customer", load_pack("manufacturing"))}
+    assert found.get(mention) == "user", found
+
+
+def test_round_twenty_a_duty_that_is_not_use_leaves_the_role() -> None:
+    assert [m.role for m in roles_in("蒙主任负责采购合同。", "customer", load_pack("manufacturing"))] != ["user"]
