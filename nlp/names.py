@@ -192,7 +192,8 @@ _NAMED_AFTER = re.compile(r"^(?:[\s，,。.！!？?：:；;]|$|您|你|说|那�
 
 
 @lru_cache(maxsize=1)
-def _surname_by_sound() -> dict[str, str]:
+def surname_by_sound() -> dict[str, str]:
+    """The commonest surname of each toneless syllable."""
     from nlp.pinyin import syllables
 
     out: dict[str, str] = {}
@@ -270,7 +271,7 @@ def _with_misheard(text: str, found: list[PersonSpan], titles: Collection[str], 
     from nlp.pinyin import fuzzy_syllable, syllables
 
     key = titles if isinstance(titles, tuple) else tuple(titles)
-    by_sound, title_sound = _surname_by_sound(), _titles_by_sound(key)
+    by_sound, title_sound = surname_by_sound(), _titles_by_sound(key)
     lengths = _title_lengths(key)
     firsts = _title_first_sounds(key)
     taken = [(f.name_start, f.end) for f in found]

@@ -27,7 +27,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from nlp.names import COMPOUND_SURNAMES, HOKKIEN, JOINERS, POSSESSIVE, SURNAMES, PersonSpan, person_spans
+from nlp.names import COMPOUND_SURNAMES, HOKKIEN, JOINERS, POSSESSIVE, SURNAMES, PersonSpan, person_spans, surname_by_sound
 from nlp.packs import Pack
 from nlp.pinyin import fuzzy_syllable, syllables
 from nlp.segment import Segmenter, segmenter_for
@@ -172,6 +172,12 @@ def _sought_master(text: str, title: str, start: int) -> bool:
 _CALLED_AFTER = re.compile(r"\s*(?:打(?:个|只|一个)?电话|打手机|打个招呼)")
 # Surnames names.py leaves out as more often grammar or words (单价, 车间, 管理, 成本, 应该): a person only when
 # spoken to at the start of a clause (喂单总吗, 车总，跟您再唠唠, 单工您好).
+# Whisper writes the surname before 师傅 / 小姐 as a homophone (仓库的匈师傅 for 熊师傅, 同悦师傅 for 岳师傅):
+# a character not in the surname list, sounding as a surname, where people are named, is a name.
+_MISHEARD_ADDRESS = re.compile(r"(?<=[的嘅个找跟同和给问揾揣佮共\s，,。！!？?])(?P<said>[\u4e00-\u9fff])\s*(?P<title>师傅|小姐)")
+_NOT_SAID_SURNAME = frozenset("在再的得地是事有又也那哪么吗嘛呢了啦吧就才都还和跟与把被给对向从到这个们老我你他她它您"
+                              "找叫请让问帮替陪同带等约见副正总常代前原新一二三四五六七八九十两几百千万号位名"
+                              "好坏旧大真假男女专每各某靓")  # 找个好师傅, 一位男师傅: who, not whose name
 _WEAK_SURNAME = re.compile(r"(?P<surname>[单车管成应])(?P<title>总|工|经理|主任|科长|厂长|店长|老板)")
 _SANG_AFTER = re.compile(r"\s*(?:[，,！!？?。\s]|呀|啊|吗|嗎|嗦|你好|您好|早晨|下昼好|唔好意思|$)")
 # With the dialects' possessives: Cantonese 我哋 / 你哋, Shanghainese 阿拉 (we) / 侬拉 (you).
@@ -323,6 +329,18 @@ def _mentions(text: str, pack: Pack, seg: Segmenter | None, persons: list[Person
             continue  # X生 stands alone as an address, or after the department (财务部嘅谭生倾下)
         start = p.start() if p else s
         found.append(_Found(start, e, text[start:e], m.group("surname"), m.group("title"),
+                            p.group("prefix") if p else None, s))
+        covered.append((start, e))
+    for m in _MISHEARD_ADDRESS.finditer(text):
+        s, e, said = m.start(), m.end(), m.group("said")
+        surname = surname_by_sound().get(syllables(said)[0])
+        if said in SURNAMES or said in _NOT_SAID_SURNAME or surname is None or any(a < e and s < b for a, b in covered) \
+                or known(text[s - 1:s + 1]) or known(text[s:s + 2]):
+            continue  # 好师傅, 老师傅, 的士: words and grammar, nobody misheard
+        p = prefix_re.search(text, max(0, s - 16), s)
+        start = p.start() if p else s
+        # reported as said: the character may be a surname the list lacks (财务 的 连 小姐)
+        found.append(_Found(start, e, text[start:e], surname, m.group("title"),
                             p.group("prefix") if p else None, s))
         covered.append((start, e))
     for m in _WEAK_SURNAME.finditer(text):

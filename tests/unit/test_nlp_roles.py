@@ -801,3 +801,16 @@ def test_round_twenty_the_one_who_uses_it_is_a_user(text: str, mention: str) -> 
 
 def test_round_twenty_a_duty_that_is_not_use_leaves_the_role() -> None:
     assert [m.role for m in roles_in("蒙主任负责采购合同。", "customer", load_pack("manufacturing"))] != ["user"]
+
+
+@pytest.mark.parametrize("text, mention, role", [("你找仓库的匈师傅签收。", "仓库的匈师傅", "other"),
+                                                 ("顺手同悦师傅倾两句。", "悦师傅", "other"),
+                                                 ("合同寄给财务的连小姐。", "财务的连小姐", "finance")])
+def test_round_twenty_a_misheard_or_unlisted_surname_before_shifu_or_xiaojie(text: str, mention: str, role: str) -> None:
+    # reported as said: 匈 may be Whisper's 熊, 连 a surname the list leaves out (连总经理都… is "even")
+    assert [(m.mention, m.role) for m in roles_in(text, "customer", load_pack("manufacturing"))] == [(mention, role)]
+
+
+@pytest.mark.parametrize("text", ["找个好师傅来修。", "他是老师傅。", "来了一位男师傅。", "问问位师傅。"])
+def test_round_twenty_no_name_in_a_kind_of_shifu(text: str) -> None:
+    assert roles_in(text, "customer", load_pack("manufacturing")) == []
