@@ -814,3 +814,9 @@ def test_round_twenty_a_misheard_or_unlisted_surname_before_shifu_or_xiaojie(tex
 @pytest.mark.parametrize("text", ["找个好师傅来修。", "他是老师傅。", "来了一位男师傅。", "问问位师傅。"])
 def test_round_twenty_no_name_in_a_kind_of_shifu(text: str) -> None:
     assert roles_in(text, "customer", load_pack("manufacturing")) == []
+
+
+def test_round_twenty_a_doctor_is_a_user_by_the_department_using_it_and_named_bare_later_other() -> None:
+    pack = load_pack("medical_devices")
+    assert [(m.mention, m.role) for m in roles_in("技术嘢揾影像科嘅欧医生。", "customer", pack)] == [("影像科嘅欧医生", "user")]
+    assert [(m.mention, m.role) for m in roles_in("礼拜五涂医生休假。", "customer", pack)] == [("涂医生", "other")]
