@@ -820,3 +820,10 @@ def test_round_twenty_a_doctor_is_a_user_by_the_department_using_it_and_named_ba
     pack = load_pack("medical_devices")
     assert [(m.mention, m.role) for m in roles_in("技术嘢揾影像科嘅欧医生。", "customer", pack)] == [("影像科嘅欧医生", "user")]
     assert [(m.mention, m.role) for m in roles_in("礼拜五涂医生休假。", "customer", pack)] == [("涂医生", "other")]
+
+
+@pytest.mark.parametrize("text, mention", [("检测仪到了以后交给安环部的薄科长，他们负责日常巡检", "薄科长"),
+                                           ("系统嘅嘢你搵客服中心嘅詹主管，以后佢班人日日用。", "詹主管")])
+def test_round_twenty_a_team_that_uses_it_daily(text: str, mention: str) -> None:
+    found = {m.mention.split("的")[-1].split("嘅")[-1]: m.role for m in roles_in(text, "customer", load_pack("saas"))}
+    assert found.get(mention) == "user", found
