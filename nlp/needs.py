@@ -201,6 +201,17 @@ _LIST_ITEM = re.compile(rf"^(?:(?!不|没|想|再|是|有|要)[^，,。.！!？?
                         r"(?:[A-Za-z0-9]{1,6})?先?\s*[。.！!]?$")
 # 我想要一台能放八个奶瓶的，带紫外线消毒和烘干: a feature added to the need just said.
 _FEATURE_ITEM = re.compile(r"^(?:还|也)?(?:带|带有|配|配有|支持|具备)(?!来|去|过|走|回|着|上你|你|您|我)[\u4e00-\u9fff、和跟及与]{2,12}[\s。.！!]*$")
+# Right after a need, the pack, the kind or a figure of what is wanted, said without a verb: 十五公斤一盘,
+# 一箱十二包那种, 五升装的, 纯水的, 无盐个, 乳脂三十五以上, 精度0.05mm以内, 膜宽最大一米二.
+_SPEC_ITEM = re.compile(
+    rf"^(?:{_NUM}+|[0-9.]+)\s*(?:公斤|千克|克|斤|升|毫升|[Ll]|ml|kg|g|包|片|支|瓶|袋|罐|串|个|只|粒)\s*(?:装)?\s*(?:一|每)\s*"
+    r"(?:箱|盘|桶|包|袋|盒|罐|瓶|串|卷|件|提|板)(?:的|那种|那样的|装)?$|"
+    rf"^(?:一|每)\s*(?:箱|盘|桶|包|袋|盒|罐|件|提)\s*(?:{_NUM}+|[0-9]+)\s*(?:包|片|支|瓶|袋|罐|串|个|只|公斤|斤|卷)(?:的|那种|那样的|装)?$|"
+    rf"^(?:{_NUM}+|[0-9.]+)\s*(?:公斤|千克|克|斤|升|毫升|[Ll]|ml|kg|g)\s*装(?:的|个|嘅)?$|"
+    r"^(?!(?:我|你|您|他|她|它|这|那|咱|俺|阮|侬|伊|佢|谁|啥|什么|一样|同样|别|其他|其它|旧|以前|上次|原来|还有|有))"
+    r"[\u4e00-\u9fff]{1,4}(?<![一二两三四五六七八九十几])(?:的|个|嘅)$|"
+    rf"^[\u4e00-\u9fffA-Za-z]{{1,6}}?\s*(?:最大|最小|最高|最低|最少|最多)?\s*(?:{_NUM}+|[0-9.]+)[^，,。！!？?]{{0,4}}?(?:以上|以内|以下|之内)$|"
+    rf"^[\u4e00-\u9fffA-Za-z]{{1,6}}?\s*(?:最大|最小|最高|最低|最少|最多)\s*(?:{_NUM}+|[0-9.]+)[^，,。！!？?]{{0,3}}$")
 # 一条线一台, 每间一台: how the need just said is spread, not a further item.
 _SPREAD = re.compile(rf"^(?:每|一){_NUM}?.{{0,3}}一{_MEASURE}$|各{_NUM}")
 # 按试用订单走, 按流程走: how the purchase proceeds — unless the goods go that way (配送要按物流中心走).
@@ -520,7 +531,8 @@ def needs_in(text: str, speaker: str, pack: Pack, ref: str | None = None,
         if cue is None and speaker == "customer" and _LIST_ITEM.match(item) and not _SPREAD.search(item) and (
                 previous_was_need or (nxt is not None and _LIST_ITEM.match(strip_punct(squeeze(nxt.text)[0])))):
             cue = "…"  # 生抽三十箱，蚝油二十箱先: an order said as a list
-        if cue is None and speaker == "customer" and previous_was_need and _FEATURE_ITEM.match(item):
+        if cue is None and speaker == "customer" and previous_was_need and (
+                _FEATURE_ITEM.match(item) or _SPEC_ITEM.match(item)):
             cue = "…"
         # 有没有？ and 不换不行 speak of the clause before; 要纯水的 and a list item (湿巾十箱) are as short
         # and needs of their own.

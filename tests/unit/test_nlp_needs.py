@@ -930,3 +930,19 @@ def test_round_twenty_a_size_said_as_a_count_beside_a_need(size: str) -> None:
                                     "还有一个问题"])
 def test_round_twenty_no_size_in_a_time_a_past_purchase_a_price_or_a_spread(clause: str) -> None:
     assert clause not in needs(f"想整一套车队管理系统，{clause}。")
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("要镀铜的，十五公斤一盘。", ["要镀铜的", "十五公斤一盘"]),
+    ("湿巾也要，一箱十二包那种，纯水的。", ["湿巾也要", "一箱十二包那种", "纯水的"]),
+    ("黄油也要，无盐个，一个号头八十箱。", ["黄油也要", "无盐个", "一个号头八十箱"]),
+    ("要2台光固化的，精度0.05mm以内。", ["要2台光固化的", "精度0.05mm以内"]),
+    ("想整一台吹膜机，膜宽最大一米二。", ["想整一台吹膜机", "膜宽最大一米二"]),
+])
+def test_round_twenty_the_pack_kind_or_figure_right_after_a_need(text: str, expected: list[str]) -> None:
+    assert needs(text) == expected
+
+
+@pytest.mark.parametrize("text", ["湿巾也要，还有一个。", "要一台，我的。", "十五公斤一盘。", "价格还行，纯水的。"])
+def test_round_twenty_no_spec_item_without_a_need_before_it(text: str) -> None:
+    assert needs(text) in ([], ["湿巾也要"], ["要一台"])
