@@ -70,7 +70,7 @@ _CUE_BODY = (
     r"能(?:长期|稳定|按时|及时)?供(?:应|货)吗|先(?:拿|要|来|订|进|放|发|送|备|配|试)[0-9一二两三四五六七八九十百千万]|"
     # 头批三百二十箱, 首单就要三百盒: the first order's size.
     rf"(?:首单|首批|头批|第一批)(?:就|先)?(?:要|订|拿|进|配|来)?{_NUM}+{_ORDER_MEASURE}|(?:勿要|不要|别)太(?!贵|便宜|担心|着急|急|客气|麻烦)|"
-    r"不低于|不超过|不高于|不少于|不得(?:低于|高于|超过|少于|小于|大于)|要能|得能|要有(?!点|些)|得有(?!点|些)|要带(?![^，,。！!？?]{0,6}[去来])|要支持|要兼容|要符合|得符合|都得|"
+    r"不低于|不超过|不高于|不少于|不小于|不大于|不短于|不窄于|不得(?:低于|高于|超过|少于|小于|大于)|要能|得能|要有(?!点|些)|得有(?!点|些)|要带(?![^，,。！!？?]{0,6}[去来])|要支持|要兼容|要符合|得符合|都得|"
     # 得 the modal (děi), not the complement after a verb (拿得到, 卖得最好); an adverb may come
     # between (也得一块儿配上); 整不了 is "cannot", not a requirement.
     r"(?<![拿买找做办看听收接受用搞弄见说记觉懂值晓认舍显免难获取赢使省])得(?:一块儿?|一起|一并|同时|先|都|全部?)?(?:给(?:我们?)?|帮(?:我们?)?)?"
@@ -297,11 +297,14 @@ def _need_words(pack: Pack) -> re.Pattern[str] | None:
     return re.compile("|".join(re.escape(w) for w in words)) if words else None
 
 
+_BOUNDS = ("不能", "不低于", "不超过", "不高于", "不少于", "不小于", "不大于", "不短于", "不窄于")  # a negation that is the cue
+
+
 def _cue(clause: str, speaker: str, pack: Pack, usage: bool = True) -> str | None:
     """The requirement cue of a clause, or None (`usage`: a volume used counts as one)."""
     words = _need_words(pack)
     for m in (_CUE if usage else _CUE_BUT_USAGE).finditer(clause):
-        if _NEGATION.search(clause[:m.start()]) and not m.group(0).startswith(("不能", "不低于", "不超过", "不高于", "不少于")):
+        if _NEGATION.search(clause[:m.start()]) and not m.group(0).startswith(_BOUNDS):
             continue
         return m.group(0)
     for m in _PLAIN_WANT.finditer(clause):

@@ -946,3 +946,8 @@ def test_round_twenty_the_pack_kind_or_figure_right_after_a_need(text: str, expe
 @pytest.mark.parametrize("text", ["湿巾也要，还有一个。", "要一台，我的。", "十五公斤一盘。", "价格还行，纯水的。"])
 def test_round_twenty_no_spec_item_without_a_need_before_it(text: str) -> None:
     assert needs(text) in ([], ["湿巾也要"], ["要一台"])
+
+
+def test_round_twenty_a_lower_bound_said_as_not_smaller_than() -> None:
+    assert needs("成型尺寸不小于250×250×250") == ["成型尺寸不小于250×250×250"]
+    assert needs("幅宽不窄于一米六") == ["幅宽不窄于一米六"]
