@@ -157,9 +157,11 @@ class VocabularyMatcher:
                 if n < 3 and same * 2 < n:
                     continue
                 if all(a == b or a in _FUNCTION for a, b in zip(window, word)) and (
-                        n <= 2 or window[0] != word[0] or window[-1] != word[-1]):
+                        (n <= 2 and (self._known is None or self._known(window) or window[-1] != word[-1]))
+                        or (n > 2 and (window[0] != word[0] or window[-1] != word[-1]))):
                     # 在考虑 is not 再考虑, 老是 not 老师: a common word's homophone is itself — but a
-                    # grammar character inside a longer word is a mishearing (护是长 → 护士长).
+                    # grammar character inside a longer word is a mishearing (护是长 → 护士长), and so is one
+                    # that starts a two-character non-word (才务 → 财务).
                     continue
                 if any(a != b and a in _NUMERALS and (text[i + k - 1] if i + k else "") in _AMOUNT_CHARS
                        for k, (a, b) in enumerate(zip(window, word))):

@@ -43,7 +43,7 @@ _PERSON_AFTER = re.compile(r"^(?:那边|这边|说|觉得|同意|不同意|审�
 # Acknowledgements a name may run into (没问题戴院长, 晓得了蒋园长): an address, like 好的.
 _ACKS = r"没问题|冇问题|晓得了|知道了|得嘞|要得|妥了"
 _OPENERS = r"(?:您好|你好|喂|哎|诶|嗯|啊|哦|噢|那|好的|好额|好嘞|好咧|好|行|对|是的|谢谢|感谢|多谢|麻烦|辛苦|拜托|不好意思|打扰了|打扰一下|请问|" \
-           r"早上好|上午好|下午好|晚上好|侬好|早晨|再见|欢迎|恭喜|哈喽|嗨|实在对不起|对不起|实在抱歉|真抱歉|抱歉|放心吧|明白|收到|" \
+           r"早上好|上午好|下午好|晚上好|侬好|早晨|再见|欢迎|恭喜|哈喽|哈佬|哈啰|哈罗|嗨|实在对不起|对不起|实在抱歉|真抱歉|抱歉|放心吧|明白|收到|" \
            + _ACKS + r"|" \
            r"[，,\s！!~～])*"
 # 请问是白沙镇卫生院的林院长吗: the organisation may come between.
@@ -98,7 +98,7 @@ _CRAFT = frozenset({"师傅", "师父"})
 _VENDOR_IN_UTTERANCE = re.compile(r"你们|贵司|你们公司|您们")
 _THIRD_PERSON_NEXT = re.compile(r"^[，,]\s*(?:他|她|他们|她们)")
 # 请问是王总吗; a tag question asks the same (是郝经理吧？, 是冯科长不？, 蔡厂长嗦？, 蒋院长伐？, 邝生呀？).
-_ASKED_ON_PHONE = re.compile(r"^(?:吗|嘛|(?:吧|不|伐|嗦|噻|呀|啊|么|没|咩)(?:\s|[？?，,。！!]|$))")
+_ASKED_ON_PHONE = re.compile(r"^(?:吗|嘛|(?:吧|不|伐|嗦|噻|呀|啊|么|没|咩|啵|是吧|是不是|对吧)(?:\s|[？?，,。！!]|$))")
 _SPECIFIC_AFTER = re.compile(r"^(?:那边|这边|说|觉得|同意|反馈|要求|建议)")  # 设计师那边: that designer
 _VOCATIVE_VERB = re.compile(r"^(?:您|你)(?:看|觉得|放心|说|稍等|这边|那边|先忙|忙)")  # 滕主任您先忙: a goodbye
 _GOVERNED = re.compile(r"(?:跟|和|给|找|问|问问|让|叫|请|向|对|帮|替|陪|同|带|把|被|等|约|见|联系|联络|通知|告诉|转告|汇报给|交给)$")
@@ -131,7 +131,7 @@ _REP_OWN_BEFORE = re.compile(r"(?:我们|我司|公司|咱们)[^，,。？?！!\
 _USER_BEFORE = re.compile(r"(?:平时|日常|天天|每天|以后|主要)?(?:用|使用|操作)(?:这|那|呢|迭)?(?:套|台|个|款|部|批)?"
                           r"(?:系统|设备|机器|仪器|软件|平台|它)?(?:的|嘅)(?:是|系|就是)"
                           r"[^，,。？?！!；;]{0,8}$")
-_USES_AFTER = re.compile(r"(?:(?:主要)?(?:在|喺)(?:用|使用|操作)|[，,]?(?:以后|今后)?(?:他|她|佢|伊)?(?:们|哋|班人|几个)?(?:负责)?"
+_USES_AFTER = re.compile(r"(?:(?:主要)?(?:在|喺)(?:用|使用|操作|顾)|(?:领着|带着|带人)用|[，,]?(?:以后|今后)?(?:他|她|佢|伊)?(?:们|哋|班人|几个)?(?:负责)?"
                          r"(?:日常|平时|天天|每天|日日)(?:都)?(?:在|喺)?(?:用|使用|操作|巡检|点检)|"
                          r"[，,]?(?:他|她|佢|伊)?(?:们|哋)?负责(?:操作|使用))"
                          r"(?![餐饭膳心力功])")
@@ -179,7 +179,9 @@ _MISHEARD_ADDRESS = re.compile(r"(?<=[的嘅个找跟同和给问揾揣佮共\s�
 _NOT_SAID_SURNAME = frozenset("在再的得地是事有又也那哪么吗嘛呢了啦吧就才都还和跟与把被给对向从到这个们老我你他她它您"
                               "找叫请让问帮替陪同带等约见副正总常代前原新一二三四五六七八九十两几百千万号位名"
                               "好坏旧大真假男女专每各某靓")  # 找个好师傅, 一位男师傅: who, not whose name
-_WEAK_SURNAME = re.compile(r"(?P<surname>[单车管成应])(?P<title>总|工|经理|主任|科长|厂长|店长|老板)")
+_WEAK_SURNAME = re.compile(r"(?P<surname>[单车管成应])(?P<title>总|工|经理|主任|科长|厂长|店长|老板)|"
+                           # 那总您好: Mr Na only when spoken to (那总经理, 那总价 are "that")
+                           r"(?P<na>那)(?P<na_title>总)(?=\s*(?:您|你)好|\s*[，,！!]\s*(?:您|你)好)")
 _SANG_AFTER = re.compile(r"\s*(?:[，,！!？?。\s]|呀|啊|吗|嗎|嗦|你好|您好|早晨|下昼好|唔好意思|$)")
 # With the dialects' possessives: Cantonese 我哋 / 你哋, Shanghainese 阿拉 (we) / 侬拉 (you).
 _OUR_SIDE = re.compile(r"(?:我们|我司|我们公司|咱们|我哋|阿拉)(?:的|嘅|额|这边的|那边的)?$")
@@ -348,7 +350,8 @@ def _mentions(text: str, pack: Pack, seg: Segmenter | None, persons: list[Person
         s, e = m.span()
         if any(a < e and s < b for a, b in covered) or known(text[s:e]) or (s > 0 and known(text[s - 1:s + 1])):
             continue  # 车工 is a lathe hand, 订单总 the order's total
-        found.append(_Found(s, e, text[s:e], m.group("surname"), m.group("title"), None, s, address_only=True))
+        found.append(_Found(s, e, text[s:e], m.group("surname") or m.group("na"), m.group("title") or m.group("na_title"),
+                            None, s, address_only=True))
         covered.append((s, e))
     for m in titles_re.finditer(text):
         p = prefix_re.search(text, max(0, m.start() - 16), m.start())

@@ -62,3 +62,11 @@ def test_a_numeral_ending_an_amount_is_no_homophone() -> None:
                 models=False)
     assert [m.yuan for m in a.money] == [1.25]
     assert not any("唔可以" in n for n in a.notes)
+
+
+def test_round_twenty_one_a_grammar_character_starting_a_two_character_non_word_is_misheard() -> None:
+    from nlp.analyze import _vocabulary
+    from nlp.packs import load_pack
+    matcher = _vocabulary(load_pack("fmcg_distribution"))
+    assert matcher.correct("合同发给我们才务的蒋姐")[0] == "合同发给我们财务的蒋姐"
+    assert matcher.correct("老是这样")[0] == "老是这样"  # 老是 is a word: no 老师

@@ -827,3 +827,42 @@ def test_round_twenty_a_doctor_is_a_user_by_the_department_using_it_and_named_ba
 def test_round_twenty_a_team_that_uses_it_daily(text: str, mention: str) -> None:
     found = {m.mention.split("的")[-1].split("嘅")[-1]: m.role for m in roles_in(text, "customer", load_pack("saas"))}
     assert found.get(mention) == "user", found
+
+
+@pytest.mark.parametrize("industry, text, expected", [
+    ("building_materials", "到货验收找项目部的计工，他管现场。", [("项目部的计工", "technical")]),
+    ("mother_baby_retail", "修总您好，我是青岛羊乐乳业的区域经理小贺。", [("修总", "decision_maker")]),
+    ("building_materials", "下周二我方技术负责人与况工核对节点做法。", [("况工", "technical")]),
+    ("saas", "喂那总您好我是沈阳云岗科机的小郎", [("那总", "decision_maker")]),
+    ("saas", "那总价是多少", []),
+    ("saas", "那总经理同意了吗", [("总经理", "decision_maker")]),
+    ("building_materials", "设计工程师来了", []),  # the rep's own designer, no 计工
+    ("building_materials", "这个情况工厂知道", []),
+])
+def test_round_twenty_one_surnames_xiu_ji_kuang_and_mr_na_spoken_to(industry: str, text: str, expected: list) -> None:
+    found = [(m.mention, m.role) for m in roles_in(text, "rep", load_pack(industry))]
+    assert [f for f in found if f[0] != "技术负责人"] == expected
+
+
+@pytest.mark.parametrize("text, mention", [("喂，喻老板是吧？我是武汉洁云软件的小夏。", "喻老板"),
+                                           ("喂，您好，请问是常德一中图书馆的谭馆长啵？我是长沙书联智能的小易。", "谭馆长"),
+                                           ("哈佬陆太你好呀我系保贝屋嘅阿敏", "陆太")])
+def test_round_twenty_one_asked_with_a_tag_or_greeted_is_spoken_to(text: str, mention: str) -> None:
+    found = {m.mention.split("的")[-1]: m.took_part for m in roles_in(text, "rep", load_pack("education_equipment"))}
+    assert found.get(mention) is True, found
+
+
+@pytest.mark.parametrize("industry, text, mention, role", [
+    ("industrial_distribution", "刀具到了是车工班的鞠班长领着用。", "鞠班长", "user"),
+    ("medical_devices", "机器来以后是血透室的卢护理长在顾。", "卢护理长", "user"),
+    ("mother_baby_retail", "合同交给商品部的寇经理。", "商品部的寇经理", "other"),
+    ("fmcg_distribution", "大仓收货寻仓储部个俞主管。", "仓储部个俞主管", "other"),
+    ("education_equipment", "装的时候找后勤处的黎主任开电。", "后勤处的黎主任", "other"),
+    ("fmcg_distribution", "合同发给我们才务的蒋姐。", "财务的蒋姐", "finance"),  # 才务: Whisper's 财务
+])
+def test_round_twenty_one_whose_person_by_the_newest_label_guides(industry: str, text: str, mention: str,
+                                                                 role: str) -> None:
+    from nlp.analyze import Utterance, analyze
+    a = analyze([Utterance(text, "customer")], on=dt.date(2026, 6, 1), industry=industry, models=False)
+    found = {m.mention: m.role for m in a.mentions}
+    assert any(k.endswith(mention.split("的")[-1].split("个")[-1]) and v == role for k, v in found.items()), found
