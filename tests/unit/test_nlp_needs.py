@@ -951,3 +951,21 @@ def test_round_twenty_no_spec_item_without_a_need_before_it(text: str) -> None:
 def test_round_twenty_a_lower_bound_said_as_not_smaller_than() -> None:
     assert needs("成型尺寸不小于250×250×250") == ["成型尺寸不小于250×250×250"]
     assert needs("幅宽不窄于一米六") == ["幅宽不窄于一米六"]
+
+
+@pytest.mark.parametrize("text", ["二手设备或者翻新机一概不考虑。", "那种国产杂牌激光器的甭给我报。", "二手的、展示机的都不要跟我讲。",
+                                  "临期的您甭给我往这儿送。", "那种兑了水的工业啤酒莫拿来糊弄我哈。", "二手/展示款就不要发给我了哈",
+                                  "掺牛乳清的别整。", "杂牌胶唔该唔好拎嚟。", "别给我推全脸的。"])
+def test_round_twenty_one_a_kind_ruled_out(text: str) -> None:
+    assert needs(text) == [text.rstrip("。")]
+
+
+@pytest.mark.parametrize("text", ["二手车市场很火。", "展示会上见过。", "整个项目明年底前要交房。", "二月上旬要过年了。"])
+def test_round_twenty_one_no_kind_ruled_out_nor_deadline(text: str) -> None:
+    assert needs(text) == []
+
+
+@pytest.mark.parametrize("text", ["设备需在六月上旬完成安装验收", "首批卷材须于六月第三周进场", "框架断路器2月上旬要装",
+                                  "低温柔度需达到零下二十五度", "设备须取得国家三类医疗器械注册证"])
+def test_round_twenty_one_deadlines_by_part_of_a_month_and_what_the_goods_must_meet(text: str) -> None:
+    assert needs(text + "。") == [text]
