@@ -969,3 +969,17 @@ def test_round_twenty_one_no_kind_ruled_out_nor_deadline(text: str) -> None:
                                   "低温柔度需达到零下二十五度", "设备须取得国家三类医疗器械注册证"])
 def test_round_twenty_one_deadlines_by_part_of_a_month_and_what_the_goods_must_meet(text: str) -> None:
     assert needs(text + "。") == [text]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("数据不能丢。", ["数据不能丢"]),
+    ("保质期得剩八个月以上。", ["保质期得剩八个月以上"]),
+    ("产水每小时最少一千五百升。", ["产水每小时最少一千五百升"]),
+    ("要四层钢丝缠绕嘅高压胶管，管径一寸。", ["要四层钢丝缠绕嘅高压胶管", "管径一寸"]),
+    ("想要四十套机器人套件，能兼容Scratch的。", ["想要四十套机器人套件", "能兼容Scratch的"]),
+    ("这次要十二台血透机，有在线血液透析滤过功能的。", ["这次要十二台血透机", "有在线血液透析滤过功能的"]),
+    ("我觉得八个月以上。", []),
+    ("价格还行，有时间的。", []),
+])
+def test_round_twenty_one_figures_features_and_what_must_not_be_lost(text: str, expected: list[str]) -> None:
+    assert needs(text) == expected
