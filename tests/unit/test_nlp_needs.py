@@ -983,3 +983,8 @@ def test_round_twenty_one_deadlines_by_part_of_a_month_and_what_the_goods_must_m
 ])
 def test_round_twenty_one_figures_features_and_what_must_not_be_lost(text: str, expected: list[str]) -> None:
     assert needs(text) == expected
+
+
+def test_round_twenty_one_a_night_s_volume() -> None:
+    assert needs("周末一晚上啤酒要走两百多升，想要二十升一桶的精酿原浆。") == ["周末一晚上啤酒要走两百多升", "想要二十升一桶的精酿原浆"]
+    assert needs("一天才卖十几瓶。") == []
