@@ -306,13 +306,12 @@ class _Turn:
 def _scored(model: LinearModel, turns: Sequence[_Turn],
             queries_of: Callable[[_Turn], list[Query]]) -> list[tuple[_Turn, np.ndarray]]:
     """Each turn with the model's scores of its queries, all turns scored in one pass."""
-    return _split(turns, [queries_of(t) for t in turns], model.score)
+    asked = [queries_of(t) for t in turns]
+    return _split(turns, asked, model.score([q for qs in asked for q in qs]))
 
 
-def _split(turns: Sequence[_Turn], asked: list[list[Query]],
-           score: Callable[[list[Query]], np.ndarray]) -> list[tuple[_Turn, np.ndarray]]:
-    """Each turn with the scores of its own queries, from one scoring of all of them."""
-    probs = score([q for qs in asked for q in qs])
+def _split(turns: Sequence[_Turn], asked: list[list[Query]], probs: np.ndarray) -> list[tuple[_Turn, np.ndarray]]:
+    """Each turn with the scores of its own queries, `probs` scoring all of them in turn order."""
     ends = list(accumulate(map(len, asked)))
     return [(t, probs[end - len(qs):end]) for t, qs, end in zip(turns, asked, ends)]
 
@@ -326,19 +325,19 @@ def _judge_turns(turns: list[_Turn], on: dt.date, money: _MoneySoFar) -> None:
     for name, queries_of in (("objections", _objection_queries_of), ("needs", _need_queries_of),
                              ("commitments", lambda t: _commitment_queries(t.text, t.utterance.speaker, on, t.dates))):
         asked.append((name, load_model(name), turns, [queries_of(t) for t in turns]))
-    present = [(m, [q for qs in a for q in qs]) for _, m, _, a in asked if m is not None]
-    probs = iter(score_together(present))
-    scored = {name: _split(ts, a, lambda _: next(probs)) if m is not None else None for name, m, ts, a in asked}
-    money.settle(scored["money"] or [(t, None) for t in waiting])
+    present = [(name, m, ts, a) for name, m, ts, a in asked if m is not None]
+    probs = score_together([(m, [q for qs in a for q in qs]) for _, m, _, a in present])
+    scored = {name: _split(ts, a, p) for (name, _, ts, a), p in zip(present, probs)}
+    money.settle(scored.get("money") or [(t, None) for t in waiting])
     model = load_model("objections")
-    for t, p in scored["objections"] or ():
+    for t, p in scored.get("objections", ()):
         t.objections = _judge_objections(model, t.text, t.utterance.speaker, t.utterance.ref, t.spans,
                                          t.objections, t.previous, p)
     model = load_model("needs")
-    for t, p in scored["needs"] or ():
+    for t, p in scored.get("needs", ()):
         t.needs = _judge_needs(model, t.utterance.speaker, t.utterance.ref, t.spans, t.needs, t.money, t.dates, p)
     model = load_model("commitments")
-    for t, p in scored["commitments"] or ():
+    for t, p in scored.get("commitments", ()):
         t.dates = _judge_commitments(model, t.text, t.utterance.speaker, on, t.dates, p)
 
 
