@@ -174,7 +174,7 @@ HOKKIEN = re.compile(r"佮|恁|毋|攏|揣|佇|代志|头家|参详|彼(?:家|�
 _MISHEARD_SHORT_TITLES = ("工", "总", "姐")
 # Characters that are grammar, a verb that governs a person, a rank, a number or an organisation
 # as said: 是主任 is "is the director", 找财务 "ask finance", 副院长 a deputy, 一工 is 一共.
-_NOT_A_SURNAME = frozenset("在再的得地是事有又也那哪么吗嘛呢了啦吧就才都还和跟与把被给对向从到这个们老我你他她它您"
+NOT_A_SURNAME = frozenset("在再的得地是事有又也那哪么吗嘛呢了啦吧就才都还和跟与把被给对向从到这个们老我你他她它您"
                            "找叫请让问帮替陪同带等约见副正总常代前原新"
                            "一二三四五六七八九十两几百千万号"
                            "市省县镇村区院科部处厂店校局司组班室所队"
@@ -283,7 +283,7 @@ def _with_misheard(text: str, found: list[PersonSpan], titles: Collection[str], 
             continue  # most surname characters are followed by no title-like sound at all
         if m.group("a") is not None:
             said, title = m.group("a"), m.group("title")
-            if said in SURNAMES or said in _NOT_A_SURNAME:
+            if said in SURNAMES or said in NOT_A_SURNAME:
                 continue
             surname = by_sound.get(syllables(said)[0])
             if surname is None:

@@ -27,7 +27,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from nlp.names import COMPOUND_SURNAMES, HOKKIEN, JOINERS, POSSESSIVE, SURNAMES, PersonSpan, person_spans, surname_by_sound
+from nlp.names import (COMPOUND_SURNAMES, HOKKIEN, JOINERS, NOT_A_SURNAME, POSSESSIVE, SURNAMES, PersonSpan,
+                       person_spans, surname_by_sound)
 from nlp.packs import Pack
 from nlp.pinyin import fuzzy_syllable, syllables
 from nlp.segment import Segmenter, segmenter_for
@@ -176,9 +177,9 @@ _CALLED_AFTER = re.compile(r"\s*(?:打(?:个|只|一个)?电话|打手机|打个
 # Whisper writes the surname before 师傅 / 小姐 as a homophone (仓库的匈师傅 for 熊师傅, 同悦师傅 for 岳师傅):
 # a character not in the surname list, sounding as a surname, where people are named, is a name.
 _MISHEARD_ADDRESS = re.compile(r"(?<=[的嘅个找跟同和给问揾揣佮共\s，,。！!？?])(?P<said>[\u4e00-\u9fff])\s*(?P<title>师傅|小姐)")
-_NOT_SAID_SURNAME = frozenset("在再的得地是事有又也那哪么吗嘛呢了啦吧就才都还和跟与把被给对向从到这个们老我你他她它您"
-                              "找叫请让问帮替陪同带等约见副正总常代前原新一二三四五六七八九十两几百千万号位名"
-                              "好坏旧大真假男女专每各某靓")  # 找个好师傅, 一位男师傅: who, not whose name
+# names.py's grammar characters, not its places and units (市 / 院 / 科 may be Whisper's 施 / 袁 / 柯), and the
+# words that say who, not whose name (找个好师傅, 一位男师傅).
+_NOT_SAID_SURNAME = (NOT_A_SURNAME - frozenset("市省县镇村区院科部处厂店校局司组班室所队吓下隔")) | frozenset("位名好坏旧大真假男女专每各某靓")
 _WEAK_SURNAME = re.compile(r"(?P<surname>[单车管成应])(?P<title>总|工|经理|主任|科长|厂长|店长|老板)|"
                            # 那总您好: Mr Na only when spoken to (那总经理, 那总价 are "that")
                            r"(?P<na>那)(?P<na_title>总)(?=\s*(?:您|你)好|\s*[，,！!]\s*(?:您|你)好)")
