@@ -33,7 +33,7 @@ REP, CUSTOMER, UNKNOWN = "rep", "customer", "unknown"
 # 请在六月二十日前转入: a request to the vendor.
 _WANT = re.compile(r"希望|要求|请(?:在|于|务必)|需要|必须|一定要|一定得|务必|(?<!得)最好|尽量|尽快|赶在|着急|急着|等着用|等着|能不能|能否|可不可以|可唔可以|可以吗|"
                    r"能(?:送|到|来|装)[^，,。]{0,4}(?:不|吗|么)\s*[？?]?$|得帮(?:我们?|阿拉|我哋)?把|"
-                   r"行不行|行吗|等(?:你|您)|得要|要在|要到|要货|要装|要交|要用|要上线|要把|想要|想|得在|得把|得给|不能晚于|不能超过|最晚|最迟|截止"
+                   r"行不行|行吗|等(?:你|您)|得要|要在|要到|[需须](?:在|于)|要货|要装|要交|要用|要上线|要把|想要|想|得在|得把|得给|不能晚于|不能超过|最晚|最迟|截止"
                    # Hokkien 欲 / 爱 are 要 (就欲装好, 爱佇…进前到, 进前爱会用)
                    r"|欲\s?(?=装|到|送|交|用|会)|爱\s?(?=佇|会\s?用|会\s?使|到|装|交)|着\s?(?=装好|装|到|送到|上线|交|完成)")
 # A bare 要/得 before an action also wants it done: 月底前要到, 下周得装好, 国庆前要备一批货.
@@ -44,7 +44,7 @@ _PROMISE = re.compile(r"预计|保证|承诺|争取|安排|确保|配合|肯定�
 # Delivering goods, fixing things, sending documents or answers (compounds only: a lone
 # 到 in 到年底都有效 delivers nothing).
 # 拨 is 给 and 侬 is 你 in 吴 speech (发拨侬, 回侬电话); 覆你 is 回复你 in Cantonese (听日覆你).
-_DELIVER = re.compile(r"发拨|送拨|寄拨|交拨|出厂|送抵|运抵|发物流|发快递|装埋|送去|试送|传(?:给|俾|拨|互|予)?(?:你|您|侬)|传(?:一|份)|回(?:侬|你|您)(?:个)?电话|交付|交货|到货|到齐|到位|到厂|到店|到工地|到您|能到|会到|就到|可以到|一定到|肯定到|准到|发货|发过去|发过来|"
+_DELIVER = re.compile(r"跟(?:着)?(?:送货|货)?车(?!间)|导(?:入|进)|跟着?[^，,。？?]{0,5}?货(?:一块|一起|一道)|发拨|送拨|寄拨|交拨|出厂|送抵|运抵|发物流|发快递|装埋|送去|试送|传(?:给|俾|拨|互|予)?(?:你|您|侬)|传(?:一|份)|回(?:侬|你|您)(?:个)?电话|交付|交货|到货|到齐|到位|到厂|到店|到工地|到您|能到|会到|就到|可以到|一定到|肯定到|准到|发货|发过去|发过来|"
                       r"入仓|入库|进仓|配送|配好|配置好|设好|(?:过去|过来|去|来)(?:装|修|换|调试|安装|培训)|安排.{0,6}?(?:过去|上门)|"
                       r"发给|发您|发出|发到|发车|装车|送到|送货|送过去|送过来|调过来|调货|补上|补货|装好|装上|装完|安装|调试|上线|完成|做完|"
                       r"做好|走完|办完|签完|寄|提供|出货|出完|出样|打样|备货|排产|开通|部署|开好|开出|报价|出.{0,4}方案|答复|回复|反馈|"
@@ -121,7 +121,7 @@ _CONDITION_BACK = 16
 _REP_WAITS = re.compile(r"等(?:您|你|侬)(?:们)?(?:的)?(?:消息|回复|答复|电话|回话|通知|确认)")
 # The customer telling the rep what to do right after the date: 明儿上午你给我回个信儿, 周五你们把样品送来.
 _YOU_AFTER = re.compile(r"^" + _TIME_OF_DAY + r"?(?:你们|你哋|您|你|侬)(?:这边|那边)?"
-                        r"(?:给我|给我们|把|帮我|就|先|一定|必须|务必|得|要)?(?:回|答复|回复|发|送|到|装|报|给|拿|带|过来)")
+                        r"(?:给我|给我们|把|帮我|就|先|一定|必须|务必|得|要)?(?:回|答复|回复|发|送|到|装|报|给|拿|带|过来|去[^问看，,。]{0,4}?[店厂校院司仓])")
 # The customer telling the rep when to come or deliver: 你 下周 三来吧, 你改下礼拜五送啦, 咁你下礼拜四前喺旺角店装.
 _YOU_DO_IT = re.compile(r"(?:你们|你哋|您|你|侬)[^，,。？?]{0,10}?(?:过来|来|送|装|发|带)(?:过来|过去|上)?(?:吧|啦|嘛|喇|哈)"
                         r"|(?:咁|那)(?:你们|你哋|您|你|侬)[^，,。？?]{0,10}?(?:过来|来|送|装|发)")
@@ -140,7 +140,7 @@ _CUSTOMER_WAITS = re.compile(r"(?:候着?|等着?)(?:你|您|侬|恁|你们|您�
 _ACCEPTS_DATE = re.compile(r"^(?:之前|以前|前头?)?[^，,。；;！!？?]{0,4}?(?:调|装|铺|到|送|培训|交|做|弄|搞)(?:完|好|齐|掂)?"
                            r"(?:(?:就|都|也)?(?:可以|能行|来得及|赶得切|赶得上)|就得|(?<=[调装铺送交做弄搞])得(?:完|好)(?=[？?]))(?![吗么嘛])"
                            r"|^(?:之前|以前|前)?(?:就|都|也)?(?:可以|能行|没问题)(?=[，,。.！!\s]|$)")
-_ANOTHER_DATE = re.compile(r"[0-9一二两三四五六七八九十廿]+(?:月|号|日(?!到夜))|(?:周|礼拜|星期)[一二三四五六日天]|[今明后](?:天|儿|日|晚|早)|上旬|中旬|下旬|月底|年底")
+_ANOTHER_DATE = re.compile(r"[0-9一二两三四五六七八九十廿]+(?:月|号|日(?!到夜))|(?:周|礼拜|星期|里拜)[一二三四五六日天]|[今明后](?:天|儿|日|晚|早)|上旬|中旬|下旬|月底|年底")
 _OWN_EVENT_NOUN_AFTER = re.compile(r"^[^，,。；;！!？?]{0,4}?(?:报到|开学|开张|开业|周年庆|店庆|上级检查|有上级|开始报|开始冻|展会|年会|放假|生(?!产|意|效))"
                                    r"(?![^，,。；;！!？?]{0,3}(?:要用|得用|就要))")
 # 我预产期十月尾: the customer's own day named, whatever is wanted next.
@@ -156,6 +156,11 @@ _COME_LATER = re.compile(r"(?:你们|你哋|您|你|侬拉|侬|恁)[^，,。？?
                          r"|等(?:你们|你哋|您|你|侬拉|侬|恁)|请(?:您|你)[^，,。？?]{0,8}(?:到|来)|(?<!能)(?:过来|来|到)就(?:行|好|得)"
                          # 下礼拜二行，你上午来; …，您下午三点以后过来，单阿姨也在: the clause ends on the coming
                          r"|(?:^|[，,\s])(?:你们|你哋|您|你|侬拉|侬|恁)[^，,。？?！!不别甭唔勿冇没]{0,8}?(?:过来|过嚟|来|嚟)(?=[，,。！!]|$)")
+# The customer naming the hour on the rep's day (你们下午三点以后来比较好, 下午吧，三点以后, 上午九点以后, 侬下
+# 礼拜五上半日去) or telling the rep to come then (下午两点以后来吧): the day the rep is expected.
+_HOUR_FOR_REP = re.compile(r"[0-9０-９一二两三四五六七八九十]+点(?:半|钟)?(?:以后|之后|过后|后|以前|之前|前)"
+                           r"|(?:上半日|下半日|上半天|下半天)(?:来|去|过来|过去|嚟|过嚟)"
+                           r"|(?:来|去|过来|过去|嚟|过嚟|上门)(?:吧|嘛|比较好|为好|最好|合适)")
 # 明天下午我过来签合同，顺便…看一下: the rep comes with the contract, a promise whatever else is looked at.
 # The rep bringing or sending the papers on a day (合同我下礼拜一带到学校来, 合同明儿我带去您公司签, 投标文件今天下班前
 # 发送至您的邮箱): a promise, even where it takes a visit.
@@ -186,6 +191,11 @@ class Commitment:
     ref: str | None = None
     clause: str = ""
     vague: bool = False              # 年前, 节后, 这两天: never in rhythm match; shown in the suggestion
+
+
+def _until_another_date(text: str) -> str:
+    m = _ANOTHER_DATE.search(text)
+    return text if m is None else text[:m.start()]
 
 
 def _kind(clause: str, lead: str, after: str, speaker: str, d: DateMention, on: dt.date, later: str = "") -> str:
@@ -248,6 +258,8 @@ def _kind(clause: str, lead: str, after: str, speaker: str, d: DateMention, on: 
             return "expected"  # 下周二我请假，满师傅上午在，你10点前过来哈: the day, then when the rep is to come
         if _BY_THEN.match(later) or _BY_THEN_LATER.search(after + own_later):
             return "expected"  # 五月下旬要接一个大单，线必须在那之前调试好: the day, then what must be ready by it
+        if _HOUR_FOR_REP.search(_until_another_date(after) + own_later) and not _RESPOND.search(clause + own_later):
+            return "expected"
         if (not d.deadline and _OWN_EVENT_NOUN_AFTER.match(after)) or _OWN_DAY_BEFORE.search(lead):
             return "other"  # 八月二十号新生报到, 这月二十号三店搞周年庆, 预产期十月尾: the customer's own day
         # The customer promising their own answer (下周五前给你答复) is not an expectation.

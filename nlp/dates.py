@@ -35,7 +35,8 @@ _SUF = r"(?:进(?=前))?(?P<suf>前后|之前|以前|前|为止|之内|以内|�
 # 商量一下下礼拜一 / 商量下 下周一 is (一)下 + 下礼拜一, not 下下礼拜一 (as 说一下月底 for months);
 # 今个礼拜 / 呢个礼拜 (粤) is this week.
 _WEEKREF = r"(?P<wref>(?<![一量问看查等究虑示认解实对想算])下下个?|下个?|这个?|本|上个?|今个|呢个)"
-_WEEK = r"(?:周|星期|礼拜)"
+# Whisper hears 下个礼拜二 as 下个里拜二; 里拜 counts only between a week word and a weekday (厂里拜访 is not).
+_WEEK = r"(?:周|星期|礼拜|(?<=[上下这个])里拜(?=[一二三四五六日天1-7]))"
 # 说一下月底 is 一下 + 月底, not 下月底.
 # 号头 is 月 in 吴 speech (上个号头, 下个号头); 三个号头 stays a duration.
 _MONTHREF = r"(?P<mref>下下个?月|(?<!一)下个?月|这个?月|本月|当月|上个?月|[今呢]个月|[上下这本]个?号头|(?P<month>" + _N + r")月)"
@@ -717,7 +718,7 @@ _RULES: list[tuple[re.Pattern[str], object]] = [
 # cannot match, and most sentences skip most rules on a substring test.
 _TRIGGERS: dict[object, tuple[str, ...]] = {
     _ymd: ("20",), _month_day: ("月", "号头"), _dotted: (".", "/", "-", "·", "•"), _month_part: ("月", "号头"), _bare_month_part: ("月", "旬"),
-    _bare_day: ("号", "日"), _weekday: ("周", "星期", "礼拜"), _week: ("周", "星期", "礼拜"),
+    _bare_day: ("号", "日"), _weekday: ("周", "星期", "礼拜", "里拜"), _week: ("周", "星期", "礼拜"),
     _relative_day: ("今", "明", "后天", "后日", "昨", "前天", "前日", "前儿", "听", "琴日", "寻日", "当晚", "本日"), _count: ("天", "日", "周", "星期", "礼拜", "月", "年"),
     _holiday: ("清明", "五一", "劳动节", "端午", "端五", "国庆", "春节", "过年", "元旦", "中秋", "十一"),
     _year_part: ("年",), _year_alone: ("年",), _this_year: ("年内", "年之内", "年以内"), _nth_week: ("第",), _nth_weekday: ("第",), _nth_day: ("第",),

@@ -234,6 +234,25 @@ def test_round_nineteen_hokkien_must_and_morning_and_a_moved_day() -> None:
     assert kinds("DR上慢十一月二十号着装好，十一月底阮的新店欲开张。", "customer", on)[0] == ("expected", "2026-11-20")
     assert kinds("礼拜五涂医生休假，你下礼拜一早起来，伊八点半就佇病院。", "customer", on)[-1] == ("expected", "2026-10-05")
     assert kinds("下个礼拜二我哋开年会，你改下个礼拜三啦，下昼三点前到就得。", "customer", on)[-1] == ("expected", "2026-10-07")
-    # sent on to someone else is no expectation (the guides make 你们直接去找他 other)
-    assert kinds("后天陶经理在双流店，你直接去双流店找他，上午十点以后都在。", "customer", on) == [("other", "2026-10-04")]
+    # sent to a named place and hour: expected (holdout20's guide and label; an earlier reading had it other)
+    assert kinds("后天陶经理在双流店，你直接去双流店找他，上午十点以后都在。", "customer", on) == [("expected", "2026-10-04")]
     assert kinds("侬 这个月 底 前头 签 我 帮 侬 打 八八折", "rep", on) == [("other", "2026-10-31")]
+
+
+def test_round_twenty_one_the_hour_set_for_the_rep_and_rides_along() -> None:
+    on = dt.date(2026, 6, 3)
+    # the customer naming the hour on the rep's day, however the rep is told to come
+    assert kinds("下礼拜四可以啊，不过我早上要开会，你们下午三点以后来比较好。", "customer", on) == [("expected", "2026-06-11")]
+    assert kinds("这周五上午我有课，下午两点以后来吧。", "customer", on) == [("expected", "2026-06-05")]
+    assert kinds("成，礼拜四你先去望京店，郝店长九点就到。", "customer", on) == [("expected", "2026-06-04")]
+    # only being away that day, with no hour for the rep, stays other; 里拜 is Whisper's 礼拜
+    assert kinds("下个礼拜二田主人请了价你下个里拜三来嘛上午10点过后", "customer", on) == [
+        ("other", "2026-06-09"), ("expected", "2026-06-10")]
+    assert kinds("我们去厂里拜访阙工", "rep", on) == []
+    # the customer's own reply at an hour is no expectation
+    assert kinds("明天下午三点以后我给你回复。", "customer", on) == [("other", "2026-06-04")]
+    # the rep riding along with the goods promises the delivery day; 跟车间协调 is no ride
+    assert kinds("好嘞。下个礼拜一我跟车一起过来，顺便教蹇店长调一下出酒的压力。", "rep", on) == [("promised", "2026-06-08")]
+    assert kinds("俺下礼拜二跟着头一批货一块儿过去，顺便做个培训。", "rep", on) == [("promised", "2026-06-09")]
+    assert kinds("设备需在六月上旬完成安装验收。", "customer", on) == [("expected", "2026-06-10")]
+    assert kinds("五月底之前把九家店的老会员导进去。", "rep", dt.date(2026, 5, 12)) == [("promised", "2026-05-31")]
