@@ -812,3 +812,11 @@ def test_round_twenty_a_yuan_sign_before_the_number_and_the_items_summed() -> No
     assert [(m.yuan, m.kind) for m in money_in("价值￥129", "rep")] == [(129.0, "price")]
     said = [(m.yuan, m.kind) for m in money_in("轮椅六千八百八，气垫床一千二百八，俩加一块儿八千一百六。", "rep")]
     assert said[-1] == (8160.0, "quote")
+
+
+def test_round_twenty_one_a_unit_quoted_with_bao() -> None:
+    said = [(m.kind, m.yuan, m.unit) for m in money_in("刀片俺们一片报三十二块五，三千片是九万七千五。", "rep")]
+    assert said[0] == ("price", 32.5, "片")
+    said = [(m.kind, m.yuan, m.unit) for m in money_in("一寸四层钢丝管我哋每米报一百二十八，八百米系十万二千四。", "rep")]
+    assert said[0] == ("price", 128.0, "米")
+    assert found("这台设备报一百二十八万", "rep") == [("quote", 1_280_000)]  # no unit before 报: the offer
