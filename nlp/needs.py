@@ -59,7 +59,7 @@ _RULED_OUT_BODY = (r"(?:(?<=[的个嘅])|(?<=[的个嘅][\u4e00-\u9fff])|(?<=[�
                    r"|(?:二手|翻新|展示|样机|杂牌|贴牌|山寨|临期|回收料|再生料)[^，,。！!？?]{0,12}?(?:一概|一律|都|就|也|可)?"
                    r"(?:不要|不考虑|不予考虑|免谈|免了|勿要|唔要|毋通|不收|别(?:整|发|送|拿|推|报|往)|甭|莫(?:拿|搞|要|发|整)|唔该唔好|唔好(?:拎|攞|介绍))"
                    # 别给我推全脸的: the kind after the verb
-                   r"|^(?:别|甭|莫|不要)(?:给我)?(?:推|拿|发|送|报)[^，,。！!？?]{1,8}的[\s。.！!]*$"
+                   r"|^(?:别|甭|莫|不要)(?:给我)?(?:推|拿|发|送|报|弄|整|搞)[^，,。！!？?]{1,8}的[\s。.！!]*$"
                    r"|一律(?:勿收|不收|不要)|(?:不在|唔在)考虑范围(?:内|之内)?[\s。.！!]*$|(?<=[\u4e00-\u9fff])就唔使提(?:喇|啦)?[\s。.！!]*$")
 # A side of a size said in words: hundreds or thousands (of millimetres), or metres (一千三, 九百, 一米五) — not
 # the small count of a price multiplied out (两百九十五乘四十).
@@ -126,6 +126,8 @@ _CUE_BODY = (
     r"(?:[0-9一二三四五六七八九十]{1,2}月)?[0-9一二三四五六七八九十]{1,3}[号日]|月底|月初)(?:之前|以前|前|进前)?"
     r"(?:送到|到货|交货|上架|进仓|入仓|铺到|发货|装好|装完|装晒|进厂|上线|到)|"
     r"越[\u4e00-\u9fff]{1,2}越好|"
+    # 再配一台一百吨的数控折弯机, 再要直径十二的…立铣刀二百支: a further item, counted
+    rf"(?:再|另外?|还)(?:要|配|加|来|添)(?:上)?(?![^，,。.！!？?]{{0,24}}?(?:万|块|元|钱|蚊|价))(?=[^，,。.！!？?\s]{{0,20}}?{_NUM}+{_ORDER_MEASURE}(?![月年钟小星礼周]))|"
     # 设备需在六月上旬完成安装验收, 首批卷材须于六月第三周进场, 框架断路器2月上旬要装: a deadline by a part of a month
     r"(?:需|须|要|得|必须|务必)(?:在|于)[^，,。！!？?]{1,10}?(?:上旬|中旬|下旬|第.周|月底|月初)(?:前|之前|以前)?(?:完成|进场|到货|安装|交付|上线|装好|送到|到)|"
     r"(?<=旬)(?:前|之前)?(?:要|得|须|必须)(?:装|到(?!时)|送|交货|上线|进场)|"
@@ -533,7 +535,9 @@ def needs_in(text: str, speaker: str, pack: Pack, ref: str | None = None,
         # A clause that ends in a comma ends as much as one that ends in a full stop (不要勾兑的，桶得是…).
         # (Not after a bare 不要 / 勿要: 讲台椅勿要，… declines an add-on, a need only where the clause ends.)
         said = _as_mandarin(squeeze(c.text)[0])
-        if not re.search(r"(?:不要|勿要|唔要|毋要)[，,、；;]+$", said):
+        # (A kind ruled out, 有味儿的可不要，家里有老人, is one wherever the clause ends.)
+        if not re.search(r"(?:不要|勿要|唔要|毋要)[，,、；;]+$", said) or \
+                re.search(r"的[可就都也]?(?:坚决|一律|绝对)?(?:不要|勿要|唔要|毋要)[，,、；;]+$", said):
             said = said.rstrip("，,、；;")
         # 我四个店一个月走八百箱 in a price complaint: volume as leverage, not a need
         cue = is_need(said, speaker, pack, usage=not objecting)

@@ -988,3 +988,15 @@ def test_round_twenty_one_figures_features_and_what_must_not_be_lost(text: str, 
 def test_round_twenty_one_a_night_s_volume() -> None:
     assert needs("周末一晚上啤酒要走两百多升，想要二十升一桶的精酿原浆。") == ["周末一晚上啤酒要走两百多升", "想要二十升一桶的精酿原浆"]
     assert needs("一天才卖十几瓶。") == []
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("我要一台六千瓦的光纤激光切割机；再配一台一百吨的数控折弯机。", ["我要一台六千瓦的光纤激光切割机", "再配一台一百吨的数控折弯机"]),
+    ("要的是涂层刀片，再要直径十二的四刃整体硬质合金立铣刀二百支。", ["要的是涂层刀片", "再要直径十二的四刃整体硬质合金立铣刀二百支"]),
+    ("还要等两个月。", []),                       # a wait, not an item
+    ("四万多，再加硬件九套三万多，顶多五万。", []),  # items priced: haggling
+    ("颜色要浅点的，别弄那种带大花的。", ["颜色要浅点的", "别弄那种带大花的"]),
+    ("有味儿的可不要，家里有老人。", ["有味儿的可不要"]),
+])
+def test_round_twenty_one_a_further_item_and_a_kind_ruled_out(text: str, expected: list[str]) -> None:
+    assert needs(text) == expected
