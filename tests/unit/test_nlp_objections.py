@@ -741,3 +741,18 @@ def test_round_eighteen_objections_more(text: str, expected: list[str]) -> None:
 )
 def test_round_nineteen_objections(text: str, expected: list[str]) -> None:
     assert sorted(types(text)) == sorted(expected)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("九二折之后依然两百二十一万多，还高出预算十一万多。", ["price"]),
+    ("六十八万三？您这价儿可够硬的。", ["price"]),
+    ("三万八千八百八，超脱三千多，我再跟阿拉老婆商量商量。", ["price"]),
+    ("总价仍为二百六十万零四千，超出目标成本十万零四千。", ["price"]),
+    # over, and taken later in the sentence
+    ("118.6w，超3.6w，我这边能从备用金里挪。", []),
+    ("十六万五还超一万五，不过我去跟余校长讲，应该冒得问题。", []),
+    ("八十九，贵一块就贵一块吧，得嘞。", []),
+    ("合起来十一万九，比季度的钱多点儿，俺想法儿匀匀。", []),
+])
+def test_round_twenty_one_price_said_and_price_taken(text: str, expected: list[str]) -> None:
+    assert types(text) == expected
