@@ -49,7 +49,7 @@ _TOPIC_COMPLAINT: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = (
 _AMT = r"[0-9一二两三四五六七八九十百千万.]+"
 # What the customer has heard (听说, 听同行讲) of a fault of the vendor's goods (你们…老…, 侬拉个机器…会断), in one
 # clause or split over two (听同行讲，侬拉个机器…): not of a delivery, which is its own rule.
-_HEARD = r"(?:听说|听讲|听(?![你您不懂到见得过])[^，,。？?！!\s]{1,6}?(?:说|讲))"  # 听俺一哥们儿讲, 听行家讲
+_HEARD = r"(?:听说|听讲|(?<!大)厅(?:说|讲)|听(?![你您不懂到见得过])[^，,。？?！!\s]{1,6}?(?:说|讲))"  # 听俺一哥们儿讲, 听行家讲; Whisper hears 听说 as 厅说
 _VENDOR_FAULT = (r"(?:你们|你哋|侬拉|恁)(?![^。？?！!]{0,16}(?:送货|到货|发货|交货|车|物流|快递|迟到))"
                  r"[^。？?！!]{0,16}(?:老|总是|经常|容易|成日|时不时|动不动|一[^。？?！!]{1,6}就|会(?:掉|断|乱|坏|裂|漏|卡)|要散|就(?:坏|歹去))")
 # 戴个帽子、出了汗就认不出来, 戴了仨月就吱吱响: a fault that comes at once (heard of such goods)

@@ -756,3 +756,8 @@ def test_round_nineteen_objections(text: str, expected: list[str]) -> None:
 ])
 def test_round_twenty_one_price_said_and_price_taken(text: str, expected: list[str]) -> None:
     assert types(text) == expected
+
+
+def test_round_twenty_one_heard_of_as_whisper_writes_it() -> None:
+    assert "other" in types("八八折 也得 88万 还 超 十八万 呢 在说 俺 厅说 你们 这 模以人 用 一年 皮服 就 开列 了 是不是 真哩")
+    assert types("我在大厅说了几句。") == []
