@@ -150,8 +150,8 @@ _NICKNAME = re.compile(r"\s*(?:(?:的|嘅|额)?\s*(?P<nick>[小老阿])\s*(?P<su
 # (阿姨，给孙子买东西啊 to a shopper). Cantonese X生 / X太 (何生, 何太: Mr / Mrs X) and X师傅 only as an
 # address: 生 and 太 after a surname are more often words (姚太贵了), and the rep's own fitter is a 师傅 too.
 _ADDRESS_FORM = re.compile(r"(?P<surname>" + "|".join(COMPOUND_SURNAMES) + r"|[" + "".join(sorted(SURNAMES)) + r"])"
-                           r"\s*(?P<title>小姐|姑娘|阿姨|阿姐|大姐|孃孃|生|太|师傅|叔)")
-_ADDRESS_ONLY = frozenset({"生", "太", "师傅"})
+                           r"\s*(?P<title>小姐|姑娘|阿姨|阿姐|大姐|孃孃|生|太|师傅|师父|叔)")
+_ADDRESS_ONLY = frozenset({"生", "太", "师傅", "师父"})  # 师父: Whisper's 师傅
 # …and X师傅 the customer's person one is sent to or calls (找后厨的綦师傅, 打俾卢师傅): the rep's own
 # fitter is sent, not sought (我派王师傅过去).
 # The one called may be named as kin first (打俾我老公黎生); Hokkien 揣 / 佮 are 找 / 跟.
@@ -162,7 +162,7 @@ _SOUGHT_BEFORE = re.compile(r"(?:找|寻|揾|揣|打俾|打给|打电话(?:拨|�
 
 def _sought_master(text: str, title: str, start: int) -> bool:
     """X师傅 (or Cantonese X生 / X太) at `start` is someone the speaker goes to or calls."""
-    if title not in ("师傅", "生", "太"):
+    if title not in ("师傅", "师父", "生", "太"):
         return False
     if _SOUGHT_BEFORE.search(text, max(0, start - 10), start):
         return True

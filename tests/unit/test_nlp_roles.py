@@ -487,6 +487,7 @@ def test_more_surnames_joiners_and_departments(text: str, industry: str | None, 
         ("好，我今日下昼就打俾卢师傅约时间睇场地。", "rep", [("卢师傅", "other")]),
         ("验货你找后厨的綦师傅。", "customer", [("綦师傅", "other")]),
         ("我派王师傅过去。", "rep", []),
+        ("中 下礼拜一 我 过趣 看一下 湿训室 的 地方 跟 苗 师父 对一下 差座", "rep", [("苗 师父", "other")]),  # Whisper's 师父
         # 队长 is a title.
         ("好嘞，我今儿下午就给邸队长打电话。", "rep", [("邸队长", "other")]),
     ],
