@@ -1000,3 +1000,16 @@ def test_round_twenty_one_a_night_s_volume() -> None:
 ])
 def test_round_twenty_one_a_further_item_and_a_kind_ruled_out(text: str, expected: list[str]) -> None:
     assert needs(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("设备需在八月一日前到货验收。", ["设备需在八月一日前到货验收"]),
+    ("工程须在十一月三十日前完工。", ["工程须在十一月三十日前完工"]),
+    ("要紧个是七月十号一定要完工验收。", ["要紧个是七月十号一定要完工验收"]),
+    ("毋过门锁着二月十二号进前装好。", ["毋过门锁着二月十二号进前装好"]),   # Hokkien 着 is 要
+    ("十月份项目要进行竣工验收。", []),                                   # the customer's own event
+    ("我看着下周前能到。", []),
+    ("送货前先给我爱人打个电话，她白天在家。", ["送货前先给我爱人打个电话"]),
+])
+def test_round_twenty_one_deadlines_said_many_ways(text: str, expected: list[str]) -> None:
+    assert needs(text) == expected
