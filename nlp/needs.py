@@ -218,6 +218,10 @@ _CONTACT = re.compile(r"发.{0,3}(?:邮箱|微信|短信)")
 # An item of an order, said without a verb after a need: 五千个M16, 蚝油二十箱先, 每季度初送二十吨.
 _LIST_ITEM = re.compile(rf"^(?:(?!不|没|想|再|是|有|要)[^，,。.！!？?]){{0,12}}?{_NUM}+{_MEASURE}"
                         r"(?:[A-Za-z0-9]{1,6})?先?\s*[。.！!]?$")
+# 四十台八十八键重锤数码钢琴 right after 想要一间数码钢琴教室: the count first, then the item (not a price
+# per unit, 一台六千二, nor a count with a verb, 两台坏了).
+_COUNT_FIRST_ITEM = re.compile(rf"^{_NUM}+{_MEASURE}(?![^，,。]*(?:不|没|了|过|坏|吗|呢|够|就|块|元|钱|万|价|涨|差|贵|报|卖|走|用|要|得))"
+                               r"[\u4e00-\u9fffA-Za-z0-9]{2,16}(?<![0-9一二两三四五六七八九十百千万零])[。.！!]?$")
 # 我想要一台能放八个奶瓶的，带紫外线消毒和烘干: a feature added to the need just said.
 _FEATURE_ITEM = re.compile(r"^(?:还|也)?(?:带|带有|配|配有|支持|具备)(?!来|去|过|走|回|着|上你|你|您|我)[\u4e00-\u9fff、和跟及与]{2,12}[\s。.！!]*$")
 # Right after a need, the pack, the kind or a figure of what is wanted, said without a verb: 十五公斤一盘,
@@ -556,8 +560,10 @@ def needs_in(text: str, speaker: str, pack: Pack, ref: str | None = None,
                 and is_need(squeeze(nxt.text)[0], speaker, pack)):
             cue = None  # 薯片和礼包都要，薯片要五百箱…: the items that follow state it
         item = strip_punct(said)
-        if cue is None and speaker == "customer" and _LIST_ITEM.match(item) and not _SPREAD.search(item) and (
-                previous_was_need or (nxt is not None and _LIST_ITEM.match(strip_punct(squeeze(nxt.text)[0])))):
+        if cue is None and speaker == "customer" and not _SPREAD.search(item) and (
+                (_LIST_ITEM.match(item) and (previous_was_need or (
+                    nxt is not None and _LIST_ITEM.match(strip_punct(squeeze(nxt.text)[0])))))
+                or (previous_was_need and _COUNT_FIRST_ITEM.match(item))):
             cue = "…"  # 生抽三十箱，蚝油二十箱先: an order said as a list
         if cue is None and speaker == "customer" and previous_was_need and (
                 _FEATURE_ITEM.match(item) or _SPEC_ITEM.match(item)):

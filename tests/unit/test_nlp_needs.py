@@ -1013,3 +1013,10 @@ def test_round_twenty_one_a_further_item_and_a_kind_ruled_out(text: str, expecte
 ])
 def test_round_twenty_one_deadlines_said_many_ways(text: str, expected: list[str]) -> None:
     assert needs(text) == expected
+
+
+def test_round_twenty_one_the_count_first_then_the_item() -> None:
+    assert needs("想要一间数码钢琴教室，四十台八十八键重锤数码钢琴，再加一套教师主控系统。") == [
+        "想要一间数码钢琴教室", "四十台八十八键重锤数码钢琴", "再加一套教师主控系统"]
+    assert needs("想要一间数码钢琴教室，两台坏了。") == ["想要一间数码钢琴教室"]
+    assert needs("一台六千二，十二台七万四千四。") == []
