@@ -820,3 +820,9 @@ def test_round_twenty_one_a_unit_quoted_with_bao() -> None:
     said = [(m.kind, m.yuan, m.unit) for m in money_in("一寸四层钢丝管我哋每米报一百二十八，八百米系十万二千四。", "rep")]
     assert said[0] == ("price", 128.0, "米")
     assert found("这台设备报一百二十八万", "rep") == [("quote", 1_280_000)]  # no unit before 报: the offer
+
+
+def test_round_twenty_one_a_count_after_an_arabic_amount_and_whispers_yigong() -> None:
+    said = [(m.kind, m.yuan) for m in money_in("一台23万8两台47万6", "rep")]
+    assert said == [("price", 238_000.0), ("quote", 476_000.0)]
+    assert found("综合模拟人三十八万一台，一供一百万", "rep")[-1] == ("quote", 1_000_000)
