@@ -32,6 +32,9 @@ _SURNAME_ORDER = (
     "薄凤廉皮危巴牧隗蓬束印怀索咸籍贡堵宰寿农习鱼古慎居步弘禄隆勾融养须丰盖益修计况"
 )
 SURNAMES = frozenset(_SURNAME_ORDER)
+# Surnames that are everyday words (全院, 安全, 车重, 连工带料, 公司, 代理): a person only when spoken to or
+# sought (全院长您好, 喂，车老板嗦, 跟代经理说), never read from a misheard title.
+ADDRESSED_SURNAMES = frozenset("全安车连代司")
 COMPOUND_SURNAMES = ("欧阳", "司马", "诸葛", "上官", "东方", "皇甫", "慕容", "司徒", "令狐", "夏侯",
                      "尉迟", "公孙", "长孙", "宇文", "轩辕", "端木", "独孤", "南宫", "西门", "百里")
 
@@ -63,7 +66,7 @@ class PersonSpan:
 
 @lru_cache(maxsize=64)
 def _pattern(titles: tuple[str, ...]) -> re.Pattern[str]:
-    surname = "|".join(COMPOUND_SURNAMES) + "|[" + "".join(sorted(SURNAMES)) + "]"
+    surname = "|".join(COMPOUND_SURNAMES) + "|[" + "".join(sorted(SURNAMES | ADDRESSED_SURNAMES)) + "]"
     title = "|".join(re.escape(t) for t in sorted(set(titles), key=lambda t: (-len(t), t)))
     return re.compile(f"(?P<surname>{surname})(?P<title>{title})")
 
@@ -145,6 +148,9 @@ def person_spans(
                                            placed=_DEPARTMENT_END.search(p.group("prefix")) is not None)):
             pos = s + 1
             continue
+        if m.group("surname") in ADDRESSED_SURNAMES and not _spoken_to_or_sought(text, s, e):
+            pos = s + 1
+            continue
         if m.group("surname") == "阮" and HOKKIEN.search(text):
             pos = s + 1  # 阮 is Hokkien "our" (阮经理, 阮会计室的施小姐) where the text speaks Hokkien
             continue
@@ -159,6 +165,17 @@ def person_spans(
     if freq:
         found = _with_misheard(text, found, titles, prefixes, before, freq)
     return found
+
+
+def _spoken_to_or_sought(text: str, s: int, e: int) -> bool:
+    """The name at s:e is greeted or paused after (全院长您好, 连老板 你好), or sought (跟代经理说, 喂，车老板)."""
+    if _ADDRESS_AFTER.match(text, e):
+        return True
+    return bool(_SOUGHT_BY.search(text[max(0, s - 4):s].rstrip(" ，,")))
+
+
+_ADDRESS_AFTER = re.compile(r"\s*(?:[，,！!。.？?~～]|$)|\s*(?:您|你|侬|恁)好|\s+")
+_SOUGHT_BY = re.compile(r"(?:喂|您好|你好|跟|和|同|找|给|问|叫|让|请|对|帮|是)$")
 
 
 # What one does "to" (向) a superior: ask, report, apply.

@@ -57,9 +57,12 @@ _BEFORE_ADDRESS = re.compile(r"^" + _OPENERS + _ASKING_IS + r"(?:[^，,。？?�
 _BEFORE_ASKED = re.compile(r"^" + _OPENERS + _ASKING_IS + r"[^，,。？?！!]{1,30}的)$")
 # 您好 must be the greeting: in 王总您好像… it is 您 + 好像.
 # In a transcript a space after the name is the pause (喂 孙总 是 我).
-_AFTER_ADDRESS = re.compile(r"^(?:[，,！!。.？?…—~～\s]|、[^，,。？?！!\s、]{1,8}[，,！!]|$|(?:您|你|侬)好(?![像几多久些])|好[，,！!。~～\s]|好$|早|早上好|上午好|下午好|晚上好|"
+_AFTER_ADDRESS = re.compile(r"^(?:[，,！!。.？?…—~～\s]|、[^，,。？?！!\s、]{1,8}[，,！!]|$|(?:您|你|侬|恁)好(?![像几多久些])|好[，,！!。~～\s]|好$|早|早上好|上午好|下午好|晚上好|"
                             r"辛苦|久等|再见|放心|请|稍等|别担心|别着急|别急|莫着急|莫急|不着急|见谅|留步|慢走|过奖|"
                             r"(?:您|你)(?!好像|好几|好多|好久|好些))")
+# Greeted with their department first (成本合约部狄经理您好, 航空系的农主任您好): the one spoken to.
+_UNIT_BEFORE_GREETING = re.compile(r"^" + _OPENERS + r"[^，,。？?！!\s]{1,12}(?:部|科|处|室|中心|办|组|系|的|嘅)$")
+_GREETING_AFTER = re.compile(r"^\s*(?:您|你|侬|恁)好(?![像几多久些])")
 # Asking the listener for something puts the listener right after the verb: 麻烦店长跟老板娘说一声.
 _REQUEST_BEFORE = re.compile(r"(?:^|[，,\s])(?:麻烦|拜托|辛苦|劳驾|有劳)$")
 # An acknowledgement, thanks or apology run into the name (好的谭科长我今天下午就去)…
@@ -522,6 +525,9 @@ def _addressed(text: str, f: _Found, speaker: str = "unknown") -> bool:
         before = ""  # 钱总、孙工，…: the second of two addressed at once
     if _REQUEST_BEFORE.search(before):
         return True
+    if a == 0 and _GREETING_AFTER.match(after) and (
+            _UNIT_BEFORE_GREETING.match(before) or (f.prefix and re.fullmatch(_OPENERS + r"[^，,。？?！!\s]{0,6}", before))):
+        return True  # 计划采购部瞿主管您好: the department found with the name, more of it before
     if _BEFORE_ASKED.match(before) and _ASKED_ON_PHONE.match(after.lstrip(" ")):
         return True
     if _BEFORE_ADDRESS.match(before):

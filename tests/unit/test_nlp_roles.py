@@ -867,3 +867,23 @@ def test_round_twenty_one_whose_person_by_the_newest_label_guides(industry: str,
     a = analyze([Utterance(text, "customer")], on=dt.date(2026, 6, 1), industry=industry, models=False)
     found = {m.mention: m.role for m in a.mentions}
     assert any(k.endswith(mention.split("的")[-1].split("个")[-1]) and v == role for k, v in found.items()), found
+
+
+@pytest.mark.parametrize(
+    ("text", "industry", "expected"),
+    [
+        # surnames that are everyday words, as persons only when greeted or sought
+        ("全院长您好，我是上海牙管家软件的客户经理江淼。", "saas", [("全院长", "decision_maker", True)]),
+        ("喂司老板恁好我是郑州速派科际的小韩", "saas", [("司老板", "decision_maker", True)]),  # Hokkien / Henan 恁好
+        ("安校长，您好噻！我是遵义绿茵体育设施的小卯", "building_materials", [("安校长", "decision_maker", True)]),
+        ("连工带料，综合单价一百零五一平米。", "building_materials", []),
+        ("四月三号发大连总仓。", "building_materials", []),
+        ("车重唔好超过七公斤。", "mother_baby_retail", []),
+        # greeted with the department first
+        ("成本合约部狄经理您好，我是广东华幕幕墙工程的投标经理韩朔。", "building_materials", [("狄经理", "other", True)]),
+        ("计划采购部瞿主管您好～我是宁波速捷气动的小邰", "industrial_distribution", [("采购部瞿主管", "procurement", True)]),
+        ("我们采购部瞿主管您好像见过。", "industrial_distribution", []),
+    ],
+)
+def test_round_twenty_two_greeted_by_a_word_surname_or_after_the_department(text: str, industry: str, expected: list) -> None:
+    assert [(m, r, t) for m, r, t, *_ in roles(text, "rep", industry)] == expected
