@@ -1020,3 +1020,17 @@ def test_round_twenty_one_the_count_first_then_the_item() -> None:
         "想要一间数码钢琴教室", "四十台八十八键重锤数码钢琴", "再加一套教师主控系统"]
     assert needs("想要一间数码钢琴教室，两台坏了。") == ["想要一间数码钢琴教室"]
     assert needs("一台六千二，十二台七万四千四。") == []
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("这次计划新增二十四台喷气毛巾织机，门幅要三米四以上。", ["这次计划新增二十四台喷气毛巾织机", "门幅要三米四以上"]),
+    ("另采购一台口腔CBCT。", ["另采购一台口腔CBCT"]),
+    ("型材须为国内一线品牌，再生铝型材一律不接受。", ["型材须为国内一线品牌", "再生铝型材一律不接受"]),
+    ("再帮阿拉大儿子买部平衡车，三岁半。", ["再帮阿拉大儿子买部平衡车"]),
+    ("只能在电脑上用的就不考虑了。", ["只能在电脑上用的就不考虑了"]),
+    ("那种得一直开着电恼才能用的不中", ["那种得一直开着电恼才能用的不中"]),   # Henan 不中: no good
+    ("这个价格我们不接受。", []),
+    ("这个价格不中。", []),
+])
+def test_round_twenty_two_plans_counted_and_kinds_ruled_out(text: str, expected: list[str]) -> None:
+    assert needs(text) == expected
