@@ -62,6 +62,8 @@ _ACCEPTED_NEXT = re.compile(r"^[，,\s]*(?:那|我们|俺们|我哋|咱们|我|�
 # (俺想法儿匀匀, 我这边能从备用金里挪, 应该冒得问题, 贵一块就贵一块吧, 得嘞)
 _ACCEPTED_LATER = re.compile(r"认了|凑合吧|挤一挤|挤点|腾一点|问题(?:应该)?(?:不大|勿大|唔大)|应该(?:没|冇|冒得|冇得)问题|估计能(?:通过|批)"
                              r"|匀匀|匀一匀|匀一下|里挪|挪一挪|挪一点|挪点|得嘞|(?P<over>贵|超|多)(?P<by>[^，,。！!？?就]{1,4})就(?P=over)(?P=by)吧"
+                             # (原则上可以接受, 不过能接受, 超就超了, 可由…补足, 可在…中平衡; Whisper's 蒜啦 is 算啦)
+                             r"|(?<![不难])能接受|超就超了|多就多了|贵就贵了|补足|里补|中平衡|蒜啦"
                              r"|(?:^|[，,。\s])(?:好个|好啦|好吧|得|中|要得|行)(?=[，,。！!\s]|$)|就这么地|也将就|调剂|列支"
                              r"|差额[^，,。！!？?]{0,10}?(?:可以从|从|来补|补上|我同|我跟)")
 _PAST = r"(?:上次|上回|上趟|上一回|上一次|上个月|之前|以前|去年|上年|旧年|前年|前阵子|那次|听说|听讲)"
@@ -366,9 +368,14 @@ def _negated(clause: str, m: re.Match[str], phrase: str) -> bool:
     return False
 
 
-def _price_taken(text: str, i: int) -> bool:
-    """The price said in the clause ending at `i` is taken: in the next clause or later in the sentence."""
-    return _accepted_next(text, i) or bool(_ACCEPTED_LATER.search(squeeze(_sentence_rest(text, i))[0]))
+def _price_taken(text: str, start: int, i: int) -> bool:
+    """The price said in the clause text[start:i] is taken: by the clause itself (超就超了), the next
+    clause or later in the sentence."""
+    return bool(_SO_BE_IT.search(text, start, i)) or _accepted_next(text, i) or \
+        bool(_ACCEPTED_LATER.search(squeeze(_sentence_rest(text, i))[0]))
+
+
+_SO_BE_IT = re.compile(r"(?P<x>超|贵|多)就(?P=x)(?:了|吧)")
 
 
 def _accepted_next(text: str, i: int) -> bool:
@@ -428,7 +435,7 @@ def objection_clauses(text: str, pack: Pack, spans: list[Span] | None = None) ->
         if not _REPAIR.search(t) and _REPAIR_BEFORE.search(said_before):
             # 上回给俺们修那台隧道炉，工程师拖了十来天才来: the repair named just before
             strong = [("service", p) if k == "delivery" and "货" not in p else (k, p) for k, p in strong]
-        if any(k == "price" for k, _ in strong) and _price_taken(text, c.end):
+        if any(k == "price" for k, _ in strong) and _price_taken(text, c.start, c.end):
             strong = [(k, p) for k, p in strong if k != "price"]  # 一箱也就贵十五，中，就这么地: over, and taken
         for kind, phrase in strong:
             if kind not in seen:
@@ -455,7 +462,7 @@ def objection_clauses(text: str, pack: Pack, spans: list[Span] | None = None) ->
                     found = ("service", found[1]) if _WAITED.match(found[1]) else None
             if found is not None and not_ours and found[0] in ("other", "service") and not _OWN_DOUBT.search(found[1]):
                 found = None
-            if found is not None and found[0] == "price" and _price_taken(text, c.end):
+            if found is not None and found[0] == "price" and _price_taken(text, c.start, c.end):
                 found = None  # 超一万，那行吧，俺咬咬牙: over, and taken
         if found is None and "other" not in seen and i > 0 and spans[i - 1].sentence == c.sentence \
                 and _BARE_DECLINE.fullmatch(_TRAILER.sub("", t)) and _HAVE_IT.search(squeeze(spans[i - 1].text)[0]):

@@ -761,3 +761,17 @@ def test_round_twenty_one_price_said_and_price_taken(text: str, expected: list[s
 def test_round_twenty_one_heard_of_as_whisper_writes_it() -> None:
     assert "other" in types("八八折 也得 88万 还 超 十八万 呢 在说 俺 厅说 你们 这 模以人 用 一年 皮服 就 开列 了 是不是 真哩")
     assert types("我在大厅说了几句。") == []
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("二百一十三万，明显高于我们的预期。", ["price"]),
+    ("八十五万一？这个价整得有点凶喽。", ["price"]),
+    ("67.14w？？ 这个价我没法往上报", ["price"]),
+    ("五十八？俺现在拿的一箱才五十三，一箱差五块，不照不照。", ["price"]),
+    ("比我想的高一点，不过能接受。", []),
+    ("超了两万，这个价我们不能接受。", ["price"]),
+    ("超三万二……行吧，超就超了，年货不能断。", []),
+    ("一百八十六万，超出六万元，差额可由科室设备维护经费补足。", []),
+])
+def test_round_twenty_two_price_said_and_taken(text: str, expected: list[str]) -> None:
+    assert types(text) == expected
