@@ -256,3 +256,13 @@ def test_round_twenty_one_the_hour_set_for_the_rep_and_rides_along() -> None:
     assert kinds("俺下礼拜二跟着头一批货一块儿过去，顺便做个培训。", "rep", on) == [("promised", "2026-06-09")]
     assert kinds("设备需在六月上旬完成安装验收。", "customer", on) == [("expected", "2026-06-10")]
     assert kinds("五月底之前把九家店的老会员导进去。", "rep", dt.date(2026, 5, 12)) == [("promised", "2026-05-31")]
+
+
+def test_round_twenty_two_a_training_visit_and_henan_mingge() -> None:
+    on = dt.date(2026, 6, 3)
+    # a visit to train or survey is the rep's day, no promise (the guides since holdout20); bringing the contract is one
+    assert kinds("好嘞那俺下礼拜二去总站给康站长他们培训一下咋用", "rep", on) == [("other", "2026-06-09")]
+    assert kinds("好的。下周三我带工程师到院，与佘主任一起现场勘查机房。", "rep", on) == [("other", "2026-06-10")]
+    assert kinds("好，明个上午俺带合同过去，顺便跟储师傅认认路。", "rep", on) == [("promised", "2026-06-04")]
+    assert kinds("明个上午俺在肥东那边学校，你下午三点以后来。", "customer", on) == [("expected", "2026-06-04")]
+    assert kinds("明个月再说。", "customer", on) == []
