@@ -5,6 +5,7 @@ quote of the same unit (never with the deal's total in crm_quotes).
 from __future__ import annotations
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
@@ -26,7 +27,8 @@ def analysed(backend, sessions, world, segments) -> tuple[int, str]:
 
 
 def _radar(sessions, backend, customer_id):
-    today = dt.datetime.now(dt.timezone.utc).date()
+    # The week is the customer's local one: from 16:00 UTC on a Sunday, Shanghai is already in the next week.
+    today = dt.datetime.now(ZoneInfo("Asia/Shanghai")).date()
     with sessions() as s:
         facts = customer_facts(s, customer_id, "Asia/Shanghai")
         return radar_inputs(s, facts, iso_week(today), chain_reached=1)
