@@ -199,11 +199,12 @@ NOT_A_SURNAME = frozenset("在再的得地是事有又也那哪么吗嘛呢了�
                            "隔")  # 隔天, 隔壁, Hokkien 隔工 (the next day): no 葛工
 # A misheard name only for a personal title: 采购 or 财务 after a stray character is an activity.
 _SOUND_WORD_MIN_FREQ = 300
-_PERSONAL_TITLE = re.compile(r"(?:总|工|长|任|理|师|姐|哥|监|板|董|管|秘书|会计)$")
+_PERSONAL_TITLE = re.compile(r"(?:总|工|长|任|理|师|姐|哥|监|板|董|管|秘书|会计|女士|先生)$")
 # …and only where people are named: at a clause start, after a verb that governs a person or a
 # possessive, or before an address or a report (下物工程师 is 下午 + 工程师, nobody named 吴).
-# Cantonese 同 / 揾 (with, find) and 喺 / 睇 (at, look) name people as 跟 / 找 and 在 / 看 do.
-_NAMED_BEFORE = re.compile(r"(?:^|[\s，,。.！!？?、：:；;]|喂|您好|你好|跟|和|同|给|找|揾|问|叫|让|请|向|对|帮|的|们|是)$")
+# Cantonese 同 / 揾 (with, find) and 喺 / 睇 (at, look) name people as 跟 / 找 and 在 / 看 do; 还有 adds one
+# to a list of them (跟亢工还有季主冷对一下).
+_NAMED_BEFORE = re.compile(r"(?:^|[\s，,。.！!？?、：:；;]|喂|您好|你好|跟|和|同|还有|给|找|揾|问|叫|让|请|向|对|帮|的|们|是)$")
 _NAMED_AFTER = re.compile(r"^(?:[\s，,。.！!？?：:；;]|$|您|你|说|那边|这边|的|吗|嘛|好|他|她|也|都|在|喺|要|让|同意|觉得|负责|"
                           r"确认|对一|睇|看)")
 
@@ -348,4 +349,65 @@ def _with_misheard(text: str, found: list[PersonSpan], titles: Collection[str], 
         extra.append(PersonSpan(start, e, s, surname, title, p.group("prefix") if p else None,
                                 text[start:s] + surname + title))
         taken.append((s, e))
+    extra += _placed_misheard(text, taken, key, prefixes if isinstance(prefixes, tuple) else tuple(prefixes), freq)
     return sorted([*found, *extra], key=lambda f: f.start) if extra else found
+
+
+@lru_cache(maxsize=64)
+def _placed_pattern(prefixes: tuple[str, ...]) -> re.Pattern[str] | None:
+    """A department and what joins it to its person (财务的, 技术部嘅), read forwards."""
+    departments = sorted({p for p in prefixes if _DEPARTMENT_END.search(p) or p in ("财务", "会计")},
+                         key=lambda p: (-len(p), p))
+    if not departments:
+        return None
+    return re.compile("(?P<prefix>" + "|".join(map(re.escape, departments)) + f")\\s*(?:{POSSESSIVE})\\s*")
+
+
+# How a person after their department is addressed, beside the pack's titles (财务的詹小姐, 后厨的顾师傅).
+_PLACED_ADDRESS = ("小姐", "阿姨", "大姐", "阿姐", "姑娘", "师傅")
+
+
+@lru_cache(maxsize=64)
+def _placed_titles_by_sound(titles: tuple[str, ...]) -> dict[tuple[str, ...], str]:
+    """Titles of two characters or more and the forms of address, by their exact and accent-folded sounds."""
+    from nlp.pinyin import fuzzy_syllable, syllables
+
+    out = {k: t for k, t in _titles_by_sound(titles).items() if len(k) >= 2}
+    for t in _PLACED_ADDRESS:
+        out.setdefault(syllables(t), t)
+    for t in _PLACED_ADDRESS:
+        out.setdefault(tuple(map(fuzzy_syllable, syllables(t))), t)
+    return out
+
+
+def _placed_misheard(text: str, taken: list[tuple[int, int]], titles: tuple[str, ...], prefixes: tuple[str, ...],
+                     freq: Mapping[str, int]) -> list[PersonSpan]:
+    """A name right after its department whose surname and title were both misheard (财务的粘小界 for
+    财务的詹小姐): the department and 的 say a person comes next, so the title's sound alone names one —
+    a title of two characters or more, as said no dictionary word."""
+    from nlp.pinyin import fuzzy_syllable, syllables
+
+    placed = _placed_pattern(prefixes)
+    if placed is None or not any(w in text for w in ("的", "嘅", "个", "得", "德", "地", "格", "额")):
+        return []
+    title_sound = _placed_titles_by_sound(titles)
+    out: list[PersonSpan] = []
+    for m in placed.finditer(text):
+        s = m.end()
+        if s >= len(text) or not "\u4e00" <= text[s] <= "\u9fff" or text[s] in NOT_A_SURNAME or \
+                any(a <= s < b for a, b in taken):
+            continue
+        for n in sorted({len(k) for k in title_sound}, reverse=True):
+            window = text[s + 1:s + 1 + n]
+            if len(window) < n or not all("\u4e00" <= c <= "\u9fff" for c in window):
+                continue
+            title = title_sound.get(syllables(window)) or title_sound.get(tuple(map(fuzzy_syllable, syllables(window))))
+            if title is None or window == title or freq.get(text[s:s + 1 + n]) or \
+                    (freq.get(window) or 0) >= _SOUND_WORD_MIN_FREQ:
+                continue
+            surname = text[s] if text[s] in SURNAMES else surname_by_sound().get(syllables(text[s])[0], text[s])
+            out.append(PersonSpan(m.start(), s + 1 + n, s, surname, title, m.group("prefix"),
+                                  text[m.start():s] + surname + title))
+            taken.append((s, s + 1 + n))
+            break
+    return out

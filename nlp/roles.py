@@ -76,9 +76,10 @@ _NOT_VOCATIVE_AFTER = re.compile(r"^(?:说|讲|话|那边|这边|那里|的|也|
 # customer's boss is 你们老板, 你跟老板…
 _REP_ASKS_OWN = re.compile(r"(?:请示|报批)(?:一下|下)?(?:我们|阿拉|我哋)?$")
 # 额 / 俺 are 我 in northern speech, 搵 / 揾 Cantonese 找 (额回去跟老板磨一磨, 我要返去搵老板签字); 窝 / 涡 / 倭 / 斡
-# are 我 misheard.
-_REP_I_ASK = re.compile(r"(?:我|额|俺|窝|涡|倭|斡)(?!们|哋)(?:(?:帮|替|给)(?:你|您|侬)|[^你您侬，,。？?！!]){0,8}(?:跟|同|问|问下|问问|让|叫|找|搵|揾)"
-                        r"(?:我们|阿拉|我哋)?$|(?:回去|返去|回公司)(?:再)?(?:跟|同|问|找|搵|揾)$")
+# are 我 misheard, and so are 根 / 羹 / 更 跟 (价格我根老板磨了一下).
+_REP_I_ASK = re.compile(r"(?:我|额|俺|窝|涡|倭|斡)(?!们|哋)(?:(?:帮|替|给)(?:你|您|侬)|[^你您侬，,。？?！!]){0,8}"
+                        r"(?:跟|根|羹|更|同|问|问下|问问|让|叫|找|搵|揾)"
+                        r"(?:我们|阿拉|我哋)?$|(?:回去|返去|回公司)(?:再)?(?:跟|根|羹|同|问|找|搵|揾)$")
 # …and only a rep's superiors and back office are asked so (我跟店长对接 is the customer's store manager).
 _REP_SUPERIORS = frozenset({"老板", "大老板", "老总", "老细", "领导", "经理", "区域经理", "大区经理", "总监", "财务",
                             "总经理", "厂长"})
@@ -118,6 +119,8 @@ _SELF_PLAIN = re.compile(r"我(?![们哋])(?:就|呢)?(?P<place>[^，,。.？?�
 _SUMMONED = re.compile(r"^(?:过来|过去|来|去|一起|一块|他|她|(?:跟|同|和|给|帮)(?:你|您|侬))")
 _SELF_DUTY = re.compile(r"(?:我|本人)(?:这边|呢)?(?:主要)?(?:是)?(?:负责|管)(?P<what>[^，,。.？?！!的]{2,4}?)(?:的|这块|这一块|方面|工作|[，,。.？?！!]|$)")
 _NOT_A_PERSON_AFTER = re.compile(r"^(?:费|价|款|成本|预算|合同|流程|系统|部|处|科|室|中心|办)")  # 品控部: a department
+# 总工 before an amount is 总共 as Whisper writes it, or a homophone read as the title (总公十一万六): a total.
+_TOTAL_AMOUNT_AFTER = re.compile(r"(?:[零一二两三四五六七八九十百千万]|[0-9])")
 # The rep's own side, asked or told by the rep: 跟服务经理协调, 跟领导申请, 我们产品经理.
 # A bare 财务 / 会计 / 出纳 is an office (no labelled set but the two oldest names one as a person).
 _DEPARTMENT_WORDS = frozenset({"财务", "会计", "出纳"})
@@ -701,6 +704,8 @@ def roles_in(
             continue  # 劳保、五金、电工: a list of product lines
         if f.surname is None and _NOT_A_PERSON_AFTER.match(text[f.end:]):
             continue  # 运维费, 采购价: the title names a cost, not a person
+        if f.text == "总工" and _TOTAL_AMOUNT_AFTER.match(text, f.end):
+            continue
         if speaker == "rep" and (f.surname is None or f.title in _NICKS) and _SELF_INTRO.search(clause_before):
             continue  # 我是远景数字教育的项目经理, 我系…嘅阿杰: the rep's own title or name
         role = _role_of(f, pack, text[max(0, f.start - 12):f.start])

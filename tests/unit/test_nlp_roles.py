@@ -129,6 +129,20 @@ def test_people_the_rep_addresses_took_part(text: str, industry: str, mention: s
         # A deputy head decides with the head (labels: decision_maker); 分管院长 still approves.
         ("还有我们分管的副院长问能不能改期。", "customer", "medical_devices", [("副院长", "decision_maker", False)]),
         ("我找财务的曾姐安排付款。", "customer", "medical_devices", [("财务的曾姐", "finance", False)]),
+        # Surname and title both misheard right after a department and its 的: the place names a person.
+        ("合同寄给财务的粘小界。", "customer", "medical_devices", [("财务的詹小姐", "finance", False)]),
+        ("合同发财务部的沿小解。", "customer", "saas", [("财务部的闫小姐", "finance", False)]),
+        # A greeted surname or 先生 misheard.
+        ("星女士您好，我是童安母婴的客服小柚。", "rep", "mother_baby_retail", [("邢女士", "other", True)]),
+        ("喂，孟向生吧？我是临沂的小刁。", "rep", "building_materials", [("孟先生", "other", True)]),
+        # 还有 adds a person to those one meets.
+        ("下周一我过去跟亢工还有季主冷对一下。", "rep", "industrial_distribution",
+         [("亢工", "technical", False), ("季主任", "other", False)]),
+        # 总工 before an amount is 总共, said or misheard (总公 → 总工).
+        ("水处理系统一套六十五万，总公三百三十八万六。", "customer", "medical_devices", []),
+        ("总工一百零九万，算低了。", "customer", "building_materials", []),
+        # The rep's own boss, 跟 misheard (根 / 羹).
+        ("价格我根老板磨了一下，总共十六万五。", "rep", "education_equipment", []),
     ],
 )
 def test_misheard_names(text: str, speaker: str, industry: str, expected: list) -> None:
