@@ -139,7 +139,7 @@ def test_people_the_rep_addresses_took_part(text: str, industry: str, mention: s
         ("下周一我过去跟亢工还有季主冷对一下。", "rep", "industrial_distribution",
          [("亢工", "technical", False), ("季主任", "other", False)]),
         # 总工 before an amount is 总共, said or misheard (总公 → 总工).
-        ("水处理系统一套六十五万，总公三百三十八万六。", "customer", "medical_devices", []),
+        ("接头每对三十五，按四百对计，一万四千，总公十一万六千四。", "customer", "industrial_distribution", []),
         ("总工一百零九万，算低了。", "customer", "building_materials", []),
         # The rep's own boss, 跟 misheard (根 / 羹).
         ("价格我根老板磨了一下，总共十六万五。", "rep", "education_equipment", []),
