@@ -206,7 +206,12 @@ _PERSONAL_TITLE = re.compile(r"(?:总|工|长|任|理|师|姐|哥|监|板|董|�
 # to a list of them (跟亢工还有季主冷对一下).
 _NAMED_BEFORE = re.compile(r"(?:^|[\s，,。.！!？?、：:；;]|喂|您好|你好|跟|和|同|还有|给|找|揾|问|叫|让|请|向|对|帮|的|们|是)$")
 _NAMED_AFTER = re.compile(r"^(?:[\s，,。.！!？?：:；;]|$|您|你|说|那边|这边|的|吗|嘛|好|他|她|也|都|在|喺|要|让|同意|觉得|负责|"
-                          r"确认|对一|睇|看)")
+                          r"确认|对一|睇|看|休息|请假|值班|出差|不在|有空|上班|下班)")
+
+
+# A weekday ends right before the name (下周二亓主人, 下个礼拜一荀主人): its numeral is the day's, whatever word
+# it and the surname sound like (二期, 依循).
+_DAY_BEFORE = re.compile(r"(?:周|礼拜|星期)\s*[一二三四五六七日天]\s*$")
 
 
 @lru_cache(maxsize=1)
@@ -337,7 +342,7 @@ def _with_misheard(text: str, found: list[PersonSpan], titles: Collection[str], 
         named_both = m.group("a") is None and bool(_NAMED_BEFORE.search(text, 0, s)) and bool(_NAMED_AFTER.match(text[e:e + 4]))
         # (和段宫确认 sounds like 河段 too; named on both sides it is 和 + 段工.)
         if not named_both and ((e - s == 2 and syllables(text[s:e]) in sounds) or (
-                s > 0 and syllables(text[s - 1:s + 1]) in sounds)):
+                s > 0 and syllables(text[s - 1:s + 1]) in sounds and not _DAY_BEFORE.search(text, 0, s))):
             continue
         p = before.search(text, max(0, s - 16), s) if before is not None else None
         if p is None and not (_NAMED_BEFORE.search(text, 0, s) or _NAMED_AFTER.match(text[e:e + 4])):

@@ -631,6 +631,10 @@ def _duty_role(what: str, pack: Pack) -> str | None:
     return None
 
 
+# Whisper's 跟 before a name (顺便根耿师傅点点数, 价格我羹老板…): the rules that ask who one goes to read it as 跟.
+_GEN_BEFORE_NAME = re.compile(r"[根羹](?=\s*(?:[" + "".join(sorted(SURNAMES)) + r"]|老板|领导|经理))")
+
+
 def roles_in(
     text: str,
     speaker: str,
@@ -643,6 +647,8 @@ def roles_in(
     """Every decision-chain person named in one utterance, with took-part evidence."""
     out: list[RoleMention] = []
     seg = seg or segmenter_for(pack)
+    if "根" in text or "羹" in text:
+        text = _GEN_BEFORE_NAME.sub("跟", text)  # same length: every offset holds
     # Found in the text without word spaces and with misheard departments and titles read as the
     # pack's words, reported as said; every other rule reads the text as said (a space after a
     # name is the pause of an address).

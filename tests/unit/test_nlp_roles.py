@@ -141,6 +141,9 @@ def test_people_the_rep_addresses_took_part(text: str, industry: str, mention: s
         # 总工 before an amount is 总共, said or misheard (总公 → 总工).
         ("接头每对三十五，按四百对计，一万四千，总公十一万六千四。", "customer", "industrial_distribution", []),
         ("总工一百零九万，算低了。", "customer", "building_materials", []),
+        # A person after a weekday, or sought by a misheard 跟.
+        ("下个礼拜一荀主人休息，你礼拜二来。", "customer", "medical_devices", [("荀主任", "other", False)]),
+        ("顺便根耿师傅点点数。", "rep", "fmcg_distribution", [("耿师傅", "other", False)]),
         # The rep's own boss, 跟 misheard (根 / 羹).
         ("价格我根老板磨了一下，总共十六万五。", "rep", "education_equipment", []),
     ],
