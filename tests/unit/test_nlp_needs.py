@@ -1031,6 +1031,12 @@ def test_round_twenty_one_the_count_first_then_the_item() -> None:
     ("那种得一直开着电恼才能用的不中", ["那种得一直开着电恼才能用的不中"]),   # Henan 不中: no good
     ("这个价格我们不接受。", []),
     ("这个价格不中。", []),
+    # …那种 ruled out, 莫报 / 别给我报, and the formal 不予考虑
+    ("投影仪那种就甭提了，学生反映看着晃眼。", ["投影仪那种就甭提了"]),
+    ("手摇的那种就莫报了，护工摇不动。", ["手摇的那种就莫报了"]),
+    ("那种板式的别给我报。", ["那种板式的别给我报"]),
+    ("试剂必须是开放的，封闭系统不予考虑。", ["试剂必须是开放的", "封闭系统不予考虑"]),
+    ("那种价格也太高了。", []),
 ])
 def test_round_twenty_two_plans_counted_and_kinds_ruled_out(text: str, expected: list[str]) -> None:
     assert needs(text) == expected
