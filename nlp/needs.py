@@ -285,9 +285,12 @@ _HYPOTHETICAL = re.compile(r"如果|要是(?<![主只还紧重需]要是)|[耀�
 # A clause that sets a condition (如果你们能做到，…) makes the next one hypothetical — unless it only
 # hedges politely (如果可以的话，我们希望下周能到).
 _CONDITION = re.compile(r"如果|假如|" + IN_CASE + r"|要是(?<![主只还紧重需]要是)|[耀腰妖]是|假设|若是|倘若")
+# …or only waits for the deal's approval (要是能过，电缆三月二十号前得送到工地): what follows is the customer's term.
+_IF_APPROVED = re.compile(r"(?:如果|要是|若是|假如)(?:这个|项目|预算|上面|领导|院里|会上)?(?:能够?|可以)?(?:过|批|通过|批下来|定下来)"
+                          r"(?:了|的话)?[，,\s]*$")
 _HEDGE = re.compile(r"(?:如果|要是)?(?:可以|方便|能|行|允许)的话|如果(?:可以|方便|能行)[，,\s]*$")
 _PROCESS = re.compile(r"商量|请示|汇报|打(?:个)?报告|问问|研究一下|讨论|开会|走流程|(?<![全业])流程|审批|申请|想想|核实|内部|比较一下|对比一下|签字|上会|招标|"
-                      r"考虑一下|评估一下|报备|走个|立项|提需求|比价|过来|讲一下|介绍一下|演示|交流|拜访|见面|参观|考察|咨询|完成采购|(?<!安装)(?<!完成)(?<!到货)(?<!完工)验收|评估|"
+                      r"考虑一下|评估一下|报备|走个|立项|提需求|比价|过来|讲一下|介绍一下|演示|交流|拜访|见面|参观|考察|咨询|完成采购|(?<!安装)(?<!完成)(?<!到货)(?<!完工)(?<!预)验收|评估|"
                       r"能耗测试|办公会|董事会|例会|党委会|集中采购|政府采购|走.{0,6}采购|批准|定标")
 _SENT_OVER = re.compile(r"[发送寄调拿带运步].{0,6}过来")  # goods coming over, not a visit
 _ERRAND = re.compile(r"(?<!前打)(?<!前先打)(?<!前来)(?<!前通知)(?<!前打个)(?<!前打只)(?<!前打通)电话(?!.{0,3}前)|备注|发票|抬头|开票|税号|盖章|快递|单号|对账|收据|地址|微信|邮箱|名片|停车|几点|(?:有|没|什么|啥|约个?|定个?|哪个|留出?)时间|时间是|有空|方便(?<!不方便)|会议|资料|彩页|"
@@ -557,7 +560,7 @@ def needs_in(text: str, speaker: str, pack: Pack, ref: str | None = None,
         # 我四个店一个月走八百箱 in a price complaint: volume as leverage, not a need
         cue = is_need(said, speaker, pack, usage=not objecting)
         if cue is not None and i > 0 and parts[i - 1].sentence == c.sentence and _CONDITION.search(parts[i - 1].text) \
-                and not _HEDGE.search(parts[i - 1].text):
+                and not _HEDGE.search(parts[i - 1].text) and not _IF_APPROVED.search(parts[i - 1].text):
             cue = None  # 如果你们能做到，我们就要一百台: the consequent of a condition is hypothetical too
         nxt = parts[i + 1] if i + 1 < len(parts) and parts[i + 1].sentence == c.sentence else None
         if cue is not None and nxt is not None and _DEFERRED.search(nxt.text):

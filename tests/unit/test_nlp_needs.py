@@ -1037,6 +1037,12 @@ def test_round_twenty_one_the_count_first_then_the_item() -> None:
     ("那种板式的别给我报。", ["那种板式的别给我报"]),
     ("试剂必须是开放的，封闭系统不予考虑。", ["试剂必须是开放的", "封闭系统不予考虑"]),
     ("那种价格也太高了。", []),
+    # the deal's approval as the condition: what follows is the customer's term
+    ("如果能过，设备要在四月二十号之前装机。", ["设备要在四月二十号之前装机"]),
+    ("要是能过，电缆三月二十号前得送到工地。", ["电缆三月二十号前得送到工地"]),
+    ("如果你们能做到，我们就要一百台。", []),
+    # a pre-acceptance by a date is a deadline, not the buying process
+    ("明年三月一号之前，设备必须完成预验收。", ["设备必须完成预验收"]),
 ])
 def test_round_twenty_two_plans_counted_and_kinds_ruled_out(text: str, expected: list[str]) -> None:
     assert needs(text) == expected
