@@ -189,6 +189,10 @@ _WANTED_AFTER = re.compile(r"^(?:买|上|用|换|采购|配|装|挂|贴|做|建|
 _COUNTED_WANT = re.compile(rf"(?<![需主重想只不总紧])要(?!是|不|了|过|\s)(?!(?:再|先|还)?(?:赶|接|出|开|新开|倒|搞|办|改造))(?:[^，,。.！!？?了过]{{0,12}}?)"
                            rf"(?<![0-9一二两三四五六七八九十百千万第每钱]){_NUM}+(?:{_ORDER_MEASURE}|樘|扇|间)"
                            r"(?!小时|个?月|个?星期|个?礼拜|钟|工作日|人|天|日|年|周|次|点|左右就)")
+# 另外要个喂奶枕, 我还要个婴儿床: one item wanted, named to the clause's end (not 要个说法, 要个准数).
+_ITEM_WANTED = re.compile(r"(?<![需主重只不总紧])要(?:一)?(?:个|只|台|套|张|部|款)"
+                          r"(?!说法|准话|态度|交代|解释|答复|回复|结果|准信|准数|价|发票|电话|名片|时间|地址|联系方式|微信|方案|报价|合同|人|面子|把|[0-9一二两三四五六七八九十几半]|礼拜|星期|月)"
+                          r"[\u4e00-\u9fffA-Za-z0-9]{2,8}[哈啊呀嘛吧喇啦]?[\s，,。.！!]*$")
 _HEARD_QUANTITY = re.compile(r"^[0-9二两三四五六七八九十百千万][0-9一二两三四五六七八九十百千万]*(?![0-9一二两三四五六七八九十百千万块元毛分角])[\u4e00-\u9fff]\s*[，,。.！!？?]?\s*$")
 _FEATURE_QUESTION = re.compile(r"(?:能|支持|可以|有|带|兼容|对接|适配|符合|达到).{0,12}(?:吗|么|没有|没)\s*[？?]?\s*$")
 # The customer telling the vendor what to deliver: 你们先发十台过来, 你们下周三前送到, 侬…寄过来,
@@ -349,7 +353,7 @@ def _cue(clause: str, speaker: str, pack: Pack, usage: bool = True) -> str | Non
         rest = clause[m.end():]
         if _WANTED_AFTER.match(rest) or _BUY_AFTER.match(rest) or (words and words.match(rest)) or _HEARD_QUANTITY.match(rest):
             return "要"
-    if _COUNTED_WANT.search(clause):
+    if _COUNTED_WANT.search(clause) or _ITEM_WANTED.search(clause):
         return "要"
     if words and words.search(clause) and _FEATURE_QUESTION.search(clause):
         return "?"

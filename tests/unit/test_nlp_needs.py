@@ -1041,6 +1041,11 @@ def test_round_twenty_one_the_count_first_then_the_item() -> None:
     ("如果能过，设备要在四月二十号之前装机。", ["设备要在四月二十号之前装机"]),
     ("要是能过，电缆三月二十号前得送到工地。", ["电缆三月二十号前得送到工地"]),
     ("如果你们能做到，我们就要一百台。", []),
+    # one item wanted, named to the clause's end
+    ("另外要个喂奶枕，要可以拆洗。", ["另外要个喂奶枕", "要可以拆洗"]),
+    ("我还要个婴儿床。", ["我还要个婴儿床"]),
+    ("这事你得给我要个说法。", []),
+    ("这个要个三四天吧。", []),
     # a pre-acceptance by a date is a deadline, not the buying process
     ("明年三月一号之前，设备必须完成预验收。", ["设备必须完成预验收"]),
 ])
