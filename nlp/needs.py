@@ -129,7 +129,7 @@ _CUE_BODY = (
     # 产水每小时最少一千五百升, 每分钟最少要包60袋: the least the goods must do
     rf"最少(?:要|得)?(?=[\u4e00-\u9fff]{{0,2}}{_NUM})|"
     r"(?:要|得|必须|务必)控制在|(?:要|得|必须)(?:跟|和|与).{1,8}(?:一致|一样|相同|匹配|配套)|"
-    r"(?:最|顶)(?:晚|迟)[^，,。！!？?]{0,8}?(?:要|得|必须|一定要)|最(?:晚|迟)(?![^，,。！!？?]{0,3}(?:推|改|延))[^，,。！!？?]{0,10}?(?:送到|到货|交货|上架|进仓|入仓|铺到|铺货|送埋|送嚟|装晒|装埋)|"
+    r"(?:最|顶)(?:晚|迟)[^，,。！!？?]{0,8}?(?:要|得|必须|一定要)|最(?:晚|迟)(?![^，,。！!？?]{0,3}(?:推|改|延))[^，,。！!？?]{0,10}?(?:送到|到货|交货|上架|进仓|入仓|铺到|铺货|送埋|送嚟|装晒|装埋|到(?:院|厂|店|校|场|位|齐)|装好|装完|上线|开通|交付)|"
     # 要听日送到, 得下周二前到货: a deadline named by its day, without 之前.
     r"(?:要|得|必须|一定要|务必)(?:在)?(?:今天|今日|明天|明日|听日|后天|后日|(?:下|这|本)?(?:周|礼拜|星期)[一二三四五六日天]|"
     r"(?:[0-9一二三四五六七八九十]{1,2}月)?[0-9一二三四五六七八九十]{1,3}[号日]|月底|月初)(?:之前|以前|前|进前)?"
@@ -290,8 +290,8 @@ _HYPOTHETICAL = re.compile(r"如果|要是(?<![主只还紧重需]要是)|[耀�
 # hedges politely (如果可以的话，我们希望下周能到).
 _CONDITION = re.compile(r"如果|假如|" + IN_CASE + r"|要是(?<![主只还紧重需]要是)|[耀腰妖]是|假设|若是|倘若")
 # …or only waits for the deal's approval (要是能过，电缆三月二十号前得送到工地): what follows is the customer's term.
-_IF_APPROVED = re.compile(r"(?:如果|要是|若是|假如)(?:这个|项目|预算|上面|领导|院里|会上)?(?:能够?|可以)?(?:过|批|通过|批下来|定下来)"
-                          r"(?:了|的话)?[，,\s]*$")
+_IF_APPROVED = re.compile(r"(?:如果|要是|若是|假如)\s*(?:这个|项目|预算|上面|领导|院里|会上)?(?:能够?|可以)?\s*(?:过|批|通过|批下来|定下来|得|整|做)"
+                          r"\s*(?:了|的话)?[，,\s]*$")
 _HEDGE = re.compile(r"(?:如果|要是)?(?:可以|方便|能|行|允许)的话|如果(?:可以|方便|能行)[，,\s]*$")
 _PROCESS = re.compile(r"商量|请示|汇报|打(?:个)?报告|问问|研究一下|讨论|开会|走流程|(?<![全业])流程|审批|申请|想想|核实|内部|比较一下|对比一下|签字|上会|招标|"
                       r"考虑一下|评估一下|报备|走个|立项|提需求|比价|过来|讲一下|介绍一下|演示|交流|拜访|见面|参观|考察|咨询|完成采购|(?<!安装)(?<!完成)(?<!到货)(?<!完工)(?<!预)验收|评估|"
@@ -492,9 +492,17 @@ def _pieces(span: Span, pack: Pack) -> list[tuple[int, int]]:
 _HOKKIEN_WANT = re.compile(r"(?<![食所情贪求])欲(?![望速])")
 
 
+# …and so is 愛 (变频器愛有恒压供水功能, 进前愛装好): a Simplified transcript writes 爱 for love. Hokkien 上迟 is 最迟.
+_HOKKIEN_MUST = re.compile(r"愛(?=[\u4e00-\u9fff])")
+
+
 def _as_mandarin(said: str) -> str:
     """The clause as the need cues read it (same length: offsets stay)."""
-    return _HOKKIEN_WANT.sub("要", said) if "欲" in said else said
+    if "欲" in said:
+        said = _HOKKIEN_WANT.sub("要", said)
+    if "愛" in said:
+        said = _HOKKIEN_MUST.sub("要", said)
+    return said.replace("上迟", "最迟") if "上迟" in said else said
 
 
 # The customer's own size: 我们在成都有15家干洗店, 阮合作社有三百二十户茶农, 我哋喺广州开咗四间诊所.
