@@ -82,7 +82,7 @@ _CUE_BODY = (
     r"不[\u4e00-\u9fff]{1,6}不(?:行|得行|可以)(?=[\s，,。！!]|$)|还差(?![0-9一二两三四五六七八九十百千万点多少]|一点|.多)|(?:我们|俺们|阿拉)?也要\s*[，,。！!]?$|"
     r"能(?:长期|稳定|按时|及时)?供(?:应|货)吗|先(?:拿|要|来|订|进|放|发|送|备|配|试)[0-9一二两三四五六七八九十百千万]|"
     # 头批三百二十箱, 首单就要三百盒: the first order's size.
-    rf"(?:首单|首批|头批|第一批)(?:就|先)?(?:要|订|拿|进|配|来)?{_NUM}+{_ORDER_MEASURE}|(?:勿要|不要|别)太(?!贵|便宜|担心|着急|急|客气|麻烦)|"
+    rf"(?:首单|首批|头批|头一批|第一批)(?:就|先)?(?:要|订|拿|进|配|来)?{_NUM}+{_ORDER_MEASURE}|(?:勿要|不要|别)太(?!贵|便宜|担心|着急|急|客气|麻烦)|"
     r"不低于|不超过|不高于|不少于|不小于|不大于|不短于|不窄于|不得(?:低于|高于|超过|少于|小于|大于)|要能|得能|要有(?!点|些)|得有(?!点|些)|要带(?![^，,。！!？?]{0,6}[去来])|要支持|要兼容|要符合|得符合|都得|"
     # 得 the modal (děi), not the complement after a verb (拿得到, 卖得最好); an adverb may come
     # between (也得一块儿配上); 整不了 is "cannot", not a requirement.
@@ -543,7 +543,8 @@ def needs_in(text: str, speaker: str, pack: Pack, ref: str | None = None,
     asr_spaced = word_spaced(text)
     for i, c in enumerate(parts):
         spaced = " " in c.text.strip()
-        if (c.start, c.end) in objecting and not spaced:
+        if (c.start, c.end) in objecting and not spaced and not _RULED_OUT.search(_as_mandarin(squeeze(c.text)[0])):
+            # (a kind ruled out, 那种一压就鼓包的莫拿来, is a need whatever complaint it carries)
             previous_was_need = False
             continue  # a long transcript clause can object and state a need (必须是正经304的…上次…退货)
         if spaced and asr_spaced:

@@ -1046,6 +1046,9 @@ def test_round_twenty_one_the_count_first_then_the_item() -> None:
     ("变频器愛有恒压供水功能。", ["变频器愛有恒压供水功能"]),
     ("设备最晚四月二十号前到院，五一前后是急诊的高峰。", ["设备最晚四月二十号前到院"]),
     ("如果得，七月二十号之前要装好。", ["七月二十号之前要装好"]),
+    # a kind ruled out in a clause that also complains, and 头一批 as the first order's size
+    ("耐压要到四十个兆帕，那种一压就鼓包的莫拿来。", ["耐压要到四十个兆帕", "那种一压就鼓包的莫拿来"]),
+    ("头一批四十吨，月底前得到厂。", ["头一批四十吨", "月底前得到厂"]),
     # one item wanted, named to the clause's end
     ("另外要个喂奶枕，要可以拆洗。", ["另外要个喂奶枕", "要可以拆洗"]),
     ("我还要个婴儿床。", ["我还要个婴儿床"]),
