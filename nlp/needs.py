@@ -82,7 +82,7 @@ _CUE_BODY = (
     r"不[\u4e00-\u9fff]{1,6}不(?:行|得行|可以)(?=[\s，,。！!]|$)|还差(?![0-9一二两三四五六七八九十百千万点多少]|一点|.多)|(?:我们|俺们|阿拉)?也要\s*[，,。！!]?$|"
     r"能(?:长期|稳定|按时|及时)?供(?:应|货)吗|先(?:拿|要|来|订|进|放|发|送|备|配|试)[0-9一二两三四五六七八九十百千万]|"
     # 头批三百二十箱, 首单就要三百盒: the first order's size.
-    rf"(?:首单|首批|头批|头一批|第一批)(?:就|先)?(?:要|订|拿|进|配|来)?{_NUM}+{_ORDER_MEASURE}|(?:勿要|不要|别)太(?!贵|便宜|担心|着急|急|客气|麻烦)|"
+    rf"(?:首单|首批|头批|头一批|第一批)(?:就|先)?(?:要|订|拿|进|配|来)?{_NUM}+{_USAGE_MEASURE}(?!\s*(?:不行|太多|不要|不用|唔得|勿要))|(?:勿要|不要|别)太(?!贵|便宜|担心|着急|急|客气|麻烦)|"
     r"不低于|不超过|不高于|不少于|不小于|不大于|不短于|不窄于|不得(?:低于|高于|超过|少于|小于|大于)|要能|得能|要有(?!点|些)|得有(?!点|些)|要带(?![^，,。！!？?]{0,6}[去来])|要支持|要兼容|要符合|得符合|都得|"
     # 得 the modal (děi), not the complement after a verb (拿得到, 卖得最好); an adverb may come
     # between (也得一块儿配上); 整不了 is "cannot", not a requirement.
@@ -493,14 +493,14 @@ _HOKKIEN_WANT = re.compile(r"(?<![食所情贪求])欲(?![望速])")
 
 
 # …and so is 愛 (变频器愛有恒压供水功能, 进前愛装好): a Simplified transcript writes 爱 for love. Hokkien 上迟 is 最迟.
-_HOKKIEN_MUST = re.compile(r"愛(?=[\u4e00-\u9fff])")
+_HOKKIEN_MUST = re.compile(r"愛(?=[\u4e00-\u9fff])|(?<![恋热喜可亲友偏心])爱(?=装|送到|到货|有|用|上线|交货|配)")
 
 
 def _as_mandarin(said: str) -> str:
     """The clause as the need cues read it (same length: offsets stay)."""
     if "欲" in said:
         said = _HOKKIEN_WANT.sub("要", said)
-    if "愛" in said:
+    if "愛" in said or "爱" in said:
         said = _HOKKIEN_MUST.sub("要", said)
     return said.replace("上迟", "最迟") if "上迟" in said else said
 

@@ -1049,6 +1049,10 @@ def test_round_twenty_one_the_count_first_then_the_item() -> None:
     # a kind ruled out in a clause that also complains, and 头一批 as the first order's size
     ("耐压要到四十个兆帕，那种一压就鼓包的莫拿来。", ["耐压要到四十个兆帕", "那种一压就鼓包的莫拿来"]),
     ("头一批四十吨，月底前得到厂。", ["头一批四十吨", "月底前得到厂"]),
+    # Hokkien 爱 before the deadline's verb, and a first batch counted in any measure
+    ("设备十月二十号以前爱装好，十月底阮欲办周年活动。", ["设备十月二十号以前爱装好"]),
+    ("第一批两千片，下礼拜三之前要送到厂里。", ["第一批两千片", "下礼拜三之前要送到厂里"]),
+    ("首单5000杯不行，先来2000杯试试水。", ["先来2000杯试试水"]),
     # one item wanted, named to the clause's end
     ("另外要个喂奶枕，要可以拆洗。", ["另外要个喂奶枕", "要可以拆洗"]),
     ("我还要个婴儿床。", ["我还要个婴儿床"]),
