@@ -193,6 +193,7 @@ _MISHEARD_SHORT_TITLES = ("工", "总", "姐")
 # as said: 是主任 is "is the director", 找财务 "ask finance", 副院长 a deputy, 一工 is 一共.
 NOT_A_SURNAME = frozenset("在再的得地是事有又也那哪么吗嘛呢了啦吧就才都还和跟与把被给对向从到这个们老我你他她它您"
                            "找叫请让问帮替陪同带等约见副正总常代前原新"
+                           "搭共佮"  # Wu and Hokkien "with" (侬搭老板讲, 我共经理讲): no 笪老板, 龚经理
                            "一二三四五六七八九十两几百千万号"
                            "市省县镇村区院科部处厂店校局司组班室所队"
                            "吓下"  # Cantonese 问吓 / 睇吓 (ask, look a moment): 问吓区域经理 names the rep's own manager
@@ -206,7 +207,7 @@ _PERSONAL_TITLE = re.compile(r"(?:总|工|长|任|理|师|姐|哥|监|板|董|�
 # to a list of them (跟亢工还有季主冷对一下).
 _NAMED_BEFORE = re.compile(r"(?:^|[\s，,。.！!？?、：:；;]|喂|您好|你好|跟|和|同|还有|给|找|揾|问|叫|让|请|向|对|帮|的|们|是)$")
 _NAMED_AFTER = re.compile(r"^(?:[\s，,。.！!？?：:；;]|$|您|你|说|那边|这边|的|吗|嘛|好|他|她|也|都|在|喺|要|让|同意|觉得|负责|"
-                          r"确认|对一|睇|看|休息|请假|值班|出差|不在|有空|上班|下班)")
+                          r"确认|对一|睇|看|休息|请假|值班|出差|不在|有空|上班|下班|倾|聊|谈|碰|商量|沟通|对接|联系|讲)")
 
 
 # A weekday ends right before the name (下周二亓主人, 下个礼拜一荀主人): its numeral is the day's, whatever word

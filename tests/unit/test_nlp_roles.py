@@ -144,6 +144,9 @@ def test_people_the_rep_addresses_took_part(text: str, industry: str, mention: s
         # A person after a weekday, or sought by a misheard 跟.
         ("下个礼拜一荀主人休息，你礼拜二来。", "customer", "medical_devices", [("荀主任", "other", False)]),
         ("顺便根耿师傅点点数。", "rep", "fmcg_distribution", [("耿师傅", "other", False)]),
+        # A person met to talk (同荀族任倾下); Hokkien 共 ("with") is no 龚.
+        ("下个礼拜一我上嚟总店睇下位置，同荀族任倾下。", "rep", "medical_devices", [("荀主任", "other", False)]),
+        ("价数我共经理讲好矣，总共十一万八千八，上低矣。", "rep", "saas", []),
         # The rep's own boss, 跟 misheard (根 / 羹).
         ("价格我根老板磨了一下，总共十六万五。", "rep", "education_equipment", []),
     ],
