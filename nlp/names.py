@@ -362,7 +362,7 @@ def _with_misheard(text: str, found: list[PersonSpan], titles: Collection[str], 
 @lru_cache(maxsize=64)
 def _placed_pattern(prefixes: tuple[str, ...]) -> re.Pattern[str] | None:
     """A department and what joins it to its person (财务的, 技术部嘅), read forwards."""
-    departments = sorted({p for p in prefixes if _DEPARTMENT_END.search(p) or p in ("财务", "会计")},
+    departments = sorted({p for p in prefixes if _DEPARTMENT_END.search(p) or p in ("财务", "会计", "出纳", "管账")},
                          key=lambda p: (-len(p), p))
     if not departments:
         return None
