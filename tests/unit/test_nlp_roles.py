@@ -155,6 +155,14 @@ def test_misheard_names(text: str, speaker: str, industry: str, expected: list) 
     assert roles(text, speaker, industry) == expected
 
 
+def test_a_total_misheard_as_the_chief_engineer_is_no_person() -> None:
+    """analyze() reads the homophone 总公 as the pack's 总工; before an amount it is still 总共."""
+    a = analyze([Utterance("接头每对三十五，按四百对计，一万四千，总公十一万六千四。", "customer")],
+                on=dt.date(2026, 3, 2), industry="industrial_distribution", models=False)
+    assert any("总公→总工" in n for n in a.notes)
+    assert a.mentions == ()
+
+
 @pytest.mark.parametrize(
     ("text", "speaker", "industry", "expected"),
     [
