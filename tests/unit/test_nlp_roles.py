@@ -155,6 +155,14 @@ def test_misheard_names(text: str, speaker: str, industry: str, expected: list) 
     assert roles(text, speaker, industry) == expected
 
 
+@pytest.mark.parametrize(("text", "industry", "mention"), [
+    ("实验室日常管理是实验中心的步主任。", "education_equipment", "实验中心的步主任"),
+    ("对讲机到了交给调度室的蔚主任分下去。", "industrial_distribution", "调度室的蔚主任"),
+])
+def test_the_units_that_run_the_goods_are_users(text: str, industry: str, mention: str) -> None:
+    assert roles(text, "customer", industry) == [(mention, "user", False)]
+
+
 def test_a_total_misheard_as_the_chief_engineer_is_no_person() -> None:
     """analyze() reads the homophone 总公 as the pack's 总工; before an amount it is still 总共."""
     a = analyze([Utterance("接头每对三十五，按四百对计，一万四千，总公十一万六千四。", "customer")],
