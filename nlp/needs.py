@@ -51,10 +51,13 @@ _USAGE_CUE = re.compile(_USAGE)
 # …的您就甭推荐了, 的门锁毋通拿来, 的可别往俺这儿发, 的就拉倒吧, 就唔使提喇, 翻新机不在考虑范围: the same, as said elsewhere.
 _RULED_OUT_BODY = (r"(?:(?<=[的个嘅])|(?<=[的个嘅][\u4e00-\u9fff])|(?<=[的个嘅][\u4e00-\u9fff]{2})|(?<=[的个嘅][\u4e00-\u9fff]{3})"
                    r"|(?<=[的个嘅][\u4e00-\u9fff]{4})|(?<=那种)|(?<=这种)|(?<=那类))"
-                   r"(?:我们?|阿拉|我哋|阮|俺)?(?:您|你|侬)?(?:就|一律|可|都)?"
+                   r"(?:我们?|阿拉|我哋|阮|俺)?(?:您|你|侬|恁)?(?:就|一律|可|都)?"
                    r"(?:不要|不考虑|免谈|甭拿来|别拿来|莫拿来|莫拿过来|莫搞|莫要|别发|勿收|唔收|不收|毋通(?:拿来)?|甭推荐|甭提|(?<=的就)拉倒|唔使提|免了|"
                    # …的就不考虑了, 就不用介绍了, 别推了, 一律不接受, Henan 不中, 可别给我
                    r"不用介绍|别推|一律不接受|(?<=的)不中|(?:别|莫|甭)给我报|(?:可)?别给我|莫报|别报|甭报|不予考虑|"
+                   # …的杂牌子嫑拿来, 的就不要往我们这边送了, 的恁别往俺这推, 的莫给我拿, 的那种可甭给我送: any "don't bring me"
+                   r"(?:别|甭|莫|嫑|不要)(?:再)?(?:给我|往[^，,。！!？?]{0,5})?(?:推荐|推|报|送|拿来|拿|整|弄|搞|介绍)(?:过来|来)?|"
+                   r"(?:甭|莫|嫑)给我|"
                    r"别整|甭整|莫整|别给我推|甭给我(?:推|报)|不要(?:跟我讲|发给我|给我发)|莫拿来糊弄(?:我|人)?|唔好(?:拎|攞)嚟|"
                    r"(?:别|甭)(?:给我)?往[^，,。！!？?]{0,5}(?:整|发|送|拿))(?:了|哈|啊|哦|喇|吧|啦|嘞)*[^\u4e00-\u9fff，,？?]*$"
                    # 二手设备或者翻新机一概不考虑, 二手/展示款就不要发给我了, 杂牌胶唔该唔好拎嚟: the kinds everyone rules out
@@ -169,7 +172,7 @@ _CUE_BODY = (
 # Every character a cue can begin with. The regex engine tries each of the cue's ~120 branches at
 # every position; a one-character lookahead first skips the positions no cue starts at (3× faster).
 # tests/unit/test_nlp_needs.py checks it against the branches, so a new cue cannot be left out.
-CUE_FIRST_CHARS = "均拼拟着临再回展山杂样翻贴安保出发坚绝每一上不主之也交以你俺先全共关准别到前务勿另可各唔在头完就尽希开得必急总您想我才打投拿支整是最有期来核注看第等给统缺考能至营装要计起越还送都重阿需顶顺首马只仲嫑那这莫毋配赶进须免甭当阮侬拉规尺幅门线目二两三四五六七八九十日月年"
+CUE_FIRST_CHARS = "恁均拼拟着临再回展山杂样翻贴安保出发坚绝每一上不主之也交以你俺先全共关准别到前务勿另可各唔在头完就尽希开得必急总您想我才打投拿支整是最有期来核注看第等给统缺考能至营装要计起越还送都重阿需顶顺首马只仲嫑那这莫毋配赶进须免甭当阮侬拉规尺幅门线目二两三四五六七八九十日月年"
 _CUE = re.compile(f"(?=[{CUE_FIRST_CHARS}])(?:{_CUE_BODY})")
 _CUE_BUT_USAGE = re.compile(f"(?=[{CUE_FIRST_CHARS}])(?:{_CUE_BODY.removeprefix(_USAGE + '|')})")
 # A plain 要 (not 需要, 主要, 重要, 要是, 要不要 …) wants something when the clause says what.
