@@ -548,7 +548,8 @@ def needs_in(text: str, speaker: str, pack: Pack, ref: str | None = None,
     asr_spaced = word_spaced(text)
     for i, c in enumerate(parts):
         spaced = " " in c.text.strip()
-        if (c.start, c.end) in objecting and not spaced and not _RULED_OUT.search(_as_mandarin(squeeze(c.text)[0])):
+        if (c.start, c.end) in objecting and not spaced and \
+                not _RULED_OUT.search(_as_mandarin(squeeze(c.text)[0]).rstrip("，,、；;")):
             # (a kind ruled out, 那种一压就鼓包的莫拿来, is a need whatever complaint it carries)
             previous_was_need = False
             continue  # a long transcript clause can object and state a need (必须是正经304的…上次…退货)
