@@ -40,8 +40,9 @@ _WEEK = r"(?:周|星期|礼拜|(?<=[上下这个])里拜(?=[一二三四五六�
 # 说一下月底 is 一下 + 月底, not 下月底.
 # 号头 is 月 in 吴 speech (上个号头, 下个号头); 三个号头 stays a duration.
 _MONTHREF = r"(?P<mref>下下个?月|(?<!一)下个?月|这个?月|本月|当月|上个?月|[今呢]个月|[上下这本]个?号头|(?P<month>" + _N + r")月)"
-# A year said: relative (明年, 次年), four digits, or two (98年, 九零年); not 三年 (a duration) nor 年级.
-_YEAR_WORD = (r"(?:今年|明年|次年|来年|后年|去年|(?<!\d)(?:19|20)\d\d年|(?<!\d)\d\d年(?!级|代|龄)"
+# A year said: relative (明年, 次年, 去年, Cantonese 旧年, 前年), four digits, or two (98年, 九零年); not 三年 (a
+# duration) nor 年级.
+_YEAR_WORD = (r"(?:今年|明年|次年|来年|后年|去年|旧年|(?<![之以年])前年|(?<!\d)(?:19|20)\d\d年|(?<!\d)\d\d年(?!级|代|龄)"
               r"|(?<![一二三四五六七八九零〇])[一二三四五六七八九零〇]{4}年|(?<![一二三四五六七八九零〇十])[一二三四五六七八九零〇]{2}年(?!级|代|龄))")
 _CN_DIGIT = {"零": 0, "〇": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 
@@ -51,7 +52,7 @@ def year_of(said: str | None, on: dt.date) -> int | None:
     if not said:
         return None
     s = said.rstrip("年的")
-    rel = {"今": 0, "明": 1, "次": 1, "来": 1, "后": 2, "去": -1}
+    rel = {"今": 0, "明": 1, "次": 1, "来": 1, "后": 2, "去": -1, "旧": -1, "前": -2}  # Cantonese 旧年: last year
     if len(s) == 1 and s in rel:
         return on.year + rel[s]
     digits = "".join(str(_CN_DIGIT[c]) if c in _CN_DIGIT else c for c in s)
