@@ -69,6 +69,8 @@ def test_objection_keeps_its_clause() -> None:
         ("交期能保证吗？上次晚了半个月", ["delivery"]),
         ("售后服务怎么保障？", ["service"]),
         ("别家才卖八万", ["price"]),
+        ("一箱一百零八？我们现在的供货商才九十六一箱。", ["price"]),  # the current supplier's price
+        ("二十二蚊一箱？我而家嘅供应商先至十九蚊半。", ["price"]),
         ("我们再考虑考虑", ["other"]),
         ("预算批不下来", ["price"]),
         # customers' own phrasing on calls (development set) and in reviews
