@@ -71,6 +71,8 @@ def test_objection_keeps_its_clause() -> None:
         ("别家才卖八万", ["price"]),
         ("一箱一百零八？我们现在的供货商才九十六一箱。", ["price"]),  # the current supplier's price
         ("二十二蚊一箱？我而家嘅供应商先至十九蚊半。", ["price"]),
+        ("但是听同行说，你们系统升级的时候停了一整个下午。", ["other"]),  # a fault heard of
+        ("还有，听别个讲你们冲击波的探头半年就要换。", ["other"]),
         ("我们再考虑考虑", ["other"]),
         ("预算批不下来", ["price"]),
         # customers' own phrasing on calls (development set) and in reviews
