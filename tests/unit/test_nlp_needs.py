@@ -1054,6 +1054,10 @@ def test_round_twenty_one_the_count_first_then_the_item() -> None:
     ("要扎好几下才出血的采血笔莫给我。", ["要扎好几下才出血的采血笔莫给我"]),
     ("你的报价就不要发了。", []),
     ("太重的不要，超过15斤的就别推荐了。", ["太重的不要", "超过15斤的就别推荐了"]),
+    # a setting the goods must let one adjust (not the price)
+    ("吨位四百吨，滑块行程能调。", ["滑块行程能调"]),
+    ("必须是双面LED光疗的，辐照强度可调。", ["必须是双面LED光疗的", "辐照强度可调"]),
+    ("价钱能调。", []),
     ("这个事情要大家商量。", []),
     # Hokkien 愛 / 上迟 (要 / 最迟), a latest day with the arrival, Cantonese 如果得 (if it is approved)
     ("系统上迟十月二十号进前愛上线，彼阵双十一预售就开始矣。", ["系统上迟十月二十号进前愛上线"]),
