@@ -54,10 +54,10 @@ _RULED_OUT_BODY = (r"(?:(?<=[的个嘅])|(?<=[的个嘅][\u4e00-\u9fff])|(?<=[�
                    r"(?:我们?|阿拉|我哋|阮|俺)?(?:您|你|侬|恁)?(?:就|一律|可|都)?"
                    r"(?:不要|不考虑|免谈|甭拿来|别拿来|莫拿来|莫拿过来|莫搞|莫要|别发|勿收|唔收|不收|毋通(?:拿来)?|甭推荐|甭提|(?<=的就)拉倒|唔使提|免了|"
                    # …的就不考虑了, 就不用介绍了, 别推了, 一律不接受, Henan 不中, 可别给我
-                   r"不用介绍|别推|一律不接受|(?<=的)不中|(?:别|莫|甭)给我报|(?:可)?别给我|莫报|别报|甭报|不予考虑|"
-                   # …的杂牌子嫑拿来, 的就不要往我们这边送了, 的恁别往俺这推, 的莫给我拿, 的那种可甭给我送: any "don't bring me"
+                   r"不用介绍|别推|一律不接受|(?<=的)不中|不予考虑|"
+                   # …的杂牌子嫑拿来, 的就不要往我们这边送了, 的恁别往俺这推, 的莫给我拿, 的那种可甭给我送, 莫报: any "don't bring me"
                    r"(?:别|甭|莫|嫑|不要)(?:再)?(?:给我|往[^，,。！!？?]{0,5})?(?:推荐|推|报|送|拿来|拿|整|弄|搞|介绍)(?:过来|来)?|"
-                   r"(?:甭|莫|嫑)给我|"
+                   r"(?:可)?(?:别|甭|莫|嫑)给我|"
                    r"别整|甭整|莫整|别给我推|甭给我(?:推|报)|不要(?:跟我讲|发给我|给我发)|莫拿来糊弄(?:我|人)?|唔好(?:拎|攞)嚟|"
                    r"(?:别|甭)(?:给我)?往[^，,。！!？?]{0,5}(?:整|发|送|拿))(?:了|哈|啊|哦|喇|吧|啦|嘞)*[^\u4e00-\u9fff，,？?]*$"
                    # 二手设备或者翻新机一概不考虑, 二手/展示款就不要发给我了, 杂牌胶唔该唔好拎嚟: the kinds everyone rules out
@@ -550,8 +550,9 @@ def needs_in(text: str, speaker: str, pack: Pack, ref: str | None = None,
     asr_spaced = word_spaced(text)
     for i, c in enumerate(parts):
         spaced = " " in c.text.strip()
-        if (c.start, c.end) in objecting and not spaced and \
-                not _RULED_OUT.search(_as_mandarin(squeeze(c.text)[0]).rstrip("，,、；;")):
+        # the clause as the cues read it (a word-spaced transcript's clause is read piece by piece below)
+        mandarin = "" if spaced and asr_spaced else _as_mandarin(squeeze(c.text)[0])
+        if (c.start, c.end) in objecting and not spaced and not _RULED_OUT.search(mandarin.rstrip("，,、；;")):
             # (a kind ruled out, 那种一压就鼓包的莫拿来, is a need whatever complaint it carries)
             previous_was_need = False
             continue  # a long transcript clause can object and state a need (必须是正经304的…上次…退货)
@@ -573,7 +574,7 @@ def needs_in(text: str, speaker: str, pack: Pack, ref: str | None = None,
             continue
         # A clause that ends in a comma ends as much as one that ends in a full stop (不要勾兑的，桶得是…).
         # (Not after a bare 不要 / 勿要: 讲台椅勿要，… declines an add-on, a need only where the clause ends.)
-        said = _as_mandarin(squeeze(c.text)[0])
+        said = mandarin
         # (A kind ruled out, 有味儿的可不要，家里有老人, is one wherever the clause ends.)
         if not re.search(r"(?:不要|勿要|唔要|毋要)[，,、；;]+$", said) or \
                 re.search(r"的[可就都也]?(?:坚决|一律|绝对)?(?:不要|勿要|唔要|毋要)[，,、；;]+$", said):
