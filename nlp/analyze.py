@@ -257,7 +257,9 @@ class _MoneySoFar(Sequence[Money]):
         """Every turn's amounts judged (the waiting ones now), in the order said."""
         turns = self.waiting()
         model = self._model
-        self.settle(_scored(model, turns, _money_queries_of) if model else [(t, None) for t in turns])
+        # Most reads find no amount waiting: nothing to score.
+        asked = model is not None and any(t.money for t in turns)
+        self.settle(_scored(model, turns, _money_queries_of) if asked else [(t, None) for t in turns])
         return self._judged
 
     def settle(self, scored: Sequence[tuple[_Turn, np.ndarray | None]]) -> None:
