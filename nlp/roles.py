@@ -491,6 +491,55 @@ def _as_role_words(text: str, edges_of: Callable[[], set[int]], pack: Pack, know
     return "".join(chars)
 
 
+@lru_cache(maxsize=64)
+def _unit_sounds(pack: Pack) -> tuple[dict[tuple[str, ...], str], tuple[int, ...]]:
+    """The pack's departments and functional titles (not `other`) by their accent-folded syllables,
+    and their lengths, longest first."""
+    words = sorted({w for w, r in (*pack.departments.items(), *pack.titles.items())
+                    if r != "other" and 2 <= len(w) <= 4 and all("\u4e00" <= c <= "\u9fff" for c in w)},
+                   key=lambda w: (-len(w), w))
+    sounds: dict[tuple[str, ...], str] = {}
+    for w in words:
+        sounds.setdefault(tuple(map(fuzzy_syllable, syllables(w))), w)
+    return sounds, tuple(sorted({len(w) for w in words}, reverse=True))
+
+
+_OF_A_NAME = "的得德嘅个"
+
+
+def _as_units_before_names(text: str, pack: Pack, known: Callable[[str], bool]) -> str:
+    """`text` with a window that sounds like one of the pack's departments written as it, where 的 and
+    a name follow (包装车尖的田主任 → 车间, 财武科的柴会计 → 财务科): there even two syllables are the unit the
+    person belongs to, and whose role they hold. A dictionary word as said stays (财物的损失)."""
+    if not any(ch in _OF_A_NAME for ch in text):
+        return text
+    sounds, lengths = _unit_sounds(pack)
+    by_sound = surname_by_sound()
+    chars = list(text)
+    changed = False
+    syl: tuple[str, ...] | None = None
+    for k, ch in enumerate(text):
+        if ch not in _OF_A_NAME or k + 1 >= len(text) or not ("\u4e00" <= text[k + 1] <= "\u9fff"):
+            continue
+        syl = syl or syllables(text)
+        if text[k + 1] not in SURNAMES and syl[k + 1] not in by_sound:
+            continue
+        for n in lengths:
+            i = k - n
+            window = text[i:k]
+            if i < 0 or not all("\u4e00" <= c <= "\u9fff" for c in window):
+                continue
+            word = sounds.get(tuple(map(fuzzy_syllable, syl[i:k])))
+            if word == window:
+                break  # the unit as written
+            if word is None or known(window) or (n == 2 and not any(a == b for a, b in zip(window, word))):
+                continue  # two syllables both misheard: too many words sound like that
+            chars[i:k] = word
+            changed = True
+            break
+    return "".join(chars) if changed else text
+
+
 def _clause_bounds(text: str, i: int) -> tuple[int, int]:
     stops = "，,。.！!？?；;\n"
     a = max(text.rfind(ch, 0, i) for ch in stops) + 1
@@ -662,7 +711,7 @@ def roles_in(
                 k for t in tokens if t.end - t.start > 1 and not seg.known(t.word) for k in range(t.start, t.end)}
 
         plain = _as_role_words(plain, edges_of, pack, seg.known)
-    plain = _as_titles_after_surnames(plain, seg.known)
+    plain = _as_titles_after_surnames(_as_units_before_names(plain, pack, seg.known), seg.known)
     if plain == text:
         found = _mentions(text, pack, seg, persons)
     else:

@@ -923,3 +923,19 @@ def test_round_twenty_one_whose_person_by_the_newest_label_guides(industry: str,
 )
 def test_round_twenty_two_greeted_by_a_word_surname_or_after_the_department(text: str, industry: str, expected: list) -> None:
     assert [(m, r, t) for m, r, t, *_ in roles(text, "rep", industry)] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "industry", "expected"),
+    [
+        # a department heard by its sound where 的 and a name follow: the person's unit, and so their role
+        ("机器来了是包装车尖的田主任在管", "manufacturing", [("车尖的田主任", "user")]),
+        ("设备到厂后由压铸侧间的鄢主任负责对接", "manufacturing", [("侧间的鄢主任", "user")]),
+        ("合同发给财武科的柴会计", "manufacturing", [("财武科的柴会计", "finance")]),
+        # no name after it, or a word as said: left alone
+        ("财物的损失谁管", "manufacturing", []),
+        ("包装车尖的问题", "manufacturing", []),
+    ],
+)
+def test_round_twenty_three_a_misheard_unit_before_a_name(text: str, industry: str, expected: list) -> None:
+    assert [(m, r) for m, r, *_ in roles(text, "customer", industry)] == expected
