@@ -43,7 +43,7 @@ _PERSON_AFTER = re.compile(r"^(?:那边|这边|说|觉得|同意|不同意|审�
                            r"负责|要求|看了|看过|反馈|提|问|让|讲|定|拍板|批|要|想|的人|[，,。.！!？?]|$)")
 # Acknowledgements a name may run into (没问题戴院长, 晓得了蒋园长): an address, like 好的.
 _ACKS = r"没问题|冇问题|晓得了|知道了|得嘞|要得|妥了"
-_OPENERS = r"(?:您好|你好|喂|哎|诶|嗯|啊|哦|噢|那|好的|好额|好嘞|好咧|好|行|对|是的|谢谢|感谢|多谢|麻烦|辛苦|拜托|不好意思|打扰了|打扰一下|请问|" \
+_OPENERS = r"(?:您好|你好|喂|哎|诶|嗯|啊|哦|噢|那|对了|好的|好额|好嘞|好咧|好|行|对|是的|谢谢|感谢|多谢|麻烦|辛苦|拜托|不好意思|打扰了|打扰一下|请问|" \
            r"早上好|上午好|下午好|晚上好|侬好|早晨|再见|欢迎|恭喜|哈喽|哈佬|哈啰|哈罗|嗨|实在对不起|对不起|实在抱歉|真抱歉|抱歉|放心吧|明白|收到|" \
            + _ACKS + r"|" \
            r"[，,\s！!~～])*"
@@ -57,12 +57,12 @@ _BEFORE_ADDRESS = re.compile(r"^" + _OPENERS + _ASKING_IS + r"(?:[^，,。？?�
 _BEFORE_ASKED = re.compile(r"^" + _OPENERS + _ASKING_IS + r"[^，,。？?！!]{1,30}的)$")
 # 您好 must be the greeting: in 王总您好像… it is 您 + 好像.
 # In a transcript a space after the name is the pause (喂 孙总 是 我).
-_AFTER_ADDRESS = re.compile(r"^(?:[，,！!。.？?…—~～\s]|、[^，,。？?！!\s、]{1,8}[，,！!]|$|(?:您|你|侬|恁)好(?![像几多久些])|好[，,！!。~～\s]|好$|早|早上好|上午好|下午好|晚上好|"
+_AFTER_ADDRESS = re.compile(r"^(?:[，,！!。.？?…—~～\s]|、[^，,。？?！!\s、]{1,8}[，,！!]|$|(?:您|你|侬|恁|汝)好(?![像几多久些])|好[，,！!。~～\s]|好$|早|早上好|上午好|下午好|晚上好|"
                             r"辛苦|久等|再见|放心|请|稍等|别担心|别着急|别急|莫着急|莫急|不着急|见谅|留步|慢走|过奖|"
                             r"(?:您|你)(?!好像|好几|好多|好久|好些))")
 # Greeted with their department first (成本合约部狄经理您好, 航空系的农主任您好): the one spoken to.
 _UNIT_BEFORE_GREETING = re.compile(r"^" + _OPENERS + r"[^，,。？?！!\s]{1,12}(?:部|科|处|室|中心|办|组|系|的|嘅)$")
-_GREETING_AFTER = re.compile(r"^\s*(?:您|你|侬|恁)好(?![像几多久些])")
+_GREETING_AFTER = re.compile(r"^[\s，,]*(?:您|你|侬|恁|汝)好(?![像几多久些])")  # 笪科长，汝好 (Hokkien)
 # Asking the listener for something puts the listener right after the verb: 麻烦店长跟老板娘说一声.
 _REQUEST_BEFORE = re.compile(r"(?:^|[，,\s])(?:麻烦|拜托|辛苦|劳驾|有劳)$")
 # An acknowledgement, thanks or apology run into the name (好的谭科长我今天下午就去)…
@@ -417,7 +417,7 @@ _SOUNDED_TITLES = ("经理", "主任", "主管", "总监", "会计", "科长", "
                    # forms of address (蓝销解 → 蓝小姐, 宓阿议 → 宓阿姨, 侯娘孃 → 侯孃孃)
                    "小姐", "阿姨", "孃孃")
 # A window that is a word of its own (经历, 不涨) is read as the title only where a name's sentence goes on after it.
-_AFTER_NAME = frozenset("，,。.！!？?；; 说讲那这的嘅个在来去看签审吧吗呢啊呀哈也都和跟同他她我你您")
+_AFTER_NAME = frozenset("，,。.！!？?；; 说讲那这的嘅个在来去看签审吧吗呢啊呀哈也都和跟同他她我你您侬汝恁")
 
 
 @lru_cache(maxsize=1)

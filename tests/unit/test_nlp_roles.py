@@ -939,3 +939,16 @@ def test_round_twenty_two_greeted_by_a_word_surname_or_after_the_department(text
 )
 def test_round_twenty_three_a_misheard_unit_before_a_name(text: str, industry: str, expected: list) -> None:
     assert [(m, r) for m, r, *_ in roles(text, "customer", industry)] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "industry", "expected"),
+    [
+        ("喂 晏老版 侬好 我是 珠暨 飞珍 秀花机 个 小钱", "manufacturing", [("晏老版", "decision_maker", True)]),  # 侬 after the name
+        ("对了修总，展示柜的样式图我今晚发您微信，您挑个颜色。", "mother_baby_retail", [("修总", "decision_maker", True)]),
+        # greeted after a comma, in Hokkien (汝好), with the factory's 设备科 before the name
+        ("设备科笪科长，汝好，我是闽芯电气个小童", "industrial_distribution", [("设备科笪科长", "procurement", True)]),
+    ],
+)
+def test_round_twenty_three_greeted_by_wu_hokkien_or_after_dui_le(text: str, industry: str, expected: list) -> None:
+    assert [(m, r, t) for m, r, t, *_ in roles(text, "rep", industry)] == expected
