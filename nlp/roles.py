@@ -599,6 +599,9 @@ def _addressed(text: str, f: _Found, speaker: str = "unknown") -> bool:
             text[f.start - 1:f.start] in (" ", "，", ",") and not _GOVERNED.search(before) and \
             not before.endswith(("是", "的", "有", "和", "、")):
         return True
+    # Called after a sentence's closing particle, before a pause: 三十万做不下来哦蒲老板，…
+    if f.surname and not f.prefix and re.search(r"[哦啊呀啦嘛喔噢咯哇]$", before) and re.match(r"[，,！!。？?]", after):
+        return True
     # Mid-clause, only the unmistakable vocatives: 这个方案王总您看一下 (a transcript's 您 看).
     return bool(_VOCATIVE_VERB.match(after.replace(" ", ""))) and not _GOVERNED.search(before)
 

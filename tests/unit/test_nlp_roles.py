@@ -952,3 +952,25 @@ def test_round_twenty_three_a_misheard_unit_before_a_name(text: str, industry: s
 )
 def test_round_twenty_three_greeted_by_wu_hokkien_or_after_dui_le(text: str, industry: str, expected: list) -> None:
     assert [(m, r, t) for m, r, t, *_ in roles(text, "rep", industry)] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "industry", "expected"),
+    [
+        # 管 区 利 are words first: a surname only when the person is spoken to or sought
+        ("喂，管院长侬好，我是小鲸鱼婴儿水育设备个小郜", "mother_baby_retail", [("管院长", "decision_maker", True)]),
+        ("喂，区老板你好，我系智寓科技嘅阿Sam", "saas", [("区老板", "decision_maker", True)]),
+        ("收到利老板，我今晚先send份合约俾阿Joyce。", "saas", [("利老板", "decision_maker", True)]),
+        ("我们管院长叫大家长", "mother_baby_retail", []),
+        # called after a sentence's closing particle
+        ("三十万做不下来哦蒲老板，三十二万五，这是我们老板点了头的。", "manufacturing", [("蒲老板", "decision_maker", True)]),
+    ],
+)
+def test_round_twenty_three_word_surnames_spoken_to_and_names_after_a_particle(text: str, industry: str,
+                                                                               expected: list) -> None:
+    assert [(m, r, t) for m, r, t, *_ in roles(text, "rep", industry)] == expected
+
+
+def test_round_twenty_three_qu_closing_a_word_is_no_surname() -> None:
+    found = roles("七十五万我做不了主，得报给我们大区总监。", "customer", "building_materials")
+    assert [(m, r, t) for m, r, t, *_ in found] == [("总监", "other", False)]
