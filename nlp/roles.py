@@ -547,14 +547,16 @@ def _clause_bounds(text: str, i: int) -> tuple[int, int]:
     return a, min(ends) if ends else len(text)
 
 
-_GREETING_SOUNDS = frozenset({("lin", "hao"), ("li", "hao")})  # 您好 / 你好, accent-folded
+_GREETING_SOUNDS = frozenset({("lin", "hao"), ("li", "hao"), ("long", "hao")})  # 您好 / 你好 / 侬好, accent-folded
 
 
 def _misheard_greeting(after: str) -> str:
     """`after` with a misheard 您好 / 你好 at its start written as 您好 (拰好, 您号, 你浩)."""
     head = after.lstrip(" ")
-    if len(head) >= 2 and head[:2] not in ("您好", "你好") and \
+    if len(head) >= 2 and head[:2] not in ("您好", "你好", "侬好") and \
             tuple(map(fuzzy_syllable, syllables(head[:2]))) in _GREETING_SOUNDS:
+        if head[:1] in "弄农浓脓" and head[2:3] not in ("", " ", "，", ",", "！", "!", "~", "～", "我"):
+            return after  # 王工弄好了吗: done, not 侬好
         return "您好" + head[2:]
     return after
 
@@ -564,6 +566,8 @@ def _addressed(text: str, f: _Found, speaker: str = "unknown") -> bool:
     # A transcript's word spaces say nothing before the name (好 的 韩姐 is 好的韩姐); after it a
     # space is the pause that sets off an address (喂 孙总 是 我).
     before, after = text[a:f.start].replace(" ", ""), _misheard_greeting(text[f.end:])
+    if a == 0 and before[:1] not in ("", "喂") and text[1:2] in (" ", "，", ",") and syllables(before[0])[0] == "wei":
+        before = "喂" + before[1:]  # the call's 喂 as Whisper writes it (维 熊院长您好, 围 芦老板)
     # An unpunctuated transcript runs the greeting into the question: 喂您好我是…的小何请问是设备部的高工吗.
     ask = max(before.rfind("请问"), before.rfind("您是"), before.rfind("你是"))
     if ask > 0:

@@ -974,3 +974,18 @@ def test_round_twenty_three_word_surnames_spoken_to_and_names_after_a_particle(t
 def test_round_twenty_three_qu_closing_a_word_is_no_surname() -> None:
     found = roles("七十五万我做不了主，得报给我们大区总监。", "customer", "building_materials")
     assert [(m, r, t) for m, r, t, *_ in found] == [("总监", "other", False)]
+
+
+@pytest.mark.parametrize(
+    ("text", "industry", "expected"),
+    [
+        # the call's 喂 and a Wu 侬好 as Whisper writes them
+        ("维 熊院长您好 我 是童趣 右乐 的小 庞", "education_equipment", [("熊院长", "decision_maker", True)]),
+        ("围 芦老板 侬好 窝是 柄悦 冷饮 格 小暴", "fmcg_distribution", [("芦老板", "decision_maker", True)]),
+        ("戴校长弄好，我是韵和乐器个小汪", "education_equipment", [("戴校长", "decision_maker", True)]),
+        # 弄好 running on is "done", not a greeting
+        ("王工弄好了吗", "education_equipment", [("王工", "technical", False)]),
+    ],
+)
+def test_round_twenty_three_a_misheard_wei_or_nong_hao(text: str, industry: str, expected: list) -> None:
+    assert [(m, r, t) for m, r, t, *_ in roles(text, "rep", industry)] == expected
