@@ -50,7 +50,10 @@ _OPENERS = r"(?:您好|你好|喂|哎|诶|嗯|啊|哦|噢|那|对了|好的|好�
 # 请问是白沙镇卫生院的林院长吗: the organisation may come between.
 # Cantonese asks with 系 / 系咪 / 系唔系 (请问系唔系福满楼嘅黎经理).
 # 对，是我我爸… answers; it asks nobody.
-_ASKING_IS = r"(?:请问)?(?:(?:是|您是|你是|系唔系|系咪|系(?![统列数])|係唔係|係咪|係)(?!我)"  # 系统培训找…: no 系 (is)
+# Whisper writes 是 and 请问 as any character of the same sound (请问十…的童科丈吗, 喂，实研中学的…): after
+# 喂 or 请问 only, where a call asks who it reaches (not 实在抱歉, 十五万多).
+_SHI_HEARD = "事实市十使时式视试世示士"
+_ASKING_IS = r"(?:[请情亲轻清][问吻文闻稳])?(?:(?:是|(?:(?<=喂)|(?<=[问吻文闻稳]))[" + _SHI_HEARD + r"]|您是|你是|系唔系|系咪|系(?![统列数])|係唔係|係咪|係)(?!我)"  # 系统培训找…: no 系 (is)
 _BEFORE_ADDRESS = re.compile(r"^" + _OPENERS + _ASKING_IS + r"(?:[^，,。？?！!]{1,14}的?)?)?$")
 # Asked with a tag question, the one called may come after a longer account of how they got in
 # touch (是昨儿个在咱们店小程序上咨询制氧机的钟女士吧).
@@ -568,6 +571,8 @@ def _addressed(text: str, f: _Found, speaker: str = "unknown") -> bool:
     before, after = text[a:f.start].replace(" ", ""), _misheard_greeting(text[f.end:])
     if a == 0 and before[:1] not in ("", "喂") and text[1:2] in (" ", "，", ",") and syllables(before[0])[0] == "wei":
         before = "喂" + before[1:]  # the call's 喂 as Whisper writes it (维 熊院长您好, 围 芦老板)
+    if a > 0 and before[:1] in _SHI_HEARD and re.fullmatch(r"(?:喂|您好|你好)+", re.sub(r"[\s，,！!]", "", text[:a])):
+        before = "是" + before[1:]  # 喂，实育才中学的…: 是, in its own clause after the 喂
     # An unpunctuated transcript runs the greeting into the question: 喂您好我是…的小何请问是设备部的高工吗.
     ask = max(before.rfind("请问"), before.rfind("您是"), before.rfind("你是"))
     if ask > 0:

@@ -989,3 +989,17 @@ def test_round_twenty_three_qu_closing_a_word_is_no_surname() -> None:
 )
 def test_round_twenty_three_a_misheard_wei_or_nong_hao(text: str, industry: str, expected: list) -> None:
     assert [(m, r, t) for m, r, t, *_ in roles(text, "rep", industry)] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "industry", "expected"),
+    [
+        # 是 after 喂 or 请问, as Whisper writes it
+        ("林豪，请问十第三人民医院设备科的童科长吗？我是康仕医疗的苑辰", "medical_devices", [("设备科的童科长", "procurement", True)]),
+        ("喂，实育才中学的胧主任不？我是智慧课堂的小彭", "education_equipment", [("龙主任", "other", True)]),  # the surname as heard: 龙
+        # elsewhere those characters are words of their own
+        ("实在 抱歉 今天我让 工程师 下午带 新 探头过去 换", "medical_devices", []),
+    ],
+)
+def test_round_twenty_three_a_misheard_shi_after_wei_or_qing_wen(text: str, industry: str, expected: list) -> None:
+    assert [(m, r, t) for m, r, t, *_ in roles(text, "rep", industry)] == expected
