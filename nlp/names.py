@@ -74,7 +74,8 @@ def _pattern(titles: tuple[str, ...]) -> re.Pattern[str]:
 # What joins a department to its person: 的; 额 / 个 in Shanghainese (财务科个蒋科长), 嘅 in Cantonese
 # (财务部嘅何姐). A transcript may put spaces around it, and a transcript or a hurried chat may write
 # 的 as its homophones 得 / 德 / 地, and 个 as 格 (采购部得饶经理).
-POSSESSIVE = "的|额|嘅|个|得|德|地|格"
+# Whisper writes 嘅 as 慨 / 揩 / 凯 and 个 as 歌 / 各 / 阁 (财务部慨麦小姐, 音乐组歌施老师).
+POSSESSIVE = "的|额|嘅|个|得|德|地|格|慨|揩|凯|歌|各|阁"
 # …or a place word: 财务那边关姐, 供应科的那个祁科长, 车间里的老周, Cantonese 财务嗰边嘅容小姐.
 JOINERS = "那边的|这边的|里的|的那个|的那位|那边|这边|嗰边嘅|嗰便嘅|嗰边|那头的"
 _DEPARTMENT_END = re.compile(r"(?:部|科|处|室|中心|办|组|班)$")

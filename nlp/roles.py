@@ -496,9 +496,10 @@ def _as_role_words(text: str, edges_of: Callable[[], set[int]], pack: Pack, know
 
 @lru_cache(maxsize=64)
 def _unit_sounds(pack: Pack) -> tuple[dict[tuple[str, ...], str], tuple[int, ...]]:
-    """The pack's departments and functional titles (not `other`) by their accent-folded syllables,
-    and their lengths, longest first."""
-    words = sorted({w for w, r in (*pack.departments.items(), *pack.titles.items())
+    """The pack's departments and two-character functional titles (财务, 采购; not `other`) by their
+    accent-folded syllables, and their lengths, longest first. A longer title is a person, not a unit
+    (钟经理 sounds like 总经理)."""
+    words = sorted({w for w, r in (*pack.departments.items(), *((t, r) for t, r in pack.titles.items() if len(t) == 2))
                     if r != "other" and 2 <= len(w) <= 4 and all("\u4e00" <= c <= "\u9fff" for c in w)},
                    key=lambda w: (-len(w), w))
     sounds: dict[tuple[str, ...], str] = {}
@@ -507,38 +508,46 @@ def _unit_sounds(pack: Pack) -> tuple[dict[tuple[str, ...], str], tuple[int, ...
     return sounds, tuple(sorted({len(w) for w in words}, reverse=True))
 
 
-_OF_A_NAME = "的得德嘅个"
+# 的 and its stand-ins between a unit and its person (names.POSSESSIVE), and 嘅 / 个 as Whisper writes them.
+_OF_A_NAME = "的得德嘅个地格额慨揩凯歌各阁"
 
 
 def _as_units_before_names(text: str, pack: Pack, known: Callable[[str], bool]) -> str:
-    """`text` with a window that sounds like one of the pack's departments written as it, where 的 and
-    a name follow (包装车尖的田主任 → 车间, 财武科的柴会计 → 财务科): there even two syllables are the unit the
-    person belongs to, and whose role they hold. A dictionary word as said stays (财物的损失)."""
-    if not any(ch in _OF_A_NAME for ch in text):
-        return text
+    """`text` with a window that sounds like one of the pack's departments written as it, where a name
+    follows (包装车尖的田主任 → 车间, 财武科的柴会计 → 财务科, 设贝科褚科长 → 设备科): there even two syllables
+    (with 的 between) are the unit the person belongs to, and whose role they hold. A dictionary word as
+    said stays (财物的损失)."""
     sounds, lengths = _unit_sounds(pack)
     by_sound = surname_by_sound()
     chars = list(text)
     changed = False
     syl: tuple[str, ...] | None = None
-    for k, ch in enumerate(text):
-        if ch not in _OF_A_NAME or k + 1 >= len(text) or not ("\u4e00" <= text[k + 1] <= "\u9fff"):
+    done = 0
+    for k in range(3, len(text)):
+        ch = text[k]
+        if not ("\u4e00" <= ch <= "\u9fff"):
+            continue
+        joined = text[k - 1] in _OF_A_NAME
+        if joined and not ("\u4e00" <= text[k - 1] <= "\u9fff"):
             continue
         syl = syl or syllables(text)
-        if text[k + 1] not in SURNAMES and syl[k + 1] not in by_sound:
-            continue
+        if ch not in SURNAMES and not (joined and syl[k] in by_sound):
+            continue  # with no 的 between, the surname as written
+        end = k - 1 if joined else k
         for n in lengths:
-            i = k - n
-            window = text[i:k]
-            if i < 0 or not all("\u4e00" <= c <= "\u9fff" for c in window):
+            if not joined and n < 3:
+                break  # two syllables right before a name: too many words sound like a unit
+            i = end - n
+            window = text[i:end]
+            if i < done or not all("\u4e00" <= c <= "\u9fff" for c in window):
                 continue
-            word = sounds.get(tuple(map(fuzzy_syllable, syl[i:k])))
+            word = sounds.get(tuple(map(fuzzy_syllable, syl[i:end])))
             if word == window:
                 break  # the unit as written
-            if word is None or known(window) or (n == 2 and not any(a == b for a, b in zip(window, word))):
-                continue  # two syllables both misheard: too many words sound like that
-            chars[i:k] = word
-            changed = True
+            if word is None or known(window) or ((n == 2 or not joined) and not any(a == b for a, b in zip(window, word))):
+                continue  # two characters, or no 的, every one misheard: too many words sound like that
+            chars[i:end] = word
+            changed, done = True, end
             break
     return "".join(chars) if changed else text
 

@@ -1003,3 +1003,22 @@ def test_round_twenty_three_a_misheard_wei_or_nong_hao(text: str, industry: str,
 )
 def test_round_twenty_three_a_misheard_shi_after_wei_or_qing_wen(text: str, industry: str, expected: list) -> None:
     assert [(m, r, t) for m, r, t, *_ in roles(text, "rep", industry)] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "industry", "speaker", "expected"),
+    [
+        # 嘅 and 个 as Whisper writes them, between the unit and its person
+        ("合同寄畀财务室慨钟老师。", "education_equipment", "customer", [("财务室慨钟老师", "finance", False)]),
+        ("施工个事体侬寻设备部阁曹主管。", "building_materials", "customer", [("设备部阁曹主管", "technical", False)]),
+        # a department heard by its sound right before a surname as written
+        ("设贝科褚科长您好，我是华康医疗设备的贺开。", "medical_devices", "rep", [("设贝科褚科长", "procurement", True)]),
+        # …but no person's title read as a unit: 钟经理 sounds like 总经理
+        ("喂您好是乐邻便利采购部的钟经理吗我是味小满食品的业务小岑", "fmcg_distribution", "rep",
+         [("采购部的钟经理", "procurement", True)]),
+        ("您要是真觉得贵我可以把收后延到两年", "manufacturing", "rep", []),
+    ],
+)
+def test_round_twenty_three_misheard_joiners_and_units_right_before_a_name(text: str, industry: str, speaker: str,
+                                                                           expected: list) -> None:
+    assert [(m, r, t) for m, r, t, *_ in roles(text, speaker, industry)] == expected
