@@ -512,6 +512,10 @@ def _unit_sounds(pack: Pack) -> tuple[dict[tuple[str, ...], str], tuple[int, ...
 _OF_A_NAME = "的得德嘅个地格额慨揩凯歌各阁"
 
 
+# Where a name may start: after 的 or a stand-in, or at a surname as written.
+_NAME_START = re.compile(f"(?<=[{_OF_A_NAME}])[\u4e00-\u9fff]|[{''.join(sorted(SURNAMES))}]")
+
+
 def _as_units_before_names(text: str, pack: Pack, known: Callable[[str], bool]) -> str:
     """`text` with a window that sounds like one of the pack's departments written as it, where a name
     follows (包装车尖的田主任 → 车间, 财武科的柴会计 → 财务科, 设贝科褚科长 → 设备科): there even two syllables
@@ -523,13 +527,10 @@ def _as_units_before_names(text: str, pack: Pack, known: Callable[[str], bool]) 
     changed = False
     syl: tuple[str, ...] | None = None
     done = 0
-    for k in range(3, len(text)):
+    for m in _NAME_START.finditer(text, 3):
+        k = m.start()
         ch = text[k]
-        if not ("\u4e00" <= ch <= "\u9fff"):
-            continue
         joined = text[k - 1] in _OF_A_NAME
-        if joined and not ("\u4e00" <= text[k - 1] <= "\u9fff"):
-            continue
         syl = syl or syllables(text)
         if ch not in SURNAMES and not (joined and syl[k] in by_sound):
             continue  # with no 的 between, the surname as written
