@@ -1022,3 +1022,9 @@ def test_round_twenty_three_a_misheard_shi_after_wei_or_qing_wen(text: str, indu
 def test_round_twenty_three_misheard_joiners_and_units_right_before_a_name(text: str, industry: str, speaker: str,
                                                                            expected: list) -> None:
     assert [(m, r, t) for m, r, t, *_ in roles(text, speaker, industry)] == expected
+
+
+def test_round_twenty_three_a_misheard_surname_called_on_the_phone() -> None:
+    # 历总 sounds like 理综 (a word), yet called with 是…吧 it is a person: 李总, as the surname sounds
+    found = roles("喂，是历总吧？我是辣妹子食品的小游", "rep", "fmcg_distribution")
+    assert [(m, r, t) for m, r, t, *_ in found] == [("李总", "decision_maker", True)]
