@@ -538,7 +538,8 @@ def main(argv: list[str] | None = None) -> int:
     errors: list[str] = []
     data = list(args.data) + (list(HELD_OUT) if args.held_out else [])
     for path in data:
-        errors += report(path, args.field, args.errors and path not in HELD_OUT)
+        # By name: a held-out set named with --data (a relative path) keeps its errors hidden too.
+        errors += report(path, args.field, args.errors and path.name not in {p.name for p in HELD_OUT})
     if not args.no_complaints:
         complaints(splits=("dev", "holdout"))
         for extra in COMPLAINTS_DEV:

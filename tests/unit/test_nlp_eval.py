@@ -113,3 +113,14 @@ def test_no_complaint_text_is_in_two_files_and_every_label_is_a_type() -> None:
         for b_name in names:
             if a_name < b_name:
                 assert not texts[a_name] & texts[b_name], (a_name, b_name)
+
+
+def test_a_held_out_sets_errors_stay_hidden_however_it_is_named(capsys: pytest.CaptureFixture[str],
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    from bench.nlp_eval import HELD_OUT, main
+
+    monkeypatch.chdir(DATA.parents[1])
+    for path in HELD_OUT:
+        main(["--rules-only", "--no-speed", "--no-complaints", "--errors", "--data", f"bench/data/{path.name}"])
+        out = capsys.readouterr().out
+        assert path.name in out and "missed [" not in out
