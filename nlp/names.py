@@ -32,9 +32,12 @@ _SURNAME_ORDER = (
     "薄凤廉皮危巴牧隗蓬束印怀索咸籍贡堵宰寿农习鱼古慎居步弘禄隆勾融养须丰盖益修计况"
 )
 SURNAMES = frozenset(_SURNAME_ORDER)
-# Surnames that are everyday words (全院, 安全, 车重, 连工带料, 公司, 代理, 管理, 地区, 利润): a person only when
-# spoken to or sought (全院长您好, 喂，车老板嗦, 跟代经理说, 区老板你好, 收到利老板，), never read from a misheard title.
-ADDRESSED_SURNAMES = frozenset("全安车连代司管区利")
+# Surnames that are everyday words (全院, 安全, 车重, 连工带料, 公司, 代理, 管理, 地区, 利润, 时间): a person only
+# when spoken to or sought (全院长您好, 喂，车老板嗦, 跟代经理说, 区老板你好, 收到利老板，), never read from a
+# misheard title; 时 only when greeted (时总您好: 临时工 and 进场时工 are pauses away from a name).
+ADDRESSED_SURNAMES = frozenset("全安车连代司管区利时")
+_GREETED_ONLY = frozenset("时")
+_GREETED = re.compile(r"\s*(?:您|你|侬|恁|汝)好")
 COMPOUND_SURNAMES = ("欧阳", "司马", "诸葛", "上官", "东方", "皇甫", "慕容", "司徒", "令狐", "夏侯",
                      "尉迟", "公孙", "长孙", "宇文", "轩辕", "端木", "独孤", "南宫", "西门", "百里")
 
@@ -150,6 +153,7 @@ def person_spans(
             pos = s + 1
             continue
         if m.group("surname") in ADDRESSED_SURNAMES and (not _spoken_to_or_sought(text, s, e) or (
+                m.group("surname") in _GREETED_ONLY and not _GREETED.match(text, e)) or (
                 s > 0 and freq is not None and freq.get(text[s - 1:s + 1], 0) >= _LEFT_MIN_FREQ)):  # 大区总监: a word's end
             pos = s + 1
             continue

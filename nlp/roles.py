@@ -134,6 +134,9 @@ _REP_STAFF_BEFORE = re.compile(r"(?:常驻|专属|配了?|派了?|驻点|驻场|
                                r"[^，,。？?！!]{0,3}$")
 _REP_STAFF_AFTER = re.compile(r"^(?:常驻|驻场|驻点|上门|过去|过来)")
 _REP_OWN_AFTER = re.compile(r"^(?:\s*(?:协调|申请|请示|商量|沟通|汇报|批|报批|确认一下))")
+# The rep asked their own boss (价钱我问过老细, 我请示了领导): a bare title after it is the rep's side.
+_REP_ASKED_BEFORE = re.compile(r"我(?:已经|都|也|刚|专门|特意|特地)?(?:问过|问了|请示过|请示了|问咗)$")
+_PERK_AFTER = re.compile(r"(?:福利|特价|专享|推荐价|价)")
 _REP_OWN_BEFORE = re.compile(r"(?:我们|我司|公司|咱们)[^，,。？?！!\s]{0,4}$")
 # A list of people addressed at once: 钱总、孙工，…
 # Who uses what is bought, said of a person named: before (平时用系统的是…) or after (…在用, …，佢负责日常用).
@@ -764,8 +767,11 @@ def roles_in(
         if speaker == "rep" and _OUR_SIDE.search(before):
             continue  # the rep's own 王总
         if speaker == "rep" and f.surname is None and (
-                _REP_OWN_AFTER.match(text[f.end:]) or _REP_OWN_BEFORE.search(before.replace(" ", ""))):
-            continue  # 跟领导申请一下, 我们产品经理: the rep's colleagues
+                _REP_OWN_AFTER.match(text[f.end:]) or _REP_OWN_BEFORE.search(before.replace(" ", ""))
+                or _REP_ASKED_BEFORE.search(clause_before)):
+            continue  # 跟领导申请一下, 我们产品经理, 价钱我问过老细: the rep's colleagues
+        if f.surname is None and _PERK_AFTER.match(text[f.end:]):
+            continue  # 给您申请了店长福利: the manager's price, not a person
         if speaker == "rep" and f.surname is None and not f.prefix and (
                 _REP_STAFF_BEFORE.search(clause_before) or _REP_STAFF_AFTER.match(text[f.end:].lstrip(" "))):
             continue  # 本地有俩工程师常驻, 为贵司配了专属技术经理: the vendor's own staff

@@ -1028,3 +1028,17 @@ def test_round_twenty_three_a_misheard_surname_called_on_the_phone() -> None:
     # 历总 sounds like 理综 (a word), yet called with 是…吧 it is a person: 李总, as the surname sounds
     found = roles("喂，是历总吧？我是辣妹子食品的小游", "rep", "fmcg_distribution")
     assert [(m, r, t) for m, r, t, *_ in found] == [("李总", "decision_maker", True)]
+
+
+@pytest.mark.parametrize(
+    ("text", "industry", "expected"),
+    [
+        ("时总您好👋 我是江苏恒锚紧固件的小俞", "industrial_distribution", [("时总", "decision_maker", True)]),  # greeted
+        ("另外 下个月十五号前 一定得上线 新仓开业 要招 一百多临时工", "saas", []),  # 时 not greeted: no name
+        ("价钱我问过老细，珍珠一箱一百八，椰浆二百蚊，到底喇。", "fmcg_distribution", []),  # the rep's own boss
+        ("给您申请了店长福利，两样一共¥1880，真的最低啦", "mother_baby_retail", []),  # a price, not a person
+    ],
+)
+def test_round_twenty_four_shi_greeted_the_reps_boss_and_a_managers_perk(text: str, industry: str,
+                                                                          expected: list) -> None:
+    assert [(m, r, t) for m, r, t, *_ in roles(text, "rep", industry)] == expected
