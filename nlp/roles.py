@@ -136,7 +136,7 @@ _REP_STAFF_AFTER = re.compile(r"^(?:常驻|驻场|驻点|上门|过去|过来)")
 _REP_OWN_AFTER = re.compile(r"^(?:\s*(?:协调|申请|请示|商量|沟通|汇报|批|报批|确认一下))")
 # The rep asked their own boss (价钱我问过老细, 我请示了领导): a bare title after it is the rep's side.
 _REP_ASKED_BEFORE = re.compile(r"我(?:已经|都|也|刚|专门|特意|特地)?(?:问过|问了|请示过|请示了|问咗)$")
-_PERK_AFTER = re.compile(r"(?:福利|特价|专享|推荐价|价)")
+_PERK_AFTER = re.compile(r"(?:福利|特价|专享|推荐价|价(?![格钱位值]))")  # not 跟老板价格谈好了
 _REP_OWN_BEFORE = re.compile(r"(?:我们|我司|公司|咱们)[^，,。？?！!\s]{0,4}$")
 # A list of people addressed at once: 钱总、孙工，…
 # Who uses what is bought, said of a person named: before (平时用系统的是…) or after (…在用, …，佢负责日常用).
@@ -511,8 +511,8 @@ def _unit_sounds(pack: Pack) -> tuple[dict[tuple[str, ...], str], tuple[int, ...
     return sounds, tuple(sorted({len(w) for w in words}, reverse=True))
 
 
-# 的 and its stand-ins between a unit and its person (names.POSSESSIVE), and 嘅 / 个 as Whisper writes them.
-_OF_A_NAME = "的得德嘅个地格额慨揩凯歌各阁"
+# 的 and its stand-ins between a unit and its person, 嘅 / 个 as Whisper writes them included.
+_OF_A_NAME = "".join(POSSESSIVE.split("|"))
 
 
 # Where a name may start: after 的 or a stand-in, or at a surname as written.

@@ -9,9 +9,11 @@ segmenter keeps each one whole.
 
 The words, their frequencies and the HMM are jieba's; the cutting runs in jieba-rs (rjieba), the
 same algorithm in Rust, fifteen times faster than jieba's Python loop (issue #13's throughput
-goal). The two cut the same way but for runs of Latin letters and digits, which jieba cuts apart
-(MK-800 → MK/-/800, 1.5w → 1.5/w) and jieba-rs keeps whole: those are cut here as jieba does.
-tests/unit/test_segment_engine.py holds the two to the same words on every labelled utterance.
+goal). The two cut the same way but in two places, both cut here as jieba does: runs of Latin
+letters and digits, which jieba cuts apart (MK-800 → MK/-/800, 1.5w → 1.5/w) and jieba-rs keeps
+whole, and characters jieba-rs reads as Chinese and jieba does not (㗎, emoji). Building an
+industry's engine takes ≈ 0.2 s, once per process. tests/unit/test_segment_engine.py holds the two
+to the same words on every labelled utterance and on fuzzed odd text.
 """
 
 from __future__ import annotations
