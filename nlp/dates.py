@@ -281,8 +281,13 @@ def _bare_day(m: re.Match[str], on: dt.date) -> _Days | None:
     return _Days(day, day)
 
 
+_XUN = "[旬训询寻循巡讯]"
+
+
 def _month_part(m: re.Match[str], on: dt.date) -> _Days | None:
     part = (m.group("part") or "").removeprefix("月") if m.group("mref") else m.group("part") or ""
+    if len(part) == 2 and part[0] in "上中下" and part[1] != "旬":
+        part = part[0] + "旬"  # heard as 上训
     if m.group("month"):
         mo = parse_int(m.group("month"))
         if not mo or not 1 <= mo <= 12:
@@ -680,7 +685,9 @@ _RULES: list[tuple[re.Pattern[str], object]] = [
                 r"(?=号|日|前|之前|以前|左右|当天|那天|交|到|发|送|上线|开工|完成|截止|之内|内)[号日]?" + _SUF), _dotted),
     (re.compile(r"(?<=在|于|是|定|改|推|约|到|止)" + _PRE + r"(?P<mo>\d{1,2})[./](?P<d>\d{1,2})(?![\d.%万元块wWkK折倍米吨个台件套])"
                 r"[号日]?" + _SUF), _dotted),
-    (re.compile(_PRE + _YREF + _MONTHREF + r"(?P<part>份|初|头(?![上里])|上旬|中旬|下旬|中|底|末|尾|月底|月末|月尾|月初|月中)?" + _SUF), _month_part),
+    # Whisper writes 旬 as 训 / 询 / 寻 … (十月上训): after a month's name only.
+    (re.compile(_PRE + _YREF + _MONTHREF + r"(?P<part>份|初|头(?![上里])|[上中下]" + _XUN + r"|中|底|末|尾|月底|月末|月尾|月初|月中)?" + _SUF),
+     _month_part),
     (re.compile(_PRE + r"(?P<part>月初|月中旬|月中|月底|月末|月尾|月下旬|月上旬|(?<![月\d一二三四五六七八九十])(?:上旬|中旬|下旬))" + _SUF),
      _bare_month_part),
     (re.compile(_PRE + r"(?<![A-Za-z月年第\d])(?P<d>" + _D + r")" + _DAY_SUFFIX + _NOT_AFTER_DAY + _SUF), _bare_day),

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from nlp.commitments import commitments_in
 
 WED = dt.date(2026, 3, 4)
@@ -266,3 +268,16 @@ def test_round_twenty_two_a_training_visit_and_henan_mingge() -> None:
     assert kinds("好，明个上午俺带合同过去，顺便跟储师傅认认路。", "rep", on) == [("promised", "2026-06-04")]
     assert kinds("明个上午俺在肥东那边学校，你下午三点以后来。", "customer", on) == [("expected", "2026-06-04")]
     assert kinds("明个月再说。", "customer", on) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("系统必须十月上训上线", [("expected", "2026-10-10")]),  # 旬 heard as 训, after a month's name
+        ("设备十一月中询前到位", [("expected", "2026-11-10")]),  # as 中旬前: the day before the window
+        ("我们要培训上训练课", []),  # no month before it: a word
+    ],
+)
+def test_round_twenty_four_a_misheard_xun_after_a_month(text: str, expected: list) -> None:
+    found = commitments_in(text, "customer", dt.date(2026, 9, 20))
+    assert [(c.kind, c.date.isoformat()) for c in found] == expected
