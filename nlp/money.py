@@ -869,6 +869,10 @@ def _in_context(found: list[Money], how: dict[int, str], earlier: Sequence[Money
                 m = replace(m, kind="discount")  # 一台抵八千，三台就是两万四: the trade-in for all of them
             out.append(m)
             continue
+        if h == "firm" and m.ratio is not None and m.speaker == "customer" and any(
+                0 <= x.start - m.end <= 3 and x.ratio is None for x in found[i + 1:i + 2]) and any(
+                x.ratio == m.ratio and x.speaker != m.speaker for x in earlier):
+            continue  # 椰浆九五折二百零五蚊二, 工位九折是八十二万八: the rep's discount referred back to, with what it gives
         if h == "firm":
             if m.kind == "price" and m.unit is None and m.yuan is not None:
                 # 去年才九十 after 一箱九十六: a price close to a unit price just quoted is for the same unit

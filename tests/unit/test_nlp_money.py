@@ -826,3 +826,13 @@ def test_round_twenty_one_a_count_after_an_arabic_amount_and_whispers_yigong() -
     said = [(m.kind, m.yuan) for m in money_in("一台23万8两台47万6", "rep")]
     assert said == [("price", 238_000.0), ("quote", 476_000.0)]
     assert found("综合模拟人三十八万一台，一供一百万", "rep")[-1] == ("quote", 1_000_000)
+
+
+def test_round_twenty_four_a_discount_the_customer_refers_back_to() -> None:
+    # The rep offered 九五折; the customer works out what it gives: the ratio is not offered again.
+    offered = money_in("椰浆可以打九五折", "rep")
+    assert [(m.kind, m.ratio) for m in offered] == [("discount", 0.95)]
+    said = shaped_by("椰浆九五折二百零五蚊二，一箱仲贵五蚊二。", "customer", earlier=tuple(offered))
+    assert ("discount", 0.95, None) not in said and said
+    # With no such offer before, the customer's 九五折 is a discount of its own.
+    assert ("discount", 0.95, None) in shaped_by("椰浆九五折二百零五蚊二，一箱仲贵五蚊二。", "customer")
