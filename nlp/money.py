@@ -841,6 +841,14 @@ def _restatable(m: Money) -> set[tuple[float, ...]]:
     return out
 
 
+def _referred_back(ratio: Money, after: Money | None, earlier: Sequence[Money]) -> bool:
+    """The customer's ratio is the other side's offer worked out, the amount it gives right after it
+    (椰浆九五折二百零五蚊二, 工位九折是八十二万八): no new discount."""
+    return (ratio.speaker == "customer" and after is not None and after.ratio is None
+            and 0 <= after.start - ratio.end <= 3
+            and any(x.ratio == ratio.ratio and x.speaker != ratio.speaker for x in earlier))
+
+
 def _in_context(found: list[Money], how: dict[int, str], earlier: Sequence[Money]) -> list[Money]:
     """Settle the amounts whose kind was a guess by what was said before them in the conversation.
 
@@ -869,11 +877,9 @@ def _in_context(found: list[Money], how: dict[int, str], earlier: Sequence[Money
                 m = replace(m, kind="discount")  # 一台抵八千，三台就是两万四: the trade-in for all of them
             out.append(m)
             continue
-        if h == "firm" and m.ratio is not None and m.speaker == "customer" and any(
-                0 <= x.start - m.end <= 3 and x.ratio is None for x in found[i + 1:i + 2]) and any(
-                x.ratio == m.ratio and x.speaker != m.speaker for x in earlier):
-            continue  # 椰浆九五折二百零五蚊二, 工位九折是八十二万八: the rep's discount referred back to, with what it gives
         if h == "firm":
+            if m.ratio is not None and _referred_back(m, found[i + 1] if i + 1 < len(found) else None, earlier):
+                continue
             if m.kind == "price" and m.unit is None and m.yuan is not None:
                 # 去年才九十 after 一箱九十六: a price close to a unit price just quoted is for the same unit
                 near = next((x for x in reversed(ctx[-6:]) if x.unit is not None and x.kind == "price" and x.low
