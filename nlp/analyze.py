@@ -258,8 +258,10 @@ class _MoneySoFar(Sequence[Money]):
         turns = self.waiting()
         model = self._model
         # Most reads find no amount waiting: nothing to score.
-        asked = model is not None and any(t.money for t in turns)
-        self.settle(_scored(model, turns, _money_queries_of) if asked else [(t, None) for t in turns])
+        if model is not None and any(t.money for t in turns):
+            self.settle(_scored(model, turns, _money_queries_of))
+        else:
+            self.settle([(t, None) for t in turns])
         return self._judged
 
     def settle(self, scored: Sequence[tuple[_Turn, np.ndarray | None]]) -> None:
@@ -330,7 +332,10 @@ def _judge_turns(turns: list[_Turn], on: dt.date, money: _MoneySoFar) -> None:
     present = [(name, m, ts, a) for name, m, ts, a in asked if m is not None]
     probs = score_together([(m, [q for qs in a for q in qs]) for _, m, _, a in present])
     scored = {name: _split(ts, a, p) for (name, _, ts, a), p in zip(present, probs)}
-    money.settle(scored.get("money") or [(t, None) for t in waiting])
+    if "money" in scored:
+        money.settle(scored["money"])
+    else:
+        money.settle([(t, None) for t in waiting])
     model = load_model("objections")
     for t, p in scored.get("objections", ()):
         t.objections = _judge_objections(model, t.text, t.utterance.speaker, t.utterance.ref, t.spans,
@@ -498,7 +503,7 @@ def _judge_money(model: LinearModel | None, text: str, speaker: str, found: list
             out.append(m)
             continue
         p = dict(zip(model.labels, next(rows)))
-        best = max(p, key=p.get)
+        best = max(p, key=p.__getitem__)
         if best != m.kind and p[best] >= model.add:
             if best == "none":
                 continue
@@ -539,7 +544,7 @@ def _judge_commitments(model: LinearModel | None, text: str, speaker: str, on: d
             out.append(c)
             continue
         p = dict(zip(model.labels, next(rows)))
-        best = max(_KINDS_BY_SPEAKER.get(speaker, ()), key=p.get, default=c.kind)
+        best = max(_KINDS_BY_SPEAKER.get(speaker, ()), key=p.__getitem__, default=c.kind)
         if best != c.kind and p[best] >= model.add:
             if best == "none":
                 continue

@@ -430,7 +430,7 @@ def _count(m: re.Match[str], on: dt.date) -> _Days | None:
         v = parse_int(n_text)
         if not v:
             return None
-        n = v
+        n = float(v)
     sign = -1 if suf in ("前", "之前", "以前") else 1  # 三天前 = three days ago
     if unit == "工作日":
         if sign < 0 or n != int(n):
@@ -817,13 +817,13 @@ def find_dates(text: str, on: dt.date) -> list[DateMention]:
     # so is one before it that is still to come (八月二十五号分店开张，十九号装好就赶得切: the 19th of August).
     for k, t in enumerate(taken):
         if t[4] is _bare_day and k > 0:
-            prev = next((x for x in reversed(taken[:k]) if x[4] in (_month_day, _ymd, _dotted)), None)
-            if prev is not None and (prev[2].first.year, prev[2].first.month) != (t[2].first.year, t[2].first.month):
+            dated = next((x for x in reversed(taken[:k]) if x[4] in (_month_day, _ymd, _dotted)), None)
+            if dated is not None and (dated[2].first.year, dated[2].first.month) != (t[2].first.year, t[2].first.month):
                 try:
-                    day = prev[2].first.replace(day=parse_int(t[3].group("d")) or 0)
+                    day = dated[2].first.replace(day=parse_int(t[3].group("d")) or 0)
                 except ValueError:
                     continue
-                if day > prev[2].first or (day > on and prev[2].first > on and day.month != on.month):
+                if day > dated[2].first or (day > on and dated[2].first > on and day.month != on.month):
                     taken[k] = (t[0], t[1], _Days(day, day), t[3], t[4])
     # 礼拜三你喺群度问嗰个…, 礼拜四你在门市试坐的那张: a bare weekday told with what was done that day is the
     # last one gone, not the next.
@@ -835,10 +835,12 @@ def find_dates(text: str, on: dt.date) -> list[DateMention]:
     # 八月中旬之前…，下旬老师们就回来: a bare 上旬 / 中旬 / 下旬 after a named month is of that month.
     for k, t in enumerate(taken):
         if t[4] is _bare_month_part and t[3].group("part") in ("上旬", "中旬", "下旬") and k > 0:
-            prev = next((x for x in reversed(taken[:k]) if x[4] is _month_part and x[3].group("month")), None)
-            if prev is not None and (prev[2].first.year, prev[2].first.month) != (t[2].first.year, t[2].first.month):
+            month = next((x for x in reversed(taken[:k]) if x[4] is _month_part and x[3].group("month")), None)
+            if month is not None and (month[2].first.year, month[2].first.month) != (t[2].first.year, t[2].first.month):
                 # Read as if said on that month's first day: the same spans, never rolled to the next month.
-                taken[k] = (t[0], t[1], _bare_month_part(t[3], prev[2].first.replace(day=1)), t[3], t[4])
+                days = _bare_month_part(t[3], month[2].first.replace(day=1))
+                if days is not None:
+                    taken[k] = (t[0], t[1], days, t[3], t[4])
     # 二十五号那周: the week holding that day, Monday to Sunday.
     for k, t in enumerate(taken):
         if t[4] in (_bare_day, _month_day, _ymd, _dotted) and not (t[3].groupdict().get("suf") or ""):

@@ -686,10 +686,10 @@ def _money_in(text: str, speaker: str, ref: str | None, spans: list[Span] | None
     def clause_of(i: int) -> Span:
         return next((c for c in parts if c.start <= i < c.end), Span(text, 0, len(text), 0))
 
-    for s, e, low, high, cur, unit_, big in _ranges(text_h):
+    for s, e, low, high, cur_, unit_, big in _ranges(text_h):
         if any(a < e and s < b for a, b in taken):
             continue
-        judged = _judge(text_h, s, e, clause_of(s), speaker, high, cur=cur, unit=unit_, big=big)
+        judged = _judge(text_h, s, e, clause_of(s), speaker, high, cur=cur_, unit=unit_, big=big)
         if judged is None:
             continue
         kind, per, how[s] = judged
@@ -903,15 +903,17 @@ def _in_context(found: list[Money], how: dict[int, str], earlier: Sequence[Money
             # 六万的话可以配…报价五万八: the rep fits an offer to the customer's figure, which is the budget
             out.append(replace(m, kind="budget"))
             continue
-        v = m.yuan if m.yuan is not None else m.yuan_low
-        near = h != "if" and v and next((x for x in reversed(ctx[-6:]) if x.unit is not None and x.kind in ("price", "budget")
-                                         and x.low and 0.6 <= v / x.low <= 1.67), None)
-        if not near and h == "maybe" and v:
+        amount = m.yuan if m.yuan is not None else m.yuan_low
+        near = None
+        if h != "if" and amount:
+            near = next((x for x in reversed(ctx[-6:]) if x.unit is not None and x.kind in ("price", "budget")
+                         and x.low and 0.6 <= amount / x.low <= 1.67), None)
+        if near is None and h == "maybe" and amount:
             # 两千四我即刻买 after 原价三千二…两千六八: haggling over one item's price, no unit said — closer
             # to the price just named than a unit price need be
             near = next((x for x in reversed(ctx[-4:]) if x.unit is None and x.kind == "price" and x.ratio is None
-                         and x.low and 0.75 <= v / x.low <= 1.33), None)
-        if near:
+                         and x.low and 0.75 <= amount / x.low <= 1.33), None)
+        if near is not None:
             out.append(replace(m, kind="price", unit=near.unit))
         elif h in ("weak", "if"):
             out.append(m)

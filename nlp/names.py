@@ -362,6 +362,7 @@ def _with_misheard(text: str, found: list[PersonSpan], titles: Collection[str], 
                 p is not None and _blocked(text[p.end():], 0, e - p.end(), said_title, freq, titles)):
             continue
         start = p.start() if p is not None else s
+        assert surname is not None and title is not None  # both found above: for the type checker
         extra.append(PersonSpan(start, e, s, surname, title, p.group("prefix") if p else None,
                                 text[start:s] + surname + title))
         taken.append((s, e))

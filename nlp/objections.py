@@ -17,7 +17,7 @@ from nlp.packs import OBJECTION_TYPES, Pack, phrase_pattern
 from nlp.text import IN_CASE, Span, clauses, squeeze, strip_punct
 
 try:  # re's parser is internal (Python 3.11+ names): without it only the start-character speed-up is lost
-    from re import _constants as _c, _parser
+    from re import _constants as _c, _parser  # type: ignore[attr-defined]
 except ImportError:  # pragma: no cover - another Python's layout
     _c = _parser = None
 
@@ -411,7 +411,7 @@ def objection_clauses(text: str, pack: Pack, spans: list[Span] | None = None) ->
     # to buy, not an objection to this seller (老活塞机耗电太厉害, 之前用过一家…老掉线).
     not_ours = _NOT_OURS.search(whole) is not None
     spans = spans if spans is not None else clauses(text)
-    sentence_start = {}
+    sentence_start: dict[int, int] = {}
     for c in spans:
         sentence_start.setdefault(c.sentence, c.start)
     for i, c in enumerate(spans):
@@ -427,9 +427,9 @@ def objection_clauses(text: str, pack: Pack, spans: list[Span] | None = None) ->
             if delay is not None and not _REPAIR.search(t) and not _CONDITIONAL.search(t) and not _REFUND.search(t) \
                     and _PAST_AT.search(said_before):
                 strong.append(("delivery", delay.group(0)))
-        if "delivery" not in seen and not any(k == "delivery" for k, _ in strong) and _NOT_ARRIVED.search(t) \
-                and _HEARD_ANYWHERE.search(said_before[-40:]):
-            strong.append(("delivery", _NOT_ARRIVED.search(t).group(0)))
+        if "delivery" not in seen and not any(k == "delivery" for k, _ in strong) \
+                and (arrived := _NOT_ARRIVED.search(t)) is not None and _HEARD_ANYWHERE.search(said_before[-40:]):
+            strong.append(("delivery", arrived.group(0)))
         if "other" not in seen and not any(k == "other" for k, _ in strong) and _SOON_FAULT_AT.search(t) \
                 and _HEARD_ANYWHERE.search(said_before[-40:]):
             strong.append(("other", t))  # 我听说那种人脸闸机，戴个帽子、出了汗就认不出来

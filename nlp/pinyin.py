@@ -18,7 +18,7 @@ _FUZZY_FINALS = (("iang", "ian"), ("uang", "uan"), ("ang", "an"), ("eng", "en"),
 def _syllable(ch: str) -> str:
     from pypinyin import Style, lazy_pinyin
 
-    out = lazy_pinyin(ch, style=Style.NORMAL, errors=lambda s: list(s))
+    out = lazy_pinyin(ch, style=Style.NORMAL, errors=lambda s: list(s))  # type: ignore[arg-type,return-value]
     return out[0] if out else ch
 
 

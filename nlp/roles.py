@@ -281,7 +281,7 @@ def _using_unit(text_before: str, pack: Pack) -> bool:
     text_before = text_before.replace(" ", "")  # 配种 舍 的: a transcript's word spaces
     m = _USING_UNIT_BEFORE.search(text_before) or (
         _CLINICAL_UNIT_BEFORE.search(text_before) if pack.id == "medical_devices" else None)
-    return bool(m) and not _RUNNING_UNIT.search(m.group("unit"))
+    return m is not None and not _RUNNING_UNIT.search(m.group("unit") or "")
 
 
 def _role_of(found: _Found, pack: Pack, text_before: str = "") -> str:
@@ -677,7 +677,7 @@ def match_contact(f_text: str, surname: str | None, title: str, role: str,
             continue
         if surname is None and not c_title:
             continue
-        title_fits = bool(c_title) and (title in c_title or c_title in title)
+        title_fits = c_title is not None and bool(c_title) and (title in c_title or c_title in title)
         role_fits = role != "other" and c_role == role
         if title_fits or role_fits:
             hits.append(c)
@@ -840,10 +840,10 @@ def roles_in(
                 out.append(RoleMention(text[s:e], pack.departments[m.group("dept")], True, None, speaker, ref,
                                        "self_introduced", s, e))
         for m in _SELF_DUTY.finditer(text):
-            role = _duty_role(m.group("what"), pack)
-            if role and not any(r.start <= m.start() < r.end for r in out):
-                contact = next((c for c in contacts if contact_role(c, pack) == role), None) \
-                    if sum(contact_role(c, pack) == role for c in contacts) == 1 else None
-                out.append(RoleMention(m.group(0).rstrip("，,。.？?！!的"), role, True, contact.id if contact else None,
+            duty = _duty_role(m.group("what"), pack)
+            if duty and not any(r.start <= m.start() < r.end for r in out):
+                contact = next((c for c in contacts if contact_role(c, pack) == duty), None) \
+                    if sum(contact_role(c, pack) == duty for c in contacts) == 1 else None
+                out.append(RoleMention(m.group(0).rstrip("，,。.？?！!的"), duty, True, contact.id if contact else None,
                                        speaker, ref, "self_introduced", m.start(), m.end()))
     return out

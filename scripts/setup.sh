@@ -18,6 +18,8 @@ stamp=.venv/.actionproof-installed
 want=$(cat pyproject.toml | sha256sum | cut -d' ' -f1)
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip >/dev/null
-  .venv/bin/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check -e '.[test,native]'
   echo "$want" > "$stamp"
 fi
+# The analysis rules compiled with mypyc (a no-op when current; the sources run if it fails).
+.venv/bin/python scripts/build_nlp.py || echo "setup: the analysis runs from its Python sources (slower)" >&2
