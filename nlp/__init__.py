@@ -19,7 +19,7 @@ from pathlib import Path
 
 # The modules scripts/build_nlp.py compiles. learned.py stays Python: compiled (its cached_property
 # tables kept in a dict instead) it measured no faster — its time is numpy's.
-NATIVE_MODULES = ("analyze", "commitments", "dates", "keywords", "money", "names", "needs", "numerals",
+NATIVE_MODULES = ("analyze", "commitments", "dates", "grams", "keywords", "money", "names", "needs", "numerals",
                   "objections", "pinyin", "roles", "segment", "text")
 NATIVE_MANIFEST = "_native.json"  # what was compiled: the Python and mypy versions, each source's sha256
 

@@ -18,7 +18,6 @@ from __future__ import annotations
 import gzip
 import json
 import math
-import re
 import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -28,19 +27,14 @@ from pathlib import Path
 
 import numpy as np
 
+from nlp import grams
+from nlp.grams import normalise
 from nlp.pinyin import fuzzy_syllable, syllables
 
 MODELS_DIR = Path(__file__).parent / "models"
 
-_DIGITS = re.compile(r"[0-9]+(?:\.[0-9]+)?")
-_PUNCT = re.compile(r"[，,。.！!；;：:、…~～\"“”‘’'()（）\[\]【】《》<>-]+")
-_DROP = re.compile(r"[\s嗯呃啊哦噢诶欸哎]+")
-
-
-def normalise(text: str) -> str:
-    """The text as the models read it: no spaces or fillers, digits as 0, one mark per pause."""
-    t = _DIGITS.sub("0", _DROP.sub("", text).lower()).replace("？", "?")
-    return _PUNCT.sub("|", t)
+# Compiled, nlp.grams scores a query from its hashes without numpy (see `LinearModel.score`).
+_NATIVE = grams if grams.WRAPS else None
 
 
 @lru_cache(maxsize=256)  # a clause is read by two models in one analysis; no reuse across texts
@@ -246,6 +240,9 @@ class LinearModel:
         """The probability of every label (columns) for each query (rows), all in one pass."""
         if not queries:
             return np.zeros((0, len(self.labels)))
+        if _NATIVE is not None and len(self.weights):
+            z = _NATIVE.summed([(q.texts, q.words) for q in queries], *self._native, len(self.labels))
+            return _sigmoids(np.asarray(z).reshape(len(queries), len(self.labels)) + np.asarray(self.bias))
         if len(queries) <= _FEW:
             # numpy's fixed cost per call outweighs the strings of one or two queries
             return np.array([list(self.probabilities(q.features()).values()) for q in queries])
@@ -254,6 +251,16 @@ class LinearModel:
             return np.tile(1.0 / (1.0 + np.exp(-np.asarray(self.bias))), (len(queries), 1))
         return _sigmoids(_summed(slots, rows_of, reach, matrix, *_hashes(queries), len(queries))
                          + np.asarray(self.bias))
+
+    @cached_property
+    def _native(self) -> tuple[bytes, int, bytes]:
+        """The table and weights as nlp.grams reads them: 16-byte slots (hash, row; half of them
+        empty: one slot read finds most, where a quarter-full table of two arrays was two cache
+        misses), the number of bits of the slot count, the weights row by row."""
+        slots, rows_of, _ = _table(self.feature_hashes, self.name, spare=2)
+        packed = np.empty((len(slots), 2), dtype="<i8")
+        packed[:, 0], packed[:, 1] = slots.view(np.int64), rows_of
+        return packed.tobytes(), len(slots).bit_length() - 1, self.matrix.astype("<f8").tobytes()
 
     @cached_property
     def _hashed(self) -> tuple[np.ndarray, np.ndarray, int, np.ndarray]:
@@ -295,12 +302,12 @@ class LinearModel:
                    {k: float(v) for k, v in d.get("adds", {}).items()})
 
 
-def _table(hashes: np.ndarray, name: str) -> tuple[np.ndarray, np.ndarray, int]:
+def _table(hashes: np.ndarray, name: str, spare: int = 4) -> tuple[np.ndarray, np.ndarray, int]:
     """An open-addressed table of `hashes` (slots, the row of each slot, the longest search).
 
-    At most a quarter full: a lookup reads a few neighbouring slots, where a binary search over
+    At most 1 / `spare` full: a lookup reads a few neighbouring slots, where a binary search over
     sorted hashes was a dozen random reads (memory, not arithmetic, is the cost here)."""
-    size = 1 << max(4, (4 * len(hashes) - 1).bit_length())
+    size = 1 << max(4, (spare * len(hashes) - 1).bit_length())
     slots = np.zeros(size, dtype=_U64)
     rows_of = np.full(size, -1, dtype=np.int32)
     mask = size - 1
@@ -376,7 +383,7 @@ def score_together(asked: Sequence[tuple[LinearModel, Sequence[Query]]]) -> list
     """`LinearModel.score` of each (model, queries) pair, all of them read in one pass."""
     asked = [(m, qs) for m, qs in asked]
     total = sum(len(qs) for _, qs in asked)
-    if total <= _FEW or len(asked) < 2:
+    if total <= _FEW or len(asked) < 2 or _NATIVE is not None:  # compiled: no pass has a fixed cost
         return [m.score(qs) for m, qs in asked]
     models = tuple(m for m, _ in asked)
     if not any(len(m.weights) for m in models):
