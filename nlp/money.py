@@ -60,7 +60,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from nlp.numerals import CN_DIGIT_CHARS, CN_DIGITS, CN_NUM_CHARS, NUMBER_RE, parse_number, to_halfwidth
-from nlp.text import Span, clauses, squeeze
+from nlp.text import Span, clauses, gated, squeeze
 
 _CUR = r"(?:元|块钱|块|圆|蚊|人民币|RMB|rmb)"
 # A number never ends in 零: 一百六十五零售 is 165 then 零售 (retail), not 一百六十五零.
@@ -78,7 +78,7 @@ _CLASSIFIERS = (r"台|个|件|套|只|箱|吨|米|平(?![台时常安均])|立�
 _NOT_MONEY_AFTER = re.compile(r"^(?:多)?(?:小|大)?(?:" + _CLASSIFIERS + r"|点(?![" + CN_DIGIT_CHARS + r"\d]))")
 _QUANTITY_CONTEXT = re.compile(r"产能|产量|销量|人口|用户数|数量|人次|访问量|阅读量|粉丝")
 _DISCOUNT_ZHE = re.compile(r"(?:打)?(?:个)?(?P<z>[一二三四五六七八九]{1,2}|\d{1,2}(?:\.\d)?)折|(?P<half>对折|半价|减半|(?<![缩削裁])(?:免|减|砍|让)(?:掉)?一半)")
-_DISCOUNT_PCT = re.compile(
+_DISCOUNT_PCT = gated(
     r"(?P<cue>降|便宜|优惠|让|下浮|打掉|少|减|返|返点|让利|折扣|(?<![相违造])反(?=[给你您侬佢]|[一二两三四五六七八九十\d]{1,2}个点))了?(?:给)?(?:你们|您们|你|您|侬|佢)?(?:个)?"
     r"(?:百分之(?P<pct>[一二三四五六七八九十]{1,3}|\d{1,2}(?:\.\d)?)|(?P<n>\d{1,2}(?:\.\d)?)(?:个)?(?:点|%|个百分点|百分点)"
     r"|(?P<cn>[一二两三四五六七八九十]{1,2})(?:个点|个百分点|%))"
@@ -117,7 +117,7 @@ _PRICE = ("单价", "零售价", "进价", "供价", "批发价", "出厂价", "
 _PER_UNIT_BEFORE = re.compile(r"(?:一|每|单)(?:个|家|间)?整?(?:延米|公斤|斤|部|户|粒|顶|次|座位|台|个|套|平|平米|平方|立方|方|盘|吨|箱|件|盒|"
                               r"罐|瓶|只|桶|米|支|包|人|片|袋|账号|席位|用户|盏|双|把|副|条|张|卷|根|间|扇|樘|组|辆|盒|块|门店|店|SKU|sku)"
                               r"(?:[\u4e00-\u9fff]{1,3}费)?(?:报价|报|价格|的价格|落地价|进货价|含税价|结算价|出货价|是|要|就是|就要|要收|收|卖|在|大概|差不多|可以做到|做到|降到)?$")
-_COUNT_NEAR = re.compile(r"(?<![0-9一二两三四五六七八九十百千])(?:[0-9]+|[二两三四五六七八九十百千][0-9一二两三四五六七八九十百千]*)"
+_COUNT_NEAR = gated(r"(?<![0-9一二两三四五六七八九十百千])(?:[0-9]+|[二两三四五六七八九十百千][0-9一二两三四五六七八九十百千]*)"
                          r"(?:个|台|套|件|箱|间)?(?:账号|席位|用户|台|套|件|箱|间|人)(?:一年|每年|一个月|每月)?$")
 _DISCOUNT = ("便宜", "优惠", "让利", "让", "降", "减", "少", "返", "折扣", "下浮", "奖励", "补贴", "返利", "省", "抵", "赔", "补",
              "扣掉", "扣除", "扣", "值", "给您退", "给你退", "给你们退", "退您", "退你",  # 再送两箱，一箱值三百六: what a gift is worth (only after a gift, see _GIFT)
@@ -141,7 +141,7 @@ _OBJECTION_NEAR = re.compile(r"贵|太高|高了|偏高|超预算|超出|超了|
 _CAP_BEFORE = re.compile(r"(?:最多|顶多|不超过|控制在|只有|就)$")
 # 三台就是两万四, 六组一万二千六, 两个SKU四千: a total for a count of units.
 # (一台23万8两台47万6: a spoken count may follow an Arabic amount with no pause.)
-_COUNT_BEFORE = re.compile(r"(?:(?<![0-9一二两三四五六七八九十百千])[0-9]+|(?<![一二两三四五六七八九十百千])[二两俩三四五六七八九十百千][0-9一二两三四五六七八九十百千]*)"
+_COUNT_BEFORE = gated(r"(?:(?<![0-9一二两三四五六七八九十百千])[0-9]+|(?<![一二两三四五六七八九十百千])[二两俩三四五六七八九十百千][0-9一二两三四五六七八九十百千]*)"
                            r"(?:个|台|套|件|箱|间)?(?:账号|席位|用户|台|套|件|箱|间|人|个|组|张|包|瓶|袋|盒|副|支|片|桶|把|条|辆|扇|樘|部|盏|只|双|卷|根|"
                            r"家店|间店|家|店|门店|SKU|sku|(?<=[几多个])平方|(?<=[几多个])平米)(?:的话)?(?:那)?(?:就是|就系|就|是|系|一共|合计|总共|共|下来|加起来|不得|得|算)?$")
 # The amount closes its clause, perhaps after a bound (两千不到。, 十万以内。).
@@ -152,7 +152,7 @@ _PER_HEAD_PERIOD = re.compile(r"(?:一|每)(?:个)?[\u4e00-\u9fffA-Za-z]{1,3}(?:
 # but 一 opening a word (一百二 一共 四千八) ends the number before it, and so does a place no lower than the
 # one before the gap (四百 五千整 is 400 and 5000; 两千 四 stays 2400).
 _ZHE_AFTER_GAP = re.compile(r" ?折")
-_NUMBER_GAP = re.compile(r"(?<=[一二两三四五六七八九]) (?=[二两三四五六七八九]|一(?:共|起|下|样|直|定|般|些|次性|分不|分钱|[十百千万]))"
+_NUMBER_GAP = gated(r"(?<=[一二两三四五六七八九]) (?=[二两三四五六七八九]|一(?:共|起|下|样|直|定|般|些|次性|分不|分钱|[十百千万]))"
                          r"|(?<=百) (?=[一二两三四五六七八九][百千万])|(?<=千) (?=[一二两三四五六七八九][千万])"
                          # 一万一千八 十台: a count of ten after an amount, not 11 880 units
                          r"|(?<=[一二两三四五六七八九]) (?=十[一二三四五六七八九]?(?:台|套|个|件|箱|包|家|店|间|部|扇|瓶|盒|吨|只|张|支|条|辆|份|桶|袋|罐)"
@@ -214,7 +214,7 @@ _COUPON_AFTER = re.compile(r"^(?:块|元|蚊)?钱?(?:的|嘅)?(?:优惠|代金|�
 # What something given away would cost: 市场价大概两万, 价值三千.
 _WORTH_BEFORE = re.compile(r"(?:市场价|市面上|市面价|外面|价值|单买|单独买|平时卖|平时收|平常收)(?:卖|要|得|是|也|都)*(?:大概|大约|差不多|约|起码|至少)?$")
 # 涨了五百多, 又涨了快一百, 高了将近一百: a rise is a difference too, and 快 / 将近 only round it.
-_DIFF_BEFORE = re.compile(r"(?:贵(?:了|出|出了)?|(?<![最提])(?:高|差)(?:了|出|出了)|涨(?:了|咗)|(?P<cmp>便宜|少|低|高|差)了?)(?:个)?"
+_DIFF_BEFORE = gated(r"(?:贵(?:了|出|出了)?|(?<![最提])(?:高|差)(?:了|出|出了)|涨(?:了|咗)|(?P<cmp>便宜|少|低|高|差)了?)(?:个)?"
                           r"(?:快|近|将近|差不多|大概)?$")
 # A physical spec in the sentence (主轴转速一万二, 六千瓦切碳钢能到二十五, 耐温二百五): a bare number
 # there with no money word is the spec's figure, not money.
@@ -308,25 +308,25 @@ _RANGE = re.compile(
     r"(?<![\d.A-Za-z零〇一二两三四五六七八九十百千万])(?P<a>" + _N + r")(?P<ua>" + _U + r")(?P<ca>" + _CUR + r")?"
     r"\s*(?:到|至|-|~|～|—|–)\s*(?P<b>" + _N + r")(?P<ub>" + _U + r")(?P<bt>(?<=[万千])[一二两三四五六七八九])?(?P<cb>" + _CUR + r")?"
 )
-_ADJACENT = re.compile(
+_ADJACENT = gated(
     r"(?<![\d.零〇一二两三四五六七八九十百千万])(?P<pre>[一二两三四五六七八九]?十|[一二两三四五六七八九]百)?"
     r"(?P<x>[一二两三四五六七八九])(?P<y>[二三四五六七八九])(?P<place>[十百千万])?(?P<big>(?<![万])[万千]|w|W)?(?P<cur>" + _CUR + r")?"
     r"(?![\d零〇二两三四五六七八九十百千]|一(?![只个台套件箱包瓶张支条双副盒桶块片]))"  # 三四千一只: 一只 is per unit
 )
 # 七千六七, 两万四五, 二百五六: two neighbouring digits after a 百 / 千 / 万 head are the range of the place below it.
-_TAIL_RANGE = re.compile(
+_TAIL_RANGE = gated(
     r"(?<![\d.零〇一二两三四五六七八九十百千万])(?P<head>(?:[一二两三四五六七八九]?十[一二两三四五六七八九]?|[一二两三四五六七八九])(?P<hu>[万千百]))"
     r"(?P<x>[一二两三四五六七八九])(?P<y>[二三四五六七八九])(?P<cur>" + _CUR + r")?(?![\d零〇一二两三四五六七八九十百千万])"
 )
 # 四十六、七元: the last digit said again, one higher.
-_ENUM_RANGE = re.compile(
+_ENUM_RANGE = gated(
     r"(?<![\d.零〇一二两三四五六七八九十百千万])(?P<pre>[一二两三四五六七八九]?十|[一二两三四五六七八九]百)(?P<x>[一二两三四五六七八九])[、，,]"
     r"(?P<y>[二三四五六七八九])(?P<big>[万千])?(?P<cur>" + _CUR + r")?(?![\d零〇一二两三四五六七八九十百千万])"
 )
-_LEAD_WAN = re.compile(r"(?<![\d零〇一二两三四五六七八九十百千万亿A-Za-z])万(?P<d>[二三四五六七八九])(?P<approx>几|多)?"
+_LEAD_WAN = gated(r"(?<![\d零〇一二两三四五六七八九十百千万亿A-Za-z])万(?P<d>[二三四五六七八九])(?P<approx>几|多)?"
                        r"(?![\d零〇一二两三四五六七八九十百千万])(?P<cur>" + _CUR + r")?")
 _BETWEEN_AFTER = re.compile(r"(?:的)?(?:之间|中间|区间)")
-_BA = re.compile(r"(?<![\d零〇一二两三四五六七八九十])(?P<u>[百千万])把(?P<cur>" + _CUR + r")?")
+_BA = gated(r"(?<![\d零〇一二两三四五六七八九十])(?P<u>[百千万])把(?P<cur>" + _CUR + r")?")
 _GE_W = re.compile(r"(?<![\d.])(?P<num>\d+(?:\.\d+)?|[一二两三四五六七八九十]+)个(?P<u>[wW万])")
 _PLACES = {"十": 10, "百": 100, "千": 1000, "万": 10_000, "w": 10_000, "W": 10_000}
 _DIGIT = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}

@@ -33,7 +33,7 @@ from functools import lru_cache
 
 from nlp.objections import objection_clauses
 from nlp.packs import Pack
-from nlp.text import IN_CASE, Span, clauses, squeeze, strip_punct, word_spaced
+from nlp.text import IN_CASE, Span, clauses, gated, squeeze, strip_punct, word_spaced
 
 _NUM = "[0-9一二两三四五六七八九十百千万]"
 _MEASURE = "(?:台|套|个|批|件|箱|吨|只|盒|罐|副|包|袋|瓶|桶|支|卷|组|根|份|辆|打|把|张|条|樘|扇|粒)"
@@ -210,7 +210,7 @@ _PRICE_CAP = re.compile(r"[0-9一二两三四五六七八九十百千]+(?:\.\d+)
 # 零头能不能抹了, 控制在十万以内, 堆头费你们得出, 出了错你们得赔, 端架要收费, 要做满减; a counter-offer
 # (你看能不能十块), 再优化一下 after a price, promotion support and listing fees (首单要有百分之十的促销支持),
 # goods counted in money (先进十来万的货), and a budget or price cap (预算最多二十二万, 经费只有二十万上下).
-_MONEY_TERM = re.compile(r"打.{0,2}折|让一让|[0-9一二两三四五六七八九]折|抹零|零头|便宜|降(?:点|价|一点|些)|让(?:点|利|一点)|平(?:啲|少少|一啲|一点)|"
+_MONEY_TERM = gated(r"打.{0,2}折|让一让|[0-9一二两三四五六七八九]折|抹零|零头|便宜|降(?:点|价|一点|些)|让(?:点|利|一点)|平(?:啲|少少|一啲|一点)|"
                          # 你至少得给我四个点, 你给我七块, 一年要四万多: points, a counter-offer, what it would cost
                          r"[0-9一二两三四五六七八九十]个点|给(?:我|我们)[0-9一二两三四五六七八九十百千万]+(?:块|元|蚊)|"
                          r"要[0-9一二两三四五六七八九十百千]+(?:万|千)[0-9一二两三四五六七八九十]*(?:多|块|元|了)|留(?:点|些)?钱|"
@@ -290,7 +290,7 @@ _REPORTED_PAST = re.compile(r"(?:上次|上回|上趟|上个月|之前|以前)(?
 # 现在最晚推到3月25号前交货: a date moved, not a requirement stated.
 # 顶多拖到八月二十号全都得装好 is the latest day, a deadline.
 _POSTPONED = re.compile(r"(?:推|改|延)(?:迟|后)?(?:到|至)|(?<!顶多)(?<!最多)拖(?:迟|后)?(?:到|至)")
-_HYPOTHETICAL = re.compile(r"如果|要是(?<![主只还紧重需]要是)|[耀腰妖]是|[得地]话|假如|" + IN_CASE + r"|假设|若是|倘若|的话|到时候|以后再|回头再|等以后|等到|哪天")
+_HYPOTHETICAL = gated(r"如果|要是(?<![主只还紧重需]要是)|[耀腰妖]是|[得地]话|假如|" + IN_CASE + r"|假设|若是|倘若|的话|到时候|以后再|回头再|等以后|等到|哪天")
 # A clause that sets a condition (如果你们能做到，…) makes the next one hypothetical — unless it only
 # hedges politely (如果可以的话，我们希望下周能到).
 _CONDITION = re.compile(r"如果|假如|" + IN_CASE + r"|要是(?<![主只还紧重需]要是)|[耀腰妖]是|假设|若是|倘若")
@@ -300,11 +300,11 @@ _IF_APPROVED = re.compile(r"(?:(?:如果|要是|若是|假如)\s*[^，,。！!�
                           r"(?:过|批|通过|批下来|定下来|定了|谈得?拢|谈成|签了|签约|成交|上线|得|(?<![0-9零一二两三四五六七八九十百千万])整|做)|要上|要整|要做)"
                           r"\s*(?:了|的话)?[，,\s]*$")
 _HEDGE = re.compile(r"(?:如果|要是)?(?:可以|方便|能|行|允许)的话|如果(?:可以|方便|能行)[，,\s]*$")
-_PROCESS = re.compile(r"商量|请示|汇报|打(?:个)?报告|问问|研究一下|讨论|开会|走流程|(?<![全业])流程|审批|申请|想想|核实|内部|比较一下|对比一下|签字|上会|招标|"
+_PROCESS = gated(r"商量|请示|汇报|打(?:个)?报告|问问|研究一下|讨论|开会|走流程|(?<![全业])流程|审批|申请|想想|核实|内部|比较一下|对比一下|签字|上会|招标|"
                       r"考虑一下|评估一下|报备|走个|立项|提需求|比价|过来|讲一下|介绍一下|演示|交流|拜访|见面|参观|考察|咨询|完成采购|(?<!安装)(?<!完成)(?<!到货)(?<!完工)(?<!预)验收|评估|"
                       r"能耗测试|办公会|董事会|例会|党委会|集中采购|政府采购|走.{0,6}采购|批准|定标")
 _SENT_OVER = re.compile(r"[发送寄调拿带运步].{0,6}过来")  # goods coming over, not a visit
-_ERRAND = re.compile(r"(?<!前打)(?<!前先打)(?<!前来)(?<!前通知)(?<!前打个)(?<!前打只)(?<!前打通)电话(?!.{0,3}前)|备注|发票|抬头|开票|税号|盖章|快递|单号|对账|收据|地址|微信|邮箱|名片|停车|几点|(?:有|没|什么|啥|约个?|定个?|哪个|留出?)时间|时间是|有空|方便(?<!不方便)|会议|资料|彩页|"
+_ERRAND = gated(r"(?<!前打)(?<!前先打)(?<!前来)(?<!前通知)(?<!前打个)(?<!前打只)(?<!前打通)电话(?!.{0,3}前)|备注|发票|抬头|开票|税号|盖章|快递|单号|对账|收据|地址|微信|邮箱|名片|停车|几点|(?:有|没|什么|啥|约个?|定个?|哪个|留出?)时间|时间是|有空|方便(?<!不方便)|会议|资料|彩页|"
                      r"报价|方案|合同|签收|回款|付款|打款|钱付|付钱|结清|付清|尾款|定金|账号密码|联系方式|标书|投标文件|准数|给个价|分(?:期|[两三四五]年|[两三四五]次)付")
 _NOT_A_NEED_ASK = re.compile(r"有没有(?:问题|空|时间|收到|看到|消息|进展|反馈|别的问题|其他问题|什么问题|人在|在|做过|用过|案例|合作过|经验|自己的)")
 _PROBE_END = re.compile(r"[吗么呢？?]|什么|哪|几|多少|多久|多长时间|怎么|如何|是否")
@@ -375,7 +375,7 @@ def _cue(clause: str, speaker: str, pack: Pack, usage: bool = True) -> str | Non
 # 快递员上门前先打我手机, 装门那天先给我媳妇打电话: a call before the job (not a contact errand).
 _CALL_FIRST = re.compile(r"(?:送货|送|送嚟|上门|安装|发货|出发|装)[^，,。！!？?]{0,2}?(?:之?前|那天|当天)(?:先|要|得)?[^，,。！!？?]{0,6}?"
                          r"(?:打(?:个|一个|只|一只|通)?电话|打给|打俾|打拨|打我(?:手机|电话))")
-_RULED_OUT = re.compile(_RULED_OUT_BODY)
+_RULED_OUT = gated(_RULED_OUT_BODY)
 
 
 def is_need(clause: str, speaker: str, pack: Pack, usage: bool = True) -> str | None:

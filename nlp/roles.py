@@ -32,6 +32,7 @@ from nlp.names import (COMPOUND_SURNAMES, HOKKIEN, JOINERS, NOT_A_SURNAME, POSSE
 from nlp.packs import Pack
 from nlp.pinyin import fuzzy_syllable, syllables
 from nlp.segment import Segmenter, segmenter_for
+from nlp.text import gated
 
 # A title that reads as a person on its own; others (采购, 财务, 法务) are also
 # activities and need a person context (问问我们财务, 跟采购确认).
@@ -160,7 +161,7 @@ _NICKNAME = re.compile(r"\s*(?:(?:的|嘅|额)?\s*(?P<nick>[小老阿])\s*(?P<su
 # words of the vocabulary they would pull homophones in (肖姐 → 小姐), and alone they are anyone
 # (阿姨，给孙子买东西啊 to a shopper). Cantonese X生 / X太 (何生, 何太: Mr / Mrs X) and X师傅 only as an
 # address: 生 and 太 after a surname are more often words (姚太贵了), and the rep's own fitter is a 师傅 too.
-_ADDRESS_FORM = re.compile(r"(?P<surname>" + "|".join(COMPOUND_SURNAMES) + r"|[" + "".join(sorted(SURNAMES)) + r"])"
+_ADDRESS_FORM = gated(r"(?P<surname>" + "|".join(COMPOUND_SURNAMES) + r"|[" + "".join(sorted(SURNAMES)) + r"])"
                            r"\s*(?P<title>小姐|姑娘|阿姨|阿姐|大姐|孃孃|生|太|师傅|师父|叔)")
 _ADDRESS_ONLY = frozenset({"生", "太", "师傅", "师父"})  # 师父: Whisper's 师傅
 # …and X师傅 the customer's person one is sent to or calls (找后厨的綦师傅, 打俾卢师傅): the rep's own
@@ -191,7 +192,7 @@ _MISHEARD_ADDRESS = re.compile(r"(?<=[的嘅个找跟同和给问揾揣佮共\s�
 # names.py's grammar characters, not its places and units (市 / 院 / 科 may be Whisper's 施 / 袁 / 柯), and the
 # words that say who, not whose name (找个好师傅, 一位男师傅).
 _NOT_SAID_SURNAME = (NOT_A_SURNAME - frozenset("市省县镇村区院科部处厂店校局司组班室所队吓下隔")) | frozenset("位名好坏旧大真假男女专每各某靓")
-_WEAK_SURNAME = re.compile(r"(?P<surname>[单车管成应])(?P<title>总|工|经理|主任|科长|厂长|店长|老板)|"
+_WEAK_SURNAME = gated(r"(?P<surname>[单车管成应])(?P<title>总|工|经理|主任|科长|厂长|店长|老板)|"
                            # 那总您好: Mr Na only when spoken to (那总经理, 那总价 are "that")
                            r"(?P<na>那)(?P<na_title>总)(?=\s*(?:您|你)好|\s*[，,！!]\s*(?:您|你)好)")
 _SANG_AFTER = re.compile(r"\s*(?:[，,！!？?。\s]|呀|啊|吗|嗎|嗦|你好|您好|早晨|下昼好|唔好意思|$)")

@@ -5,6 +5,57 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
+
+try:  # re's parser is internal (Python 3.11+ names): without it only the start-character speed-up is lost
+    from re import _constants as _c, _parser  # type: ignore[attr-defined]
+except ImportError:  # pragma: no cover - another Python's layout
+    _c = _parser = None
+
+
+def _first_chars(items: Any) -> tuple[set[str], bool] | None:
+    """The characters a parsed pattern can start with, and whether it can match empty; None if any."""
+    chars: set[str] = set()
+    for op, av in items:
+        if op is _c.LITERAL:
+            found: tuple[set[str], bool] | None = ({chr(av)}, False)
+        elif op is _c.IN:
+            if any(o not in (_c.LITERAL, _c.RANGE) or o is _c.RANGE and a[1] - a[0] > 64 for o, a in av):
+                return None
+            found = ({chr(c) for o, a in av for c in ((a,) if o is _c.LITERAL else range(a[0], a[1] + 1))}, False)
+        elif op is _c.BRANCH:
+            alts = [_first_chars(b) for b in av[1]]
+            if any(a is None for a in alts):
+                return None
+            found = (set().union(*(a[0] for a in alts if a)), any(a[1] for a in alts if a))
+        elif op is _c.SUBPATTERN:
+            found = _first_chars(av[3])
+        elif op in (_c.MAX_REPEAT, _c.MIN_REPEAT):
+            inner = _first_chars(av[2])
+            found = None if inner is None else (inner[0], av[0] == 0 or inner[1])
+        elif op in (_c.AT, _c.ASSERT, _c.ASSERT_NOT):
+            found = (set(), True)  # takes no character
+        else:
+            return None
+        if found is None:
+            return None
+        chars |= found[0]
+        if not found[1]:
+            return chars, False
+    return chars, True
+
+
+def gated(pattern: str, flags: int = 0) -> re.Pattern[str]:
+    """The pattern behind a look-ahead for the characters it can start with: re tries the many
+    alternatives only where one of them could begin (about five times faster on clauses)."""
+    try:
+        first = _first_chars(_parser.parse(pattern)) if _parser is not None else None
+    except Exception:  # re's parser is internal: if it changes, only the speed-up is lost
+        first = None
+    if first is None or first[1]:
+        return re.compile(pattern, flags)
+    return re.compile("(?=[" + "".join(re.escape(c) for c in sorted(first[0])) + "])(?:" + pattern + ")", flags)
+
 
 # Clause ends: Chinese and ASCII punctuation; a full stop only when it is not a decimal
 # point or a date separator (12.5万, 3.20前); whitespace between Chinese characters, which
@@ -12,7 +63,7 @@ from functools import lru_cache
 # 万一 ("in case") as a word of its own — not the 万一 inside an amount (一万一, 三万一千四).
 IN_CASE = r"(?<![0-9一二两三四五六七八九十百千])万一"
 _CLAUSE_END = re.compile(r"[，,。！!？?；;：:\n…~～]+|(?<!\d)\.(?!\d)|(?<=[^\x00-\x7f])\s+(?=[^\x00-\x7f])")
-_SENTENCE_END = re.compile(r"[。！!？?；;\n]+|(?<!\d)\.(?!\d)")
+_SENTENCE_END = gated(r"[。！!？?；;\n]+|(?<!\d)\.(?!\d)")
 # Transcripts that put a space between every word (三十一万 五 嗯 比 我 想 的 高): there a space is
 # not a pause, so only punctuation and a space before a connective end a clause.
 _WORD_SPACED_END = re.compile(
