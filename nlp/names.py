@@ -177,10 +177,15 @@ def _spoken_to_or_sought(text: str, s: int, e: int) -> bool:
     """The name at s:e is greeted or paused after (全院长您好, 连老板 你好), or sought (跟代经理说, 喂，车老板)."""
     if _ADDRESS_AFTER.match(text, e):
         return True
+    if _ASKED_IF_AFTER.match(text, e) and (s == 0 or text[s - 1] in _ASKED_IF_BEFORE):
+        return True  # 是…供应处的司处长吧？ (not 是园区经理吧: 区 there ends a word)
     return bool(_SOUGHT_BY.search(text[max(0, s - 4):s].rstrip(" ，,")))
 
 
 _ADDRESS_AFTER = re.compile(r"\s*(?:[，,！!。.？?~～]|$)|\s*(?:您|你|侬|恁)好|\s+")
+# Asked on the phone whether one is speaking to that person: 是司处长吧？
+_ASKED_IF_AFTER = re.compile(r"\s*(?:吧|吗|嘛|嗦)\s*(?:[，,！!。.？?]|$)")
+_ASKED_IF_BEFORE = "的是喂 ，,"
 _SOUGHT_BY = re.compile(r"(?:喂|您好|你好|跟|和|同|找|给|问|叫|让|请|对|帮|是)$")
 
 

@@ -79,9 +79,10 @@ _NOT_VOCATIVE_AFTER = re.compile(r"^(?:说|讲|话|那边|这边|那里|的|也|
 # (价格我今晚跟老板再磨一磨, 我回去同经理讲讲; 我帮侬去问问经理 asks on the customer's behalf) — the
 # customer's boss is 你们老板, 你跟老板…
 _REP_ASKS_OWN = re.compile(r"(?:请示|报批)(?:一下|下)?(?:我们|阿拉|我哋)?$")
-# 额 / 俺 are 我 in northern speech, 搵 / 揾 Cantonese 找 (额回去跟老板磨一磨, 我要返去搵老板签字); 窝 / 涡 / 倭 / 斡
-# are 我 misheard (roles_in reads a misheard 跟 before a name as 跟: 价格我根老板磨了一下).
-_REP_I_ASK = re.compile(r"(?:我|额|俺|窝|涡|倭|斡)(?!们|哋)(?:(?:帮|替|给)(?:你|您|侬)|[^你您侬，,。？?！!]){0,8}(?:跟|同|问|问下|问问|让|叫|找|搵|揾)"
+# 额 / 俺 are 我 in northern speech, 搵 / 揾 Cantonese 找 (额回去跟老板磨一磨, 我要返去搵老板签字), 阮 and 共 Minnan
+# 我 and 跟 (价我共老板讲好矣); 窝 / 涡 / 倭 / 斡 are 我 misheard (roles_in reads a misheard 跟 before a name as 跟:
+# 价格我根老板磨了一下).
+_REP_I_ASK = re.compile(r"(?:我|额|俺|阮|窝|涡|倭|斡)(?!们|哋)(?:(?:帮|替|给)(?:你|您|侬)|[^你您侬，,。？?！!]){0,8}(?:跟|同|共|问|问下|问问|让|叫|找|搵|揾)"
                         r"(?:我们|阿拉|我哋)?$|(?:回去|返去|回公司)(?:再)?(?:跟|同|问|找|搵|揾)$")
 # …and only a rep's superiors and back office are asked so (我跟店长对接 is the customer's store manager).
 _REP_SUPERIORS = frozenset({"老板", "大老板", "老总", "老细", "领导", "经理", "区域经理", "大区经理", "总监", "财务",

@@ -1042,3 +1042,26 @@ def test_round_twenty_three_a_misheard_surname_called_on_the_phone() -> None:
 def test_round_twenty_four_shi_greeted_the_reps_boss_and_a_managers_perk(text: str, industry: str,
                                                                           expected: list) -> None:
     assert [(m, r, t) for m, r, t, *_ in roles(text, "rep", industry)] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker", "expected"),
+    [
+        # 司 is a surname when the rep asks whether it is that person on the line, the office joined to them
+        ("喂，是鞍钢矿业那边供应处的司处长吧？我是金岩钻具的小隋", "rep", [("供应处的司处长", "procurement", True)]),
+        ("物资处的韩科长说下周招标。", "customer", [("物资处的韩科长", "procurement", False)]),
+        # Minnan 阮 / 共 (我 / 跟): the rep settled the price with their own boss
+        ("价我共老板讲好矣，二十二万五，上尾的价。", "rep", []),
+        ("价钱阮共老板讲好矣。", "rep", []),
+        ("恁老板讲按怎？", "rep", [("老板", "decision_maker", False)]),  # the customer's boss
+    ],
+)
+def test_round_twenty_five_asked_on_the_line_and_the_reps_boss_in_minnan(text: str, speaker: str,
+                                                                          expected: list) -> None:
+    assert [(m, r, t) for m, r, t, *_ in roles(text, speaker, "industrial_distribution")] == expected
+
+
+@pytest.mark.parametrize("text", ["他是公司经理吧？", "是园区经理吧？那我下午过去。", "是小区经理吗？"])
+def test_round_twenty_five_a_word_ending_in_a_surname_is_not_asked_for(text: str) -> None:
+    # 公司, 园区, 小区: the 司 / 区 ends a word, so no 司经理 or 区经理 is on the line
+    assert not any(m[0] in "司区" for m, *_ in roles(text, "rep", "industrial_distribution"))
