@@ -17,8 +17,8 @@ from importlib.abc import MetaPathFinder
 from importlib.machinery import EXTENSION_SUFFIXES, ModuleSpec, SourceFileLoader
 from pathlib import Path
 
-# The modules scripts/build_nlp.py compiles. learned.py stays Python: compiled (its cached_property
-# tables kept in a dict instead) it measured no faster — its time is numpy's.
+# The modules scripts/build_nlp.py compiles. learned.py stays Python (compiled, its cached_property
+# tables were rebuilt on every call); the per-query work of its scoring runs compiled in grams.
 NATIVE_MODULES = ("analyze", "commitments", "dates", "grams", "keywords", "money", "names", "needs", "numerals",
                   "objections", "pinyin", "roles", "segment", "text")
 NATIVE_MANIFEST = "_native.json"  # what was compiled: the Python and mypy versions, each source's sha256
