@@ -517,6 +517,7 @@ def _first(rules: tuple[tuple[str, re.Pattern[str]], ...], clause: str) -> tuple
 
 # One pass to learn whether any rule can match a clause at all (most clauses object to nothing).
 _ANY_STRONG = _gated("|".join(f"(?:{p.pattern})" for _, p in _STRONG))
+_ANY_TOPIC = _gated("|".join(f"(?:{t.pattern})" for _, t, _ in _TOPIC_COMPLAINT))
 # The weak rules start with so many characters between them that one gated alternation of all of them
 # tries most of its branches at most places: each behind its own gate, a clause costs a third less.
 _WEAK_GATED = tuple((kind, _gated(p.pattern)) for kind, p in _WEAK)
@@ -524,7 +525,6 @@ _WEAK_GATED = tuple((kind, _gated(p.pattern)) for kind, p in _WEAK)
 
 def _any_weak(clause: str) -> bool:
     return any(rule.search(clause) is not None for _, rule in _WEAK_GATED)
-_ANY_TOPIC = _gated("|".join(f"(?:{t.pattern})" for _, t, _ in _TOPIC_COMPLAINT))
 
 
 # 别 as "don't", not the 别 of 特别, 识别, 区别 …
