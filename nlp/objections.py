@@ -43,12 +43,14 @@ _TOPIC_COMPLAINT: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = (
 _AMT = r"[0-9一二两三四五六七八九十百千万.]+"
 # What the customer has heard (听说, 听同行讲) of a fault of the vendor's goods (你们…老…, 侬拉个机器…会断), in one
 # clause or split over two (听同行讲，侬拉个机器…): not of a delivery, which is its own rule.
-_HEARD = r"(?:听说|听讲|(?<!大)厅(?:说|讲)|听(?![你您不懂到见得过])[^，,。？?！!\s]{1,6}?(?:说|讲))"  # 听俺一哥们儿讲, 听行家讲; Whisper hears 听说 as 厅说
+_HEARD = (r"(?:听说|听讲|(?<!大)厅(?:说|讲)|听(?![你您不懂到见得过])[^，,。？?！!\s]{1,6}?(?:说|讲)"  # 听俺一哥们儿讲, 听行家讲; Whisper hears 听说 as 厅说
+          # 评论里有人说, 我家姐话 (Cantonese 话 "says")
+          r"|评论[^，,。？?！!\s]{0,4}?(?:说|讲|话)|(?:家姐|细佬|朋友|同事|老公|老婆|邻居|同行|老友)话(?![费筒题]))")
 _VENDOR_FAULT = (r"(?:你们|你哋|侬拉|恁)(?![^。？?！!]{0,16}(?:送货|到货|发货|交货|车|物流|快递|迟到))"
                  r"[^。？?！!]{0,16}(?:老|总是|经常|容易|成日|时不时|动不动|一[^。？?！!]{1,6}就|会(?:掉|断|乱|坏|裂|漏|卡|变小|变差|失灵)|要散"
                  r"|就(?:坏|歹去|要换|跑偏)|停了一?整|宕机|死机)")
 # 戴个帽子、出了汗就认不出来, 戴了仨月就吱吱响: a fault that comes at once (heard of such goods)
-_SOON_FAULT = r"就(?:认不出|坏|不行|不灵|掉线|卡|断|歹去|漏|吱吱响|要换|跑偏|褪色|开裂|变形)"
+_SOON_FAULT = r"就(?:认不出|坏|不行|不灵|掉线|卡|断|歹去|漏|吱吱响|要换|跑偏|褪色|开裂|变形|烂|松|响)|嗡嗡响|松晒"
 # …and not accepted straight after (还超 一千 行吧 我认了, 超三千，要得)
 _NOT_ACCEPTED = r"(?![^，,。！!？?]{0,8}?(?:行吧|那行|认了|算了|算啦|也行|中吧|成吧|好吧|接受|要得|说得过去|咬咬牙|勉强(?!不)))"
 # The next clause takes the price (…超一万，那行吧; 超八千 勉强说得过去; 超三千，要得).
@@ -79,7 +81,9 @@ _STRONG: tuple[tuple[str, re.Pattern[str]], ...] = (
                             r"(?:能保证吗|能不能保证|保证得了吗|有保障吗|来得及吗|赶得上吗|能按时吗)")),
     ("service", re.compile(r"(?:售后|服务|客服|维修|培训|技术支持).{0,6}(?:怎么保障|怎么保证|有保障吗|能保证吗|跟得上吗|靠谱吗)")),
     # (…售后拖了两周才派人 is a repair: service below)
-    ("delivery", re.compile(_PAST + r"(?![^。]{0,30}(?:售后|派人|维修|报修|来修|包退|退掉|退款|才退))\s?.{0,24}(?:拖了|拖咗|晚了|迟了|迟咗|延期|慢了|晚到|拖到|调了.{0,4}月)")),
+    ("delivery", re.compile(_PAST + r"(?![^。]{0,30}(?:售后|派人|维修|报修|来修|包退|退掉|退款|才退))\s?.{0,24}(?:拖了|拖咗|晚了|迟了|迟咗|延期|慢了|晚到|拖到|调了.{0,4}月"
+                            # 在路上压了十来天, 堵在高速上, 店里短了三天货: goods held on the road, shelves empty
+                            r"|(?:路上|半路|高速)[^，。]{0,3}(?:压|堵|卡|困)(?:了|咗|在)|(?:压|堵|卡|困)(?:了|咗)?在[^，。]{0,3}(?:路上|半路|高速)|[短断](?:了|咗)[^，。]{0,4}货)")),
     ("delivery", re.compile(r"结果[^，。]{0,8}(?:才|先)(?:到|送|发|嚟)|拖(?:了|咗|甲)[^，。]{0,6}(?:才|先)(?:送到|到|装好)|缺件[^，。]{0,3}补了|(?:寄|发|送)(?:了|咗)[^，。]{0,6}(?:才|先)到|拖到[^，。]{0,6}才|(?:还|都|也|一直)没(?:有)?(?:到货|发货(?!给)|发出来|送到)|迟迟(?:不|没)(?:发|到(?![期账])|送)"
                             r"|(?:货|快递|东西|订单)[^，。]{0,6}(?:还|都|也|一直)(?:没|未)(?:有)?(?:到(?![期账])|发|送)"
                             r"|等了[^，。]{0,6}(?:才到|还没到|都没到)")),
@@ -187,7 +191,8 @@ _WEAK: tuple[tuple[str, re.Pattern[str]], ...] = (
                          + r"(?=[0-9一二两三四五六七八九十百千万.]*[万千百块元蚊])" + _AMT
                          + r"|(?:还是|仍然|仍)(?:差|多|超出?|冒了?)" + _AMT + r"(?![台套个件箱包盒张次天])"
                          # 还超十七万, 仲差五万, 超咗五百, 离预算还有十四万二: how far over, in money
-                         + r"|(?:还|仲|都仲|还是|仲系|都仲系)(?:差|超(?:出|咗|了)?)\s*(?=[0-9一二两三四五六七八九十百千万.]*[万千百十块元蚊wWkK])" + _AMT
+                         # (犹原超一万零五百 in Minnan, 还超1856 in a shop's plain yuan, Whisper's 还抄 for 还超)
+                         + r"|(?:还|仲|都仲|还是|仲系|都仲系|犹原|依然|仍旧)(?:差|超(?:出|咗|了)?|抄)\s*(?=[0-9一二两三四五六七八九十百千万.]*[万千百十块元蚊wWkK]|\d{3,}(?![\d.]*[台套个件箱包盒张次天]))" + _AMT
                          + _NOT_ACCEPTED
                          # 超一万四千七, 超 七千外, 超3w多: a clause opening on how far over
                          + r"|(?:^|(?<=[，,\s]))超\s*(?=[0-9一二两三四五六七八九十百千万.]*个?[万千百十块元蚊wWkK])" + _AMT + _NOT_ACCEPTED
@@ -208,8 +213,8 @@ _WEAK: tuple[tuple[str, re.Pattern[str]], ...] = (
                          + r"|只肯(?:出|给|付|花)" + _AMT + r"|只批(?:了|咗)" + _AMT + r"|额度(?:是|只有|就)" + _AMT
                          + r"|钱[^，。]{0,6}(?:批的是|只有|顶多)" + _AMT + r"|才" + _AMT + r"的(?:预算|玉算|经费)"
                          r"|(?:钱|钞票|预算)就这(?:点|么多|些)|控制价(?:是|就是)" + _AMT)),
-    # Dear in regional speech: 都几贵, 唔平, 高咗啲, 有眼眼贵 (Wu 有点贵), 贵成两蚊一个.
-    ("price", re.compile(r"(?:都几|几|好|咁|真系|傷|伤)贵|唔(?:平|便宜)|(?<![水持公和太扯])平(?:啲|少少|一啲)|直接平" + _AMT + r"|(?:高|贵)咗|有眼眼?(?:贵|高)|(?:贵|差)成" + _AMT
+    # Dear in regional speech: 都几贵, 唔平, 高咗啲, 有眼眼贵 (Wu 有点贵), 贵成两蚊一个, 忒贵, 足贵 (Minnan), Whisper's 敢贵 (咁贵).
+    ("price", re.compile(r"(?:都几|几|好|咁|敢|真系|傷|伤|忒|足)贵|唔(?:平|便宜)|(?<![水持公和太扯])平(?:啲|少少|一啲)|直接平" + _AMT + r"|(?:高|贵)咗|有眼眼?(?:贵|高)|(?:贵|差)成" + _AMT
                          + r"|贵(?:成)?(?:这么|那么|太|咁)多"
                          # 你哋贵喺边度, 你们凭啥子一间多出五万: asked why it costs more
                          r"|贵(?:喺|在)(?:边度|哪(?:里|儿)?)"
@@ -308,6 +313,11 @@ _ECHOED_PRICE = re.compile(r"\s*" + _AMT + r"多?(?:[块元万千百蚊]|一个�
                            r"(?:……|…|[？?！!，,。]|(?=我|阿拉|那我|这个?(?:也|还是|确实)?(?:太|有点)?(?:高|贵)))")
 _PRICE_DOUBT = re.compile(r"考虑|再谂|想想|再看看|这个?(?:也|还是|确实)?(?:太|有点)?(?:高|贵)了?$|(?:预算|经费)[^，。]{0,4}(?:是|才|只有|就|只)")
 _HESITATION = re.compile(r"考虑|谂|想想|看看")
+# The quoted price said back as a question opens the customer's turn (五十二万八？, ¥168/箱？？, 一个八十五？,
+# 三十一万 六 哦): an objection to it, unless the price is said not to be the trouble (十八块五？价格倒不是啥子问题).
+_ECHO_ASKED = re.compile(r"(?:一(?:个|台|套|箱|件|张|片|根|平方?))?[¥￥]?[0-9一二两三四五六七八九十百千万.]{2,}多?"
+                         r"(?:[块元蚊wW]|/[\u4e00-\u9fff])*(?:[？?]|哦|噢|啊[？?])")
+_PRICE_FINE = re.compile(r"不是(?:啥子?|什么|大)?问题|(?:能|可以)接受|还行|合理|没问题|认了|行吧|好吧")
 # What still holds when the faults talked about are not the seller's: the customer's own hesitation.
 _OWN_DOUBT = re.compile(r"考虑|谂|想想|看看|再说|不需要|不用|放一放|商量")
 _CONDITIONAL = _gated(r"(?<!不)如果|(?<![主只还])要是|的话|" + IN_CASE + r"|否则|不然|晚了就|慢了就|迟了就")
@@ -503,6 +513,9 @@ def objection_clauses(text: str, pack: Pack, spans: list[Span] | None = None) ->
         out = [o for o in out if not (o[1] == "other" and _HESITATION.search(o[2]))]
         if "price" not in seen:
             out.insert(0, (spans[0], "price", echoed.group(0)))
+            seen.add("price")
+    if "price" not in seen and (asked := _ECHO_ASKED.match(whole)) is not None and not _PRICE_FINE.search(whole):
+        out.insert(0, (spans[0], "price", asked.group(0)))
     return out
 
 

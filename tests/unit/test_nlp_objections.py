@@ -779,3 +779,35 @@ def test_round_twenty_one_heard_of_as_whisper_writes_it() -> None:
 ])
 def test_round_twenty_two_price_said_and_taken(text: str, expected: list[str]) -> None:
     assert types(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # the quoted price said back as a question opens the turn
+    ("三十七万五？", ["price"]),
+    ("¥239/盒？？", ["price"]),
+    ("一台六万八？", ["price"]),
+    ("二十一万 四 哦 我 再 看 看", ["price"]),
+    ("十二块五？价格倒不是啥问题，关键要正品。", []),
+    ("十八号？行，那天我在。", []),
+    # still over after a cut: Minnan 犹原, plain shop yuan, Whisper's 抄 for 超
+    ("让完一共十一万三，犹原超八千。", ["price"]),
+    ("减完是2380，还超380。", ["price"]),
+    ("一共 九万 六 还 抄 六千", ["price"]),
+    ("还超两千，行吧，认了。", []),
+    # dear in regional speech
+    ("这也忒贵了。", ["price"]),
+    ("一罐一百二足贵呢。", ["price"]),
+])
+def test_round_twenty_five_a_price_said_back_and_still_over(text: str, expected: list[str]) -> None:
+    assert types(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("前年别家的管材在半路上压了一个礼拜，工地停了两天。", ["delivery"]),
+    ("去年中秋前别家的月饼卡在高速上，超市里断了两天货。", ["delivery"]),
+    ("我看评论里有人说用了两个月风扇嗡嗡响，是真的吗？", ["other"]),
+    ("我同事话佢买嗰部机用咗三个月就松晒，你哋会唔会噉？", ["other"]),
+    ("我打电话话你知，听日得闲。", []),
+])
+def test_round_twenty_five_goods_held_on_the_road_and_faults_heard_of(text: str, expected: list[str]) -> None:
+    assert types(text) == expected
