@@ -1082,3 +1082,17 @@ def test_round_twenty_one_the_count_first_then_the_item() -> None:
 ])
 def test_round_twenty_two_plans_counted_and_kinds_ruled_out(text: str, expected: list[str]) -> None:
     assert needs(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # the customer's volume: a monthly capacity, a day's intake named before its count
+    ("我们做汽车座套，月产能大概两万套。这次要三台自动缝纫单元。", ["月产能大概两万套", "这次要三台自动缝纫单元"]),
+    ("酒店一天洗床单三千来条，想换两台隧道式洗衣机。", ["酒店一天洗床单三千来条", "想换两台隧道式洗衣机"]),
+    ("门诊一天得看四百来人次，要加两台雾化机。", ["门诊一天得看四百来人次", "要加两台雾化机"]),
+    # a limit kept without 要, and a kind ruled out with 不用
+    ("开机预热控制在三分钟以内。", ["开机预热控制在三分钟以内"]),
+    ("总价控制在二十万以内。", []),
+    ("二手拆下来的配件就不用推荐了。", ["二手拆下来的配件就不用推荐了"]),
+])
+def test_round_twenty_five_volume_limits_and_kinds_not_wanted(text: str, expected: list[str]) -> None:
+    assert needs(text) == expected
