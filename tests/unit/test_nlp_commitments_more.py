@@ -281,3 +281,19 @@ def test_round_twenty_two_a_training_visit_and_henan_mingge() -> None:
 def test_round_twenty_four_a_misheard_xun_after_a_month(text: str, expected: list) -> None:
     found = commitments_in(text, "customer", dt.date(2026, 9, 20))
     assert [(c.kind, c.date.isoformat()) for c in found] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a visit to look at a water-treatment room or to check things with someone: no delivery
+        ("下周一我带工程师过去看一下污水处理站的位置。", [("other", "2026-09-21")]),
+        ("下周二我到厂里跟车间主任确认一下电源和地基。", [("other", "2026-09-22")]),
+        ("下周一我们派人过去处理。", [("promised", "2026-09-21")]),
+        # sent by a named courier
+        ("明天上午发顺丰，后天就能到。", [("promised", "2026-09-21"), ("promised", "2026-09-22")]),
+    ],
+)
+def test_round_twenty_five_visits_that_deliver_nothing_and_a_courier_named(text: str, expected: list) -> None:
+    found = commitments_in(text, "rep", dt.date(2026, 9, 20))
+    assert [(c.kind, c.date.isoformat()) for c in found] == expected
