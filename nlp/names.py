@@ -185,8 +185,9 @@ def _spoken_to_or_sought(text: str, s: int, e: int) -> bool:
 _ADDRESS_AFTER = re.compile(r"\s*(?:[，,！!。.？?~～]|$)|\s*(?:您|你|侬|恁)好|\s+")
 # Asked on the phone whether one is speaking to that person: 是司处长吧？ Stricter than _CALLED_AFTER
 # (below, for misheard names): a mark must follow, and the surname must not end a word (see above).
-_ASKED_IF_AFTER = re.compile(r"\s*(?:吧|吗|嘛|嗦)\s*(?:[，,！!。.？?]|$)")
-_ASKED_IF_BEFORE = "的是喂 ，,"
+# (Cantonese: 请问系唔系工程部嘅利工呀？)
+_ASKED_IF_AFTER = re.compile(r"\s*(?:吧|吗|嘛|嗦)\s*(?:[，,！!。.？?]|$)|\s*(?:呀|啊|吖)\s*[？?]")
+_ASKED_IF_BEFORE = "的是喂 ，,嘅系"
 _SOUGHT_BY = re.compile(r"(?:喂|您好|你好|跟|和|同|找|给|问|叫|让|请|对|帮|是)$")
 
 

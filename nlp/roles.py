@@ -114,6 +114,9 @@ _GOVERNED = re.compile(r"(?:跟|和|给|找|问|问问|让|叫|请|向|对|帮|�
 # Cantonese 我系. 我叫 + a title summons someone (我叫会计打过去, 我叫我们店长小郑跟你核): one's name is no
 # title, so 叫 introduces nobody here.
 _SELF_INTRO = re.compile(r"(?:我|本人)(?:这边|就|呢)?(?:是|系|姓)[^，,。.？?！!]{0,10}$")
+# The rep names a long company before the title (我是南京华岩节能材料的投标负责人): further back, only the rep's own.
+_REP_SELF_INTRO = re.compile(r"(?:我|本人)(?:这边|就|呢)?(?:是|系)(?![^，,。？?！!]*?(?:你|您|贵|侬|想|问|找|给|跟))"
+                             r"[^，,。.？?！!\s]{6,14}(?:的|嘅)[^，,。.？?！!\s]{0,4}$")
 # Said on the phone without 是: 我采购部汤经理, 我老街烧烤的汤老板 — 我 then the name, or the workplace and
 # 的, with no verb between (我找财务的王姐, 我跟他们厂的王总 name someone else). Named people only: 我老板
 # is "my boss", and a bare 我王总 too little to go on.
@@ -790,7 +793,8 @@ def roles_in(
             continue  # 运维费, 采购价: the title names a cost, not a person
         if f.text == "总工" and _TOTAL_AMOUNT_AFTER.match(text, f.end):
             continue
-        if speaker == "rep" and (f.surname is None or f.title in _NICKS) and _SELF_INTRO.search(clause_before):
+        if speaker == "rep" and (f.surname is None or f.title in _NICKS) and (
+                _SELF_INTRO.search(clause_before) or _REP_SELF_INTRO.search(clause_before)):
             continue  # 我是远景数字教育的项目经理, 我系…嘅阿杰: the rep's own title or name
         role = _role_of(f, pack, text[max(0, f.start - 12):f.start])
         if role == "other" and (_USER_BEFORE.search(clause_before) or _USES_AFTER.match(text[f.end:].replace(" ", ""))):

@@ -1065,3 +1065,17 @@ def test_round_twenty_five_asked_on_the_line_and_the_reps_boss_in_minnan(text: s
 def test_round_twenty_five_a_word_ending_in_a_surname_is_not_asked_for(text: str) -> None:
     # 公司, 园区, 小区: the 司 / 区 ends a word, so no 司经理 or 区经理 is on the line
     assert not any(m[0] in "司区" for m, *_ in roles(text, "rep", "industrial_distribution"))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # asked on the line in Cantonese: 系唔系…嘅利工呀？
+        ("喂，请问系唔系设备部嘅利工呀？我系东莞嘅阿Sam。", [("设备部嘅利工", "technical", True)]),
+        # the rep's own title after a long company name
+        ("请问是宏泰置业采购部的田经理吗？我是苏州恒远建材科技的项目负责人。", [("采购部的田经理", "procurement", True)]),
+        ("我是想问一下你们这个新厂区的负责人在不在。", [("负责人", "other", False)]),
+    ],
+)
+def test_round_twenty_six_asked_in_cantonese_and_the_reps_own_title(text: str, expected: list) -> None:
+    assert [(m, r, t) for m, r, t, *_ in roles(text, "rep", "industrial_distribution")] == expected
