@@ -811,3 +811,17 @@ def test_round_twenty_five_a_price_said_back_and_still_over(text: str, expected:
 ])
 def test_round_twenty_five_goods_held_on_the_road_and_faults_heard_of(text: str, expected: list[str]) -> None:
     assert types(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # dearer than the customer's own figure
+    ("五十八万二，比我想的多。", ["price"]),
+    ("比我们校委会批的四十万高出一截。", ["price"]),
+    ("还是比我打算的多", ["price"]),
+    # …and taken: Whisper's 任了, Hunan 算哒, the customer paying the gap
+    ("比我预算多一点，我自己贴。", []),
+    ("六千 三 比 我 的 数 多 三百 算 哒", []),
+    ("九十二万 比 我 那个 数 多 两万 行吧 任了", []),
+])
+def test_round_twenty_six_over_the_customers_own_figure_and_taken(text: str, expected: list[str]) -> None:
+    assert types(text) == expected
