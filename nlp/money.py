@@ -860,7 +860,7 @@ def _in_context(found: list[Money], how: dict[int, str], earlier: Sequence[Money
     """
     out: list[Money] = []
     # Read once: the call's money so far is long by the end of a call, and each amount reads only its
-    # last few or looks back through it once (copying it for every amount cost a tenth of the analysis).
+    # last few or looks back through it once (a copy for every amount grew with the call's length).
     prior = list(earlier) if found else []
     for i, m in enumerate(found):
         h = how.get(m.start, "firm")
