@@ -33,7 +33,7 @@ from functools import lru_cache
 
 from nlp.objections import objection_clauses
 from nlp.packs import Pack
-from nlp.text import IN_CASE, Span, clauses, gated, squeeze, strip_punct, word_spaced
+from nlp.text import IN_CASE, Span, clauses, first_chars, gated, squeeze, start_gate, strip_punct, word_spaced
 
 _NUM = "[0-9一二两三四五六七八九十百千万]"
 _MEASURE = "(?:台|套|个|批|件|箱|吨|只|盒|罐|副|包|袋|瓶|桶|支|卷|组|根|份|辆|打|把|张|条|樘|扇|粒)"
@@ -176,10 +176,11 @@ _CUE_BODY = (
 )
 # Every character a cue can begin with. The regex engine tries each of the cue's ~120 branches at
 # every position; a one-character lookahead first skips the positions no cue starts at (3× faster).
-# tests/unit/test_nlp_needs.py checks it against the branches, so a new cue cannot be left out.
-CUE_FIRST_CHARS = "控恁均拼拟着临再回展山杂样翻贴安保出发坚绝每一上不主之也交以你俺先全共关准别到前务勿另可各唔在头完就尽希开得必急总您想我才打投拿支整是最有期来核注看第等给统缺考能至营装要计起越还送都重阿需顶顺首马只仲嫑那这莫毋配赶进须免甭当阮侬拉规尺幅门线目二两三四五六七八九十日月年"
-_CUE = re.compile(f"(?=[{CUE_FIRST_CHARS}])(?:{_CUE_BODY})")
-_CUE_BUT_USAGE = re.compile(f"(?=[{CUE_FIRST_CHARS}])(?:{_CUE_BODY.removeprefix(_USAGE + '|')})")
+# Derived from the branches (text.first_chars); tests/unit/test_nlp_needs.py checks it against them.
+CUE_FIRST_CHARS = first_chars(_CUE_BODY)
+_CUE_GATE = start_gate(CUE_FIRST_CHARS)
+_CUE = re.compile(f"{_CUE_GATE}(?:{_CUE_BODY})")
+_CUE_BUT_USAGE = re.compile(f"{_CUE_GATE}(?:{_CUE_BODY.removeprefix(_USAGE + '|')})")
 # A plain 要 (not 需要, 主要, 重要, 要是, 要不要 …) wants something when the clause says what.
 _PLAIN_WANT = re.compile(r"要(?<![需主重想只不还总紧]要)(?!不要|是|么|不然|不|紧|求|点|素|命|好|数)")
 # After a plain 要, the thing wanted comes first: 要三十台, 要304的, 要IP65的 (not 要停两三次).
@@ -431,7 +432,7 @@ _TAKES_CLAUSE = re.compile(r"要求|希望|需要|关键是|重点是|意思是|
 
 # Every start of a cue, overlapping ones too: 要…的 at the clause end would otherwise swallow a
 # second cue inside it (要 八百套 单人 的 还 得 是 能 调 高度 的).
-_CUE_AT = re.compile(f"(?=[{CUE_FIRST_CHARS}])(?=({_CUE_BODY}))")
+_CUE_AT = re.compile(f"{_CUE_GATE}(?=({_CUE_BODY}))")
 # 要 八百乘八百 的: a 要…的 phrase ends a want even mid-clause (the piece is still judged whole).
 _WANT_DE = re.compile(r"要(?<![需主重想只不还总紧]要)(?!是|不要|啊|嘛|呀|吧|了)[^，,。.！!？?的]{1,10}的")
 # Between 必须 and 之前送到 only a date: one need (必须 九月 二十号 之前 送到), not two.

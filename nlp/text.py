@@ -45,16 +45,25 @@ def _first_chars(items: Any) -> tuple[set[str], bool] | None:
     return chars, True
 
 
-def gated(pattern: str, flags: int = 0) -> re.Pattern[str]:
-    """The pattern behind a look-ahead for the characters it can start with: re tries the many
-    alternatives only where one of them could begin (about five times faster on clauses)."""
+def first_chars(pattern: str) -> str:
+    """The characters every match of `pattern` starts with, sorted ("" where that cannot be told)."""
     try:
         first = _first_chars(_parser.parse(pattern)) if _parser is not None else None
     except Exception:  # re's parser is internal: if it changes, only the speed-up is lost
         first = None
-    if first is None or first[1]:
-        return re.compile(pattern, flags)
-    return re.compile("(?=[" + "".join(re.escape(c) for c in sorted(first[0])) + "])(?:" + pattern + ")", flags)
+    return "" if first is None or first[1] else "".join(sorted(first[0]))
+
+
+def start_gate(chars: str) -> str:
+    """A look-ahead for one of `chars` ("" for none: no gate)."""
+    return "(?=[" + "".join(re.escape(c) for c in chars) + "])" if chars else ""
+
+
+def gated(pattern: str, flags: int = 0) -> re.Pattern[str]:
+    """The pattern behind a look-ahead for the characters it can start with: re tries the many
+    alternatives only where one of them could begin (about five times faster on clauses)."""
+    gate = start_gate(first_chars(pattern))
+    return re.compile(gate + "(?:" + pattern + ")" if gate else pattern, flags)
 
 
 # Clause ends: Chinese and ASCII punctuation; a full stop only when it is not a decimal
