@@ -20,7 +20,11 @@ real = HANDLERS["action.submitted/1"]
 
 
 def paused(ctx, msg):
-    marker.write_text(msg.job_id)
+    # Written whole, then renamed: the test polls for the file, and a bare write_text let it
+    # read the file in the instant between creation and the job id landing (CI, stop 39).
+    part = marker.with_name(marker.name + ".part")
+    part.write_text(msg.job_id)
+    os.replace(part, marker)
     time.sleep(float(os.environ.get("SLOW_WORKER_PAUSE_S", "120")))
     return real(ctx, msg)
 
