@@ -78,7 +78,9 @@ _CLASSIFIERS = (r"台|个|件|套|只|箱|吨|米|平(?![台时常安均])|立�
 # What follows a quantity, a date or a measure rather than money.
 _NOT_MONEY_AFTER = re.compile(r"^(?:多)?(?:小|大)?(?:" + _CLASSIFIERS + r"|点(?![" + CN_DIGIT_CHARS + r"\d]))")
 _QUANTITY_CONTEXT = re.compile(r"产能|产量|销量|人口|用户数|数量|人次|访问量|阅读量|粉丝")
-_DISCOUNT_ZHE = re.compile(r"(?:打)?(?:个)?(?P<z>[一二三四五六七八九]{1,2}|\d{1,2}(?:\.\d)?)折|(?P<half>对折|半价|减半|(?<![缩削裁])(?:免|减|砍|让)(?:掉)?一半)")
+# Whisper writes 折 as 者 or 哲 (打个九五者, 按八五者): taken after 打 / 按 only, where no 者 of 两者 fits.
+_DISCOUNT_ZHE = re.compile(r"(?:打)?(?:个)?(?P<z>[一二三四五六七八九]{1,2}|\d{1,2}(?:\.\d)?)折"
+                           r"|(?<=[打按])(?:个)?(?P<zh>[一三四五六七八九][一二三四五六七八九]?)[者哲]|(?P<half>对折|半价|减半|(?<![缩削裁])(?:免|减|砍|让)(?:掉)?一半)")
 _DISCOUNT_PCT = gated(
     r"(?P<cue>降|便宜|优惠|让|下浮|打掉|少|减|返|返点|让利|折扣|(?<![相违造])反(?=[给你您侬佢]|[一二两三四五六七八九十\d]{1,2}个点))了?(?:给)?(?:你们|您们|你|您|侬|佢)?(?:个)?"
     r"(?:百分之(?P<pct>[一二三四五六七八九十]{1,3}|\d{1,2}(?:\.\d)?)|(?P<n>\d{1,2}(?:\.\d)?)(?:个)?(?:点|%|个百分点|百分点)"
@@ -391,7 +393,7 @@ def _zhe_ratio(z: str) -> float | None:
 def _discounts(text: str, text_h: str, speaker: str, ref: str | None) -> list[Money]:
     out: list[Money] = []
     for m in _DISCOUNT_ZHE.finditer(text_h):
-        ratio = 0.5 if m.group("half") else _zhe_ratio(m.group("z"))
+        ratio = 0.5 if m.group("half") else _zhe_ratio(m.group("z") or m.group("zh"))
         if ratio is None or not 0 < ratio < 1:
             continue
         out.append(Money(text[m.start():m.end()], speaker, "discount", None, round(ratio, 4), ref, m.start(), m.end()))

@@ -93,6 +93,10 @@ def shaped(text: str, speaker: str = "customer") -> list[tuple]:
         ("价格 是 三十一万 五", [("quote", 315_000, None)]),
         ("二十七 八万", [("quote", (270_000, 280_000), None)]),
         ("给 您 打 九 二 折", [("discount", 0.92, None)]),  # not 二折
+        # 折 as Whisper writes it, after 打 / 按 only (两者 is no discount)
+        ("素冻机 打 个 九五 者", [("discount", 0.95, None)]),
+        ("立定跳原也按八五者", [("discount", 0.85, None)]),
+        ("两者都一样", []),
         ("预算 才 4w 5", [("budget", 45_000, None)]),
         # the place below a 千 / 万 head, said as two neighbouring digits; a digit said again
         ("我们眼下这家才七千六七", [("price", (7_600, 7_700), None)]),
