@@ -313,9 +313,13 @@ def _with_misheard(text: str, found: list[PersonSpan], titles: Collection[str], 
     by_sound, title_sound = surname_by_sound(), _titles_by_sound(key)
     lengths = _title_lengths(key)
     firsts = _title_first_sounds(key)
-    taken = [(f.name_start, f.end) for f in found]
+    # 阿X姐 after a department is one person, though 阿 hides its department from X姐 read alone
+    nicknames = _placed_nicknames(text, prefixes if isinstance(prefixes, tuple) else tuple(prefixes))
+    if nicknames:
+        found = [f for f in found if not any(f.name_start < n.end and n.name_start - 1 < f.end for n in nicknames)]
+    taken = [(f.name_start, f.end) for f in found] + [(n.name_start - 1, n.end) for n in nicknames]
     said_words: list[tuple[int, int]] | None = None
-    extra: list[PersonSpan] = []
+    extra: list[PersonSpan] = list(nicknames)
     for m in _misheard_pattern(key).finditer(text):
         s = m.start()
         if m.group("a") is None and fuzzy_syllable(syllables(text[s + 1])[0]) not in firsts:
@@ -401,6 +405,26 @@ def _placed_titles_by_sound(titles: tuple[str, ...]) -> dict[tuple[str, ...], st
         out.setdefault(syllables(t), t)
     for t in _PLACED_ADDRESS:
         out.setdefault(tuple(map(fuzzy_syllable, syllables(t))), t)
+    return out
+
+
+# 阿 + a given name + 姐 / 哥, the south's way to name a colleague (财务个阿娟姐, 财务的阿珠姐): no surname to find.
+_NICKNAME_AFTER = re.compile(r"阿(?P<given>[\u4e00-\u9fff])(?P<title>姐|哥)")
+
+
+def _placed_nicknames(text: str, prefixes: tuple[str, ...]) -> list[PersonSpan]:
+    """A person named 阿X姐 / 阿X哥 right after their department and what joins it (财务个阿娟姐)."""
+    if "阿" not in text:
+        return []
+    placed = _placed_pattern(prefixes)
+    if placed is None:
+        return []
+    out: list[PersonSpan] = []
+    for m in placed.finditer(text):
+        n = _NICKNAME_AFTER.match(text, m.end())
+        if n is not None:
+            out.append(PersonSpan(m.start(), n.end(), n.start("given"), n.group("given"), n.group("title"),
+                                  m.group("prefix"), text[m.start():n.end()]))
     return out
 
 

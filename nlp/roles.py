@@ -742,6 +742,8 @@ def roles_in(
 
         plain = _as_role_words(plain, edges_of, pack, seg.known)
     plain = _as_titles_after_surnames(_as_units_before_names(plain, pack, seg.known), seg.known)
+    if "管帐" in plain:
+        plain = plain.replace("管帐", "管账")  # the bookkeeper written with 帐, the older form: reported as said
     if plain == text:
         found = _mentions(text, pack, seg, persons)
     else:

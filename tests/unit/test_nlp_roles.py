@@ -242,6 +242,13 @@ def test_own_side_departments_and_run_on_addresses(text: str, speaker: str, indu
         ("明天我让吕师傅过去装。", "rep", "industrial_distribution", []),
         ("阿姨，给孙子看推车啊？", "rep", "mother_baby_retail", []),
         ("包阿姨有问题直接打我电话。", "rep", "manufacturing", [("包阿姨", "other", False)]),
+        # 阿 + given name + 姐 after the department is that department's person, not 朱姐 on her own.
+        ("尾款财务个阿娟姐会同你对数。", "customer", "industrial_distribution", [("财务个阿娟姐", "finance", False)]),
+        ("合同寄予财务的阿珠姐，伊管钱。", "customer", "industrial_distribution", [("财务的阿珠姐", "finance", False)]),
+        ("我阿姐话好贵。", "customer", "industrial_distribution", []),
+        # the bookkeeper written with 帐 is the one written with 账, reported as said
+        ("合同发给管帐的兰姐。", "customer", "fmcg_distribution", [("管帐的兰姐", "finance", False)]),
+        ("合铜 发 给 管 帐 的 兰 姐 货 到 了", "customer", "fmcg_distribution", [("管 帐 的 兰 姐", "finance", False)]),
     ],
 )
 def test_dialect_possessives_and_forms_of_address(text: str, speaker: str, industry: str, expected: list) -> None:
