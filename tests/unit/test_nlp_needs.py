@@ -876,6 +876,14 @@ def test_round_seventeen_deadlines() -> None:
         ("industrial_distribution", "郑州这边有86台冷藏车，这次要R404A冷媒200瓶。", ["郑州这边有86台冷藏车", "这次要R404A冷媒200瓶"]),
         ("education_equipment", "我们学校寄宿生1600人，要2台燃气蒸饭柜", ["我们学校寄宿生1600人", "要2台燃气蒸饭柜"]),
         ("building_materials", "不要着急，慢慢来", []),
+        # round twenty-seven: who comes in a day named before 有, a head count said 差不多 (not 不), Hakka 涯兜,
+        # events run in a month
+        ("medical_devices", "现在一天做康复训练的病人有八十多个，这次想配两台下肢康复机器人。",
+         ["现在一天做康复训练的病人有八十多个", "这次想配两台下肢康复机器人"]),
+        ("saas", "学生加起来差不多两千三百个，我要一套可以排课的系统。", ["学生加起来差不多两千三百个", "我要一套可以排课的系统"]),
+        ("saas", "学生不到两千三百个，我要一套可以排课的系统。", ["我要一套可以排课的系统"]),
+        ("fmcg_distribution", "涯兜在梅州有三间婚宴酒楼，一个月办七八十场酒。今次要客家娘酒六百箱。",
+         ["涯兜在梅州有三间婚宴酒楼", "一个月办七八十场酒", "今次要客家娘酒六百箱"]),
     ],
 )
 def test_round_eighteen_needs(industry: str, text: str, expected: list[str]) -> None:
