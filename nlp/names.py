@@ -310,11 +310,12 @@ def _with_misheard(text: str, found: list[PersonSpan], titles: Collection[str], 
     from nlp.pinyin import fuzzy_syllable, syllables
 
     key = titles if isinstance(titles, tuple) else tuple(titles)
+    pre = prefixes if isinstance(prefixes, tuple) else tuple(prefixes)
     by_sound, title_sound = surname_by_sound(), _titles_by_sound(key)
     lengths = _title_lengths(key)
     firsts = _title_first_sounds(key)
     # 阿X姐 after a department is one person, though 阿 hides its department from X姐 read alone
-    nicknames = _placed_nicknames(text, prefixes if isinstance(prefixes, tuple) else tuple(prefixes))
+    nicknames = _placed_nicknames(text, pre)
     if nicknames:
         found = [f for f in found if not any(f.name_start < n.end and n.name_start - 1 < f.end for n in nicknames)]
     taken = [(f.name_start, f.end) for f in found] + [(n.name_start - 1, n.end) for n in nicknames]
@@ -352,7 +353,7 @@ def _with_misheard(text: str, found: list[PersonSpan], titles: Collection[str], 
             continue
         if said_words is None:
             # The pack's own words are said as written: 招采经理 is not 招 + 蔡经理, nor 品控经理 品 + 孔经理.
-            words = _words_pattern(key, prefixes if isinstance(prefixes, tuple) else tuple(prefixes))
+            words = _words_pattern(key, pre)
             said_words = [(w.start(), w.end()) for w in words.finditer(text) if w.end() - w.start() > 1]
         if any(a < e and s < b and (a < s or b > e) for a, b in said_words):
             continue
@@ -377,7 +378,7 @@ def _with_misheard(text: str, found: list[PersonSpan], titles: Collection[str], 
         extra.append(PersonSpan(start, e, s, surname, title, p.group("prefix") if p else None,
                                 text[start:s] + surname + title))
         taken.append((s, e))
-    extra += _placed_misheard(text, taken, key, prefixes if isinstance(prefixes, tuple) else tuple(prefixes), freq)
+    extra += _placed_misheard(text, taken, key, pre, freq)
     return sorted([*found, *extra], key=lambda f: f.start) if extra else found
 
 
