@@ -237,7 +237,9 @@ def _overlaps(a: str, b: str) -> bool:
 def _sounds_within(a: str, b: str) -> bool:
     """One mention inside the other by the written characters or by their toneless, accent-folded
     pinyin: the analysis reports a misheard title as the word it stands for (林元长 → 林院长),
-    while a noisy label keeps the characters as misheard."""
+    while a noisy label keeps the characters as misheard. A word-spaced transcript's spaces are no
+    part of a name (菊 毁级 and 鞠会计 are one person)."""
+    a, b = re.sub(r"\s+", "", a), re.sub(r"\s+", "", b)
     if _overlaps(a, b):
         return True
     from nlp.pinyin import fuzzy_syllable, syllables

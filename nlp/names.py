@@ -349,7 +349,13 @@ def _with_misheard(text: str, found: list[PersonSpan], titles: Collection[str], 
                         break
             if title is None:
                 continue
-        if freq.get(text[s:e]) or any(a < e and s < b for a, b in taken):
+        if any(a < e and s < b for a, b in taken):
+            continue
+        # A word as said (干姐) is still a name right after its department and 的 (财务的干姐).
+        p = before.search(text, max(0, s - 16), s) if before is not None else None
+        placed = p is not None and p.group("prefix") in _placed_departments(pre) and \
+            _POSSESSIVE_BEFORE.search(text, p.start(), s) is not None
+        if freq.get(text[s:e]) and not placed:
             continue
         if said_words is None:
             # The pack's own words are said as written: 招采经理 is not 招 + 蔡经理, nor 品控经理 品 + 孔经理.
@@ -367,11 +373,10 @@ def _with_misheard(text: str, found: list[PersonSpan], titles: Collection[str], 
         if not named_both and ((e - s == 2 and syllables(text[s:e]) in sounds) or (
                 s > 0 and syllables(text[s - 1:s + 1]) in sounds and not _DAY_BEFORE.search(text, 0, s))):
             continue
-        p = before.search(text, max(0, s - 16), s) if before is not None else None
         if p is None and not (_NAMED_BEFORE.search(text, 0, s) or _NAMED_AFTER.match(text[e:e + 4])):
             continue
         if (p is None and _blocked(text, s, e, said_title, freq, titles)) or (
-                p is not None and _blocked(text[p.end():], 0, e - p.end(), said_title, freq, titles)):
+                p is not None and _blocked(text[p.end():], 0, e - p.end(), said_title, freq, titles, placed=placed)):
             continue
         start = p.start() if p is not None else s
         assert surname is not None and title is not None  # both found above: for the type checker
@@ -383,10 +388,18 @@ def _with_misheard(text: str, found: list[PersonSpan], titles: Collection[str], 
 
 
 @lru_cache(maxsize=64)
+def _placed_departments(prefixes: tuple[str, ...]) -> frozenset[str]:
+    """The prefixes that name a unit a person belongs to (技术部, 财务), not a role word."""
+    return frozenset(p for p in prefixes if _DEPARTMENT_END.search(p) or p in ("财务", "会计", "出纳", "管账"))
+
+
+_POSSESSIVE_BEFORE = re.compile(f"(?:{POSSESSIVE})\\s*$")
+
+
+@lru_cache(maxsize=64)
 def _placed_pattern(prefixes: tuple[str, ...]) -> re.Pattern[str] | None:
     """A department and what joins it to its person (财务的, 技术部嘅), read forwards."""
-    departments = sorted({p for p in prefixes if _DEPARTMENT_END.search(p) or p in ("财务", "会计", "出纳", "管账")},
-                         key=lambda p: (-len(p), p))
+    departments = sorted(_placed_departments(prefixes), key=lambda p: (-len(p), p))
     if not departments:
         return None
     return re.compile("(?P<prefix>" + "|".join(map(re.escape, departments)) + f")\\s*(?:{POSSESSIVE})\\s*")
@@ -451,10 +464,13 @@ def _placed_misheard(text: str, taken: list[tuple[int, int]], titles: tuple[str,
             if len(window) < n or not all("\u4e00" <= c <= "\u9fff" for c in window):
                 continue
             title = title_sound.get(syllables(window)) or title_sound.get(tuple(map(fuzzy_syllable, syllables(window))))
-            if title is None or window == title or freq.get(text[s:s + 1 + n]) or \
-                    (freq.get(window) or 0) >= _SOUND_WORD_MIN_FREQ:
+            # The title as said after a surname no list holds (财务部的单会计, 车间的富主任) is a name as well.
+            unlisted = window == title and text[s] not in _NICKNAME_PREFIX and _PLACED_AFTER.match(text, s + 1 + n)
+            if title is None or (window == title and not unlisted) or freq.get(text[s:s + 1 + n]) or \
+                    (freq.get(window) or 0) >= _SOUND_WORD_MIN_FREQ and not unlisted:
                 continue
-            surname = text[s] if text[s] in SURNAMES else surname_by_sound().get(syllables(text[s])[0], text[s])
+            surname = text[s] if text[s] in SURNAMES or unlisted else \
+                surname_by_sound().get(syllables(text[s])[0], text[s])
             out.append(PersonSpan(m.start(), s + 1 + n, s, surname, title, m.group("prefix"),
                                   text[m.start():s] + surname + title))
             taken.append((s, s + 1 + n))

@@ -396,6 +396,7 @@ def _mentions(text: str, pack: Pack, seg: Segmenter | None, persons: list[Person
 
 
 _WORD_SPACE = frozenset(" \t\u3000")
+_POSSESSIVE_END = re.compile(f"(?:{POSSESSIVE})$")
 
 
 def _squeezed(text: str) -> tuple[str, list[int]]:
@@ -516,6 +517,7 @@ def _unit_sounds(pack: Pack) -> tuple[dict[tuple[str, ...], str], tuple[int, ...
     return sounds, tuple(sorted({len(w) for w in words}, reverse=True))
 
 
+_TITLE_AFTER_NAME = re.compile("|".join(("姐", "哥", "总", "工", *_SOUNDED_TITLES)))
 # 的 and its stand-ins between a unit and its person, 嘅 / 个 as Whisper writes them included.
 _OF_A_NAME = "".join(POSSESSIVE.split("|"))
 
@@ -553,8 +555,10 @@ def _as_units_before_names(text: str, pack: Pack, known: Callable[[str], bool]) 
             word = sounds.get(tuple(map(fuzzy_syllable, syl[i:end])))
             if word == window:
                 break  # the unit as written
-            if word is None or known(window) or ((n == 2 or not joined) and not any(a == b for a, b in zip(window, word))):
-                continue  # two characters, or no 的, every one misheard: too many words sound like that
+            if word is None or known(window) or ((n == 2 or not joined) and not any(a == b for a, b in zip(window, word))
+                                                 and not (joined and _TITLE_AFTER_NAME.match(text, k + 1))):
+                continue  # two characters, or no 的, every one misheard: too many words sound like that — unless
+                # a title follows the name too (才物的宿姐, 菜吴的需姐: the unit, 的, a surname and a title)
             chars[i:end] = word
             changed, done = True, end
             break
@@ -749,8 +753,11 @@ def roles_in(
     else:
         found = []
         # A misheard name across a pause (喂 老板 is no 魏老板, 可以 把 售后 no name at all) is too weak a guess.
+        # After a department or a possessive (车间 的 富 主任, 城钟 店 的 墨 店长) a person comes next, and a
+        # word-spaced transcript parts every surname from its title.
         named = [p for p in seg.persons(plain)
-                 if p.text == plain[p.start:p.end] or not _WORD_SPACE & set(text[at[p.name_start]:at[p.end - 1]])]
+                 if p.text == plain[p.start:p.end] or not _WORD_SPACE & set(text[at[p.name_start]:at[p.end - 1]])
+                 or p.prefix is not None or _POSSESSIVE_END.search(plain, 0, p.name_start)]
         for f in _mentions(plain, pack, seg, named):
             s, e, n = at[f.start], at[f.end - 1] + 1, at[f.name_start]
             # As said, spaces and a misheard department included; a misheard name as the name (罗工 for 罗功).

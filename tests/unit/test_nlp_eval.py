@@ -124,3 +124,18 @@ def test_a_held_out_sets_errors_stay_hidden_however_it_is_named(capsys: pytest.C
         main(["--rules-only", "--no-speed", "--no-complaints", "--errors", "--data", f"bench/data/{path.name}"])
         out = capsys.readouterr().out
         assert path.name in out and "missed [" not in out
+
+
+@pytest.mark.parametrize(
+    ("gold", "said", "same"),
+    [
+        ("才务部 德 菊 毁级", "财务部 德 鞠会计", True),   # a word-spaced label, the name reported unspaced
+        ("速动 车间 的 喻 主人", "车间 的 喻主任", True),
+        ("林元长", "林院长", True),
+        ("才务部 德 菊 毁级", "财务部 德 苏会计", False),   # another person
+    ],
+)
+def test_a_mention_is_matched_by_sound_whatever_its_spaces(gold: str, said: str, same: bool) -> None:
+    from bench.nlp_eval import _sounds_within
+
+    assert _sounds_within(gold, said) is same

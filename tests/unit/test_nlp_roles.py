@@ -1086,3 +1086,25 @@ def test_round_twenty_five_a_word_ending_in_a_surname_is_not_asked_for(text: str
 )
 def test_round_twenty_six_asked_in_cantonese_and_the_reps_own_title(text: str, expected: list) -> None:
     assert [(m, r, t) for m, r, t, *_ in roles(text, "rep", "industrial_distribution")] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "industry", "expected"),
+    [
+        # a word-spaced transcript parts the surname from its title; after the department and 的 it is a name
+        ("机器 到 了 找 制粉 车间 的 富 主任", "manufacturing", [("车间 的 付主任", "user", False)]),
+        # the department misheard whole (才物, 菜吴 for 财务), with a surname and a title after 的
+        ("还有 对账 去 找 我们 才物 的 宿 姐", "fmcg_distribution", [("才物 的 苏姐", "finance", False)]),
+        ("合同 给 菜吴 的 苏 姐", "fmcg_distribution", [("菜吴 的 苏 姐", "finance", False)]),
+        ("我们才物的损失谁来赔？", "fmcg_distribution", []),
+        # a name that is a word as said (干姐) right after the department and 的
+        ("合同先给财务的干姐过一下", "manufacturing", [("财务的甘姐", "finance", False)]),
+        ("我们那个干姐说可以。", "manufacturing", []),
+        # a surname no list holds (单, 富), the title as said, right after the department and 的
+        ("合同请同时抄送设备科的闻科长和财务部的单会计。", "manufacturing",
+         [("设备科的闻科长", "procurement", False), ("财务部的单会计", "finance", False)]),
+        ("财务部的新会计还没来。", "manufacturing", []),
+    ],
+)
+def test_round_twenty_seven_names_placed_after_their_department(text: str, industry: str, expected: list) -> None:
+    assert roles(text, "customer", industry) == expected
