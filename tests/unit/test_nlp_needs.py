@@ -1104,3 +1104,17 @@ def test_round_twenty_two_plans_counted_and_kinds_ruled_out(text: str, expected:
 ])
 def test_round_twenty_five_volume_limits_and_kinds_not_wanted(text: str, expected: list[str]) -> None:
     assert needs(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a kind ruled out by any verb of offering, bringing or fitting after a 的 / 那种 / 货
+    ("二手的、展会样机就别考虑了。", ["二手的、展会样机就别考虑了"]),
+    ("含苯类溶剂的产品请勿报价。", ["含苯类溶剂的产品请勿报价"]),
+    ("会弯会断许种便宜货唔好拎来。", ["会弯会断许种便宜货唔好拎来"]),
+    ("那种有甲醛味道的莫给我装。", ["那种有甲醛味道的莫给我装"]),
+    # a matter's 的 names no goods; a delivery stopped is no kind ruled out
+    ("发票的事就别考虑了。", []),
+    ("年底以后就别送货了。", []),
+])
+def test_round_twenty_seven_kinds_ruled_out_by_any_verb_of_offering(text: str, expected: list[str]) -> None:
+    assert needs(text) == expected
