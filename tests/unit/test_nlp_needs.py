@@ -1118,3 +1118,19 @@ def test_round_twenty_five_volume_limits_and_kinds_not_wanted(text: str, expecte
 ])
 def test_round_twenty_seven_kinds_ruled_out_by_any_verb_of_offering(text: str, expected: list[str]) -> None:
     assert needs(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # one more item bought, looked for or put in, counted (a few of them too); a planned renewal; what must be used
+    ("再买几包鼻氧管备用。", ["再买几包鼻氧管备用"]),
+    ("再看一个腰凳。", ["再看一个腰凳"]),
+    ("再上一条烘干线。", ["再上一条烘干线"]),
+    ("此次计划更新六台高速四面刨。", ["此次计划更新六台高速四面刨"]),
+    ("需采用环氧自流平。", ["需采用环氧自流平"]),
+    ("另有楼梯防滑条约一千八百米。", ["另有楼梯防滑条约一千八百米"]),
+    # the last project, a month more, the rest later: none
+    ("另外上一个项目的闭门器坏了一批。", []),
+    ("我再看一个月吧。", []),
+])
+def test_round_twenty_seven_one_more_item_and_what_must_be_used(text: str, expected: list[str]) -> None:
+    assert needs(text) == expected
