@@ -183,7 +183,7 @@ def _spoken_to_or_sought(text: str, s: int, e: int) -> bool:
 
 
 _ADDRESS_AFTER = re.compile(r"\s*(?:[，,！!。.？?~～]|$)|\s*(?:您|你|侬|恁)好|\s+")
-# Asked on the phone whether one is speaking to that person: 是司处长吧？ Stricter than _CALLED_AFTER
+# Asked on the phone whether one is speaking to that person: 是司处长吧？ Stricter than PHONE_CALL_AFTER
 # (below, for misheard names): a mark must follow, and the surname must not end a word (see above).
 # (Cantonese: 请问系唔系工程部嘅利工呀？)
 _ASKED_IF_AFTER = re.compile(r"\s*(?:吧|吗|嘛|嗦)\s*(?:[，,！!。.？?]|$)|\s*(?:呀|啊|吖)\s*[？?]")
@@ -225,8 +225,8 @@ _NAMED_AFTER = re.compile(r"^(?:[\s，,。.！!？?：:；;]|$|您|你|说|那�
 
 # A weekday ends right before the name (下周二亓主人, 下个礼拜一荀主人): its numeral is the day's, whatever word
 # it and the surname sound like (二期, 依循).
-_CALLED_BEFORE = re.compile(r"(?:喂|您好|你好|是)[，,\s]*$")
-_CALLED_AFTER = re.compile(r"\s*(?:吗|嘛|吧|(?:您|你|侬|恁)好)")
+PHONE_CALL_BEFORE = re.compile(r"(?:喂|您好|你好|是)[，,\s]*$")
+PHONE_CALL_AFTER = re.compile(r"\s*(?:吗|嘛|吧|(?:嗦|啵|不)(?=[\s？?，,。.！!]|$)|(?:您|你|侬|恁)\s*好)")  # Sichuan 嗦, Hunan 啵
 _DAY_BEFORE = re.compile(r"(?:周|礼拜|星期)\s*[一二三四五六七日天]\s*$")
 
 
@@ -368,7 +368,7 @@ def _with_misheard(text: str, found: list[PersonSpan], titles: Collection[str], 
         # …unless a surname as written stands where people are named on both sides (喂 伍宗 您好: not 无踪).
         named_both = m.group("a") is None and bool(_NAMED_BEFORE.search(text, 0, s)) and bool(_NAMED_AFTER.match(text[e:e + 4]))
         # …or called on the phone, surname misheard too (喂，是历总吧, 喂胆总吗, 喂，份老师你好).
-        named_both = named_both or (bool(_CALLED_BEFORE.search(text, 0, s)) and bool(_CALLED_AFTER.match(text, e)))
+        named_both = named_both or (bool(PHONE_CALL_BEFORE.search(text, 0, s)) and bool(PHONE_CALL_AFTER.match(text, e)))
         # (和段宫确认 sounds like 河段 too; named on both sides it is 和 + 段工.)
         if not named_both and ((e - s == 2 and syllables(text[s:e]) in sounds) or (
                 s > 0 and syllables(text[s - 1:s + 1]) in sounds and not _DAY_BEFORE.search(text, 0, s))):

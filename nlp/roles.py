@@ -27,8 +27,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from nlp.names import (COMPOUND_SURNAMES, HOKKIEN, JOINERS, NOT_A_SURNAME, POSSESSIVE, SURNAMES, PersonSpan,
-                       person_spans, surname_by_sound)
+from nlp.names import (COMPOUND_SURNAMES, HOKKIEN, JOINERS, NOT_A_SURNAME, PHONE_CALL_AFTER, PHONE_CALL_BEFORE,
+                       POSSESSIVE, SURNAMES, PersonSpan, person_spans, surname_by_sound)
 from nlp.packs import Pack
 from nlp.pinyin import fuzzy_syllable, syllables
 from nlp.segment import Segmenter, segmenter_for
@@ -45,7 +45,7 @@ _PERSON_AFTER = re.compile(r"^(?:那边|这边|说|觉得|同意|不同意|审�
 # Acknowledgements a name may run into (没问题戴院长, 晓得了蒋园长): an address, like 好的.
 _ACKS = r"没问题|冇问题|晓得了|知道了|得嘞|要得|妥了"
 _OPENERS = r"(?:您好|你好|喂|哎|诶|嗯|啊|哦|噢|那|对了|好的|好额|好嘞|好咧|好|行|对|是的|谢谢|感谢|多谢|麻烦|辛苦|拜托|不好意思|打扰了|打扰一下|请问|" \
-           r"早上好|上午好|下午好|晚上好|侬好|早晨|再见|欢迎|恭喜|哈喽|哈佬|哈啰|哈罗|嗨|实在对不起|对不起|实在抱歉|真抱歉|抱歉|放心吧|明白|收到|" \
+           r"早上好|上午好|下午好|晚上好|侬好|早晨|再见|欢迎|恭喜|哈喽|哈佬|哈啰|哈罗|嗨|[Hh]i|[Hh]ello|HI|实在对不起|对不起|实在抱歉|真抱歉|抱歉|放心吧|明白|收到|" \
            + _ACKS + r"|" \
            r"[，,\s！!~～])*"
 # 请问是白沙镇卫生院的林院长吗: the organisation may come between.
@@ -61,11 +61,17 @@ _BEFORE_ADDRESS = re.compile(r"^" + _OPENERS + _ASKING_IS + r"(?:[^，,。？?�
 _BEFORE_ASKED = re.compile(r"^" + _OPENERS + _ASKING_IS + r"[^，,。？?！!]{1,30}的)$")
 # 您好 must be the greeting: in 王总您好像… it is 您 + 好像.
 # In a transcript a space after the name is the pause (喂 孙总 是 我).
-_AFTER_ADDRESS = re.compile(r"^(?:[，,！!。.？?…—~～\s]|、[^，,。？?！!\s、]{1,8}[，,！!]|$|(?:您|你|侬|恁|汝)好(?![像几多久些])|好[，,！!。~～\s]|好$|早|早上好|上午好|下午好|晚上好|"
+_AFTER_ADDRESS = re.compile(r"^(?:[，,！!。.？?…—~～\s]|、[^，,。？?！!\s、]{1,8}[，,！!]|$|(?:您|你|侬|恁|汝)好(?![像几多久些])|好(?![\u4e00-\u9fff])|早|早上好|上午好|下午好|晚上好|"
+                            # (麦总好👋, Hokkien 柯老板食饱未？ — have you eaten, the south's hello)
+                            r"食饱未|食饱了未|吃了吗|吃了没|吃饭了吗|吃饭没|"
                             r"辛苦|久等|再见|放心|请|稍等|别担心|别着急|别急|莫着急|莫急|不着急|见谅|留步|慢走|过奖|"
                             r"(?:您|你)(?!好像|好几|好多|好久|好些))")
 # Greeted with their department first (成本合约部狄经理您好, 航空系的农主任您好): the one spoken to.
 _UNIT_BEFORE_GREETING = re.compile(r"^" + _OPENERS + r"[^，,。？?！!\s]{1,12}(?:部|科|处|室|中心|办|组|系|的|嘅)$")
+# What comes before the clause that asks for someone at a call's start: greetings and pauses only.
+_CALL_OPENING = re.compile(_OPENERS)
+_UNIT_ASKED = re.compile(r"^" + _OPENERS + r"(?:麻烦|请问|打扰一下)?(?:找一下|找下|找)?[^，,。？?！!]{0,16}$")
+_SOUGHT_ON_PHONE = re.compile(r"^" + _OPENERS + r"(?:麻烦|请问)?(?:找一下|找下|找)")
 _GREETING_AFTER = re.compile(r"^[\s，,]*(?:您|你|侬|恁|汝)好(?![像几多久些])")  # 笪科长，汝好 (Hokkien)
 # Asking the listener for something puts the listener right after the verb: 麻烦店长跟老板娘说一声.
 _REQUEST_BEFORE = re.compile(r"(?:^|[，,\s])(?:麻烦|拜托|辛苦|劳驾|有劳)$")
@@ -107,7 +113,7 @@ _CRAFT = frozenset({"师傅", "师父"})
 _VENDOR_IN_UTTERANCE = re.compile(r"你们|贵司|你们公司|您们")
 _THIRD_PERSON_NEXT = re.compile(r"^[，,]\s*(?:他|她|他们|她们)")
 # 请问是王总吗; a tag question asks the same (是郝经理吧？, 是冯科长不？, 蔡厂长嗦？, 蒋院长伐？, 邝生呀？).
-_ASKED_ON_PHONE = re.compile(r"^(?:吗|嘛|(?:吧|不|伐|嗦|噻|呀|啊|么|没|咩|啵|是吧|是不是|对吧)(?:\s|[？?，,。！!]|$))")
+_ASKED_ON_PHONE = re.compile(r"^(?:吗|嘛|(?:吧|不|伐|嗦|噻|呀|啊|么|没|咩|啵|无|是吧|是不是|对吧)(?:\s|[？?，,。！!]|$))")
 _SPECIFIC_AFTER = re.compile(r"^(?:那边|这边|说|觉得|同意|反馈|要求|建议)")  # 设计师那边: that designer
 _VOCATIVE_VERB = re.compile(r"^(?:您|你)(?:看|觉得|放心|说|稍等|这边|那边|先忙|忙)")  # 滕主任您先忙: a goodbye
 _GOVERNED = re.compile(r"(?:跟|和|给|找|问|问问|让|叫|请|向|对|帮|替|陪|同|带|把|被|等|约|见|联系|联络|通知|告诉|转告|汇报给|交给)$")
@@ -612,6 +618,12 @@ def _addressed(text: str, f: _Found, speaker: str = "unknown") -> bool:
         return True  # 计划采购部瞿主管您好: the department found with the name, more of it before
     if _BEFORE_ASKED.match(before) and _ASKED_ON_PHONE.match(after.lstrip(" ")):
         return True
+    # The rep's call opens by asking for the person, the unit first and no 是 (喂，汽车工程系的蒲主任吗？,
+    # 喂 您好 鲸选 电商 温 总监 是吧, 麻烦找下采购中心的于总监。, 请问 缪主任 在吗): the one reached.
+    if speaker == "rep" and _CALL_OPENING.fullmatch(text[:a]) and _UNIT_ASKED.match(before) and (
+            _ASKED_ON_PHONE.match(after.lstrip(" ").removeprefix("在")) or (
+                _SOUGHT_ON_PHONE.search(before) and re.match(r"[\s。.！!？?，,]|$", after))):
+        return True
     if _BEFORE_ADDRESS.match(before):
         if _ASKED_ON_PHONE.match(after.lstrip(" ")):
             return True  # 请问是王总吗, 喂，刘护士长吗？
@@ -757,7 +769,9 @@ def roles_in(
         # word-spaced transcript parts every surname from its title.
         named = [p for p in seg.persons(plain)
                  if p.text == plain[p.start:p.end] or not _WORD_SPACE & set(text[at[p.name_start]:at[p.end - 1]])
-                 or p.prefix is not None or _POSSESSIVE_END.search(plain, 0, p.name_start)]
+                 or p.prefix is not None or _POSSESSIVE_END.search(plain, 0, p.name_start)
+                 # called on the phone, a greeting or a question on both sides (喂 染 老板 你 好)
+                 or (PHONE_CALL_BEFORE.search(plain, 0, p.name_start) and PHONE_CALL_AFTER.match(plain, p.end))]
         for f in _mentions(plain, pack, seg, named):
             s, e, n = at[f.start], at[f.end - 1] + 1, at[f.name_start]
             # As said, spaces and a misheard department included; a misheard name as the name (罗工 for 罗功).

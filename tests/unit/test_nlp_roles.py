@@ -1108,3 +1108,26 @@ def test_round_twenty_six_asked_in_cantonese_and_the_reps_own_title(text: str, e
 )
 def test_round_twenty_seven_names_placed_after_their_department(text: str, industry: str, expected: list) -> None:
     assert roles(text, "customer", industry) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "industry", "expected"),
+    [
+        # the rep's call opens by asking for the person, the unit first and no 是, or by asking for them (找, 在吗)
+        ("喂，汽车工程系的蒲主任吗？我是合肥智驰教仪的小鲁。", "education_equipment", [("蒲主任", "user", True)]),
+        ("喂 您好 鲸选 电商 温 总监 是吧 我 仓链 软件 小祝", "fmcg_distribution", [("温 总监", "other", True)]),
+        ("您好，麻烦找下采购中心的于总监。我是华氧工业气体的计宁。", "fmcg_distribution", [("采购中心的于总监", "procurement", True)]),
+        ("喂 喂 请问 缪主任 在吗 我是 泽众 科教 的 小管", "education_equipment", [("缪主任", "other", True)]),
+        # greeted with 好 and an emoji, a southern "have you eaten", an English hi
+        ("麦总好👋 我是福州闽啤供应链的小温。", "fmcg_distribution", [("麦总", "decision_maker", True)]),
+        ("柯老板食饱未？我是闽兴茶机的阿铭。", "fmcg_distribution", [("柯老板", "decision_maker", True)]),
+        ("Hi 宁总～我是跨境云仓ERP的Jason", "fmcg_distribution", [("宁总", "decision_maker", True)]),
+        # a misheard surname parted from its title, greeted on the phone (染 for 冉)
+        ("喂 染 老板 你 好 我 是 成都 蜀香 调味 的 小 涂", "fmcg_distribution", [("冉老板", "decision_maker", True)]),
+        # not at the call's start: asked about, not reached
+        ("价格我刚说了，汽车工程系的蒲主任吗？他上周就看过。", "education_equipment", [("蒲主任", "user", False)]),
+        ("我们王总好像不在。", "fmcg_distribution", []),
+    ],
+)
+def test_round_twenty_seven_the_person_a_call_opens_on(text: str, industry: str, expected: list) -> None:
+    assert roles(text, "rep", industry) == expected
