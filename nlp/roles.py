@@ -143,6 +143,11 @@ _REP_ASKS_STORE = re.compile(r"我(?:要|得|去|再|先)?(?:问|问下|问问|�
 _STORE_SAYS = re.compile(r"^(?:话|说|讲|同意|最低|只能|批)")
 _REP_STAFF_BEFORE = re.compile(r"(?:常驻|专属|配了?|派了?|驻点|驻场|安排了?|我(?:们)?带(?:上|着|了)?)(?:的|一个|一位|两个|两位|俩)?"
                                r"[^，,。？?！!]{0,3}$")
+# The rep sends or has their own staff do something (明天让销售员小李送过去, 我派技术员小王过来).
+_REP_SENDS = re.compile(r"(?:我|我们|我这边|我们这边)?(?:明天|后天|下周[一二三四五六日天]?|到时候?)?(?:让|派|叫|安排)(?:我们)?(?:的)?$")
+_SALES_TITLE = re.compile(r"销售|业务|客服|售后|导购|售前|实施|安装")
+# …so the rep names the customer's staff by title and nickname only as theirs or as sought (跟你们仓管小卢对一下).
+_THEIRS_OR_SOUGHT = re.compile(r"(?:你们|您们|你哋|侬拉|恁|贵司|贵院|贵校|贵厂)(?:的|嘅|个|额)?$|(?:跟|和|同|找|给|发|问|搵|寻|揣)$")
 _REP_STAFF_AFTER = re.compile(r"^(?:常驻|驻场|驻点|上门|过去|过来)")
 _REP_OWN_AFTER = re.compile(r"^(?:\s*(?:协调|申请|请示|商量|沟通|汇报|批|报批|确认一下))")
 # The rep asked their own boss (价钱我问过老细, 我请示了领导): a bare title after it is the rep's side.
@@ -277,6 +282,21 @@ def _nickname_pattern(pack: Pack) -> re.Pattern[str]:
     return re.compile("(?P<prefix>" + "|".join(re.escape(x) for x in depts) + ")" + _NICKNAME.pattern)
 
 
+_INSPECTS = re.compile(r"质检|检验|质量|品控|化验")
+
+
+@lru_cache(maxsize=64)
+def _apposition_pattern(pack: Pack) -> re.Pattern[str]:
+    """A person's own title, then their nickname (会计小闫, 仓管小卢, 质检员小沈, 厨师长老焦): one person, named
+    by what they do — as colleagues and bosses speak of staff."""
+    titles = sorted({t for t in pack.titles if len(t) > 1 and _PERSON_SUFFIX.search(t) and t not in pack.rep_titles
+                     and all("\u4e00" <= c <= "\u9fff" for c in t)}, key=lambda t: (-len(t), t))
+    # (a title the pack lacks only from a word's start: 我们店长小殷 is no 们店长)
+    return re.compile("(?P<prefix>" + "|".join(map(re.escape, titles)) +
+                      r"|(?:(?<![\u4e00-\u9fff])|(?<=[的个嘅额们找给跟问让叫和同与是]))[\u4e00-\u9fff]{1,2}?(?:员|师|长))"
+                      r"\s*(?P<nick>[小老阿])\s*(?P<surname>[" + "".join(sorted(SURNAMES)) + r"])(?![\u4e00-\u9fff]{0,1}[吗嘛])")
+
+
 # A unit the pack does not list that uses what is bought — a workshop, a teaching group or faculty, a
 # team, a station or centre (汽车系的敖主任, 体育组个俞老师, 教练队的鲜队长, 兽医站个虞医生, 视光中心的符主任) —
 # and, in hospitals, a clinical department (血透室的芮护士长); offices that run things are not users.
@@ -308,6 +328,10 @@ def _role_of(found: _Found, pack: Pack, text_before: str = "") -> str:
         return "user"
     if found.prefix:
         prefix_role = pack.departments.get(found.prefix) or pack.titles.get(found.prefix)
+        if prefix_role is None and found.title in _NICKS:
+            # A trade the pack does not list before a nickname: an inspector checks the goods, a 治疗师 or
+            # 厨师 works with them, anyone else (保管员老邱) is other.
+            return "technical" if _INSPECTS.search(found.prefix) else "user" if found.prefix.endswith("师") else "other"
         if prefix_role == "other":
             return head  # 运营部的滕总: an office that runs things says nothing; the title does
         if prefix_role and (head == "other" or found.title in _HONORIFIC):
@@ -337,6 +361,14 @@ def _mentions(text: str, pack: Pack, seg: Segmenter | None, persons: list[Person
         else:
             title = ""
         found.append(_Found(s, e, text[s:e], m.group("surname"), title, m.group("prefix"), m.start("prefix")))
+        covered.append((s, e))
+    for m in _apposition_pattern(pack).finditer(text):
+        s, e = m.span()
+        pair = text[m.start("surname"):m.start("surname") + 2]
+        if any(a < e and s < b for a, b in covered) or (len(pair) == 2 and known(pair)) or \
+                m.group("prefix") in pack.rep_titles:
+            continue  # 小马上: 马上 is a word, no 小马
+        found.append(_Found(s, e, text[s:e], m.group("surname"), m.group("nick"), m.group("prefix"), m.start("prefix")))
         covered.append((s, e))
     for m in _ADDRESS_FORM.finditer(text):
         s, e = m.span()
@@ -816,6 +848,10 @@ def roles_in(
             continue  # 运维费, 采购价: the title names a cost, not a person
         if f.text == "总工" and _TOTAL_AMOUNT_AFTER.match(text, f.end):
             continue
+        if speaker == "rep" and f.title in _NICKS and f.prefix and f.prefix not in pack.departments and (
+                _REP_STAFF_BEFORE.search(clause_before) or _REP_SENDS.search(clause_before)
+                or _SALES_TITLE.search(f.prefix) or not _THEIRS_OR_SOUGHT.search(clause_before)):
+            continue  # 明天让销售员小李给您送过去, 区域工程师小段 (who the rep is): the rep's own staff
         if speaker == "rep" and (f.surname is None or f.title in _NICKS) and (
                 _SELF_INTRO.search(clause_before) or _REP_SELF_INTRO.search(clause_before)):
             continue  # 我是远景数字教育的项目经理, 我系…嘅阿杰: the rep's own title or name

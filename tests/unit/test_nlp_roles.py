@@ -316,7 +316,7 @@ def test_who_is_spoken_to(text: str, speaker: str, industry: str, expected: list
         ("这事我老板说了算。", "customer", "manufacturing", [("老板", "decision_maker", False)]),
         # A bare 会计 / 财务 is the office, not a person (later label sets never name one).
         ("明朝我叫会计打过去。", "customer", "manufacturing", []),
-        ("明朝我叫会计小关打过去。", "customer", "manufacturing", [("会计", "finance", False)]),  # a person follows
+        ("明朝我叫会计小关打过去。", "customer", "manufacturing", [("会计小关", "finance", False)]),  # a person follows, named
         # The rep's own boss and back office; the customer's when the customer is told to ask.
         ("我今晚跟老板再磨一磨，明天回您。", "rep", "manufacturing", []),
         ("这个价我要请示一下区域经理。", "rep", "mother_baby_retail", []),
@@ -1131,3 +1131,23 @@ def test_round_twenty_seven_names_placed_after_their_department(text: str, indus
 )
 def test_round_twenty_seven_the_person_a_call_opens_on(text: str, industry: str, expected: list) -> None:
     assert roles(text, "rep", industry) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker", "expected"),
+    [
+        # a person's own title, then their nickname: one person, named by what they do
+        ("卸货那天找俺们保管员老邱，钱的事儿找会计小闫。", "customer",
+         [("保管员老邱", "other", False), ("会计小闫", "finance", False)]),
+        ("合同发给我们的出纳小尤就行。", "customer", [("出纳小尤", "finance", False)]),
+        ("样件寄给他手下的检验员小邝就行。", "customer", [("检验员小邝", "technical", False)]),
+        ("我们的治疗师小韦都是刚来的。", "customer", [("治疗师小韦", "user", False)]),
+        ("好的，我明天跟你们仓管小卢对一下。", "rep", [("仓管小卢", "procurement", False)]),
+        # words (会计老是), the rep's own staff and the rep's own introduction
+        ("会计老是算错账。", "customer", [("会计", "finance", False)]),
+        ("明天让销售员小李给您送过去。", "rep", []),
+        ("汪工您好 区域工程师 小段 您说", "rep", [("汪工", "technical", True)]),
+    ],
+)
+def test_round_twenty_seven_a_title_then_a_nickname(text: str, speaker: str, expected: list) -> None:
+    assert roles(text, speaker, "industrial_distribution") == expected
