@@ -370,8 +370,8 @@ def _cue(clause: str, speaker: str, pack: Pack, usage: bool = True) -> str | Non
     """The requirement cue of a clause, or None (`usage`: a volume used counts as one)."""
     words = _need_words(pack)
     for m in (_CUE if usage else _CUE_BUT_USAGE).finditer(clause):
-        if _NEGATION.search(clause[:m.start()]) and not m.group(0).startswith(_BOUNDS):
-            continue
+        if _NEGATION.search(clause[:m.start()]) and not m.group(0).startswith(_BOUNDS) and not _RULED_OUT.search(clause):
+            continue  # (a kind ruled out may be described by what it lacks: 三无的别发, 没有认证的莫拿来)
         return m.group(0)
     for m in _PLAIN_WANT.finditer(clause):
         rest = clause[m.end():]
@@ -393,6 +393,12 @@ def _cue(clause: str, speaker: str, pack: Pack, usage: bool = True) -> str | Non
 _CALL_FIRST = re.compile(r"(?:送货|送|送嚟|上门|安装|发货|出发|装)[^，,。！!？?]{0,2}?(?:之?前|那天|当天)(?:先|要|得)?[^，,。！!？?]{0,6}?"
                          r"(?:打(?:个|一个|只|一只|通)?电话|打给|打俾|打拨|打我(?:手机|电话))")
 _RULED_OUT = gated(_RULED_OUT_BODY)
+# "Don't bring it" on its own, the kind said in the clause before (…的老系统，就不要拿来了; …的货，不要给我发过来).
+_BARE_RULED_OUT = re.compile(r"^(?:您|你|恁|侬|汝)?(?:就|可|千万|也|都)*(?:请勿|请不要|不要|别|莫|甭|嫑|不用|不必|唔好|毋通|伓使)(?:再)?"
+                             r"(?:给我|跟我|帮我|往我这儿?|往我们这边|往俺这儿?)?"
+                             r"(?:考虑|推荐|推|报价|报|送|拿|拎|发|装|介绍|弄|整|搞|港|讲|提)(?:过来|过去|来|嚟|给我)?"
+                             r"(?:了|哈|啊|哦|喇|吧|啦|嘞|噶|咯|嘛|喔)*[^\u4e00-\u9fff，,？?]*$")
+_KIND_BEFORE = re.compile(r"(?:(?<![你您我他她它们])的|货|那种[\u4e00-\u9fff]{0,6}|的[\u4e00-\u9fff]{1,4})[\s，,]*$")
 
 
 def is_need(clause: str, speaker: str, pack: Pack, usage: bool = True) -> str | None:
@@ -598,6 +604,14 @@ def needs_in(text: str, speaker: str, pack: Pack, ref: str | None = None,
         if not re.search(r"(?:不要|勿要|唔要|毋要)[，,、；;]+$", said) or \
                 re.search(r"的[可就都也]?(?:坚决|一律|绝对)?(?:不要|勿要|唔要|毋要)[，,、；;]+$", said):
             said = said.rstrip("，,、；;")
+        if i > 0 and speaker == "customer" and parts[i - 1].sentence == c.sentence and _BARE_RULED_OUT.match(said) \
+                and _KIND_BEFORE.search(_as_mandarin(squeeze(parts[i - 1].text)[0])):
+            # …那种要拿U盘拷片子的老系统，就不要拿来了: the kind in one breath, "don't bring it" in the next — one need
+            if previous_was_need and out and out[-1].text == strip_punct(parts[i - 1].text):
+                out.pop()
+            out.append(NeedStatement(strip_punct(parts[i - 1].text + c.text), speaker, ref, "ruled out"))
+            previous_was_need = True
+            continue
         # 我四个店一个月走八百箱 in a price complaint: volume as leverage, not a need
         cue = is_need(said, speaker, pack, usage=not objecting)
         if cue is not None and i > 0 and parts[i - 1].sentence == c.sentence and _CONDITION.search(parts[i - 1].text) \

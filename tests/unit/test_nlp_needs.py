@@ -1134,3 +1134,18 @@ def test_round_twenty_seven_kinds_ruled_out_by_any_verb_of_offering(text: str, e
 ])
 def test_round_twenty_seven_one_more_item_and_what_must_be_used(text: str, expected: list[str]) -> None:
     assert needs(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # the kind in one breath, "don't bring it" in the next: one need
+    ("没有风机厂认可证明的油，你就别拿来了。", ["没有风机厂认可证明的油，你就别拿来了"]),
+    ("离保质期不到一年的货，不要给我发过来。", ["离保质期不到一年的货，不要给我发过来"]),
+    ("那种拿旧机器喷喷漆充新的，您就甭往我这儿推了。", ["那种拿旧机器喷喷漆充新的，您就甭往我这儿推了"]),
+    # a kind described by what it lacks
+    ("三无的别发。", ["三无的别发"]),
+    # no kind before: a gift declined, a document not sent again
+    ("耳机我们有，不要送。", []),
+    ("发票开好了，别发了。", []),
+])
+def test_round_twenty_eight_a_kind_then_dont_bring_it(text: str, expected: list[str]) -> None:
+    assert needs(text) == expected
