@@ -1149,3 +1149,16 @@ def test_round_twenty_seven_one_more_item_and_what_must_be_used(text: str, expec
 ])
 def test_round_twenty_eight_a_kind_then_dont_bring_it(text: str, expected: list[str]) -> None:
     assert needs(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # one more item made or got (再弄一套…), what this purchase is of (本次需采购…), what is due for replacement
+    ("再弄一套能进五十个学生的充气球幕。", ["再弄一套能进五十个学生的充气球幕"]),
+    ("本次需采购非转基因一级大豆油。", ["本次需采购非转基因一级大豆油"]),
+    ("另外爬塔的安全带也该换了。", ["另外爬塔的安全带也该换了"]),
+    # a job changed, an app not installed again
+    ("我也该换了工作了。", []),
+    ("员工不想再装一个APP。", []),
+])
+def test_round_twenty_eight_one_more_item_a_purchase_and_what_is_due(text: str, expected: list[str]) -> None:
+    assert needs(text) == expected
