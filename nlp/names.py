@@ -354,7 +354,7 @@ def _with_misheard(text: str, found: list[PersonSpan], titles: Collection[str], 
         # A word as said (干姐) is still a name right after its department and 的 (财务的干姐).
         p = before.search(text, max(0, s - 16), s) if before is not None else None
         placed = p is not None and p.group("prefix") in _placed_departments(pre) and \
-            _POSSESSIVE_BEFORE.search(text, p.start(), s) is not None
+            POSSESSIVE_BEFORE.search(text, p.start(), s) is not None
         if freq.get(text[s:e]) and not placed:
             continue
         if said_words is None:
@@ -393,7 +393,8 @@ def _placed_departments(prefixes: tuple[str, ...]) -> frozenset[str]:
     return frozenset(p for p in prefixes if _DEPARTMENT_END.search(p) or p in ("财务", "会计", "出纳", "管账"))
 
 
-_POSSESSIVE_BEFORE = re.compile(f"(?:{POSSESSIVE})\\s*$")
+# 的 or a stand-in right before a name (财务的干姐, 车间 的 富 主任).
+POSSESSIVE_BEFORE = re.compile(f"(?:{POSSESSIVE})\\s*$")
 
 
 @lru_cache(maxsize=64)

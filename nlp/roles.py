@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from nlp.names import (COMPOUND_SURNAMES, HOKKIEN, JOINERS, NOT_A_SURNAME, PHONE_CALL_AFTER, PHONE_CALL_BEFORE,
-                       POSSESSIVE, SURNAMES, PersonSpan, person_spans, surname_by_sound)
+                       POSSESSIVE, POSSESSIVE_BEFORE, SURNAMES, PersonSpan, person_spans, surname_by_sound)
 from nlp.packs import Pack
 from nlp.pinyin import fuzzy_syllable, syllables
 from nlp.segment import Segmenter, segmenter_for
@@ -434,7 +434,6 @@ def _mentions(text: str, pack: Pack, seg: Segmenter | None, persons: list[Person
 
 
 _WORD_SPACE = frozenset(" \t\u3000")
-_POSSESSIVE_END = re.compile(f"(?:{POSSESSIVE})$")
 
 
 def _squeezed(text: str) -> tuple[str, list[int]]:
@@ -801,7 +800,7 @@ def roles_in(
         # word-spaced transcript parts every surname from its title.
         named = [p for p in seg.persons(plain)
                  if p.text == plain[p.start:p.end] or not _WORD_SPACE & set(text[at[p.name_start]:at[p.end - 1]])
-                 or p.prefix is not None or _POSSESSIVE_END.search(plain, 0, p.name_start)
+                 or p.prefix is not None or POSSESSIVE_BEFORE.search(plain, 0, p.name_start)
                  # called on the phone, a greeting or a question on both sides (喂 染 老板 你 好)
                  or (PHONE_CALL_BEFORE.search(plain, 0, p.name_start) and PHONE_CALL_AFTER.match(plain, p.end))]
         for f in _mentions(plain, pack, seg, named):
