@@ -49,6 +49,9 @@ _USAGE = (rf"(?:日|月|年)产(?:量|能)?(?:大约|大概|差不多|约)?\s*{_
           r"(?:[\u4e00-\u9fff]{1,2}(?=(?:大概|差不多)?[0-9一二两三四五六七八九十百千万]))?"
           rf"(?:大概|差不多|小)?\s*{_NUM}+(?:多|来|几)?\s*{_USAGE_MEASURE}(?![块元蚊钱])")
 _USAGE_CUE = re.compile(_USAGE)
+# The verbs of offering, bringing and fitting, and how a "don't …" with them ends (…莫给我装, …就别拿来了).
+_OFFER_VERBS = "考虑|推荐|推|报价|报|送|拿|拎|发|装|介绍|弄|整|搞"
+_OFFER_END = r"(?:过来|过去|来|嚟|给我)?(?:了|哈|啊|哦|喇|吧|啦|嘞|噶|咯|嘛|喔)*[^\u4e00-\u9fff，,？?]*$"
 # 矿物油基的不要哈, 油温的我们不考虑, 翻新机阿拉一律勿收: a kind of goods ruled out (a cue, and firm: see is_need).
 # …的您就甭推荐了, 的门锁毋通拿来, 的可别往俺这儿发, 的就拉倒吧, 就唔使提喇, 翻新机不在考虑范围: the same, as said elsewhere.
 _RULED_OUT_BODY = (r"(?:(?<=[的个嘅])|(?<=[的个嘅][\u4e00-\u9fff])|(?<=[的个嘅][\u4e00-\u9fff]{2})|(?<=[的个嘅][\u4e00-\u9fff]{3})"
@@ -75,8 +78,7 @@ _RULED_OUT_BODY = (r"(?:(?<=[的个嘅])|(?<=[的个嘅][\u4e00-\u9fff])|(?<=[�
                    # 发票的事就别考虑了: a pronoun's or a matter's 的 names no kind of goods.
                    r"|(?:(?<![你您我他她它们])的(?!事|话|时候)|那种|这种|货)[^，,。！!？?]{0,12}?(?:您|你|恁|侬)?(?:就|可|千万|也|都)?"
                    r"(?:请勿|请不要|不敢|不要|别|莫|甭|嫑|勿|唔好|毋通)(?:再)?(?:给我|跟我|帮我)?"
-                   r"(?:考虑|推荐|推|报价|报|送|拿|拎|发|装|介绍|弄|整|搞)(?:过来|过去|来|嚟|给我)?"
-                   r"(?:了|哈|啊|哦|喇|吧|啦|嘞|噶|咯|嘛|喔)*[^\u4e00-\u9fff，,？?]*$")
+                   r"(?:" + _OFFER_VERBS + ")" + _OFFER_END)
 # A side of a size said in words: hundreds or thousands (of millimetres), or metres (一千三, 九百, 一米五) — not
 # the small count of a price multiplied out (两百九十五乘四十).
 _SIDE = r"(?:[一二两三四五六七八九十]+[百千][一二两三四五六七八九十百千]*|[一二两三四五六七八九十]{1,2}米[一二两三四五六七八九]?)"
@@ -398,8 +400,7 @@ _RULED_OUT = gated(_RULED_OUT_BODY)
 # "Don't bring it" on its own, the kind said in the clause before (…的老系统，就不要拿来了; …的货，不要给我发过来).
 _BARE_RULED_OUT = re.compile(r"^(?:您|你|恁|侬|汝)?(?:就|可|千万|也|都)*(?:请勿|请不要|不要|别|莫|甭|嫑|不用|不必|唔好|毋通|伓使)(?:再)?"
                              r"(?:给我|跟我|帮我|往我这儿?|往我们这边|往俺这儿?)?"
-                             r"(?:考虑|推荐|推|报价|报|送|拿|拎|发|装|介绍|弄|整|搞|港|讲|提)(?:过来|过去|来|嚟|给我)?"
-                             r"(?:了|哈|啊|哦|喇|吧|啦|嘞|噶|咯|嘛|喔)*[^\u4e00-\u9fff，,？?]*$")
+                             r"(?:" + _OFFER_VERBS + "|港|讲|提)" + _OFFER_END)
 _KIND_BEFORE = re.compile(r"(?:(?<![你您我他她它们])的|货|那种[\u4e00-\u9fff]{0,6}|的[\u4e00-\u9fff]{1,4})[\s，,]*$")
 
 
