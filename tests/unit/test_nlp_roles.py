@@ -1161,3 +1161,13 @@ def test_round_twenty_eight_the_warehouse_receives_it_does_not_buy(text: str, ex
     # Every label guide since the first round's set files a distributor's warehouse staff as other:
     # they receive and count the goods; the purchasing desk buys.
     assert roles(text, "customer", "industrial_distribution") == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("螺栓到了交吊装班的聂班长。", [("聂班长", "user", False)]),
+    ("你找龙泉厂修理班的蒯班长，油管都是他们在换。", [("蒯班长", "user", False)]),
+    # a shift is no team: the one on duty
+    ("到了找值班的鞠班长。", [("鞠班长", "other", False)]),
+])
+def test_round_twenty_eight_a_work_team_uses_what_is_bought(text: str, expected: list) -> None:
+    assert roles(text, "customer", "industrial_distribution") == expected
