@@ -29,7 +29,7 @@ _SURNAME_ORDER = (
     # The rest of 百家姓 that speech rarely uses as a word of its own (not 惠 of 优惠, 况 of 情况, 楚 of 清楚).
     "芶庹翦傅尤湛禹狄茅昝宣贲郁杭钮嵇荀汲糜宓郗仰钭厉戎幸韶蓟鄂赖屠胥莘逄郦郤璩濮扈郏茹宦暨殳夔厍晁訾毋乜竺逯桓缑亢佴谯笪阙禤亓"
     # and those that are words too (薄, 古, 农, 寿, 丰, 步…), kept apart by the same frequency checks
-    "薄凤廉皮危巴牧隗蓬束印怀索咸籍贡堵宰寿农习鱼古慎居步弘禄隆勾融养须丰盖益修计况"
+    "薄凤廉皮危巴牧隗蓬束印怀索咸籍贡堵宰寿农习鱼古慎居步弘禄隆勾融养须丰盖益修计况云海"
 )
 SURNAMES = frozenset(_SURNAME_ORDER)
 # Surnames that are everyday words (全院, 安全, 车重, 连工带料, 公司, 代理, 管理, 地区, 利润, 时间): a person only

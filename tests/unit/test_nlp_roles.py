@@ -1171,3 +1171,14 @@ def test_round_twenty_eight_the_warehouse_receives_it_does_not_buy(text: str, ex
 ])
 def test_round_twenty_eight_a_work_team_uses_what_is_bought(text: str, expected: list) -> None:
     assert roles(text, "customer", "industrial_distribution") == expected
+
+
+@pytest.mark.parametrize(("text", "speaker", "expected"), [
+    ("云总您好，我是秦羊乳业华南区的徐航。", "rep", [("云总", "decision_maker", True)]),
+    ("好的海叔，九号早上八点半到您家。", "rep", [("海叔", "other", True)]),
+    # places, not people
+    ("上海总部要的货，白云总站那边也要。", "customer", []),
+    ("我们在珠海总共三家店。", "customer", []),
+])
+def test_round_twenty_eight_surnames_that_are_also_words(text: str, speaker: str, expected: list) -> None:
+    assert roles(text, speaker, "mother_baby_retail") == expected
