@@ -1162,3 +1162,15 @@ def test_round_twenty_eight_a_kind_then_dont_bring_it(text: str, expected: list[
 ])
 def test_round_twenty_eight_one_more_item_a_purchase_and_what_is_due(text: str, expected: list[str]) -> None:
     assert needs(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a call before the delivery to someone at home, a day ahead or when it comes
+    ("地址是吉阳区的，送之前打我老公电话，我白天上班不在家。", ["送之前打我老公电话"]),
+    ("送之前提前一天打我老公电话，他叫钟磊。", ["送之前提前一天打我老公电话"]),
+    ("送的时候打我老公电话，他白天在家。", ["送的时候打我老公电话"]),
+    # who is home is no call asked for
+    ("送的时候我老公在家。", []),
+])
+def test_round_twenty_eight_ring_someone_at_home_before_the_delivery(text: str, expected: list[str]) -> None:
+    assert needs(text) == expected
