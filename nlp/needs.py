@@ -400,7 +400,7 @@ _CALL_FIRST = re.compile(r"(?:送货|送|送嚟|上门|安装|发货|出发|装)
                          r"打我(?:家)?(?:老公|老婆|爱人|先生|太太|媳妇|儿子|女儿|女婿|闺女|爸|妈|婆婆)的?(?:手机|电话))")
 _RULED_OUT = gated(_RULED_OUT_BODY)
 # "Don't bring it" on its own, the kind said in the clause before (…的老系统，就不要拿来了; …的货，不要给我发过来).
-_BARE_RULED_OUT = re.compile(r"^(?:您|你|恁|侬|汝)?(?:就|可|千万|也|都)*(?:请勿|请不要|不要|别|莫|甭|嫑|不用|不必|唔好|毋通|伓使)(?:再)?"
+_BARE_RULED_OUT = re.compile(r"^(?:您|你|恁|侬|汝)?(?:就|可|千万|也|都)*(?:请勿|请不要|不要|别|莫|甭|嫑|不用|不必|不敢|唔好|毋通|伓使)(?:再)?"
                              r"(?:给我|跟我|帮我|往我这儿?|往我们这边|往俺这儿?)?"
                              r"(?:" + _OFFER_VERBS + "|港|讲|提)" + _OFFER_END)
 _KIND_BEFORE = re.compile(r"(?:(?<![你您我他她它们])的|货|那种[\u4e00-\u9fff]{0,6}|的[\u4e00-\u9fff]{1,4})[\s，,]*$")

@@ -1174,3 +1174,13 @@ def test_round_twenty_eight_one_more_item_a_purchase_and_what_is_due(text: str, 
 ])
 def test_round_twenty_eight_ring_someone_at_home_before_the_delivery(text: str, expected: list[str]) -> None:
     assert needs(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # 可不敢给我发: the north's "don't you dare send it", the kinds said in the clause before
+    ("漏气的、一泡水就起坨的，可不敢给我发。", ["漏气的、一泡水就起坨的，可不敢给我发"]),
+    # a price one dares not pass on is no kind ruled out
+    ("这个价我不敢报给老板。", []),
+])
+def test_round_twenty_eight_dont_you_dare_send_it(text: str, expected: list[str]) -> None:
+    assert needs(text, industry="mother_baby_retail") == expected
