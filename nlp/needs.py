@@ -282,6 +282,9 @@ _SPREAD = re.compile(rf"^(?:每|一){_NUM}?.{{0,3}}一{_MEASURE}$|各{_NUM}")
 # 按试用订单走, 按流程走: how the purchase proceeds — unless the goods go that way (配送要按物流中心走).
 _GOES_BY = re.compile(r"按.{1,8}走")
 _DELIVERY = re.compile(r"配送|送货|发货|物流|运输")
+# People about to break or leave (人都要熬废了, 工人都要回去过年了): what is about to happen to them, no want —
+# unlike what every site must get (每个店都要装摄像头了).
+_ABOUT_TO = re.compile(r"(?:人|我|俺|大家|员工|店员|工人|师傅|同事|老师)们?都(?:快)?要[^，,。！!？?的]{1,6}了[啊呀哈吧啦呢]*[\s。.！!]*$")
 # The customer's own side doing something (上冻之前我们得把外墙封完, 我要把账倒过来, 他得在场) is their
 # plan or errand, not something asked of the vendor. (Without a subject, 春节前要把…执行完 may be either.)
 _OWN_PLAN = re.compile(r"(?:他俩|她俩|他们俩|他们|他|她)(?:都|也)?(?:得|要)(?:看|签字?|过目|审|同意|点头)[\s。.！!]*$|"
@@ -423,7 +426,7 @@ def is_need(clause: str, speaker: str, pack: Pack, usage: bool = True) -> str | 
         return None
     if (_NOT_A_NEED_ASK.search(clause) or _MONEY_TERM.search(clause) or _POINTER_BACK.search(clause)
             or _VAGUE_OBJECT.search(clause) or _CONTACT.search(clause) or _OWN_PLAN.search(clause)
-            or _REMINDER.search(clause) or _BARE_YES.match(clause) or _UNDECIDED.search(clause)
+            or _REMINDER.search(clause) or _BARE_YES.match(clause) or _UNDECIDED.search(clause) or _ABOUT_TO.search(clause)
             or (_GOES_BY.search(clause) and not _DELIVERY.search(clause))):
         return None
     words = _need_words(pack)

@@ -1184,3 +1184,14 @@ def test_round_twenty_eight_ring_someone_at_home_before_the_delivery(text: str, 
 ])
 def test_round_twenty_eight_dont_you_dare_send_it(text: str, expected: list[str]) -> None:
     assert needs(text, industry="mother_baby_retail") == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # people about to break or leave: no want
+    ("现在全靠店员半夜跑去开门关空调，人都要熬废了。", []),
+    ("我们二十号以后工人都要回去过年了。", []),
+    # what every site must get
+    ("每个店都要装摄像头了。", ["每个店都要装摄像头了"]),
+])
+def test_round_twenty_eight_people_about_to_break_want_nothing(text: str, expected: list[str]) -> None:
+    assert needs(text, industry="saas") == expected
