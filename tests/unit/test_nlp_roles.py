@@ -1182,3 +1182,15 @@ def test_round_twenty_eight_a_work_team_uses_what_is_bought(text: str, expected:
 ])
 def test_round_twenty_eight_surnames_that_are_also_words(text: str, speaker: str, expected: list) -> None:
     assert roles(text, speaker, "mother_baby_retail") == expected
+
+
+@pytest.mark.parametrize(("text", "industry", "expected"), [
+    # the materials office buys, though 设备部 inside its name is technical
+    ("您好，请问是物资设备部的诸葛部长吗？我是固邦的邹凯。", "building_materials",
+     [("物资设备部的诸葛部长", "procurement", True)]),
+    ("您好，请问是饮食服务中心采购组的祁组长吗？我是丰禾的秦朗。", "fmcg_distribution",
+     [("采购组的祁组长", "procurement", True)]),
+])
+def test_round_twenty_eight_the_materials_office_and_a_purchasing_group_buy(text: str, industry: str,
+                                                                            expected: list) -> None:
+    assert roles(text, "rep", industry) == expected
