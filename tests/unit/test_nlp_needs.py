@@ -1195,3 +1195,15 @@ def test_round_twenty_eight_dont_you_dare_send_it(text: str, expected: list[str]
 ])
 def test_round_twenty_eight_people_about_to_break_want_nothing(text: str, expected: list[str]) -> None:
     assert needs(text, industry="saas") == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # all of it by a day, with or without 在 / 于
+    ("货得九月上旬到齐，过节前那半个月卖得最好。", ["货得九月上旬到齐"]),
+    ("全部材料须在一月二十日前供应完毕。", ["全部材料须在一月二十日前供应完毕"]),
+    ("终端得赶在三月上旬装完，三月中旬春季班开课。", ["终端得赶在三月上旬装完"]),
+    # the customer's own day, nothing asked of the vendor
+    ("我们三月上旬开会。", []),
+])
+def test_round_twenty_eight_all_of_it_by_a_day(text: str, expected: list[str]) -> None:
+    assert needs(text) == expected
