@@ -1207,3 +1207,13 @@ def test_round_twenty_eight_people_about_to_break_want_nothing(text: str, expect
 ])
 def test_round_twenty_eight_all_of_it_by_a_day(text: str, expected: list[str]) -> None:
     assert needs(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # an ordinal counts nothing: the store's opening day is why the date matters, no scale
+    ("系统得三月二十号之前上线，四月一号我们第七家店开业。", ["系统得三月二十号之前上线"]),
+    # a count beside a need still sizes it
+    ("我们有七家店，每家要一台收银机。", ["我们有七家店", "每家要一台收银机"]),
+])
+def test_round_twenty_eight_an_ordinal_is_no_scale(text: str, expected: list[str]) -> None:
+    assert needs(text, industry="saas") == expected
