@@ -285,6 +285,9 @@ _SPREAD = re.compile(rf"^(?:每|一){_NUM}?.{{0,3}}一{_MEASURE}$|各{_NUM}")
 # 按试用订单走, 按流程走: how the purchase proceeds — unless the goods go that way (配送要按物流中心走).
 _GOES_BY = re.compile(r"按.{1,8}走")
 _DELIVERY = re.compile(r"配送|送货|发货|物流|运输")
+# The customer's own event (全厂要做消防演练, 俺要开早会, 我们要迎接等级评审): why a day does not suit, no want.
+_OWN_EVENT = re.compile(r"(?:要|得)(?:做|搞|开|迎接|停|接受)[^，,。！!？?]{0,6}?"
+                        r"(?:演练|检查|盘点|评审|评估|考试|会|检修|督导|审计|会员日)[\s。.！!]*$")
 # People about to break or leave (人都要熬废了, 工人都要回去过年了): what is about to happen to them, no want —
 # unlike what every site must get (每个店都要装摄像头了).
 _ABOUT_TO = re.compile(r"(?:人|我|俺|大家|员工|店员|工人|师傅|同事|老师)们?都(?:快)?要[^，,。！!？?的]{1,6}了[啊呀哈吧啦呢]*[\s。.！!]*$")
@@ -430,6 +433,7 @@ def is_need(clause: str, speaker: str, pack: Pack, usage: bool = True) -> str | 
     if (_NOT_A_NEED_ASK.search(clause) or _MONEY_TERM.search(clause) or _POINTER_BACK.search(clause)
             or _VAGUE_OBJECT.search(clause) or _CONTACT.search(clause) or _OWN_PLAN.search(clause)
             or _REMINDER.search(clause) or _BARE_YES.match(clause) or _UNDECIDED.search(clause) or _ABOUT_TO.search(clause)
+            or _OWN_EVENT.search(clause)
             or (_GOES_BY.search(clause) and not _DELIVERY.search(clause))):
         return None
     words = _need_words(pack)

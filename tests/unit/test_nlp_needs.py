@@ -1217,3 +1217,15 @@ def test_round_twenty_eight_all_of_it_by_a_day(text: str, expected: list[str]) -
 ])
 def test_round_twenty_eight_an_ordinal_is_no_scale(text: str, expected: list[str]) -> None:
     assert needs(text, industry="saas") == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # the customer's own event: why a day does not suit
+    ("下周一不行，全厂要做消防演练。", []),
+    ("我们要迎接等级评审。", []),
+    # what the goods must do or come with
+    ("我们要一台能做安全检查的设备。", ["我们要一台能做安全检查的设备"]),
+    ("要做三年质保。", ["要做三年质保"]),
+])
+def test_round_twenty_eight_the_customers_own_event_is_no_need(text: str, expected: list[str]) -> None:
+    assert needs(text) == expected
