@@ -285,6 +285,11 @@ _SPREAD = re.compile(rf"^(?:每|一){_NUM}?.{{0,3}}一{_MEASURE}$|各{_NUM}")
 # 按试用订单走, 按流程走: how the purchase proceeds — unless the goods go that way (配送要按物流中心走).
 _GOES_BY = re.compile(r"按.{1,8}走")
 _DELIVERY = re.compile(r"配送|送货|发货|物流|运输")
+# Whether the vendor has people near (你们在江西有没有人, 恁在潮州有无师傅, 贵司在浙北是否设有服务网点): a worry
+# about service after a story of slow repairs, asked of the vendor's set-up, not of the goods.
+_PRESENCE_ASK = re.compile(r"(?:你们|您们|恁|贵司|贵公司|你哋|侬|汝)(?:公司|家)?(?:在|喺|佇)[\u4e00-\u9fff]{1,6}?"
+                           r"(?:有没有|有无|有冇|有木有|是否设有|是否有|有)(?:自己的)?"
+                           r"(?:人|师傅|工程师|服务网点|网点|售后|售后点|办事处|服务站|分公司)[吗嘛呢？?。.]*$")
 # The customer's own event (全厂要做消防演练, 俺要开早会, 我们要迎接等级评审): why a day does not suit, no want.
 _OWN_EVENT = re.compile(r"(?:要|得)(?:做|搞|开|迎接|停|接受)[^，,。！!？?]{0,6}?"
                         r"(?:演练|检查|盘点|评审|评估|考试|会|检修|督导|审计|会员日)[\s。.！!]*$")
@@ -433,7 +438,7 @@ def is_need(clause: str, speaker: str, pack: Pack, usage: bool = True) -> str | 
     if (_NOT_A_NEED_ASK.search(clause) or _MONEY_TERM.search(clause) or _POINTER_BACK.search(clause)
             or _VAGUE_OBJECT.search(clause) or _CONTACT.search(clause) or _OWN_PLAN.search(clause)
             or _REMINDER.search(clause) or _BARE_YES.match(clause) or _UNDECIDED.search(clause) or _ABOUT_TO.search(clause)
-            or _OWN_EVENT.search(clause)
+            or _OWN_EVENT.search(clause) or _PRESENCE_ASK.search(clause)
             or (_GOES_BY.search(clause) and not _DELIVERY.search(clause))):
         return None
     words = _need_words(pack)

@@ -1229,3 +1229,14 @@ def test_round_twenty_eight_an_ordinal_is_no_scale(text: str, expected: list[str
 ])
 def test_round_twenty_eight_the_customers_own_event_is_no_need(text: str, expected: list[str]) -> None:
     assert needs(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # whether the vendor has people near: a worry about service, not a need of the goods
+    ("前年别家的窑坏了，厂家的人花了四天才到。你们在江西有没有人？", []),
+    ("恁在潮州有无师傅？", []),
+    # what the customer wants nearby is one
+    ("最好在江西有仓库，要能当天发货。", ["最好在江西有仓库", "要能当天发货"]),
+])
+def test_round_twenty_eight_whether_the_vendor_has_people_near(text: str, expected: list[str]) -> None:
+    assert needs(text) == expected
