@@ -290,6 +290,10 @@ _DELIVERY = re.compile(r"配送|送货|发货|物流|运输")
 _PRESENCE_ASK = re.compile(r"(?:你们|您们|恁|贵司|贵公司|你哋|侬|汝)(?:公司|家)?(?:在|喺|佇)[\u4e00-\u9fff]{1,6}?"
                            r"(?:有没有|有无|有冇|有木有|是否设有|是否有|有)(?:自己的)?"
                            r"(?:人|师傅|工程师|服务网点|网点|售后|售后点|办事处|服务站|分公司)[吗嘛呢？?。.]*$")
+# A heading the requirements follow (我们的要求是, 工期要求, 我们提三条要求, 邹主任提了要求): what it heads is the need
+# (not 不停仓施工是硬要求, 能不能过我们的等保要求: a requirement named as one).
+_HEADING = re.compile(r"^(?![^，,。！!？?]*(?:是|过|符合|满足|达到)[^，,。！!？?]{0,10}要求)[^，,。！!？?]*要求"
+                      r"(?:是|如下|主要有[^，,。！!？?]{1,3}|需要明确)?[:：\s。.]*$")
 # The customer's own event (全厂要做消防演练, 俺要开早会, 我们要迎接等级评审): why a day does not suit, no want.
 _OWN_EVENT = re.compile(r"(?:要|得)(?:做|搞|开|迎接|停|接受)[^，,。！!？?]{0,6}?"
                         r"(?:演练|检查|盘点|评审|评估|考试|会|检修|督导|审计|会员日)[\s。.！!]*$")
@@ -439,6 +443,7 @@ def is_need(clause: str, speaker: str, pack: Pack, usage: bool = True) -> str | 
             or _VAGUE_OBJECT.search(clause) or _CONTACT.search(clause) or _OWN_PLAN.search(clause)
             or _REMINDER.search(clause) or _BARE_YES.match(clause) or _UNDECIDED.search(clause) or _ABOUT_TO.search(clause)
             or _OWN_EVENT.search(clause) or _PRESENCE_ASK.search(clause)
+            or _HEADING.match(clause)
             or (_GOES_BY.search(clause) and not _DELIVERY.search(clause))):
         return None
     words = _need_words(pack)

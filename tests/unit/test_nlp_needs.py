@@ -1240,3 +1240,14 @@ def test_round_twenty_eight_the_customers_own_event_is_no_need(text: str, expect
 ])
 def test_round_twenty_eight_whether_the_vendor_has_people_near(text: str, expected: list[str]) -> None:
     assert needs(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a heading: what it heads is the need
+    ("我们的要求是：型材壁厚至少一点八毫米。", ["型材壁厚至少一点八毫米"]),
+    ("另外行政总厨龙师傅提了个要求：送货要在早上七点前。", ["送货要在早上七点前"]),
+    # a requirement named as one
+    ("不停仓施工是硬要求。", ["不停仓施工是硬要求"]),
+])
+def test_round_twenty_eight_a_heading_is_not_the_need(text: str, expected: list[str]) -> None:
+    assert needs(text) == expected
