@@ -1251,3 +1251,13 @@ def test_round_twenty_eight_whether_the_vendor_has_people_near(text: str, expect
 ])
 def test_round_twenty_eight_a_heading_is_not_the_need(text: str, expected: list[str]) -> None:
     assert needs(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a count of requirements or conditions sizes no business: it heads what follows
+    ("续约的话，我们这边有两个要求：一是必须支持新建的冷库仓。", ["一是必须支持新建的冷库仓"]),
+    # a count of stores beside a need does
+    ("我们这边有两个门店，要一台收银机。", ["我们这边有两个门店", "要一台收银机"]),
+])
+def test_round_twenty_eight_a_count_of_requirements_is_no_scale(text: str, expected: list[str]) -> None:
+    assert needs(text, industry="saas") == expected
