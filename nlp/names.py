@@ -468,7 +468,7 @@ def _placed_misheard(text: str, taken: list[tuple[int, int]], titles: tuple[str,
             # The title as said after a surname no list holds (财务部的单会计, 车间的富主任) is a name as well.
             unlisted = window == title and text[s] not in _NICKNAME_PREFIX and _PLACED_AFTER.match(text, s + 1 + n)
             if title is None or (window == title and not unlisted) or freq.get(text[s:s + 1 + n]) or \
-                    (freq.get(window) or 0) >= _SOUND_WORD_MIN_FREQ and not unlisted:
+                    ((freq.get(window) or 0) >= _SOUND_WORD_MIN_FREQ and not unlisted):
                 continue
             surname = text[s] if text[s] in SURNAMES or unlisted else \
                 surname_by_sound().get(syllables(text[s])[0], text[s])

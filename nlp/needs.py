@@ -294,9 +294,6 @@ _PRESENCE_ASK = re.compile(r"(?:你们|您们|恁|贵司|贵公司|你哋|侬|�
 # (not 不停仓施工是硬要求, 能不能过我们的等保要求: a requirement named as one).
 _HEADING = re.compile(r"^(?![^，,。！!？?]*(?:是|过|符合|满足|达到)[^，,。！!？?]{0,10}要求)[^，,。！!？?]*要求"
                       r"(?:是|如下|主要有[^，,。！!？?]{1,3}|需要明确)?[:：\s。.]*$")
-# The customer's own event (全厂要做消防演练, 俺要开早会, 我们要迎接等级评审): why a day does not suit, no want.
-_OWN_EVENT = re.compile(r"(?:要|得)(?:做|搞|开|迎接|停|接受)[^，,。！!？?]{0,6}?"
-                        r"(?:演练|检查|盘点|评审|评估|考试|会|检修|督导|审计|会员日)[\s。.！!]*$")
 # People about to break or leave (人都要熬废了, 工人都要回去过年了): what is about to happen to them, no want —
 # unlike what every site must get (每个店都要装摄像头了).
 _ABOUT_TO = re.compile(r"(?:人|我|俺|大家|员工|店员|工人|师傅|同事|老师)们?都(?:快)?要[^，,。！!？?的]{1,6}了[啊呀哈吧啦呢]*[\s。.！!]*$")
@@ -305,6 +302,9 @@ _ABOUT_TO = re.compile(r"(?:人|我|俺|大家|员工|店员|工人|师傅|同�
 _OWN_PLAN = re.compile(r"(?:他俩|她俩|他们俩|他们|他|她)(?:都|也)?(?:得|要)(?:看|签字?|过目|审|同意|点头)[\s。.！!]*$|"
                        # 双十一要做活动: the customer's own promotion
                        r"^[^，,。！!？?]{0,10}要(?:做|搞|办)(?:个|场|次|一次|一场)?(?:活动|促销|体测|体检|店庆|展会|年会|评估|检查|会员日)[\s。.！!]*$|"
+                       # 全厂要做消防演练, 俺要开早会, 我们要迎接等级评审: the customer's own event, why a day does not suit
+                       r"(?:要|得)(?:做|搞|开|迎接|停|接受)[^，,。！!？?]{0,6}?"
+                       r"(?:演练|检查|盘点|评审|评估|考试|会|检修|督导|审计|会员日)[\s。.！!]*$|"
                        # 关键是十月二十号就开始收晚熟富士: the customer's own season or opening
                        r"[号日月]就?开始(?:收|采|摘|营业|开业|开学|上市|生产)|"
                        r"(?:我们|我|他们|他|她|俺们|阿拉)(?:这边|自己)?(?:也|还|就)?(?:得|要|必须)(?:把|去|在场|到场)"
@@ -442,8 +442,7 @@ def is_need(clause: str, speaker: str, pack: Pack, usage: bool = True) -> str | 
     if (_NOT_A_NEED_ASK.search(clause) or _MONEY_TERM.search(clause) or _POINTER_BACK.search(clause)
             or _VAGUE_OBJECT.search(clause) or _CONTACT.search(clause) or _OWN_PLAN.search(clause)
             or _REMINDER.search(clause) or _BARE_YES.match(clause) or _UNDECIDED.search(clause) or _ABOUT_TO.search(clause)
-            or _OWN_EVENT.search(clause) or _PRESENCE_ASK.search(clause)
-            or _HEADING.match(clause)
+            or _PRESENCE_ASK.search(clause) or _HEADING.match(clause)
             or (_GOES_BY.search(clause) and not _DELIVERY.search(clause))):
         return None
     words = _need_words(pack)
