@@ -25,6 +25,11 @@ ROOT = Path(__file__).resolve().parents[1]
 PG_URL = os.environ.get("ACTIONPROOF_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 AMQP_URL = os.environ.get("ACTIONPROOF_TEST_AMQP_URL", "amqp://guest:guest@127.0.0.1:5672//")
 HANGZHOU = (30.274150, 120.155150)  # GCJ-02, near Wulin Square
+# How long a test's worker waits with nothing delivered before it stops. Jobs are published
+# before the worker starts and follow-up jobs before the one that made them is acked, so an
+# idle gap only ends the run once the queues are drained; retries waiting for their time are
+# held by the worker and keep it running. Raise it on a machine much slower than this one.
+IDLE_S = float(os.environ.get("ACTIONPROOF_TEST_IDLE_S", "0.5"))
 
 
 def service_missing(what: str) -> None:

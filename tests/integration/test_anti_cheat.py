@@ -12,14 +12,14 @@ from queues.broker import connect
 from queues.publisher import Publisher, job_message
 from queues.topology import Topology
 from workers.app import make_worker
-from tests.support import seed_world
+from tests.support import IDLE_S, seed_world
 
 
 def _verify(settings, org_id, *action_ids):
     pub = Publisher(connect(settings.broker_url), Topology(settings.queue_prefix))
     for a in action_ids:
         pub.publish_job(job_message("action.submitted/1", org_id, action_id=a))
-    return make_worker(settings, ["verify"]).run(until_idle=1, max_seconds=120)
+    return make_worker(settings, ["verify"]).run(until_idle=IDLE_S, max_seconds=120)
 
 
 def _checks(s, action_id):

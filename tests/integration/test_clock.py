@@ -13,7 +13,7 @@ from queues.topology import Topology
 from scoring.periods import iso_week
 from workers.app import make_worker
 from workers.periodic import process_quality, radar_due, weekly_radar
-from tests.support import seed_world
+from tests.support import IDLE_S, seed_world
 
 SH = ZoneInfo("Asia/Shanghai")
 
@@ -25,7 +25,7 @@ def test_process_quality_for_the_week(backend, sessions):
     pub = Publisher(connect(backend.broker_url), Topology(backend.queue_prefix))
     for a in (ok, far):
         pub.publish_job(job_message("action.submitted/1", world.org_id, action_id=a))
-    make_worker(backend, ["verify"]).run(until_idle=1, max_seconds=60)
+    make_worker(backend, ["verify"]).run(until_idle=IDLE_S, max_seconds=60)
     week = iso_week(now.astimezone(SH).date())
     assert process_quality(sessions, backend, week, now) >= 2
     with sessions() as s:

@@ -10,7 +10,7 @@ from models import ApCheck, ApJob, ApVerdict
 from queues.broker import connect
 from queues.publisher import Publisher, job_message
 from queues.topology import Topology
-from tests.support import seed_world
+from tests.support import IDLE_S, seed_world
 from tests.unit.test_evidence_fuzz_corpus import CORPUS
 from workers.app import make_worker
 
@@ -30,7 +30,7 @@ def test_every_corpus_photo_is_judged_by_the_worker(backend, sessions):
         jobs = {pub.publish_job(job_message("action.submitted/1", world.org_id, action_id=a)): a for a in actions}
     finally:
         pub.connection.release()
-    stats = make_worker(backend, ["verify"]).run(until_idle=2, max_seconds=540)
+    stats = make_worker(backend, ["verify"]).run(until_idle=IDLE_S, max_seconds=540)
     assert stats.get("done") == len(CORPUS), stats
     with sessions() as s:
         rows = {j.job_id: j for j in s.scalars(select(ApJob).where(ApJob.job_id.in_(list(jobs))))}

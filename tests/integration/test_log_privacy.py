@@ -9,7 +9,7 @@ import logging
 from queues.broker import connect
 from queues.publisher import Publisher, job_message
 from queues.topology import Topology
-from tests.support import seed_world
+from tests.support import IDLE_S, seed_world
 from workers.app import make_worker
 from workers.logs import JsonFormatter
 
@@ -38,7 +38,7 @@ def test_worker_logs_carry_no_names_or_phone_numbers(backend, sessions):
                                                   "action_id": "13912345678 李明"}, ensure_ascii=False))
         finally:
             pub.connection.release()
-        stats = make_worker(backend, ["verify"]).run(until_idle=1, max_seconds=60)
+        stats = make_worker(backend, ["verify"]).run(until_idle=IDLE_S, max_seconds=60)
     finally:
         root.removeHandler(handler)
         root.setLevel(old_level)

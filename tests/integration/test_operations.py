@@ -15,11 +15,11 @@ from queues.topology import Topology
 from workers.app import make_worker
 from workers.cli_ops import check_health, reprocess_messages
 from workers.privacy import purge
-from tests.support import seed_world
+from tests.support import IDLE_S, seed_world
 
 
 def _run(settings, *types):
-    return make_worker(settings, list(types)).run(until_idle=1, max_seconds=120)
+    return make_worker(settings, list(types)).run(until_idle=IDLE_S, max_seconds=120)
 
 
 def _transcript(sessions, world, *, consent: bool, recorded_days_ago: float = 1.0):
@@ -135,7 +135,7 @@ def test_metrics_endpoint_counts_jobs_and_queue_depth(embedded):
     pub.publish_job(job_message("action.submitted/1", world.org_id, action_id=world.visit(sessions)))
     pub.publish_raw("verify", b"{broken")
     worker = make_worker(settings, ["verify"])
-    worker.run(until_idle=1, max_seconds=60)
+    worker.run(until_idle=IDLE_S, max_seconds=60)
     from workers.ops import queue_depths
 
     with connect(settings.broker_url) as conn:  # what the worker's 15-second sampler does

@@ -17,7 +17,7 @@ from models.functions import hamming64
 from queues.broker import connect
 from queues.publisher import Publisher, job_message
 from queues.topology import Topology
-from tests.support import seed_world
+from tests.support import IDLE_S, seed_world
 from workers.app import make_worker
 
 
@@ -82,7 +82,7 @@ def test_verification_finds_a_near_photo_among_many(backend, sessions):
     pub = Publisher(connect(backend.broker_url), Topology(backend.queue_prefix))
     pub.publish_job(job_message("action.submitted/1", world.org_id, action_id=action))
     pub.connection.release()
-    assert make_worker(backend, ["verify"]).run(until_idle=1, max_seconds=120)["done"] == 1
+    assert make_worker(backend, ["verify"]).run(until_idle=IDLE_S, max_seconds=120)["done"] == 1
     with sessions() as s:
         v = s.scalar(select(ApVerdict).where(ApVerdict.action_id == action))
         reused = [c for c in s.scalars(select(ApCheck).where(ApCheck.verdict_id == v.id))

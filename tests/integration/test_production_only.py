@@ -11,7 +11,7 @@ from queues.publisher import Publisher, job_message
 from queues.topology import Topology
 from workers.app import make_worker
 from workers.sweep import mark_overdue
-from tests.support import prepared, seed_world
+from tests.support import IDLE_S, prepared, seed_world
 
 import datetime as dt
 
@@ -33,7 +33,7 @@ def test_two_sweepers_at_once_handle_each_overdue_alert_once(production):
     for i in range(12):
         action = world.visit(sessions, checkin_north_m=1000 + i)
         pub.publish_job(job_message("action.submitted/1", world.org_id, action_id=action))
-    assert make_worker(production, ["verify"]).run(until_idle=1, max_seconds=120)["done"] == 12
+    assert make_worker(production, ["verify"]).run(until_idle=IDLE_S, max_seconds=120)["done"] == 12
     later = dt.datetime.now(dt.timezone.utc) + dt.timedelta(hours=3)
     results, barrier = [], threading.Barrier(2)
 

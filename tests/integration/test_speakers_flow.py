@@ -23,7 +23,7 @@ from queues.topology import Topology
 from workers.app import make_worker
 from workers.privacy import purge
 from workers.voiceprints import add_sample
-from tests.support import seed_world
+from tests.support import IDLE_S, seed_world
 
 # A mono call whose speakers came out the wrong way round.
 WRONG = [("customer", "王总您好我是恒力机电的小陈"), ("rep", "我们需要两台节能型号的"),
@@ -31,7 +31,7 @@ WRONG = [("customer", "王总您好我是恒力机电的小陈"), ("rep", "我�
 
 
 def _run(settings, *types):
-    return make_worker(settings, list(types)).run(until_idle=1, max_seconds=120)
+    return make_worker(settings, list(types)).run(until_idle=IDLE_S, max_seconds=120)
 
 
 def _publish(settings, message) -> str:

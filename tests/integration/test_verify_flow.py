@@ -14,7 +14,7 @@ from queues.topology import Topology
 from workers.app import make_worker
 from workers.sweep import mark_overdue
 from workers import outbox
-from tests.support import seed_world
+from tests.support import IDLE_S, seed_world
 
 
 def _publisher(settings) -> Publisher:
@@ -38,7 +38,7 @@ def _events(queue) -> list[dict]:
     return out
 
 
-def _run(settings, seconds: float = 1.0):
+def _run(settings, seconds: float = IDLE_S):
     worker = make_worker(settings, ["verify"])
     return worker.run(until_idle=seconds, max_seconds=120)
 
@@ -193,7 +193,7 @@ def test_missing_action_retries_then_fails_not_found(backend, sessions):
     pub = _publisher(settings)
     job = pub.publish_job(job_message("action.submitted/1", "nobody", action_id=999_999))
     worker = make_worker(settings, ["verify"])
-    stats = worker.run(until_idle=4, max_seconds=60)
+    stats = worker.run(until_idle=IDLE_S, max_seconds=60)  # the retries wait in the worker
     assert stats["retrying"] >= 2 and stats["failed"] == 1
     with sessions() as s:
         row = s.get(ApJob, job)
