@@ -35,8 +35,9 @@ _SUF = r"(?:进(?=前))?(?P<suf>前后|之前|以前|前|为止|之内|以内|�
 # 商量一下下礼拜一 / 商量下 下周一 is (一)下 + 下礼拜一, not 下下礼拜一 (as 说一下月底 for months);
 # 今个礼拜 / 呢个礼拜 (粤) is this week.
 _WEEKREF = r"(?P<wref>(?<![一量问看查等究虑示认解实对想算])下下个?|下个?|这个?|本|上个?|今个|呢个)"
-# Whisper hears 下个礼拜二 as 下个里拜二; 里拜 counts only between a week word and a weekday (厂里拜访 is not).
-_WEEK = r"(?:周|星期|礼拜|(?<=[上下这个])里拜(?=[一二三四五六日天1-7]))"
+# Whisper hears 下个礼拜二 as 下个里拜二 and 礼拜四 as 里拜四; 里拜 counts only before a weekday (厂里拜访 is not,
+# nor 这里拜一下).
+_WEEK = r"(?:周|星期|礼拜|里拜(?=(?!一[下拜])[一二三四五六日天1-7]))"
 # 说一下月底 is 一下 + 月底, not 下月底.
 # 号头 is 月 in 吴 speech (上个号头, 下个号头); 三个号头 stays a duration.
 _MONTHREF = r"(?P<mref>下下个?月|(?<!一)下个?月|这个?月|本月|当月|上个?月|[今呢]个月|[上下这本]个?号头|(?P<month>" + _N + r")月)"
@@ -388,6 +389,17 @@ _REPAIR_AFTER = re.compile(r"(?:必须|就|会|保证|才)?(?:给(?:您|你))?(?
                            r"|才(?:到|来|派人|上门)")
 
 
+# 下单第二天就到, 走高速一天就到, 物流两天到: how long delivery takes once something happens, said in the count's
+# own clause — a lead time, not a date.
+_LEAD_BEFORE = re.compile(r"下\s?[单担]|落单|订货|报修|走高[速素]|开车|坐车|物流|快递|空运|海运|船运")
+
+
+def _lead_time(m: re.Match[str]) -> bool:
+    """Whether the count `m` is a lead time: an order, a repair call or a journey before it in its clause."""
+    start = max(m.string.rfind(c, 0, m.start()) for c in "，,。！？!?；;\n") + 1
+    return bool(_LEAD_BEFORE.search(m.string, start, m.start()))
+
+
 def _service_term(before: str, after: str) -> bool:
     """The count between `before` (its sentence so far) and `after` is a service term: after 报修 / 保修 /
     质保 anywhere in the sentence; after 售后 in its own clause, or in an earlier clause when the count
@@ -413,6 +425,8 @@ def _count(m: re.Match[str], on: dt.date) -> _Days | None:
         return None  # 供货周期是六十天左右: a duration
     if _EVENT_BEFORE.search(m.string, 0, m.start()):
         return None  # 下单以后十天, 验收后一个月内: counted from an event, not from today
+    if _lead_time(m):
+        return None  # 走高速一天就到: a lead time
     after = m.string[m.end():]
     sentence = m.string[max(m.string.rfind(c, 0, m.start()) for c in "。！？!?\n") + 1:m.start()]
     if _SERVICE_AFTER.match(after) or _service_term(sentence, after):
@@ -556,8 +570,8 @@ def _nth_weekday(m: re.Match[str], on: dt.date) -> _Days | None:
 def _nth_day(m: re.Match[str], on: dt.date) -> _Days | None:
     """第三天: counted from today as the first day."""
     n = parse_int(m.group("n"))
-    if not n or n > 366:
-        return None
+    if not n or n > 366 or _lead_time(m):
+        return None  # 下单第二天就到: a lead time
     day = on + dt.timedelta(days=n - 1)
     return _Days(day, day)
 

@@ -98,7 +98,8 @@ _BUDGET = ("预算", "经费", "资金", "批了", "批的", "批下来", "拨�
            "只能接受", "先进", "先拿", "先订", "目标成本", "成本控制", "控制价", "拦标价", "最高限价", "留的是", "留了", "就给", "只给",
            "勿好超过", "唔好超过", "不好超过", "别超过", "不能超过", "不准超过", "不得超过",  # Wu 勿好, Cantonese 唔好: must not
            "干焦", "只肯出", "只肯给", "只肯花",  # Hokkien 干焦: only (阮这季度刀具的钱干焦四万); 股东只肯出二十五万
-           "撑死", "顶天", "心里价", "心理价", "专项", "上济")  # Hokkien 上济: at most  # 撑死三十八万: at the very most; 心里价是三十万: the price in mind
+           "撑死", "顶天", "心里价", "心理价", "专项", "上济",
+           "限额", "打算花", "准备花", "计划花", "只算了")  # 采购限额为七十五万, 进货就打算花三十六万: what they mean to spend  # Hokkien 上济: at most  # 撑死三十八万: at the very most; 心里价是三十万: the price in mind
 _QUOTE = ("报价", "报", "总价", "总共", "一共", "合计", "全部", "整体", "打包", "合同", "含税", "价格是", "下来", "方案价",
           "这套", "这批", "算下来", "标价", "要价", "开价", "总额", "费用", "首付", "尾款", "定金", "订金", "合同额", "年费", "续费",
           "首年", "首批", "降到", "降至", "进货", "任务", "一年", "每年", "一个月", "每月", "包年", "年费", "加起来",
@@ -183,10 +184,12 @@ _MARGIN_BEFORE = re.compile(r"(?:毛利|利润|毛力|税|税点)[^，,。；;�
 # 贵了五百, 高了两千多, 比你们便宜二三十万: a difference between two amounts, of their kind.
 # 便宜 / 少 / 低 are a difference only against a 比 (alone, 便宜两千 is money off).
 # 高 / 差 bare are heights and shortfalls of anything (楼高三十, 还差二十个): they need a 了 / 出.
-# 还是超了一千七, 超 三万 六, 还是多六千八: how far the offer is over the budget (超过二十万就… is a cap, see _kind).
-_OVER_BUDGET = re.compile(r"(?:(?<![不没])超(?:了|出|出了|咗)?|还(?:是)?多(?:了|出|出了)?)(?:个)?$"
+# 还是超了一千七, 超 三万 六, 还是多六千八, 九万二，多两千: how far the offer is over the budget (超过二十万就… is a cap, see _kind).
+_OVER_BUDGET = re.compile(r"(?:(?<![不没])超(?:了|出|出了|咗)?|还(?:是)?多(?:了|出来|出|出了)?)(?:个)?$"
+                          # 二十一万，多一万……中: the excess said on its own after the amount
+                          r"|(?:^|[，,。；;…\s])多(?:了|出来|出|出了)?$"
                           # 离预算还有十四万二, 还差六万, 超出阮预算两千三: how far the offer is over
-                          r"|离预算还(?:有|差)$|(?:还|仲|仲系)差$|超出(?:了)?(?:我们?的?|阮|我)?(?:预算|经费)$")
+                          r"|离预算还(?:有|差)$|(?:还|仲|仲系)差$|(?:超出|超过|高出|超)(?:了)?(?:我们?的?|阮|我)?(?:预算|经费|限额)$")
 # 让价后一百八十九万二, 让了还一万八千三, 减完都要两千四百九十九: the price left after a cut, not the cut.
 _AFTER_CUT = re.compile(r"(?:让|减|降|优惠)(?:价)?(?:后|完|了)(?:都|也|还|仍|仍然)?(?:有|要|是|系)?$")
 # The rep listing items before their sum (座椅两千六百八，再配个遮阳篷一百二，一共两千八): each item's price.
@@ -553,8 +556,8 @@ def _ranges(text_h: str) -> list[tuple[int, int, float, float, bool, bool, bool]
                     bool(units), bool(_BIG_UNIT.search(units))))
     for m in _ADJACENT.finditer(text_h):
         x, y = _DIGIT[m.group("x")], _DIGIT[m.group("y")]
-        if y != x + 1:
-            continue
+        if y != x + 1 and not ((x, y) == (3, 5) and (m.group("place") or m.group("big"))):
+            continue  # 三五千, 三五万: the one idiom that skips a digit (three to five thousand)
         place, big = m.group("place") or "", m.group("big") or ""
         if place in ("万", "千") and not big:
             place, big = "", place

@@ -78,12 +78,12 @@ def _pattern(titles: tuple[str, ...]) -> re.Pattern[str]:
 # (财务部嘅何姐). A transcript may put spaces around it, and a transcript or a hurried chat may write
 # 的 as its homophones 得 / 德 / 地, and 个 as 格 (采购部得饶经理).
 # Whisper writes 嘅 as 慨 / 揩 / 凯 and 个 as 歌 / 各 / 阁 (财务部慨麦小姐, 音乐组歌施老师).
-POSSESSIVE = "的|额|嘅|个|得|德|地|格|慨|揩|凯|歌|各|阁"
+POSSESSIVE = "的|额|嘅|个|得|德|地|格|慨|揩|凯|歌|各|阁|哩"
 # …or a place word: 财务那边关姐, 供应科的那个祁科长, 车间里的老周, Cantonese 财务嗰边嘅容小姐.
-JOINERS = "那边的|这边的|里的|的那个|的那位|那边|这边|嗰边嘅|嗰便嘅|嗰边|那头的"
+JOINERS = "那边的|这边的|里的|上的|的那个|的那位|那边|这边|嗰边嘅|嗰便嘅|嗰边|那头的|上"
 _DEPARTMENT_END = re.compile(r"(?:部|科|处|室|中心|办|组|班)$")
-# …and only where a person stands: 技术部的包工到我们展厅, not 技术部的施工进度.
-_PLACED_AFTER = re.compile(r"$|[\s，,。.！!？?、：:；;]|[吗嘛呢您你说也都在到来去跟和让一提讲觉]")
+# …and only where a person stands: 技术部的包工到我们展厅, 技术部的叶工对一对 (夜工 heard), not 技术部的施工进度.
+_PLACED_AFTER = re.compile(r"$|[\s，,。.！!？?、：:；;]|[吗嘛呢您你说也都在到来去跟和让一提讲觉看对签审核批]")
 
 
 @lru_cache(maxsize=64)
@@ -451,7 +451,7 @@ def _placed_misheard(text: str, taken: list[tuple[int, int]], titles: tuple[str,
     from nlp.pinyin import fuzzy_syllable, syllables
 
     placed = _placed_pattern(prefixes)
-    if placed is None or not any(w in text for w in ("的", "嘅", "个", "得", "德", "地", "格", "额")):
+    if placed is None or not any(w in text for w in ("的", "嘅", "个", "得", "德", "地", "格", "额", "哩")):
         return []
     title_sound = _placed_titles_by_sound(titles)
     out: list[PersonSpan] = []

@@ -1,4 +1,4 @@
-"""Numbers as Chinese speakers say and type them: 十二万, 八百八, 一万二, 12.5万, 1.2w, 3千5.
+"""Numbers as Chinese speakers say and type them: 十二万, 八百八, 一万二, 12.5万, 1.2w, 3千5, 16万2540.
 
 Written here rather than taken from a library because the colloquial forms matter most
 in sales talk: 八百八 is 880 (not 808), 一万二 is 12 000 and 十二万五 is 125 000 — a
@@ -24,7 +24,8 @@ CN_NUM_CHARS = CN_DIGIT_CHARS + "十拾百佰千仟万亿廿卅"  # 廿 / 卅: t
 # or Chinese numerals, optionally mixed with units (12万5, 3千5, 十二点五万).
 NUMBER_RE = (
     r"(?:\d+(?:,\d{3})*(?:\.\d+)?|[" + CN_NUM_CHARS + r"]+(?:点[" + CN_DIGIT_CHARS + r"]+)?)"
-    r"(?:(?:[万千百亿]|[wWkK](?![a-zA-Z]))(?:\d|[" + CN_DIGIT_CHARS + r"])?)?"  # 10kg, 3kW: a weight, a power
+    # 18万9100, 17万0540, 18万零600: the places below the unit in Arabic digits, as a chat types them
+    r"(?:(?:[万千百亿]|[wWkK](?![a-zA-Z]))(?:零?\d{2,4}(?![\d.,])|零\d|\d|[" + CN_DIGIT_CHARS + r"])?)?"  # 10kg, 3kW: a weight, a power
 )
 
 # Not the full-width comma: in Chinese text it ends a clause (再减30，738到手), it groups no digits.
@@ -65,6 +66,15 @@ def parse_number(text: str, *, colloquial: bool = True) -> float | None:
             number = float(tok)
             after_unit = last_unit > 0 and not zero_seen
             digit_run = False
+            if after_unit and len(tok) > 1 and tok.isdigit():
+                # Arabic digits fill the places below the unit from the top (16万2540, 1万25 = 12 500);
+                # a leading 0 or every place written (17万0540) reads as written.
+                places = len(str(last_unit)) - 1
+                if len(tok) > places:
+                    return None
+                if tok[0] != "0":
+                    number *= 10 ** (places - len(tok))
+                after_unit = False
         elif tok == "点":
             if number is None or decimals is not None:
                 return None

@@ -297,3 +297,16 @@ def test_round_twenty_four_a_misheard_xun_after_a_month(text: str, expected: lis
 def test_round_twenty_five_visits_that_deliver_nothing_and_a_courier_named(text: str, expected: list) -> None:
     found = commitments_in(text, "rep", dt.date(2026, 9, 20))
     assert [(c.kind, c.date.isoformat()) for c in found] == expected
+
+
+@pytest.mark.parametrize("text", ["我们在湘潭九华有仓库，下单第二天就到厂。", "月阳到桂林走高素一天就到，我们有现或。",
+                                  "我们在合肥有售后点，报修后第二天就到。"])
+def test_round_twenty_nine_a_lead_time_is_no_date(text: str) -> None:
+    assert commitments_in(text, "rep", dt.date(2026, 5, 25)) == []
+
+
+def test_round_twenty_nine_whispers_libai_before_a_weekday() -> None:
+    # Whisper writes 礼拜四 as 里拜四, with no week word before it too.
+    found = commitments_in("里拜四我要去光州看皮了，不在厂里。你里拜六上午来，我在的。", "customer", dt.date(2026, 5, 25))
+    assert [(c.kind, c.date.isoformat()) for c in found] == [("other", "2026-05-28"), ("expected", "2026-05-30")]
+    assert commitments_in("我到厂里拜一下老板。", "rep", dt.date(2026, 5, 25)) == []

@@ -840,3 +840,19 @@ def test_round_twenty_four_a_discount_the_customer_refers_back_to() -> None:
     assert ("discount", 0.95, None) not in said and said
     # With no such offer before, the customer's 九五折 is a discount of its own.
     assert ("discount", 0.95, None) in shaped_by("椰浆九五折二百零五蚊二，一箱仲贵五蚊二。", "customer")
+
+
+def test_round_twenty_nine_arabic_places_after_wan_and_the_three_to_five_idiom() -> None:
+    assert found("三样各300箱一共18万零600，总共18万9100。", "rep") == [("quote", 180_600), ("quote", 189_100)]
+    said = shaped_by("我本来想三五千块钱搞定。", "customer")
+    assert [s[1] for s in said] == [(3_000.0, 5_000.0)]
+    assert [s[1] for s in shaped_by("预算就三五万。", "customer")] == [(30_000.0, 50_000.0)]
+
+
+def test_round_twenty_nine_the_excess_said_alone_and_a_spending_limit() -> None:
+    assert found("二十一万，多一万……中，俺认了。") == [("quote", 210_000), ("quote", 10_000)]
+    assert found("18.5w，多出来5000，那就这样吧") == [("quote", 185_000), ("quote", 5_000)]
+    assert found("我方本批刀具采购限额为七十五万元。") == [("budget", 750_000)]
+    assert found("我今年冬天进货就打算花三十六万。") == [("budget", 360_000)]
+    # how far the offer is over the limit is not the limit
+    assert found("合计四十五万六千四百元，仍高出限额两万六千四百元。")[-1] == ("quote", 26_400)

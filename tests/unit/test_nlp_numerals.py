@@ -26,6 +26,17 @@ def test_zero_keeps_the_units_apart() -> None:
     assert parse_number("一万零五") == 10_005
 
 
+@pytest.mark.parametrize(("text", "value"), [("18万9100", 189_100), ("16万2540", 162_540), ("17万0540", 170_540),
+                                           ("18万零600", 180_600), ("1万25", 12_500), ("3千500", 3_500)])
+def test_arabic_places_below_a_unit(text: str, value: float) -> None:
+    # A chat types the places under 万 in Arabic: all of them, or the top ones (1万25 is 一万二五).
+    assert parse_number(text) == value
+
+
+def test_more_arabic_places_than_the_unit_holds_is_no_number() -> None:
+    assert parse_number("1万23456") is None
+
+
 def test_not_numbers() -> None:
     for text in ("", "万", "abc", "三个"):
         assert parse_number(text) is None

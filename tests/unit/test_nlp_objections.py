@@ -825,3 +825,16 @@ def test_round_twenty_five_goods_held_on_the_road_and_faults_heard_of(text: str,
 ])
 def test_round_twenty_six_over_the_customers_own_figure_and_taken(text: str, expected: list[str]) -> None:
     assert types(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # how far over the budget or a spending limit, said with 还多 / 还系超 / 超限额
+    ("一共三百一十三万四，还多十三万四。", ["price"]),
+    ("加埋17万0540，还系超1万多。", ["price"]),
+    ("总计七十七万八千零八十元，仍超限额两万八千零八十元。", ["price"]),
+    # …and taken straight after
+    ("三百零五万，还多五万，算了，我认了。", []),
+    ("我们店还多两台空调。", []),
+])
+def test_round_twenty_nine_over_by_with_duo_and_over_a_limit(text: str, expected: list[str]) -> None:
+    assert types(text) == expected

@@ -1194,3 +1194,17 @@ def test_round_twenty_eight_surnames_that_are_also_words(text: str, speaker: str
 def test_round_twenty_eight_the_materials_office_and_a_purchasing_group_buy(text: str, industry: str,
                                                                             expected: list) -> None:
     assert roles(text, "rep", industry) == expected
+
+
+@pytest.mark.parametrize(("text", "speaker", "industry", "expected"), [
+    # 上 joins a department to its person as 的 does; 哩 is 的 in Henan speech
+    ("合同先给技术科的韩工看看参数，再走财务上曹姐那儿。", "customer", "manufacturing",
+     [("韩工", "technical", False), ("财务上曹姐", "finance", False)]),
+    ("终端装哩时候找教练组哩牛组长。", "customer", "saas", [("牛组长", "user", False)]),
+    # a misheard surname after the department, the name followed by what they do
+    ("技术参数让技术步的夜工对一对。", "customer", "manufacturing", [("技术步的叶工", "technical", False)]),
+    # a vocational school's teaching department uses the equipment
+    ("喂，您好，请问是烹饪专业部的鞠主任吗？", "rep", "education_equipment", [("专业部的鞠主任", "user", True)]),
+])
+def test_round_twenty_nine_what_joins_a_unit_to_its_person(text: str, speaker: str, industry: str, expected: list) -> None:
+    assert roles(text, speaker, industry) == expected
