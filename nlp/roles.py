@@ -554,7 +554,7 @@ def _unit_sounds(pack: Pack) -> tuple[dict[tuple[str, ...], str], tuple[int, ...
     return sounds, tuple(sorted({len(w) for w in words}, reverse=True))
 
 
-_TITLE_AFTER_NAME = re.compile("|".join(("姐", "哥", "总", "工", *_SOUNDED_TITLES)))
+_TITLE_AFTER_NAME = re.compile("|".join(("大姐", "大哥", "姐", "哥", "总", "工", *_SOUNDED_TITLES)))
 # 的 and its stand-ins between a unit and its person, 嘅 / 个 as Whisper writes them included.
 _OF_A_NAME = "".join(POSSESSIVE.split("|"))
 

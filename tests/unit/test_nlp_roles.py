@@ -1208,3 +1208,15 @@ def test_round_twenty_eight_the_materials_office_and_a_purchasing_group_buy(text
 ])
 def test_round_twenty_nine_what_joins_a_unit_to_its_person(text: str, speaker: str, industry: str, expected: list) -> None:
     assert roles(text, speaker, industry) == expected
+
+
+@pytest.mark.parametrize(("text", "speaker", "industry", "expected"), [
+    # the bookkeeper misheard (馆帐 for 管帐) before a surname and 大姐: the unit the person belongs to
+    ("和同给馆帐的葛大姐 砖到了就打电话", "customer", "building_materials", [("馆帐的葛大姐", "finance", False)]),
+    # a retailer's product-selection department buys
+    ("您好，请问是选品部的鄢经理吗？我是贝浴塑业的戚佳琪。", "rep", "mother_baby_retail",
+     [("选品部的鄢经理", "procurement", True)]),
+])
+def test_round_thirty_a_misheard_bookkeeper_and_the_buyers_of_a_retailer(text: str, speaker: str, industry: str,
+                                                                          expected: list) -> None:
+    assert roles(text, speaker, industry) == expected
