@@ -79,6 +79,7 @@ def _pattern(titles: tuple[str, ...]) -> re.Pattern[str]:
 # 的 as its homophones 得 / 德 / 地, and 个 as 格 (采购部得饶经理).
 # Whisper writes 嘅 as 慨 / 揩 / 凯 and 个 as 歌 / 各 / 阁 (财务部慨麦小姐, 音乐组歌施老师).
 POSSESSIVE = "的|额|嘅|个|得|德|地|格|慨|揩|凯|歌|各|阁|哩"
+_POSSESSIVE_WORDS = tuple(POSSESSIVE.split("|"))
 # …or a place word: 财务那边关姐, 供应科的那个祁科长, 车间里的老周, Cantonese 财务嗰边嘅容小姐.
 JOINERS = "那边的|这边的|里的|上的|的那个|的那位|那边|这边|嗰边嘅|嗰便嘅|嗰边|那头的|上"
 _DEPARTMENT_END = re.compile(r"(?:部|科|处|室|中心|办|组|班)$")
@@ -451,7 +452,7 @@ def _placed_misheard(text: str, taken: list[tuple[int, int]], titles: tuple[str,
     from nlp.pinyin import fuzzy_syllable, syllables
 
     placed = _placed_pattern(prefixes)
-    if placed is None or not any(w in text for w in ("的", "嘅", "个", "得", "德", "地", "格", "额", "哩")):
+    if placed is None or not any(w in text for w in _POSSESSIVE_WORDS):
         return []
     title_sound = _placed_titles_by_sound(titles)
     out: list[PersonSpan] = []

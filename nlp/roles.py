@@ -300,9 +300,10 @@ def _apposition_pattern(pack: Pack) -> re.Pattern[str]:
 # A unit the pack does not list that uses what is bought — a workshop, a teaching group or faculty, a
 # team, a station or centre (汽车系的敖主任, 体育组个俞老师, 教练队的鲜队长, 兽医站个虞医生, 视光中心的符主任) —
 # and, in hospitals, a clinical department (血透室的芮护士长); offices that run things are not users.
+_UNIT_OF = r"\s*(?:的|个|嘅|嗰|哩)\s*$"  # 哩: the Henan 的 (教练组哩牛组长)
 _USING_UNIT_BEFORE = re.compile(r"(?P<unit>前台|[\u4e00-\u9fff]{1,6}?(?:车间|系|组|队|站|中心|舍|(?<![值上加下早晚夜跟中白轮替])班))"
-                                r"\s*(?:的|个|嘅|嗰|哩)\s*$")
-_CLINICAL_UNIT_BEFORE = re.compile(r"(?P<unit>[\u4e00-\u9fff]{1,5}?(?:科|室))\s*(?:的|个|嘅|嗰)\s*$")
+                                + _UNIT_OF)
+_CLINICAL_UNIT_BEFORE = re.compile(r"(?P<unit>[\u4e00-\u9fff]{1,5}?(?:科|室))" + _UNIT_OF)
 _RUNNING_UNIT = re.compile(r"办公|行政|总务|资产|基建|后勤|财务|采购|人事|营运|运营|市场|销售|设备|信息|医务|党|工会|招生|"
                            r"项目|工作|领导|小组|保卫|宣传|教务|学生|团委|质控|审计|法务|综合|管理|客服|售后|物流|配送|调度")
 
