@@ -52,14 +52,14 @@ _VENDOR_FAULT = (r"(?:你们|你哋|侬拉|恁)(?![^。？?！!]{0,16}(?:送货|
 # 戴个帽子、出了汗就认不出来, 戴了仨月就吱吱响: a fault that comes at once (heard of such goods)
 _SOON_FAULT = r"就(?:认不出|坏|不行|不灵|掉线|卡|断|歹去|漏|吱吱响|要换|跑偏|褪色|开裂|变形|烂|松|响)|嗡嗡响|松晒"
 # …and not accepted straight after (还超 一千 行吧 我认了, 超三千，要得)
-_NOT_ACCEPTED = r"(?![^，,。！!？?]{0,8}?(?:行吧|那行|认了|任了|算哒|算了|算啦|也行|中吧|成吧|好吧|接受|要得|说得过去|咬咬牙|勉强(?!不)))"
+_NOT_ACCEPTED = r"(?![^，,。！!？?]{0,8}?(?:行吧|行嘞|那行|认了|任了|算哒|算了|算啦|也行|中吧|成吧|好吧|接受|要得|说得过去|咬咬牙|勉强(?!不)))"
 # The next clause takes the price (…超一万，那行吧; 超八千 勉强说得过去; 超三千，要得).
 _ACCEPTED_NEXT = re.compile(r"^[，,\s]*(?:那|我们|俺们|我哋|咱们|我|俺|阮|阿拉)?(?:就)?(?:行吧|行啦|认了|任了|算了|算啦|算哒|也行|中吧|成吧|好吧|要得|勉强(?!不)|咬咬牙|可以接受|凑合|都OK|OK|好个|好啦|中(?=[，,。！!\s]|$))")
 # …or later in the sentence, once the gap is found a home (差额检验科可以从维修预算里腾一点, 问题应该勿大).
 # (俺想法儿匀匀, 我这边能从备用金里挪, 应该冒得问题, 贵一块就贵一块吧, 得嘞)
 # (Whisper's 任了 is 认了; Hunan 算哒 is 算了; 我自己贴 / Minnan 家己贴: the customer pays the gap)
 _ACCEPTED_LATER = re.compile(r"认了|任了|算哒|(?:自己|家己|自家)贴|凑合吧|挤一挤|挤点|腾一点|问题(?:应该)?(?:不大|勿大|唔大)|应该(?:没|冇|冒得|冇得)问题|估计能(?:通过|批)"
-                             r"|匀匀|匀一匀|匀一下|里挪|挪一挪|挪一点|挪点|得嘞|(?P<over>贵|超|多)(?P<by>[^，,。！!？?就]{1,4})就(?P=over)(?P=by)吧"
+                             r"|匀匀|匀一匀|匀一下|里挪|挪一挪|挪一点|挪点|里抠|得嘞|讲得通|说得通|(?P<over>贵|超|多)(?P<by>[^，,。！!？?就]{1,4})就(?P=over)(?P=by)吧"
                              # (原则上可以接受, 不过能接受, 超就超了, 可由…补足, 可在…中平衡; Whisper's 蒜啦 is 算啦)
                              r"|(?<![不难])能接受|超就超了|多就多了|贵就贵了|补足|里补|中平衡|蒜啦"
                              r"|(?:^|[，,。\s])(?:好个|好啦|好吧|得|中|要得|行)(?=[，,。！!\s]|$)|就这么地|也将就|调剂|列支"
@@ -383,9 +383,27 @@ def _price_taken(text: str, start: int, i: int) -> bool:
     """The price said in the clause text[start:i] is taken: by the clause itself (超就超了), the next
     clause or later in the sentence."""
     return bool(_SO_BE_IT.search(text, start, i)) or _accepted_next(text, i) or \
-        bool(_ACCEPTED_LATER.search(squeeze(_sentence_rest(text, i))[0]))
+        bool(_ACCEPTED_LATER.search(squeeze(_sentence_rest(text, i))[0])) or \
+        not _RIVAL.search(text, start, i) and _taken_next_sentence(text, i)
 
 
+def _taken_next_sentence(text: str, i: int) -> bool:
+    """The price closed its sentence and the next sentence takes it: it opens by taking it (超三千。OK，我认了)
+    or finds the gap a home by name (超八千。哦呀，这八千我跟老板讲得通). Not for a rival's lower price,
+    which stays an objection however the next sentence goes on (比人家贵两百。要得嘛，价格我先报上去)."""
+    if _sentence_rest(text, i).strip(" ，,"):
+        return False  # more of this sentence follows: the clauses after are read already
+    end = _SENTENCE_END.search(text, i - 1 if i > 0 else 0)
+    if end is None:
+        return False
+    after = _SENTENCE_END.search(text, end.end())
+    nxt = squeeze(text[end.end():after.start() if after else len(text)])[0]
+    return bool(_ACCEPTED_NEXT.match(_OPENER.sub("", nxt))) or \
+        bool(_THIS_GAP.search(nxt) and _ACCEPTED_LATER.search(nxt))
+
+
+_OPENER = re.compile(r"^[，,\s]*(?:哦呀|哎呀|唉|哎|嗯|啊|哦|噢)*")
+_THIS_GAP = re.compile(r"这(?:" + _AMT + r"[块元蚊]?|点钱|个差额|差额|部分)")
 _SO_BE_IT = re.compile(r"(?P<x>超|贵|多)就(?P=x)(?:了|吧)")
 
 

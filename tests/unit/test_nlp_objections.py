@@ -838,3 +838,19 @@ def test_round_twenty_six_over_the_customers_own_figure_and_taken(text: str, exp
 ])
 def test_round_twenty_nine_over_by_with_duo_and_over_a_limit(text: str, expected: list[str]) -> None:
     assert types(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # over the budget, and taken in the next sentence: it opens by taking it, or names the gap's home
+    ("十五万三，超三千。OK，我认了。砖要在十二月初送到。", []),
+    ("三十三万，超一万。行吧，这一万俺从佣金里抠，认了。", []),
+    ("三十万零八千，超八千。哦呀，这八千我跟老板讲得通。", []),
+    # Henan / Shanxi 行嘞 takes it without a comma (an unpunctuated transcript)
+    ("十二万六还超六千行嘞这六千我从公用经费里挤一挤认了", []),
+    # not taken: the next sentence is about something else
+    ("十五万三，超三千。货要五一以前到。", ["price"]),
+    # a rival's lower price stays an objection however the next sentence opens
+    ("一吨七千四，还是比人家贵两百。要得嘛，价格我先报上去。", ["price"]),
+])
+def test_round_thirty_over_the_budget_taken_in_the_next_sentence(text: str, expected: list[str]) -> None:
+    assert types(text) == expected
