@@ -27,7 +27,7 @@ _SURNAME_ORDER = (
     "阎萧鞠邴奚冀阚鹿邰蒯鄢郜冼邸储裘解文劳蒉粟羊浦揭苍尧扶暴相秘晋鲜战练麻蔚昌"  # rarer, yet said with a title as often as the common ones
     "荣庾栗诸封蔺乐洪贝仇芮羿雍戈燕荆匡巢慕綦容伏祖沃井满植滑辜税铁帅门权卿锺衡萨乌"  # also words (光荣, 诸位, 快乐, 洪水, 宝贝, 容易, 祖国, 水井, 满意, 植物, 滑动, 无辜, 含税, 钢铁, 帅气, 部门, 权利): jieba's frequencies keep those apart, as for the others
     # The rest of 百家姓 that speech rarely uses as a word of its own (not 惠 of 优惠, 况 of 情况, 楚 of 清楚).
-    "芶庹翦傅尤湛禹狄茅昝宣贲郁杭钮嵇荀汲糜宓郗仰钭厉戎幸韶蓟鄂赖屠胥莘逄郦郤璩濮扈郏茹宦暨殳夔厍晁訾毋乜竺逯桓缑亢佴谯笪阙禤亓"
+    "芶庹翦傅尤湛谌眭禚禹狄茅昝宣贲郁杭钮嵇荀汲糜宓郗仰钭厉戎幸韶蓟鄂赖屠胥莘逄郦郤璩濮扈郏茹宦暨殳夔厍晁訾毋乜竺逯桓缑亢佴谯笪阙禤亓"
     # and those that are words too (薄, 古, 农, 寿, 丰, 步…), kept apart by the same frequency checks
     "薄凤廉皮危巴牧隗蓬束印怀索咸籍贡堵宰寿农习鱼古慎居步弘禄隆勾融养须丰盖益修计况云海"
 )
@@ -302,6 +302,15 @@ def _words_pattern(titles: tuple[str, ...], prefixes: tuple[str, ...]) -> re.Pat
     return re.compile("|".join(re.escape(w) for w in words) or "(?!)")
 
 
+# Units that Whisper writes for a surname of the same sound (院总 for 袁总, 市总 for 施总, 科经理 for 柯经理):
+# a person only when greeted at the start of a clause (喂，院总您好) — 医院总共, 全市总量 are no one.
+_UNIT_HEARD_FOR_SURNAME = frozenset("院市科")
+
+
+def _greeted_unit(text: str, s: int, e: int) -> bool:
+    return text[s] in _UNIT_HEARD_FOR_SURNAME and (s == 0 or text[s - 1] in " ，,。！!喂") and bool(_GREETED.match(text, e))
+
+
 def _with_misheard(text: str, found: list[PersonSpan], titles: Collection[str], prefixes: Collection[str],
                    before: re.Pattern[str] | None, freq: Mapping[str, int]) -> list[PersonSpan]:
     """`found` plus names with a misheard surname or title, reported as the name they stand for.
@@ -328,7 +337,7 @@ def _with_misheard(text: str, found: list[PersonSpan], titles: Collection[str], 
             continue  # most surname characters are followed by no title-like sound at all
         if m.group("a") is not None:
             said, title = m.group("a"), m.group("title")
-            if said in SURNAMES or said in NOT_A_SURNAME:
+            if said in SURNAMES or said in NOT_A_SURNAME and not _greeted_unit(text, s, s + 1 + len(title)):
                 continue
             surname = by_sound.get(syllables(said)[0])
             if surname is None:

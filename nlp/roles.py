@@ -174,10 +174,10 @@ _NICKNAME = re.compile(r"\s*(?:(?:的|嘅|额)?\s*(?P<nick>[小老阿])\s*(?P<su
                        r"|(?:的|嘅|额)\s*(?P<latin>[A-Z][a-z]{2,})(?![A-Za-z]))")
 # Forms of address after a surname (冼小姐, 温姑娘, 包阿姨, 黄阿姐), found here rather than as pack titles: as
 # words of the vocabulary they would pull homophones in (肖姐 → 小姐), and alone they are anyone
-# (阿姨，给孙子买东西啊 to a shopper). Cantonese X生 / X太 (何生, 何太: Mr / Mrs X) and X师傅 only as an
+# (阿姨，给孙子买东西啊 to a shopper). An elderly shopper is addressed as kin (栾大爷您好, 蔡伯伯). Cantonese X生 / X太 (何生, 何太: Mr / Mrs X) and X师傅 only as an
 # address: 生 and 太 after a surname are more often words (姚太贵了), and the rep's own fitter is a 师傅 too.
 _ADDRESS_FORM = gated(r"(?P<surname>" + "|".join(COMPOUND_SURNAMES) + r"|[" + "".join(sorted(SURNAMES)) + r"])"
-                           r"\s*(?P<title>小姐|姑娘|阿姨|阿姐|大姐|孃孃|生|太|师傅|师父|叔)")
+                           r"\s*(?P<title>小姐|姑娘|阿姨|阿姐|大姐|孃孃|大爷|伯伯|阿伯|奶奶|爷爷|大妈|大娘|阿婆|婆婆|生|太|师傅|师父|叔)")
 _ADDRESS_ONLY = frozenset({"生", "太", "师傅", "师父"})  # 师父: Whisper's 师傅
 # …and X师傅 the customer's person one is sent to or calls (找后厨的綦师傅, 打俾卢师傅): the rep's own
 # fitter is sent, not sought (我派王师傅过去).
@@ -203,7 +203,7 @@ _CALLED_AFTER = re.compile(r"\s*(?:打(?:个|只|一个)?电话|打手机|打个
 # spoken to at the start of a clause (喂单总吗, 车总，跟您再唠唠, 单工您好).
 # Whisper writes the surname before 师傅 / 小姐 as a homophone (仓库的匈师傅 for 熊师傅, 同悦师傅 for 岳师傅):
 # a character not in the surname list, sounding as a surname, where people are named, is a name.
-_MISHEARD_ADDRESS = re.compile(r"(?<=[的嘅个找跟同和给问揾揣佮共\s，,。！!？?])(?P<said>[\u4e00-\u9fff])\s*(?P<title>师傅|小姐)")
+_MISHEARD_ADDRESS = re.compile(r"(?:(?<=[的嘅个找跟同和给问揾揣佮共\s，,。！!？?])|^)(?P<said>[\u4e00-\u9fff])\s*(?P<title>师傅|小姐|伯伯|大爷)")
 # names.py's grammar characters, not its places and units (市 / 院 / 科 may be Whisper's 施 / 袁 / 柯), and the
 # words that say who, not whose name (找个好师傅, 一位男师傅).
 _NOT_SAID_SURNAME = (NOT_A_SURNAME - frozenset("市省县镇村区院科部处厂店校局司组班室所队吓下隔")) | frozenset("位名好坏旧大真假男女专每各某靓")
@@ -613,9 +613,18 @@ def _clause_bounds(text: str, i: int) -> tuple[int, int]:
 _GREETING_SOUNDS = frozenset({("lin", "hao"), ("li", "hao"), ("long", "hao")})  # 您好 / 你好 / 侬好, accent-folded
 
 
+# 您家好 / 你家好 (the polite hello of Wuhan and the north, 泥家好 as Whisper hears it) and the time-of-day
+# hellos (下五好 is 下午好), accent-folded.
+_LONG_GREETING_SOUNDS = frozenset({("lin", "jia", "hao"), ("li", "jia", "hao"), ("xia", "wu", "hao"),
+                                   ("shang", "wu", "hao"), ("zao", "shang", "hao"), ("wan", "shang", "hao")})
+
+
 def _misheard_greeting(after: str) -> str:
-    """`after` with a misheard 您好 / 你好 at its start written as 您好 (拰好, 您号, 你浩)."""
+    """`after` with a misheard 您好 / 你好 at its start written as 您好 (拰好, 您号, 你浩; 泥家好, 下五好)."""
     head = after.lstrip(" ")
+    if len(head) >= 3 and re.fullmatch(r"[\u4e00-\u9fff]{3}", head[:3]) and \
+            tuple(map(fuzzy_syllable, syllables(head[:3]))) in _LONG_GREETING_SOUNDS:
+        return "您好" + head[3:]
     if len(head) >= 2 and head[:2] not in ("您好", "你好", "侬好") and \
             tuple(map(fuzzy_syllable, syllables(head[:2]))) in _GREETING_SOUNDS:
         if head[:1] in "弄农浓脓" and head[2:3] not in ("", " ", "，", ",", "！", "!", "~", "～", "我"):

@@ -1220,3 +1220,25 @@ def test_round_twenty_nine_what_joins_a_unit_to_its_person(text: str, speaker: s
 def test_round_thirty_a_misheard_bookkeeper_and_the_buyers_of_a_retailer(text: str, speaker: str, industry: str,
                                                                           expected: list) -> None:
     assert roles(text, speaker, industry) == expected
+
+
+@pytest.mark.parametrize(("text", "speaker", "industry", "expected"), [
+    # an elderly shopper addressed as kin after the surname, and greeted: on the call
+    ("栾大爷您好！我是海岸线母婴的小芮。", "rep", "mother_baby_retail", [("栾大爷", "other", True)]),
+    ("蔡伯伯 侬好 我是湖滨听力的小韶", "rep", "medical_devices", [("蔡伯伯", "other", True)]),
+    # …with the surname misheard (材 for 蔡) and 下午好 as 下五好
+    ("材伯伯 下五好 我是湖宾听立的小韶", "rep", "medical_devices", [("材伯伯", "other", True)]),
+    ("给王奶奶打个电话", "rep", "mother_baby_retail", [("王奶奶", "other", False)]),
+    ("老伯伯 侬 好", "rep", "mother_baby_retail", []),
+    # a rare surname of 百家姓 (谌)
+    ("谌院长，您好！我是深圳锐视医疗的麦子轩。", "rep", "medical_devices", [("谌院长", "decision_maker", True)]),
+    # the polite 您家好 as Whisper hears it (泥家好)
+    ("喂 毛老板泥家好 我是佳江鑫瓷陶瓷的小郎", "rep", "building_materials", [("毛老板", "decision_maker", True)]),
+    ("王总下午好像不在", "customer", "manufacturing", [("王总", "decision_maker", False)]),
+    # a unit written for a surname of the same sound (院总 for 袁总), only when greeted at a clause's start
+    ("喂，院总您好，我是东阿富润驴业的宓晨。", "rep", "fmcg_distribution", [("袁总", "decision_maker", True)]),
+    ("全市总共三家店", "customer", "fmcg_distribution", []),
+])
+def test_round_thirty_kin_forms_of_address_and_misheard_greetings(text: str, speaker: str, industry: str,
+                                                                   expected: list) -> None:
+    assert roles(text, speaker, industry) == expected
