@@ -32,6 +32,11 @@ _SURNAME_ORDER = (
     "薄凤廉皮危巴牧隗蓬束印怀索咸籍贡堵宰寿农习鱼古慎居步弘禄隆勾融养须丰盖益修计况云海"
 )
 SURNAMES = frozenset(_SURNAME_ORDER)
+# Tibetans have no surname: the given name alone names the person, with or without a title (采购部的达瓦经理,
+# 仓库的扎西, 卓玛阿佳). The common ones, none of them a Chinese word. Left out: 尼玛 (a swear word in chat).
+TIBETAN_GIVEN = ("扎西", "卓玛", "达瓦", "次仁", "多吉", "格桑", "央金", "拉姆", "德吉", "平措", "旺堆", "边巴", "普布",
+                 "洛桑", "丹增", "旦增", "索朗", "巴桑", "白玛", "次旦", "顿珠", "米玛", "益西", "强巴", "嘉措", "加措",
+                 "曲珍", "卓嘎", "央宗", "贡布", "欧珠", "罗布", "拉巴", "旺姆", "仁增", "群培", "扎巴", "琼达", "德庆")
 # Surnames that are everyday words (全院, 安全, 车重, 连工带料, 公司, 代理, 管理, 地区, 利润, 时间): a person only
 # when spoken to or sought (全院长您好, 喂，车老板嗦, 跟代经理说, 区老板你好, 收到利老板，), never read from a
 # misheard title; 时 only when greeted (时总您好: 临时工 and 进场时工 are pauses away from a name).

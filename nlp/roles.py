@@ -28,7 +28,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from nlp.names import (COMPOUND_SURNAMES, HOKKIEN, JOINERS, NOT_A_SURNAME, PHONE_CALL_AFTER, PHONE_CALL_BEFORE,
-                       POSSESSIVE, POSSESSIVE_BEFORE, SURNAMES, PersonSpan, person_spans, surname_by_sound)
+                       POSSESSIVE, POSSESSIVE_BEFORE, SURNAMES, TIBETAN_GIVEN, PersonSpan, person_spans,
+                       surname_by_sound)
 from nlp.packs import Pack
 from nlp.pinyin import fuzzy_syllable, syllables
 from nlp.segment import Segmenter, segmenter_for
@@ -210,6 +211,10 @@ _NOT_SAID_SURNAME = (NOT_A_SURNAME - frozenset("市省县镇村区院科部处�
 _WEAK_SURNAME = gated(r"(?P<surname>[单车管成应])(?P<title>总|工|经理|主任|科长|厂长|店长|老板)|"
                            # 那总您好: Mr Na only when spoken to (那总经理, 那总价 are "that")
                            r"(?P<na>那)(?P<na_title>总)(?=\s*(?:您|你)好|\s*[，,！!]\s*(?:您|你)好)")
+# A Tibetan given name, then 阿佳 / 啦 (elder sister; the polite particle) — not the greeting 扎西德勒, the 格桑花
+# or 罗布泊.
+_TIBETAN_NAME = re.compile("(?P<given>" + "|".join(TIBETAN_GIVEN) + r")(?!德勒|花|泊)(?P<honorific>阿佳|啦)?")
+_NOT_DIRECTOR_CHE = re.compile(r"何|意|务|性")  # 车主任何时候, 车主任意停放: the car's owner
 _SANG_AFTER = re.compile(r"\s*(?:[，,！!？?。\s]|呀|啊|吗|嗎|嗦|你好|您好|早晨|下昼好|唔好意思|$)")
 # With the dialects' possessives: Cantonese 我哋 / 你哋, Shanghainese 阿拉 (we) / 侬拉 (you).
 _OUR_SIDE = re.compile(r"(?:我们|我司|我们公司|咱们|我哋|阿拉)(?:的|嘅|额|这边的|那边的)?$")
@@ -406,9 +411,27 @@ def _mentions(text: str, pack: Pack, seg: Segmenter | None, persons: list[Person
         s, e = m.span()
         if any(a < e and s < b for a, b in covered) or known(text[s:e]) or (s > 0 and known(text[s - 1:s + 1])):
             continue  # 车工 is a lathe hand, 订单总 the order's total
+        if text[s:e] == "车主任" and not _NOT_DIRECTOR_CHE.match(text, e):
+            # 车主任 is no 车主 (a car's owner) but Director Che, wherever named (与车主任一起, 实训中心的车主任)
+            p = prefix_re.search(text, max(0, s - 16), s)
+            start = p.start() if p else s
+            found.append(_Found(start, e, text[start:e], "车", "主任", p.group("prefix") if p else None, s))
+            covered.append((start, e))
+            continue
         found.append(_Found(s, e, text[s:e], m.group("surname") or m.group("na"), m.group("title") or m.group("na_title"),
                             None, s, address_only=True))
         covered.append((s, e))
+    for m in _TIBETAN_NAME.finditer(text):
+        s, e = m.span()
+        if any(a < e and s < b for a, b in covered) or (s > 0 and known(text[s - 1:s + 1])):
+            continue  # 阿拉姆妈 (Shanghai: our mum) holds no 拉姆
+        t = titles_re.match(text, e)  # 达瓦经理: the title the pack knows, else the name alone (卓玛阿佳)
+        title = t.group("title") if t is not None and t.group("title") not in pack.rep_titles else ""
+        end = t.end() if title else e
+        p = prefix_re.search(text, max(0, s - 16), s)
+        start = p.start() if p else s
+        found.append(_Found(start, end, text[start:end], m.group("given"), title, p.group("prefix") if p else None, s))
+        covered.append((start, end))
     for m in titles_re.finditer(text):
         p = prefix_re.search(text, max(0, m.start() - 16), m.start())
         s, e = (p.start() if p else m.start()), m.end()

@@ -1242,3 +1242,22 @@ def test_round_thirty_a_misheard_bookkeeper_and_the_buyers_of_a_retailer(text: s
 def test_round_thirty_kin_forms_of_address_and_misheard_greetings(text: str, speaker: str, industry: str,
                                                                    expected: list) -> None:
     assert roles(text, speaker, industry) == expected
+
+
+@pytest.mark.parametrize(("text", "speaker", "industry", "expected"), [
+    # a Tibetan given name names the person alone, with a title, after its department, or with 阿佳
+    ("喂，您好，请问是采购部的达瓦经理吗？我是成都雪域康品商贸的全文涛。", "rep", "fmcg_distribution",
+     [("采购部的达瓦经理", "procurement", True)]),
+    ("合同发给财务的卓玛阿佳，付款她来弄。货到了找仓库的扎西点数。", "customer", "fmcg_distribution",
+     [("财务的卓玛阿佳", "finance", False), ("扎西", "other", False)]),
+    ("周四扎西轮休，不在。", "customer", "fmcg_distribution", [("扎西", "other", False)]),
+    ("扎西德勒！", "customer", "fmcg_distribution", []),
+    ("阿拉姆妈九十二岁了。", "customer", "medical_devices", []),
+    # 车主任 is Director Che, not a car's owner (车主), wherever named
+    ("下周二车主任带学生参加省护理技能大赛，不在校。", "customer", "education_equipment", [("车主任", "other", False)]),
+    ("与车主任一起查看实训室的水电点位。", "rep", "education_equipment", [("车主任", "other", False)]),
+    ("车主任意停放车辆", "customer", "education_equipment", []),
+])
+def test_round_thirty_tibetan_given_names_and_director_che(text: str, speaker: str, industry: str,
+                                                           expected: list) -> None:
+    assert roles(text, speaker, industry) == expected
