@@ -427,7 +427,7 @@ def _mentions(text: str, pack: Pack, seg: Segmenter | None, persons: list[Person
             continue  # 阿拉姆妈 (Shanghai: our mum) holds no 拉姆
         t = titles_re.match(text, e)  # 达瓦经理: the title the pack knows, else the name alone (卓玛阿佳)
         title = t.group("title") if t is not None and t.group("title") not in pack.rep_titles else ""
-        end = t.end() if title else e
+        end = t.end() if t is not None and title else e
         p = prefix_re.search(text, max(0, s - 16), s)
         start = p.start() if p else s
         found.append(_Found(start, end, text[start:end], m.group("given"), title, p.group("prefix") if p else None, s))
