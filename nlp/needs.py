@@ -50,8 +50,9 @@ _USAGE = (rf"(?:日|月|年)产(?:量|能)?(?:大约|大概|差不多|约)?\s*{_
           rf"(?:大概|差不多|小)?\s*{_NUM}+(?:多|来|几)?\s*{_USAGE_MEASURE}(?![块元蚊钱])")
 _USAGE_CUE = re.compile(_USAGE)
 # The verbs of offering, bringing and fitting, and how a "don't …" with them ends (…莫给我装, …就别拿来了).
-_OFFER_VERBS = "考虑|推荐|推|报价|报|送|拿|拎|发|装|介绍|弄|整|搞"
-_OFFER_END = r"(?:过来|过去|来|嚟|给我)?(?:了|哈|啊|哦|喇|吧|啦|嘞|噶|咯|嘛|喔)*[^\u4e00-\u9fff，,？?]*$"
+# (寄 of a parcel, a tender's 请勿响应; Whisper's 抱 for 报)
+_OFFER_VERBS = "考虑|推荐|推|报价|报|抱|送|拿|拎|发|寄|装|介绍|弄|整|搞|响应"
+_OFFER_END = r"(?:过来|过去|来|嚟|给我|给俺|个我)?(?:了|哈|啊|哦|喇|吧|啦|嘞|噶|咯|嘛|喔|哒)*[^\u4e00-\u9fff，,？?]*$"
 # 矿物油基的不要哈, 油温的我们不考虑, 翻新机阿拉一律勿收: a kind of goods ruled out (a cue, and firm: see is_need).
 # …的您就甭推荐了, 的门锁毋通拿来, 的可别往俺这儿发, 的就拉倒吧, 就唔使提喇, 翻新机不在考虑范围: the same, as said elsewhere.
 _RULED_OUT_BODY = (r"(?:(?<=[的个嘅])|(?<=[的个嘅][\u4e00-\u9fff])|(?<=[的个嘅][\u4e00-\u9fff]{2})|(?<=[的个嘅][\u4e00-\u9fff]{3})"
@@ -418,8 +419,10 @@ _CALL_FIRST = re.compile(r"(?:送货|送|送嚟|上门|安装|发货|出发|装)
                          r"打我(?:家)?(?:老公|老婆|爱人|先生|太太|媳妇|儿子|女儿|女婿|闺女|爸|妈|婆婆)的?(?:手机|电话))")
 _RULED_OUT = gated(_RULED_OUT_BODY)
 # "Don't bring it" on its own, the kind said in the clause before (…的老系统，就不要拿来了; …的货，不要给我发过来).
-_BARE_RULED_OUT = re.compile(r"^(?:您|你|恁|侬|汝)?(?:就|可|千万|也|都)*(?:请勿|请不要|不要|别|莫|甭|嫑|不用|不必|不敢|唔好|毋通|伓使)(?:再)?"
-                             r"(?:给我|跟我|帮我|往我这儿?|往我们这边|往俺这儿?)?"
+# (您家 / 泥家 the polite you, Hunan 嗯 for 你; Southwestern 不消, 崩 for 甭; 推个我 for 推给我; 给我们送来, 给我往这儿送)
+_BARE_RULED_OUT = re.compile(r"^(?:您家|你家|泥家|您|你|恁|侬|汝|嗯)?(?:就|可|千万|也|都)*"
+                             r"(?:请勿|请不要|不要|别|莫|甭|嫑|不用|不必|不消|不敢|唔好|毋通|伓使|崩(?=给))(?:再)?"
+                             r"(?:(?:给|个|跟|帮)(?:我们|我|俺们|俺)(?:往?这儿?)?|往我这儿?|往我们这边|往俺这儿?)?"
                              r"(?:" + _OFFER_VERBS + "|港|讲|提)" + _OFFER_END)
 _KIND_BEFORE = re.compile(r"(?:(?<![你您我他她它们])的|货|那种[\u4e00-\u9fff]{0,6}|的[\u4e00-\u9fff]{1,4})[\s，,]*$")
 

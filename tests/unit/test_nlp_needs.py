@@ -1261,3 +1261,21 @@ def test_round_twenty_eight_a_heading_is_not_the_need(text: str, expected: list[
 ])
 def test_round_twenty_eight_a_count_of_requirements_is_no_scale(text: str, expected: list[str]) -> None:
     assert needs(text, industry="saas") == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a kind of goods ruled out, said as people say "don't offer it": Southwestern 不消, a tender's 请勿响应,
+    # a parcel's 寄, 给我们 / 给俺, Whisper's 崩 (甭), 推个我 (推给我) and 抱 (报) with Hunan 哒
+    ("想添六条电子胃镜。整那种二手翻新的，你就不消报了。", ["想添六条电子胃镜", "整那种二手翻新的，你就不消报了"]),
+    ("非原厂授权的产品，请勿响应。", ["非原厂授权的产品，请勿响应"]),
+    ("瓶子压瘪了、漏气的，不要给我们送来嘛。", ["瓶子压瘪了、漏气的，不要给我们送来嘛"]),
+    ("塑料有味儿的、差评多的，恁就别寄了。", ["塑料有味儿的、差评多的，恁就别寄了"]),
+    ("掺了马柔的那种，你崩给我往这儿送。", ["掺了马柔的那种，你崩给我往这儿送"]),
+    ("焊缝打磨不到位的罐，你可不敢给俺报。", ["焊缝打磨不到位的罐，你可不敢给俺报"]),
+    ("外头地滩上的放大气 你就不要推个我了", ["外头地滩上的放大气 你就不要推个我了"]),
+    ("二手番新的那种，嗯就莫抱哒。", ["二手番新的那种，嗯就莫抱哒"]),
+    # a pronoun's 的 names no kind of goods
+    ("你的报价就别寄了。", []),
+])
+def test_round_thirty_kinds_ruled_out_as_people_say_it(text: str, expected: list[str]) -> None:
+    assert needs(text) == expected
