@@ -275,3 +275,19 @@ def test_round_twenty_the_rep_bringing_the_papers_promises(text: str, expected: 
 )
 def test_round_twenty_the_day_then_what_the_customers_side_does_on_it(text: str, expected: list) -> None:
     assert kinds(text, "customer", dt.date(2026, 3, 2)) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [  # the rep's delivery schedule: in place, into the customer's store, the next batch, Whisper's 掉好 (调好)
+        ("罐子分两批，七月二十八号头一批发车，八月十二号第二批，十八号以前全部就位。",
+         [("promised", "2026-07-28"), ("promised", "2026-08-12"), ("promised", "2026-08-18")]),
+        ("检测仪十一月十二号发，十八号以前都能进您库里。", [("promised", "2026-11-12"), ("promised", "2026-11-18")]),
+        ("二十九号到拉萨，三十号以前全部送进你们仓库。", [("promised", "2026-07-29"), ("promised", "2026-07-30")]),
+        ("下里拜二到厂，里拜四已前全部掉好。", [("promised", "2026-07-28"), ("promised", "2026-07-30")]),
+        # the rep's visit stays a visit
+        ("下周一我带工程师到厂里当面过一遍参数。", [("other", "2026-07-27")]),
+    ],
+)
+def test_round_thirty_the_reps_delivery_schedule_promises(text: str, expected: list) -> None:
+    assert kinds(text, "rep", dt.date(2026, 7, 20)) == expected
