@@ -72,6 +72,8 @@ _HOLIDAYS = {
     "清明": "Tomb-sweeping Day", "五一": "Labour Day", "劳动节": "Labour Day",
     "端午": "Dragon Boat Festival", "端五": "Dragon Boat Festival", "国庆": "National Day", "十一": "National Day",
     "中秋": "Mid-autumn Festival",
+    # as Whisper writes them: 元单 (元旦), 中邱 (中秋)
+    "元单": "New Year's Day", "中邱": "Mid-autumn Festival",
 }
 # Fixed-date holidays still resolve in years chinese_calendar has no data for.
 # Solar holidays of a year without an official notice yet: the first day and the usual length of the
@@ -465,8 +467,8 @@ def _count(m: re.Match[str], on: dt.date) -> _Days | None:
 
 
 # A holiday followed in its clause by words of the past (元旦前去您厂里看过, 国庆后您说…, 六一八卖了两百罐)
-# is the one just gone, not next year's.
-_PAST_CLAUSE = re.compile(r"(?<![不没错])过(?![来嚟去年节几两一完头了])|上次|上回|那次|那会|[您你]说|[您你]讲|说过|讲过|话过|"
+# is the one just gone, not next year's. 元旦一过 (once it has passed) looks ahead.
+_PAST_CLAUSE = re.compile(r"(?<![不没错一])过(?![来嚟去年节几两一完头了])|上次|上回|那次|那会|[您你]说|[您你]讲|说过|讲过|话过|"
                           r"答应[的嘅]|已经|卖了|销量|[您你侬]话|侬讲|唠的|聊的|谈的|留了|至今|到现在")
 _CLAUSE_MARK = re.compile(r"[，,。.！!？?；;]")
 
@@ -715,7 +717,7 @@ _RULES: list[tuple[re.Pattern[str], object]] = [
      _relative_day),
     (re.compile(_PRE + r"(?<![\d第])(?P<n>" + _N + r"个半|" + _N + r"|(?<![上下])半)个?(?P<unit>工作日|天|日|周|星期|礼拜|月|年)"
                 + _SUF + r"(?P<verb>(?=就能|就可以|就到|能到|能发|可以到|可以发|到货|发货|交货|交付|送到|完成|搞定|回复|答复))?"), _count),
-    (re.compile(_PRE + r"(?:(?P<hyref>" + _YEAR_WORD + r")的?)?(?P<hol>清明节?|(?<![0-9零〇一二两三四五六七八九十百千块元毛])五一(?![0-9一二两三四五六七八九十百千块元毛台套个件瓶罐箱包盒])|劳动节|端午节?|端五(?![0-9一二两三四五六七八九十百千万块元个])|国庆节?|春节|过年|元旦|中秋节?|(?<![月第\d一二三四五六七八九十])十一(?=长假|假期|前|之前|以前|后|之后|以后))"
+    (re.compile(_PRE + r"(?:(?P<hyref>" + _YEAR_WORD + r")的?)?(?P<hol>清明节?|(?<![0-9零〇一二两三四五六七八九十百千块元毛])五一(?![0-9一二两三四五六七八九十百千块元毛台套个件瓶罐箱包盒])|劳动节|端午节?|端五(?![0-9一二两三四五六七八九十百千万块元个])|国庆节?|春节|过年|元旦|(?<![0-9零〇一二两三四五六七八九十百千万])元单(?![价位据号子])|中秋节?|中邱|(?<![月第\d一二三四五六七八九十])十一(?=长假|假期|前|之前|以前|后|之后|以后))"
                 r"(?:假期|长假|放假|放完假)?(?P<during>期间)?" + _SUF), _holiday),
     (re.compile(_PRE + r"(?:(?P<yref2>" + _YEAR_WORD + r"))?(?P<ypart>年底|年末|上半年|下半年|年初|(?<=年)(?:底|末|初))" + _SUF),
      _year_part),
@@ -744,7 +746,7 @@ _TRIGGERS: dict[object, tuple[str, ...]] = {
     _ymd: ("20",), _month_day: ("月", "号头"), _dotted: (".", "/", "-", "·", "•"), _month_part: ("月", "号头"), _bare_month_part: ("月", "旬"),
     _bare_day: ("号", "日"), _weekday: ("周", "星期", "礼拜", "里拜"), _week: ("周", "星期", "礼拜"),
     _relative_day: ("今", "明", "后天", "后日", "昨", "前天", "前日", "前儿", "听", "琴日", "寻日", "当晚", "本日"), _count: ("天", "日", "周", "星期", "礼拜", "月", "年"),
-    _holiday: ("清明", "五一", "劳动节", "端午", "端五", "国庆", "春节", "过年", "元旦", "中秋", "十一"),
+    _holiday: ("清明", "五一", "劳动节", "端午", "端五", "国庆", "春节", "过年", "元旦", "元单", "中秋", "中邱", "十一"),
     _year_part: ("年",), _year_alone: ("年",), _this_year: ("年内", "年之内", "年以内"), _nth_week: ("第",), _nth_weekday: ("第",), _nth_day: ("第",),
     _shopping_day: ("双", "618", "六一八"), _festival: ("节", "圣诞"), _vague: ("年前", "年后", "过完年", "过了年", "节前", "节后", "两天", "几天"), _quarter: ("季度",),
 }

@@ -377,3 +377,21 @@ def test_the_afternoon_of_a_day_is_no_half_day_from_now() -> None:
     assert [(d.phrase, d.date) for d in find_dates("下礼拜二下半天送到", MON)] == [("下礼拜二", dt.date(2026, 3, 10))]
     assert [d.phrase for d in find_dates("今天上半天有门诊", MON)] == ["今天"]
     assert [(d.phrase, d.date) for d in find_dates("半天就能到", MON)] == [("半天", MON)]
+
+
+@pytest.mark.parametrize(
+    ("text", "date"),
+    [  # holidays as Whisper writes them: 元单 (元旦), 中邱 (中秋); 元旦一过 (once it has passed) looks ahead
+        ("头一批元单以前得到", "2027-01-01"),
+        ("鸡器一定要中邱已前装好", "2026-09-25"),
+        ("东西得在元单一过就装好", "2027-01-01"),
+        ("元旦一过就要装好", "2027-01-01"),
+    ],
+)
+def test_round_thirty_misheard_holidays_and_once_past(text: str, date: str) -> None:
+    assert one(text).date.isoformat() == date
+
+
+@pytest.mark.parametrize("text", ["这个三百元单价太高", "一百元单独算"])
+def test_round_thirty_yuan_before_dan_is_no_new_year(text: str) -> None:
+    assert find_dates(text, MON) == []
