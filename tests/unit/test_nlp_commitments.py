@@ -291,3 +291,14 @@ def test_round_twenty_the_day_then_what_the_customers_side_does_on_it(text: str,
 )
 def test_round_thirty_the_reps_delivery_schedule_promises(text: str, expected: list) -> None:
     assert kinds(text, "rep", dt.date(2026, 7, 20)) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [  # the customer's deadline for an offer, said as 若…前完成签约: a condition, no promise
+        ("若贵院在五月二十九日前完成签约，模拟人每台可下浮一万八千元。", [("other", "2026-05-29")]),
+        ("若十月三十一号前完成签约，每台可以优惠四万。", [("other", "2026-10-31")]),
+    ],
+)
+def test_round_thirty_an_offer_until_the_contract_is_signed_is_a_condition(text: str, expected: list) -> None:
+    assert kinds(text, "rep", dt.date(2026, 5, 12)) == expected
