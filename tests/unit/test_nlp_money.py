@@ -856,3 +856,13 @@ def test_round_twenty_nine_the_excess_said_alone_and_a_spending_limit() -> None:
     assert found("我今年冬天进货就打算花三十六万。") == [("budget", 360_000)]
     # how far the offer is over the limit is not the limit
     assert found("合计四十五万六千四百元，仍高出限额两万六千四百元。")[-1] == ("quote", 26_400)
+
+
+def test_round_thirty_what_the_customer_meant_to_spend() -> None:
+    # 本来想 (Whisper's 本赖想) with 以内 as 已内, 寻思, 只批得, the cost the boss set
+    assert found("两万零八百 木老老贵 我本赖想一万五已内的")[-1] == ("budget", 15_000)
+    assert found("今年技改只批得一百二十万。") == [("budget", 1_200_000)]
+    assert found("老板给这批货定的成本就三十二万。") == [("budget", 320_000)]
+    assert [s for s in shaped_by("俺寻思一千五上下就够了。", "customer")][0][0] == "budget"
+    # a rep's delivery said in 本来 is no budget
+    assert found("本来要二十万，现在十八万。", "rep")[0][0] != "budget"
