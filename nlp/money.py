@@ -106,7 +106,7 @@ _QUOTE = ("报价", "报", "总价", "总共", "一共", "合计", "全部", "�
           "这套", "这批", "算下来", "标价", "要价", "开价", "总额", "费用", "首付", "尾款", "定金", "订金", "合同额", "年费", "续费",
           "首年", "首批", "降到", "降至", "进货", "任务", "一年", "每年", "一个月", "每月", "包年", "年费", "加起来",
           "加一起", "加在一起", "总的", "满", "合共", "全套", "整套", "另外收",
-          "加一块", "加一块儿", "俩一块", "俩一块儿",  # 俩加一块儿八千一百六: the sum of the items
+          "加一块", "加一块儿", "俩一块", "俩一块儿", "合一块", "合一块儿",  # 俩加一块儿八千一百六: the sum of the items
           "一供", "一贡",  # Whisper's 一共
           "最后给您", "最后给你", "最低给您", "最低给你", "最终给您", "最终给你")  # 最后给您四千二: the final offer  # 满五千返三百: the order size a deal is counted on
 _PRICE = ("单价", "零售价", "进价", "供价", "批发价", "出厂价", "售价", "卖", "终端价", "建议零售", "拿货", "才", "只要", "工程价",
@@ -120,7 +120,7 @@ _PRICE = ("单价", "零售价", "进价", "供价", "批发价", "出厂价", "
           "价值", "市场价", "市面价", "单买")  # 带遥控再加八百: an add-on's price  # 这款三千二百九: one item's price
 # 一双, 每间, 单台报价: per one of something.
 # 一家店进场费两千, 每间店收七百五: the fee named between the unit and the amount.
-_PER_UNIT_BEFORE = re.compile(r"(?:一|每|单)(?:个|家|间)?整?(?:延米|公斤|斤|部|户|粒|顶|次|座位|台|个|套|平|平米|平方|立方|方|盘|吨|箱|件|盒|"
+_PER_UNIT_BEFORE = re.compile(r"(?:(?<![合加俩])一|每|单)(?:个|家|间)?整?(?:延米|公斤|斤|部|户|粒|顶|次|座位|台|个|套|平|平米|平方|立方|方|盘|吨|箱|件|盒|"
                               r"罐|瓶|只|桶|米|支|包|人|片|袋|账号|席位|用户|盏|双|把|副|条|张|卷|根|间|扇|樘|组|辆|盒|块|门店|店|SKU|sku)"
                               r"(?:[\u4e00-\u9fff]{1,3}费)?(?:报价|报|价格|的价格|落地价|进货价|含税价|结算价|出货价|是|要|就是|就要|要收|收|卖|在|大概|差不多|可以做到|做到|降到)?$")
 _COUNT_NEAR = gated(r"(?<![0-9一二两三四五六七八九十百千])(?:[0-9]+|[二两三四五六七八九十百千][0-9一二两三四五六七八九十百千]*)"
@@ -284,7 +284,8 @@ class Money:
 
 _UNIT_WORDS = (r"延米|部|户|粒|顶|座位|台|个|套|平米|平方米|平方|平|立方米|立方|方(?![面案便式法向])|盘|吨|箱|件|盒|罐|瓶|只|桶|米|支|包|人|片|袋|账号|席位|用户|盏|双|把|副|条|张|卷|根|间|扇|樘|"
                r"组|辆|斤|公斤|块|门店|店|SKU|sku")
-_UNIT_BEFORE = re.compile(r"(?:一|每|单)(?:个|家|间)?整?(?P<u>" + _UNIT_WORDS + r")(?:的)?(?:[\u4e00-\u9fff]{1,3}费)?"
+# (合一块 / 加一块: together, no 块 a piece)
+_UNIT_BEFORE = re.compile(r"(?:(?<![合加俩])一|每|单)(?:个|家|间)?整?(?P<u>" + _UNIT_WORDS + r")(?:的)?(?:[\u4e00-\u9fff]{1,3}费)?"
                           r"(?:报价|价格|的价格|供价|单价|落地价|进货价|含税价|结算价|出货价|是|要|要收|收|卖|在|大概|差不多|"
                           r"可以做到|做到|降到|不超过|不准超过|不得超过|不能超过|最多|控制在|就|才|只要|便宜|贵)*$")
 
@@ -785,7 +786,30 @@ def _money_in(text: str, speaker: str, ref: str | None, spans: list[Span] | None
         out = _in_context(out, how, earlier)
     if speaker == "customer":
         out = _without_echo(text_h, out, clause_of)
-    return _once(out, how)
+    return _line_totals(text_h, _once(out, how))
+
+
+# …八万，四十个三百二十万: a count and its unit between two amounts, the second the first times the count.
+_COUNT_BETWEEN = re.compile(r"[，,、\s]*(?P<count>[0-9]+|[一二两三四五六七八九十百千]+)\s*"
+                            r"(?P<unit>个|台|套|条|盏|箱|件|只|支|吨|桶|袋|盒|瓶|罐|把|张|间|扇|樘|组|部|辆|方|平米|平|米)\s*$")
+
+
+def _line_totals(text_h: str, found: list[Money]) -> list[Money]:
+    """An amount, then a count with its unit and that many times the amount (罐子让完八万，四十个三百二十万; 灯减完一千零八十，
+    三百盏三十二万四): the first is the price of one (its unit the count's), the second the line's total — whatever
+    the words around them said, the arithmetic says which is which."""
+    out = list(found)
+    for i in range(len(out) - 1):
+        a, b = out[i], out[i + 1]
+        if a.yuan is None or b.yuan is None or a.kind not in ("quote", "price") or b.kind not in ("quote", "price"):
+            continue
+        m = _COUNT_BETWEEN.match(text_h[a.end:b.start])
+        n = parse_number(m.group("count")) if m is not None else None
+        if m is None or not n or n < 2 or abs(a.yuan * n - b.yuan) > max(1.0, b.yuan * 0.005):
+            continue
+        out[i] = replace(a, kind="price", unit=m.group("unit"))
+        out[i + 1] = replace(b, kind="quote", unit=None)
+    return out
 
 
 # A customer's reply that opens on the offer just made and works out what it leaves (九二折以后数码机也还要

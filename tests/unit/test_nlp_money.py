@@ -866,3 +866,14 @@ def test_round_thirty_what_the_customer_meant_to_spend() -> None:
     assert [s for s in shaped_by("俺寻思一千五上下就够了。", "customer")][0][0] == "budget"
     # a rep's delivery said in 本来 is no budget
     assert found("本来要二十万，现在十八万。", "rep")[0][0] != "budget"
+
+
+def test_round_thirty_a_line_total_makes_the_amount_before_it_a_unit_price() -> None:
+    # an amount, a count with its unit, that many times the amount: the price of one and the line's total
+    assert shaped_by("罐子让完八万，四十个三百二十万；", "customer")[:2] == [("price", 80_000, "个"), ("quote", 3_200_000, None)]
+    assert shaped_by("灯减完一千零八十，三百盏三十二万四；", "customer")[:2] == [("price", 1_080, "盏"), ("quote", 324_000, None)]
+    # the arithmetic must hold: 八万 and 四十个 make no 三百万
+    assert shaped_by("罐子让完八万，四十个三百万；", "customer")[0][0] == "quote"
+    # 合一块 / 加一块 sum the items: no price per 块
+    assert shaped_by("检测仪三十三万七千八百七十五，合一块六十六万一千八百七十五。", "customer")[-1] == ("quote", 661_875, None)
+    assert shaped_by("牙椅四十七万四千七百二，加一块一百四十五万四千七百二。", "customer")[-1] == ("quote", 1_454_720, None)
