@@ -175,8 +175,9 @@ _NICKNAME = re.compile(r"\s*(?:(?:的|嘅|额)?\s*(?P<nick>[小老阿])\s*(?P<su
                        r"|(?:的|嘅|额)\s*(?P<latin>[A-Z][a-z]{2,})(?![A-Za-z]))")
 # Forms of address after a surname (冼小姐, 温姑娘, 包阿姨, 黄阿姐), found here rather than as pack titles: as
 # words of the vocabulary they would pull homophones in (肖姐 → 小姐), and alone they are anyone
-# (阿姨，给孙子买东西啊 to a shopper). An elderly shopper is addressed as kin (栾大爷您好, 蔡伯伯). Cantonese X生 / X太 (何生, 何太: Mr / Mrs X) and X师傅 only as an
-# address: 生 and 太 after a surname are more often words (姚太贵了), and the rep's own fitter is a 师傅 too.
+# (阿姨，给孙子买东西啊 to a shopper); an elderly shopper is addressed as kin (栾大爷您好, 蔡伯伯). Cantonese X生 /
+# X太 (何生, 何太: Mr / Mrs X) and X师傅 only as an address: 生 and 太 after a surname are more often words (姚太贵了),
+# and the rep's own fitter is a 师傅 too.
 _ADDRESS_FORM = gated(r"(?P<surname>" + "|".join(COMPOUND_SURNAMES) + r"|[" + "".join(sorted(SURNAMES)) + r"])"
                            r"\s*(?P<title>小姐|姑娘|阿姨|阿姐|大姐|孃孃|大爷|伯伯|阿伯|奶奶|爷爷|大妈|大娘|阿婆|婆婆|生|太|师傅|师父|叔)")
 _ADDRESS_ONLY = frozenset({"生", "太", "师傅", "师父"})  # 师父: Whisper's 师傅
