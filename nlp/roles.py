@@ -179,8 +179,8 @@ _NICKNAME = re.compile(r"\s*(?:(?:的|嘅|额)?\s*(?P<nick>[小老阿])\s*(?P<su
 # X太 (何生, 何太: Mr / Mrs X) and X师傅 only as an address: 生 and 太 after a surname are more often words (姚太贵了),
 # and the rep's own fitter is a 师傅 too.
 _ADDRESS_FORM = gated(r"(?P<surname>" + "|".join(COMPOUND_SURNAMES) + r"|[" + "".join(sorted(SURNAMES)) + r"])"
-                           r"\s*(?P<title>小姐|姑娘|阿姨|阿姐|大姐|孃孃|大爷|伯伯|阿伯|奶奶|爷爷|大妈|大娘|阿婆|婆婆|生|太|师傅|师父|叔)")
-_ADDRESS_ONLY = frozenset({"生", "太", "师傅", "师父"})  # 师父: Whisper's 师傅
+                           r"\s*(?P<title>小姐|姑娘|阿姨|阿姐|大姐|孃孃|大爷|伯伯|阿伯|奶奶|爷爷|大妈|大娘|阿婆|婆婆|生|太|师傅|师父|叔|伯(?![父母伯]))")
+_ADDRESS_ONLY = frozenset({"生", "太", "师傅", "师父", "伯"})  # 师父: Whisper's 师傅
 # …and X师傅 the customer's person one is sent to or calls (找后厨的綦师傅, 打俾卢师傅): the rep's own
 # fitter is sent, not sought (我派王师傅过去).
 # The one called may be named as kin first (打俾我老公黎生); Hokkien 揣 / 佮 are 找 / 跟.
@@ -214,11 +214,28 @@ _WEAK_SURNAME = gated(r"(?P<surname>[单车管成应])(?P<title>总|工|经理|�
                            r"(?P<na>那)(?P<na_title>总)(?=\s*(?:您|你)好|\s*[，,！!]\s*(?:您|你)好)")
 # A Tibetan given name, then 阿佳 / 啦 (elder sister; the polite particle) — not the greeting 扎西德勒, the 格桑花
 # or 罗布泊.
+# A mother or father addressed by the child's doubled pet name (朵朵妈妈, 乐乐爸): how a baby shop's staff speak
+# to a parent. Only as an address: 宝宝妈妈 and the kin words themselves (爸爸妈妈) name nobody.
+_PARENT_OF = re.compile(r"(?P<kid>(?P<c>[\u4e00-\u9fff])(?P=c))(?P<title>妈妈|爸爸|妈咪|爹地|妈|爸)")
+_NOT_A_PET_NAME = frozenset("爸妈哥姐弟妹爷奶姥婆公娃宝孩人天个家常刚渐慢好我你您他她是")
 _TIBETAN_NAME = re.compile("(?P<given>" + "|".join(TIBETAN_GIVEN) + r")(?!德勒|花|泊)(?P<honorific>阿佳|啦)?")
 _NOT_DIRECTOR_CHE = re.compile(r"何|意|务|性")  # 车主任何时候, 车主任意停放: the car's owner
 _SANG_AFTER = re.compile(r"\s*(?:[，,！!？?。\s]|呀|啊|吗|嗎|嗦|你好|您好|早晨|下昼好|唔好意思|$)")
 # With the dialects' possessives: Cantonese 我哋 / 你哋, Shanghainese 阿拉 (we) / 侬拉 (you).
 _OUR_SIDE = re.compile(r"(?:我们|我司|我们公司|咱们|我哋|阿拉)(?:的|嘅|额|这边的|那边的)?$")
+# 跟你老板讲, 您领导: the rep's own superior, seen from the customer (a surname is the person: 你王总 is rare).
+_YOUR_SUPERIOR = re.compile(r"(?<![迷])(?:你|您|侬)(?:的|嘅|个)?$")
+# A shopper's WeChat hail (在不 老板, 老板在吗): the seller addressed, whoever minds the shop.
+_HAILS = r"在吗|在不|在么|在嘛|在不在|在伐|喺唔喺度|喺度吗"
+_SELLER_HAILED_BEFORE = re.compile(r"(?:^|[，,。！!？?\s])(?:" + _HAILS + r"|你好|您好|哈喽|hello)[，,\s]*$", re.IGNORECASE)
+_SELLER_HAILED_AFTER = re.compile(r"^[，,\s]*(?:" + _HAILS + r")")
+_SELLER_TITLES = frozenset({"老板", "老板娘", "老细", "老细娘"})
+# The rep's own office (贵阳办事处的宋工) or colleague come along (我下礼拜三跟宋工一起再过来一趟).
+_REP_OFFICE_BEFORE = re.compile(r"(?:办事处|分公司|服务站|售后部|售后中心)(?:的|嘅|个)?$")
+_REP_GOES_WITH = re.compile(r"我(?![们哋])[^，,。？?！!你您]{0,8}(?:跟|和|同)$")
+_REP_COMES_WITH = re.compile(r"^(?:一起|一块儿?|一道)(?:再|又)?(?:过来|过去|来|去|上门|到)")
+# 我丛团长啊: a caller naming themself, the name closing the clause.
+_SELF_NAMED_AFTER = re.compile(r"^\s*(?:啊|呀|哈|嘛|哦|喔|呢)?\s*(?:[，,。！!？?]|$)")
 _THEIR_SIDE = re.compile(r"(?:你们|您们|贵司|你们公司|您那边|你们那边|你哋|侬拉)(?:的|嘅|额)?$")
 
 
@@ -396,6 +413,12 @@ def _mentions(text: str, pack: Pack, seg: Segmenter | None, persons: list[Person
         found.append(_Found(start, e, text[start:e], m.group("surname"), m.group("title"),
                             p.group("prefix") if p else None, s))
         covered.append((start, e))
+    for m in _PARENT_OF.finditer(text):
+        s, e = m.span()
+        if m.group("c") in _NOT_A_PET_NAME or any(a < e and s < b for a, b in covered):
+            continue
+        found.append(_Found(s, e, text[s:e], None, m.group("title"), None, s, address_only=True))
+        covered.append((s, e))
     for m in _MISHEARD_ADDRESS.finditer(text):
         s, e, said = m.start(), m.end(), m.group("said")
         surname = surname_by_sound().get(syllables(said)[0])
@@ -873,6 +896,18 @@ def roles_in(
             continue  # 我回去跟老板再争取, 我要请示经理: the rep asking their own superior
         if speaker == "customer" and _THEIR_SIDE.search(before):
             continue  # the rep's company, seen from the customer
+        if speaker == "customer" and f.surname is None and not f.prefix and _YOUR_SUPERIOR.search(before):
+            continue
+        if speaker == "customer" and f.surname is None and f.title in _SELLER_TITLES and (
+                _SELLER_HAILED_BEFORE.search(before)
+                or ((not before or before[-1] in "。！!？?，,") and _SELLER_HAILED_AFTER.match(text[f.end:]))):
+            continue
+        if speaker == "rep" and f.surname is not None and (
+                _REP_OFFICE_BEFORE.search(clause_before)
+                or (_REP_GOES_WITH.search(clause_before) and _REP_COMES_WITH.match(text[f.end:].lstrip(" ")))):
+            continue
+        if f.title == "工" and f.surname == "左" and before.endswith(("收", "开", "放", "停", "冇", "返")):
+            continue  # 收左工 (Cantonese: knocked off work), no Engineer Zuo
         if f.surname is None and (_GROUP_AFTER.match(text[f.end:]) or _GROUP_BEFORE.search(before)):
             continue  # 老师们, 好几个宝妈: a group, not a person
         if f.surname is None and (before.endswith("、") or text[f.end:f.end + 1] == "、"):
@@ -899,7 +934,8 @@ def roles_in(
         # has the caller's own name after a question that reads like an address.
         plain_intro = _SELF_PLAIN.search(clause_before) if f.surname or f.prefix else None
         if speaker != "rep" and (_SELF_INTRO.search(clause_before) or
-                                 (plain_intro and (f.prefix or plain_intro.group("place")))) and \
+                                 (plain_intro and (f.prefix or plain_intro.group("place")
+                                                   or _SELF_NAMED_AFTER.match(text[f.end:])))) and \
                 not _SUMMONED.match(text[f.end:].lstrip(" ")):
             evidence = "self_introduced"
         elif _addressed(text, f, speaker):

@@ -1261,3 +1261,41 @@ def test_round_thirty_kin_forms_of_address_and_misheard_greetings(text: str, spe
 def test_round_thirty_tibetan_given_names_and_director_che(text: str, speaker: str, industry: str,
                                                            expected: list) -> None:
     assert roles(text, speaker, industry) == expected
+
+
+@pytest.mark.parametrize(("text", "speaker", "industry", "expected"), [
+    # English titles and departments in a foreign firm's Chinese
+    ("这个要我们GM点头才行。", "customer", "saas", [("GM", "decision_maker", False)]),
+    ("报价发给purchasing的Linda就行。", "customer", "saas", [("purchasing的Linda", "procurement", False)]),
+    ("接口的事找IT的Jason。", "customer", "saas", [("IT的Jason", "technical", False)]),
+    ("这个模块主要是finance在用。", "customer", "saas", []),
+    # a Taiwanese firm's offices and titles; an education buyer's equipment office; a group-buy leader
+    ("您好，是资材部的郭副理吗？我是小林。", "rep", "industrial_distribution", [("资材部的郭副理", "procurement", True)]),
+    ("上次品保课的许课长退了一批货。", "customer", "industrial_distribution", [("品保课的许课长", "technical", False)]),
+    ("验收找设备处的冯老师。", "customer", "education_equipment", [("设备处的冯老师", "procurement", False)]),
+    ("童团长好，我是小温。", "rep", "fmcg_distribution", [("童团长", "decision_maker", True)]),
+])
+def test_round_thirty_one_english_titles_and_offices(text: str, speaker: str, industry: str, expected: list) -> None:
+    assert roles(text, speaker, industry) == expected
+
+
+@pytest.mark.parametrize(("text", "speaker", "industry", "expected"), [
+    ("价格你回去跟你老板商量，我这边就这个数。", "customer", "manufacturing", []),      # the rep's boss
+    ("你回去问问你们老板。", "customer", "manufacturing", []),
+    ("在吗 老板", "customer", "building_materials", []),                               # a shopper's hail
+    ("老板在不在？想问下门的价格", "customer", "building_materials", []),
+    ("我们老板在不在我不清楚", "customer", "building_materials", [("老板", "decision_maker", False)]),
+    ("武汉办事处的陈工明天到您那里。", "rep", "manufacturing", []),                       # the rep's own engineer
+    ("那我周五跟罗工一起再过来。", "rep", "manufacturing", []),
+    ("那我周五跟罗工一起看看方案。", "rep", "manufacturing", [("罗工", "technical", False)]),
+    ("我们这边下午收左工了。", "customer", "mother_baby_retail", []),                  # Cantonese: knocked off
+    ("喂，小何吧？我许团长啊，明天的货到了没？", "customer", "fmcg_distribution",
+     [("许团长", "decision_maker", True)]),                                              # a caller naming themself
+    ("蔡伯，您好，我是门窗厂的小周。", "rep", "building_materials", [("蔡伯", "other", True)]),
+    ("蔡伯父说他不要了。", "customer", "building_materials", []),
+    ("您好，是乐乐妈妈吗？我是店里的客服。", "rep", "mother_baby_retail", [("乐乐妈妈", "other", True)]),
+    ("爸爸妈妈都说好。", "customer", "mother_baby_retail", []),
+    ("乐乐妈妈说不要了。", "customer", "mother_baby_retail", []),
+])
+def test_round_thirty_one_whose_person_a_title_names(text: str, speaker: str, industry: str, expected: list) -> None:
+    assert roles(text, speaker, industry) == expected
