@@ -31,7 +31,7 @@ _N = r"(?:\d{1,2}|[一二两三四五六七八九十]{1,3})"
 _D = r"(?:\d{1,2}|[廿卅][一二三四五六七八九]?|[一二三四五六七八九十]{1,3})"
 _DAY_SUFFIX = r"(?:日|号)"
 _PRE = r"(?P<pre>最晚|最迟|不晚于|截止到|截止|截至|最好在|最快)?"
-_SUF = r"(?:进(?=前))?(?P<suf>前后|之前|以前|前|为止|之内|以内|内|之后|以后|过后|后|左右|起)?"  # 进前: Hokkien 之前
+_SUF = r"(?:进(?=前))?(?P<suf>前后|之前|以前|前|为止|之内|以内|内|之后|以后|过后|后|左右|起(?!码))?"  # 进前: Hokkien 之前; 起码: at least
 # 商量一下下礼拜一 / 商量下 下周一 is (一)下 + 下礼拜一, not 下下礼拜一 (as 说一下月底 for months);
 # 今个礼拜 / 呢个礼拜 (粤) is this week.
 _WEEKREF = r"(?P<wref>(?<![一量问看查等究虑示认解实对想算])下下个?|下个?|这个?|本|上个?|今个|呢个)"
@@ -368,6 +368,7 @@ _RELATIVE_DAY = {"今天": 0, "今日": 0, "今儿": 0, "今晚": 0, "今早": 0
                  "大后天": 3, "大后日": 3, "大大后天": 4, "昨天": -1, "昨日": -1, "琴日": -1, "寻日": -1, "前天": -2, "前日": -2,
                  "大前天": -3, "大前日": -3,
                  "明仔载": 1, "今仔日": 0,  # Hokkien: tomorrow, today
+                 "天光日": 1, "今晡日": 0, "昨晡日": -1,  # Hakka: tomorrow, today, yesterday
                  "明个": 1}  # Jianghuai / Henan: tomorrow (明个上午俺带合同过去)
 
 
@@ -393,7 +394,7 @@ _REPAIR_AFTER = re.compile(r"(?:必须|就|会|保证|才)?(?:给(?:您|你))?(?
 
 # 下单第二天就到, 走高速一天就到, 物流两天到: how long delivery takes once something happens, said in the count's
 # own clause — a lead time, not a date.
-_LEAD_BEFORE = re.compile(r"下\s?[单担]|落单|订货|报修|走高[速素]|开车|坐车|物流|快递|空运|海运|船运")
+_LEAD_BEFORE = re.compile(r"下\s?[单担]|落单|订货|签约|签合同|付款|到账|报修|走高[速素]|开车|坐车|物流|快递|空运|海运|船运")
 
 
 def _lead_time(m: re.Match[str]) -> bool:
@@ -468,7 +469,7 @@ def _count(m: re.Match[str], on: dt.date) -> _Days | None:
 
 # A holiday followed in its clause by words of the past (元旦前去您厂里看过, 国庆后您说…, 六一八卖了两百罐)
 # is the one just gone, not next year's. 元旦一过 (once it has passed) looks ahead.
-_PAST_CLAUSE = re.compile(r"(?<![不没错一])过(?![来嚟去年节几两一完头了])|上次|上回|那次|那会|[您你]说|[您你]讲|说过|讲过|话过|"
+_PAST_CLAUSE = re.compile(r"(?<![不没错一])过(?![来嚟去年节几两一完头了])|(?<![不没错一])过(?=一[次回遍趟])|上次|上回|那次|那会|[您你]说|[您你]讲|说过|讲过|话过|"
                           r"答应[的嘅]|已经|卖了|销量|[您你侬]话|侬讲|唠的|聊的|谈的|留了|至今|到现在")
 _CLAUSE_MARK = re.compile(r"[，,。.！!？?；;]")
 
@@ -611,6 +612,54 @@ def _festival(m: re.Match[str], on: dt.date) -> _Days | None:
     return _Days(d, d)
 
 
+# Lunar dates, as the countryside and the New Year season speak (正月初八开工, 腊月二十八, 农历八月十五):
+# a month and day are lunar after 农历 / 阴历, in 正月 / 冬月 / 腊月, or with an 初 / 廿 day; 二月十五 alone is solar.
+_LUNAR_MONTHS = {"正": 1, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10,
+                 "十一": 11, "冬": 11, "十二": 12, "腊": 12}
+_LUNAR_NAMED = {"元宵": (1, 15), "腊八": (12, 8), "小年": (12, 23), "大年三十": (12, 0), "年三十": (12, 0),
+                "除夕": (12, 0), "大年初一": (1, 1), "大年初二": (1, 2), "大年初三": (1, 3)}  # 0: the year's last day
+
+
+_LUNAR_DAY_ENDS = re.compile(r"[号日前后以之左那当到开动起，,。！!？?；;\s]|$")
+
+
+def _lunar_day(m: re.Match[str], on: dt.date) -> _Days | None:
+    from lunar_python import Lunar, LunarYear
+
+    named = m.group("lname")
+    if named:
+        month, day = _LUNAR_NAMED[named.removesuffix("节")]
+    else:
+        said_month, said_day = m.group("lmo"), m.group("ld")
+        if not (m.group("nongli") or said_month in ("正", "冬", "腊") or said_day[0] in "初廿"):
+            return None  # a solar date: the month-and-day rule reads it
+        if not (m.group("nongli") or said_month in ("正", "冬", "腊")) and not _LUNAR_DAY_ENDS.match(m.string, m.end("ld")):
+            return None  # 三月初 一大批货: the start of a solar month, then another word
+        month = _LUNAR_MONTHS[said_month]
+        day = parse_int(said_day.replace("初", "").replace("廿", "二十")) or 0
+        if not 1 <= day <= 30:
+            return None
+    year = year_of(m.group("lyref"), on)
+    dates = []
+    for y in ((year,) if year else (on.year - 1, on.year, on.year + 1)):
+        try:
+            lunar_year = LunarYear.fromYear(y)
+            length = lunar_year.getMonth(month).getDayCount()  # 小月 have 29 days: 年三十 is then the 29th
+            s = Lunar.fromYmd(y, month, length if day == 0 else min(day, length)).getSolar()
+        except Exception:  # noqa: BLE001 - a year outside the library's tables: no date rather than a crash
+            continue
+        dates.append(dt.date(s.getYear(), s.getMonth(), s.getDay()))
+    if not dates:
+        return None
+    if year:
+        d = dates[0]
+    elif _of_the_past(m):
+        d = max((x for x in dates if x <= on), default=dates[0])
+    else:
+        d = min((x for x in dates if x >= on), default=dates[-1])
+    return _Days(d, d)
+
+
 # The holidays 节前 / 节后 can mean when none is named: the next one to come.
 _NEXT_HOLIDAYS = ("New Year's Day", "Spring Festival", "Tomb-sweeping Day", "Labour Day", "Dragon Boat Festival",
                   "Mid-autumn Festival", "National Day")
@@ -712,7 +761,7 @@ _RULES: list[tuple[re.Pattern[str], object]] = [
     (re.compile(r"(?<!每)" + _PRE + r"(?:" + _WEEKREF + r")?" + _WEEK + r"(?:的?" + _WEEK + r")?(?P<x>[一二三四五六日天末1-7])" + _SUF),
      _weekday),
     (re.compile(_PRE + _WEEKREF + _WEEK + r"(?![二三四五六日天末1-7]|一(?!起))" + _SUF), _week),
-    (re.compile(_PRE + r"(?P<rd>明仔载|今仔日|明个(?![月礼星周年])|大大后天|大后天|大后日|后天|今天|今日|今儿个|明儿个|昨儿个|前儿个|昨儿|(?<![之以])前儿|今儿|今晚|今早|当晚|本日|明天|明日|明儿|明早|明晚|听日|听朝|(?<![说证表声标透发查])明朝|(?<![如])今朝|"
+    (re.compile(_PRE + r"(?P<rd>明仔载|今仔日|天光日|今晡日|昨晡日|明个(?![月礼星周年])|大大后天|大后天|大后日|后天|今天|今日|今儿个|明儿个|昨儿个|前儿个|昨儿|(?<![之以])前儿|今儿|今晚|今早|当晚|本日|明天|明日|明儿|明早|明晚|听日|听朝|(?<![说证表声标透发查])明朝|(?<![如])今朝|"
                 r"(?<![之以今此然最日])后日|昨天|昨日|琴日|寻日|大前[天日]|(?<![之以])前[天日])" + _SUF),
      _relative_day),
     (re.compile(_PRE + r"(?<![\d第])(?P<n>" + _N + r"个半|" + _N + r"|(?<![上下])半)个?(?P<unit>工作日|天|日|周|星期|礼拜|月|年)"
@@ -737,6 +786,10 @@ _RULES: list[tuple[re.Pattern[str], object]] = [
     (re.compile(_PRE + r"(?:(?P<fyref>" + _YEAR_WORD + r")的?)?(?P<fest>" + "|".join(sorted(_FESTIVALS, key=len, reverse=True))
                 + r")(?:前夕)?" + _SUF), _festival),
     (re.compile(_PRE + r"(?:(?P<syref>" + _YEAR_WORD + r")的?)?(?P<shop>(?:双十一|双11|双十二|双12)(?![0-9一二两三四五六七八九十百千万块元蚊毛个只件套])|(?<!\d)618(?!\d)|(?<![0-9一二两三四五六七八九十百千])六一八(?![0-9一二两三四五六七八九十百千万块元]))(?:大促|活动)?(?P<during>期间)?" + _SUF), _shopping_day),
+    (re.compile(_PRE + r"(?:(?P<lyref>" + _YEAR_WORD + r")的?)?(?:(?P<lname>元宵节?|腊八(?![个块元])|(?<![上下今去明])小年(?![轻纪级])|大年三十|(?<!\d)年三十|除夕|大年初[一二三])|"
+                r"(?P<nongli>农历|阴历|旧历)?(?P<lmo>正|冬|腊|十一|十二|十|[一二三四五六七八九])月"
+                r"(?P<ld>初[一二三四五六七八九十]|廿[一二三四五六七八九]?|二十[一二三四五六七八九]?|三十|十[一二三四五六七八九]?|[一二三四五六七八九])"
+                r"(?![0-9一二三四五六七八九十百千万块元个台套件天几多来]))[号日]?" + _SUF), _lunar_day),
     (re.compile(_PRE + r"(?:(?P<qyref>" + _YEAR_WORD + r")的?)?(?:第)?(?P<q>[一二三四1-4首])季度|(?P<qref>下个?|这个?|本|上个?)季度" + _SUF),
      _quarter),
 ]
@@ -745,10 +798,11 @@ _RULES: list[tuple[re.Pattern[str], object]] = [
 _TRIGGERS: dict[object, tuple[str, ...]] = {
     _ymd: ("20",), _month_day: ("月", "号头"), _dotted: (".", "/", "-", "·", "•"), _month_part: ("月", "号头"), _bare_month_part: ("月", "旬"),
     _bare_day: ("号", "日"), _weekday: ("周", "星期", "礼拜", "里拜"), _week: ("周", "星期", "礼拜"),
-    _relative_day: ("今", "明", "后天", "后日", "昨", "前天", "前日", "前儿", "听", "琴日", "寻日", "当晚", "本日"), _count: ("天", "日", "周", "星期", "礼拜", "月", "年"),
+    _relative_day: ("今", "明", "后天", "后日", "昨", "前天", "前日", "前儿", "听", "琴日", "寻日", "当晚", "本日", "天光日"), _count: ("天", "日", "周", "星期", "礼拜", "月", "年"),
     _holiday: ("清明", "五一", "劳动节", "端午", "端五", "国庆", "春节", "过年", "元旦", "元单", "中秋", "中邱", "十一"),
     _year_part: ("年",), _year_alone: ("年",), _this_year: ("年内", "年之内", "年以内"), _nth_week: ("第",), _nth_weekday: ("第",), _nth_day: ("第",),
     _shopping_day: ("双", "618", "六一八"), _festival: ("节", "圣诞"), _vague: ("年前", "年后", "过完年", "过了年", "节前", "节后", "两天", "几天"), _quarter: ("季度",),
+    _lunar_day: ("正月", "冬月", "腊月", "农历", "阴历", "旧历", "月初", "月廿", "元宵", "腊八", "小年", "年三十", "除夕", "大年初"),
 }
 _TRIGGER_RE = {resolve: re.compile("|".join(re.escape(t) for t in triggers)) for resolve, triggers in _TRIGGERS.items()}
 _ANY_TRIGGER = re.compile("|".join(sorted({re.escape(t) for ts in _TRIGGERS.values() for t in ts}, key=len, reverse=True)))
@@ -829,6 +883,11 @@ def find_dates(text: str, on: dt.date) -> list[DateMention]:
                 elif day < due:
                     day += dt.timedelta(weeks=1)
                 taken[k] = (t[0], t[1], _Days(day, day), t[3], t[4])
+    # 十二月九号到，工程师第二天上门装: the day after the date just said, not after today.
+    for k, t in enumerate(taken):
+        if t[4] is _nth_day and k > 0 and taken[k - 1][4] in (_month_day, _ymd, _dotted, _bare_day, _weekday, _lunar_day):
+            day = taken[k - 1][2].last + dt.timedelta(days=(parse_int(t[3].group("n")) or 1) - 1)
+            taken[k] = (t[0], t[1], _Days(day, day), t[3], t[4])
     # 十一月七号进场，二十二号之前交付: a bare day after a dated day, and after it in that month, is of that month;
     # so is one before it that is still to come (八月二十五号分店开张，十九号装好就赶得切: the 19th of August).
     for k, t in enumerate(taken):

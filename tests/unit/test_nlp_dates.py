@@ -395,3 +395,40 @@ def test_round_thirty_misheard_holidays_and_once_past(text: str, date: str) -> N
 @pytest.mark.parametrize("text", ["这个三百元单价太高", "一百元单独算"])
 def test_round_thirty_yuan_before_dan_is_no_new_year(text: str) -> None:
     assert find_dates(text, MON) == []
+
+
+JAN29 = dt.date(2026, 1, 29)  # lunar 2025-12-11: 正月 is just ahead
+
+
+@pytest.mark.parametrize(
+    ("text", "on", "date"),
+    [  # lunar dates (正月初一 = 2026-02-17); a bare solar month and day stays solar
+        ("屋是正月初八开工", JAN29, "2026-02-24"),
+        ("正月十五以前我上门量尺寸", JAN29, "2026-03-03"),
+        ("腊月二十八前给您装好", JAN29, "2026-02-15"),
+        ("元宵节后我们上门", JAN29, "2026-03-03"),
+        ("除夕前要到货", JAN29, "2026-02-16"),
+        ("农历八月十五之前到货", JAN29, "2026-09-25"),
+        ("二月十五号前给您装好", JAN29, "2026-02-15"),
+        ("正月初八开工", dt.date(2026, 3, 1), "2027-02-13"),  # after this year's, next year's
+        # Hakka: 天光日 tomorrow, 昨晡日 yesterday
+        ("你天光日先把方案发过来", JAN29, "2026-01-30"),
+        ("昨晡日你在微信问的", JAN29, "2026-01-28"),
+    ],
+)
+def test_round_thirty_one_lunar_dates_hakka_days_and_the_next_day(text: str, on: dt.date, date: str) -> None:
+    assert one(text, on).date.isoformat() == date
+
+
+@pytest.mark.parametrize("text", ["起码要到正月二十几", "账号签约第二天就给您开", "一天起码要印八万个"])
+def test_round_thirty_one_no_date(text: str) -> None:
+    assert find_dates(text, JAN29) == []
+
+
+def test_round_thirty_one_a_solar_month_start_before_another_word() -> None:
+    assert [(d.phrase, d.date.isoformat()) for d in find_dates("三月初一大批货进仓", JAN29)] == [("三月初", "2026-03-05")]
+
+
+def test_round_thirty_one_the_next_day_after_a_date_said() -> None:
+    found = find_dates("纯化系统十二月九号到，工程师第二天上门装", dt.date(2025, 12, 3))
+    assert [(d.phrase, d.date.isoformat()) for d in found] == [("十二月九号", "2025-12-09"), ("第二天", "2025-12-10")]
