@@ -854,3 +854,22 @@ def test_round_twenty_nine_over_by_with_duo_and_over_a_limit(text: str, expected
 ])
 def test_round_thirty_over_the_budget_taken_in_the_next_sentence(text: str, expected: list[str]) -> None:
     assert types(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a customer's floor or ceiling on price, a plain cut asked for, half the price elsewhere, a price they cannot sell at
+    ("价钱你回去商量，我的底就是五十万。", ["price"]),
+    ("一件九块五我们一定不会接受。", ["price"]),
+    ("送赠品没意思，不如直接降价。", ["price"]),
+    ("外面二手的，一半价钱就买得到。", ["price"]),
+    ("这个价我卖不动的。", ["price"]),
+    # no one answering, or hours late (莫得: Southwestern 没有)
+    ("打了售后电话，到现在都莫得人回。", ["service"]),
+    ("系统出问题，你们support四个小时才回。", ["service"]),
+    # broken goods, a product everyone calls a dud, an end customer who walks away
+    ("送来的瓷砖碎了两片。", ["other"]),
+    ("群里都说这款踩雷了。", ["other"]),
+    ("业主看了一眼就不干了。", ["other"]),
+])
+def test_round_thirty_one_objections_as_people_put_them(text: str, expected: list) -> None:
+    assert types(text) == expected
