@@ -316,7 +316,8 @@ _OWN_PLAN = re.compile(r"(?:他俩|她俩|他们俩|他们|他|她)(?:都|也)?(
 _REMINDER = re.compile(r"(?:你们|您|你|侬).{0,2}(?:关注|留意|注意)")
 # 要备嘛, 要订啊: a bare yes to the rep's question names nothing wanted.
 # 要不要再拿两箱, 需不需要加一台: still deciding, nothing stated.
-_UNDECIDED = re.compile(r"要不要|需不需要|用不用|买不买")
+# 要不要, and a decision left to someone's nod or an unsure 冇得把握 (佢点头才行): who decides, not what is needed.
+_UNDECIDED = re.compile(r"要不要|需不需要|用不用|买不买|(?:点头|拍板|同意|签字|批了?|开口)才(?:行|可以|算)|(?:冇|冇得|没|没得|莫得)把握")
 _BARE_YES = re.compile(r"^(?:要|得)(?:备|订|进|买|采购)货?[嘛吧啊呀哈的了呢]*[\s，,。.！!]*$")
 # 要过消防验收: the product passing an inspection is a requirement, not the buying process.
 _PASSES = re.compile(r"过(?!来|去).{0,6}(?:验收|检测|认证|检验|评审)")

@@ -1279,3 +1279,17 @@ def test_round_twenty_eight_a_count_of_requirements_is_no_scale(text: str, expec
 ])
 def test_round_thirty_kinds_ruled_out_as_people_say_it(text: str, expected: list[str]) -> None:
     assert needs(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "这个我定不了，得老板点头才行。",
+    "要等局里批了才行。",
+    "冇得把握哦，手头也紧。",
+    "我没把握，回去再说。",
+])
+def test_round_thirty_one_a_decision_left_to_someone_is_no_need(text: str) -> None:
+    assert needs(text) == []
+
+
+def test_round_thirty_one_a_requirement_with_才行_stays_a_need() -> None:
+    assert needs("机器得三天内装好才行。") != []
