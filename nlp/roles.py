@@ -212,19 +212,19 @@ _NOT_SAID_SURNAME = (NOT_A_SURNAME - frozenset("市省县镇村区院科部处�
 _WEAK_SURNAME = gated(r"(?P<surname>[单车管成应])(?P<title>总|工|经理|主任|科长|厂长|店长|老板)|"
                            # 那总您好: Mr Na only when spoken to (那总经理, 那总价 are "that")
                            r"(?P<na>那)(?P<na_title>总)(?=\s*(?:您|你)好|\s*[，,！!]\s*(?:您|你)好)")
-# A Tibetan given name, then 阿佳 / 啦 (elder sister; the polite particle) — not the greeting 扎西德勒, the 格桑花
-# or 罗布泊.
 # A mother or father addressed by the child's doubled pet name (朵朵妈妈, 乐乐爸): how a baby shop's staff speak
 # to a parent. Only as an address: 宝宝妈妈 and the kin words themselves (爸爸妈妈) name nobody.
 _PARENT_OF = re.compile(r"(?P<kid>(?P<c>[\u4e00-\u9fff])(?P=c))(?P<title>妈妈|爸爸|妈咪|爹地|妈|爸)")
 _NOT_A_PET_NAME = frozenset("爸妈哥姐弟妹爷奶姥婆公娃宝孩人天个家常刚渐慢好我你您他她是")
+# A Tibetan given name, then 阿佳 / 啦 (elder sister; the polite particle) — not the greeting 扎西德勒, the 格桑花
+# or 罗布泊.
 _TIBETAN_NAME = re.compile("(?P<given>" + "|".join(TIBETAN_GIVEN) + r")(?!德勒|花|泊)(?P<honorific>阿佳|啦)?")
 _NOT_DIRECTOR_CHE = re.compile(r"何|意|务|性")  # 车主任何时候, 车主任意停放: the car's owner
 _SANG_AFTER = re.compile(r"\s*(?:[，,！!？?。\s]|呀|啊|吗|嗎|嗦|你好|您好|早晨|下昼好|唔好意思|$)")
 # With the dialects' possessives: Cantonese 我哋 / 你哋, Shanghainese 阿拉 (we) / 侬拉 (you).
 _OUR_SIDE = re.compile(r"(?:我们|我司|我们公司|咱们|我哋|阿拉)(?:的|嘅|额|这边的|那边的)?$")
 # 跟你老板讲, 您领导: the rep's own superior, seen from the customer (a surname is the person: 你王总 is rare).
-_YOUR_SUPERIOR = re.compile(r"(?<![迷])(?:你|您|侬)(?:的|嘅|个)?$")
+_YOUR_SUPERIOR = re.compile(r"(?:你|您|侬)(?:的|嘅|个)?$")
 # A shopper's WeChat hail (在不 老板, 老板在吗): the seller addressed, whoever minds the shop.
 _HAILS = r"在吗|在不|在么|在嘛|在不在|在伐|喺唔喺度|喺度吗"
 _SELLER_HAILED_BEFORE = re.compile(r"(?:^|[，,。！!？?\s])(?:" + _HAILS + r"|你好|您好|哈喽|hello)[，,\s]*$", re.IGNORECASE)
