@@ -19,6 +19,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
+from typing import Any
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -155,6 +156,11 @@ def holiday_break(name: str, year: int) -> tuple[dt.date, dt.date] | None:
     return _lunar_holiday(name, year)
 
 
+def _solar(s: Any) -> dt.date:
+    """A lunar_python Solar as a date."""
+    return dt.date(s.getYear(), s.getMonth(), s.getDay())
+
+
 def _lunar_holiday(name: str, year: int) -> tuple[dt.date, dt.date] | None:
     """A lunar holiday (or 清明's solar term) from lunar_python, for years without an official notice.
 
@@ -163,19 +169,16 @@ def _lunar_holiday(name: str, year: int) -> tuple[dt.date, dt.date] | None:
     """
     from lunar_python import Lunar
 
-    def solar(s) -> dt.date:
-        return dt.date(s.getYear(), s.getMonth(), s.getDay())
-
     try:
         if name == "Spring Festival":
-            new_year = solar(Lunar.fromYmd(year, 1, 1).getSolar())
+            new_year = _solar(Lunar.fromYmd(year, 1, 1).getSolar())
             return new_year - dt.timedelta(days=1), new_year + dt.timedelta(days=6)
         if name == "Dragon Boat Festival":
-            day = solar(Lunar.fromYmd(year, 5, 5).getSolar())
+            day = _solar(Lunar.fromYmd(year, 5, 5).getSolar())
         elif name == "Mid-autumn Festival":
-            day = solar(Lunar.fromYmd(year, 8, 15).getSolar())
+            day = _solar(Lunar.fromYmd(year, 8, 15).getSolar())
         elif name == "Tomb-sweeping Day":
-            day = solar(Lunar.fromYmd(year, 3, 1).getJieQiTable()["清明"])
+            day = _solar(Lunar.fromYmd(year, 3, 1).getJieQiTable()["清明"])
         else:
             return None
     except Exception:  # noqa: BLE001 - a year outside the library's tables: no date rather than a crash
@@ -469,7 +472,7 @@ def _count(m: re.Match[str], on: dt.date) -> _Days | None:
 
 # A holiday followed in its clause by words of the past (元旦前去您厂里看过, 国庆后您说…, 六一八卖了两百罐)
 # is the one just gone, not next year's. 元旦一过 (once it has passed) looks ahead.
-_PAST_CLAUSE = re.compile(r"(?<![不没错一])过(?![来嚟去年节几两一完头了])|(?<![不没错一])过(?=一[次回遍趟])|上次|上回|那次|那会|[您你]说|[您你]讲|说过|讲过|话过|"
+_PAST_CLAUSE = re.compile(r"(?<![不没错一])过(?![来嚟去年节几两完头了]|一(?![次回遍趟]))|上次|上回|那次|那会|[您你]说|[您你]讲|说过|讲过|话过|"
                           r"答应[的嘅]|已经|卖了|销量|[您你侬]话|侬讲|唠的|聊的|谈的|留了|至今|到现在")
 _CLAUSE_MARK = re.compile(r"[，,。.！!？?；;]")
 
@@ -645,10 +648,9 @@ def _lunar_day(m: re.Match[str], on: dt.date) -> _Days | None:
         try:
             lunar_year = LunarYear.fromYear(y)
             length = lunar_year.getMonth(month).getDayCount()  # 小月 have 29 days: 年三十 is then the 29th
-            s = Lunar.fromYmd(y, month, length if day == 0 else min(day, length)).getSolar()
+            dates.append(_solar(Lunar.fromYmd(y, month, length if day == 0 else min(day, length)).getSolar()))
         except Exception:  # noqa: BLE001 - a year outside the library's tables: no date rather than a crash
             continue
-        dates.append(dt.date(s.getYear(), s.getMonth(), s.getDay()))
     if not dates:
         return None
     if year:
