@@ -1,19 +1,44 @@
 """Backends for integration tests: the embedded default and RabbitMQ + PostgreSQL.
 
 Each test gets its own state: a fresh SQLite folder, or its own PostgreSQL schema and
-RabbitMQ queue prefix, since CI reuses the machine's services as the session left them.
+RabbitMQ queue prefix, since CI reuses the machine's services as the session left them. The
+suite runs in several processes: a test marked `changes_rabbitmq_settings` has RabbitMQ to itself.
 """
 from __future__ import annotations
 
 import uuid
+from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
 
 from tests.support import (
-    AMQP_URL, PG_URL, delete_amqp_prefix, drop_pg_schema, pg_schema, port_open, prepared, service_missing,
-    settings_for,
+    AMQP_URL, PG_URL, delete_amqp_prefix, drop_pg_schema, pg_schema, port_open, prepared, rabbitmq_settings,
+    service_missing, settings_for,
 )
+
+
+# The files that take longest (`--durations`, session 33), first: pytest-xdist hands whole files to
+# the test processes in collection order, so starting with these lets the processes end together.
+_LONGEST_FIRST = (
+    "integration/test_speech_model.py", "integration/test_faults.py", "e2e/test_cli.py",
+    "integration/test_verify_flow.py", "integration/test_transcribe_flow.py",
+    "integration/test_evidence_corpus_workers.py", "integration/test_long_jobs.py",
+    "integration/test_daily_plan.py", "integration/test_fuzz_messages.py",
+)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    tests = Path(__file__).parent
+    rank = {name: i for i, name in enumerate(_LONGEST_FIRST)}
+
+    def order(item: pytest.Item) -> int:
+        try:
+            return rank.get(item.path.relative_to(tests).as_posix(), len(rank))
+        except ValueError:
+            return len(rank)
+
+    items.sort(key=order)  # stable: every file keeps its own tests' order
 
 
 def _require(url: str, name: str, default_port: int) -> None:
@@ -23,18 +48,27 @@ def _require(url: str, name: str, default_port: int) -> None:
 
 
 @pytest.fixture
-def production(tmp_path):
+def production(request, tmp_path):
     """Settings on the real RabbitMQ and PostgreSQL, isolated by schema and queue prefix."""
     _require(PG_URL, "PostgreSQL", 5432)
     _require(AMQP_URL, "RabbitMQ", 5672)
-    url, schema = pg_schema()
-    prefix = f"t{uuid.uuid4().hex[:10]}."
-    settings = settings_for(tmp_path, url, AMQP_URL, prefix)
-    try:
-        yield settings
-    finally:
-        drop_pg_schema(schema)
-        delete_amqp_prefix(prefix)
+    change = request.node.get_closest_marker("changes_rabbitmq_settings") is not None
+    with rabbitmq_settings(change=change):
+        url, schema = pg_schema()
+        prefix = f"t{uuid.uuid4().hex[:10]}."
+        settings = settings_for(tmp_path, url, AMQP_URL, prefix)
+        try:
+            yield settings
+        finally:
+            drop_pg_schema(schema)
+            delete_amqp_prefix(prefix)
+
+
+@pytest.fixture
+def rabbitmq_steady():
+    """RabbitMQ's server settings held steady, for a test on RabbitMQ without the production fixture."""
+    with rabbitmq_settings():
+        yield
 
 
 @pytest.fixture

@@ -1,12 +1,16 @@
 """Helpers shared by integration and end-to-end tests: backends, seeding, running workers."""
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
+import fcntl
 import math
 import os
 import socket
+import tempfile
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote
 
@@ -37,6 +41,24 @@ def service_missing(what: str) -> None:
     if os.environ.get("CI") == "true":
         pytest.fail(f"{what} is not reachable (CI=true: services are required)")
     pytest.skip(f"{what} is not reachable")
+
+
+@contextlib.contextmanager
+def rabbitmq_settings(*, change: bool = False) -> Iterator[None]:
+    """Hold the shared RabbitMQ's server settings steady for a test, or (change=True) alone change them.
+
+    The suite runs in several processes (pytest-xdist) against one RabbitMQ, and a few tests lower
+    server-wide settings for a while (consumer_timeout): a job of another test running meanwhile
+    would see its channel closed. Tests on RabbitMQ share this lock; a test that changes the
+    server's settings takes it alone. The lock file is per machine, as the server is.
+    """
+    path = Path(tempfile.gettempdir()) / "actionproof-tests-rabbitmq-settings.lock"
+    with path.open("a") as f:
+        fcntl.flock(f, fcntl.LOCK_EX if change else fcntl.LOCK_SH)
+        try:
+            yield
+        finally:
+            fcntl.flock(f, fcntl.LOCK_UN)
 
 
 def port_open(host: str, port: int) -> bool:

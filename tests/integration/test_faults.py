@@ -70,7 +70,7 @@ def test_sigkill_mid_job_is_redelivered_and_completed_once(backend, sessions, tm
 
 
 @pytest.mark.timeout(240)
-def test_database_unreachable_for_30s_retries_and_completes(tmp_path):
+def test_database_unreachable_for_30s_retries_and_completes(rabbitmq_steady, tmp_path):
     _require(PG_URL, "PostgreSQL", 5432)
     _require(AMQP_URL, "RabbitMQ", 5672)
     direct_url, schema = pg_schema()

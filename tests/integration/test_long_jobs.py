@@ -127,7 +127,10 @@ def _publish(settings, sessions):
         pub.connection.release()
 
 
-@pytest.mark.timeout(60)
+# Its timeout includes waiting for RabbitMQ tests of other test processes to finish (one outage test
+# holds the broker 40 s).
+@pytest.mark.changes_rabbitmq_settings
+@pytest.mark.timeout(150)
 def test_job_longer_than_consumer_timeout_and_heartbeat_runs_once(short_consumer_timeout, tmp_path):
     settings = dataclasses.replace(short_consumer_timeout, lease_s=LEASE_S)
     sessions = prepared(settings)
@@ -166,7 +169,10 @@ def test_job_longer_than_consumer_timeout_and_heartbeat_runs_once(short_consumer
         assert ready == 0
 
 
-@pytest.mark.timeout(60)
+# Its timeout includes waiting for RabbitMQ tests of other test processes to finish (one outage test
+# holds the broker 40 s).
+@pytest.mark.changes_rabbitmq_settings
+@pytest.mark.timeout(150)
 def test_handed_over_job_whose_worker_dies_is_recovered_once(short_consumer_timeout, tmp_path):
     settings = dataclasses.replace(short_consumer_timeout, lease_s=LEASE_S)
     sessions = prepared(settings)
