@@ -37,10 +37,15 @@ SURNAMES = frozenset(_SURNAME_ORDER)
 TIBETAN_GIVEN = ("扎西", "卓玛", "达瓦", "次仁", "多吉", "格桑", "央金", "拉姆", "德吉", "平措", "旺堆", "边巴", "普布",
                  "洛桑", "丹增", "旦增", "索朗", "巴桑", "白玛", "次旦", "顿珠", "米玛", "益西", "强巴", "嘉措", "加措",
                  "曲珍", "卓嘎", "央宗", "贡布", "欧珠", "罗布", "拉巴", "旺姆", "仁增", "群培", "扎巴", "琼达", "德庆")
-# Surnames that are everyday words (全院, 安全, 车重, 连工带料, 公司, 代理, 管理, 地区, 利润, 时间): a person only
+# Uyghur, Kazakh and Mongolian given names, said the same way (物资部的艾力经理, 财务部的古丽娜尔, 巴特尔大哥): common
+# ones that are no Chinese word. Left out: 乌兰 (乌兰察布), 哈斯, 苏和, 伊力 (a liquor), 依明.
+STEPPE_GIVEN = ("艾力", "古丽娜尔", "阿依古丽", "帕提古丽", "迪丽娜尔", "古丽", "买买提", "麦麦提", "艾买提", "阿不都",
+                "吐尔逊", "热合曼", "艾尔肯", "阿力木", "米吉提", "阿迪力", "热依拉", "努尔兰", "叶尔兰", "巴特尔",
+                "其其格", "斯琴", "娜仁", "格日勒", "额尔敦", "宝音", "朝鲁", "图雅", "萨仁")
+# Surnames that are everyday words (全院, 安全, 车重, 连工带料, 公司, 代理, 管理, 地区, 利润, 时间, 须采购): a person only
 # when spoken to or sought (全院长您好, 喂，车老板嗦, 跟代经理说, 区老板你好, 收到利老板，), never read from a
 # misheard title; 时 only when greeted (时总您好: 临时工 and 进场时工 are pauses away from a name).
-ADDRESSED_SURNAMES = frozenset("全安车连代司管区利时")
+ADDRESSED_SURNAMES = frozenset("全安车连代司管区利时须")
 _GREETED_ONLY = frozenset("时")
 _GREETED = re.compile(r"\s*(?:您|你|侬|恁|汝)好")
 COMPOUND_SURNAMES = ("欧阳", "司马", "诸葛", "上官", "东方", "皇甫", "慕容", "司徒", "令狐", "夏侯",

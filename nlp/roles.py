@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from nlp.names import (COMPOUND_SURNAMES, HOKKIEN, JOINERS, NOT_A_SURNAME, PHONE_CALL_AFTER, PHONE_CALL_BEFORE,
-                       POSSESSIVE, POSSESSIVE_BEFORE, SURNAMES, TIBETAN_GIVEN, PersonSpan, person_spans,
+                       POSSESSIVE, POSSESSIVE_BEFORE, STEPPE_GIVEN, SURNAMES, TIBETAN_GIVEN, PersonSpan, person_spans,
                        surname_by_sound)
 from nlp.packs import Pack
 from nlp.pinyin import fuzzy_syllable, syllables
@@ -121,6 +121,7 @@ _GOVERNED = re.compile(r"(?:跟|和|给|找|问|问问|让|叫|请|向|对|帮|�
 # Cantonese 我系. 我叫 + a title summons someone (我叫会计打过去, 我叫我们店长小郑跟你核): one's name is no
 # title, so 叫 introduces nobody here.
 _SELF_INTRO = re.compile(r"(?:我|本人)(?:这边|就|呢)?(?:是|系|姓)[^，,。.？?！!]{0,10}$")
+_CLAUSE_ENDS = re.compile(r"\s*(?:[，,。.？?！!；;]|$)")
 # The rep names a long company before the title (我是南京华岩节能材料的投标负责人): further back, only the rep's own.
 _REP_SELF_INTRO = re.compile(r"(?:我|本人)(?:这边|就|呢)?(?:是|系)(?![^，,。？?！!]*?(?:你|您|贵|侬|想|问|找|给|跟))"
                              r"[^，,。.？?！!\s]{6,14}(?:的|嘅)[^，,。.？?！!\s]{0,4}$")
@@ -216,9 +217,10 @@ _WEAK_SURNAME = gated(r"(?P<surname>[单车管成应])(?P<title>总|工|经理|�
 # to a parent. Only as an address: 宝宝妈妈 and the kin words themselves (爸爸妈妈) name nobody.
 _PARENT_OF = re.compile(r"(?P<kid>(?P<c>[\u4e00-\u9fff])(?P=c))(?P<title>妈妈|爸爸|妈咪|爹地|妈|爸)")
 _NOT_A_PET_NAME = frozenset("爸妈哥姐弟妹爷奶姥婆公娃宝孩人天个家常刚渐慢好我你您他她是")
-# A Tibetan given name, then 阿佳 / 啦 (elder sister; the polite particle) — not the greeting 扎西德勒, the 格桑花
-# or 罗布泊.
-_TIBETAN_NAME = re.compile("(?P<given>" + "|".join(TIBETAN_GIVEN) + r")(?!德勒|花|泊)(?P<honorific>阿佳|啦)?")
+# A Tibetan, Uyghur, Kazakh or Mongolian given name, then 阿佳 / 啦 (elder sister; the polite particle) or 大哥 / 大姐 —
+# not the greeting 扎西德勒, the 格桑花 or 罗布泊. Longest first: 古丽娜尔 before 古丽.
+_TIBETAN_NAME = re.compile("(?P<given>" + "|".join(sorted(TIBETAN_GIVEN + STEPPE_GIVEN, key=len, reverse=True)) +
+                           r")(?!德勒|花|泊)(?P<honorific>阿佳|啦|大哥|大姐)?")
 _NOT_DIRECTOR_CHE = re.compile(r"何|意|务|性")  # 车主任何时候, 车主任意停放: the car's owner
 _SANG_AFTER = re.compile(r"\s*(?:[，,！!？?。\s]|呀|啊|吗|嗎|嗦|你好|您好|早晨|下昼好|唔好意思|$)")
 # With the dialects' possessives: Cantonese 我哋 / 你哋, Shanghainese 阿拉 (we) / 侬拉 (you).
@@ -369,10 +371,13 @@ def _role_of(found: _Found, pack: Pack, text_before: str = "") -> str:
 def _mentions(text: str, pack: Pack, seg: Segmenter | None, persons: list[PersonSpan] | None) -> list[_Found]:
     if persons is None:
         persons = (seg or segmenter_for(pack)).persons(text)
-    found = [_Found(p.start, p.end, p.text, p.surname, p.title, p.prefix, p.name_start) for p in persons]
-    covered = [(f.start, f.end) for f in found]
     titles_re, prefix_re = _bare_pattern(pack)
     known = (seg or segmenter_for(pack)).known
+    given = [m.span() for m in _TIBETAN_NAME.finditer(text) if not (m.start() > 0 and known(text[m.start() - 1:m.start() + 1]))]
+    # 艾力经理 is Manager Ali, not a misheard 李经理 inside the name
+    found = [_Found(p.start, p.end, p.text, p.surname, p.title, p.prefix, p.name_start) for p in persons
+             if not any(a < p.name_start < b for a, b in given)]
+    covered = [(f.start, f.end) for f in found]
     for m in _nickname_pattern(pack).finditer(text):
         s, e = m.span()
         if any(a < e and s < b for a, b in covered):
@@ -923,6 +928,9 @@ def roles_in(
         if speaker == "rep" and (f.surname is None or f.title in _NICKS) and (
                 _SELF_INTRO.search(clause_before) or _REP_SELF_INTRO.search(clause_before)):
             continue  # 我是远景数字教育的项目经理, 我系…嘅阿杰: the rep's own title or name
+        if speaker == "rep" and f.surname is not None and _SELF_INTRO.search(clause_before) and \
+                _CLAUSE_ENDS.match(text, f.end):
+            continue  # 我是实施部的蔡工。: the rep names themself (我是王总的助理 names 王总)
         role = _role_of(f, pack, text[max(0, f.start - 12):f.start])
         if role == "other" and (_USER_BEFORE.search(clause_before) or _USES_AFTER.match(text[f.end:].replace(" ", ""))):
             role = "user"  # 平时用系统的是调度室的商主任, 叉车班的衡班长在用, 荀主任，佢负责日常用: the one who uses it

@@ -1299,3 +1299,21 @@ def test_round_thirty_one_english_titles_and_offices(text: str, speaker: str, in
 ])
 def test_round_thirty_one_whose_person_a_title_names(text: str, speaker: str, industry: str, expected: list) -> None:
     assert roles(text, speaker, industry) == expected
+
+
+@pytest.mark.parametrize(("text", "speaker", "industry", "expected"), [
+    # Uyghur, Kazakh and Mongolian given names, as the Tibetan ones: with a title, after a department, with 大哥
+    ("喂，您好，请问是物资部的艾力经理吗？", "rep", "industrial_distribution",
+     [("物资部的艾力经理", "procurement", True)]),
+    ("付款走财务部的古丽娜尔。", "customer", "industrial_distribution", [("财务部的古丽娜尔", "finance", False)]),
+    ("价钱跟巴特尔大哥谈好了。", "customer", "building_materials", [("巴特尔大哥", "other", False)]),
+    ("我们这边买买提说了算。", "customer", "fmcg_distribution", [("买买提", "other", False)]),
+    # 须 before a verb is "must", not a surname; the rep's self-introduction names no customer
+    ("须采购DN400双壁波纹管六千米。", "customer", "building_materials", []),
+    ("须总您好，报价发您了。", "rep", "building_materials", [("须总", "decision_maker", True)]),
+    ("向总您好，我是实施部的蔡工。", "rep", "saas", [("向总", "decision_maker", True)]),
+    ("我是王总的助理。", "rep", "saas", [("王总", "decision_maker", False)]),
+])
+def test_round_thirty_two_steppe_given_names_must_buy_and_the_reps_own_name(text: str, speaker: str, industry: str,
+                                                                            expected: list) -> None:
+    assert roles(text, speaker, industry) == expected
