@@ -373,10 +373,11 @@ def _mentions(text: str, pack: Pack, seg: Segmenter | None, persons: list[Person
         persons = (seg or segmenter_for(pack)).persons(text)
     titles_re, prefix_re = _bare_pattern(pack)
     known = (seg or segmenter_for(pack)).known
-    given = [m.span() for m in _TIBETAN_NAME.finditer(text) if not (m.start() > 0 and known(text[m.start() - 1:m.start() + 1]))]
+    # 阿拉姆妈 (Shanghai: our mum) holds no 拉姆
+    given = [m for m in _TIBETAN_NAME.finditer(text) if not (m.start() > 0 and known(text[m.start() - 1:m.start() + 1]))]
     # 艾力经理 is Manager Ali, not a misheard 李经理 inside the name
     found = [_Found(p.start, p.end, p.text, p.surname, p.title, p.prefix, p.name_start) for p in persons
-             if not any(a < p.name_start < b for a, b in given)]
+             if not any(m.start() < p.name_start < m.end() for m in given)]
     covered = [(f.start, f.end) for f in found]
     for m in _nickname_pattern(pack).finditer(text):
         s, e = m.span()
@@ -450,10 +451,10 @@ def _mentions(text: str, pack: Pack, seg: Segmenter | None, persons: list[Person
         found.append(_Found(s, e, text[s:e], m.group("surname") or m.group("na"), m.group("title") or m.group("na_title"),
                             None, s, address_only=True))
         covered.append((s, e))
-    for m in _TIBETAN_NAME.finditer(text):
+    for m in given:
         s, e = m.span()
-        if any(a < e and s < b for a, b in covered) or (s > 0 and known(text[s - 1:s + 1])):
-            continue  # 阿拉姆妈 (Shanghai: our mum) holds no 拉姆
+        if any(a < e and s < b for a, b in covered):
+            continue
         t = titles_re.match(text, e)  # 达瓦经理: the title the pack knows, else the name alone (卓玛阿佳)
         title = t.group("title") if t is not None and t.group("title") not in pack.rep_titles else ""
         end = t.end() if t is not None and title else e
