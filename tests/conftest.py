@@ -7,7 +7,6 @@ suite runs in several processes: a test marked `changes_rabbitmq_settings` has R
 from __future__ import annotations
 
 import uuid
-from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
@@ -16,29 +15,6 @@ from tests.support import (
     AMQP_URL, PG_URL, delete_amqp_prefix, drop_pg_schema, pg_schema, port_open, prepared, rabbitmq_settings,
     service_missing, settings_for,
 )
-
-
-# The files that take longest (`--durations`, session 33), first: pytest-xdist hands whole files to
-# the test processes in collection order, so starting with these lets the processes end together.
-_LONGEST_FIRST = (
-    "integration/test_speech_model.py", "integration/test_faults.py", "e2e/test_cli.py",
-    "integration/test_verify_flow.py", "integration/test_transcribe_flow.py",
-    "integration/test_evidence_corpus_workers.py", "integration/test_long_jobs.py",
-    "integration/test_daily_plan.py", "integration/test_fuzz_messages.py",
-)
-
-
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    tests = Path(__file__).parent
-    rank = {name: i for i, name in enumerate(_LONGEST_FIRST)}
-
-    def order(item: pytest.Item) -> int:
-        try:
-            return rank.get(item.path.relative_to(tests).as_posix(), len(rank))
-        except ValueError:
-            return len(rank)
-
-    items.sort(key=order)  # stable: every file keeps its own tests' order
 
 
 def _require(url: str, name: str, default_port: int) -> None:
