@@ -121,7 +121,7 @@ _CUE_BODY = (
     r"(?:你们|您们)(?:必须|得|一定要|务必|最好|要(?!不要|是))|(?:得|要|必须)跟(?:得)?上|"
     r"(?:之前|以前|进前|前)(?:(?:能|要|得|必须|着)(?:全部|都)?(?:送到|到货|交货|发货|到位|装好(?:势)?)|送到)|"
     # 八月二十号前送第一批到厂, 清明前把货铺到店: the day and the goods brought there (the customer's terms)
-    r"(?:之前|以前|前)(?:把[^，,。！!？?\s]{1,6}?)?(?:送|铺|发|运|交)[^，,。！!？?了过]{0,6}?到(?:厂|店|仓|库|工地|现场|学校|医院|门店)(?!的)|前头?(?:还|也|仲|就)?(?:要|得|必须|一定要|务必)(?:再|先|全部|都|统统|全都)?(?:到|送|发|补|备|装|调|交(?!房|工|钱|费|差)|铺|修|换|整|切换|上架|进仓|入仓|上线|开通)|"
+    r"(?:之前|以前|前)(?:把[^，,。！!？?\s]{1,6}?)?(?:送|铺|发|运|交)[^，,。！!？?了过]{0,6}?到(?:厂|店|仓|库|工地|现场|学校|医院|门店)(?!的)|前头?(?:还|也|仲|就)?(?:要|得|必须|一定要|务必)(?:再|先|全部|都|统统|全都)?(?:到|送|发|补|备|装|调|交(?!房|工|钱|费|差)|铺|修|换|整|切换|上架|进仓|入仓|上线|开通|(?:弄|做|搞|印|办)(?:好|完|齐))|"
     # 我们得四月一号前装好: modal, date, then the deadline verb (我/他/她得… is their own errand).
     # (Hokkien 着 is 要: 门锁着二月十二号进前装好)
     r"(?<![我他她])(?:要|得|必须|务必|须|需|(?<![看急跟接试随沿顺靠])着)(?:在|喺)?[^，,。！!？?]{1,10}?(?:之前|以前|前)头?(?:全部|都)?(?:给|帮)?(?:我|我们)?"
@@ -468,7 +468,7 @@ def is_need(clause: str, speaker: str, pack: Pack, usage: bool = True) -> str | 
 # connective standing as a word, and before each further cue that starts this far (squeezed
 # characters) past the cue of the piece it would end — 必须 要 装 好 stays one need.
 # A budget word starts a money clause of its own (…要 能 旋转 的 | 预算 不 超过 三千).
-_SPACED_CONNECTIVE = re.compile(r"(?<=\s)(?:还有|另外|但是|不过|可是|而且|然后|所以|对了|同埋|预算|经费)(?=\s)")
+_SPACED_CONNECTIVE = re.compile(r"(?<=\s)(?:还有|另外|但是|不过|可是|而且|然后|所以|对了|同埋|预算|经费|要是|如果|假如|万一)(?=\s)")
 _PIECE_GAP = 4
 # Connectives and fillers said before a need are not part of it (labels drop them too).
 _LEAD = re.compile(r"^(?:(?:嗯|呃|啊|哦|行|好|对|那|那个|还有|另外|但是|不过|可是|而且|然后|所以|对了|同埋)(?:\s+|$))+")

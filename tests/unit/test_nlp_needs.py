@@ -1293,3 +1293,19 @@ def test_round_thirty_one_a_decision_left_to_someone_is_no_need(text: str) -> No
 
 def test_round_thirty_one_a_requirement_with_才行_stays_a_need() -> None:
     assert needs("机器得三天内装好才行。") != []
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a deadline with the work done by then (弄好, 做完, 印好)
+    ("国庆节前得弄好。", ["国庆节前得弄好"]),
+    ("宣传册五月一号以前要印好。", ["宣传册五月一号以前要印好"]),
+    # a word-spaced transcript: the condition after the deadline starts a piece of its own
+    ("十月 底 以前 展柜 得 装 好 要是 赶 不上 我 就 先 借 几 个",
+     ["十月 底 以前 展柜 得 装 好"]),
+])
+def test_round_thirty_two_deadlines_with_the_work_done(text: str, expected: list[str]) -> None:
+    assert needs(text) == expected
+
+
+def test_round_thirty_two_a_spaced_condition_is_still_no_need() -> None:
+    assert needs("先 拿 十 箱 要是 卖 得 动 我们 再 要 五十 箱") == ["先 拿 十 箱"]

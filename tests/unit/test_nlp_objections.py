@@ -873,3 +873,20 @@ def test_round_thirty_over_the_budget_taken_in_the_next_sentence(text: str, expe
 ])
 def test_round_thirty_one_objections_as_people_put_them(text: str, expected: list) -> None:
     assert types(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a past breakdown told with the repair's wait, without 才: the service is the objection
+    ("前年那台切片机坏了，打了好几次电话都不来人。", ["service"]),
+    ("去年买的空压机坏了，寄回厂家修，一去一回大半个月。", ["service"]),
+    ("上回的冷柜坏了寄去杭州修了快一个月", ["service"]),
+    # a breakdown told alone stays a plain complaint about the goods
+    ("上回送来的冷柜坏了。", ["other"]),
+    # over a tender's ceiling price, and a rival factory's price after 有家厂
+    ("调整后合计八十二万元，仍超控制价两万元。", ["price"]),
+    ("嘉兴有家厂，同样的机器一台才十二万。", ["price"]),
+    # over the ceiling, and taken
+    ("还超控制价一万，这一万我们从预备费里补足。", []),
+])
+def test_round_thirty_two_repairs_ceilings_and_rival_factories(text: str, expected: list[str]) -> None:
+    assert types(text) == expected
