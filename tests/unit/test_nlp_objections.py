@@ -890,3 +890,18 @@ def test_round_thirty_one_objections_as_people_put_them(text: str, expected: lis
 ])
 def test_round_thirty_two_repairs_ceilings_and_rival_factories(text: str, expected: list[str]) -> None:
     assert types(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # goods that failed soon after they were put in, a delivery just made that came late,
+    # goods that sat on the road
+    ("去年装的那批水泵，用了不到半年就烧了三台。", ["other"]),
+    ("这次又拖了一个礼拜，车间差点停工。", ["delivery"]),
+    ("上回的面粉在路上走了十来天。", ["delivery"]),
+    # late and accepted; a price said to be no higher than a rival's; their own goods losing value
+    ("这次晚两天没关系。", []),
+    ("你们的价比别家也不算高。", []),
+    ("月底前得到货，过了中秋月饼就不值钱了。", []),
+])
+def test_round_thirty_two_faults_soon_late_deliveries_and_what_is_no_objection(text: str, expected: list[str]) -> None:
+    assert types(text) == expected
