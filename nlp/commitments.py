@@ -96,8 +96,12 @@ _QUESTION = re.compile(r"[吗吧呢？?]\s*[，,。]?\s*$|对吧|是吧|是不�
 _DONE = re.compile(r"已经|已|刚|[带发送到给做拿寄]了|(?:过来|过去|出来|好)了")
 # Right after the date: 明天到, 后天就能发.
 _TIME_OF_DAY = r"(?:凌晨|一早|早上|上午|中午|下午|晚上|傍晚|夜里向|夜里|夜头|上半天|下半天|上半日|下半日|上昼|下昼|晏昼|朝早|夜晚|早起|下晡)"  # Hokkien 早起 / 下晡
-_DELIVER_AFTER = re.compile(r"^" + _TIME_OF_DAY + r"?(?:我们|我)?(?:就|会|能|可以|肯定|一定|准时|按时|再|才|先|统一|开始|分批)*"
-                            r"(?:到|发|送|交|装|补|进|寄|出|铺|施工|配送)")
+# (晚上十点我们远程切换: the hour, then the work done at the customer's; an hour before a bare 到 is
+# the rep's visit — 明天下午三点我到东街店 — as the guides label it)
+_DELIVER_AFTER = re.compile(r"^" + _TIME_OF_DAY + r"?(?:(?:[0-9一二两三四五六七八九十]+点(?:半|钟)?(?:前后|左右)?)?"
+                            r"(?:我们|我)?(?:就|会|能|可以|肯定|一定|准时|按时|再|才|先|统一|开始|分批|远程)*"
+                            r"(?:发|送|交|装|补|进|寄|出|铺|施工|配送|切换|上线|开通|调试|安装)"
+                            r"|(?:我们|我)?(?:就|会|能|可以|肯定|一定|准时|按时|再|才|先|统一|开始|分批)*到)")
 # 下个月的货, 端午节的货: a date naming a thing (明天的消息 is an answer due then).
 _LABEL_AFTER = re.compile(r"^的(?![话时]|消息|答复|回复|回话|电话|准信)|^(?:到期|过期)|^(?:的)?(?:活动价|特价|促销价)")  # 九月底到期: an event's day
 # The customer's own affairs on that day, not the vendor's: 这周末有个活动, 七月一号有一批活要开工,
@@ -105,7 +109,7 @@ _LABEL_AFTER = re.compile(r"^的(?![话时]|消息|答复|回复|回话|电话|�
 _OWN_EVENT_AFTER = re.compile(r"^(?:我们|我)?(?:这边)?(?:还|也)?有(?!没有)")
 # The day, then what the customer's side does on it (二十八号阮欲交一批货予客人, 15号开始我们要冲发货高峰).
 _OWN_DOING_AFTER = re.compile(r"^(?:开始|起)?(?:我们|我哋|阮|阿拉|俺们|咱们)(?:这边|店里|总店|厂里)?(?:就|要|欲|得|会|还)")
-_OWN_PROCESS = re.compile(r"(?<![给到向找])(?:采购|审批|招标|立项|报批|盘库|迎检|开分公司|开业|开工|交房)")
+_OWN_PROCESS = re.compile(r"(?<![给到向找])(?:采购|审批|招标|定标|开标|评标|立项|报批|盘库|迎检|开分公司|开业|开工|交房)")
 _HEDGE = re.compile(r"可能|也许|或许|说不定")
 # 货的话, 合同嘛: a short topic set off just before the date (not 如果…的话, a condition).
 _TOPIC = re.compile(r"(?:^|[，,\s])(?!如果|要是|假如)[^，,。？?！!\s的]{1,4}的话$")
@@ -124,6 +128,9 @@ _REP_WAITS = re.compile(r"等(?:您|你|侬)(?:们)?(?:的)?(?:消息|回复|答
 # The customer telling the rep what to do right after the date: 明儿上午你给我回个信儿, 周五你们把样品送来.
 _YOU_AFTER = re.compile(r"^" + _TIME_OF_DAY + r"?(?:你们|你哋|您|你|侬)(?:这边|那边)?"
                         r"(?:给我|给我们|把|帮我|就|先|一定|必须|务必|得|要)?(?:回|答复|回复|发|送|到|装|报|给|拿|带|过来|去[^问看，,。]{0,4}?[店厂校院司仓])")
+# 下礼拜二你们工程师来了，先找钮主任: the customer telling the rep whom to see on the day they come.
+_YOU_ARRIVE = re.compile(r"^[，,\s]*(?:你们|你哋|您|你|侬)(?:的|那边的?)?(?:工程师|师傅|技术员|人|安装队|业务员|司机)?(?:来了|到了|过来了)"
+                         r"(?:以后|之后)?[，,\s]*(?:先|直接|就)?(?:找|去|到)")
 # The customer telling the rep when to come or deliver: 你 下周 三来吧, 你改下礼拜五送啦, 咁你下礼拜四前喺旺角店装.
 _YOU_DO_IT = re.compile(r"(?:你们|你哋|您|你|侬)[^，,。？?]{0,10}?(?:过来|来|送|装|发|带)(?:过来|过去|上)?(?:吧|啦|嘛|喇|哈)"
                         r"|(?:咁|那)(?:你们|你哋|您|你|侬)[^，,。？?]{0,10}?(?:过来|来|送|装|发)")
@@ -143,8 +150,12 @@ _ACCEPTS_DATE = re.compile(r"^(?:之前|以前|前头?)?[^，,。；;！!？?]{0
                            r"(?:(?:就|都|也)?(?:可以|能行|来得及|赶得切|赶得上)|就得|(?<=[调装铺送交做弄搞])得(?:完|好)(?=[？?]))(?![吗么嘛])"
                            r"|^(?:之前|以前|前)?(?:就|都|也)?(?:可以|能行|没问题)(?=[，,。.！!\s]|$)")
 _ANOTHER_DATE = gated(r"[0-9一二两三四五六七八九十廿]+(?:月|号|日(?!到夜))|(?:周|礼拜|星期|里拜)[一二三四五六日天]|[今明后](?:天|儿|日|晚|早)|上旬|中旬|下旬|月底|年底")
+# 九月一号开学前得弄好, 元旦开业前必须装完: the customer's event is the deadline for what the rep does
+_BEFORE_EVENT = r"(?:之|以)?前头?(?:就|都|全部)?(?:得|要|必须|务必|一定要|一定得)[^，,。；;！!？?]{0,6}?(?:好|完|到|齐|装|送|交)"
+_EVENT_DEADLINE = re.compile(r"^[^，,。；;！!？?]{0,6}?" + _BEFORE_EVENT)
 _OWN_EVENT_NOUN_AFTER = re.compile(r"^[^，,。；;！!？?]{0,4}?(?:报到|开学|开张|开业|周年庆|店庆|上级检查|有上级|开始报|开始冻|展会|年会|放假|生(?!产|意|效))"
-                                   r"(?![^，,。；;！!？?]{0,3}(?:要用|得用|就要))")
+                                   r"(?![^，,。；;！!？?]{0,3}(?:要用|得用|就要))"
+                                   r"(?!" + _BEFORE_EVENT + ")")
 # 我预产期十月尾: the customer's own day named, whatever is wanted next.
 _OWN_DAY_BEFORE = re.compile(r"(?:预产期|生日|婚期|满月)(?:是|在)?$")
 _BY_THEN = re.compile(r"^[，,\s]*[^，,。；;！!？?]{0,8}?(?:(?:届时|在那之前|那之前)[^，,。；;！!？?]{0,4}?"
@@ -267,12 +278,12 @@ def _kind(clause: str, lead: str, after: str, speaker: str, d: DateMention, on: 
         # The customer promising their own answer (下周五前给你答复) is not an expectation.
         if _RESPOND.search(clause) and not re.search(r"你们|您们|贵司", clause):
             return "other"
-        if (_YOU_AFTER.match(after) and "了" not in after[:6]) or _YOU_DO_IT.search(clause):
+        if (_YOU_AFTER.match(after) and "了" not in after[:6]) or _YOU_DO_IT.search(clause) or _YOU_ARRIVE.match(after + own_later):
             return "expected"
         you = bool(_SECOND_PERSON_END.search(lead))
         if (you or _YOU_MOVED.search(lead)) and _COME_THEN.match(after):
             return "expected"  # 侬下礼拜二来好了, 你改下个礼拜五嚟啦: the day the customer asks the rep to come
-        if _OWN_EVENT_AFTER.match(after) or (_OWN_PROCESS.search(after) and not you) or \
+        if _OWN_EVENT_AFTER.match(after) or (_OWN_PROCESS.search(after) and not you and not _EVENT_DEADLINE.match(after)) or \
                 (not d.deadline and _OWN_DOING_AFTER.match(after.replace(" ", "")) and not _RECEIVE.search(after)):
             return "other"
         # 先把钱给了再说 货最晚一月十号进仓: a 再说 before the date puts off what came before, not the date.

@@ -302,3 +302,22 @@ def test_round_thirty_the_reps_delivery_schedule_promises(text: str, expected: l
 )
 def test_round_thirty_an_offer_until_the_contract_is_signed_is_a_condition(text: str, expected: list) -> None:
     assert kinds(text, "rep", dt.date(2026, 5, 12)) == expected
+
+
+@pytest.mark.parametrize(
+    ("speaker", "text", "expected"),
+    [  # the rep: the hour, then work done for the customer, is a promise; the hour before a bare 到 is a visit
+        ("rep", "好的，周四晚上九点我们远程切换。", [("promised", "2026-12-10")]),
+        ("rep", "周四下午三点我到你们店里。", [("other", "2026-12-10")]),
+        # the customer's event as the deadline for the rep's work is expected; the event alone is their own
+        ("customer", "九月一号开学前必须装完。", [("expected", "2027-09-01")]),
+        ("customer", "三月一号开业前得把货送到。", [("expected", "2027-03-01")]),
+        ("customer", "三月一号开业。", [("other", "2027-03-01")]),
+        # whom the rep's people are to see on the day they come
+        ("customer", "周五你们师傅来了，直接找仓库的老郑。", [("expected", "2026-12-11")]),
+        # a tender decided by the customer's own panel
+        ("customer", "我方须于八月十号以前完成评标。", [("other", "2027-08-10")]),
+    ],
+)
+def test_round_thirty_two_hours_events_and_arrivals(speaker: str, text: str, expected: list) -> None:
+    assert kinds(text, speaker, dt.date(2026, 12, 7)) == expected
