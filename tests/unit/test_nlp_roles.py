@@ -1317,3 +1317,16 @@ def test_round_thirty_one_whose_person_a_title_names(text: str, speaker: str, in
 def test_round_thirty_two_steppe_given_names_must_buy_and_the_reps_own_name(text: str, speaker: str, industry: str,
                                                                             expected: list) -> None:
     assert roles(text, speaker, industry) == expected
+
+
+@pytest.mark.parametrize(("text", "speaker", "industry", "expected"), [
+    # a materials department buys; a works' equipment office buys; safety inspection signs off the specs;
+    # whoever 管钱 keeps the money
+    ("喂，是材料科的庞科长吗？", "rep", "building_materials", [("材料科的庞科长", "procurement", True)]),
+    ("报价先发设备处的甄处长。", "customer", "industrial_distribution", [("设备处的甄处长", "procurement", False)]),
+    ("参数得过安监处的滕处长。", "customer", "industrial_distribution", [("安监处的滕处长", "technical", False)]),
+    ("管钱的小凤说今年最多五千。", "customer", "saas", [("管钱的小凤", "finance", False)]),
+])
+def test_round_thirty_two_departments_the_packs_did_not_know(text: str, speaker: str, industry: str,
+                                                              expected: list) -> None:
+    assert roles(text, speaker, industry) == expected
