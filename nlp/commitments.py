@@ -98,10 +98,9 @@ _DONE = re.compile(r"已经|已|刚|[带发送到给做拿寄]了|(?:过来|过�
 _TIME_OF_DAY = r"(?:凌晨|一早|早上|上午|中午|下午|晚上|傍晚|夜里向|夜里|夜头|上半天|下半天|上半日|下半日|上昼|下昼|晏昼|朝早|夜晚|早起|下晡)"  # Hokkien 早起 / 下晡
 # (晚上十点我们远程切换: the hour, then the work done at the customer's; an hour before a bare 到 is
 # the rep's visit — 明天下午三点我到东街店 — as the guides label it)
+_HOW = r"(?:我们|我)?(?:就|会|能|可以|肯定|一定|准时|按时|再|才|先|统一|开始|分批)*"
 _DELIVER_AFTER = re.compile(r"^" + _TIME_OF_DAY + r"?(?:(?:[0-9一二两三四五六七八九十]+点(?:半|钟)?(?:前后|左右)?)?"
-                            r"(?:我们|我)?(?:就|会|能|可以|肯定|一定|准时|按时|再|才|先|统一|开始|分批|远程)*"
-                            r"(?:发|送|交|装|补|进|寄|出|铺|施工|配送|切换|上线|开通|调试|安装)"
-                            r"|(?:我们|我)?(?:就|会|能|可以|肯定|一定|准时|按时|再|才|先|统一|开始|分批)*到)")
+                            + _HOW + r"(?:远程)?(?:发|送|交|装|补|进|寄|出|铺|施工|配送|切换|上线|开通|调试|安装)|" + _HOW + "到)")
 # 下个月的货, 端午节的货: a date naming a thing (明天的消息 is an answer due then).
 _LABEL_AFTER = re.compile(r"^的(?![话时]|消息|答复|回复|回话|电话|准信)|^(?:到期|过期)|^(?:的)?(?:活动价|特价|促销价)")  # 九月底到期: an event's day
 # The customer's own affairs on that day, not the vendor's: 这周末有个活动, 七月一号有一批活要开工,
