@@ -200,7 +200,7 @@ def plain_child(model_path: str, warmup: str, files: list[str]) -> None:
     from faster_whisper import WhisperModel
 
     from nlp.speech.audio import decode_audio
-    from nlp.speech.zh import to_simplified
+    from nlp.script import to_simplified
     from workers.asr_model import default_ffmpeg_exe
 
     exe = default_ffmpeg_exe()

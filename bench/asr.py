@@ -32,7 +32,7 @@ from nlp.speech.audio import DecodedAudio, decode_audio
 from nlp.speech.cer import score
 from nlp.speech.guards import GuardOptions
 from nlp.speech.transcribe import TranscribeOptions, transcribe
-from nlp.speech.zh import has_traditional, to_simplified
+from nlp.script import has_traditional, to_simplified
 
 from tests.fielddata import speech_fixtures, speech_manifest, speech_path
 

@@ -55,6 +55,7 @@ from pathlib import Path
 import jieba
 
 from nlp.analyze import Analysis, Utterance, analyze
+from nlp.script import readable
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 DATA = DATA_DIR / "nlp_eval.jsonl"
@@ -254,6 +255,9 @@ def _match(gold: list, pred: list, same) -> tuple[int, list, list]:
 
 
 def _overlaps(a: str, b: str) -> bool:
+    """One quote inside the other, both read in Simplified: the analysis quotes Traditional text in
+    Simplified characters (nlp.script.readable), a label quotes it as written."""
+    a, b = readable(a), readable(b)
     return a in b or b in a
 
 

@@ -34,6 +34,7 @@ from nlp.packs import Pack, PackError, load_pack
 from nlp.packs import required_roles as _required_roles
 from nlp.roles import ContactRef, RoleMention, contact_role, roles_in
 from nlp.pinyin import VocabularyMatcher
+from nlp.script import readable
 from nlp.segment import segmenter
 from nlp.summary import summarize
 from nlp.text import Span, clauses, strip_punct, word_spaced
@@ -150,11 +151,16 @@ def analyze(
     sources: list[KeywordSource] = []
     last: dict[str, tuple[str, ...]] = {}  # speaker → the money kinds of their latest turn
     turns: list[_Turn] = []
+    traditional = False
     for u in utterances:
         previous = next((v for k, v in reversed(last.items()) if k != u.speaker), ())
         if u.speaker not in SPEAKERS:
             raise ValueError(f"speaker must be one of {', '.join(SPEAKERS)}, got {u.speaker!r}")
-        text = u.text or ""
+        # Typed or heard in Traditional characters (秦總, 價錢): read, and quoted, in Simplified.
+        text = readable(u.text or "")
+        if text != u.text and not traditional:
+            traditional = True
+            notes.append("Traditional characters read as Simplified")
         if u.contact_id is not None and u.contact_id in by_id and u.speaker != "rep":
             c = by_id[u.contact_id]
             mentions.append(RoleMention(c.name, contact_role(c, pack) or "other", True, c.id, u.speaker, u.ref,

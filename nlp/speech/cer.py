@@ -11,7 +11,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Iterable
 
-from .zh import to_simplified
+from nlp.script import to_simplified
 
 
 def normalise(text: str) -> str:

@@ -41,7 +41,7 @@ from .attribution import AttributionOptions, attribute
 from .audio import DecodedAudio
 from .conversation import ConversationMetrics, conversation_metrics
 from .guards import GuardOptions, Removal, apply_guards
-from .zh import to_simplified
+from nlp.script import to_simplified
 
 LAYOUTS = ("rep_left", "rep_right", "mono")
 

@@ -26,7 +26,7 @@ import pytest
 from nlp.speech.audio import AudioError, DecodedAudio, decode_audio
 from nlp.speech.cer import score
 from nlp.speech.transcribe import TranscribeOptions, Transcript, transcribe
-from nlp.speech.zh import has_traditional, traditional_chars
+from nlp.script import has_traditional, traditional_chars
 from workers.asr_model import PYPI_BASE, PYPI_MODELS, assemble_pypi_model, default_ffmpeg_exe, load_model
 
 from tests.fielddata import SPEECH, speech_fixtures, speech_manifest, speech_path

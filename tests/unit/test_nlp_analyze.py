@@ -101,3 +101,16 @@ def test_unknown_speaker_never_makes_a_customer_need_or_expected_date() -> None:
 def test_empty_touch() -> None:
     a = analyze([Utterance("  ", "customer")], on=dt.date(2026, 3, 2))
     assert (a.roles, a.needs, a.keywords, a.has_need) == ((), (), (), False)
+
+
+def test_traditional_text_reads_as_the_simplified_words() -> None:
+    # A customer typing in Traditional characters (a Hong Kong chat): the amounts, the budget, the
+    # objection and the deadline are the ones the Simplified words give, quoted in Simplified.
+    said = [Utterance("王總您好，兩百零八萬的報價收到了。", "rep"),
+            Utterance("你們這個價太貴了，我今年預算就批到一百九十萬，下週三前給我回覆。", "customer")]
+    a = analysis_to_json(analyze(said, on=dt.date(2026, 3, 2), industry="manufacturing", models=False))
+    assert [(m["kind"], m["yuan"]) for m in a["money"]] == [("quote", 2080000.0), ("budget", 1900000.0)]
+    assert [o["type"] for o in a["objections"]] == ["price"] and "价" in a["objections"][0]["text"]
+    assert [(c["kind"], c["date"]) for c in a["commitments"]] == [("expected", "2026-03-11")]
+    assert [r["mention"] for r in a["roles"]] == ["王总"]
+    assert "Traditional characters read as Simplified" in a["notes"]

@@ -1,4 +1,4 @@
-"""nlp.speech.zh (Simplified output), nlp.speech.cer (the scoring) and nlp.speech.guards on synthetic segment lists."""
+"""nlp.script (Simplified output), nlp.speech.cer (the scoring) and nlp.speech.guards on synthetic segment lists."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -7,7 +7,7 @@ import pytest
 
 from nlp.speech.cer import edit_distance, normalise, pooled_cer, score
 from nlp.speech.guards import GuardOptions, apply_guards, collapse_repetitions, strip_boilerplate
-from nlp.speech.zh import has_traditional, to_simplified, traditional_chars
+from nlp.script import has_traditional, readable, to_simplified, traditional_chars
 
 from tests.fielddata import speech_fixtures, speech_manifest
 
@@ -28,6 +28,21 @@ def test_simplified_text_is_left_alone() -> None:
 def test_has_traditional() -> None:
     assert has_traditional("廣州市房地產")
     assert traditional_chars("廣州市房地產") == ["廣", "產"]
+
+
+def test_cantonese_that_stays_as_written() -> None:
+    # OpenCC's t2s gives the rare 𠮶 for Cantonese 嗰; Simplified Cantonese writing (and the rules) keep 嗰.
+    assert to_simplified("隔籬嗰間報三十六") == "隔篱嗰间报三十六"
+    assert not has_traditional("隔篱嗰间")
+
+
+def test_readable_keeps_every_offset_and_the_dialect_words() -> None:
+    text = "秦總，兩百零八萬？佇廠裏攏愛裝好，米孃孃搵你，慳咗錢"
+    read = readable(text)
+    assert len(read) == len(text)
+    assert read == "秦总，两百零八万？佇厂里攏愛装好，米孃孃搵你，慳咗钱"
+    plain = "王总您好，我们下周三前交付第一批货！"
+    assert readable(plain) is plain and readable("OK 100") == "OK 100"
 
 
 # ---- cer ----------------------------------------------------------------------------------------------
