@@ -163,6 +163,8 @@ _NUMBER_GAP = gated(r"(?<=[一二两三四五六七八九]) (?=[二两三四五�
                          # 一万一千八 十台: a count of ten after an amount, not 11 880 units
                          r"|(?<=[一二两三四五六七八九]) (?=十[一二三四五六七八九]?(?:台|套|个|件|箱|包|家|店|间|部|扇|瓶|盒|吨|只|张|支|条|辆|份|桶|袋|罐)"
                          r"\s?(?:就是|是|一共|共|总共|要|得|算)?\s?[一二两三四五六七八九十])")
+# 一 opening a word (一下子, 一共, 一起): it ends the amount before it, not a trailing digit of it.
+_ONE_OPENS_WORD = re.compile(r"^(?:下子|下(?![来去单])|共|起|样|直|定|般|些|次性|致|旦|律|切|并|齐|口气|会儿|阵)")
 # 块 counting pieces: 四十块就是十二万八 (a money amount follows), 装四十块 (installed).
 _PIECES_AFTER = re.compile(r"^(?:的话)?(?:就是|就|是|一共|共|总共)?(?:\d+(?:\.\d+)?|[一二两三四五六七八九十][一二两三四五六七八九十百]*)[千万kKwW]")
 _INSTALL_BEFORE = re.compile(r"(?:装|安装|铺|(?<!补)贴|挂|送|寄|带)(?:了|个)?$")  # 补贴三百块 is money; 送两块 are samples
@@ -725,7 +727,7 @@ def _money_in(text: str, speaker: str, ref: str | None, spans: list[Span] | None
                                               and _nearest_cue(text_h[max(0, s - 8):s])[1] > 1)):
             continue  # 四十块就是十二万八, 装四十块, 门口一块: 块 counts screens or boards, not yuan
         if jiao and "毛" not in jiao and not jiao.startswith("零") and jiao != "半" and (
-                _NOT_MONEY_AFTER.match(after) or (jiao == "一" and _PER_UNIT_AFTER.match(jiao + after))):
+                _NOT_MONEY_AFTER.match(after) or (jiao == "一" and (_PER_UNIT_AFTER.match(jiao + after) or _ONE_OPENS_WORD.match(after)))):
             e -= len(jiao)  # 九十九块三小罐: three cans, not 99.3; 三百五十蚊一部 is 350 a phone
             jiao, after = "", text_h[e:]
         if num == "五一" and not (unit or cur):
@@ -742,6 +744,9 @@ def _money_in(text: str, speaker: str, ref: str | None, spans: list[Span] | None
             # 八百一台 is 800 a unit, not 810 units; 二十万两台 is 200 000 for two; 四百一家 is 400 a store,
             # but 三十一家店 counts stores, and so do 十一延米 and 一共二十一台
             num, e = num[:-1], e - 1
+            after = text_h[e:]
+        elif not (unit or cur) and len(num) > 1 and num[-1] == "一" and num[-2] in "百千万" and _ONE_OPENS_WORD.match(after):
+            num, e = num[:-1], e - 1  # 三十二万一下子掏不出来, 二十六万 一共…: 一 opens the next word
             after = text_h[e:]
         value = parse_number(num + unit.replace("元", "").replace("块", ""))
         if value is None or value <= 0:

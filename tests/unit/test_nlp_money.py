@@ -877,3 +877,13 @@ def test_round_thirty_a_line_total_makes_the_amount_before_it_a_unit_price() -> 
     # 合一块 / 加一块 sum the items: no price per 块
     assert shaped_by("检测仪三十三万七千八百七十五，合一块六十六万一千八百七十五。", "customer")[-1] == ("quote", 661_875, None)
     assert shaped_by("牙椅四十七万四千七百二，加一块一百四十五万四千七百二。", "customer")[-1] == ("quote", 1_454_720, None)
+
+
+def test_round_thirty_three_one_opening_the_next_word_is_no_trailing_digit() -> None:
+    # 三十二万一下子: 320 000 and 一下子 (at once), not 321 000; 块一共: 36 000 yuan, not 36 000.1
+    assert [v for _, v in found("三十二万一下子可掏不出来。")] == [320_000]
+    assert [v for _, v in found("求幕一套二十六万 一共五十七万三", "rep")] == [260_000, 573_000]
+    assert [v for _, v in found("200箱36000块一共99000")][-2:] == [36_000, 99_000]
+    # a trailing 一 that is a digit stays one
+    assert [v for _, v in found("二十六万一，一共五十万")] == [261_000, 500_000]
+    assert [v for _, v in found("一万一")] == [11_000]
