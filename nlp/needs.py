@@ -126,7 +126,7 @@ _CUE_BODY = (
     # (Hokkien 着 is 要: 门锁着二月十二号进前装好)
     r"(?<![我他她])(?:要|得|必须|务必|须|需|(?<![看急跟接试随沿顺靠])着)(?:在|喺)?[^，,。！!？?]{1,10}?(?:之前|以前|前)头?(?:全部|都)?(?:给|帮)?(?:我|我们)?"
     r"(?:装好|装完|送到|到货|到位|到齐|交付|上线|开通|完成|修好|调好|做完|铺完|交货|发货|拉到|运到|送齐|打好|换完|做好|弄好|搞掂|搞定|"
-    r"完工|竣工|验收|进入|进场|入场|切换好|切换完|装利索|弄利索|到)|"
+    r"完工|竣工|验收|进入|进场|入场|进厂|切换好|切换完|装利索|弄利索|到)|"
     # 七月十号一定要完工验收, 九月二十五号进前一定着到: the day, then the modal and what must be done by it
     r"(?<=[号日底])(?:之前|以前|进前|前)?(?:一定要|一定得|一定着|必须|务必|须|需)(?:完工|竣工|验收|装好|装完|到货|到齐|到位|送到|完成|上线|交付|进场|到(?![^，,。！!？?]{0,3}(?:出差|开会|北京|上海)))|"
     # 我得六月十号前收到: what the customer must have from the vendor by then.
@@ -281,6 +281,9 @@ _SPEC_ITEM = re.compile(
     rf"^[\u4e00-\u9fff]{{1,4}}?(?:径|宽|长|高|厚|重|深|度)\s*(?:{_NUM}+|[0-9.]+)\s*(?:寸|米|毫米|厘米|公分|公斤|千克|克|升|毫升|瓦|mm|cm|kg|W)"
     r"(?:[一二两三四五六七八九半])?$|"
     r"^(?:要|得)?(?:有|带|能|可以)[^，,。！!？?]{2,14}的$")
+# 再换一条连续油炸线, 东西两边的石栏也一起修 right after a need: one more thing wanted, said as "and also".
+_MORE_ITEM = re.compile(rf"^(?:另外|然后)?(?:再|还(?:得|要)?再)(?:换|加|上|买|配|来|装|添|订|做|弄|建|修|铺|刷)(?:{_NUM}|个|套|台|条|批)"
+                        r"|^[\u4e00-\u9fff]{1,10}也(?:一起|一块儿?|一并|顺便)(?:换|修|做|装|铺|刷|弄|买|配)")
 # 一条线一台, 每间一台: how the need just said is spread, not a further item.
 _SPREAD = re.compile(rf"^(?:每|一){_NUM}?.{{0,3}}一{_MEASURE}$|各{_NUM}")
 # 按试用订单走, 按流程走: how the purchase proceeds — unless the goods go that way (配送要按物流中心走).
@@ -662,7 +665,7 @@ def needs_in(text: str, speaker: str, pack: Pack, ref: str | None = None,
                 or (previous_was_need and _COUNT_FIRST_ITEM.match(item))):
             cue = "…"  # 生抽三十箱，蚝油二十箱先: an order said as a list
         if cue is None and speaker == "customer" and previous_was_need and (
-                _FEATURE_ITEM.match(item) or _SPEC_ITEM.match(item)):
+                _FEATURE_ITEM.match(item) or _SPEC_ITEM.match(item) or _MORE_ITEM.match(item)):
             cue = "…"
         # 有没有？ and 不换不行 speak of the clause before; 要纯水的 and a list item (湿巾十箱) are as short
         # and needs of their own.

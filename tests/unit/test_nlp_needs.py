@@ -1309,3 +1309,16 @@ def test_round_thirty_two_deadlines_with_the_work_done(text: str, expected: list
 
 def test_round_thirty_two_a_spaced_condition_is_still_no_need() -> None:
     assert needs("先 拿 十 箱 要是 卖 得 动 我们 再 要 五十 箱") == ["先 拿 十 箱"]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # one more thing wanted right after a need, said as "and also"
+    ("我想上三台搓条机，再换一条连续油炸线，老炸锅全撤了。", ["我想上三台搓条机", "再换一条连续油炸线"]),
+    ("想把大殿的瓦全换了，东西两边的石栏也一起修。", ["想把大殿的瓦全换了", "东西两边的石栏也一起修"]),
+    # …but not without a need before it, nor the rep's 再 of a discount
+    ("上个月刚换了炉子，再换一条线得明年了。", []),
+    # the deadline verb after 进厂
+    ("机器得清明以前进厂调好，清明一过就是小长假。", ["机器得清明以前进厂调好"]),
+])
+def test_round_thirty_three_another_item_and_a_deadline_in_the_works(text: str, expected: list[str]) -> None:
+    assert needs(text) == expected
