@@ -178,6 +178,9 @@ _HOUR_FOR_REP = re.compile(r"[0-9０-９一二两三四五六七八九十]+点(?
 # 发送至您的邮箱): a promise, even where it takes a visit.
 _BRINGS_PAPERS = re.compile(r"(?:合同|协议|文件|资料|发票|报价单|方案|清单|标书|样品)[^，,。？?！!；;]{0,12}?"
                             r"(?:带|拎|拿|送|捎|寄|发送?)(?:到|去|来|过去|过来|给|至|俾|拨)")
+# The papers sent or brought to the customer (合同明天发我, 报价单后天拿来): what the customer asks for by the day.
+_PAPERS_TO_ME = re.compile(r"(?:合同|协议|报价单|方案|资料|发票|清单|样品|标书)[^，,。？?！!；;]{0,8}?(?:发|寄|拿|送|带|传|给)(?:给)?"
+                           r"(?:我|俺|额|阮|过来|来)(?!们?(?:这边)?(?:就|再|会|先|去))")
 _SIGN_VISIT = re.compile(r"(?:过来|过去|来|去)签(?:合同|协议)")
 _SECOND_PERSON_END = re.compile(r"(?:你们|你哋|您|你|侬|贵司)(?:这边|那边)?$")
 _ASK_VENDOR = re.compile(r"把|给我|发我|给我们|发我们")
@@ -299,6 +302,10 @@ def _kind(clause: str, lead: str, after: str, speaker: str, d: DateMention, on: 
         if (_CUSTOMER_WAITS.search(clause.rstrip("，,。.！! ")) or _CUSTOMER_WAITS.search(own_later.rstrip("，,。.！! "))) \
                 and "了" not in after:
             return "expected"
+        papers = _PAPERS_TO_ME.search(clause)
+        if papers is not None and at >= 0 and papers.end() >= at and papers.start() <= at + len(d.phrase) + 1 \
+                and "了" not in after:
+            return "expected"  # 合同明天发我, 合同后儿个拿来: the day the customer wants the papers
         if wants:
             return "other" if visits and not delivers else "expected"
         if d.deadline and (delivers or re.search(r"你们|您们|贵司", clause)):

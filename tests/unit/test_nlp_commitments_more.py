@@ -310,3 +310,11 @@ def test_round_twenty_nine_whispers_libai_before_a_weekday() -> None:
     found = commitments_in("里拜四我要去光州看皮了，不在厂里。你里拜六上午来，我在的。", "customer", dt.date(2026, 5, 25))
     assert [(c.kind, c.date.isoformat()) for c in found] == [("other", "2026-05-28"), ("expected", "2026-05-30")]
     assert commitments_in("我到厂里拜一下老板。", "rep", dt.date(2026, 5, 25)) == []
+
+
+def test_round_thirty_three_the_papers_the_customer_wants_by_a_day() -> None:
+    assert kinds("牙克西，就这么定。合同明天发我。", "customer") == [("expected", (WED + dt.timedelta(days=1)).isoformat())]
+    assert kinds("合同后儿个拿来，俺签。", "customer") == [("expected", (WED + dt.timedelta(days=2)).isoformat())]
+    # the customer's own errand, and papers far from the date, are not
+    assert [k for k, _ in kinds("合同我明天发给你。", "customer")] == ["other"]
+    assert [k for k, _ in kinds("方案你发过来没问题，不过新店元旦就要开业。", "customer")] == ["other"]

@@ -432,3 +432,14 @@ def test_round_thirty_one_a_solar_month_start_before_another_word() -> None:
 def test_round_thirty_one_the_next_day_after_a_date_said() -> None:
     found = find_dates("纯化系统十二月九号到，工程师第二天上门装", dt.date(2025, 12, 3))
     assert [(d.phrase, d.date.isoformat()) for d in found] == [("十二月九号", "2025-12-09"), ("第二天", "2025-12-10")]
+
+
+@pytest.mark.parametrize(("text", "days"), [
+    ("合同后儿个拿来", 2), ("货后儿到就行", 2), ("您大后儿个来吧", 3), ("夜儿个又有个小区把账弄错了", -1), ("夜个晚上停电了", -1)])
+def test_round_thirty_three_henan_days(text: str, days: int) -> None:
+    assert one(text).date == MON + dt.timedelta(days=days)
+
+
+@pytest.mark.parametrize("text", ["以后儿子来接", "熬夜个把月", "今夜儿风大"])
+def test_round_thirty_three_not_henan_days(text: str) -> None:
+    assert find_dates(text, MON) == []
