@@ -190,7 +190,14 @@ def _spoken_to_or_sought(text: str, s: int, e: int) -> bool:
         return True
     if _ASKED_IF_AFTER.match(text, e) and (s == 0 or text[s - 1] in _ASKED_IF_BEFORE):
         return True  # 是…供应处的司处长吧？ (not 是园区经理吧: 区 there ends a word)
+    if _DEPARTMENT_OF.search(text, max(0, s - 6), s) and text[s] in _SURNAMES_AFTER_DEPARTMENT:
+        return True  # 工程部的司经理: a department's person (公司 ends no 部的)
     return bool(_SOUGHT_BY.search(text[max(0, s - 4):s].rstrip(" ，,")))
+
+
+_DEPARTMENT_OF = re.compile(r"(?:部|科|处|室|办|站|中心|车间)(?:的|嘅)$")
+# (not 区, 代, 管: 销售部的区经理, 代经理 and 管经理 are titles as often as names)
+_SURNAMES_AFTER_DEPARTMENT = frozenset("全安车连司利须")
 
 
 _ADDRESS_AFTER = re.compile(r"\s*(?:[，,！!。.？?~～]|$)|\s*(?:您|你|侬|恁)好|\s+")

@@ -1330,3 +1330,11 @@ def test_round_thirty_two_steppe_given_names_must_buy_and_the_reps_own_name(text
 def test_round_thirty_two_departments_the_packs_did_not_know(text: str, speaker: str, industry: str,
                                                               expected: list) -> None:
     assert roles(text, speaker, industry) == expected
+
+
+def test_round_thirty_three_a_party_secretary_and_a_department_s_person() -> None:
+    # 书记 (a village's, a hospital's, a school's party secretary) decides, in any trade
+    assert ("劳书记", "decision_maker") in [(m, r) for m, r, *_ in roles("劳书记，祠堂的屋顶我们都上去看过了。", "rep", "building_materials")]
+    # a surname that is also an everyday word (司 of 公司) names a person after a department's 的
+    assert [(m, r) for m, r, *_ in roles("得叫工程部的司经理看看安全不安全。", "customer", "saas")] == [("工程部的司经理", "technical")]
+    assert [m for m, *_ in roles("我们公司经理说了算。", "customer", "saas")] == ["经理"]
