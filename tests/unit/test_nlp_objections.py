@@ -905,3 +905,22 @@ def test_round_thirty_two_repairs_ceilings_and_rival_factories(text: str, expect
 ])
 def test_round_thirty_two_faults_soon_late_deliveries_and_what_is_no_objection(text: str, expected: list[str]) -> None:
     assert types(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # the price cut the customer's rules demand, the offer still short of it, money that cannot be laid out
+    ("单价我们也要重新比一比，今年集团要求所有备件压价5%。", ["price"]),
+    ("88、145？离5%还差一截。我先把这个报上去。", ["price"]),
+    ("三十二万一下子可掏不出来。", ["price"]),
+    # an excess taken in the next sentence (得嘞…我认了, 超的这点…挤一挤) or in the same one (还出得起)
+    ("还超三万六。得嘞，甭介了，三万六我认了。", []),
+    ("还超两万六。这样，超的这点我找校长从公用经费里挤一挤。", []),
+    ("超一千七，村里还出得起，就当给祖宗尽孝。", []),
+    ("超一千七，村里出不起。", ["price"]),
+    # a wait for a phone call, and the customer's own installation put off, are no complaint
+    ("哎呀，等你这个电话等了好几天。", []),
+    ("汛期水位太高，门机安装往后推了。", []),
+    ("你们的安装一推再推。", ["service"]),
+])
+def test_round_thirty_three(text: str, expected: list[str]) -> None:
+    assert types(text) == expected
