@@ -28,6 +28,7 @@ from bench.nlp_eval import COMPLAINT_INDUSTRY, DATA_DIR, SETS, load
 from nlp.analyze import Utterance, analyze
 from nlp.learned import (MODELS_DIR, LinearModel, commitment_features, in_clause_kinds, money_features,
                          need_features, objection_features, save)
+from nlp.script import readable
 from nlp.text import clauses, strip_punct
 
 TRAIN = tuple(sorted(DATA_DIR.glob("nlp_train_*.jsonl")))
@@ -115,7 +116,7 @@ def examples() -> dict[str, list[Example]]:
             group = f"{path.name}:{turns[0].get('call') or turns[0]['id']}"
             last: dict[str, tuple[str, ...]] = {}  # as analyze() keeps it
             for r in turns:
-                text = r["text"]
+                text = readable(r["text"])  # as analyze() reads it: Traditional text in Simplified
                 previous = next((v for k, v in reversed(last.items()) if k != r["speaker"]), ())
                 last.pop(r["speaker"], None)
                 last[r["speaker"]] = tuple(m.kind for m in a.money if m.ref == r["id"])
@@ -130,7 +131,7 @@ def examples() -> dict[str, list[Example]]:
                     for i, c in enumerate(parts):
                         if not c:
                             continue
-                        gold = any(_overlap(c, g) for g in r["needs"])
+                        gold = any(_overlap(c, readable(g)) for g in r["needs"])
                         rule = any(_overlap(c, n) for n in rule_needs)
                         out["needs"].append(Example(need_features(c, parts[i - 1] if i else "", rule,
                                                                   *in_clause_kinds(c, said_money, said_dates)),
