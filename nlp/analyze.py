@@ -158,7 +158,7 @@ def analyze(
             raise ValueError(f"speaker must be one of {', '.join(SPEAKERS)}, got {u.speaker!r}")
         # Typed or heard in Traditional characters (秦總, 價錢): read, and quoted, in Simplified.
         text = readable(u.text or "")
-        if text != u.text and not traditional:
+        if text != (u.text or "") and not traditional:
             traditional = True
             notes.append("Traditional characters read as Simplified")
         if u.contact_id is not None and u.contact_id in by_id and u.speaker != "rep":
