@@ -259,9 +259,6 @@ def _match(gold: list, pred: list, same) -> tuple[int, list, list]:
 
 
 def _overlaps(a: str, b: str) -> bool:
-    """One quote inside the other, both read in Simplified: the analysis quotes Traditional text in
-    Simplified characters (nlp.script.readable), a label quotes it as written."""
-    a, b = readable(a), readable(b)
     return a in b or b in a
 
 
@@ -270,7 +267,7 @@ def _sounds_within(a: str, b: str) -> bool:
     pinyin: the analysis reports a misheard title as the word it stands for (林元长 → 林院长),
     while a noisy label keeps the characters as misheard. A word-spaced transcript's spaces are no
     part of a name (菊 毁级 and 鞠会计 are one person)."""
-    a, b = re.sub(r"\s+", "", a), re.sub(r"\s+", "", b)
+    a, b = re.sub(r"\s+", "", readable(a)), re.sub(r"\s+", "", readable(b))
     if _overlaps(a, b):
         return True
     from nlp.pinyin import fuzzy_syllable, syllables
@@ -288,7 +285,8 @@ def score_row(row: dict, a: Analysis, money: list | None = None) -> dict[str, tu
     out["took_part"] = _match([g for g in row["roles"] if g["took_part"]],
                               [m.mention for m in mentions if m.took_part],
                               lambda g, p: _sounds_within(g["mention"], p))
-    out["needs"] = _match(row["needs"], [n.text for n in a.needs], _overlaps)
+    # The analysis quotes Traditional text in Simplified (nlp.script.readable), a label as written.
+    out["needs"] = _match([readable(g) for g in row["needs"]], [readable(n.text) for n in a.needs], _overlaps)
     gold_need, pred_need = bool(row["needs"]), a.has_need
     out["has_need"] = (int(gold_need and pred_need), [row["id"]] if gold_need and not pred_need else [],
                        [row["id"]] if pred_need and not gold_need else [])

@@ -125,13 +125,14 @@ def examples() -> dict[str, list[Example]]:
                     out["objections"].append(Example(objection_features(text, said, previous),
                                                      frozenset(r["objections"]), group, fresh, said))
                     parts = [strip_punct(c.text) for c in clauses(text)]
+                    gold_needs = [readable(g) for g in r["needs"]]
                     rule_needs = [n.text for n in a.needs if n.ref == r["id"]]
                     said_money = [m for m in a.money if m.ref == r["id"]]
                     said_dates = [d for d in a.commitments if d.ref == r["id"]]
                     for i, c in enumerate(parts):
                         if not c:
                             continue
-                        gold = any(_overlap(c, readable(g)) for g in r["needs"])
+                        gold = any(_overlap(c, g) for g in gold_needs)
                         rule = any(_overlap(c, n) for n in rule_needs)
                         out["needs"].append(Example(need_features(c, parts[i - 1] if i else "", rule,
                                                                   *in_clause_kinds(c, said_money, said_dates)),

@@ -33,6 +33,12 @@ def to_simplified(text: str) -> str:
     return _t2s().convert(text).replace("𠮶", "嗰")
 
 
+def _each_character(text: str, simplified: str) -> list[str] | str:
+    """What each character of `text` becomes: `simplified` itself when it kept the length, else each
+    character converted alone (a phrase that changed length is judged one character at a time)."""
+    return simplified if len(simplified) == len(text) else [to_simplified(c) for c in text]
+
+
 def readable(text: str) -> str:
     """`text` as the rules read it: Simplified, character for character (every offset kept), with
     the dialect characters the rules know left as written (孃孃 is not 娘娘)."""
@@ -41,9 +47,8 @@ def readable(text: str) -> str:
     simplified = to_simplified(text)
     if simplified == text:
         return text
-    if len(simplified) != len(text):  # a phrase changed length: one character at a time
-        simplified = "".join(s if len(s := to_simplified(c)) == 1 else c for c in text)
-    return "".join(c if c in _READ_AS_WRITTEN else s for c, s in zip(text, simplified))
+    return "".join(c if c in _READ_AS_WRITTEN or len(s) != 1 else s
+                   for c, s in zip(text, _each_character(text, simplified)))
 
 
 def traditional_chars(text: str) -> list[str]:
@@ -51,9 +56,7 @@ def traditional_chars(text: str) -> list[str]:
     simplified = to_simplified(text)
     if simplified == text:
         return []
-    if len(simplified) == len(text):
-        return [a for a, b in zip(text, simplified) if a != b]
-    return [c for c in text if to_simplified(c) != c]  # a phrase changed length: judge one by one
+    return [c for c, s in zip(text, _each_character(text, simplified)) if s != c]
 
 
 def has_traditional(text: str) -> bool:
