@@ -1322,3 +1322,22 @@ def test_round_thirty_two_a_spaced_condition_is_still_no_need() -> None:
 ])
 def test_round_thirty_three_another_item_and_a_deadline_in_the_works(text: str, expected: list[str]) -> None:
     assert needs(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # the goods there by a day, with 我要 before them (the customer's own trip stays no need)
+    ("我要机器十八号以前到厂，二十号以后工人要赶秋冬款。", ["我要机器十八号以前到厂"]),
+    ("我要十八号以前到北京开会。", []),
+    # in use by a day
+    ("新校区九月十五号开学前要用上。", ["新校区九月十五号开学前要用上"]),
+    # counted in 片, and one more item 外加 after a need
+    ("那下一单我还要6000片刀片。外加φ8的钻头200支。", ["那下一单我还要6000片刀片", "外加φ8的钻头200支"]),
+    # the items of an order in 双 / 顶, or a rough count (六十来套), right after a need
+    ("今年四家店想多拿点，春夏款每家两百双，一共八百双。", ["今年四家店想多拿点", "春夏款每家两百双", "一共八百双"]),
+    ("防晒霜要两百支，帽子一百五十顶。", ["防晒霜要两百支", "帽子一百五十顶"]),
+    ("一年光叶轮就得换一百来个，护套六十来套。", ["一年光叶轮就得换一百来个", "护套六十来套"]),
+    # …but not without a need before it
+    ("去年卖了八百双。", []),
+])
+def test_round_thirty_four_goods_by_a_day_and_items_of_an_order(text: str, expected: list[str]) -> None:
+    assert needs(text) == expected
