@@ -924,3 +924,21 @@ def test_round_thirty_two_faults_soon_late_deliveries_and_what_is_no_objection(t
 ])
 def test_round_thirty_three(text: str, expected: list[str]) -> None:
     assert types(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # dear in more words: Wenzhou 险贵, 贼贵, a concession too small (杯水车薪), a rise asked back
+    ("七十万零八千？险贵。", ["price"]),
+    ("这个牌子贼贵。", ["price"]),
+    ("每台让八千，两台才一万六，杯水车薪。", ["price"]),
+    ("又涨了？上礼拜你报的一个平方八十六。", ["price"]),
+    ("钢价涨没涨？", []),
+    # the cost of paying over time, and a budget of which only so much is left
+    ("比一次付清多出来五万多，这个利息也太高了。", ["price"]),
+    ("但是今年预算只剩12w了。", ["price"]),
+    # arrived days after the day agreed (a day to come is no complaint)
+    ("六月那车货，说好十五号到，十九号才到。", ["delivery"]),
+    ("明天才到。", []),
+])
+def test_round_thirty_four(text: str, expected: list[str]) -> None:
+    assert types(text) == expected
