@@ -737,6 +737,12 @@ def _quarter(m: re.Match[str], on: dt.date) -> _Days | None:
 _NTH_WEEK = r"第(?P<n>" + _N + r"|[一二三四五]十[一二三四五六七八九]?)个?(?:周|星期|礼拜)(?![一二三四五六日天末1-7])"
 _NOT_AFTER_DAY = r"(?![楼线机台层栋号车间库门位厂仓码件种轧炉窑泵罐槽房室院馆床窗柜梯站井]|[店铺](?![里内头]))"  # 二号轧机, 一号店: a label (二十八号店里搞活动 is a day)
 _YREF = r"(?:(?P<yref>" + _YEAR_WORD + r")的?)?"
+# 3.20 / 3/20 / 9.14上午: a month and day with a dot or slash, where a date word follows (a price or a
+# version does not: 12.5万, 版本3.2). Money reads no amount here (nlp.money).
+DOTTED_DATE = re.compile(_PRE + r"(?<![\d.A-Za-z价卖报本格钱])(?P<mo>\d{1,2})[./](?P<d>\d{1,2})(?![\d.%万元块wWkK折倍米吨个台件套])"
+                r"(?=号|日|前|之前|以前|左右|当天|那天|交|到|发|送|上线|开工|完成|截止|之内|内"
+                # 9.14上午培训, 9.9从郑州发车, 9.15开学前, 11.1我们…就定了: typed dates in chat
+                r"|上午|下午|晚上|早上|中午|从|开学|开业|开标|开课|装|培训|签|我们|咱们)[号日]?" + _SUF)
 _RULES: list[tuple[re.Pattern[str], object]] = [
     (re.compile(_PRE + r"(?P<y>20\d\d)\s*[-/.年]\s*(?P<mo>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})[日号]?" + _SUF), _ymd),
     # 20240307, 2022 11 23: compact or space-separated, only with a plausible month and day.
@@ -749,8 +755,7 @@ _RULES: list[tuple[re.Pattern[str], object]] = [
     (re.compile(_PRE + _YREF + r"(?:" + _MONTHREF + r")份?(?P<d>" + _D + r")(?:" + _DAY_SUFFIX + r"|"
                 r"(?![0-9二三四五六七八九十百千万个台套件天]|一(?!块|起|并|早|下|定|律|齐)))" + _NOT_AFTER_DAY + _SUF), _month_day),
     # 3.20 / 3/20: only where it cannot be a price or a version (12.5万, 版本3.2).
-    (re.compile(_PRE + r"(?<![\d.A-Za-z])(?P<mo>\d{1,2})[./](?P<d>\d{1,2})(?![\d.%万元块wWkK折倍米吨个台件套])"
-                r"(?=号|日|前|之前|以前|左右|当天|那天|交|到|发|送|上线|开工|完成|截止|之内|内)[号日]?" + _SUF), _dotted),
+    (DOTTED_DATE, _dotted),
     (re.compile(r"(?<=在|于|是|定|改|推|约|到|止)" + _PRE + r"(?P<mo>\d{1,2})[./](?P<d>\d{1,2})(?![\d.%万元块wWkK折倍米吨个台件套])"
                 r"[号日]?" + _SUF), _dotted),
     # Whisper writes 旬 as 训 / 询 / 寻 … (十月上训): after a month's name only.

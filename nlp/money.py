@@ -60,6 +60,7 @@ from itertools import chain
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
+from nlp.dates import DOTTED_DATE
 from nlp.numerals import CN_DIGIT_CHARS, CN_DIGITS, CN_NUM_CHARS, NUMBER_RE, parse_number, to_halfwidth
 from nlp.text import Span, clauses, gated, squeeze
 
@@ -654,6 +655,16 @@ def money_in(text: str, speaker: str, ref: str | None = None, spans: list[Span] 
     """
     if not _ANY_NUMERAL.search(text):
         return []  # every amount, ratio and 对折 has a numeral or 半价/对折 in it
+    found = _money_said(text, speaker, ref, spans, earlier)
+    if "." not in text and "/" not in text:
+        return found
+    # 10.20之前给你回复, 11.1我们就定了: a day typed with a dot is no amount
+    days = [(m.start("mo"), m.end("d")) for m in DOTTED_DATE.finditer(text)]
+    return [m for m in found if not any(a < m.end and m.start < b for a, b in days)]
+
+
+def _money_said(text: str, speaker: str, ref: str | None, spans: list[Span] | None,
+                earlier: Sequence[Money]) -> list[Money]:
     squeezed, keep = squeeze(text)
     if len(squeezed) == len(text):
         return _money_in(text, speaker, ref, spans, earlier)

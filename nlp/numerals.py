@@ -25,7 +25,8 @@ CN_NUM_CHARS = CN_DIGIT_CHARS + "十拾百佰千仟万亿廿卅"  # 廿 / 卅: t
 NUMBER_RE = (
     r"(?:\d+(?:,\d{3})*(?:\.\d+)?|[" + CN_NUM_CHARS + r"]+(?:点[" + CN_DIGIT_CHARS + r"]+)?)"
     # 18万9100, 17万0540, 18万零600: the places below the unit in Arabic digits, as a chat types them
-    r"(?:(?:[万千百亿]|[wWkK](?![a-zA-Z]))(?:零?\d{2,4}(?![\d.,])|零\d|\d|[" + CN_DIGIT_CHARS + r"])?)?"  # 10kg, 3kW: a weight, a power
+    # (an ASCII comma after them ends the clause unless three digits follow: 2万9800,52间)
+    r"(?:(?:[万千百亿]|[wWkK](?![a-zA-Z]))(?:零?\d{2,4}(?![\d.]|,\d{3}(?!\d))|零\d|\d|[" + CN_DIGIT_CHARS + r"])?)?"  # 10kg, 3kW: a weight, a power
 )
 
 # Not the full-width comma: in Chinese text it ends a clause (再减30，738到手), it groups no digits.

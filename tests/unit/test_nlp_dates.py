@@ -443,3 +443,15 @@ def test_round_thirty_three_henan_days(text: str, days: int) -> None:
 @pytest.mark.parametrize("text", ["以后儿子来接", "熬夜个把月", "今夜儿风大"])
 def test_round_thirty_three_not_henan_days(text: str) -> None:
     assert find_dates(text, MON) == []
+
+
+@pytest.mark.parametrize(("text", "day"), [
+    ("9.14上午培训", "2026-09-14"), ("9.9从郑州发车", "2026-09-09"), ("新校区9.15开学前要用上", "2026-09-15"),
+    ("11.1我们冬季新品就定了", "2026-11-01")])
+def test_round_thirty_four_a_day_typed_with_a_dot_before_a_time_or_an_event(text: str, day: str) -> None:
+    assert one(text).date.isoformat() == day
+
+
+@pytest.mark.parametrize("text", ["价格9.9从今天起", "版本3.2我们没升级", "一共12.5万"])
+def test_round_thirty_four_a_price_or_version_with_a_dot_is_no_day(text: str) -> None:
+    assert [d for d in find_dates(text, MON) if "." in d.phrase] == []

@@ -887,3 +887,12 @@ def test_round_thirty_three_one_opening_the_next_word_is_no_trailing_digit() -> 
     # a trailing 一 that is a digit stays one
     assert [v for _, v in found("二十六万一，一共五十万")] == [261_000, 500_000]
     assert [v for _, v in found("一万一")] == [11_000]
+
+
+def test_round_thirty_four_typed_amounts_before_an_ascii_comma_and_days_with_a_dot() -> None:
+    # 2万9800 is 29 800 though an ASCII comma follows (three digits after it would group thousands)
+    assert [v for _, v in found("一间考场2万9800,52间154万9600,加起来159万1200", "rep")] == [29_800, 1_549_600, 1_591_200]
+    assert [v for _, v in found("一共1,200,000", "rep")] == [1_200_000]
+    # a day typed with a dot is no amount
+    assert found("进场费我再去申请一下 10.20之前给你回复", "rep") == []
+    assert found("进场费一分不能少 11.1我们冬季新品就定了") == []
