@@ -40,7 +40,9 @@ _WANT = gated(r"希望|要求|请(?:在|于|务必)|需要|必须|一定要|一�
 _WANT_VERB = re.compile(r"(?:要|得)(?:能|把|给|先|在|全部|全|都|统统|尽快)?(?:到|交|发|送|装|安装|上线|完成|弄好|做好|调试|出来|拿到|用上|报|备|进|订|采购|"
                         r"执行|铺)")
 _PROMISE = re.compile(r"预计|保证|承诺|争取|安排|确保|配合|肯定能|一定能|能到|可以到|能发|可以发|能交|可以交|能给|可以给|给您|帮您|为您|"
-                      r"跟您|向您|通知您|联系您|回复您|答复您|最快|我们会|我会|会给|会发|会到|放心|保留到|保到|锁到")
+                      r"跟您|向您|通知您|联系您|回复您|答复您|最快|我们会|我会|会给|会发|会到|放心|保留到|保到|锁到|"
+                      # 10.20之前一定回你: an answer by the day (寄回你 / 退回您 are goods going back)
+                      r"(?<![寄退送发拿带返])回(?:你|您|侬)(?!们|家|去|来)")
 # Delivering goods, fixing things, sending documents or answers (compounds only: a lone
 # 到 in 到年底都有效 delivers nothing).
 # 拨 is 给 and 侬 is 你 in 吴 speech (发拨侬, 回侬电话); 覆你 is 回复你 in Cantonese (听日覆你).
@@ -137,6 +139,8 @@ _YOU_DO_IT = re.compile(r"(?:你们|你哋|您|你|侬)[^，,。？?]{0,10}?(?:�
 _RECEIVE = re.compile(r"收到|到货|到齐|到位|到厂|到店|送到|交货|交付|发过来|送过来|拿到|用上|上线|装好|装完|安装|调试")
 # 前收到, 之前能用上: what the customer must have by the day.
 _RECEIVED_BY = re.compile(r"^(?:之前|以前|前)?(?:就)?(?:能)?(?:收到|拿到|到手|用上|能用|调试好|装好|到)")
+# (十月十号以前) 屋面板先到: the goods named, then their arrival by the day.
+_GOODS_BY = re.compile(r"^(?:之前|以前|前)?[\u4e00-\u9fff]{1,5}?(?:先|都|全部?)?(?:到|送到|到齐|到货|到厂)(?![^，,。；;！!？?]{0,3}(?:出差|开会))")
 # The rest of the sentence after a date: what must be ready by then (届时设备必须能用, 线必须在那之前调试好).
 # 四月十五号我们有个展会，线得在那之前跑顺了: said later in the same clause.
 _BY_THEN_LATER = re.compile(r"赶在[^，,。；;！!？?]{0,6}(?:以前|之前|前)|(?:在那之前|那之前|届时)[^，,。；;！!？?]{0,4}?(?:必须|一定要|务必|得|要)|(?:必须|一定要|务必|得|要)(?:在)?那之前")
@@ -297,8 +301,9 @@ def _kind(clause: str, lead: str, after: str, speaker: str, d: DateMention, on: 
             return "other"  # 我这周内走完审批: the customer's own doing
         if you and (delivers or _ASK_VENDOR.search(clause)) and "了" not in after:
             return "expected"  # 合同您今天发过来, 那你11月15号前把报告给我
-        if (_DELIVER_AFTER.match(after) or _RECEIVED_BY.match(after)) and re.search(r"(?:要|得|必须|务必|一定要)(?:保证)?\s*$", lead):
-            return "expected"  # 不过要听日送到, 我得六月十号前收到: a modal, the day, the delivery
+        if (_DELIVER_AFTER.match(after) or _RECEIVED_BY.match(after) or d.deadline and _GOODS_BY.match(after)) \
+                and re.search(r"(?:要|得|必须|务必|一定要)(?:的是|保证)?\s*$", lead):
+            return "expected"  # 不过要听日送到, 我得六月十号前收到, 俺要的是十月十号以前屋面板先到: a modal, the day, the delivery
         if (_CUSTOMER_WAITS.search(clause.rstrip("，,。.！! ")) or _CUSTOMER_WAITS.search(own_later.rstrip("，,。.！! "))) \
                 and "了" not in after:
             return "expected"

@@ -318,3 +318,12 @@ def test_round_thirty_three_the_papers_the_customer_wants_by_a_day() -> None:
     # the customer's own errand, and papers far from the date, are not
     assert [k for k, _ in kinds("合同我明天发给你。", "customer")] == ["other"]
     assert [k for k, _ in kinds("方案你发过来没问题，不过新店元旦就要开业。", "customer")] == ["other"]
+
+
+def test_round_thirty_four_an_answer_promised_and_goods_wanted_by_a_day() -> None:
+    # the rep answers by the day (回你); goods sent back (寄回你) are not an answer
+    assert kinds("明白 我尽量 10.20之前一定回你👌", "rep") == [("promised", "2026-10-20")]
+    # the customer wants the goods there by the day: 要的是, the day, the goods, their arrival
+    assert kinds("俺要的是十月十号以前屋面板先到，屋面不封顶。", "customer") == [("expected", "2026-10-10")]
+    # without the modal it is only a day said
+    assert kinds("十月十号以前屋面板先到了一批。", "customer")[0][0] == "other"
