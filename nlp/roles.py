@@ -173,7 +173,9 @@ _LISTED_BEFORE = re.compile(r"^(?:[^，,。？?！!、]{1,8}、)+$")
 # word needs the possessive (技术部Java工程师 names a skill).
 _NICKS = frozenset("小老阿")
 _NICKNAME = re.compile(r"\s*(?:(?:的|嘅|额)?\s*(?P<nick>[小老阿])\s*(?P<surname>[" + "".join(sorted(SURNAMES)) + r"])"
-                       r"|(?:的|嘅|额)\s*(?P<latin>[A-Z][a-z]{2,})(?![A-Za-z]))")
+                       r"|(?:的|嘅|额)\s*(?P<latin>[A-Z][a-z]{2,})(?![A-Za-z])"
+                       # 管账的阿秀: 阿 and a given name, after a department's 的 (not kin: 的阿姨; not 阿拉 "we")
+                       r"|(?:的|嘅|额)\s*阿(?P<given>[^\W\dA-Za-z姨姐哥叔婆公伯妈爸嫂爷妹弟奶娘嬷拉里胶门根尔]))")
 # Forms of address after a surname (冼小姐, 温姑娘, 包阿姨, 黄阿姐), found here rather than as pack titles: as
 # words of the vocabulary they would pull homophones in (肖姐 → 小姐), and alone they are anyone
 # (阿姨，给孙子买东西啊 to a shopper); an elderly shopper is addressed as kin (栾大爷您好, 蔡伯伯). Cantonese X生 /
@@ -551,9 +553,11 @@ def _as_titles_after_surnames(text: str, known: Callable[[str], bool]) -> str:
         title = sounds.get(said)
         if title is None:
             # By the folded sound only where the first character is the title's own and the name's sentence
-            # goes on after it (院展呀 → 院长; not 汤女士 → 律师, 顾总讲下… → 总监).
+            # goes on after it (院展呀 → 院长; not 汤女士 → 律师, 顾总讲下… or 跟李总讲。 → 总监).
             title = _folded_title_sounds().get(tuple(map(fuzzy_syllable, said)))
-            if title is not None and (text[i + 1] != title[0] or not (i + 3 == len(text) or text[i + 3] in _AFTER_NAME)):
+            # (跟李总讲。 is 李总 and a verb: 讲 / 说 / 问 after a bare title is said, not heard wrong)
+            if title is not None and (text[i + 1] != title[0] or not (i + 3 == len(text) or text[i + 3] in _AFTER_NAME)
+                                      or text[i + 2] in "讲说问"):
                 title = None
         if title is None or (i > 0 and known(text[i - 1:i + 1])) or known(text[i:i + 3]):
             continue  # 工作经历: no surname; a name jieba knows whole is no title

@@ -1338,3 +1338,11 @@ def test_round_thirty_three_a_party_secretary_and_a_department_s_person() -> Non
     # a surname that is also an everyday word (司 of 公司) names a person after a department's 的
     assert [(m, r) for m, r, *_ in roles("得叫工程部的司经理看看安全不安全。", "customer", "saas")] == [("工程部的司经理", "technical")]
     assert [m for m, *_ in roles("我们公司经理说了算。", "customer", "saas")] == ["经理"]
+
+
+def test_round_thirty_four_a_boss_and_a_verb_and_a_bookkeeper_by_given_name() -> None:
+    # 跟李总讲。: 李总, not a 总监 heard wrong
+    assert [(m, r) for m, r, *_ in roles("门一樘再让两百，我就去跟李总讲。", "customer", "building_materials")] == [("李总", "decision_maker")]
+    # 阿 and a given name after a department's 的 (not kin: 的阿姨)
+    assert [(m, r) for m, r, *_ in roles("钱让我们管账的阿秀月底转给你。", "customer", "mother_baby_retail")] == [("管账的阿秀", "finance")]
+    assert not [m for m, *_ in roles("财务部的阿姨说明天转。", "customer", "mother_baby_retail") if "阿姨" in m]
