@@ -205,7 +205,8 @@ _CUE_GATE = start_gate(CUE_FIRST_CHARS)
 _CUE = re.compile(f"{_CUE_GATE}(?:{_CUE_BODY})")
 _CUE_BUT_USAGE = re.compile(f"{_CUE_GATE}(?:{_CUE_BODY.removeprefix(_USAGE + '|')})")
 # A plain 要 (not 需要, 主要, 重要, 要是, 要不要 …) wants something when the clause says what.
-_PLAIN_WANT = re.compile(r"要(?<![需主重想只不还总紧]要)(?!不要|是|么|不然|不|紧|求|点|素|命|好|数)")
+_PLAIN_WANT = re.compile(r"要(?<![需主重想只不还总紧敢]要)(?!不要|是|么|不然|不|紧|求|点|素|命|好|数|赶|问)")
+_YOUR_WISH = re.compile(r"(?:你们|您们|你|您)[^，,。！!？?我俺阮]{0,8}想")
 # After a plain 要, the thing wanted comes first: 要三十台, 要304的, 要IP65的 (not 要停两三次).
 # 要做外墙真石漆, 要上一套MES: a purchase verb and what is bought.
 _BUY_AFTER = re.compile(r"^(?:进|买|订|采购)(?:你们|您们|恁|你哋|侬拉)的[^，,。.！!？?了过]{2,}|^(?:买|上|换|采购|配|加(?=一|[两三四五六七八九十]|个|套|台)|装(?!修)|做|建|建设|引进|添置|添|备(?!注|案|份|课|考|用)|进|订|铺|刷|补(?!充|贴|签|办|偿|救)|改(?!造))[^，,。.！!？?的了过]{2,}")
@@ -466,6 +467,8 @@ def is_need(clause: str, speaker: str, pack: Pack, usage: bool = True) -> str | 
         return None  # 三十万以内能不能做？ is haggling, not a requirement
     if speaker == "customer" and re.search(r"^(?:那|嗯|好)?[，,\s]*(?:您|你)(?:这边|那边)?(?:还)?(?:需要|想要|要不要)", clause):
         return None  # the customer asking the rep what they need (您需要我们提供什么？)
+    if cue == "想" and (_YOUR_WISH.search(clause) or "想等" in clause):
+        return None  # 你们水饺和汤圆想进我们店？ is the rep's wish asked back; 我想等公示了再定 waits
     return cue
 
 
@@ -487,7 +490,7 @@ _TAKES_CLAUSE = re.compile(r"要求|希望|需要|关键是|重点是|意思是|
 # second cue inside it (要 八百套 单人 的 还 得 是 能 调 高度 的).
 _CUE_AT = re.compile(f"{_CUE_GATE}(?=({_CUE_BODY}))")
 # 要 八百乘八百 的: a 要…的 phrase ends a want even mid-clause (the piece is still judged whole).
-_WANT_DE = re.compile(r"要(?<![需主重想只不还总紧]要)(?!是|不要|啊|嘛|呀|吧|了)[^，,。.！!？?的]{1,10}的")
+_WANT_DE = re.compile(r"要(?<![需主重想只不还总紧敢]要)(?!是|不要|啊|嘛|呀|吧|了|问)[^，,。.！!？?的]{1,10}的")
 # Between 必须 and 之前送到 only a date: one need (必须 九月 二十号 之前 送到), not two.
 _DATE_ONLY = re.compile(r"(?:[0-9一二两三四五六七八九十]+(?:月份?|号|日)?|最晚|这|下|本|个|周|星期|礼拜|[一二三四五六日天末]|月|底|初|中旬|上旬|下旬)*")
 # An adverb before a cut belongs to the need after it (… 的 | 还 得 是 …, … 的 | 大概 要 三千 个).

@@ -1341,3 +1341,15 @@ def test_round_thirty_three_another_item_and_a_deadline_in_the_works(text: str, 
 ])
 def test_round_thirty_four_goods_by_a_day_and_items_of_an_order(text: str, expected: list[str]) -> None:
     assert needs(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # the rep's wish asked back, waiting for a notice, and a hurry of one's own are no need
+    ("你们水饺和汤圆想进我们店？", []),
+    ("明单下个月才公示，我想等公示了再定。", []),
+    ("七月二十号以前要到，我要赶着往巴楚、伽师发。", ["七月二十号以前要到"]),
+    # the customer's own wish stays one
+    ("我想进你们的速冻水饺。", ["我想进你们的速冻水饺"]),
+])
+def test_round_thirty_four_wishes_that_are_not_the_customer_s_need(text: str, expected: list[str]) -> None:
+    assert needs(text, industry="fmcg_distribution") == expected
