@@ -133,7 +133,9 @@ _DISCOUNT = ("便宜", "优惠", "让利", "让", "降", "减", "少", "返", "�
              "罐平", "桶平", "条平", "张平", "个平", "部平", "扇平", "只平", "副平")
 # Words that introduce an amount without saying which kind (给我们三十八, 报九十五).
 _PRICE_TARGET = re.compile(r"(?:给到|做到|可以到|能到|降到|降至|到|给我们|给的是|报|要价|开价|按|算)$")
-_CAP_AFTER = re.compile(r"^(?:以内|已内|之内|以下|封顶|打住|是上限|顶天)")  # 已内: Whisper's 以内
+_CAP_AFTER = re.compile(r"^(?:以内|已内|之内|以下|封顶|打住|是上限|顶天"  # 已内: Whisper's 以内
+                        # 14万8 不能再多了, 158万,一分都不能超: not a cent more
+                        r"|[，,\s]*(?:不能再多|再多就|(?:多)?一分(?:钱)?都不(?:能|行|中|好使|可以)))")
 _THRESHOLD_AFTER = re.compile(r"^(?:以上|及以上)")  # 一百万以上的设备: a rule, not an amount on the table
 # A subscription's 一年 / 一个月 names the period of a total (三万一年), not a unit.
 # 九万六一个月 is a monthly total, not 96 000 per 个.

@@ -896,3 +896,11 @@ def test_round_thirty_four_typed_amounts_before_an_ascii_comma_and_days_with_a_d
     # a day typed with a dot is no amount
     assert found("进场费我再去申请一下 10.20之前给你回复", "rep") == []
     assert found("进场费一分不能少 11.1我们冬季新品就定了") == []
+
+
+def test_round_thirty_four_not_a_cent_more_after_an_amount_makes_it_the_budget() -> None:
+    assert found("我可以自己再去挤一挤 14万8 不能再多了") == [("budget", 148_000)]
+    assert found("这回是158万,一分都不能超") == [("budget", 1_580_000)]
+    assert found("我一个月进货就三万，多一分都不中。") == [("budget", 30_000)]
+    # the rep's floor is no budget
+    assert found("最低14万8，不能再少了", "rep")[0][0] != "budget"
