@@ -61,7 +61,8 @@ FRESH = frozenset(p.name for p in TRAIN) | {"complaints_train.jsonl", "nlp_holdo
 # twenty-three's, nor holdout25, round twenty-four's, nor holdout26, round twenty-five's, nor holdout27, round
 # twenty-six's, nor holdout28, round twenty-seven's, nor holdout29, round twenty-eight's, nor
 # holdout30, round twenty-nine's, nor holdout31, round thirty's, nor holdout32, round thirty-one's, nor holdout33,
-# round thirty-two's, nor holdout34, round thirty-three's, nor holdout35, round thirty-four's.
+# round thirty-two's, nor holdout34, round thirty-three's, nor holdout35, round thirty-four's, nor holdout36, round
+# thirty-five's.
 OBJECTION_TYPES = ("price", "delivery", "service", "other")
 MONEY_KINDS = ("price", "quote", "discount", "budget", "none")
 COMMITMENT_KINDS = ("promised", "expected", "other", "none")
