@@ -754,7 +754,6 @@ _RULES: list[tuple[re.Pattern[str], object]] = [
     # After 号 / 日 the date has ended (这月二十号三店搞周年庆); without it a numeral may go on (三月二十二).
     (re.compile(_PRE + _YREF + r"(?:" + _MONTHREF + r")份?(?P<d>" + _D + r")(?:" + _DAY_SUFFIX + r"|"
                 r"(?![0-9二三四五六七八九十百千万个台套件天]|一(?!块|起|并|早|下|定|律|齐)))" + _NOT_AFTER_DAY + _SUF), _month_day),
-    # 3.20 / 3/20: only where it cannot be a price or a version (12.5万, 版本3.2).
     (DOTTED_DATE, _dotted),
     (re.compile(r"(?<=在|于|是|定|改|推|约|到|止)" + _PRE + r"(?P<mo>\d{1,2})[./](?P<d>\d{1,2})(?![\d.%万元块wWkK折倍米吨个台件套])"
                 r"[号日]?" + _SUF), _dotted),

@@ -206,6 +206,7 @@ _CUE = re.compile(f"{_CUE_GATE}(?:{_CUE_BODY})")
 _CUE_BUT_USAGE = re.compile(f"{_CUE_GATE}(?:{_CUE_BODY.removeprefix(_USAGE + '|')})")
 # A plain 要 (not 需要, 主要, 重要, 要是, 要不要 …) wants something when the clause says what.
 _PLAIN_WANT = re.compile(r"要(?<![需主重想只不还总紧敢]要)(?!不要|是|么|不然|不|紧|求|点|素|命|好|数|赶|问)")
+# 你们水饺和汤圆想进我们店？: the listener's wish, the one 想 names (not the customer's own: 我想…你们的).
 _YOUR_WISH = re.compile(r"(?:你们|您们|你|您)[^，,。！!？?我俺阮]{0,8}想")
 # After a plain 要, the thing wanted comes first: 要三十台, 要304的, 要IP65的 (not 要停两三次).
 # 要做外墙真石漆, 要上一套MES: a purchase verb and what is bought.
