@@ -904,3 +904,10 @@ def test_round_thirty_four_not_a_cent_more_after_an_amount_makes_it_the_budget()
     assert found("我一个月进货就三万，多一分都不中。") == [("budget", 30_000)]
     # the rep's floor is no budget
     assert found("最低14万8，不能再少了", "rep")[0][0] != "budget"
+
+
+def test_round_thirty_five_typed_places_between_units() -> None:
+    # a sum spoken aloud and typed: one Arabic digit per place between the units (9万8千8 is 98 800, not 98 000 and 8)
+    assert [v for _, v in found("书是8万3千2, 加接还机一供11万8千2, 在12万以内了.", "rep")] == [83_200, 118_200, 120_000]
+    assert [v for _, v in found("十洋10万3千3百60.", "rep")] == [103_360]
+    assert [v for _, v in found("一共1万2千5百", "rep")] == [12_500]
