@@ -73,11 +73,13 @@ _AMOUNT = re.compile(
     r"(?:(?<![\d.A-Za-z])|(?<=[A-Za-z])(?=[^\x00-\x7f]))(?P<num>" + NUMBER_RE + r")(?<![零〇○])(?P<approx>多(?!" + _NOT_A_CENT_MORE + r")|来|左右|几)?(?P<unit>万元|万块|万|w|W|千元|千块|千|k(?![a-zA-Z])|K(?![a-zA-Z])|百块|百元|亿元|亿)?"
     r"(?P<approx2>多(?!" + _NOT_A_CENT_MORE + r"))?(?P<cur>" + _CUR + r"|毛钱|毛(?![利巾衣毯绒料坯重])|毫(?![米升克秒安伏瓦欧巴无不])|仙(?![人女子境草鹤桃丹])|角钱|角(?![形洲星度落铁架尺码梅楼区钢柜阀色]))?(?P<jiao>(?<=[块蚊元])(?:零[一二三四五六七八九\d]|[一二三四五六七八九\d](?:毛[一二三四五六七八九\d]?)?|半)(?![十百千万.\d]|[0-9一二两三四五六七八九][十百千万]))?"
 )
-_CLASSIFIERS = (r"台|个|件|套|只|箱|吨|米|平(?![台时常安均])|立方|方|人|次|条|张|片|支|盒|瓶|罐|包|袋|辆|家|所|间|本|份|批|天|年|月|周|号|日|小时|"
+_CLASSIFIERS = (r"台|个|件|套|只|箱|吨|米|平(?![台时常安均])|立方|方|人|次|条|张|片|支|盒|瓶|罐|包|袋|辆|家|所|间|本|册|份|批|天|年|月|周|号|日|小时|"
                 r"分钟|秒|公里|度|瓦|毫升|升|斤|公斤|克|部|延米|匹|兆|模次|%|倍|寸|英寸|毫米|厘米|公分|型|樘|趟|mm|cm|kg|KG|kw|KW|kW|G|M|T|路|期|层|楼|亩|颗|粒|卷|根|杯|碗|例|通道|声道|"
                 r"桶|名|位|级|段|码|分|岁|床|栋|户|节|架|伏|V|A|Hz|帧|核|线|转|样|盏|盘|扇|座|把|副|双|键|泡(?![沫面水])|学生|学员|员工|会员|病人|患者|t(?![a-zA-Z])|头(?![款期一二两三几年个回次天批])|抽(?![成奖检查样签烟屉])|对(?![吧吗不啊？?])|打(?![完个了折掉一二三四五六七八九])|捆|顶|枚|款|种|项|届|季|代|单|笔|份|工位")
 # What follows a quantity, a date or a measure rather than money.
 _NOT_MONEY_AFTER = re.compile(r"^(?:多)?(?:小|大)?(?:" + _CLASSIFIERS + r"|点(?![" + CN_DIGIT_CHARS + r"\d]))")
+# 报价单2027.pdf: a number in a sent file's name (a year, a version) is nothing said about money
+_FILE_NAME_AFTER = re.compile(r"^[^\s，,。；;！!？?]{0,12}\.(?:pdf|docx?|xlsx?|pptx?|jpe?g|png|zip|rar|txt|csv|dwg)(?![A-Za-z])", re.I)
 _QUANTITY_CONTEXT = re.compile(r"产能|产量|销量|人口|用户数|数量|人次|访问量|阅读量|粉丝")
 # Whisper writes 折 as 者 or 哲 (打个九五者, 按八五者): taken after 打 / 按 only, where no 者 of 两者 fits.
 _DISCOUNT_ZHE = re.compile(r"(?:打)?(?:个)?(?P<z>[一二三四五六七八九]{1,2}|\d{1,2}(?:\.\d)?)折"
@@ -429,7 +431,7 @@ def _judge(text_h: str, s: int, e: int, clause: Span, speaker: str, value: float
     "maybe" (a bare number with no money word: money only if the call's earlier amounts say so).
     """
     after = text_h[e:]
-    if not cur and _NOT_MONEY_AFTER.match(after):
+    if not cur and (_NOT_MONEY_AFTER.match(after) or _FILE_NAME_AFTER.match(after)):
         return None
     if not cur and not unit and value < 1 and not (_PER_UNIT_AFTER.match(after) or re.search(r"(?:按|报|算|卖)$", text_h[max(0, s - 2):s])):
         # 平面度唔好超过零点零三: a fraction with no money word is a measure (cents are said 五毛) —

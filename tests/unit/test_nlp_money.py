@@ -911,3 +911,11 @@ def test_round_thirty_five_typed_places_between_units() -> None:
     assert [v for _, v in found("书是8万3千2, 加接还机一供11万8千2, 在12万以内了.", "rep")] == [83_200, 118_200, 120_000]
     assert [v for _, v in found("十洋10万3千3百60.", "rep")] == [103_360]
     assert [v for _, v in found("一共1万2千5百", "rep")] == [12_500]
+
+
+def test_round_thirty_five_books_and_file_names_are_no_amounts() -> None:
+    # 册 counts books; a number in a sent file's name is a year or a version
+    assert found("藏书十四万册，要两台自助借还机") == []
+    assert found("图书管得加5000册新书") == []
+    assert found("[文件] 云帆ERP报价单2027.pdf", "rep") == []
+    assert [v for _, v in found("报价单发你了，一共2027块", "rep")] == [2027]
