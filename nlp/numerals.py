@@ -24,11 +24,12 @@ CN_NUM_CHARS = CN_DIGIT_CHARS + "十拾百佰千仟万亿廿卅"  # 廿 / 卅: t
 # or Chinese numerals, optionally mixed with units (12万5, 3千5, 十二点五万).
 NUMBER_RE = (
     r"(?:\d+(?:,\d{3})*(?:\.\d+)?|[" + CN_NUM_CHARS + r"]+(?:点[" + CN_DIGIT_CHARS + r"]+)?)"
+    # 60万一器 (仪器 misheard): after an Arabic head a trailing digit is Arabic too, a Chinese one opens a word
     # 9万8千8, 10万3千3百60: one digit per place between the units, as a chat types a sum spoken aloud
     r"(?:(?<=\d)[亿万千百]零?\d(?=[万千百]))*"
     # 18万9100, 17万0540, 18万零600: the places below the unit in Arabic digits, as a chat types them
     # (an ASCII comma after them ends the clause unless three digits follow: 2万9800,52间)
-    r"(?:(?:[万千百亿]|[wWkK](?![a-zA-Z]))(?:零?\d{2,4}(?![\d.]|,\d{3}(?!\d))|零\d|\d|[" + CN_DIGIT_CHARS + r"])?)?"  # 10kg, 3kW: a weight, a power
+    r"(?:(?:[万千百亿]|[wWkK](?![a-zA-Z]))(?:零?\d{2,4}(?![\d.]|,\d{3}(?!\d))|零\d|\d|(?<!\d[万千百亿wWkK])[" + CN_DIGIT_CHARS + r"])?)?"  # 10kg, 3kW: a weight, a power
 )
 
 # Not the full-width comma: in Chinese text it ends a clause (再减30，738到手), it groups no digits.

@@ -919,3 +919,10 @@ def test_round_thirty_five_books_and_file_names_are_no_amounts() -> None:
     assert found("图书管得加5000册新书") == []
     assert found("[文件] 云帆ERP报价单2027.pdf", "rep") == []
     assert [v for _, v in found("报价单发你了，一共2027块", "rep")] == [2027]
+
+
+def test_round_thirty_five_a_chinese_one_after_an_arabic_amount_opens_a_word() -> None:
+    # 60万一器 is 仪器 misheard after 600 000, 1.6w一组 is 16 000 a set: after Arabic digits a trailing 一 is no digit
+    assert [v for _, v in found("那年采够量降到40万一器照羊放。", "rep")] == [400_000]
+    assert [v for _, v in found("隔壁那家才1.6w一组")] == [16_000]
+    assert [v for _, v in found("一共十二万一，不能再多")] == [121_000]
