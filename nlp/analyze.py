@@ -444,8 +444,8 @@ def _joined_needs(text: str, found: list[NeedStatement]) -> list[NeedStatement]:
     out: list[NeedStatement] = []
     start, end, first = placed[0]
     for a, b, n in placed[1:]:
-        if a > end and not text[end:a].strip():
-            end = b  # only spaces between: the same statement goes on
+        if a > end and not text[end:a].strip() and not (_TYPED_ITEM_END.search(text, start, end) and _TYPED_COUNT.search(n.text)):
+            end = b  # only spaces between: the same statement goes on (not one typed item after another)
             continue
         out.append(_spanning(first, text[start:end]))
         start, end, first = a, b, n
@@ -462,6 +462,9 @@ def _spanning(n: NeedStatement, said: str) -> NeedStatement:
     return n if said == n.text else replace(n, text=said)
 
 
+# 烘干器30台 吸奶器20台: a chat types its order items one after another, each with its own count
+_TYPED_ITEM_END = re.compile(r"\d+[\u4e00-\u9fff]{1,3}$")
+_TYPED_COUNT = re.compile(r"\d")
 _CLAUSE_EDGE = re.compile(r"[\s，,。！!？?；;：:、…~～]")
 
 

@@ -1353,3 +1353,20 @@ def test_round_thirty_four_goods_by_a_day_and_items_of_an_order(text: str, expec
 ])
 def test_round_thirty_four_wishes_that_are_not_the_customer_s_need(text: str, expected: list[str]) -> None:
     assert needs(text, industry="fmcg_distribution") == expected
+
+
+def test_round_thirty_five_a_typed_order_list_is_items_not_a_transcript() -> None:
+    from nlp.analyze import Utterance, analyze
+    import datetime as dt
+
+    # Arabic digits do not cut a chat's phrases into words: this is typed, spaced at its items
+    text = "烘干器30台 吸奶器20台 让5个点好多钱"
+    assert not word_spaced(text)
+    assert word_spaced("传壳 用 二十二 工斤 的， 要 一百二十 块； 舵 跟 海底们 用 小 的")
+    # each typed item with its own count is a need of its own, not one statement run together
+    a = analyze([Utterance(speaker="customer", text=text)], on=dt.date(2026, 3, 2), industry="mother_baby_retail",
+                models=False)
+    assert [n.text for n in a.needs] == ["烘干器30台", "吸奶器20台"]
+    a = analyze([Utterance(speaker="customer", text="岩棉板要300包 玻璃要85个平方 窗户缝得打严实")], on=dt.date(2026, 3, 2),
+                industry="building_materials", models=False)
+    assert [n.text for n in a.needs][:2] == ["岩棉板要300包", "玻璃要85个平方"]
