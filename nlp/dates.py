@@ -597,7 +597,11 @@ def _this_year(m: re.Match[str], on: dt.date) -> _Days | None:
 
 # Festivals on a fixed day (or the N-th Sunday of a month) that people set deadlines by.
 _FESTIVALS = {"教师节": (9, 10), "妇女节": (3, 8), "三八节": (3, 8), "儿童节": (6, 1), "情人节": (2, 14), "圣诞节": (12, 25),
-              "圣诞": (12, 25), "建军节": (8, 1), "植树节": (3, 12), "母亲节": (5, -2), "父亲节": (6, -3)}
+              "圣诞": (12, 25), "建军节": (8, 1), "植树节": (3, 12), "母亲节": (5, -2), "父亲节": (6, -3),
+              "六一儿童节": (6, 1), "六一": (6, 1)}
+# 六一 (1 June, Children's Day, a mother-and-baby shop's big day) said alone, where no amount can be meant:
+# not after a numeral (三百八一支 is 380 a piece) and before a deadline word or what the shop does that day.
+_JUNE_FIRST = r"(?<![0-9零〇一二两三四五六七八九十百千万块元])六一(?=前|之前|以前|后|之后|以后|那天|当天|活动|我|俺|搞|要|大促|档期)"
 
 
 def _festival(m: re.Match[str], on: dt.date) -> _Days | None:
@@ -790,8 +794,8 @@ _RULES: list[tuple[re.Pattern[str], object]] = [
      _this_year),
     (re.compile(_PRE + r"(?P<vague>过完年|过了年(?![底初末中])|(?<![0-9〇零一二两三四五六七八九十今明去后次来个半])年(?:前|后)(?!天|年)|(?<![春中国劳端元])节(?:前|后)"
                 r"|这两天|这几天|过几天)"), _vague),
-    (re.compile(_PRE + r"(?:(?P<fyref>" + _YEAR_WORD + r")的?)?(?P<fest>" + "|".join(sorted(_FESTIVALS, key=len, reverse=True))
-                + r")(?:前夕)?" + _SUF), _festival),
+    (re.compile(_PRE + r"(?:(?P<fyref>" + _YEAR_WORD + r")的?)?(?P<fest>" + "|".join(sorted(set(_FESTIVALS) - {"六一"}, key=len, reverse=True))
+                + "|" + _JUNE_FIRST + r")(?:前夕)?" + _SUF), _festival),
     (re.compile(_PRE + r"(?:(?P<syref>" + _YEAR_WORD + r")的?)?(?P<shop>(?:双十一|双11|双十二|双12)(?![0-9一二两三四五六七八九十百千万块元蚊毛个只件套])|(?<!\d)618(?!\d)|(?<![0-9一二两三四五六七八九十百千])六一八(?![0-9一二两三四五六七八九十百千万块元]))(?:大促|活动)?(?P<during>期间)?" + _SUF), _shopping_day),
     (re.compile(_PRE + r"(?:(?P<lyref>" + _YEAR_WORD + r")的?)?(?:(?P<lname>元宵节?|腊八(?![个块元])|(?<![上下今去明])小年(?![轻纪级])|大年三十|(?<!\d)年三十|除夕|大年初[一二三])|"
                 r"(?P<nongli>农历|阴历|旧历)?(?P<lmo>正|冬|腊|十一|十二|十|[一二三四五六七八九])月"
@@ -808,7 +812,7 @@ _TRIGGERS: dict[object, tuple[str, ...]] = {
     _relative_day: ("今", "明", "后天", "后日", "昨", "前天", "前日", "前儿", "听", "琴日", "寻日", "当晚", "本日", "天光日", "后儿", "夜儿", "夜个"), _count: ("天", "日", "周", "星期", "礼拜", "月", "年"),
     _holiday: ("清明", "五一", "劳动节", "端午", "端五", "国庆", "春节", "过年", "元旦", "元单", "中秋", "中邱", "十一"),
     _year_part: ("年",), _year_alone: ("年",), _this_year: ("年内", "年之内", "年以内"), _nth_week: ("第",), _nth_weekday: ("第",), _nth_day: ("第",),
-    _shopping_day: ("双", "618", "六一八"), _festival: ("节", "圣诞"), _vague: ("年前", "年后", "过完年", "过了年", "节前", "节后", "两天", "几天"), _quarter: ("季度",),
+    _shopping_day: ("双", "618", "六一八"), _festival: ("节", "圣诞", "六一"), _vague: ("年前", "年后", "过完年", "过了年", "节前", "节后", "两天", "几天"), _quarter: ("季度",),
     _lunar_day: ("正月", "冬月", "腊月", "农历", "阴历", "旧历", "月初", "月廿", "元宵", "腊八", "小年", "年三十", "除夕", "大年初"),
 }
 _TRIGGER_RE = {resolve: re.compile("|".join(re.escape(t) for t in triggers)) for resolve, triggers in _TRIGGERS.items()}

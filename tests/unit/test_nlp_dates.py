@@ -455,3 +455,12 @@ def test_round_thirty_four_a_day_typed_with_a_dot_before_a_time_or_an_event(text
 @pytest.mark.parametrize("text", ["价格9.9从今天起", "版本3.2我们没升级", "一共12.5万"])
 def test_round_thirty_four_a_price_or_version_with_a_dot_is_no_day(text: str) -> None:
     assert [d for d in find_dates(text, MON) if "." in d.phrase] == []
+
+
+def test_round_thirty_five_children_s_day_said_as_six_one() -> None:
+    # 六一 is 1 June where no amount can be meant: before a deadline word or the shop's doing that day
+    assert one("六一之前要到 还要一台样机摆起").date == dt.date(2026, 6, 1)
+    assert one("在不在 六一我店里要搞个母婴节").date == dt.date(2026, 6, 1)
+    assert one("六一儿童节俺要做活动").date == dt.date(2026, 6, 1)
+    # …and an amount a unit stays one (三百八一支, 九百八一个人)
+    assert find_dates("三百八一支，九百八一个人", MON) == []
