@@ -141,6 +141,8 @@ _RECEIVE = re.compile(r"收到|到货|到齐|到位|到厂|到店|送到|交货|
 _RECEIVED_BY = re.compile(r"^(?:之前|以前|前)?(?:就)?(?:能)?(?:收到|拿到|到手|用上|能用|调试好|装好|到)")
 # (十月十号以前) 屋面板先到: the goods named, then their arrival by the day.
 _GOODS_BY = re.compile(r"^(?:之前|以前|前)?[\u4e00-\u9fff]{1,5}?(?:先|都|全部?)?(?:到|送到|到齐|到货|到厂)(?![^，,。；;！!？?]{0,3}(?:出差|开会))")
+_MODAL_ARRIVAL_AFTER = re.compile(r"^(?:之前|以前|前)?(?:得|要|必须|务必|一定要|一定得)(?:先|都|全部?)?(?:来|到|送到|送来|到齐|到货|到厂)"
+                                  r"(?![^，,。；;！!？?]{0,3}(?:出差|开会|考察|参观))")
 # The rest of the sentence after a date: what must be ready by then (届时设备必须能用, 线必须在那之前调试好).
 # 四月十五号我们有个展会，线得在那之前跑顺了: said later in the same clause.
 _BY_THEN_LATER = re.compile(r"赶在[^，,。；;！!？?]{0,6}(?:以前|之前|前)|(?:在那之前|那之前|届时)[^，,。；;！!？?]{0,4}?(?:必须|一定要|务必|得|要)|(?:必须|一定要|务必|得|要)(?:在)?那之前")
@@ -289,6 +291,8 @@ def _kind(clause: str, lead: str, after: str, speaker: str, d: DateMention, on: 
         you = bool(_SECOND_PERSON_END.search(lead))
         if (you or _YOU_MOVED.search(lead)) and _COME_THEN.match(after):
             return "expected"  # 侬下礼拜二来好了, 你改下个礼拜五嚟啦: the day the customer asks the rep to come
+        if d.deadline and _MODAL_ARRIVAL_AFTER.match(after):
+            return "expected"  # 一月十号以前得先来三十吨散件, 九月二十号以前必须全部到: by the day, a modal, the arrival
         if _OWN_EVENT_AFTER.match(after) or (_OWN_PROCESS.search(after) and not you and not _EVENT_DEADLINE.match(after)) or \
                 (not d.deadline and _OWN_DOING_AFTER.match(after.replace(" ", "")) and not _RECEIVE.search(after)):
             return "other"

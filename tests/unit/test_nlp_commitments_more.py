@@ -327,3 +327,11 @@ def test_round_thirty_four_an_answer_promised_and_goods_wanted_by_a_day() -> Non
     assert kinds("俺要的是十月十号以前屋面板先到，屋面不封顶。", "customer") == [("expected", "2026-10-10")]
     # without the modal it is only a day said
     assert kinds("十月十号以前屋面板先到了一批。", "customer")[0][0] == "other"
+
+
+def test_round_thirty_five_by_the_day_a_modal_and_the_arrival() -> None:
+    # the customer: by the day, then 得 / 必须 and the goods' arrival — what they expect of the vendor
+    assert kinds("五月十号以前得先来三十吨散件，站房那边一开工就要用。", "customer") == [("expected", "2026-05-10")]
+    assert kinds("第一批主干电缆5月25号前得到工地。", "customer") == [("expected", "2026-05-25")]
+    # the customer's own trip by that day is no delivery expected
+    assert kinds("五月十号以前得到上海开会。", "customer")[0][0] == "other"
