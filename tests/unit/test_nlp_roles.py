@@ -1346,3 +1346,11 @@ def test_round_thirty_four_a_boss_and_a_verb_and_a_bookkeeper_by_given_name() ->
     # 阿 and a given name after a department's 的 (not kin: 的阿姨)
     assert [(m, r) for m, r, *_ in roles("钱让我们管账的阿秀月底转给你。", "customer", "mother_baby_retail")] == [("管账的阿秀", "finance")]
     assert not [m for m, *_ in roles("财务部的阿姨说明天转。", "customer", "mother_baby_retail") if "阿姨" in m]
+
+
+@pytest.mark.parametrize("industry", ["manufacturing", "industrial_distribution", "building_materials", "saas",
+                                      "fmcg_distribution"])
+def test_round_thirty_five_a_deputy_general_manager_decides(industry: str) -> None:
+    # 副总 / 副厂长 decide like 副院长 and 副校长 (every labelled set since the first: the deputy in charge decides)
+    assert roles("谢谢庄副总。", "rep", industry) == [("庄副总", "decision_maker", True)]
+    assert roles("最终定标需要经过分管运营的汪副总批准。", "customer", industry)[0][1] == "decision_maker"
