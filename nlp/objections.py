@@ -221,6 +221,11 @@ _WEAK: tuple[tuple[str, re.Pattern[str]], ...] = (
                          + r"|超(?:出|咗|过)?了?(?:我们?的?|我)?(?:预算|经费|限额)|(?:仍然|还是|已经)超出" + _AMT)),
     # The price cut the customer's rules demand (集团要求所有备件压价5%), the offer still short of it (离5%还差一截),
     # money the customer cannot lay out (三十二万一下子可掏不出来).
+    # 一年60万太多了: a sum of money judged too much (五百箱太多了 is a quantity); 这个价在我们院里过不了: it cannot pass
+    # (a bare 两万太多了 may count goods: 万 only after a period or a fee)
+    ("price", re.compile(r"(?:(?<![0-9一二两三四五六七八九十百千万.])" + _AMT + r"(?:块|元|蚊)|(?:一年|每年|一个月|每个月|费|钱)" + _AMT
+                         + r"(?:万|千|w|W))(?:钱)?(?:也|还是|还)?太多(?:了|啦|喽)?"
+                         r"|(?:这个价|这价|这个价格|这价格|这个价钱|这价钱|这个数)[^，。？?]{0,10}(?:过不了|批不下来|通不过)")),
     ("price", re.compile(r"压价\s*(?:" + _AMT + r"|百分之)|离\s*(?:" + _AMT + r"\s*(?:%|个点)|百分之" + _AMT + r")\s*还差"
                          r"|掏不出")),
     # A ceiling set against the price: 预算顶多二十万, 钞票只有八万, 钱批的是五万以内, 控制价是三十万.

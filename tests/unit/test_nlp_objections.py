@@ -942,3 +942,15 @@ def test_round_thirty_three(text: str, expected: list[str]) -> None:
 ])
 def test_round_thirty_four(text: str, expected: list[str]) -> None:
     assert types(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a sum of money judged too much, and a price that cannot pass the customer's approval
+    ("可一年60万太多了，我们一年总共才批了45万。", ["price"]),
+    ("一套三百八十块太多了。", ["price"]),
+    ("你这个价在我们院里过不了。", ["price"]),
+    # a quantity too many is no price complaint
+    ("五百箱太多了，先拿三百箱。", ["other"]),
+])
+def test_round_thirty_five_a_sum_too_much(text: str, expected: list[str]) -> None:
+    assert types(text) == expected
