@@ -954,3 +954,8 @@ def test_round_thirty_four(text: str, expected: list[str]) -> None:
 ])
 def test_round_thirty_five_a_sum_too_much(text: str, expected: list[str]) -> None:
     assert types(text) == expected
+
+
+def test_round_thirty_five_a_shopping_platform_sells_against_the_shop() -> None:
+    assert types("我们零售才卖一百二十九，拼多多上面才一百零五，顾客天天拿手机比价。", industry="mother_baby_retail") == ["price"]
+    assert types("淘宝上一套才卖三十五，你批给我三十八。", industry="mother_baby_retail") == ["price"]
