@@ -959,3 +959,8 @@ def test_round_thirty_five_a_sum_too_much(text: str, expected: list[str]) -> Non
 def test_round_thirty_five_a_shopping_platform_sells_against_the_shop() -> None:
     assert types("我们零售才卖一百二十九，拼多多上面才一百零五，顾客天天拿手机比价。", industry="mother_baby_retail") == ["price"]
     assert types("淘宝上一套才卖三十五，你批给我三十八。", industry="mother_baby_retail") == ["price"]
+
+
+def test_round_thirty_five_sold_for_only_is_a_rival_s_price_not_its_volume() -> None:
+    assert types("隔壁店一套才卖三十五，你批给我三十八。", industry="mother_baby_retail") == ["price"]
+    assert types("隔壁店卖得好，一天才卖五十箱。", industry="mother_baby_retail") == []
