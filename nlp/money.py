@@ -480,6 +480,12 @@ def _judge(text_h: str, s: int, e: int, clause: Span, speaker: str, value: float
             return None if big else (None if _spec_sentence(text_h, s, e, value) else ("price", _unit_of(before, after), "maybe"))
     opening = len(text_h[:s]) - len(before) <= 6 and len(before) <= 6  # after at most a form of address
     kind, how = _kind(speaker, value, before, after, cue, dist, cue_word, after_kind, per_unit, big, opening)
+    if how == "weak" and kind == "price" and _ITEM_END.match(after) and not _COUNT_OR_CUT.search(before) \
+            and value >= 1000 and "每" not in before and not _ONE_ITEM.search(text_h, max(0, s - 12), s) \
+            and not _PER_UNIT_ANY.search(before) and _big_total_later(text_h, e):
+        # 面八万四，瓜子七万六，标签四千二，一共十六万四千二: the lines of a bill that comes to a deal's size are
+        # line totals (床一千六百八，床垫四百二，两样加起来两千一百 prices two articles)
+        kind = "quote"
     if kind == "budget" and speaker == "rep" and _REP_APPROVED.search(before):
         kind, how = "quote", "firm"  # 价钱我找老板批了 最后两万三整: the price the rep's boss approved, not a budget
     if not cur and (_MEASURE_WORD.search(before[len(before) - dist:] if cue else before)
@@ -525,6 +531,18 @@ def _unit_lead(text_h: str, s: int) -> str | None:
         return None
     u = leads[-1].group("u")
     return _UNIT_NAMES.get(u, u)
+
+
+_TOTAL_AMOUNT = re.compile(r"(?:" + _TOTAL_LATER.pattern + r")(?:是|就是|系)?\s*(?P<num>" + NUMBER_RE + r")(?P<unit>万|w|W)?")
+
+
+def _big_total_later(text_h: str, e: int) -> bool:
+    """A total word within 30 characters after `e`, naming a sum of at least SMALL_TOTAL."""
+    m = _TOTAL_AMOUNT.search(text_h, e, e + 40)
+    if m is None or m.start() > e + 30:
+        return False
+    value = parse_number(m.group("num"))
+    return value is not None and value * (1e4 if m.group("unit") else 1) >= SMALL_TOTAL
 
 
 def _difference(before: str) -> bool:

@@ -926,3 +926,12 @@ def test_round_thirty_five_a_chinese_one_after_an_arabic_amount_opens_a_word() -
     assert [v for _, v in found("那年采够量降到40万一器照羊放。", "rep")] == [400_000]
     assert [v for _, v in found("隔壁那家才1.6w一组")] == [16_000]
     assert [v for _, v in found("一共十二万一，不能再多")] == [121_000]
+
+
+def test_round_thirty_five_the_lines_of_a_big_bill_are_line_totals() -> None:
+    # a bill that comes to a deal's size: each line is a line's total, small or not
+    assert [(k, v) for k, v in found("那就是面八万四，瓜子七万六，标签四千二，一共十六万四千二。", "rep")] == [
+        ("quote", 84_000), ("quote", 76_000), ("quote", 4_200), ("quote", 164_200)]
+    # two articles of a shop, priced one by one, stay prices
+    assert [(k, v) for k, v in found("床一千六百八，椰棕床垫四百二，两样加起来两千一百。", "rep")][:2] == [
+        ("price", 1_680), ("price", 420)]
