@@ -444,7 +444,8 @@ def _joined_needs(text: str, found: list[NeedStatement]) -> list[NeedStatement]:
     out: list[NeedStatement] = []
     start, end, first = placed[0]
     for a, b, n in placed[1:]:
-        if a > end and not text[end:a].strip() and not (_TYPED_ITEM_END.search(text, start, end) and _TYPED_COUNT.search(n.text)):
+        if a > end and not text[end:a].strip() and not (_TYPED_ITEM_END.search(text, start, end) and _TYPED_COUNT.search(n.text)) \
+                and not _ANOTHER_WANT.match(n.text):
             end = b  # only spaces between: the same statement goes on (not one typed item after another)
             continue
         out.append(_spanning(first, text[start:end]))
@@ -465,6 +466,8 @@ def _spanning(n: NeedStatement, said: str) -> NeedStatement:
 # 烘干器30台 吸奶器20台: a chat types its order items one after another, each with its own count
 _TYPED_ITEM_END = re.compile(r"\d+[\u4e00-\u9fff]{1,3}$")
 _TYPED_COUNT = re.compile(r"\d")
+# 六一之前要到 还要一台样机摆起: a piece opening on 还要 / 再要 adds a want of its own
+_ANOTHER_WANT = re.compile(r"(?:还|再|也|另外)(?:要|得)")
 _CLAUSE_EDGE = re.compile(r"[\s，,。！!？?；;：:、…~～]")
 
 

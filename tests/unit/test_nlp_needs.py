@@ -1370,3 +1370,12 @@ def test_round_thirty_five_a_typed_order_list_is_items_not_a_transcript() -> Non
     a = analyze([Utterance(speaker="customer", text="岩棉板要300包 玻璃要85个平方 窗户缝得打严实")], on=dt.date(2026, 3, 2),
                 industry="building_materials", models=False)
     assert [n.text for n in a.needs][:2] == ["岩棉板要300包", "玻璃要85个平方"]
+
+
+def test_round_thirty_five_a_piece_opening_on_another_want_is_a_need_of_its_own() -> None:
+    from nlp.analyze import Utterance, analyze
+    import datetime as dt
+
+    a = analyze([Utterance(speaker="customer", text="15300可以 六一之前要到 还要一台样机摆起")], on=dt.date(2026, 3, 2),
+                industry="mother_baby_retail", models=False)
+    assert [n.text for n in a.needs] == ["六一之前要到", "还要一台样机摆起"]
