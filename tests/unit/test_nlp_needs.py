@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
+from nlp.analyze import Utterance, analyze
 from nlp.needs import needs_in
 from nlp.packs import load_pack
 from nlp.text import word_spaced
@@ -13,6 +16,12 @@ MFG = load_pack("manufacturing")
 
 def needs(text: str, speaker: str = "customer", industry: str = "manufacturing") -> list[str]:
     return [n.text for n in needs_in(text, speaker, load_pack(industry))]
+
+
+def analysed_needs(text: str, industry: str) -> list[str]:
+    """The needs analyze() reports for one customer turn, rules alone (it joins and splits what needs_in found)."""
+    a = analyze([Utterance(speaker="customer", text=text)], on=dt.date(2026, 3, 2), industry=industry, models=False)
+    return [n.text for n in a.needs]
 
 
 @pytest.mark.parametrize(
@@ -198,9 +207,6 @@ def test_misheard_measure_word_after_yao() -> None:
 
 def test_misheard_errand_word_still_rules_a_need_out() -> None:
     # 发飘 is read as 发票 (a trusted word of the need rules), so this stays an errand.
-    import datetime as dt
-
-    from nlp.analyze import Utterance, analyze
     a = analyze([Utterance("发飘抬头必须改一下。", "customer")], on=dt.date(2026, 3, 2), industry="manufacturing")
     assert a.needs == ()
     b = analyze([Utterance("我们须要兼容新国标的型号。", "customer")], on=dt.date(2026, 3, 2), industry="manufacturing")
@@ -1356,26 +1362,15 @@ def test_round_thirty_four_wishes_that_are_not_the_customer_s_need(text: str, ex
 
 
 def test_round_thirty_five_a_typed_order_list_is_items_not_a_transcript() -> None:
-    from nlp.analyze import Utterance, analyze
-    import datetime as dt
-
     # Arabic digits do not cut a chat's phrases into words: this is typed, spaced at its items
     text = "烘干器30台 吸奶器20台 让5个点好多钱"
     assert not word_spaced(text)
     assert word_spaced("传壳 用 二十二 工斤 的， 要 一百二十 块； 舵 跟 海底们 用 小 的")
     # each typed item with its own count is a need of its own, not one statement run together
-    a = analyze([Utterance(speaker="customer", text=text)], on=dt.date(2026, 3, 2), industry="mother_baby_retail",
-                models=False)
-    assert [n.text for n in a.needs] == ["烘干器30台", "吸奶器20台"]
-    a = analyze([Utterance(speaker="customer", text="岩棉板要300包 玻璃要85个平方 窗户缝得打严实")], on=dt.date(2026, 3, 2),
-                industry="building_materials", models=False)
-    assert [n.text for n in a.needs][:2] == ["岩棉板要300包", "玻璃要85个平方"]
+    assert analysed_needs(text, "mother_baby_retail") == ["烘干器30台", "吸奶器20台"]
+    assert analysed_needs("岩棉板要300包 玻璃要85个平方 窗户缝得打严实", "building_materials")[:2] == [
+        "岩棉板要300包", "玻璃要85个平方"]
 
 
 def test_round_thirty_five_a_piece_opening_on_another_want_is_a_need_of_its_own() -> None:
-    from nlp.analyze import Utterance, analyze
-    import datetime as dt
-
-    a = analyze([Utterance(speaker="customer", text="15300可以 六一之前要到 还要一台样机摆起")], on=dt.date(2026, 3, 2),
-                industry="mother_baby_retail", models=False)
-    assert [n.text for n in a.needs] == ["六一之前要到", "还要一台样机摆起"]
+    assert analysed_needs("15300可以 六一之前要到 还要一台样机摆起", "mother_baby_retail") == ["六一之前要到", "还要一台样机摆起"]
